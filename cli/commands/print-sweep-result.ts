@@ -1,0 +1,23 @@
+import type { SweepResult } from '../../coordinator/sweep-runner.js';
+import type { Study } from '../../src/study/study.js';
+import { studyJson, trialJson } from '../output/trial-json.js';
+import { trialsTable } from '../output/trials-table.js';
+
+const SHOWN = 5;
+
+/** What `run` and `resume` print at the end: the best configurations and how to go on. */
+export async function printSweepResult(study: Study, result: SweepResult, options: { json: boolean; db: string }): Promise<void> {
+  const best = await study.best(SHOWN);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ study: studyJson(result.summary), interrupted: result.interrupted, best: best.map(trialJson) }, null, 2)}\n`);
+    return;
+  }
+  const { counts } = result.summary;
+  const line = `study ${study.name}: ${counts.COMPLETE} complete, ${counts.FAILED} failed, ${counts.PRUNED} pruned, ${counts.QUEUED} queued`;
+  process.stdout.write(`${line}${result.interrupted ? ' (interrupted)' : ''}\n`);
+  if (best.length > 0) {
+    process.stdout.write(`best ${best.length} by ${study.definition.objective.metric} (${study.definition.objective.direction}):\n`);
+    process.stdout.write(`${trialsTable(best, { rank: true, metric: study.definition.objective.metric, paramOrder: study.space.order })}\n`);
+  }
+  if (result.interrupted) process.stdout.write(`continue with: sweeper resume ${study.name} --db ${options.db}\n`);
+}

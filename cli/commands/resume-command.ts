@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { DatasetCache } from '../../src/datasets/dataset-cache.js';
+import { Study } from '../../src/study/study.js';
+import { EXIT } from '../exit-codes.js';
+import { DEFAULT_DB, openExistingStore } from '../open-existing-store.js';
+import { runSession } from '../sweep-session.js';
+import { printSweepResult } from './print-sweep-result.js';
+import { addSessionOptions, sessionLogger, type SessionFlags } from './session-options.js';
+
+export function registerResumeCommand(program: Command): void {
+  addSessionOptions(
+    program
+      .command('resume')
+      .description('continue an interrupted study to its budget; finished trials are not run again')
+      .argument('<study>', 'study name (see `sweeper studies`)'),
+    DEFAULT_DB,
+  ).action(async (name: string, flags: SessionFlags) => {
+    process.exitCode = await resumeCommand(name, flags);
+  });
+}
+
+async function resumeCommand(name: string, flags: SessionFlags): Promise<number> {
+  const store = openExistingStore(flags.db);
+  try {
+    const study = await Study.open(store, name);
+    const datasets = new DatasetCache();
+    // The definition comes from the store, not the file: resume needs nothing else.
+    if (study.definition.task) await datasets.load(study.definition.task.dataset);
+    const progress = flags.progress && process.stderr.isTTY === true;
+    const { logger, file: logFile } = sessionLogger(flags, progress);
+    if (logFile !== undefined && !flags.json) process.stderr.write(`logs: ${logFile}\n`);
+    logger.info({ study: study.name, db: flags.db }, 'sweep resumed');
+    const result = await runSession({ study, threads: flags.threads, backend: flags.backend, logger, datasets, progress });
+    await printSweepResult(study, result, { json: flags.json === true, db: flags.db });
+    return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { SweepEvent } from '../coordinator/sweep-events.js';
+import { SweepRunner, type SweepResult } from '../coordinator/sweep-runner.js';
+import type { DatasetCache } from '../src/datasets/dataset-cache.js';
+import type { StudyOwner } from '../src/store/records.js';
+import type { Study } from '../src/study/study.js';
+import type { BackendPreference } from '../src/training/tf-backend.js';
+import { LocalPool } from '../worker/local-pool.js';
+import { ProgressDisplay } from './progress-display.js';
+
+export interface SessionOptions {
+  readonly study: Study;
+  readonly threads?: number;
+  readonly backend: BackendPreference;
+  readonly logger: Logger;
+  readonly datasets: DatasetCache;
+  readonly progress: boolean;
+}
+
+/**
+ * `sweeper run` and `resume`: an embedded coordinator (the SweepRunner) and a local pool of
+ * threads in this process. Ctrl-C (or SIGTERM) stops cleanly: running trials go back to the
+ * queue for `resume`; a second Ctrl-C quits at once, and `resume` then re-queues what was left.
+ */
+export async function runSession(options: SessionOptions): Promise<SweepResult> {
+  const { study, logger } = options;
+  const owner: StudyOwner = { id: `${hostname()}:${process.pid}:${Date.now()}`, host: hostname(), pid: process.pid };
+  await study.store.claimStudy(study.id, owner, isAlive);
+
+  const summary = await study.store.summariseStudy(study.id);
+  const budget = study.definition.budget.trials ?? 0;
+  const finished = summary.counts.COMPLETE + summary.counts.PRUNED + summary.counts.FAILED;
+  const display = options.progress ? new ProgressDisplay(budget, finished, summary.bestValue, study.definition.objective.direction, study.definition.objective.metric) : undefined;
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupts++;
+    if (interrupts > 1) {
+      process.stderr.write('\nquitting now; `sweeper resume` will re-run the trials that were running\n');
+      process.exit(130);
+    }
+    display?.stop();
+    process.stderr.write(`\n${signal}: stopping; running trials go back to the queue (press Ctrl-C again to quit now)\n`);
+    logger.warn({ signal }, 'stop requested');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const pool = new LocalPool({ threads: options.threads, backend: options.backend, logger, datasets: options.datasets });
+  try {
+    const runner = new SweepRunner({
+      study,
+      executor: pool,
+      logger,
+      workerName: `${hostname()}:${process.pid}`,
+      onEvent: (event: SweepEvent) => display?.onEvent(event),
+    });
+    return await runner.run(controller.signal);
+  } finally {
+    display?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await pool.close();
+    await study.store.releaseStudy(study.id, owner.id);
+  }
+}
+
+/** Whether the process that holds a study still runs; one on another host is assumed to. */
+function isAlive(owner: StudyOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,31 @@
+import type { EpochMetrics, RepeatResult, TrialRecord } from '../src/store/records.js';
+
+/** What the runner tracks of a trial while its repeats run. */
+export class ActiveTrial {
+  /** Repeats still to hand out, lowest first. */
+  readonly pending: number[];
+  readonly running = new Map<number, AbortController>();
+  readonly results: RepeatResult[];
+  /** Per repeat, the epochs reported so far in this attempt. */
+  readonly curves = new Map<number, EpochMetrics[]>();
+  /** Set when one repeat failed: the others are stopped and the trial fails. */
+  failure: string | undefined;
+
+  constructor(
+    public trial: TrialRecord,
+    repeats: number,
+    finished: readonly RepeatResult[],
+  ) {
+    this.results = [...finished];
+    const done = new Set(finished.map((r) => r.repeat));
+    this.pending = Array.from({ length: repeats }, (_, r) => r).filter((r) => !done.has(r));
+  }
+
+  get isSettled(): boolean {
+    return this.running.size === 0 && (this.pending.length === 0 || this.failure !== undefined);
+  }
+
+  stopAll(): void {
+    for (const controller of this.running.values()) controller.abort();
+  }
+}

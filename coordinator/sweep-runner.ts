@@ -1,0 +1,273 @@
+import type { Logger } from 'pino';
+import { StaleAttemptError } from '../src/errors/stale-attempt-error.js';
+import type { EpochDecision, EpochReport, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
+import type { TrialExecutor } from '../src/execution/trial-executor.js';
+import { repeatSeed } from '../src/random/seed-streams.js';
+import type { StudySummary, TrialRecord } from '../src/store/records.js';
+import { aggregateRepeats } from '../src/study/aggregate-repeats.js';
+import { bestEpoch, metricValue } from '../src/study/objective.js';
+import type { Study } from '../src/study/study.js';
+import { ActiveTrial } from './active-trial.js';
+import type { SweepEvent } from './sweep-events.js';
+
+export interface SweepRunnerOptions {
+  readonly study: Study;
+  readonly executor: TrialExecutor;
+  readonly logger: Logger;
+  /** Recorded on each trial as the worker that ran it. */
+  readonly workerName: string;
+  readonly onEvent?: (event: SweepEvent) => void;
+}
+
+export interface SweepResult {
+  /** True when the sweep was stopped before reaching its budget. */
+  readonly interrupted: boolean;
+  readonly summary: StudySummary;
+}
+
+/**
+ * Runs one study to its budget on one executor: asks the sampler for trials, hands their
+ * repeats to free executor slots, records every epoch and result, and on a stop request
+ * puts unfinished trials back in the queue so that a later `resume` runs them again.
+ */
+export class SweepRunner {
+  private readonly active = new Map<number, ActiveTrial>();
+  private queued: TrialRecord[] = [];
+  private trialCount = 0;
+  private stopping = false;
+  private fatal: Error | undefined;
+  private filling = false;
+  /** Trials whose end is being written: the sweep is not over until they are in the store. */
+  private settling = 0;
+  private finished?: () => void;
+
+  constructor(private readonly options: SweepRunnerOptions) {}
+
+  async run(signal: AbortSignal): Promise<SweepResult> {
+    const { study, logger } = this.options;
+    await this.recoverOrphans();
+    this.queued = await study.trials(['QUEUED']);
+    this.trialCount = (await study.trials()).length;
+
+    const done = new Promise<void>((resolve) => (this.finished = resolve));
+    const stop = (): void => this.stop('interrupted');
+    if (signal.aborted) stop();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      await this.fill();
+      await done;
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+    if (this.fatal !== undefined) throw this.fatal;
+    const summary = await study.store.summariseStudy(study.id);
+    const budget = study.definition.budget.trials;
+    const finishedCount = summary.counts.COMPLETE + summary.counts.PRUNED + summary.counts.FAILED;
+    logger.info({ study: study.name, counts: summary.counts, best: summary.bestValue }, 'sweep ended');
+    return { interrupted: budget !== undefined && finishedCount < budget, summary };
+  }
+
+  /**
+   * Trials left RUNNING by a run that crashed: we hold the study now, so nobody is running
+   * them; they go back to the queue and keep their finished repeats.
+   */
+  private async recoverOrphans(): Promise<void> {
+    const { study, logger } = this.options;
+    for (const trial of await study.trials(['RUNNING'])) {
+      const requeued = await study.requeue(trial, `attempt ${trial.attempt} did not finish: the process running it stopped`);
+      logger.warn({ trial: trial.number, attempt: trial.attempt }, 'requeued a trial left running by an earlier process');
+      this.emit({ type: 'trial-requeued', trial: requeued });
+    }
+  }
+
+  private stop(reason: string): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.options.logger.info({ reason, running: this.active.size }, 'stopping the sweep');
+    for (const active of this.active.values()) {
+      active.stopAll();
+      // A trial waiting for a free slot has no run whose end would put it back in the queue.
+      if (active.running.size === 0) void this.afterRun(active);
+    }
+    this.checkDone();
+  }
+
+  private get runningRuns(): number {
+    let count = 0;
+    for (const active of this.active.values()) count += active.running.size;
+    return count;
+  }
+
+  /** Hands out runs until the executor is full or nothing is left to start. */
+  private async fill(): Promise<void> {
+    if (this.filling) return;
+    this.filling = true;
+    try {
+      while (!this.stopping && this.runningRuns < this.options.executor.capacity) {
+        const next = this.nextActive() ?? (await this.startTrial());
+        if (!next) break;
+        if (this.stopping) {
+          // Stopped while the trial was being started: it goes straight back to the queue.
+          await this.settle(next);
+          break;
+        }
+        const repeat = next.pending.shift() as number;
+        this.dispatch(next, repeat);
+      }
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.filling = false;
+      this.checkDone();
+    }
+  }
+
+  private nextActive(): ActiveTrial | undefined {
+    for (const active of this.active.values()) {
+      if (active.pending.length > 0 && active.failure === undefined) return active;
+    }
+    return undefined;
+  }
+
+  /** Starts the next queued trial, or asks the sampler for a new one while the budget allows. */
+  private async startTrial(): Promise<ActiveTrial | undefined> {
+    const { study, workerName } = this.options;
+    const { budget, repeats } = study.definition;
+    if (budget.maxConcurrent !== undefined && this.active.size >= budget.maxConcurrent) return undefined;
+    let trial: TrialRecord;
+    const queued = this.queued.shift();
+    if (queued) {
+      trial = await study.start(queued, workerName);
+    } else if (budget.trials === undefined || this.trialCount < budget.trials) {
+      trial = await study.ask({ worker: workerName });
+      this.trialCount++;
+    } else {
+      return undefined;
+    }
+    const finished = await study.store.getRepeats(trial.id);
+    const active = new ActiveTrial(trial, repeats, finished);
+    this.active.set(trial.number, active);
+    this.options.logger.info({ trial: trial.number, attempt: trial.attempt, params: trial.params }, 'trial started');
+    this.emit({ type: 'trial-started', trial });
+    if (active.pending.length === 0) {
+      // Every repeat finished in an earlier attempt: only the final result is missing.
+      await this.settle(active);
+      return this.startTrial();
+    }
+    return active;
+  }
+
+  private dispatch(active: ActiveTrial, repeat: number): void {
+    const { study, executor } = this.options;
+    const { definition } = study;
+    if (!definition.task) throw new Error(`study "${study.name}" has no training task: its trials are run through ask/tell`);
+    const controller = new AbortController();
+    active.running.set(repeat, controller);
+    active.curves.set(repeat, []);
+    const assignment: RunAssignment = {
+      study: study.name,
+      trialNumber: active.trial.number,
+      attempt: active.trial.attempt,
+      repeat,
+      seed: repeatSeed(definition.seed, repeat),
+      params: active.trial.params,
+      task: definition.task,
+      objective: definition.objective,
+    };
+    executor
+      .run(assignment, { onEpoch: (report) => this.onEpoch(active, repeat, report) }, controller.signal)
+      .then((outcome) => this.onRunEnded(active, repeat, outcome))
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        active.running.delete(repeat);
+        void this.afterRun(active);
+      });
+  }
+
+  private async onEpoch(active: ActiveTrial, repeat: number, report: EpochReport): Promise<EpochDecision> {
+    if (active.failure !== undefined || this.stopping) return 'stop';
+    try {
+      await this.options.study.report(active.trial, report.epoch, report.metrics, repeat);
+    } catch (error) {
+      if (error instanceof StaleAttemptError) return 'stop';
+      throw error;
+    }
+    active.curves.get(repeat)?.push(report.metrics);
+    this.emit({ type: 'epoch', trial: active.trial, repeat, report });
+    return 'continue';
+  }
+
+  private async onRunEnded(active: ActiveTrial, repeat: number, outcome: RunOutcome): Promise<void> {
+    const { study, logger } = this.options;
+    const { objective } = study.definition;
+    switch (outcome.status) {
+      case 'finished': {
+        const curve = active.curves.get(repeat) ?? [];
+        const best = bestEpoch(curve, objective.metric, objective.direction);
+        const last = curve.at(-1);
+        const value = last ? metricValue(last, objective.metric) : Number.NaN;
+        const result = { repeat, seed: repeatSeed(study.definition.seed, repeat), value, epochs: outcome.epochs, bestEpoch: best.epoch, trainSeconds: outcome.trainSeconds };
+        await study.recordRepeat(active.trial, result);
+        active.results.push(result);
+        return;
+      }
+      case 'diverged':
+        active.failure ??= repeat === 0 && study.definition.repeats === 1 ? outcome.reason : `repeat ${repeat} ${outcome.reason}`;
+        break;
+      case 'error':
+        active.failure ??= `repeat ${repeat} failed: ${outcome.message}`;
+        break;
+      case 'stopped':
+        return;
+    }
+    logger.warn({ trial: active.trial.number, repeat, reason: active.failure }, 'trial failed');
+    active.stopAll();
+  }
+
+  private async afterRun(active: ActiveTrial): Promise<void> {
+    try {
+      if (active.isSettled || (this.stopping && active.running.size === 0)) await this.settle(active);
+    } catch (error) {
+      this.fail(error);
+    }
+    await this.fill();
+  }
+
+  /** Writes the trial's end: its result, its failure, or (when stopping) its return to the queue. */
+  private async settle(active: ActiveTrial): Promise<void> {
+    const { study, logger } = this.options;
+    if (!this.active.delete(active.trial.number)) return;
+    this.settling++;
+    try {
+      let trial: TrialRecord;
+      if (active.failure !== undefined) {
+        trial = await study.finish(active.trial, { state: 'FAILED', reason: active.failure });
+      } else if (active.pending.length === 0 && active.results.length === study.definition.repeats) {
+        trial = await study.finish(active.trial, { state: 'COMPLETE', result: aggregateRepeats(active.results) });
+      } else {
+        trial = await study.requeue(active.trial, 'interrupted: the sweep was stopped');
+        this.emit({ type: 'trial-requeued', trial });
+        return;
+      }
+      logger.info({ trial: trial.number, state: trial.state, value: trial.result?.value, reason: trial.reason }, 'trial finished');
+      this.emit({ type: 'trial-finished', trial });
+    } finally {
+      this.settling--;
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.options.logger.error({ err: error }, 'the sweep cannot go on');
+    this.fatal ??= error instanceof Error ? error : new Error(String(error));
+    this.stop('error');
+  }
+
+  private checkDone(): void {
+    if (this.filling || this.settling > 0 || this.active.size > 0) return;
+    this.finished?.();
+  }
+
+  private emit(event: SweepEvent): void {
+    this.options.onEvent?.(event);
+  }
+}

@@ -1,0 +1,138 @@
+import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import { DATASET_FACTS } from '../datasets/dataset-catalog.js';
+import { splitSizes } from '../datasets/split-sizes.js';
+import { ConfigError, type ConfigProblem } from '../errors/config-error.js';
+import { formatPath, type PathProblem } from '../errors/path-problem.js';
+import { samplerSeed } from '../random/seed-streams.js';
+import { checkSearchSpace } from '../space/check-search-space.js';
+import type { ParamSpec, SearchSpaceDefinition } from '../space/param-spec.js';
+import type { StudySource } from '../store/records.js';
+import type { StudyDefinition } from '../study/study-definition.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, INTEGER_KNOBS, isKnob, KNOBS } from '../training/knobs.js';
+import { describeValue, zodProblems } from '../validation/zod-problems.js';
+import { sweepFileSchema, type SweepFile } from './sweep-schema.js';
+import { locateField } from './yaml-locations.js';
+
+export interface LoadedSweep {
+  readonly definition: StudyDefinition;
+  readonly source: StudySource;
+}
+
+export interface SweepParseOptions {
+  /** Overrides the file's `study:` name (e.g. `sweeper run --study`). */
+  readonly studyName?: string;
+  /** The study seed when the file has none; a random one otherwise, recorded in the study. */
+  readonly defaultSeed?: number;
+}
+
+/** Reads and checks a sweep file; throws ConfigError naming the file, field and line of every problem. */
+export async function loadSweepFile(path: string, options: SweepParseOptions = {}): Promise<LoadedSweep> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ConfigError(path, [{ field: '', message: `cannot read the sweep file: ${reason}` }]);
+  }
+  return parseSweep(text, path, options);
+}
+
+export function parseSweep(text: string, sourceName: string, options: SweepParseOptions = {}): LoadedSweep {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      sourceName,
+      document.errors.map((error) => {
+        const position = lineCounter.linePos(error.pos[0]);
+        return { field: '', message: `invalid YAML: ${error.message}`, line: position.line, column: position.col };
+      }),
+    );
+  }
+  const input: unknown = document.toJS();
+  const located = (problems: readonly PathProblem[]): ConfigProblem[] =>
+    problems.map((problem) => ({ field: formatPath(problem.path), message: problem.message, ...locateField(document, lineCounter, problem.path) }));
+
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ConfigError(sourceName, [{ field: '', message: `expected a mapping of sweep settings, but got ${describeValue(input)}` }]);
+  }
+  const parsed = sweepFileSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(sourceName, located(zodProblems(sweepFileSchema, input, parsed.error.issues)));
+
+  const { space, problems } = checkSweep(parsed.data);
+  if (!space) throw new ConfigError(sourceName, located(problems));
+
+  const definition = toStudyDefinition(parsed.data, space, options);
+  return { definition, source: { text, format: 'yaml', path: sourceName } };
+}
+
+function checkSweep(file: SweepFile): { space?: SearchSpaceDefinition; problems: PathProblem[] } {
+  const problems: PathProblem[] = [];
+  const checked = checkSearchSpace(file.space);
+  problems.push(...checked.problems.map((p) => ({ ...p, path: ['space', ...p.path] })));
+  for (const [name, param] of Object.entries(checked.space ?? {})) problems.push(...checkKnobParam(name, param));
+
+  const facts = DATASET_FACTS[file.dataset.name];
+  const sizes = splitSizes(facts.examples, { validation: file.dataset.validation, test: file.dataset.test ?? 0, limit: file.dataset.limit });
+  if ('field' in sizes) problems.push({ path: ['dataset', sizes.field], message: sizes.message });
+  return problems.length === 0 && checked.space ? { space: checked.space, problems } : { problems };
+}
+
+/** A space parameter must name a setting, and every value it can take must suit that setting. */
+function checkKnobParam(name: string, param: ParamSpec): PathProblem[] {
+  if (!isKnob(name)) {
+    return [{ path: ['space', name], message: `is not a setting that can be searched (expected one of: ${Object.keys(KNOBS).join(', ')})` }];
+  }
+  if (INTEGER_KNOBS.has(name) && param.type === 'float') {
+    return [{ path: ['space', name, 'type'], message: `${name} takes whole numbers: expected "int" or "categorical", but got "float"` }];
+  }
+  const schema = KNOBS[name];
+  const problems: PathProblem[] = [];
+  const check = (path: (string | number)[], value: unknown): void => {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      const first = zodProblems(schema, value, result.error.issues)[0];
+      problems.push({ path: ['space', name, ...path], message: `${first?.message ?? 'invalid'} (as a value of ${name})` });
+    }
+  };
+  if (param.type === 'categorical') param.choices.forEach((choice, index) => check(['choices', index], choice));
+  else {
+    check(['low'], param.low);
+    check(['high'], param.high);
+  }
+  return problems;
+}
+
+function toStudyDefinition(file: SweepFile, space: SearchSpaceDefinition, options: SweepParseOptions): StudyDefinition {
+  const seed = file.seed ?? options.defaultSeed ?? randomInt(2 ** 31);
+  return {
+    name: options.studyName ?? file.study,
+    ...(file.description !== undefined && { description: file.description }),
+    space,
+    objective: file.objective ?? { metric: 'val_accuracy', direction: 'maximize' },
+    sampler: { type: 'random', seed: file.sampler?.seed ?? samplerSeed(seed) },
+    budget: { trials: file.budget.trials, ...(file.budget.max_concurrent !== undefined && { maxConcurrent: file.budget.max_concurrent }) },
+    repeats: file.repeats ?? 1,
+    seed,
+    task: {
+      type: 'train',
+      dataset: {
+        name: file.dataset.name,
+        validation: file.dataset.validation,
+        test: file.dataset.test ?? 0,
+        ...(file.dataset.limit !== undefined && { limit: file.dataset.limit }),
+        seed: file.dataset.seed ?? seed,
+      },
+      model: { type: 'mlp', ...DEFAULT_MODEL, ...pick(file.model ?? {}, ['depth', 'width', 'activation']) },
+      training: { ...DEFAULT_TRAINING, ...file.training },
+    },
+  };
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
+  return picked;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { DATASET_NAMES } from '../datasets/dataset-spec.js';
+import { searchSpaceSchema } from '../space/space-schema.js';
+import { MODEL_KNOBS, TRAINING_KNOBS } from '../training/knobs.js';
+import { METRICS } from '../training/training-task.js';
+import { studyNameSchema } from '../study/study-options.js';
+
+/** A fraction in (0, 1) or a whole count of examples. */
+const share = z.union([z.number().gt(0).lt(1), z.number().int().min(0)]);
+
+const datasetSchema = z.strictObject({
+  name: z.enum(DATASET_NAMES),
+  validation: share,
+  test: share.optional(),
+  limit: z.number().int().min(10).optional(),
+  seed: z.number().int().min(0).optional(),
+});
+
+const modelSchema = z.strictObject({
+  type: z.literal('mlp').optional(),
+  ...partial(MODEL_KNOBS),
+});
+
+const trainingSchema = z.strictObject({
+  epochs: z.number().int().min(1).max(100000),
+  ...partial(TRAINING_KNOBS),
+});
+
+/** The sweep file format; README "Sweep files" documents each field. */
+export const sweepFileSchema = z.strictObject({
+  study: studyNameSchema,
+  description: z.string().optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  dataset: datasetSchema,
+  model: modelSchema.optional(),
+  training: trainingSchema,
+  space: searchSpaceSchema,
+  sampler: z
+    .strictObject({
+      type: z.literal('random'),
+      seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    })
+    .optional(),
+  budget: z.strictObject({
+    trials: z.number().int().min(1),
+    max_concurrent: z.number().int().min(1).optional(),
+  }),
+  objective: z
+    .strictObject({
+      metric: z.enum(METRICS),
+      direction: z.enum(['maximize', 'minimize']),
+    })
+    .optional(),
+  repeats: z.number().int().min(1).max(100).optional(),
+});
+
+export type SweepFile = z.output<typeof sweepFileSchema>;
+
+function partial<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
+  return Object.fromEntries(Object.entries(shape).map(([key, schema]) => [key, schema.optional()])) as {
+    [K in keyof T]: z.ZodOptional<T[K]>;
+  };
+}

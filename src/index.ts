@@ -1,0 +1,31 @@
+/**
+ * The sweeper library: search spaces, samplers, the trial store and the ask/tell API.
+ * Importing it has no side effects (TensorFlow.js is loaded only by the training modules,
+ * which worker threads import themselves).
+ */
+export { Study } from './study/study.js';
+export type { StudyOptions } from './study/study-options.js';
+export type { StudyDefinition, Direction, SamplerSpec } from './study/study-definition.js';
+export { TRIAL_STATES, type TrialState } from './study/trial-state.js';
+
+export { SearchSpace } from './space/search-space.js';
+export type { ParamSpec, ParamValue, ParamValues, SearchSpaceDefinition, Condition } from './space/param-spec.js';
+export type { SearchSpaceInput, ParamSpecInput } from './space/space-schema.js';
+
+export { RandomSampler } from './samplers/random-sampler.js';
+export type { Sampler, SamplerContext, TrialSnapshot } from './samplers/sampler.js';
+
+export type { TrialStore } from './store/trial-store.js';
+export { SqliteTrialStore } from './store/sqlite/sqlite-trial-store.js';
+export type { TrialRecord, TrialResult, TrialOutcome, EpochMetrics, EpochRecord, RepeatResult, StudyRecord, StudySummary } from './store/records.js';
+
+export { loadSweepFile, parseSweep, type LoadedSweep } from './config/load-sweep-file.js';
+
+export { SweeperError, type SweeperErrorCode } from './errors/sweeper-error.js';
+export { ConfigError, type ConfigProblem } from './errors/config-error.js';
+export { NotFoundError } from './errors/not-found-error.js';
+export { AlreadyExistsError } from './errors/already-exists-error.js';
+export { InvalidStateError } from './errors/invalid-state-error.js';
+export { InvalidArgumentError } from './errors/invalid-argument-error.js';
+export { StaleAttemptError } from './errors/stale-attempt-error.js';
+export { DataError } from './errors/data-error.js';

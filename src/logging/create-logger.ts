@@ -1,0 +1,17 @@
+import pino, { type Logger } from 'pino';
+
+export interface LoggerOptions {
+  /** Append JSON lines to this file; standard error when absent. */
+  readonly file?: string;
+  readonly level?: pino.LevelWithSilent;
+}
+
+/**
+ * pino, writing synchronously: a sweep's log must survive the process being killed, and a few
+ * lines per epoch cost nothing next to training. The logger is passed down explicitly, never
+ * reached through a global.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const destination = pino.destination({ dest: options.file ?? 2, sync: true, mkdir: true, append: true });
+  return pino({ level: options.level ?? 'info', base: { pid: process.pid } }, destination);
+}

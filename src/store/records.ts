@@ -1,0 +1,102 @@
+import type { ParamValues } from '../space/param-spec.js';
+import type { StudyDefinition } from '../study/study-definition.js';
+import type { TrialState } from '../study/trial-state.js';
+
+export interface StudySource {
+  /** The definition exactly as the user wrote it (the sweep file's text). */
+  readonly text: string;
+  readonly format: 'yaml' | 'json';
+  readonly path?: string;
+}
+
+export interface StudyRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly definition: StudyDefinition;
+  readonly source?: StudySource;
+}
+
+export interface StudySummary {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly direction: 'maximize' | 'minimize';
+  readonly metric: string;
+  /** Trials the study runs in all; absent for open-ended studies driven through ask/tell. */
+  readonly budget?: number;
+  readonly counts: Readonly<Record<TrialState, number>>;
+  readonly bestValue?: number;
+}
+
+/** Metrics of one epoch of one repeat; absent metrics were not measured. */
+export interface EpochMetrics {
+  readonly trainLoss?: number;
+  readonly trainAccuracy?: number;
+  readonly valLoss?: number;
+  readonly valAccuracy?: number;
+  readonly learningRate?: number;
+  readonly epochSeconds?: number;
+}
+
+export interface EpochRecord extends EpochMetrics {
+  readonly repeat: number;
+  /** 1-based. */
+  readonly epoch: number;
+}
+
+/** The outcome of training one configuration with one seed. */
+export interface RepeatResult {
+  readonly repeat: number;
+  readonly seed: number;
+  readonly value: number;
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  readonly trainSeconds: number;
+}
+
+/** A trial's one final result: the objective over its repeats. */
+export interface TrialResult {
+  /** Mean of the repeats' values. */
+  readonly value: number;
+  /** Sample standard deviation (n - 1) over repeats; absent with a single repeat. */
+  readonly valueStd?: number;
+  readonly repeats: number;
+  /** Epochs trained (the longest repeat). */
+  readonly epochs: number;
+  /** Epoch of the best objective metric, in the repeat closest to the mean. */
+  readonly bestEpoch: number;
+  /** Mean training time of one repeat, in seconds. */
+  readonly trainSeconds: number;
+}
+
+export interface TrialRecord {
+  readonly id: number;
+  readonly studyId: number;
+  /** 0-based, unique within the study, in order of creation. */
+  readonly number: number;
+  readonly state: TrialState;
+  /** 0 while never started; each start (first run or re-run after an interruption) adds one. */
+  readonly attempt: number;
+  readonly worker?: string;
+  readonly params: ParamValues;
+  readonly queuedAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  /** Why a trial failed, was pruned or was put back in the queue. */
+  readonly reason?: string;
+  readonly result?: TrialResult;
+}
+
+export type TrialOutcome =
+  | { readonly state: 'COMPLETE'; readonly result: TrialResult }
+  | { readonly state: 'PRUNED'; readonly reason: string; readonly result?: TrialResult }
+  | { readonly state: 'FAILED'; readonly reason: string };
+
+/** The process that runs a study; only one may at a time. */
+export interface StudyOwner {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly since?: string;
+}

@@ -1,0 +1,146 @@
+/**
+ * Schema migrations, applied in order, each in its own transaction. `PRAGMA user_version`
+ * holds the version reached; `schema_migrations` keeps when each one was applied.
+ * Never edit a migration that has shipped: add the next one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'studies, trials, parameters, epochs, repeats and results',
+    sql: `
+      CREATE TABLE schema_migrations (
+        version    INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+      );
+
+      CREATE TABLE studies (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        created_at    TEXT NOT NULL,
+        direction     TEXT NOT NULL CHECK (direction IN ('maximize', 'minimize')),
+        metric        TEXT NOT NULL,
+        budget_trials INTEGER CHECK (budget_trials IS NULL OR budget_trials > 0),
+        definition    TEXT NOT NULL CHECK (json_valid(definition)),
+        source_text   TEXT,
+        source_format TEXT CHECK (source_format IN ('yaml', 'json')),
+        source_path   TEXT,
+        owner         TEXT CHECK (owner IS NULL OR json_valid(owner))
+      );
+
+      CREATE TABLE trials (
+        id          INTEGER PRIMARY KEY,
+        study_id    INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+        number      INTEGER NOT NULL CHECK (number >= 0),
+        state       TEXT NOT NULL CHECK (state IN ('QUEUED', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAILED')),
+        attempt     INTEGER NOT NULL DEFAULT 0 CHECK (attempt >= 0),
+        worker      TEXT,
+        queued_at   TEXT NOT NULL,
+        started_at  TEXT,
+        finished_at TEXT,
+        reason      TEXT,
+        UNIQUE (study_id, number)
+      );
+      CREATE INDEX trials_by_state ON trials (study_id, state);
+
+      CREATE TABLE trial_params (
+        trial_id INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,
+        name     TEXT NOT NULL,
+        value    TEXT NOT NULL CHECK (json_valid(value)),
+        PRIMARY KEY (trial_id, name)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE trial_epochs (
+        trial_id       INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,
+        repeat         INTEGER NOT NULL CHECK (repeat >= 0),
+        epoch          INTEGER NOT NULL CHECK (epoch >= 1),
+        train_loss     REAL,
+        train_accuracy REAL,
+        val_loss       REAL,
+        val_accuracy   REAL,
+        learning_rate  REAL,
+        epoch_seconds  REAL,
+        PRIMARY KEY (trial_id, repeat, epoch)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE trial_repeats (
+        trial_id      INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,
+        repeat        INTEGER NOT NULL CHECK (repeat >= 0),
+        seed          INTEGER NOT NULL,
+        value         REAL,
+        epochs        INTEGER NOT NULL,
+        best_epoch    INTEGER NOT NULL,
+        train_seconds REAL NOT NULL,
+        finished_at   TEXT NOT NULL,
+        PRIMARY KEY (trial_id, repeat)
+      ) WITHOUT ROWID;
+
+      -- One row per trial at most (the primary key): a trial has exactly one final result.
+      CREATE TABLE trial_results (
+        trial_id      INTEGER PRIMARY KEY REFERENCES trials (id) ON DELETE CASCADE,
+        study_id      INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+        value         REAL,
+        value_std     REAL,
+        repeats       INTEGER NOT NULL,
+        epochs        INTEGER NOT NULL,
+        best_epoch    INTEGER NOT NULL,
+        train_seconds REAL NOT NULL
+      );
+      CREATE INDEX trial_results_by_value ON trial_results (study_id, value);
+
+      -- The invariants, enforced by the database itself so that no code path can break them.
+      CREATE TRIGGER complete_trial_is_final BEFORE UPDATE ON trials
+        WHEN OLD.state = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+
+      CREATE TRIGGER complete_trial_has_result BEFORE UPDATE OF state ON trials
+        WHEN NEW.state = 'COMPLETE' AND NOT EXISTS (SELECT 1 FROM trial_results WHERE trial_id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'a COMPLETE trial needs its result'); END;
+
+      CREATE TRIGGER complete_trial_keeps_params_insert BEFORE INSERT ON trial_params
+        WHEN (SELECT state FROM trials WHERE id = NEW.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+      CREATE TRIGGER complete_trial_keeps_params_update BEFORE UPDATE ON trial_params
+        WHEN (SELECT state FROM trials WHERE id = OLD.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+      CREATE TRIGGER complete_trial_keeps_params_delete BEFORE DELETE ON trial_params
+        WHEN (SELECT state FROM trials WHERE id = OLD.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+
+      CREATE TRIGGER complete_trial_keeps_epochs_insert BEFORE INSERT ON trial_epochs
+        WHEN (SELECT state FROM trials WHERE id = NEW.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+      CREATE TRIGGER complete_trial_keeps_epochs_update BEFORE UPDATE ON trial_epochs
+        WHEN (SELECT state FROM trials WHERE id = OLD.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+      CREATE TRIGGER complete_trial_keeps_epochs_delete BEFORE DELETE ON trial_epochs
+        WHEN (SELECT state FROM trials WHERE id = OLD.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+
+      CREATE TRIGGER complete_trial_keeps_repeats_insert BEFORE INSERT ON trial_repeats
+        WHEN (SELECT state FROM trials WHERE id = NEW.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+      CREATE TRIGGER complete_trial_keeps_repeats_update BEFORE UPDATE ON trial_repeats
+        WHEN (SELECT state FROM trials WHERE id = OLD.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+      CREATE TRIGGER complete_trial_keeps_repeats_delete BEFORE DELETE ON trial_repeats
+        WHEN (SELECT state FROM trials WHERE id = OLD.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+
+      CREATE TRIGGER result_is_written_once_insert BEFORE INSERT ON trial_results
+        WHEN (SELECT state FROM trials WHERE id = NEW.trial_id) IN ('COMPLETE', 'PRUNED', 'FAILED')
+        BEGIN SELECT RAISE(ABORT, 'a finished trial already has its final result'); END;
+      CREATE TRIGGER result_is_written_once_update BEFORE UPDATE ON trial_results
+        BEGIN SELECT RAISE(ABORT, 'a final result cannot change'); END;
+      CREATE TRIGGER complete_trial_keeps_result_delete BEFORE DELETE ON trial_results
+        WHEN (SELECT state FROM trials WHERE id = OLD.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+    `,
+  },
+];

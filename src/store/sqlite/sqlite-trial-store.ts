@@ -1,0 +1,473 @@
+import type Database from 'better-sqlite3';
+import { AlreadyExistsError } from '../../errors/already-exists-error.js';
+import { InvalidStateError } from '../../errors/invalid-state-error.js';
+import { NotFoundError } from '../../errors/not-found-error.js';
+import { StaleAttemptError } from '../../errors/stale-attempt-error.js';
+import type { ParamValue, ParamValues } from '../../space/param-spec.js';
+import type { StudyDefinition } from '../../study/study-definition.js';
+import { TRIAL_STATES, type TrialState } from '../../study/trial-state.js';
+import type {
+  EpochMetrics,
+  EpochRecord,
+  RepeatResult,
+  StudyOwner,
+  StudyRecord,
+  StudySource,
+  StudySummary,
+  TrialOutcome,
+  TrialRecord,
+  TrialResult,
+} from '../records.js';
+import type { TrialStore } from '../trial-store.js';
+import { openDatabase } from './open-database.js';
+
+interface StudyRow {
+  id: number;
+  name: string;
+  created_at: string;
+  direction: 'maximize' | 'minimize';
+  metric: string;
+  budget_trials: number | null;
+  definition: string;
+  source_text: string | null;
+  source_format: 'yaml' | 'json' | null;
+  source_path: string | null;
+  owner: string | null;
+}
+
+interface TrialRow {
+  id: number;
+  study_id: number;
+  number: number;
+  state: TrialState;
+  attempt: number;
+  worker: string | null;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  reason: string | null;
+}
+
+interface ResultRow {
+  trial_id: number;
+  value: number | null;
+  value_std: number | null;
+  repeats: number;
+  epochs: number;
+  best_epoch: number;
+  train_seconds: number;
+}
+
+interface ParamRow {
+  trial_id: number;
+  name: string;
+  value: string;
+}
+
+/** The trial store on one SQLite file (better-sqlite3: synchronous, so each method is one transaction). */
+export class SqliteTrialStore implements TrialStore {
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {}
+
+  static open(path: string): SqliteTrialStore {
+    return new SqliteTrialStore(openDatabase(path), path);
+  }
+
+  createStudy(definition: StudyDefinition, source?: StudySource): Promise<StudyRecord> {
+    return this.write(() => {
+      if (this.studyRow(definition.name)) {
+        throw new AlreadyExistsError(
+          `study "${definition.name}" already exists in ${this.path}`,
+          `continue it with \`sweeper resume ${definition.name}\`, or give the new one another name (--study NAME)`,
+        );
+      }
+      const info = this.db
+        .prepare(
+          `INSERT INTO studies (name, created_at, direction, metric, budget_trials, definition, source_text, source_format, source_path)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          definition.name,
+          now(),
+          definition.objective.direction,
+          definition.objective.metric,
+          definition.budget.trials ?? null,
+          JSON.stringify(definition),
+          source?.text ?? null,
+          source?.format ?? null,
+          source?.path ?? null,
+        );
+      return toStudy(this.db.prepare<[number], StudyRow>('SELECT * FROM studies WHERE id = ?').get(Number(info.lastInsertRowid)) as StudyRow);
+    });
+  }
+
+  getStudy(name: string): Promise<StudyRecord> {
+    return this.read(() => toStudy(this.requireStudyRow(name)));
+  }
+
+  findStudy(name: string): Promise<StudyRecord | undefined> {
+    return this.read(() => {
+      const row = this.studyRow(name);
+      return row && toStudy(row);
+    });
+  }
+
+  listStudies(): Promise<StudySummary[]> {
+    return this.read(() =>
+      this.db
+        .prepare<[], StudyRow>('SELECT * FROM studies ORDER BY id')
+        .all()
+        .map((row) => this.summary(row)),
+    );
+  }
+
+  summariseStudy(studyId: number): Promise<StudySummary> {
+    return this.read(() => this.summary(this.studyRowById(studyId)));
+  }
+
+  claimStudy(studyId: number, owner: StudyOwner, isAlive: (current: StudyOwner) => boolean): Promise<void> {
+    return this.write(() => {
+      const row = this.studyRowById(studyId);
+      const current = row.owner === null ? undefined : (JSON.parse(row.owner) as StudyOwner);
+      if (current && current.id !== owner.id && isAlive(current)) {
+        throw new InvalidStateError(
+          `study "${row.name}" is being run by process ${current.pid} on ${current.host} since ${current.since ?? 'an unknown time'}`,
+          'wait for that run to finish, or stop it (Ctrl-C) before resuming here',
+        );
+      }
+      this.db.prepare('UPDATE studies SET owner = ? WHERE id = ?').run(JSON.stringify({ ...owner, since: now() }), studyId);
+    });
+  }
+
+  releaseStudy(studyId: number, ownerId: string): Promise<void> {
+    return this.write(() => {
+      this.db.prepare(`UPDATE studies SET owner = NULL WHERE id = ? AND json_extract(owner, '$.id') = ?`).run(studyId, ownerId);
+    });
+  }
+
+  createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord> {
+    return this.write(() => {
+      this.studyRowById(studyId);
+      const { next } = this.db.prepare<[number], { next: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS next FROM trials WHERE study_id = ?').get(studyId) as { next: number };
+      const time = now();
+      const info = this.db
+        .prepare('INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(studyId, next, start ? 'RUNNING' : 'QUEUED', start ? 1 : 0, start?.worker ?? null, time, start ? time : null);
+      const trialId = Number(info.lastInsertRowid);
+      const insertParam = this.db.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
+      const values = typeof params === 'function' ? params(next) : params;
+      for (const [name, value] of Object.entries(values)) insertParam.run(trialId, name, JSON.stringify(value));
+      return this.trialById(trialId);
+    });
+  }
+
+  startTrial(trialId: number, worker: string): Promise<TrialRecord> {
+    return this.write(() => {
+      const row = this.trialRow(trialId);
+      if (row.state !== 'QUEUED') throw new InvalidStateError(`trial ${row.number} is ${row.state}; only a QUEUED trial can start`);
+      this.db
+        .prepare(`UPDATE trials SET state = 'RUNNING', attempt = attempt + 1, worker = ?, started_at = ?, reason = NULL WHERE id = ?`)
+        .run(worker, now(), trialId);
+      return this.trialById(trialId);
+    });
+  }
+
+  recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
+    return this.write(() => {
+      this.requireRunning(trialId, attempt);
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO trial_epochs
+             (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          trialId,
+          repeat,
+          epoch,
+          finiteOrNull(metrics.trainLoss),
+          finiteOrNull(metrics.trainAccuracy),
+          finiteOrNull(metrics.valLoss),
+          finiteOrNull(metrics.valAccuracy),
+          finiteOrNull(metrics.learningRate),
+          finiteOrNull(metrics.epochSeconds),
+        );
+    });
+  }
+
+  recordRepeat(trialId: number, attempt: number, result: RepeatResult): Promise<void> {
+    return this.write(() => {
+      const row = this.requireRunning(trialId, attempt);
+      const exists = this.db.prepare('SELECT 1 FROM trial_repeats WHERE trial_id = ? AND repeat = ?').get(trialId, result.repeat);
+      if (exists) throw new InvalidStateError(`trial ${row.number}: repeat ${result.repeat} already has its result`);
+      this.db
+        .prepare(
+          `INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(trialId, result.repeat, result.seed, finiteOrNull(result.value), result.epochs, result.bestEpoch, result.trainSeconds, now());
+    });
+  }
+
+  finishTrial(trialId: number, attempt: number, outcome: TrialOutcome): Promise<TrialRecord> {
+    return this.write(() => {
+      const row = this.requireRunning(trialId, attempt);
+      const result = outcome.state === 'FAILED' ? undefined : outcome.result;
+      if (result) {
+        this.db
+          .prepare(
+            `INSERT INTO trial_results (trial_id, study_id, value, value_std, repeats, epochs, best_epoch, train_seconds)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(trialId, row.study_id, finiteOrNull(result.value), finiteOrNull(result.valueStd), result.repeats, result.epochs, result.bestEpoch, result.trainSeconds);
+      }
+      this.db
+        .prepare('UPDATE trials SET state = ?, finished_at = ?, reason = ? WHERE id = ?')
+        .run(outcome.state, now(), outcome.state === 'COMPLETE' ? null : outcome.reason, trialId);
+      return this.trialById(trialId);
+    });
+  }
+
+  requeueTrial(trialId: number, attempt: number, reason: string): Promise<TrialRecord> {
+    return this.write(() => {
+      this.requireRunning(trialId, attempt);
+      this.db
+        .prepare('DELETE FROM trial_epochs WHERE trial_id = ? AND repeat NOT IN (SELECT repeat FROM trial_repeats WHERE trial_id = ?)')
+        .run(trialId, trialId);
+      this.db.prepare(`UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ? WHERE id = ?`).run(reason, trialId);
+      return this.trialById(trialId);
+    });
+  }
+
+  getTrial(studyId: number, number: number): Promise<TrialRecord> {
+    return this.read(() => {
+      const row = this.db.prepare<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?').get(studyId, number);
+      if (!row) throw new NotFoundError(`study ${this.studyRowById(studyId).name} has no trial ${number}`);
+      return this.assemble([row])[0] as TrialRecord;
+    });
+  }
+
+  listTrials(studyId: number, filter: { states?: readonly TrialState[] } = {}): Promise<TrialRecord[]> {
+    return this.read(() => {
+      this.studyRowById(studyId);
+      const states = filter.states ?? TRIAL_STATES;
+      const placeholders = states.map(() => '?').join(', ');
+      const rows = this.db
+        .prepare<unknown[], TrialRow>(`SELECT * FROM trials WHERE study_id = ? AND state IN (${placeholders}) ORDER BY number`)
+        .all(studyId, ...states);
+      return this.assemble(rows);
+    });
+  }
+
+  bestTrials(studyId: number, limit: number): Promise<TrialRecord[]> {
+    return this.read(() => {
+      const study = this.studyRowById(studyId);
+      const order = study.direction === 'maximize' ? 'DESC' : 'ASC';
+      const rows = this.db
+        .prepare<[number, number], TrialRow>(
+          `SELECT t.* FROM trial_results r JOIN trials t ON t.id = r.trial_id
+           WHERE r.study_id = ? AND t.state = 'COMPLETE' AND r.value IS NOT NULL
+           ORDER BY r.value ${order}, t.number ASC LIMIT ?`,
+        )
+        .all(studyId, limit);
+      return this.assemble(rows);
+    });
+  }
+
+  getEpochs(trialId: number): Promise<EpochRecord[]> {
+    return this.read(() => {
+      this.trialRow(trialId);
+      return this.db
+        .prepare<[number], Record<string, number | null>>('SELECT * FROM trial_epochs WHERE trial_id = ? ORDER BY repeat, epoch')
+        .all(trialId)
+        .map((row) => ({
+          repeat: row.repeat as number,
+          epoch: row.epoch as number,
+          ...defined({
+            trainLoss: row.train_loss,
+            trainAccuracy: row.train_accuracy,
+            valLoss: row.val_loss,
+            valAccuracy: row.val_accuracy,
+            learningRate: row.learning_rate,
+            epochSeconds: row.epoch_seconds,
+          }),
+        }));
+    });
+  }
+
+  getRepeats(trialId: number): Promise<RepeatResult[]> {
+    return this.read(() => {
+      this.trialRow(trialId);
+      return this.db
+        .prepare<[number], { repeat: number; seed: number; value: number | null; epochs: number; best_epoch: number; train_seconds: number }>(
+          'SELECT * FROM trial_repeats WHERE trial_id = ? ORDER BY repeat',
+        )
+        .all(trialId)
+        .map((row) => ({ repeat: row.repeat, seed: row.seed, value: row.value ?? Number.NaN, epochs: row.epochs, bestEpoch: row.best_epoch, trainSeconds: row.train_seconds }));
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction: it takes the write lock up front, so it never deadlocks upgrading. */
+  private write<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.db.transaction(fn).immediate());
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error));
+    }
+  }
+
+  private read<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.db.transaction(fn).deferred());
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error));
+    }
+  }
+
+  private studyRow(name: string): StudyRow | undefined {
+    return this.db.prepare<[string], StudyRow>('SELECT * FROM studies WHERE name = ?').get(name);
+  }
+
+  private requireStudyRow(name: string): StudyRow {
+    const row = this.studyRow(name);
+    if (!row) throw new NotFoundError(`no study named "${name}" in ${this.path}`, 'list the studies with `sweeper studies`');
+    return row;
+  }
+
+  private studyRowById(studyId: number): StudyRow {
+    const row = this.db.prepare<[number], StudyRow>('SELECT * FROM studies WHERE id = ?').get(studyId);
+    if (!row) throw new NotFoundError(`no study with id ${studyId} in ${this.path}`);
+    return row;
+  }
+
+  private trialRow(trialId: number): TrialRow {
+    const row = this.db.prepare<[number], TrialRow>('SELECT * FROM trials WHERE id = ?').get(trialId);
+    if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
+    return row;
+  }
+
+  private requireRunning(trialId: number, attempt: number): TrialRow {
+    const row = this.trialRow(trialId);
+    if (row.attempt !== attempt) throw new StaleAttemptError(row.number, attempt, row.attempt);
+    if (row.state !== 'RUNNING') throw new InvalidStateError(`trial ${row.number} is ${row.state}; it can no longer be changed by attempt ${attempt}`);
+    return row;
+  }
+
+  private trialById(trialId: number): TrialRecord {
+    return this.assemble([this.trialRow(trialId)])[0] as TrialRecord;
+  }
+
+  /** Attaches parameters and results to trial rows, with one query each per 500 trials. */
+  private assemble(rows: readonly TrialRow[]): TrialRecord[] {
+    const params = new Map<number, Record<string, ParamValue>>();
+    const results = new Map<number, ResultRow>();
+    for (let start = 0; start < rows.length; start += 500) {
+      const ids = rows.slice(start, start + 500).map((row) => row.id);
+      const placeholders = ids.map(() => '?').join(', ');
+      for (const param of this.db.prepare<number[], ParamRow>(`SELECT * FROM trial_params WHERE trial_id IN (${placeholders})`).all(...ids)) {
+        const values = params.get(param.trial_id) ?? {};
+        values[param.name] = JSON.parse(param.value) as ParamValue;
+        params.set(param.trial_id, values);
+      }
+      for (const result of this.db.prepare<number[], ResultRow>(`SELECT * FROM trial_results WHERE trial_id IN (${placeholders})`).all(...ids)) {
+        results.set(result.trial_id, result);
+      }
+    }
+    return rows.map((row) => toTrial(row, params.get(row.id) ?? {}, results.get(row.id)));
+  }
+
+  private summary(row: StudyRow): StudySummary {
+    const counts = Object.fromEntries(TRIAL_STATES.map((state) => [state, 0])) as Record<TrialState, number>;
+    for (const { state, n } of this.db.prepare<[number], { state: TrialState; n: number }>('SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state').all(row.id)) {
+      counts[state] = n;
+    }
+    const best = this.db
+      .prepare<[number], { value: number }>(
+        `SELECT ${row.direction === 'maximize' ? 'MAX' : 'MIN'}(r.value) AS value FROM trial_results r JOIN trials t ON t.id = r.trial_id WHERE r.study_id = ? AND t.state = 'COMPLETE'`,
+      )
+      .get(row.id);
+    return {
+      id: row.id,
+      name: row.name,
+      createdAt: row.created_at,
+      direction: row.direction,
+      metric: row.metric,
+      ...(row.budget_trials !== null && { budget: row.budget_trials }),
+      counts,
+      ...(best?.value != null && { bestValue: best.value }),
+    };
+  }
+}
+
+function toStudy(row: StudyRow): StudyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    definition: JSON.parse(row.definition) as StudyDefinition,
+    ...(row.source_text !== null && {
+      source: { text: row.source_text, format: row.source_format ?? 'yaml', ...(row.source_path !== null && { path: row.source_path }) },
+    }),
+  };
+}
+
+function toTrial(row: TrialRow, params: ParamValues, result: ResultRow | undefined): TrialRecord {
+  return {
+    id: row.id,
+    studyId: row.study_id,
+    number: row.number,
+    state: row.state,
+    attempt: row.attempt,
+    params,
+    queuedAt: row.queued_at,
+    ...(row.worker !== null && { worker: row.worker }),
+    ...(row.started_at !== null && { startedAt: row.started_at }),
+    ...(row.finished_at !== null && { finishedAt: row.finished_at }),
+    ...(row.reason !== null && { reason: row.reason }),
+    ...(result && { result: toResult(result) }),
+  };
+}
+
+function toResult(row: ResultRow): TrialResult {
+  return {
+    value: row.value ?? Number.NaN,
+    ...(row.value_std !== null && { valueStd: row.value_std }),
+    repeats: row.repeats,
+    epochs: row.epochs,
+    bestEpoch: row.best_epoch,
+    trainSeconds: row.train_seconds,
+  };
+}
+
+function defined<T extends Record<string, number | null | undefined>>(values: T): { [K in keyof T]?: number } {
+  const out: { [K in keyof T]?: number } = {};
+  for (const key of Object.keys(values) as (keyof T)[]) {
+    const value = values[key];
+    if (value !== null && value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function finiteOrNull(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+/** SQLite's own refusals (the invariant triggers) become the same errors the code raises itself. */
+function translateSqliteError(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') && /COMPLETE|final result/.test(error.message)) {
+    return new InvalidStateError(error.message);
+  }
+  return error;
+}

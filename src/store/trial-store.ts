@@ -1,0 +1,67 @@
+import type { ParamValues } from '../space/param-spec.js';
+import type { StudyDefinition } from '../study/study-definition.js';
+import type { TrialState } from '../study/trial-state.js';
+import type {
+  EpochMetrics,
+  EpochRecord,
+  RepeatResult,
+  StudyOwner,
+  StudyRecord,
+  StudySource,
+  StudySummary,
+  TrialOutcome,
+  TrialRecord,
+} from './records.js';
+
+/**
+ * The storage contract the rest of the code talks to. Every method that changes state is one
+ * transaction. Writes on behalf of a running trial carry its attempt number and are refused
+ * (StaleAttemptError) when that attempt is no longer current.
+ *
+ * Invariants every backend keeps (and `test/store/trial-store-conformance.ts` checks):
+ * - a COMPLETE trial is never changed again;
+ * - trial numbers are unique within a study and given out in order;
+ * - a trial has at most one final result, and a COMPLETE trial has exactly one.
+ */
+export interface TrialStore {
+  createStudy(definition: StudyDefinition, source?: StudySource): Promise<StudyRecord>;
+  /** Throws NotFoundError when there is no such study. */
+  getStudy(name: string): Promise<StudyRecord>;
+  findStudy(name: string): Promise<StudyRecord | undefined>;
+  listStudies(): Promise<StudySummary[]>;
+  summariseStudy(studyId: number): Promise<StudySummary>;
+
+  /**
+   * Makes `owner` the one process running the study. Throws InvalidStateError if another
+   * owner holds it and `isAlive` says that owner still runs.
+   */
+  claimStudy(studyId: number, owner: StudyOwner, isAlive: (current: StudyOwner) => boolean): Promise<void>;
+  releaseStudy(studyId: number, ownerId: string): Promise<void>;
+
+  /**
+   * Adds a trial with the next number, QUEUED, or RUNNING as attempt 1. `params` may be a
+   * function of the trial's number, called inside the transaction, so that a sampler seeded by
+   * trial number sees the number the trial really gets.
+   */
+  createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord>;
+  /** QUEUED -> RUNNING, with the next attempt number. */
+  startTrial(trialId: number, worker: string): Promise<TrialRecord>;
+  /** Records (or, for the same attempt, replaces) one epoch's metrics. */
+  recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void>;
+  recordRepeat(trialId: number, attempt: number, result: RepeatResult): Promise<void>;
+  finishTrial(trialId: number, attempt: number, outcome: TrialOutcome): Promise<TrialRecord>;
+  /**
+   * RUNNING -> QUEUED, keeping the repeats that finished and dropping the epochs of the ones
+   * that did not, so that the next attempt re-runs only what was lost.
+   */
+  requeueTrial(trialId: number, attempt: number, reason: string): Promise<TrialRecord>;
+
+  getTrial(studyId: number, number: number): Promise<TrialRecord>;
+  listTrials(studyId: number, filter?: { states?: readonly TrialState[] }): Promise<TrialRecord[]>;
+  /** COMPLETE trials, best first. */
+  bestTrials(studyId: number, limit: number): Promise<TrialRecord[]>;
+  getEpochs(trialId: number): Promise<EpochRecord[]>;
+  getRepeats(trialId: number): Promise<RepeatResult[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import type { SearchSpaceDefinition } from '../space/param-spec.js';
+import type { TrainingTask } from '../training/training-task.js';
+
+export type Direction = 'maximize' | 'minimize';
+
+export interface SamplerSpec {
+  readonly type: 'random';
+  readonly seed: number;
+}
+
+/**
+ * A study, normalised: what the store keeps, and what a sweep file or an API call becomes.
+ * Everything needed to resume it is here, so `resume` never needs the original file.
+ */
+export interface StudyDefinition {
+  readonly name: string;
+  readonly description?: string;
+  readonly space: SearchSpaceDefinition;
+  readonly objective: { readonly metric: string; readonly direction: Direction };
+  readonly sampler: SamplerSpec;
+  readonly budget: {
+    /** Trials to finish; absent for an open-ended ask/tell study. */
+    readonly trials?: number;
+    readonly maxConcurrent?: number;
+  };
+  /** Each configuration is trained this many times with different seeds; the objective is the mean. */
+  readonly repeats: number;
+  readonly seed: number;
+  /** What each trial trains; absent when the user evaluates trials (ask/tell). */
+  readonly task?: TrainingTask;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'linear'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export const OPTIMIZERS = ['sgd', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/**
+ * Every setting of the model and of training that a sweep can fix or search over. A search
+ * space parameter takes the name of the setting it varies, so `space.learning_rate` overrides
+ * `training.learning_rate`; the schemas here also check the space's bounds and choices.
+ */
+export const MODEL_KNOBS = {
+  /** Hidden layers; 0 is a linear (softmax regression) model. */
+  depth: z.number().int().min(0).max(10),
+  /** Units in each hidden layer. */
+  width: z.number().int().min(1).max(8192),
+  activation: z.enum(ACTIVATIONS),
+} as const;
+
+export const TRAINING_KNOBS = {
+  optimizer: z.enum(OPTIMIZERS),
+  learning_rate: z.number().positive().finite(),
+  /** SGD momentum; 0 is plain SGD. */
+  momentum: z.number().min(0).lt(1),
+  /** Adam's decay of the first and second moment estimates. */
+  beta1: z.number().min(0).lt(1),
+  beta2: z.number().min(0).lt(1),
+  epsilon: z.number().positive().finite(),
+  batch_size: z.number().int().min(1).max(65536),
+} as const;
+
+export type ModelKnob = keyof typeof MODEL_KNOBS;
+export type TrainingKnob = keyof typeof TRAINING_KNOBS;
+export type Knob = ModelKnob | TrainingKnob;
+
+export const KNOBS: Readonly<Record<Knob, z.ZodType>> = { ...MODEL_KNOBS, ...TRAINING_KNOBS };
+
+/** Settings that hold only whole numbers: searched with int or categorical parameters. */
+export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>(['depth', 'width', 'batch_size']);
+
+export interface ModelConfig {
+  readonly type: 'mlp';
+  readonly depth: number;
+  readonly width: number;
+  readonly activation: Activation;
+}
+
+export interface TrainingConfig {
+  readonly epochs: number;
+  readonly optimizer: OptimizerName;
+  readonly learning_rate: number;
+  readonly momentum: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly batch_size: number;
+}
+
+/** Defaults follow seed report 000's baseline: 2 x 100 ReLU, batch 50. */
+export const DEFAULT_MODEL: Omit<ModelConfig, 'type'> = { depth: 2, width: 100, activation: 'relu' };
+export const DEFAULT_TRAINING: Omit<TrainingConfig, 'epochs'> = {
+  optimizer: 'adam',
+  learning_rate: 0.001,
+  momentum: 0,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  batch_size: 50,
+};
+
+export function isKnob(name: string): name is Knob {
+  return Object.hasOwn(KNOBS, name);
+}

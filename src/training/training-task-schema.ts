@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { DATASET_NAMES } from '../datasets/dataset-spec.js';
+import { MODEL_KNOBS, TRAINING_KNOBS } from './knobs.js';
+
+/**
+ * A normalised training task (every setting present), as the store keeps it and as it travels to
+ * workers; built from the same setting schemas as sweep files.
+ */
+export const trainingTaskSchema = z.strictObject({
+  type: z.literal('train'),
+  dataset: z.strictObject({
+    name: z.enum(DATASET_NAMES),
+    validation: z.number().min(0),
+    test: z.number().min(0),
+    limit: z.number().int().min(1).optional(),
+    seed: z.number().int().min(0),
+  }),
+  model: z.strictObject({ type: z.literal('mlp'), ...MODEL_KNOBS }),
+  training: z.strictObject({ epochs: z.number().int().min(1), ...TRAINING_KNOBS }),
+});

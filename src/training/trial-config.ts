@@ -1,0 +1,26 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import type { ParamValues } from '../space/param-spec.js';
+import { describeValue } from '../validation/zod-problems.js';
+import { isKnob, KNOBS, MODEL_KNOBS, type ModelConfig, type TrainingConfig } from './knobs.js';
+import type { TrainingTask } from './training-task.js';
+
+export interface TrialConfig {
+  readonly model: ModelConfig;
+  readonly training: TrainingConfig;
+}
+
+/**
+ * The settings one trial trains with: the sweep's model and training settings, overridden by
+ * its parameters. Each value is checked again here because assignments may come off the wire.
+ */
+export function resolveTrialConfig(task: TrainingTask, params: ParamValues): TrialConfig {
+  const model: Record<string, unknown> = { ...task.model };
+  const training: Record<string, unknown> = { ...task.training };
+  for (const [name, value] of Object.entries(params)) {
+    if (!isKnob(name)) throw new InvalidArgumentError(`parameter ${name} is not a model or training setting`);
+    if (!KNOBS[name].safeParse(value).success) throw new InvalidArgumentError(`parameter ${name} cannot be ${describeValue(value)}`);
+    if (Object.hasOwn(MODEL_KNOBS, name)) model[name] = value;
+    else training[name] = value;
+  }
+  return { model: model as unknown as ModelConfig, training: training as unknown as TrainingConfig };
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli, startCli } from '../helpers/cli-process.js';
+import { readTrials, waitForTrials, type TrialRow } from '../helpers/poll-store.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { writeTinySweep } from '../helpers/tiny-sweep.js';
+
+const dir = tempDir();
+
+const finished = (trials: TrialRow[]): TrialRow[] => trials.filter((t) => ['COMPLETE', 'FAILED', 'PRUNED'].includes(t.state));
+
+describe('interrupting and resuming', () => {
+  test('Ctrl-C stops cleanly; resume reaches the budget without re-running finished trials', async () => {
+    const db = join(dir, 'sigint.db');
+    const file = writeTinySweep(dir, { study: 'study: interrupted', budget: 'budget:\n  trials: 8', training: 'training:\n  epochs: 3' }, 'sigint.yaml');
+    const { child, done } = startCli(['run', file, '--db', db, '--threads', '2']);
+    await waitForTrials(db, 'interrupted', (trials) => finished(trials).length >= 2);
+    child.kill('SIGINT');
+    const stopped = await done;
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.match(stopped.stderr, /SIGINT: stopping; running trials go back to the queue/);
+    assert.match(stopped.stdout, /\(interrupted\)\n/);
+    assert.match(stopped.stdout, /continue with: sweeper resume interrupted --db /);
+
+    const afterStop = readTrials(db, 'interrupted');
+    assert.equal(afterStop.filter((t) => t.state === 'RUNNING').length, 0, 'nothing is left RUNNING');
+    const requeued = afterStop.filter((t) => t.state === 'QUEUED');
+    assert.ok(requeued.length > 0, 'the running trials went back to the queue');
+    for (const trial of requeued) assert.equal(trial.epochs, 0, 'their partial epochs were dropped');
+    const done1 = finished(afterStop);
+    assert.ok(done1.length >= 2 && done1.length < 8);
+
+    const resumed = await runCli(['resume', 'interrupted', '--db', db, '--threads', '2', '--json']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal((JSON.parse(resumed.stdout) as { interrupted: boolean }).interrupted, false);
+    const final = readTrials(db, 'interrupted');
+    assert.equal(final.length, 8, 'the budget, not more');
+    assert.equal(finished(final).length, 8);
+    for (const before of done1) assert.deepEqual(final.find((t) => t.number === before.number), before, `finished trial ${before.number} is untouched`);
+    for (const trial of requeued) assert.equal(final.find((t) => t.number === trial.number)?.attempt, 2);
+  });
+
+  test('after SIGKILL, resume re-queues the trials that were running and finishes', async () => {
+    const db = join(dir, 'sigkill.db');
+    const file = writeTinySweep(dir, { study: 'study: killed', budget: 'budget:\n  trials: 5', training: 'training:\n  epochs: 3' }, 'sigkill.yaml');
+    const { child, done } = startCli(['run', file, '--db', db, '--threads', '2']);
+    const atKill = await waitForTrials(db, 'killed', (trials) => finished(trials).length >= 1 && trials.some((t) => t.state === 'RUNNING'));
+    child.kill('SIGKILL');
+    assert.equal((await done).signal, 'SIGKILL');
+    const orphans = readTrials(db, 'killed').filter((t) => t.state === 'RUNNING');
+    assert.ok(orphans.length > 0, `running at kill time: ${atKill.map((t) => t.state).join(',')}`);
+
+    const resumed = await runCli(['resume', 'killed', '--db', db, '--threads', '2']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const final = readTrials(db, 'killed');
+    assert.equal(final.length, 5);
+    assert.equal(finished(final).length, 5);
+    for (const orphan of orphans) assert.equal(final.find((t) => t.number === orphan.number)?.attempt, 2);
+  });
+
+  test('a study being run cannot be resumed by a second process', async () => {
+    const db = join(dir, 'busy.db');
+    const file = writeTinySweep(dir, { study: 'study: busy', budget: 'budget:\n  trials: 6', training: 'training:\n  epochs: 3' }, 'busy.yaml');
+    const { child, done } = startCli(['run', file, '--db', db, '--threads', '1']);
+    await waitForTrials(db, 'busy', (trials) => trials.some((t) => t.state === 'RUNNING'));
+    const second = await runCli(['resume', 'busy', '--db', db]);
+    assert.equal(second.code, 2);
+    assert.match(second.stderr, new RegExp(`error: study "busy" is being run by process ${child.pid} on `));
+    child.kill('SIGINT');
+    assert.equal((await done).code, 130);
+    const resumed = await runCli(['resume', 'busy', '--db', db, '--threads', '2']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(finished(readTrials(db, 'busy')).length, 6);
+  });
+});

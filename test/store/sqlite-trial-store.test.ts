@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { result, studyDefinition } from './study-fixture.js';
+import { describeTrialStoreConformance } from './trial-store-conformance.js';
+
+const dir = tempDir();
+let files = 0;
+const freshPath = (): string => join(dir, `store-${files++}.db`);
+
+describeTrialStoreConformance('sqlite', () => Promise.resolve(SqliteTrialStore.open(freshPath())));
+
+const WRITER = fileURLToPath(new URL('./fixtures/store-writer.js', import.meta.url));
+
+function startWriter(path: string, study: string, trials: number): { exited: Promise<number | null>; kill: () => void; progress: (n: number) => Promise<void> } {
+  const child = fork(WRITER, [path, study, String(trials)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  let written = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  child.on('message', (message: { written: number }) => {
+    written = message.written;
+    for (const waiter of waiters.filter((w) => w.n <= written)) waiter.resolve();
+  });
+  return {
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+    kill: () => child.kill('SIGKILL'),
+    progress: (n) => (written >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
+  };
+}
+
+/** The stated invariants, read straight from the file. */
+function checkInvariants(path: string): { trials: number } {
+  const db = new Database(path, { readonly: true });
+  try {
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    assert.deepEqual(db.pragma('foreign_key_check'), []);
+    const completeWithoutResult = db.prepare(`SELECT COUNT(*) AS n FROM trials t WHERE t.state = 'COMPLETE' AND NOT EXISTS (SELECT 1 FROM trial_results r WHERE r.trial_id = t.id)`).get() as { n: number };
+    assert.equal(completeWithoutResult.n, 0, 'every COMPLETE trial has its result');
+    const unfinishedWithResult = db.prepare(`SELECT COUNT(*) AS n FROM trial_results r JOIN trials t ON t.id = r.trial_id WHERE t.state IN ('QUEUED', 'RUNNING')`).get() as { n: number };
+    assert.equal(unfinishedWithResult.n, 0, 'no result without a finished trial');
+    const numbers = db.prepare('SELECT study_id, number FROM trials ORDER BY study_id, number').all() as { study_id: number; number: number }[];
+    const byStudy = new Map<number, number[]>();
+    for (const row of numbers) byStudy.set(row.study_id, [...(byStudy.get(row.study_id) ?? []), row.number]);
+    for (const list of byStudy.values()) assert.deepEqual(list, list.map((_, i) => i), 'trial numbers are 0..n-1 without gaps or repeats');
+    return { trials: numbers.length };
+  } finally {
+    db.close();
+  }
+}
+
+describe('sqlite trial store', () => {
+  test('creates the schema at the latest version, and opens it again without migrating twice', async () => {
+    const path = freshPath();
+    await SqliteTrialStore.open(path).close();
+    await SqliteTrialStore.open(path).close();
+    const db = new Database(path, { readonly: true });
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.at(-1)?.version);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.deepEqual((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version), MIGRATIONS.map((m) => m.version));
+    db.close();
+  });
+
+  test('refuses a store written by a newer version, and a file that is not a store', async () => {
+    const path = freshPath();
+    await SqliteTrialStore.open(path).close();
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    assert.throws(() => SqliteTrialStore.open(path), { message: new RegExp(`${path} has schema version 99, newer than this sweeper knows \\(1\\)`) });
+    const notAStore = join(dir, 'not-a-store.db');
+    (await import('node:fs')).writeFileSync(notAStore, 'this is not SQLite, just text long enough to be a header............');
+    assert.throws(() => SqliteTrialStore.open(notAStore), { message: /cannot use .*not-a-store\.db as a trial store: file is not a database/ });
+  });
+
+  test('the database itself refuses to change a COMPLETE trial, whatever code tries', async () => {
+    const path = freshPath();
+    const store = SqliteTrialStore.open(path);
+    const study = await store.createStudy(studyDefinition('s'));
+    const trial = await store.createTrial(study.id, { lr: 0.1, depth: 1 }, { worker: 'w' });
+    await store.recordEpoch(trial.id, 1, 0, 1, { valAccuracy: 0.5 });
+    await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: result(0.5) });
+    await store.close();
+    const db = new Database(path);
+    for (const sql of [
+      `UPDATE trials SET state = 'FAILED' WHERE id = ${trial.id}`,
+      `UPDATE trial_params SET value = '0.9' WHERE trial_id = ${trial.id}`,
+      `DELETE FROM trial_epochs WHERE trial_id = ${trial.id}`,
+      `INSERT INTO trial_epochs (trial_id, repeat, epoch) VALUES (${trial.id}, 0, 2)`,
+      `UPDATE trial_results SET value = 1 WHERE trial_id = ${trial.id}`,
+      `DELETE FROM trial_results WHERE trial_id = ${trial.id}`,
+    ]) {
+      assert.throws(() => db.exec(sql), /COMPLETE|final result/, sql);
+    }
+    const running = db.prepare(`INSERT INTO trials (study_id, number, state, attempt, queued_at) VALUES (?, 1, 'RUNNING', 1, 'now')`).run(study.id);
+    assert.throws(() => db.exec(`UPDATE trials SET state = 'COMPLETE' WHERE id = ${running.lastInsertRowid}`), /needs its result/);
+    db.close();
+  });
+
+  test('a writer killed with SIGKILL at any point leaves a consistent store', async () => {
+    const path = freshPath();
+    for (const killAfter of [3, 17, 41]) {
+      const writer = startWriter(path, `crash-${killAfter}`, 10_000);
+      await writer.progress(killAfter);
+      writer.kill();
+      await writer.exited;
+      const { trials } = checkInvariants(path);
+      assert.ok(trials >= killAfter);
+    }
+    const store = SqliteTrialStore.open(path);
+    const summary = (await store.listStudies()).map((s) => s.counts);
+    assert.equal(summary.length, 3);
+    await store.close();
+  });
+
+  test('two processes writing to one study get unique trial numbers', async () => {
+    const path = freshPath();
+    const store = SqliteTrialStore.open(path);
+    await store.createStudy(studyDefinition('shared'));
+    await store.close();
+    const writers = [startWriter(path, 'shared', 60), startWriter(path, 'shared', 60)];
+    assert.deepEqual(await Promise.all(writers.map((w) => w.exited)), [0, 0]);
+    assert.equal(checkInvariants(path).trials, 120);
+  });
+});

@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AlreadyExistsError } from '../../src/errors/already-exists-error.js';
+import { InvalidStateError } from '../../src/errors/invalid-state-error.js';
+import { NotFoundError } from '../../src/errors/not-found-error.js';
+import { StaleAttemptError } from '../../src/errors/stale-attempt-error.js';
+import type { TrialStore } from '../../src/store/trial-store.js';
+import { result, studyDefinition } from './study-fixture.js';
+
+/**
+ * The behaviour every TrialStore backend must have. A new backend passes by calling this with
+ * a factory that gives a fresh, empty store.
+ */
+export function describeTrialStoreConformance(backend: string, openStore: () => Promise<TrialStore>): void {
+  describe(`${backend} trial store: conformance`, () => {
+    async function withStore(fn: (store: TrialStore) => Promise<void>): Promise<void> {
+      const store = await openStore();
+      try {
+        await fn(store);
+      } finally {
+        await store.close();
+      }
+    }
+
+    async function runningTrial(store: TrialStore, studyName = 'study'): Promise<{ studyId: number; trialId: number }> {
+      const study = await store.createStudy(studyDefinition(studyName));
+      const trial = await store.createTrial(study.id, { lr: 0.01, depth: 2 }, { worker: 'w1' });
+      return { studyId: study.id, trialId: trial.id };
+    }
+
+    test('studies: created once, found by name, definition and source kept', () =>
+      withStore(async (store) => {
+        const definition = studyDefinition('alpha');
+        const created = await store.createStudy(definition, { text: 'study: alpha\n', format: 'yaml', path: 'a.yaml' });
+        assert.deepEqual(created.definition, definition);
+        assert.deepEqual((await store.getStudy('alpha')).source, { text: 'study: alpha\n', format: 'yaml', path: 'a.yaml' });
+        assert.equal(await store.findStudy('beta'), undefined);
+        await assert.rejects(store.getStudy('beta'), NotFoundError);
+        await assert.rejects(store.createStudy(studyDefinition('alpha')), (error: unknown) => {
+          assert.ok(error instanceof AlreadyExistsError);
+          assert.match(error.message, /study "alpha" already exists/);
+          assert.match(error.hint ?? '', /sweeper resume alpha/);
+          return true;
+        });
+        assert.deepEqual((await store.listStudies()).map((s) => s.name), ['alpha']);
+      }));
+
+    test('trial numbers are unique per study and given out in order, even when asked for at once', () =>
+      withStore(async (store) => {
+        const a = await store.createStudy(studyDefinition('a'));
+        const b = await store.createStudy(studyDefinition('b'));
+        const trials = await Promise.all(Array.from({ length: 40 }, (_, i) => store.createTrial(i % 2 === 0 ? a.id : b.id, { lr: 0.1, depth: 1 })));
+        const numbers = (studyId: number): number[] => trials.filter((t) => t.studyId === studyId).map((t) => t.number).sort((x, y) => x - y);
+        assert.deepEqual(numbers(a.id), Array.from({ length: 20 }, (_, i) => i));
+        assert.deepEqual(numbers(b.id), Array.from({ length: 20 }, (_, i) => i));
+      }));
+
+    test('a parameter function sees the number the trial gets', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('s'));
+        await store.createTrial(study.id, { lr: 0.1, depth: 1 });
+        const trial = await store.createTrial(study.id, (number) => ({ lr: 0.1, depth: number + 1 }));
+        assert.equal(trial.number, 1);
+        assert.deepEqual(trial.params, { lr: 0.1, depth: 2 });
+      }));
+
+    test('lifecycle: QUEUED -> RUNNING (attempt 1) -> QUEUED -> RUNNING (attempt 2)', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('s'));
+        const queued = await store.createTrial(study.id, { lr: 0.5, depth: 3 });
+        assert.equal(queued.state, 'QUEUED');
+        assert.equal(queued.attempt, 0);
+        const running = await store.startTrial(queued.id, 'w1');
+        assert.equal(running.state, 'RUNNING');
+        assert.equal(running.attempt, 1);
+        assert.equal(running.worker, 'w1');
+        assert.ok(running.startedAt);
+        await assert.rejects(store.startTrial(queued.id, 'w2'), InvalidStateError);
+        const requeued = await store.requeueTrial(running.id, 1, 'worker lost');
+        assert.equal(requeued.state, 'QUEUED');
+        assert.equal(requeued.reason, 'worker lost');
+        const again = await store.startTrial(queued.id, 'w2');
+        assert.equal(again.attempt, 2);
+        assert.equal(again.worker, 'w2');
+        assert.deepEqual(again.params, { lr: 0.5, depth: 3 });
+      }));
+
+    test('fencing: writes from an old attempt are refused and change nothing', () =>
+      withStore(async (store) => {
+        const { studyId, trialId } = await runningTrial(store);
+        await store.recordEpoch(trialId, 1, 0, 1, { valAccuracy: 0.5 });
+        await store.requeueTrial(trialId, 1, 'lease expired');
+        await store.startTrial(trialId, 'w2');
+        await store.recordEpoch(trialId, 2, 0, 1, { valAccuracy: 0.7 });
+        await assert.rejects(store.recordEpoch(trialId, 1, 0, 1, { valAccuracy: 0.1 }), StaleAttemptError);
+        await assert.rejects(store.finishTrial(trialId, 1, { state: 'COMPLETE', result: result(0.1) }), StaleAttemptError);
+        await assert.rejects(store.recordRepeat(trialId, 1, { repeat: 0, seed: 1, value: 0.1, epochs: 1, bestEpoch: 1, trainSeconds: 1 }), StaleAttemptError);
+        assert.deepEqual(await store.getEpochs(trialId), [{ repeat: 0, epoch: 1, valAccuracy: 0.7 }]);
+        assert.equal((await store.getTrial(studyId, 0)).state, 'RUNNING');
+      }));
+
+    test('a COMPLETE trial is never changed again', () =>
+      withStore(async (store) => {
+        const { studyId, trialId } = await runningTrial(store);
+        await store.recordEpoch(trialId, 1, 0, 1, { valAccuracy: 0.9 });
+        await store.finishTrial(trialId, 1, { state: 'COMPLETE', result: result(0.9) });
+        const before = await store.getTrial(studyId, 0);
+        const epochsBefore = await store.getEpochs(trialId);
+        await assert.rejects(store.finishTrial(trialId, 1, { state: 'FAILED', reason: 'late' }), InvalidStateError);
+        await assert.rejects(store.finishTrial(trialId, 1, { state: 'COMPLETE', result: result(0.1) }), InvalidStateError);
+        await assert.rejects(store.recordEpoch(trialId, 1, 0, 2, { valAccuracy: 0.1 }), InvalidStateError);
+        await assert.rejects(store.requeueTrial(trialId, 1, 'again'), InvalidStateError);
+        await assert.rejects(store.startTrial(trialId, 'w9'), InvalidStateError);
+        assert.deepEqual(await store.getTrial(studyId, 0), before);
+        assert.deepEqual(await store.getEpochs(trialId), epochsBefore);
+      }));
+
+    test('a trial has exactly one final result', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('s'));
+        const complete = await store.createTrial(study.id, { lr: 0.1, depth: 1 }, { worker: 'w' });
+        const pruned = await store.createTrial(study.id, { lr: 0.2, depth: 1 }, { worker: 'w' });
+        const failed = await store.createTrial(study.id, { lr: 0.3, depth: 1 }, { worker: 'w' });
+        assert.deepEqual((await store.finishTrial(complete.id, 1, { state: 'COMPLETE', result: { ...result(0.8), valueStd: 0.01, repeats: 3 } })).result, {
+          value: 0.8,
+          valueStd: 0.01,
+          repeats: 3,
+          epochs: 3,
+          bestEpoch: 2,
+          trainSeconds: 1.5,
+        });
+        assert.equal((await store.finishTrial(pruned.id, 1, { state: 'PRUNED', reason: 'below median', result: result(0.3) })).result?.value, 0.3);
+        const failedRecord = await store.finishTrial(failed.id, 1, { state: 'FAILED', reason: 'diverged at epoch 2: training loss is NaN' });
+        assert.equal(failedRecord.result, undefined);
+        assert.equal(failedRecord.reason, 'diverged at epoch 2: training loss is NaN');
+        assert.ok(failedRecord.finishedAt);
+        for (const trial of [pruned, failed]) {
+          await assert.rejects(store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: result(1) }), InvalidStateError);
+        }
+      }));
+
+    test('requeue keeps finished repeats and drops the epochs of unfinished ones', () =>
+      withStore(async (store) => {
+        const { trialId } = await runningTrial(store);
+        await store.recordEpoch(trialId, 1, 0, 1, { valAccuracy: 0.5 });
+        await store.recordRepeat(trialId, 1, { repeat: 0, seed: 11, value: 0.5, epochs: 1, bestEpoch: 1, trainSeconds: 2 });
+        await store.recordEpoch(trialId, 1, 1, 1, { valAccuracy: 0.4 });
+        await assert.rejects(store.recordRepeat(trialId, 1, { repeat: 0, seed: 11, value: 0.9, epochs: 1, bestEpoch: 1, trainSeconds: 2 }), InvalidStateError);
+        await store.requeueTrial(trialId, 1, 'interrupted');
+        assert.deepEqual(await store.getRepeats(trialId), [{ repeat: 0, seed: 11, value: 0.5, epochs: 1, bestEpoch: 1, trainSeconds: 2 }]);
+        assert.deepEqual(await store.getEpochs(trialId), [{ repeat: 0, epoch: 1, valAccuracy: 0.5 }]);
+      }));
+
+    test('epochs: every metric kept, re-reporting an epoch replaces it, non-finite values become absent', () =>
+      withStore(async (store) => {
+        const { trialId } = await runningTrial(store);
+        const metrics = { trainLoss: 0.5, trainAccuracy: 0.8, valLoss: 0.6, valAccuracy: 0.75, learningRate: 0.01, epochSeconds: 1.25 };
+        await store.recordEpoch(trialId, 1, 0, 1, { ...metrics, valAccuracy: 0.1 });
+        await store.recordEpoch(trialId, 1, 0, 1, metrics);
+        await store.recordEpoch(trialId, 1, 0, 2, { trainLoss: Number.NaN, valLoss: Number.POSITIVE_INFINITY });
+        assert.deepEqual(await store.getEpochs(trialId), [
+          { repeat: 0, epoch: 1, ...metrics },
+          { repeat: 0, epoch: 2 },
+        ]);
+      }));
+
+    test('best trials follow the direction; only COMPLETE trials count', () =>
+      withStore(async (store) => {
+        for (const direction of ['maximize', 'minimize'] as const) {
+          const study = await store.createStudy(studyDefinition(direction, { objective: { metric: 'val_loss', direction } }));
+          for (const value of [0.3, 0.9, 0.1, 0.9]) {
+            const trial = await store.createTrial(study.id, { lr: value, depth: 1 }, { worker: 'w' });
+            await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: result(value) });
+          }
+          const pruned = await store.createTrial(study.id, { lr: 0.5, depth: 1 }, { worker: 'w' });
+          await store.finishTrial(pruned.id, 1, { state: 'PRUNED', reason: 'p', result: result(direction === 'maximize' ? 5 : -5) });
+          await store.createTrial(study.id, { lr: 0.5, depth: 1 }, { worker: 'w' });
+          const best = await store.bestTrials(study.id, 3);
+          assert.deepEqual(best.map((t) => t.number), direction === 'maximize' ? [1, 3, 0] : [2, 0, 1]);
+          const summary = await store.summariseStudy(study.id);
+          assert.equal(summary.bestValue, direction === 'maximize' ? 0.9 : 0.1);
+          assert.deepEqual(summary.counts, { QUEUED: 0, RUNNING: 1, COMPLETE: 4, PRUNED: 1, FAILED: 0 });
+          assert.equal(summary.budget, 10);
+        }
+      }));
+
+    test('listing trials by state, with parameters and results', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('s'));
+        const a = await store.createTrial(study.id, { lr: 0.1, depth: 1 }, { worker: 'w' });
+        await store.createTrial(study.id, { lr: 0.2, depth: 2 });
+        await store.finishTrial(a.id, 1, { state: 'COMPLETE', result: result(0.5) });
+        assert.deepEqual((await store.listTrials(study.id)).map((t) => [t.number, t.state]), [[0, 'COMPLETE'], [1, 'QUEUED']]);
+        const [queued] = await store.listTrials(study.id, { states: ['QUEUED'] });
+        assert.deepEqual(queued?.params, { lr: 0.2, depth: 2 });
+        assert.equal((await store.getTrial(study.id, 0)).result?.value, 0.5);
+        await assert.rejects(store.getTrial(study.id, 7), NotFoundError);
+        await assert.rejects(store.recordEpoch(9999, 1, 0, 1, {}), NotFoundError);
+      }));
+
+    test('one owner runs a study at a time; a dead owner is replaced', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('s'));
+        await store.claimStudy(study.id, { id: 'one', host: 'h', pid: 1 }, () => true);
+        await assert.rejects(store.claimStudy(study.id, { id: 'two', host: 'h', pid: 2 }, () => true), (error: unknown) => {
+          assert.ok(error instanceof InvalidStateError);
+          assert.match(error.message, /study "s" is being run by process 1 on h since /);
+          return true;
+        });
+        await store.claimStudy(study.id, { id: 'two', host: 'h', pid: 2 }, (owner) => owner.id !== 'one');
+        await store.releaseStudy(study.id, 'one'); // not the owner any more: no effect
+        await assert.rejects(store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }, () => true), InvalidStateError);
+        await store.releaseStudy(study.id, 'two');
+        await store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }, () => true);
+      }));
+  });
+}

@@ -1,0 +1,94 @@
+import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Logger } from 'pino';
+import { DatasetCache } from '../src/datasets/dataset-cache.js';
+import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
+import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
+import type { BackendPreference } from '../src/training/tf-backend.js';
+import type { ThreadMessage, ThreadOptions, ThreadTask } from './thread-messages.js';
+
+export interface LocalPoolOptions {
+  /** Worker threads, each training one run at a time; defaults to the number of cores. */
+  readonly threads?: number;
+  readonly backend?: BackendPreference;
+  readonly logger: Logger;
+  /** Shared with the caller, so that data it already loaded is not loaded again. */
+  readonly datasets?: DatasetCache;
+}
+
+/**
+ * Runs assignments on a Piscina pool of worker threads in this process. Threads live as long as
+ * the pool (idleTimeout: Infinity): a thread's first run pays the WebAssembly start-up, later
+ * ones do not. Stop requests travel through a shared flag the thread checks after each batch.
+ */
+export class LocalPool implements TrialExecutor {
+  readonly capacity: number;
+  private readonly pool: Piscina<ThreadTask, void>;
+  private readonly datasets: DatasetCache;
+  private readonly logger: Logger;
+
+  constructor(options: LocalPoolOptions) {
+    const threads = options.threads ?? availableParallelism();
+    if (!Number.isInteger(threads) || threads < 1) throw new TypeError(`options.threads must be a positive integer, but got ${threads}`);
+    this.capacity = threads;
+    this.logger = options.logger;
+    this.datasets = options.datasets ?? new DatasetCache();
+    const workerData: ThreadOptions = { backend: options.backend ?? 'auto' };
+    this.pool = new Piscina({
+      filename: new URL('./train-thread.js', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData,
+    });
+  }
+
+  async run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+    let split;
+    try {
+      split = await this.datasets.load(assignment.task.dataset);
+    } catch (error) {
+      return { status: 'error', message: (error as Error).message };
+    }
+    const stopFlag = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const requestStop = (): void => void Atomics.store(stopFlag, 0, 1);
+    if (signal.aborted) requestStop();
+    signal.addEventListener('abort', requestStop, { once: true });
+    const { port1, port2 } = new MessageChannel();
+
+    return new Promise<RunOutcome>((resolve) => {
+      // Epoch handlers run one after another; the outcome waits for the last of them.
+      let handled: Promise<void> = Promise.resolve();
+      let settled = false;
+      const settle = (outcome: RunOutcome): void => {
+        handled = handled.then(() => {
+          if (settled) return;
+          settled = true;
+          signal.removeEventListener('abort', requestStop);
+          port1.close();
+          resolve(outcome);
+        });
+      };
+      port1.on('message', (message: ThreadMessage) => {
+        if (message.type === 'done') return settle(message.outcome);
+        handled = handled.then(async () => {
+          try {
+            if ((await listener.onEpoch(message.report)) === 'stop') requestStop();
+          } catch (error) {
+            this.logger.error({ err: error, trial: assignment.trialNumber }, 'epoch report handler failed; stopping the run');
+            requestStop();
+          }
+        });
+      });
+      const task: ThreadTask = { assignment, split, stopFlag, port: port2 };
+      this.pool.run(task, { transferList: [port2] }).catch((error: unknown) => {
+        settle({ status: 'error', message: `worker thread failed: ${(error as Error).message}` });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

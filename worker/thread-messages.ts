@@ -1,0 +1,23 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { DatasetSplit } from '../src/datasets/dataset-split.js';
+import type { EpochReport, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
+import type { BackendPreference } from '../src/training/tf-backend.js';
+
+/** What the pool hands a thread for one run. Typed arrays over SharedArrayBuffers are shared, not copied. */
+export interface ThreadTask {
+  readonly assignment: RunAssignment;
+  readonly split: DatasetSplit;
+  /** Set to 1 by the pool to stop the run after the current batch. */
+  readonly stopFlag: Int32Array;
+  readonly port: MessagePort;
+}
+
+/**
+ * Sent by the thread on the task's port. The outcome travels on the same port as the epochs
+ * so that it can never overtake the last epoch report.
+ */
+export type ThreadMessage = { readonly type: 'epoch'; readonly report: EpochReport } | { readonly type: 'done'; readonly outcome: RunOutcome };
+
+export interface ThreadOptions {
+  readonly backend: BackendPreference;
+}

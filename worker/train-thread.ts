@@ -1,0 +1,55 @@
+import { workerData } from 'node:worker_threads';
+import { initBackend } from '../src/training/tf-backend.js';
+import { disposeTrainingData, toTrainingData, type TrainingData } from '../src/training/training-data.js';
+import { resolveTrialConfig } from '../src/training/trial-config.js';
+import { trainRun } from '../src/training/train-run.js';
+import type { ThreadMessage, ThreadOptions, ThreadTask } from './thread-messages.js';
+
+/** Splits kept as tensors per thread; a sweep uses one, so two leave room for a second study. */
+const CACHED_SPLITS = 2;
+
+const options = workerData as ThreadOptions;
+let backend: Promise<string> | undefined;
+const cache = new Map<string, TrainingData>();
+
+/**
+ * Piscina task: one repeat of one trial. The thread stays alive between tasks, so the backend
+ * start-up and the copy of the data into backend memory are paid once per thread, not per trial.
+ */
+export default async function runTask(task: ThreadTask): Promise<void> {
+  const post = (message: ThreadMessage): void => task.port.postMessage(message);
+  try {
+    backend ??= initBackend(options.backend);
+    await backend;
+    const data = trainingData(task);
+    const outcome = trainRun({
+      data,
+      config: resolveTrialConfig(task.assignment.task, task.assignment.params),
+      seed: task.assignment.seed,
+      onEpoch: (report) => post({ type: 'epoch', report }),
+      shouldStop: () => Atomics.load(task.stopFlag, 0) !== 0,
+    });
+    post({ type: 'done', outcome });
+  } catch (error) {
+    post({ type: 'done', outcome: { status: 'error', message: (error as Error).message } });
+  } finally {
+    task.port.close();
+  }
+}
+
+function trainingData(task: ThreadTask): TrainingData {
+  const key = task.split.key;
+  let data = cache.get(key);
+  if (data) {
+    cache.delete(key); // re-inserted below: the Map's order is the recency order
+  } else {
+    data = toTrainingData(task.split);
+    if (cache.size >= CACHED_SPLITS) {
+      const [oldestKey, oldest] = cache.entries().next().value as [string, TrainingData];
+      cache.delete(oldestKey);
+      disposeTrainingData(oldest);
+    }
+  }
+  cache.set(key, data);
+  return data;
+}
