@@ -3,6 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { DatasetCache } from '../src/datasets/dataset-cache.js';
+import type { DatasetSplit } from '../src/datasets/dataset-split.js';
 import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import type { BackendPreference } from '../src/training/tf-backend.js';
@@ -45,7 +46,7 @@ export class LocalPool implements TrialExecutor {
   }
 
   async run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
-    let split;
+    let split: DatasetSplit;
     try {
       split = await this.datasets.load(assignment.task.dataset);
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
+import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { Study } from '../../src/study/study.js';
 import { EXIT } from '../exit-codes.js';
 import { DEFAULT_DB, openExistingStore } from '../open-existing-store.js';
@@ -23,9 +24,15 @@ async function resumeCommand(name: string, flags: SessionFlags): Promise<number>
   const store = openExistingStore(flags.db);
   try {
     const study = await Study.open(store, name);
+    if (!study.definition.task) {
+      throw new InvalidArgumentError(
+        `study "${name}" has no training task: it was created through the ask/tell API, which runs its trials in your own code`,
+        'continue it with Study.open(store, name) and study.ask() / study.tell()',
+      );
+    }
     const datasets = new DatasetCache();
     // The definition comes from the store, not the file: resume needs nothing else.
-    if (study.definition.task) await datasets.load(study.definition.task.dataset);
+    await datasets.load(study.definition.task.dataset);
     const progress = flags.progress && process.stderr.isTTY === true;
     const { logger, file: logFile } = sessionLogger(flags, progress);
     if (logFile !== undefined && !flags.json) process.stderr.write(`logs: ${logFile}\n`);

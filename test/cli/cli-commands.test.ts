@@ -57,6 +57,10 @@ describe('sweeper run', () => {
     assert.equal(result.code, 2);
     assert.equal(result.stderr, `error: ${file}:18:33: space.learning_rate.low: must be > 0 for a log-scale parameter, but got 0\n`);
     assert.equal(existsSync(fresh), false, 'no store file is created');
+    const intoExisting = await runCli(['run', file, '--db', db, '--study', 'bad-one']);
+    assert.equal(intoExisting.code, 2);
+    const studies = JSON.parse((await runCli(['studies', '--db', db, '--json'])).stdout) as { studies: { name: string }[] };
+    assert.ok(!studies.studies.some((s) => s.name === 'bad-one'), 'no study is added to an existing store');
   });
 
   test('bad options and unknown names are clear errors with exit code 2', async () => {
@@ -77,6 +81,18 @@ describe('sweeper run', () => {
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     }
     assert.equal(existsSync(join(dir, 'absent.db')), false);
+  });
+
+  test('resume refuses a study created through the ask/tell API', async () => {
+    const { SqliteTrialStore } = await import('../../src/store/sqlite/sqlite-trial-store.js');
+    const { Study } = await import('../../src/study/study.js');
+    const apiDb = join(dir, 'api.db');
+    const store = SqliteTrialStore.open(apiDb);
+    await Study.create(store, { name: 'by-hand', space: { x: { type: 'float', low: 0, high: 1 } }, direction: 'minimize' });
+    await store.close();
+    const result = await runCli(['resume', 'by-hand', '--db', apiDb]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^error: study "by-hand" has no training task: it was created through the ask\/tell API/);
   });
 
   test('--help lists every command', async () => {

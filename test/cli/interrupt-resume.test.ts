@@ -43,9 +43,10 @@ describe('interrupting and resuming', () => {
 
   test('after SIGKILL, resume re-queues the trials that were running and finishes', async () => {
     const db = join(dir, 'sigkill.db');
-    const file = writeTinySweep(dir, { study: 'study: killed', budget: 'budget:\n  trials: 5', training: 'training:\n  epochs: 3' }, 'sigkill.yaml');
+    const file = writeTinySweep(dir, { study: 'study: killed', budget: 'budget:\n  trials: 8', training: 'training:\n  epochs: 4' }, 'sigkill.yaml');
     const { child, done } = startCli(['run', file, '--db', db, '--threads', '2']);
-    const atKill = await waitForTrials(db, 'killed', (trials) => finished(trials).length >= 1 && trials.some((t) => t.state === 'RUNNING'));
+    // Kill well before the end, so that trials are surely running at that moment.
+    const atKill = await waitForTrials(db, 'killed', (trials) => finished(trials).length >= 1 && finished(trials).length <= 4 && trials.some((t) => t.state === 'RUNNING'));
     child.kill('SIGKILL');
     assert.equal((await done).signal, 'SIGKILL');
     const orphans = readTrials(db, 'killed').filter((t) => t.state === 'RUNNING');
@@ -54,14 +55,15 @@ describe('interrupting and resuming', () => {
     const resumed = await runCli(['resume', 'killed', '--db', db, '--threads', '2']);
     assert.equal(resumed.code, 0, resumed.stderr);
     const final = readTrials(db, 'killed');
-    assert.equal(final.length, 5);
-    assert.equal(finished(final).length, 5);
+    assert.equal(final.length, 8);
+    assert.equal(finished(final).length, 8);
     for (const orphan of orphans) assert.equal(final.find((t) => t.number === orphan.number)?.attempt, 2);
   });
 
   test('a study being run cannot be resumed by a second process', async () => {
     const db = join(dir, 'busy.db');
-    const file = writeTinySweep(dir, { study: 'study: busy', budget: 'budget:\n  trials: 6', training: 'training:\n  epochs: 3' }, 'busy.yaml');
+    // Long enough (12 trials on one thread) to be still running when the second process asks.
+    const file = writeTinySweep(dir, { study: 'study: busy', budget: 'budget:\n  trials: 12', training: 'training:\n  epochs: 5' }, 'busy.yaml');
     const { child, done } = startCli(['run', file, '--db', db, '--threads', '1']);
     await waitForTrials(db, 'busy', (trials) => trials.some((t) => t.state === 'RUNNING'));
     const second = await runCli(['resume', 'busy', '--db', db]);
@@ -71,6 +73,6 @@ describe('interrupting and resuming', () => {
     assert.equal((await done).code, 130);
     const resumed = await runCli(['resume', 'busy', '--db', db, '--threads', '2']);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.equal(finished(readTrials(db, 'busy')).length, 6);
+    assert.equal(finished(readTrials(db, 'busy')).length, 12);
   });
 });

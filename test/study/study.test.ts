@@ -106,6 +106,19 @@ describe('ask/tell API', () => {
   });
 });
 
+describe('the package entry point', () => {
+  test('exports the ask/tell API under the package name', async () => {
+    const sweeper = await import('sweeper');
+    const store = sweeper.SqliteTrialStore.open(join(dir, 'package.db'));
+    const study = await sweeper.Study.create(store, { name: 'pkg', space: { x: { type: 'int', low: 0, high: 3 } }, direction: 'maximize' });
+    const trial = await study.ask();
+    assert.equal((await study.tell(trial, Number(trial.params.x))).state, 'COMPLETE');
+    assert.deepEqual([...sweeper.TRIAL_STATES], ['QUEUED', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAILED']);
+    assert.ok(new sweeper.ConfigError('f', [{ field: 'a', message: 'b' }]) instanceof sweeper.SweeperError);
+    await store.close();
+  });
+});
+
 describe('aggregateRepeats', () => {
   test('mean and sample standard deviation, as the seed reports give them', () => {
     const repeats = [0.9, 0.92, 0.94].map((value, repeat) => ({ repeat, seed: repeat, value, epochs: 5 + repeat, bestEpoch: 3 + repeat, trainSeconds: 2 * (repeat + 1) }));

@@ -78,6 +78,22 @@ describe('training on real digits', () => {
     assert.equal(batches, 3);
   });
 
+  test('auto picks WebAssembly where @tensorflow/tfjs-node is not installed; asking for tensorflow then fails clearly', async () => {
+    let hasTfjsNode = true;
+    try {
+      await import('@tensorflow/tfjs-node' as string);
+    } catch {
+      hasTfjsNode = false;
+    }
+    if (hasTfjsNode) {
+      assert.equal(await initBackend('auto'), 'tensorflow');
+    } else {
+      assert.equal(await initBackend('auto'), 'wasm');
+      await assert.rejects(initBackend('tensorflow'), /the tensorflow backend needs @tensorflow\/tfjs-node/);
+    }
+    assert.equal(await initBackend('wasm'), 'wasm');
+  });
+
   test('no tensors leak across runs', () => {
     const before = tf.memory().numTensors;
     train({ depth: 2 }, { epochs: 1 });
