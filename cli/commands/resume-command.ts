@@ -2,11 +2,9 @@ import type { Command } from 'commander';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { Study } from '../../src/study/study.js';
-import { EXIT } from '../exit-codes.js';
 import { DEFAULT_DB, openExistingStore } from '../open-existing-store.js';
-import { runSession } from '../sweep-session.js';
-import { printSweepResult } from './print-sweep-result.js';
-import { addSessionOptions, sessionLogger, type SessionFlags } from './session-options.js';
+import { runHere } from './run-here.js';
+import { addSessionOptions, type SessionFlags } from './session-options.js';
 
 export function registerResumeCommand(program: Command): void {
   addSessionOptions(
@@ -33,13 +31,7 @@ async function resumeCommand(name: string, flags: SessionFlags): Promise<number>
     const datasets = new DatasetCache();
     // The definition comes from the store, not the file: resume needs nothing else.
     await datasets.load(study.definition.task.dataset);
-    const progress = flags.progress && process.stderr.isTTY === true;
-    const { logger, file: logFile } = sessionLogger(flags, progress);
-    if (logFile !== undefined && !flags.json) process.stderr.write(`logs: ${logFile}\n`);
-    logger.info({ study: study.name, db: flags.db }, 'sweep resumed');
-    const result = await runSession({ study, threads: flags.threads, backend: flags.backend, logger, datasets, progress });
-    await printSweepResult(study, result, { json: flags.json === true, db: flags.db });
-    return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
+    return await runHere(study, datasets, flags, { resumed: true });
   } finally {
     await store.close();
   }

@@ -5,11 +5,9 @@ import { studyNameSchema } from '../../src/study/study-options.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { Study } from '../../src/study/study.js';
-import { EXIT } from '../exit-codes.js';
 import { DEFAULT_DB } from '../open-existing-store.js';
-import { runSession } from '../sweep-session.js';
-import { printSweepResult } from './print-sweep-result.js';
-import { addSessionOptions, sessionLogger, type SessionFlags } from './session-options.js';
+import { runHere } from './run-here.js';
+import { addSessionOptions, type SessionFlags } from './session-options.js';
 
 export function registerRunCommand(program: Command): void {
   addSessionOptions(
@@ -36,13 +34,7 @@ async function runCommand(file: string, flags: SessionFlags & { study?: string }
   const store = SqliteTrialStore.open(flags.db);
   try {
     const study = await Study.createFromDefinition(store, definition, source);
-    const progress = flags.progress && process.stderr.isTTY === true;
-    const { logger, file: logFile } = sessionLogger(flags, progress);
-    if (logFile !== undefined && !flags.json) process.stderr.write(`logs: ${logFile}\n`);
-    logger.info({ study: study.name, db: flags.db, file }, 'sweep started');
-    const result = await runSession({ study, threads: flags.threads, backend: flags.backend, logger, datasets, progress });
-    await printSweepResult(study, result, { json: flags.json === true, db: flags.db });
-    return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
+    return await runHere(study, datasets, flags, { file });
   } finally {
     await store.close();
   }

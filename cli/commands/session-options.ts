@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import type pino from 'pino';
-import type { Logger } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../src/training/tf-backend.js';
 import { positiveInteger } from '../option-parsers.js';
@@ -10,7 +9,7 @@ export interface SessionFlags {
   threads?: number;
   backend: BackendPreference;
   logFile?: string;
-  logLevel: pino.LevelWithSilent;
+  logLevel: LevelWithSilent;
   progress: boolean;
   json?: boolean;
 }

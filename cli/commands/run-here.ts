@@ -1,0 +1,17 @@
+import type { DatasetCache } from '../../src/datasets/dataset-cache.js';
+import type { Study } from '../../src/study/study.js';
+import { EXIT } from '../exit-codes.js';
+import { runSession } from '../sweep-session.js';
+import { printSweepResult } from './print-sweep-result.js';
+import { sessionLogger, type SessionFlags } from './session-options.js';
+
+/** The part `run` and `resume` share: run the study on this machine, print the result, pick the exit code. */
+export async function runHere(study: Study, datasets: DatasetCache, flags: SessionFlags, context: Record<string, unknown>): Promise<number> {
+  const progress = flags.progress && process.stderr.isTTY === true;
+  const { logger, file: logFile } = sessionLogger(flags, progress);
+  if (logFile !== undefined && !flags.json) process.stderr.write(`logs: ${logFile}\n`);
+  logger.info({ study: study.name, db: flags.db, ...context }, 'sweep started');
+  const result = await runSession({ study, threads: flags.threads, backend: flags.backend, logger, datasets, progress });
+  await printSweepResult(study, result, { json: flags.json === true, db: flags.db });
+  return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
+}
