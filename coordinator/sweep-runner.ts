@@ -47,7 +47,8 @@ export class SweepRunner {
     const { study, logger } = this.options;
     await this.recoverOrphans();
     this.queued = await study.trials(['QUEUED']);
-    this.trialCount = (await study.trials()).length;
+    const { counts } = await study.store.summariseStudy(study.id);
+    this.trialCount = Object.values(counts).reduce((sum, n) => sum + n, 0);
 
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const stop = (): void => this.stop('interrupted');

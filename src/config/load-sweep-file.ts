@@ -125,14 +125,8 @@ function toStudyDefinition(file: SweepFile, space: SearchSpaceDefinition, option
         ...(file.dataset.limit !== undefined && { limit: file.dataset.limit }),
         seed: file.dataset.seed ?? seed,
       },
-      model: { type: 'mlp', ...DEFAULT_MODEL, ...pick(file.model ?? {}, ['depth', 'width', 'activation']) },
+      model: { ...DEFAULT_MODEL, ...file.model, type: 'mlp' },
       training: { ...DEFAULT_TRAINING, ...file.training },
     },
   };
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const picked: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
-  return picked;
 }

@@ -1,9 +1,7 @@
 import type { PathProblem } from '../errors/path-problem.js';
 import type { SearchSpaceInput } from './space-schema.js';
 import type { Condition, ParamSpec, ParamValue, SearchSpaceDefinition } from './param-spec.js';
-
-/** Relative tolerance for "high - low is a multiple of step", so that 0.1-style steps pass. */
-const STEP_TOLERANCE = 1e-9;
+import { STEP_TOLERANCE, valueProblem } from './value-problem.js';
 
 /**
  * Checks the relations between fields of a structurally valid space and normalises it
@@ -90,23 +88,12 @@ function checkConditions(space: Readonly<Record<string, ParamSpec>>, problems: P
         problems.push({ path, message: `refers to a parameter that is not in the space (${expected})` });
       } else {
         allowed.forEach((value, index) => {
-          if (!canTake(parentParam, value)) {
+          if (valueProblem(parentParam, value) !== undefined) {
             problems.push({ path: allowed.length > 1 ? [...path, index] : path, message: `${parent} never takes the value ${JSON.stringify(value)} (${describeValues(parentParam)})` });
           }
         });
       }
     }
-  }
-}
-
-function canTake(param: ParamSpec, value: ParamValue): boolean {
-  switch (param.type) {
-    case 'categorical':
-      return param.choices.includes(value);
-    case 'int':
-      return typeof value === 'number' && Number.isInteger(value) && value >= param.low && value <= param.high && (value - param.low) % param.step === 0;
-    case 'float':
-      return typeof value === 'number' && value >= param.low && value <= param.high;
   }
 }
 

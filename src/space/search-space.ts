@@ -2,8 +2,9 @@ import { ConfigError } from '../errors/config-error.js';
 import { formatPath, type PathProblem } from '../errors/path-problem.js';
 import { zodProblems } from '../validation/zod-problems.js';
 import { checkSearchSpace } from './check-search-space.js';
-import type { ParamSpec, ParamValue, ParamValues, SearchSpaceDefinition } from './param-spec.js';
+import type { ParamSpec, ParamValues, SearchSpaceDefinition } from './param-spec.js';
 import { searchSpaceSchema } from './space-schema.js';
+import { valueProblem } from './value-problem.js';
 
 /**
  * A validated search space. Parameters are kept in an order where every parameter comes after
@@ -73,25 +74,6 @@ export class SearchSpace {
       }
     }
     return problems;
-  }
-}
-
-function valueProblem(param: ParamSpec, value: ParamValue): string | undefined {
-  switch (param.type) {
-    case 'categorical':
-      return param.choices.includes(value) ? undefined : `expected one of ${param.choices.map((c) => JSON.stringify(c)).join(', ')}, but got ${JSON.stringify(value)}`;
-    case 'int':
-    case 'float': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `expected a finite number, but got ${JSON.stringify(value)}`;
-      if (value < param.low || value > param.high) return `must be within [${param.low}, ${param.high}], but got ${value}`;
-      if (param.type === 'int' && !Number.isInteger(value)) return `expected an integer, but got ${value}`;
-      const step = param.step;
-      if (step !== undefined) {
-        const k = (value - param.low) / step;
-        if (Math.abs(k - Math.round(k)) > 1e-9 * Math.max(1, Math.abs(k))) return `must be ${param.low} + k * ${step}, but got ${value}`;
-      }
-      return undefined;
-    }
   }
 }
 
