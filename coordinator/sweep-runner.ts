@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { StaleAttemptError } from '../src/errors/stale-attempt-error.js';
 import type { EpochDecision, EpochReport, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
@@ -7,6 +8,7 @@ import type { StudySummary, TrialRecord } from '../src/store/records.js';
 import { aggregateRepeats } from '../src/study/aggregate-repeats.js';
 import { bestEpoch, metricValue } from '../src/study/objective.js';
 import type { Study } from '../src/study/study.js';
+import type { TrainingTask } from '../src/training/training-task.js';
 import { ActiveTrial } from './active-trial.js';
 import type { SweepEvent } from './sweep-events.js';
 
@@ -40,11 +42,16 @@ export class SweepRunner {
   /** Trials whose end is being written: the sweep is not over until they are in the store. */
   private settling = 0;
   private finished?: () => void;
+  private task!: TrainingTask;
 
   constructor(private readonly options: SweepRunnerOptions) {}
 
   async run(signal: AbortSignal): Promise<SweepResult> {
     const { study, logger } = this.options;
+    if (!study.definition.task) {
+      throw new InvalidArgumentError(`study "${study.name}" has no training task: its trials are run through ask/tell`);
+    }
+    this.task = study.definition.task;
     await this.recoverOrphans();
     this.queued = await study.trials(['QUEUED']);
     const { counts } = await study.store.summariseStudy(study.id);
@@ -161,7 +168,6 @@ export class SweepRunner {
   private dispatch(active: ActiveTrial, repeat: number): void {
     const { study, executor } = this.options;
     const { definition } = study;
-    if (!definition.task) throw new Error(`study "${study.name}" has no training task: its trials are run through ask/tell`);
     const controller = new AbortController();
     active.running.set(repeat, controller);
     active.curves.set(repeat, []);
@@ -172,7 +178,7 @@ export class SweepRunner {
       repeat,
       seed: repeatSeed(definition.seed, repeat),
       params: active.trial.params,
-      task: definition.task,
+      task: this.task,
       objective: definition.objective,
     };
     executor

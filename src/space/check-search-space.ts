@@ -98,9 +98,9 @@ function checkConditions(space: Readonly<Record<string, ParamSpec>>, problems: P
 }
 
 function describeValues(param: ParamSpec): string {
-  return param.type === 'categorical'
-    ? `its choices are ${param.choices.map((c) => JSON.stringify(c)).join(', ')}`
-    : `its range is [${param.low}, ${param.high}]`;
+  if (param.type === 'categorical') return `its choices are ${param.choices.map((c) => JSON.stringify(c)).join(', ')}`;
+  const onGrid = param.step !== undefined && !(param.type === 'int' && param.step === 1) ? `${param.low} + k * ${param.step} ` : '';
+  return `its values are ${onGrid}in [${param.low}, ${param.high}]`;
 }
 
 function findConditionCycle(space: Readonly<Record<string, ParamSpec>>, problems: PathProblem[]): void {

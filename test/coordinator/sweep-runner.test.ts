@@ -151,6 +151,14 @@ describe('SweepRunner', () => {
     await store.close();
   });
 
+  test('a study without a training task is refused before anything runs', async () => {
+    const store = SqliteTrialStore.open(join(dir, `runner-${stores++}.db`));
+    const study = await Study.create(store, { name: 'by-hand', space: { x: { type: 'float', low: 0, high: 1 } }, direction: 'minimize' });
+    await assert.rejects(runner(study).run(new AbortController().signal), { name: 'InvalidArgumentError', message: 'study "by-hand" has no training task: its trials are run through ask/tell' });
+    assert.deepEqual(await study.trials(), []);
+    await store.close();
+  });
+
   test('trials left RUNNING by a crashed process are re-run with the next attempt', async () => {
     const { study, store } = await newStudy({ budget: 'budget:\n  trials: 2' });
     const orphan = await study.ask({ worker: 'crashed-process' });

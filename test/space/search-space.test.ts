@@ -83,6 +83,13 @@ describe('SearchSpace.parse', () => {
     );
     assert.deepEqual(problemsOf({ a: { type: 'categorical', choices: [1], when: { a: 1 } } }), ['a.when.a: a parameter cannot be conditional on itself']);
     assert.deepEqual(
+      problemsOf({ width: { type: 'int', low: 8, high: 64, step: 8 }, big: { type: 'categorical', choices: [true], when: { width: [16, 12, 80] } } }),
+      [
+        'big.when.width[1]: width never takes the value 12 (its values are 8 + k * 8 in [8, 64])',
+        'big.when.width[2]: width never takes the value 80 (its values are 8 + k * 8 in [8, 64])',
+      ],
+    );
+    assert.deepEqual(
       problemsOf({ a: { type: 'categorical', choices: [1, 2], when: { b: 1 } }, b: { type: 'categorical', choices: [1, 2], when: { a: 1 } } }),
       ['a.when: conditions form a cycle: a -> b -> a'],
     );
