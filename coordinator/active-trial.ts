@@ -10,6 +10,10 @@ export class ActiveTrial {
   readonly curves = new Map<number, EpochMetrics[]>();
   /** Set when one repeat failed: the others are stopped and the trial fails. */
   failure: string | undefined;
+  /** Set when the pruner stopped the trial: its runs are stopped and it ends PRUNED. */
+  pruned: string | undefined;
+  /** Repeats ended by early stopping: their stop is a finish, not an interruption. */
+  readonly earlyStopped = new Set<number>();
 
   constructor(
     public trial: TrialRecord,
@@ -22,7 +26,7 @@ export class ActiveTrial {
   }
 
   get isSettled(): boolean {
-    return this.running.size === 0 && (this.pending.length === 0 || this.failure !== undefined);
+    return this.running.size === 0 && (this.pending.length === 0 || this.failure !== undefined || this.pruned !== undefined);
   }
 
   stopAll(): void {

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
+import { SearchExhaustedError } from '../src/errors/search-exhausted-error.js';
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { StaleAttemptError } from '../src/errors/stale-attempt-error.js';
 import type { EpochDecision, EpochReport, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
 import { repeatSeed } from '../src/random/seed-streams.js';
-import type { StudySummary, TrialRecord } from '../src/store/records.js';
+import { PruningMonitor } from '../src/pruners/pruning-monitor.js';
+import type { EpochMetrics, StudySummary, TrialRecord, TrialResult } from '../src/store/records.js';
 import { aggregateRepeats } from '../src/study/aggregate-repeats.js';
 import { bestEpoch, metricValue } from '../src/study/objective.js';
 import type { Study } from '../src/study/study.js';
@@ -37,12 +39,14 @@ export class SweepRunner {
   private queued: TrialRecord[] = [];
   private trialCount = 0;
   private stopping = false;
+  private exhausted = false;
   private fatal: Error | undefined;
   private filling = false;
   /** Trials whose end is being written: the sweep is not over until they are in the store. */
   private settling = 0;
   private finished?: () => void;
   private task!: TrainingTask;
+  private monitor!: PruningMonitor;
 
   constructor(private readonly options: SweepRunnerOptions) {}
 
@@ -52,7 +56,9 @@ export class SweepRunner {
       throw new InvalidArgumentError(`study "${study.name}" has no training task: its trials are run through ask/tell`);
     }
     this.task = study.definition.task;
+    this.monitor = new PruningMonitor(study.definition);
     await this.recoverOrphans();
+    await this.loadCurves();
     this.queued = await study.trials(['QUEUED']);
     const { counts } = await study.store.summariseStudy(study.id);
     this.trialCount = Object.values(counts).reduce((sum, n) => sum + n, 0);
@@ -72,7 +78,7 @@ export class SweepRunner {
     const budget = study.definition.budget.trials;
     const finishedCount = summary.counts.COMPLETE + summary.counts.PRUNED + summary.counts.FAILED;
     logger.info({ study: study.name, counts: summary.counts, best: summary.bestValue }, 'sweep ended');
-    return { interrupted: budget !== undefined && finishedCount < budget, summary };
+    return { interrupted: !this.exhausted && budget !== undefined && finishedCount < budget, summary };
   }
 
   /**
@@ -85,6 +91,22 @@ export class SweepRunner {
       const requeued = await study.requeue(trial, `attempt ${trial.attempt} did not finish: the process running it stopped`);
       logger.warn({ trial: trial.number, attempt: trial.attempt }, 'requeued a trial left running by an earlier process');
       this.emit({ type: 'trial-requeued', trial: requeued });
+    }
+  }
+
+  /** The objective curves of finished trials, which the pruner compares running trials with. */
+  private async loadCurves(): Promise<void> {
+    if (!this.monitor.needsHistory) return;
+    const { study } = this.options;
+    const { metric } = study.definition.objective;
+    for (const trial of await study.trials(['COMPLETE', 'PRUNED'])) {
+      const curves = new Map<number, number[]>();
+      for (const record of await study.store.getEpochs(trial.id)) {
+        let values = curves.get(record.repeat);
+        if (!values) curves.set(record.repeat, (values = []));
+        values[record.epoch - 1] = metricValue(record, metric);
+      }
+      this.monitor.remember(trial.number, trial.state, curves);
     }
   }
 
@@ -146,14 +168,23 @@ export class SweepRunner {
     const queued = this.queued.shift();
     if (queued) {
       trial = await study.start(queued, workerName);
-    } else if (budget.trials === undefined || this.trialCount < budget.trials) {
-      trial = await study.ask({ worker: workerName });
+    } else if (!this.exhausted && (budget.trials === undefined || this.trialCount < budget.trials)) {
+      try {
+        trial = await study.ask({ worker: workerName });
+      } catch (error) {
+        if (!(error instanceof SearchExhaustedError)) throw error;
+        // Every grid point is taken (e.g. by trials enqueued by hand): the sweep is complete.
+        this.options.logger.info({ study: study.name }, error.message);
+        this.exhausted = true;
+        return undefined;
+      }
       this.trialCount++;
     } else {
       return undefined;
     }
     const finished = await study.store.getRepeats(trial.id);
     const active = new ActiveTrial(trial, repeats, finished);
+    this.monitor.restart(trial.number);
     this.active.set(trial.number, active);
     this.options.logger.info({ trial: trial.number, attempt: trial.attempt, params: trial.params }, 'trial started');
     this.emit({ type: 'trial-started', trial });
@@ -191,33 +222,46 @@ export class SweepRunner {
       });
   }
 
+  /** Records the epoch, then asks the pruner and the early-stopping rule whether the run goes on. */
   private async onEpoch(active: ActiveTrial, repeat: number, report: EpochReport): Promise<EpochDecision> {
-    if (active.failure !== undefined || this.stopping) return 'stop';
+    if (active.failure !== undefined || active.pruned !== undefined || this.stopping) return 'stop';
+    const { study, logger } = this.options;
     try {
-      await this.options.study.report(active.trial, report.epoch, report.metrics, repeat);
+      await study.report(active.trial, report.epoch, report.metrics, repeat);
     } catch (error) {
       if (error instanceof StaleAttemptError) return 'stop';
       throw error;
     }
     active.curves.get(repeat)?.push(report.metrics);
     this.emit({ type: 'epoch', trial: active.trial, repeat, report });
-    return 'continue';
+    const value = metricValue(report.metrics, study.definition.objective.metric);
+    const verdict = this.monitor.judge(active.trial.number, repeat, report.epoch, value);
+    switch (verdict.action) {
+      case 'continue':
+        return 'continue';
+      case 'early-stop':
+        active.earlyStopped.add(repeat);
+        logger.info({ trial: active.trial.number, repeat, epoch: report.epoch, reason: verdict.reason }, 'early stopping');
+        return 'stop';
+      case 'prune':
+        active.pruned = `pruned at epoch ${report.epoch}: ${verdict.reason}`;
+        logger.info({ trial: active.trial.number, epoch: report.epoch, reason: verdict.reason }, 'trial pruned');
+        active.stopAll();
+        return 'stop';
+    }
   }
 
   private async onRunEnded(active: ActiveTrial, repeat: number, outcome: RunOutcome): Promise<void> {
     const { study, logger } = this.options;
-    const { objective } = study.definition;
+    if (outcome.status === 'stopped' && active.earlyStopped.has(repeat) && active.pruned === undefined && active.failure === undefined) {
+      // Early stopping ended this repeat: it is finished, with the epochs it trained.
+      await this.recordRepeat(active, repeat, outcome.epochs, outcome.trainSeconds);
+      return;
+    }
     switch (outcome.status) {
-      case 'finished': {
-        const curve = active.curves.get(repeat) ?? [];
-        const best = bestEpoch(curve, objective.metric, objective.direction);
-        const last = curve.at(-1);
-        const value = last ? metricValue(last, objective.metric) : Number.NaN;
-        const result = { repeat, seed: repeatSeed(study.definition.seed, repeat), value, epochs: outcome.epochs, bestEpoch: best.epoch, trainSeconds: outcome.trainSeconds };
-        await study.recordRepeat(active.trial, result);
-        active.results.push(result);
+      case 'finished':
+        await this.recordRepeat(active, repeat, outcome.epochs, outcome.trainSeconds);
         return;
-      }
       case 'diverged':
         active.failure ??= repeat === 0 && study.definition.repeats === 1 ? outcome.reason : `repeat ${repeat} ${outcome.reason}`;
         break;
@@ -229,6 +273,16 @@ export class SweepRunner {
     }
     logger.warn({ trial: active.trial.number, repeat, reason: active.failure }, 'trial failed');
     active.stopAll();
+  }
+
+  /** A repeat's result is its best epoch's value of the objective, as the seed reports select. */
+  private async recordRepeat(active: ActiveTrial, repeat: number, epochs: number, trainSeconds: number): Promise<void> {
+    const { study } = this.options;
+    const { objective, seed } = study.definition;
+    const best = bestEpoch(active.curves.get(repeat) ?? [], objective.metric, objective.direction);
+    const result = { repeat, seed: repeatSeed(seed, repeat), value: best.value, epochs, bestEpoch: best.epoch, trainSeconds };
+    await study.recordRepeat(active.trial, result);
+    active.results.push(result);
   }
 
   private async afterRun(active: ActiveTrial): Promise<void> {
@@ -249,6 +303,8 @@ export class SweepRunner {
       let trial: TrialRecord;
       if (active.failure !== undefined) {
         trial = await study.finish(active.trial, { state: 'FAILED', reason: active.failure });
+      } else if (active.pruned !== undefined) {
+        trial = await study.finish(active.trial, { state: 'PRUNED', reason: active.pruned, ...this.prunedResult(active) });
       } else if (active.pending.length === 0 && active.results.length === study.definition.repeats) {
         trial = await study.finish(active.trial, { state: 'COMPLETE', result: aggregateRepeats(active.results) });
       } else {
@@ -256,11 +312,34 @@ export class SweepRunner {
         this.emit({ type: 'trial-requeued', trial });
         return;
       }
+      this.monitor.setState(trial.number, trial.state);
       logger.info({ trial: trial.number, state: trial.state, value: trial.result?.value, reason: trial.reason }, 'trial finished');
       this.emit({ type: 'trial-finished', trial });
     } finally {
       this.settling--;
     }
+  }
+
+  /**
+   * A pruned trial keeps how far it got: its last epoch and the objective there (mean over
+   * repeats), which is how TPE ranks pruned trials against each other.
+   */
+  private prunedResult(active: ActiveTrial): { result?: TrialResult } {
+    const last = this.monitor.lastStep(active.trial.number);
+    if (!last) return {};
+    const { objective } = this.options.study.definition;
+    const curves = [...active.curves.values()];
+    const longest = curves.reduce<EpochMetrics[]>((a, b) => (b.length > a.length ? b : a), []);
+    const seconds = curves.map((curve) => curve.reduce((sum, m) => sum + (m.epochSeconds ?? 0), 0));
+    return {
+      result: {
+        value: last.value,
+        repeats: Math.max(1, curves.length),
+        epochs: last.epoch,
+        bestEpoch: bestEpoch(longest, objective.metric, objective.direction).epoch,
+        trainSeconds: seconds.length > 0 ? seconds.reduce((a, b) => a + b, 0) / seconds.length : 0,
+      },
+    };
   }
 
   private fail(error: unknown): void {

@@ -1,5 +1,6 @@
 /**
- * The sweeper library: search spaces, samplers, the trial store and the ask/tell API.
+ * The sweeper library: search spaces, samplers (TPE, grid, random), pruners, the trial store and
+ * the ask/tell API.
  * Importing it has no side effects (TensorFlow.js is loaded only by the training modules,
  * which worker threads import themselves).
  */
@@ -13,7 +14,17 @@ export type { ParamSpec, ParamValue, ParamValues, SearchSpaceDefinition, Conditi
 export type { SearchSpaceInput, ParamSpecInput } from './space/space-schema.js';
 
 export { RandomSampler } from './samplers/random-sampler.js';
+export { TpeSampler } from './samplers/tpe/tpe-sampler.js';
+export { GridSampler } from './samplers/grid-sampler.js';
+export { createSampler } from './samplers/create-sampler.js';
+export { TPE_DEFAULTS, type TpeSamplerSpec, type GridSamplerSpec, type RandomSamplerSpec } from './samplers/sampler-spec.js';
 export type { Sampler, SamplerContext, TrialSnapshot } from './samplers/sampler.js';
+
+export { createPruner } from './pruners/create-pruner.js';
+export { EarlyStopping } from './pruners/early-stopping.js';
+export { PruningMonitor, type EpochVerdict } from './pruners/pruning-monitor.js';
+export type { Pruner, PruneContext, PruneDecision, TrialCurve } from './pruners/pruner.js';
+export type { PrunerSpec, EarlyStoppingSpec } from './pruners/pruner-spec.js';
 
 export type { TrialStore } from './store/trial-store.js';
 export { SqliteTrialStore } from './store/sqlite/sqlite-trial-store.js';
@@ -29,3 +40,4 @@ export { InvalidStateError } from './errors/invalid-state-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
 export { StaleAttemptError } from './errors/stale-attempt-error.js';
 export { DataError } from './errors/data-error.js';
+export { SearchExhaustedError } from './errors/search-exhausted-error.js';

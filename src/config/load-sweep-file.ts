@@ -5,7 +5,11 @@ import { DATASET_FACTS } from '../datasets/dataset-catalog.js';
 import { splitSizes } from '../datasets/split-sizes.js';
 import { ConfigError, type ConfigProblem } from '../errors/config-error.js';
 import { formatPath, type PathProblem } from '../errors/path-problem.js';
+import { earlyStoppingSpecFromFile, prunerSpecFromFile } from '../pruners/pruner-schema.js';
 import { samplerSeed } from '../random/seed-streams.js';
+import { gridPoints, gridValues } from '../samplers/grid-points.js';
+import { samplerSpecFromSection } from '../samplers/sampler-schema.js';
+import { SearchSpace } from '../space/search-space.js';
 import { checkSearchSpace } from '../space/check-search-space.js';
 import type { ParamSpec, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { StudySource } from '../store/records.js';
@@ -63,8 +67,10 @@ export function parseSweep(text: string, sourceName: string, options: SweepParse
 
   const { space, problems } = checkSweep(parsed.data);
   if (!space) throw new ConfigError(sourceName, located(problems));
+  const budget = checkBudget(parsed.data, space);
+  if ('problem' in budget) throw new ConfigError(sourceName, located([budget.problem]));
 
-  const definition = toStudyDefinition(parsed.data, space, options);
+  const definition = toStudyDefinition(parsed.data, space, budget.trials, options);
   return { definition, source: { text, format: 'yaml', path: sourceName } };
 }
 
@@ -74,10 +80,42 @@ function checkSweep(file: SweepFile): { space?: SearchSpaceDefinition; problems:
   problems.push(...checked.problems.map((p) => ({ ...p, path: ['space', ...p.path] })));
   for (const [name, param] of Object.entries(checked.space ?? {})) problems.push(...checkKnobParam(name, param));
 
+  const pruner = file.pruner;
+  if (pruner?.type === 'hyperband' && pruner.max_resource === undefined && (pruner.min_resource ?? 1) > file.training.epochs) {
+    problems.push({ path: ['pruner', 'min_resource'], message: `must be at most max_resource, which defaults to training.epochs (${file.training.epochs}), but got ${pruner.min_resource}` });
+  }
+
   const facts = DATASET_FACTS[file.dataset.name];
   const sizes = splitSizes(facts.examples, { validation: file.dataset.validation, test: file.dataset.test ?? 0, limit: file.dataset.limit });
   if ('field' in sizes) problems.push({ path: ['dataset', sizes.field], message: sizes.message });
   return problems.length === 0 && checked.space ? { space: checked.space, problems } : { problems };
+}
+
+/**
+ * A grid sweep runs every point once, so its budget defaults to the grid's size and cannot
+ * exceed it; other samplers need a budget.
+ */
+function checkBudget(file: SweepFile, space: SearchSpaceDefinition): { trials: number } | { problem: PathProblem } {
+  const trials = file.budget?.trials;
+  if (file.sampler?.type !== 'grid') {
+    if (trials === undefined) return { problem: { path: ['budget', 'trials'], message: 'is required: how many trials to run (only a grid sweep can leave it out)' } };
+    return { trials };
+  }
+  const searchSpace = SearchSpace.fromDefinition(space);
+  for (const name of searchSpace.order) {
+    const grid = gridValues(searchSpace.param(name));
+    if ('problem' in grid) return { problem: { path: ['space', name], message: grid.problem } };
+  }
+  let size: number;
+  try {
+    size = gridPoints(searchSpace).length;
+  } catch (error) {
+    return { problem: { path: ['space'], message: `is too large for grid search: ${(error as Error).message}` } };
+  }
+  if (trials !== undefined && trials > size) {
+    return { problem: { path: ['budget', 'trials'], message: `must be at most the grid's ${size} points, but got ${trials}` } };
+  }
+  return { trials: trials ?? size };
 }
 
 /** A space parameter must name a setting, and every value it can take must suit that setting. */
@@ -105,15 +143,17 @@ function checkKnobParam(name: string, param: ParamSpec): PathProblem[] {
   return problems;
 }
 
-function toStudyDefinition(file: SweepFile, space: SearchSpaceDefinition, options: SweepParseOptions): StudyDefinition {
+function toStudyDefinition(file: SweepFile, space: SearchSpaceDefinition, trials: number, options: SweepParseOptions): StudyDefinition {
   const seed = file.seed ?? options.defaultSeed ?? randomInt(2 ** 31);
   return {
     name: options.studyName ?? file.study,
     ...(file.description !== undefined && { description: file.description }),
     space,
     objective: file.objective ?? { metric: 'val_accuracy', direction: 'maximize' },
-    sampler: { type: 'random', seed: file.sampler?.seed ?? samplerSeed(seed) },
-    budget: { trials: file.budget.trials, ...(file.budget.max_concurrent !== undefined && { maxConcurrent: file.budget.max_concurrent }) },
+    sampler: samplerSpecFromSection(file.sampler, samplerSeed(seed)),
+    pruner: prunerSpecFromFile(file.pruner, file.training.epochs),
+    ...(file.early_stopping && { earlyStopping: earlyStoppingSpecFromFile(file.early_stopping) }),
+    budget: { trials, ...(file.budget?.max_concurrent !== undefined && { maxConcurrent: file.budget.max_concurrent }) },
     repeats: file.repeats ?? 1,
     seed,
     task: {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/dataset-spec.js';
+import { earlyStoppingSectionSchema, prunerSectionSchema } from '../pruners/pruner-schema.js';
+import { samplerSectionSchema } from '../samplers/sampler-schema.js';
 import { searchSpaceSchema } from '../space/space-schema.js';
 import { MODEL_KNOBS, TRAINING_KNOBS } from '../training/knobs.js';
 import { METRICS } from '../training/training-task.js';
@@ -35,16 +37,15 @@ export const sweepFileSchema = z.strictObject({
   model: modelSchema.optional(),
   training: trainingSchema,
   space: searchSpaceSchema,
-  sampler: z
+  sampler: samplerSectionSchema.optional(),
+  pruner: prunerSectionSchema.optional(),
+  early_stopping: earlyStoppingSectionSchema.optional(),
+  budget: z
     .strictObject({
-      type: z.literal('random'),
-      seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+      trials: z.number().int().min(1).optional(),
+      max_concurrent: z.number().int().min(1).optional(),
     })
     .optional(),
-  budget: z.strictObject({
-    trials: z.number().int().min(1),
-    max_concurrent: z.number().int().min(1).optional(),
-  }),
   objective: z
     .strictObject({
       metric: z.enum(METRICS),

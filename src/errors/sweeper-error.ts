@@ -9,7 +9,8 @@ export type SweeperErrorCode =
   | 'ALREADY_EXISTS'
   | 'FAILED_PRECONDITION'
   | 'STALE_ATTEMPT'
-  | 'DATA_ERROR';
+  | 'DATA_ERROR'
+  | 'OUT_OF_RANGE';
 
 export class SweeperError extends Error {
   constructor(

@@ -24,7 +24,7 @@ export function samplePrior(param: ParamSpec, rng: Rng): ParamValue {
 }
 
 /** low + k * step, rounded to the step's decimals so that 0.1 + 2 * 0.1 prints as 0.3. */
-function onGrid(low: number, step: number, k: number): number {
+export function onGrid(low: number, step: number, k: number): number {
   const decimals = Math.max(decimalPlaces(low), decimalPlaces(step));
   return Number((low + k * step).toFixed(Math.min(decimals, 15)));
 }

@@ -7,8 +7,13 @@ export interface TrialSnapshot {
   readonly number: number;
   readonly state: TrialState;
   readonly params: ParamValues;
-  /** The objective (mean over repeats) for COMPLETE trials. */
+  /**
+   * COMPLETE: the objective (mean over repeats). PRUNED: the objective at the last epoch it
+   * reached, `step`.
+   */
   readonly value?: number;
+  /** PRUNED trials: the last epoch reported before the pruner stopped it. */
+  readonly step?: number;
 }
 
 export interface SamplerContext {
@@ -23,5 +28,6 @@ export interface SamplerContext {
 /** Chooses the parameters of the next trial. */
 export interface Sampler {
   readonly name: string;
-  suggest(context: SamplerContext): ParamValues;
+  /** The next trial's parameters, or undefined when the sampler has nothing left (an exhausted grid). */
+  suggest(context: SamplerContext): ParamValues | undefined;
 }

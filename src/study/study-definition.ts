@@ -1,12 +1,11 @@
 import type { SearchSpaceDefinition } from '../space/param-spec.js';
+import type { EarlyStoppingSpec, PrunerSpec } from '../pruners/pruner-spec.js';
+import type { SamplerSpec } from '../samplers/sampler-spec.js';
 import type { TrainingTask } from '../training/training-task.js';
 
 export type Direction = 'maximize' | 'minimize';
 
-export interface SamplerSpec {
-  readonly type: 'random';
-  readonly seed: number;
-}
+export type { SamplerSpec } from '../samplers/sampler-spec.js';
 
 /**
  * A study, normalised: what the store keeps, and what a sweep file or an API call becomes.
@@ -18,6 +17,10 @@ export interface StudyDefinition {
   readonly space: SearchSpaceDefinition;
   readonly objective: { readonly metric: string; readonly direction: Direction };
   readonly sampler: SamplerSpec;
+  /** Stops unpromising trials early, judged against the other trials; absent means none. */
+  readonly pruner?: PrunerSpec;
+  /** Stops a trial whose objective has not improved for `patience` epochs. */
+  readonly earlyStopping?: EarlyStoppingSpec;
   readonly budget: {
     /** Trials to finish; absent for an open-ended ask/tell study. */
     readonly trials?: number;

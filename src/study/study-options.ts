@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { formatPath, type PathProblem } from '../errors/path-problem.js';
 import { samplerSeed } from '../random/seed-streams.js';
+import { samplerSectionSchema, samplerSpecFromSection } from '../samplers/sampler-schema.js';
 import { checkSearchSpace } from '../space/check-search-space.js';
 import { searchSpaceSchema } from '../space/space-schema.js';
 import { zodProblems } from '../validation/zod-problems.js';
@@ -18,7 +19,8 @@ export const studyOptionsSchema = z.strictObject({
   direction: z.enum(['maximize', 'minimize']),
   metric: z.string().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-  sampler: z.strictObject({ type: z.literal('random'), seed: z.number().int().min(0).max(2 ** 32 - 1).optional() }).optional(),
+  /** The same settings as a sweep file's `sampler:`; TPE when absent. */
+  sampler: samplerSectionSchema.optional(),
   budget: z.strictObject({ trials: z.number().int().min(1).optional(), maxConcurrent: z.number().int().min(1).optional() }).optional(),
 });
 
@@ -40,7 +42,7 @@ export function studyDefinitionFromOptions(options: unknown): StudyDefinition {
     ...(data.description !== undefined && { description: data.description }),
     space: checked.space,
     objective: { metric: data.metric ?? 'value', direction: data.direction },
-    sampler: { type: 'random', seed: data.sampler?.seed ?? samplerSeed(seed) },
+    sampler: samplerSpecFromSection(data.sampler, samplerSeed(seed)),
     budget: data.budget ?? {},
     repeats: 1,
     seed,

@@ -1,3 +1,4 @@
+import { SearchExhaustedError } from '../errors/search-exhausted-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { formatPath } from '../errors/path-problem.js';
 import { createSampler } from '../samplers/create-sampler.js';
@@ -66,17 +67,23 @@ export class Study {
     return this.record.definition;
   }
 
-  /** A new RUNNING trial with parameters from the sampler. */
+  /**
+   * A new RUNNING trial with parameters from the sampler. Throws SearchExhaustedError, having
+   * written nothing, when the sampler has no point left (every point of a grid is taken).
+   */
   async ask(options: { worker?: string } = {}): Promise<TrialRecord> {
     const trial = await this.store.createTrial(
       this.id,
-      (number) =>
-        this.sampler.suggest({
+      (number) => {
+        const params = this.sampler.suggest({
           space: this.space,
           direction: this.definition.objective.direction,
           trialNumber: number,
           trials: [...this.history.values()],
-        }),
+        });
+        if (!params) throw new SearchExhaustedError(`study "${this.name}" has tried every point of its ${this.sampler.name} search: there is nothing new to ask for`);
+        return params;
+      },
       { worker: options.worker ?? API_WORKER },
     );
     return this.remember(trial);
@@ -142,6 +149,7 @@ export class Study {
       state: trial.state,
       params: trial.params,
       ...(trial.result && { value: trial.result.value }),
+      ...(trial.state === 'PRUNED' && trial.result && { step: trial.result.epochs }),
     });
     return trial;
   }

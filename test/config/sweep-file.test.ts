@@ -4,22 +4,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
-import { ConfigError } from '../../src/errors/config-error.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { sweepErrorFor } from '../helpers/sweep-error.js';
 import { tinySweepYaml, writeTinySweep } from '../helpers/tiny-sweep.js';
 
 const SWEEPS_DIR = fileURLToPath(new URL('../../../sweeps/', import.meta.url));
 
-/** The ConfigError's message for a sweep made of the tiny sweep with some sections replaced. */
-function errorFor(overrides: Record<string, string>): string {
-  try {
-    parseSweep(tinySweepYaml(overrides), 'bad.yaml');
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    return error.message;
-  }
-  assert.fail('expected the sweep to be rejected');
-}
+const errorFor = sweepErrorFor;
 
 describe('sweep files', () => {
   test('every example in sweeps/ parses', async () => {
@@ -64,7 +55,7 @@ describe('sweep files', () => {
       'bad.yaml:24:3: budget.trails: unknown field (expected one of: trials, max_concurrent)',
     );
     assert.match(errorFor({ sampler: 'sampler:\n  type: random\n  sed: 3' }), /bad\.yaml:\d+:\d+: sampler\.sed: unknown field \(expected one of: type, seed\)/);
-    assert.match(errorFor({ extra: 'epochs: 3' }), /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, space, sampler, budget, objective, repeats\)$/);
+    assert.match(errorFor({ extra: 'epochs: 3' }), /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, space, sampler, pruner, early_stopping, budget, objective, repeats\)$/);
   });
 
   test('low >= high and log scales with low <= 0 point at the line', () => {
@@ -86,7 +77,7 @@ describe('sweep files', () => {
     );
     assert.match(errorFor({ training: 'training:\n  epochs: three' }), /bad\.yaml:\d+:\d+: training\.epochs: expected a number, but got "three"/);
     assert.match(errorFor({ budget: 'budget: 4' }), /budget: expected a mapping, but got 4/);
-    assert.match(errorFor({ budget: '' }), /^bad\.yaml:1:1: budget: is required \(expected a mapping\)$/);
+    assert.match(errorFor({ budget: '' }), /^bad\.yaml:1:1: budget\.trials: is required: how many trials to run \(only a grid sweep can leave it out\)$/);
   });
 
   test('space parameters must be settings, with values the setting accepts', () => {

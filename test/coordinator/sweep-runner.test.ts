@@ -40,7 +40,7 @@ describe('SweepRunner', () => {
       assert.equal(trial.attempt, 1);
       const epochs = await store.getEpochs(trial.id);
       assert.deepEqual(epochs.map((e) => e.epoch), [1, 2]);
-      assert.equal(trial.result?.value, epochs[1]?.valAccuracy, 'the objective is the last epoch of the objective metric');
+      assert.equal(trial.result?.value, Math.max(...epochs.map((e) => e.valAccuracy ?? 0)), 'the objective is the best epoch of the objective metric');
       assert.equal(trial.result?.epochs, 2);
     }
     assert.ok((result.summary.bestValue ?? 0) > 0.5);
@@ -171,6 +171,53 @@ describe('SweepRunner', () => {
     assert.equal(trial.worker, 'test-worker');
     assert.notEqual((await store.getEpochs(trial.id))[0]?.valAccuracy, 0.1, 'the dead attempt left no epoch behind');
     assert.equal((await reopened.trials()).length, 2);
+    await store.close();
+  });
+
+  test('early stopping: a repeat that stops improving ends early, and its best epoch is the result', async () => {
+    const { study, store } = await newStudy({
+      training: 'training:\n  epochs: 6\n  batch_size: 50\n  optimizer: adam\n  learning_rate: 0.01',
+      budget: 'budget:\n  trials: 2',
+      // No epoch can beat the first by a whole unit of accuracy: every trial stops after epoch 2.
+      early_stopping: 'early_stopping:\n  patience: 1\n  min_delta: 1',
+    });
+    const result = await runner(study).run(new AbortController().signal);
+    assert.equal(result.summary.counts.COMPLETE, 2);
+    for (const trial of await study.trials()) {
+      const epochs = await store.getEpochs(trial.id);
+      assert.deepEqual(epochs.map((e) => e.epoch), [1, 2], 'training stopped after the patience ran out');
+      assert.equal(trial.result?.epochs, 2);
+      const best = Math.max(...epochs.map((e) => e.valAccuracy ?? 0));
+      assert.equal(trial.result?.value, best);
+      assert.equal(trial.result?.bestEpoch, epochs.findIndex((e) => e.valAccuracy === best) + 1);
+    }
+    await store.close();
+  });
+
+  test('pruning: a trial worse than the finished ones at the same epoch stops there and is recorded PRUNED', async () => {
+    const { study, store } = await newStudy({
+      training: 'training:\n  epochs: 3\n  batch_size: 50\n  optimizer: adam\n  learning_rate: 0.01',
+      space: 'space:\n  learning_rate: { type: float, low: 0.000001, high: 0.1, log: true }',
+      budget: 'budget:\n  trials: 2\n  max_concurrent: 1',
+      pruner: 'pruner:\n  type: median\n  n_startup_trials: 1',
+    });
+    // A good learning rate first, then one so small that the net is still near chance after an epoch.
+    await study.enqueue({ learning_rate: 0.01 });
+    await study.enqueue({ learning_rate: 0.000001 });
+    const events: string[] = [];
+    const result = await runner(study, (event) => {
+      if (event.type === 'trial-finished') events.push(`${event.trial.number}:${event.trial.state}`);
+    }).run(new AbortController().signal);
+    assert.equal(result.interrupted, false);
+    assert.deepEqual(events, ['0:COMPLETE', '1:PRUNED']);
+    const [good, bad] = await study.trials();
+    assert.equal(bad?.state, 'PRUNED');
+    assert.match(bad?.reason ?? '', /^pruned at epoch 1: best val_accuracy up to epoch 1 is [\d.]+, worse than the median [\d.]+ of 1 completed trial/);
+    const badEpochs = await store.getEpochs(bad?.id ?? -1);
+    assert.deepEqual(badEpochs.map((e) => e.epoch), [1], 'the pruned trial stopped at once');
+    assert.equal(bad?.result?.epochs, 1, 'recorded with the epoch it reached');
+    assert.equal(bad?.result?.value, badEpochs[0]?.valAccuracy);
+    assert.equal(good?.result?.epochs, 3);
     await store.close();
   });
 });

@@ -19,6 +19,43 @@ const space = {
 } as const;
 
 describe('ask/tell API', () => {
+  test('TPE by default: after the startup trials it beats random search on the same budget', async () => {
+    const store = openStore();
+    const run = async (name: string, sampler?: { type: 'random' }): Promise<number> => {
+      const study = await Study.create(store, { name, space: { x: space.x }, direction: 'minimize', seed: 5, ...(sampler && { sampler }) });
+      for (let i = 0; i < 40; i++) {
+        const trial = await study.ask();
+        await study.tell(trial, ((trial.params.x as number) - 1.234) ** 2);
+      }
+      assert.equal(study.definition.sampler.type, sampler?.type ?? 'tpe');
+      return (await study.best())[0]?.result?.value ?? Infinity;
+    };
+    const tpe = await run('tpe-default');
+    const random = await run('random', { type: 'random' });
+    assert.ok(tpe < random, `TPE best ${tpe}, random best ${random}`);
+    await store.close();
+  });
+
+  test('a grid study runs out: ask throws SearchExhaustedError and writes nothing', async () => {
+    const store = openStore();
+    const study = await Study.create(store, {
+      name: 'grid',
+      space: { kind: { type: 'categorical', choices: ['a', 'b', 'c'] }, depth: { type: 'int', low: 1, high: 2 } },
+      direction: 'maximize',
+      sampler: { type: 'grid' },
+    });
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const trial = await study.ask();
+      seen.add(JSON.stringify(trial.params));
+      await study.tell(trial, i);
+    }
+    assert.equal(seen.size, 6);
+    await assert.rejects(study.ask(), { name: 'SearchExhaustedError', message: /tried every point of its grid search/ });
+    assert.equal((await study.trials()).length, 6);
+    await store.close();
+  });
+
   test('drives a search from user code and finds a good point of a known function', async () => {
     const store = openStore();
     const study = await Study.create(store, { name: 'quadratic', space, direction: 'minimize', seed: 3 });

@@ -1,0 +1,138 @@
+/**
+ * bench:tpe-speed: milliseconds per suggestion of our sampler and of Optuna's TPESampler after
+ * 100, 1,000 and 5,000 finished trials on a 10-parameter mixed space with a conditional pair.
+ * Both sides get the same history (generated here, sent to Python as JSON); the history does
+ * not grow while timing, so every timed suggestion costs the same on a given side.
+ */
+import { performance } from 'node:perf_hooks';
+import { Command, Option } from 'commander';
+import type { TrialSnapshot } from '../src/samplers/sampler.js';
+import { SearchSpace } from '../src/space/search-space.js';
+import { printTable, significant } from './bench-table.js';
+import { MIXED_SPACE, randomHistory } from './mixed-space.js';
+import { findOptuna, runPython, type OptunaPeer } from './optuna-peer.js';
+import { positiveIntegers, seed } from './option-parsers.js';
+import { median } from './quantiles.js';
+import { printResultLine } from './result-line.js';
+import { benchSampler, parseSamplerName, type SamplerName } from './sampler-choice.js';
+
+/** The issue's target: at 1,000 trials ours at least this many times faster than Optuna's TPE. */
+const TARGET_RATIO_AT_1000 = 20;
+/** Untimed suggestions first: V8's JIT on our side, Python's caches on Optuna's. */
+const WARMUP = 5;
+/** The multivariate Optuna column is dropped at a size once its timed suggestions take longer than this. */
+const MULTIVARIATE_BUDGET_SECONDS = 60;
+
+interface Options {
+  sampler: SamplerName;
+  trials: number[];
+  seed: number;
+  optuna: boolean;
+  multivariate: boolean;
+}
+
+const options = new Command()
+  .name('tpe-speed')
+  .description('Milliseconds per suggestion, ours vs Optuna TPE, after N finished trials')
+  .addOption(new Option('--sampler <name>', 'our sampler: tpe, tpe-multivariate or random').default('tpe').argParser(parseSamplerName))
+  .addOption(new Option('--trials <list>', 'history sizes').default([100, 1000, 5000], '100,1000,5000').argParser(positiveIntegers))
+  .addOption(new Option('--seed <n>', 'seed of the history and of both samplers').default(1).argParser(seed))
+  .option('--no-optuna', 'time ours only')
+  .option('--no-multivariate', "skip Optuna's multivariate TPE column")
+  .parse()
+  .opts<Options>();
+
+/** Fewer timed suggestions on big histories, where each one takes long on Optuna's side. */
+const timedCount = (trials: number): number => (trials > 1000 ? 20 : 50);
+
+interface Timing {
+  /** Median over the timed suggestions: each costs the same work, so the spread is noise (GC, other processes). */
+  readonly medianMs: number;
+  readonly coldMs: number;
+  readonly count: number;
+}
+
+function timeOurs(history: readonly TrialSnapshot[]): Timing {
+  const space = SearchSpace.fromDefinition(MIXED_SPACE);
+  // A fresh sampler per size: a study keeps one sampler, which may cache what it learnt of
+  // earlier trials; the first suggestion (cold) pays for learning all of them at once.
+  const sampler = benchSampler(options.sampler, options.seed);
+  const suggestOnce = (k: number): number => {
+    const start = performance.now();
+    const params = sampler.suggest({ space, direction: 'minimize', trialNumber: history.length + k, trials: history });
+    const elapsed = performance.now() - start;
+    if (!params) throw new Error(`our ${options.sampler} sampler returned no suggestion`);
+    return elapsed;
+  };
+  const coldMs = suggestOnce(0);
+  for (let k = 1; k < WARMUP; k++) suggestOnce(k);
+  const count = timedCount(history.length);
+  const times = Array.from({ length: count }, (_, k) => suggestOnce(WARMUP + k));
+  return { medianMs: median(times), coldMs, count };
+}
+
+async function timeOptuna(peer: OptunaPeer & { available: true }, history: readonly TrialSnapshot[], variant: 'default' | 'multivariate'): Promise<Timing> {
+  const [answer] = (await runPython(peer, 'tpe_speed.py', {
+    definition: MIXED_SPACE,
+    order: SearchSpace.fromDefinition(MIXED_SPACE).order,
+    history: history.map(({ params, value }) => ({ params, value })),
+    variant,
+    seed: options.seed,
+    warmup: WARMUP,
+    count: timedCount(history.length),
+    budget_seconds: variant === 'multivariate' ? MULTIVARIATE_BUDGET_SECONDS : 1e9,
+  })) as [{ times_ms: number[]; cold_ms: number }];
+  return { medianMs: median(answer.times_ms), coldMs: answer.cold_ms, count: answer.times_ms.length };
+}
+
+async function main(): Promise<void> {
+  const peer = options.optuna ? findOptuna() : undefined;
+  if (peer && !peer.available) console.log(peer.reason);
+  console.log(`tpe-speed: ours = ${options.sampler}; optuna = ${peer?.available ? `Optuna ${peer.version} TPESampler` : 'skipped'}; seed ${options.seed}; median ms per suggestion, after ${WARMUP} untimed`);
+
+  const history = randomHistory(Math.max(...options.trials), options.seed);
+  // Untimed: let V8 compile our sampler's hot paths first, as it has in any study past its first
+  // few suggestions; otherwise the first size timed would measure the JIT compiler too.
+  timeOurs(history.slice(0, Math.min(1000, history.length)));
+  const rows: (string | number)[][] = [];
+  const result: Record<string, number | string> = { sampler: options.sampler };
+  for (const trials of options.trials) {
+    const slice = history.slice(0, trials);
+    // One side at a time, never overlapping, so neither steals the other's core.
+    console.error(`timing ${trials} trials: ours ...`);
+    const ours = timeOurs(slice);
+    result[`ours_ms_${trials}`] = ours.medianMs;
+    const row: (string | number)[] = [trials, ours.count, ours.medianMs, ours.coldMs];
+    if (peer?.available) {
+      console.error(`timing ${trials} trials: optuna ...`);
+      const optuna = await timeOptuna(peer, slice, 'default');
+      result[`optuna_ms_${trials}`] = optuna.medianMs;
+      result[`ratio_${trials}`] = optuna.medianMs / ours.medianMs;
+      row.push(optuna.count, optuna.medianMs, optuna.medianMs / ours.medianMs);
+      if (options.multivariate) {
+        console.error(`timing ${trials} trials: optuna multivariate ...`);
+        const multivariate = await timeOptuna(peer, slice, 'multivariate');
+        result[`optuna_mv_ms_${trials}`] = multivariate.medianMs;
+        result[`ratio_mv_${trials}`] = multivariate.medianMs / ours.medianMs;
+        row.push(multivariate.count, multivariate.medianMs, multivariate.medianMs / ours.medianMs);
+      }
+    }
+    rows.push(row);
+  }
+
+  const head = ['trials', 'ours timed', `ours ms (${options.sampler})`, 'ours cold ms'];
+  if (peer?.available) {
+    head.push('optuna timed', 'optuna ms', 'ratio (optuna/ours)');
+    if (options.multivariate) head.push('optuna mv timed', 'optuna mv ms', 'ratio (mv/ours)');
+  }
+  printTable(head, rows);
+  if (peer?.available && options.multivariate) console.log('optuna mv = TPESampler(multivariate=True, group=True, constant_liar=True), what our tpe-multivariate does');
+  const ratio1000 = result.ratio_1000;
+  if (typeof ratio1000 === 'number') {
+    console.log(`target at 1,000 trials: ours >= ${TARGET_RATIO_AT_1000}x faster than Optuna's TPE: ${ratio1000 >= TARGET_RATIO_AT_1000 ? 'met' : 'NOT met'} (${significant(ratio1000)}x)`);
+  }
+  if (!peer?.available) result.optuna = 'skipped';
+  printResultLine(result);
+}
+
+await main();

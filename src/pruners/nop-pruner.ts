@@ -1,0 +1,10 @@
+import { KEEP, type PruneDecision, type Pruner } from './pruner.js';
+
+/** Never prunes (Optuna's NopPruner): every trial trains all its epochs. */
+export class NopPruner implements Pruner {
+  readonly name = 'none';
+
+  decide(): PruneDecision {
+    return KEEP;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Direction } from '../../study/study-definition.js';
+import type { TrialSnapshot } from '../sampler.js';
+
+/** Trials divided into the good ones, which shape l(x), and the rest, which shape g(x). */
+export interface ObservationSplit {
+  /** Trial numbers, ascending (trial order: the weights down-weight the oldest). */
+  readonly below: readonly number[];
+  readonly above: readonly number[];
+  /** Trials with a result: COMPLETE and PRUNED (what n_startup_trials and gamma count). */
+  readonly finished: number;
+}
+
+/** Where a trial ranks; smaller is better. */
+interface Rank {
+  readonly number: number;
+  readonly stage: number;
+  readonly score: number;
+}
+
+/**
+ * Optuna's ranking of trials (_get_observation_pairs + _split_observation_pairs), smaller
+ * first: COMPLETE trials by value; then PRUNED trials, those that got further first, each by
+ * its last value (NaN last); then PRUNED trials with no epoch; and, with the constant liar,
+ * trials still queued or running, as the worst of all. FAILED trials are left out.
+ *
+ * The ranking is kept between suggestions: a trial is re-ranked only when its state, value or
+ * step changed, so a suggestion does not sort the whole history again.
+ */
+export class ObservationRanking {
+  private readonly sign: number;
+  /** Finished trials, best first. */
+  private readonly ranked: Rank[] = [];
+  private readonly known = new Map<number, { snapshot: TrialSnapshot; rank: Rank | undefined }>();
+
+  constructor(
+    direction: Direction,
+    private readonly constantLiar: boolean,
+  ) {
+    this.sign = direction === 'minimize' ? 1 : -1;
+  }
+
+  /**
+   * Splits `trials` (every trial of the study, in trial order) into the nBelow(finished) best
+   * and the rest.
+   */
+  split(trials: readonly TrialSnapshot[], nBelow: (finished: number) => number): ObservationSplit {
+    for (const trial of trials) this.update(trial);
+    const finished = this.ranked.length;
+    const count = Math.min(nBelow(finished), finished);
+    const isBelow = new Set<number>();
+    for (let r = 0; r < count; r++) isBelow.add((this.ranked[r] as Rank).number);
+    const below: number[] = [];
+    const above: number[] = [];
+    for (const trial of trials) {
+      if (isBelow.has(trial.number)) below.push(trial.number);
+      else if (this.known.get(trial.number)?.rank || (this.constantLiar && isPending(trial))) above.push(trial.number);
+    }
+    return { below, above, finished };
+  }
+
+  private update(trial: TrialSnapshot): void {
+    const known = this.known.get(trial.number);
+    if (known && sameOutcome(known.snapshot, trial)) return;
+    if (known?.rank) this.ranked.splice(this.position(known.rank), 1);
+    const rank = this.rankOf(trial);
+    if (rank) this.ranked.splice(this.position(rank), 0, rank);
+    this.known.set(trial.number, { snapshot: trial, rank });
+  }
+
+  /** The index of `rank` in the sorted list, or where it would go. */
+  private position(rank: Rank): number {
+    let low = 0;
+    let high = this.ranked.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (compareRanks(this.ranked[mid] as Rank, rank) < 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private rankOf(trial: TrialSnapshot): Rank | undefined {
+    const { number } = trial;
+    if (trial.state === 'COMPLETE') return trial.value === undefined ? undefined : { number, stage: -Infinity, score: this.sign * trial.value };
+    if (trial.state !== 'PRUNED') return undefined;
+    if (trial.step === undefined || trial.value === undefined) return { number, stage: 1, score: 0 };
+    return { number, stage: -trial.step, score: Number.isNaN(trial.value) ? Infinity : this.sign * trial.value };
+  }
+}
+
+function isPending(trial: TrialSnapshot): boolean {
+  return trial.state === 'RUNNING' || trial.state === 'QUEUED';
+}
+
+function sameOutcome(a: TrialSnapshot, b: TrialSnapshot): boolean {
+  return a.state === b.state && Object.is(a.value, b.value) && a.step === b.step;
+}
+
+function compareRanks(a: Rank, b: Rank): number {
+  return compare(a.stage, b.stage) || compare(a.score, b.score) || a.number - b.number;
+}
+
+/** Ascending, with infinities in place. */
+function compare(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

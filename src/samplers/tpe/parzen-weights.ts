@@ -1,0 +1,23 @@
+/**
+ * How many of the n finished trials form the "good" density l(x): Optuna's default gamma,
+ * min(ceil(0.1 n), 25).
+ */
+export function defaultGamma(n: number): number {
+  return Math.min(Math.ceil(0.1 * n), 25);
+}
+
+/**
+ * Weights of n observations in trial order (Optuna's default_weights): equal up to 25; beyond
+ * that the 25 newest weigh 1 and the older ones ramp linearly from 1/n up to 1, so that the
+ * density follows where the search has moved.
+ */
+export function defaultWeights(n: number): Float64Array {
+  const weights = new Float64Array(n).fill(1);
+  if (n < 25) return weights;
+  const ramp = n - 25;
+  for (let i = 0; i < ramp; i++) {
+    // numpy.linspace(1 / n, 1, ramp): both ends included; a single point is the start.
+    weights[i] = ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1);
+  }
+  return weights;
+}

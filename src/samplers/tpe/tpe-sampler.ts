@@ -1,0 +1,245 @@
+import { deriveSeed } from '../../random/derive-seed.js';
+import { Rng } from '../../random/rng.js';
+import type { ParamValue, ParamValues } from '../../space/param-spec.js';
+import type { SearchSpace } from '../../space/search-space.js';
+import { RandomSampler } from '../random-sampler.js';
+import type { Sampler, SamplerContext, TrialSnapshot } from '../sampler.js';
+import type { TpeSamplerSpec } from '../sampler-spec.js';
+import { ObservationRanking } from './observation-split.js';
+import { paramGroups } from './param-groups.js';
+import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
+import { SortedColumns } from './sorted-columns.js';
+import { defaultGamma } from './parzen-weights.js';
+import { tpeDimension, type TpeDimension } from './tpe-dimension.js';
+
+/** What the sampler derives from a space once, instead of on every suggestion. */
+interface SpaceLayout {
+  readonly space: SearchSpace;
+  readonly dimensions: ReadonlyMap<string, TpeDimension>;
+  /** Column of each parameter in an encoded trial. */
+  readonly columns: ReadonlyMap<string, number>;
+  readonly groups: readonly (readonly string[])[];
+}
+
+/** A trial's parameters in internal coordinates, one column per parameter, NaN where absent. */
+interface EncodedTrial {
+  readonly params: ParamValues;
+  readonly vector: Float64Array;
+}
+
+/**
+ * The Tree-structured Parzen Estimator, after Optuna's TPESampler: the first trials are drawn
+ * at random; after that the finished trials are split into the best gamma(n) and the rest, a
+ * Parzen estimator is fitted to each, and of n_ei_candidates draws from the good one l(x) the
+ * one with the highest l(x) / g(x) wins.
+ *
+ * Parallel-aware: with the constant liar, running and queued trials join g(x) as the worst
+ * results, so parallel asks are pushed away from points already being tried. Deterministic:
+ * a suggestion depends only on the seed, the trial number and the history.
+ * Incremental: trials are encoded once and kept; a suggestion costs a sort and two estimators.
+ */
+export class TpeSampler implements Sampler {
+  readonly name = 'tpe';
+  private readonly random: RandomSampler;
+  private readonly parzen: ParzenOptions;
+  private layout: SpaceLayout | undefined;
+  private readonly encoded = new Map<number, EncodedTrial>();
+  private columns = new SortedColumns(0);
+  private ranking: { direction: string; ranking: ObservationRanking } | undefined;
+
+  constructor(private readonly spec: TpeSamplerSpec) {
+    this.random = new RandomSampler(spec.seed);
+    this.parzen = {
+      priorWeight: spec.priorWeight,
+      considerMagicClip: spec.considerMagicClip,
+      considerEndpoints: spec.considerEndpoints,
+      multivariate: spec.multivariate,
+      weighByBandwidth: spec.weighByBandwidth,
+    };
+  }
+
+  suggest(context: SamplerContext): ParamValues {
+    const { trials, direction, trialNumber } = context;
+    if (this.ranking?.direction !== direction) this.ranking = { direction, ranking: new ObservationRanking(direction, this.spec.constantLiar) };
+    const split = this.ranking.ranking.split(trials, defaultGamma);
+    if (split.finished < this.spec.nStartupTrials) return this.random.suggest(context);
+
+    const layout = this.layoutFor(context.space);
+    const byNumber = this.encodeAll(layout, trials);
+    // The encoded rows of each side, looked up once for all groups.
+    const vectorsOf = (numbers: readonly number[]): Float64Array[] => numbers.map((number) => (byNumber.get(number) as EncodedTrial).vector);
+    const sides = new SplitSides(split.below, split.above);
+    const below = vectorsOf(split.below);
+    const above = vectorsOf(split.above);
+    const rng = new Rng(deriveSeed(this.spec.seed, trialNumber));
+    const params: Record<string, ParamValue> = {};
+    for (const group of layout.groups) {
+      if (!layout.space.isActive(group[0] as string, params)) continue;
+      const sorted = group.length === 1 && !this.spec.multivariate ? this.sortedObservations(layout, group[0] as string, sides) : undefined;
+      Object.assign(params, this.sampleGroup(layout, group, below, above, rng, sorted));
+    }
+    return params;
+  }
+
+  /**
+   * One numeric parameter's observations on each side, in ascending order with their places in
+   * trial order; undefined when some trial of a side lacks the parameter (a conditional one),
+   * where the plain path is as quick.
+   */
+  private sortedObservations(layout: SpaceLayout, name: string, sides: SplitSides): SortedSides | undefined {
+    if (layout.dimensions.get(name)?.kind !== 'numeric') return undefined;
+    const { values, numbers } = this.columns.column(layout.columns.get(name) as number);
+    const result = { below: sides.collect(values, numbers, BELOW), above: sides.collect(values, numbers, ABOVE) };
+    return result.below && result.above ? (result as SortedSides) : undefined;
+  }
+
+  private sampleGroup(
+    layout: SpaceLayout,
+    group: readonly string[],
+    below: readonly Float64Array[],
+    above: readonly Float64Array[],
+    rng: Rng,
+    sorted?: SortedSides,
+  ): Record<string, ParamValue> {
+    const dimensions = group.map((name) => layout.dimensions.get(name) as TpeDimension);
+    const columns = group.map((name) => layout.columns.get(name) as number);
+    const good = sorted
+      ? new ParzenEstimator(dimensions, [sorted.below.values], this.parzen, sorted.below.ranks)
+      : new ParzenEstimator(dimensions, observations(below, columns), this.parzen);
+    const bad = sorted
+      ? new ParzenEstimator(dimensions, [sorted.above.values], this.parzen, sorted.above.ranks)
+      : new ParzenEstimator(dimensions, observations(above, columns), this.parzen);
+
+    const size = this.spec.nEiCandidates;
+    const candidates = good.sample(rng, size);
+    // Score each candidate at the value it would really take (rounded to its grid or integer).
+    dimensions.forEach((dimension, d) => {
+      if (dimension.kind === 'categorical') return;
+      const values = candidates[d] as Float64Array;
+      for (let i = 0; i < size; i++) values[i] = dimension.toInternal(dimension.toExternal(values[i] as number));
+    });
+    const logGood = good.logPdf(candidates, size);
+    const logBad = bad.logPdf(candidates, size);
+    let best = 0;
+    for (let i = 1; i < size; i++) {
+      if ((logGood[i] as number) - (logBad[i] as number) > (logGood[best] as number) - (logBad[best] as number)) best = i;
+    }
+    const params: Record<string, ParamValue> = {};
+    dimensions.forEach((dimension, d) => {
+      const value = (candidates[d] as Float64Array)[best] as number;
+      params[dimension.name] = dimension.kind === 'categorical' ? (dimension.choices[value] as ParamValue) : dimension.toExternal(value);
+    });
+    return params;
+  }
+
+  private layoutFor(space: SearchSpace): SpaceLayout {
+    if (this.layout?.space !== space) {
+      this.encoded.clear();
+      this.columns = new SortedColumns(space.names.length);
+      this.layout = {
+        space,
+        dimensions: new Map(space.names.map((name) => [name, tpeDimension(name, space.param(name))])),
+        columns: new Map(space.names.map((name, column) => [name, column])),
+        groups: paramGroups(space, this.spec.multivariate),
+      };
+    }
+    return this.layout;
+  }
+
+  /** The encoded form of every trial, encoding only those new or changed since the last call. */
+  private encodeAll(layout: SpaceLayout, trials: readonly TrialSnapshot[]): ReadonlyMap<number, EncodedTrial> {
+    for (const trial of trials) {
+      const known = this.encoded.get(trial.number);
+      if (known?.params === trial.params) continue;
+      const vector = encode(layout, trial.params);
+      this.columns.update(trial.number, vector, known?.vector);
+      this.encoded.set(trial.number, { params: trial.params, vector });
+    }
+    return this.encoded;
+  }
+}
+
+const BELOW = 1;
+const ABOVE = 2;
+
+/** One side's sorted observations of a parameter and each one's place in trial order. */
+interface SortedObservations {
+  readonly values: Float64Array;
+  readonly ranks: Int32Array;
+}
+
+interface SortedSides {
+  readonly below: SortedObservations;
+  readonly above: SortedObservations;
+}
+
+/** Which side of the split each trial is on, and its place on that side in trial order. */
+class SplitSides {
+  /** Indexed by trial number: 0 (neither), BELOW or ABOVE. */
+  private readonly side: Int8Array;
+  private readonly rank: Int32Array;
+  private readonly sizes: Record<number, number>;
+
+  constructor(below: readonly number[], above: readonly number[]) {
+    const last = Math.max(below.at(-1) ?? 0, above.at(-1) ?? 0);
+    this.side = new Int8Array(last + 1);
+    this.rank = new Int32Array(last + 1);
+    below.forEach((number, rank) => {
+      this.side[number] = BELOW;
+      this.rank[number] = rank;
+    });
+    above.forEach((number, rank) => {
+      this.side[number] = ABOVE;
+      this.rank[number] = rank;
+    });
+    this.sizes = { [BELOW]: below.length, [ABOVE]: above.length };
+  }
+
+  /** The column's entries on `side`, in the column's (sorted) order; undefined unless every trial of the side has one. */
+  collect(values: readonly number[], numbers: readonly number[], side: number): SortedObservations | undefined {
+    const size = this.sizes[side] as number;
+    const collected = new Float64Array(size);
+    const ranks = new Int32Array(size);
+    let count = 0;
+    for (let k = 0; k < numbers.length; k++) {
+      const number = numbers[k] as number;
+      if (this.side[number] !== side) continue;
+      if (count === size) return undefined;
+      collected[count] = values[k] as number;
+      ranks[count] = this.rank[number] as number;
+      count++;
+    }
+    return count === size ? { values: collected, ranks } : undefined;
+  }
+}
+
+function encode(layout: SpaceLayout, params: ParamValues): Float64Array {
+  const vector = new Float64Array(layout.columns.size).fill(Number.NaN);
+  for (const [name, value] of Object.entries(params)) {
+    const column = layout.columns.get(name);
+    const dimension = layout.dimensions.get(name);
+    if (column === undefined || dimension === undefined) continue;
+    if (dimension.kind === 'categorical') {
+      const index = dimension.choices.indexOf(value);
+      if (index >= 0) vector[column] = index;
+    } else if (typeof value === 'number') {
+      vector[column] = dimension.toInternal(value);
+    }
+  }
+  return vector;
+}
+
+/** One array per column: the values of the trials (in order) that have every column of the group. */
+function observations(vectors: readonly Float64Array[], columns: readonly number[]): Float64Array[] {
+  const rows = vectors.filter((vector) => hasColumns(vector, columns));
+  return columns.map((column) => {
+    const values = new Float64Array(rows.length);
+    for (let r = 0; r < rows.length; r++) values[r] = (rows[r] as Float64Array)[column] as number;
+    return values;
+  });
+}
+
+function hasColumns(vector: Float64Array, columns: readonly number[]): boolean {
+  for (const column of columns) if (Number.isNaN(vector[column])) return false;
+  return true;
+}
