@@ -18,6 +18,8 @@ interface TrackedTrial {
   state: TrialState;
   /** Per repeat, the objective at each epoch (index 0 = epoch 1). */
   readonly repeats: Map<number, number[]>;
+  /** The mean curve, kept until the trial changes: finished trials are averaged once, not per epoch. */
+  curve?: TrialCurve;
 }
 
 /**
@@ -50,8 +52,11 @@ export class PruningMonitor {
 
   setState(number: number, state: TrialState): void {
     const trial = this.trials.get(number);
-    if (trial) trial.state = state;
-    else this.trials.set(number, { state, repeats: new Map() });
+    if (!trial) this.trials.set(number, { state, repeats: new Map() });
+    else {
+      trial.state = state;
+      trial.curve = undefined;
+    }
   }
 
   /** A running trial starts a new attempt: what earlier attempts reported no longer counts. */
@@ -66,6 +71,7 @@ export class PruningMonitor {
     let values = trial.repeats.get(repeat);
     if (!values) trial.repeats.set(repeat, (values = []));
     values[epoch - 1] = value;
+    trial.curve = undefined;
 
     const { direction } = this.definition.objective;
     const decision = this.pruner.decide({
@@ -93,6 +99,11 @@ export class PruningMonitor {
 }
 
 function curveOf(number: number, trial: TrackedTrial): TrialCurve {
+  trial.curve ??= meanCurve(number, trial);
+  return trial.curve;
+}
+
+function meanCurve(number: number, trial: TrackedTrial): TrialCurve {
   const sums = new Map<number, { sum: number; count: number }>();
   for (const values of trial.repeats.values()) {
     values.forEach((value, index) => {

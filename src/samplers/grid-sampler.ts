@@ -24,11 +24,6 @@ export class GridSampler implements Sampler {
 
   constructor(private readonly seed: number) {}
 
-  /** How many points the grid of `space` has. */
-  size(space: SearchSpace): number {
-    return this.gridFor(space).points.length;
-  }
-
   suggest({ space, trials }: SamplerContext): ParamValues | undefined {
     const grid = this.gridFor(space);
     for (const trial of trials) {

@@ -36,7 +36,9 @@ interface EncodedTrial {
  * Parallel-aware: with the constant liar, running and queued trials join g(x) as the worst
  * results, so parallel asks are pushed away from points already being tried. Deterministic:
  * a suggestion depends only on the seed, the trial number and the history.
- * Incremental: trials are encoded once and kept; a suggestion costs a sort and two estimators.
+ * Incremental: trials are encoded once, re-ranked only when their outcome changes, and each
+ * numeric parameter's values are kept sorted as trials arrive; a suggestion costs two
+ * estimators per group, with no sort of the history.
  */
 export class TpeSampler implements Sampler {
   readonly name = 'tpe';
