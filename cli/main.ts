@@ -1,18 +1,21 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerBestCommand } from './commands/best-command.js';
 import { registerResumeCommand } from './commands/resume-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerStudiesCommand } from './commands/studies-command.js';
 import { registerTrialsCommand } from './commands/trials-command.js';
+import { registerCoordinatorCommand } from './commands/coordinator-command.js';
+import { registerStatusCommand } from './commands/status-command.js';
+import { registerSubmitCommand } from './commands/submit-command.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
 import { reportError } from './report-error.js';
+import { softwareVersion } from './software-version.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command()
   .name('sweeper')
   .description('Distributed, parallel hyperparameter sweeps for neural networks')
-  .version(version)
+  .version(softwareVersion())
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
@@ -21,6 +24,10 @@ registerResumeCommand(program);
 registerBestCommand(program);
 registerTrialsCommand(program);
 registerStudiesCommand(program);
+registerCoordinatorCommand(program);
+registerWorkerCommand(program);
+registerSubmitCommand(program);
+registerStatusCommand(program);
 
 for (const command of program.commands) command.exitOverride();
 

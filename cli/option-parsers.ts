@@ -7,3 +7,12 @@ export function positiveInteger(value: string): number {
   }
   return parsed;
 }
+
+/** A duration in seconds (fractions allowed), returned in milliseconds. */
+export function seconds(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) {
+    throw new InvalidArgumentError(`expected a number of seconds >= 0, but got "${value}"`);
+  }
+  return Math.round(parsed * 1000);
+}

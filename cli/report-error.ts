@@ -1,6 +1,9 @@
 import { CommanderError } from 'commander';
-import { SweeperError } from '../src/errors/sweeper-error.js';
+import { SweeperError, type SweeperErrorCode } from '../src/errors/sweeper-error.js';
 import { EXIT } from './exit-codes.js';
+
+/** Failures the user can fix by changing what they typed; the others are exit code 1. */
+const BAD_INPUT_CODES: ReadonlySet<SweeperErrorCode> = new Set(['INVALID_CONFIG', 'INVALID_ARGUMENT', 'NOT_FOUND', 'ALREADY_EXISTS', 'FAILED_PRECONDITION', 'UNAUTHENTICATED']);
 
 /**
  * Prints an error as a message and a hint, never a stack trace (unless SWEEPER_DEBUG is set
@@ -14,9 +17,7 @@ export function reportError(error: unknown): number {
   if (error instanceof SweeperError) {
     process.stderr.write(`error: ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-    return error.code === 'INVALID_CONFIG' || error.code === 'INVALID_ARGUMENT' || error.code === 'NOT_FOUND' || error.code === 'ALREADY_EXISTS' || error.code === 'FAILED_PRECONDITION'
-      ? EXIT.BAD_INPUT
-      : EXIT.FAILURE;
+    return BAD_INPUT_CODES.has(error.code) ? EXIT.BAD_INPUT : EXIT.FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`error: ${message}\n`);

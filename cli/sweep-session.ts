@@ -1,12 +1,11 @@
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { SweepEvent } from '../coordinator/sweep-events.js';
 import { SweepRunner, type SweepResult } from '../coordinator/sweep-runner.js';
 import type { DatasetCache } from '../src/datasets/dataset-cache.js';
-import type { StudyOwner } from '../src/store/records.js';
 import type { Study } from '../src/study/study.js';
 import type { BackendPreference } from '../src/training/tf-backend.js';
 import { LocalPool } from '../worker/local-pool.js';
+import { isAlive, thisProcess } from './process-owner.js';
 import { ProgressDisplay } from './progress-display.js';
 
 export interface SessionOptions {
@@ -25,7 +24,7 @@ export interface SessionOptions {
  */
 export async function runSession(options: SessionOptions): Promise<SweepResult> {
   const { study, logger } = options;
-  const owner: StudyOwner = { id: `${hostname()}:${process.pid}:${Date.now()}`, host: hostname(), pid: process.pid };
+  const owner = thisProcess('run');
   await study.store.claimStudy(study.id, owner, isAlive);
 
   const summary = await study.store.summariseStudy(study.id);
@@ -55,7 +54,6 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
       study,
       executor: pool,
       logger,
-      workerName: `${hostname()}:${process.pid}`,
       onEvent: (event: SweepEvent) => display?.onEvent(event),
     });
     return await runner.run(controller.signal);
@@ -65,16 +63,5 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
     process.off('SIGTERM', onSignal);
     await pool.close();
     await study.store.releaseStudy(study.id, owner.id);
-  }
-}
-
-/** Whether the process that holds a study still runs; one on another host is assumed to. */
-function isAlive(owner: StudyOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -12,6 +12,10 @@ export class ActiveTrial {
   failure: string | undefined;
   /** Set when the pruner stopped the trial: its runs are stopped and it ends PRUNED. */
   pruned: string | undefined;
+  /** Set when a run was lost with its worker: the trial goes back to the queue with a new attempt. */
+  lost: string | undefined;
+  /** Whether the loss counts against the trial's attempts (a run handed back by a draining worker does not). */
+  lostCounts = false;
   /** Repeats ended by early stopping: their stop is a finish, not an interruption. */
   readonly earlyStopped = new Set<number>();
 
@@ -26,7 +30,19 @@ export class ActiveTrial {
   }
 
   get isSettled(): boolean {
-    return this.running.size === 0 && (this.pending.length === 0 || this.failure !== undefined || this.pruned !== undefined);
+    return this.running.size === 0 && (this.pending.length === 0 || this.ended);
+  }
+
+  /** Whether the trial ends without running its remaining repeats. */
+  get ended(): boolean {
+    return this.failure !== undefined || this.pruned !== undefined || this.lost !== undefined;
+  }
+
+  /** Records one epoch of one repeat; a report sent again (after a reconnection) replaces the first. */
+  recordEpoch(repeat: number, epoch: number, metrics: EpochMetrics): void {
+    let curve = this.curves.get(repeat);
+    if (!curve) this.curves.set(repeat, (curve = []));
+    curve[epoch - 1] = metrics;
   }
 
   stopAll(): void {

@@ -2,15 +2,14 @@ import type { Logger } from 'pino';
 import { SearchExhaustedError } from '../src/errors/search-exhausted-error.js';
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { StaleAttemptError } from '../src/errors/stale-attempt-error.js';
-import type { EpochDecision, EpochReport, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
-import type { TrialExecutor } from '../src/execution/trial-executor.js';
+import type { EpochDecision, EpochReport, RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
+import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import { repeatSeed } from '../src/random/seed-streams.js';
 import { PruningMonitor } from '../src/pruners/pruning-monitor.js';
 import type { EpochMetrics, StudySummary, TrialRecord, TrialResult } from '../src/store/records.js';
 import { aggregateRepeats } from '../src/study/aggregate-repeats.js';
 import { bestEpoch, metricValue } from '../src/study/objective.js';
 import type { Study } from '../src/study/study.js';
-import type { TrainingTask } from '../src/training/training-task.js';
 import { ActiveTrial } from './active-trial.js';
 import type { SweepEvent } from './sweep-events.js';
 
@@ -18,10 +17,17 @@ export interface SweepRunnerOptions {
   readonly study: Study;
   readonly executor: TrialExecutor;
   readonly logger: Logger;
-  /** Recorded on each trial as the worker that ran it. */
-  readonly workerName: string;
+  /**
+   * Attempts a trial gets when its runs are lost with their workers; the last lost one makes it
+   * FAILED. Interruptions by a stop request do not count against it.
+   */
+  readonly maxAttempts?: number;
   readonly onEvent?: (event: SweepEvent) => void;
+  /** Called once trials left running by an earlier process are taken back or re-queued. */
+  readonly onReady?: () => void;
 }
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
 
 export interface SweepResult {
   /** True when the sweep was stopped before reaching its budget. */
@@ -30,22 +36,24 @@ export interface SweepResult {
 }
 
 /**
- * Runs one study to its budget on one executor: asks the sampler for trials, hands their
- * repeats to free executor slots, records every epoch and result, and on a stop request
- * puts unfinished trials back in the queue so that a later `resume` runs them again.
+ * Runs one study to its budget on an executor (shared with other studies' runners): asks the
+ * sampler for trials, hands their repeats to free executor slots, records every epoch and result,
+ * re-queues the trials whose runs were lost with a worker, and on a stop request puts unfinished
+ * trials back in the queue so that a later `resume` runs them again.
  */
 export class SweepRunner {
   private readonly active = new Map<number, ActiveTrial>();
   private queued: TrialRecord[] = [];
   private trialCount = 0;
   private stopping = false;
+  private draining = false;
   private exhausted = false;
   private fatal: Error | undefined;
   private filling = false;
   /** Trials whose end is being written: the sweep is not over until they are in the store. */
   private settling = 0;
   private finished?: () => void;
-  private task!: TrainingTask;
+  private task!: NonNullable<Study['definition']['task']>;
   private monitor!: PruningMonitor;
 
   constructor(private readonly options: SweepRunnerOptions) {}
@@ -57,40 +65,72 @@ export class SweepRunner {
     }
     this.task = study.definition.task;
     this.monitor = new PruningMonitor(study.definition);
-    await this.recoverOrphans();
     await this.loadCurves();
     this.queued = await study.trials(['QUEUED']);
+    await this.recoverOrphans();
     const { counts } = await study.store.summariseStudy(study.id);
     this.trialCount = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    this.options.onReady?.();
 
     const done = new Promise<void>((resolve) => (this.finished = resolve));
     const stop = (): void => this.stop('interrupted');
     if (signal.aborted) stop();
     signal.addEventListener('abort', stop, { once: true });
+    const unsubscribe = this.options.executor.onFreeSlots(() => void this.fill());
     try {
       await this.fill();
       await done;
     } finally {
+      unsubscribe();
       signal.removeEventListener('abort', stop);
     }
     if (this.fatal !== undefined) throw this.fatal;
     const summary = await study.store.summariseStudy(study.id);
     const budget = study.definition.budget.trials;
     const finishedCount = summary.counts.COMPLETE + summary.counts.PRUNED + summary.counts.FAILED;
-    logger.info({ study: study.name, counts: summary.counts, best: summary.bestValue }, 'sweep ended');
+    logger.info({ counts: summary.counts, best: summary.bestValue }, 'sweep ended');
     return { interrupted: !this.exhausted && budget !== undefined && finishedCount < budget, summary };
   }
 
   /**
-   * Trials left RUNNING by a run that crashed: we hold the study now, so nobody is running
-   * them; they go back to the queue and keep their finished repeats.
+   * Trials left RUNNING by a process that stopped without settling them. Remote workers may
+   * still be running them: an executor that can, takes them back. Otherwise nobody runs them
+   * (we hold the study now): they go back to the queue and keep their finished repeats.
    */
   private async recoverOrphans(): Promise<void> {
-    const { study, logger } = this.options;
+    const { study, logger, executor } = this.options;
     for (const trial of await study.trials(['RUNNING'])) {
+      if (executor.reclaim) {
+        await this.reclaim(trial);
+        continue;
+      }
       const requeued = await study.requeue(trial, `attempt ${trial.attempt} did not finish: the process running it stopped`);
+      this.queued.push(requeued);
       logger.warn({ trial: trial.number, attempt: trial.attempt }, 'requeued a trial left running by an earlier process');
       this.emit({ type: 'trial-requeued', trial: requeued });
+    }
+  }
+
+  /** Waits for the workers still running a trial's repeats to report them; the ones nobody claims are lost. */
+  private async reclaim(trial: TrialRecord): Promise<void> {
+    const { study, logger, executor } = this.options;
+    const active = new ActiveTrial(trial, study.definition.repeats, await study.store.getRepeats(trial.id));
+    this.active.set(trial.number, active);
+    this.monitor.restart(trial.number);
+    const { metric } = study.definition.objective;
+    for (const record of await study.store.getEpochs(trial.id)) {
+      if (!active.pending.includes(record.repeat)) continue;
+      active.recordEpoch(record.repeat, record.epoch, record);
+      // Replayed so the pruner and early stopping know the curve so far; live epochs decide.
+      this.monitor.judge(trial.number, record.repeat, record.epoch, metricValue(record, metric));
+    }
+    logger.info({ trial: trial.number, attempt: trial.attempt, repeats: active.pending }, 'waiting for workers to take back a running trial');
+    if (active.pending.length === 0) {
+      await this.settle(active);
+      return;
+    }
+    for (const repeat of active.pending.splice(0)) {
+      this.dispatch(active, repeat, (assignment, listener, signal) => executor.reclaim!(assignment, listener, signal));
     }
   }
 
@@ -110,6 +150,12 @@ export class SweepRunner {
     }
   }
 
+  /** Starts no new trial: the sweep ends once the running ones have finished (or `signal` stops them). */
+  drain(): void {
+    this.draining = true;
+    this.checkDone();
+  }
+
   private stop(reason: string): void {
     if (this.stopping) return;
     this.stopping = true;
@@ -122,18 +168,12 @@ export class SweepRunner {
     this.checkDone();
   }
 
-  private get runningRuns(): number {
-    let count = 0;
-    for (const active of this.active.values()) count += active.running.size;
-    return count;
-  }
-
   /** Hands out runs until the executor is full or nothing is left to start. */
   private async fill(): Promise<void> {
     if (this.filling) return;
     this.filling = true;
     try {
-      while (!this.stopping && this.runningRuns < this.options.executor.capacity) {
+      while (!this.stopping && this.options.executor.freeSlots > 0) {
         const next = this.nextActive() ?? (await this.startTrial());
         if (!next) break;
         if (this.stopping) {
@@ -154,15 +194,17 @@ export class SweepRunner {
 
   private nextActive(): ActiveTrial | undefined {
     for (const active of this.active.values()) {
-      if (active.pending.length > 0 && active.failure === undefined) return active;
+      if (active.pending.length > 0 && !active.ended) return active;
     }
     return undefined;
   }
 
   /** Starts the next queued trial, or asks the sampler for a new one while the budget allows. */
   private async startTrial(): Promise<ActiveTrial | undefined> {
-    const { study, workerName } = this.options;
+    const { study, executor } = this.options;
     const { budget, repeats } = study.definition;
+    const workerName = executor.placement();
+    if (this.draining) return undefined;
     if (budget.maxConcurrent !== undefined && this.active.size >= budget.maxConcurrent) return undefined;
     let trial: TrialRecord;
     const queued = this.queued.shift();
@@ -196,12 +238,12 @@ export class SweepRunner {
     return active;
   }
 
-  private dispatch(active: ActiveTrial, repeat: number): void {
+  private dispatch(active: ActiveTrial, repeat: number, start?: (assignment: RunAssignment, listener: RunListener, signal: AbortSignal) => Promise<RunEnd>): void {
     const { study, executor } = this.options;
     const { definition } = study;
     const controller = new AbortController();
     active.running.set(repeat, controller);
-    active.curves.set(repeat, []);
+    if (!start) active.curves.set(repeat, []);
     const assignment: RunAssignment = {
       study: study.name,
       trialNumber: active.trial.number,
@@ -212,8 +254,8 @@ export class SweepRunner {
       task: this.task,
       objective: definition.objective,
     };
-    executor
-      .run(assignment, { onEpoch: (report) => this.onEpoch(active, repeat, report) }, controller.signal)
+    const listener: RunListener = { onEpoch: (report) => this.onEpoch(active, repeat, report) };
+    (start ? start(assignment, listener, controller.signal) : executor.run(assignment, listener, controller.signal, active.trial.worker))
       .then((outcome) => this.onRunEnded(active, repeat, outcome))
       .catch((error: unknown) => this.fail(error))
       .finally(() => {
@@ -224,7 +266,7 @@ export class SweepRunner {
 
   /** Records the epoch, then asks the pruner and the early-stopping rule whether the run goes on. */
   private async onEpoch(active: ActiveTrial, repeat: number, report: EpochReport): Promise<EpochDecision> {
-    if (active.failure !== undefined || active.pruned !== undefined || this.stopping) return 'stop';
+    if (active.ended || this.stopping) return 'stop';
     const { study, logger } = this.options;
     try {
       await study.report(active.trial, report.epoch, report.metrics, repeat);
@@ -232,7 +274,7 @@ export class SweepRunner {
       if (error instanceof StaleAttemptError) return 'stop';
       throw error;
     }
-    active.curves.get(repeat)?.push(report.metrics);
+    active.recordEpoch(repeat, report.epoch, report.metrics);
     this.emit({ type: 'epoch', trial: active.trial, repeat, report });
     const value = metricValue(report.metrics, study.definition.objective.metric);
     const verdict = this.monitor.judge(active.trial.number, repeat, report.epoch, value);
@@ -251,9 +293,9 @@ export class SweepRunner {
     }
   }
 
-  private async onRunEnded(active: ActiveTrial, repeat: number, outcome: RunOutcome): Promise<void> {
+  private async onRunEnded(active: ActiveTrial, repeat: number, outcome: RunEnd): Promise<void> {
     const { study, logger } = this.options;
-    if (outcome.status === 'stopped' && active.earlyStopped.has(repeat) && active.pruned === undefined && active.failure === undefined) {
+    if (outcome.status === 'stopped' && active.earlyStopped.has(repeat) && !active.ended) {
       // Early stopping ended this repeat: it is finished, with the epochs it trained.
       await this.recordRepeat(active, repeat, outcome.epochs, outcome.trainSeconds);
       return;
@@ -269,6 +311,14 @@ export class SweepRunner {
         active.failure ??= `repeat ${repeat} failed: ${outcome.message}`;
         break;
       case 'stopped':
+        return;
+      case 'lost':
+      case 'handed-back':
+        if (active.ended) return;
+        active.lost = outcome.reason;
+        active.lostCounts ||= outcome.status === 'lost';
+        logger.warn({ trial: active.trial.number, attempt: active.trial.attempt, repeat, reason: outcome.reason }, 'run lost');
+        active.stopAll();
         return;
     }
     logger.warn({ trial: active.trial.number, repeat, reason: active.failure }, 'trial failed');
@@ -307,6 +357,17 @@ export class SweepRunner {
         trial = await study.finish(active.trial, { state: 'PRUNED', reason: active.pruned, ...this.prunedResult(active) });
       } else if (active.pending.length === 0 && active.results.length === study.definition.repeats) {
         trial = await study.finish(active.trial, { state: 'COMPLETE', result: aggregateRepeats(active.results) });
+      } else if (active.lost !== undefined) {
+        const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+        if (active.lostCounts && active.trial.attempt >= maxAttempts) {
+          trial = await study.finish(active.trial, { state: 'FAILED', reason: `${active.lost}; gave up after ${maxAttempts} attempts` });
+        } else {
+          trial = await study.requeue(active.trial, active.lost);
+          logger.warn({ trial: trial.number, attempt: active.trial.attempt, reason: active.lost }, 'trial re-queued');
+          this.emit({ type: 'trial-requeued', trial });
+          if (!this.stopping) this.queued.push(trial);
+          return;
+        }
       } else {
         trial = await study.requeue(active.trial, 'interrupted: the sweep was stopped');
         this.emit({ type: 'trial-requeued', trial });
@@ -349,8 +410,15 @@ export class SweepRunner {
   }
 
   private checkDone(): void {
-    if (this.filling || this.settling > 0 || this.active.size > 0) return;
+    if (this.filling || this.settling > 0 || this.active.size > 0 || this.hasWorkLeft) return;
     this.finished?.();
+  }
+
+  /** Trials still to run; with no free slot (no worker yet) the sweep waits for one. */
+  private get hasWorkLeft(): boolean {
+    if (this.stopping || this.draining || this.exhausted || this.fatal !== undefined) return false;
+    const { trials } = this.options.study.definition.budget;
+    return this.queued.length > 0 || trials === undefined || this.trialCount < trials;
   }
 
   private emit(event: SweepEvent): void {

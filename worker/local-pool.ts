@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { DatasetSplit } from '../src/datasets/dataset-split.js';
+import { hostname } from 'node:os';
 import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import type { BackendPreference } from '../src/training/tf-backend.js';
@@ -25,6 +26,8 @@ export interface LocalPoolOptions {
  */
 export class LocalPool implements TrialExecutor {
   readonly capacity: number;
+  private running = 0;
+  private readonly freeSlotListeners = new Set<() => void>();
   private readonly pool: Piscina<ThreadTask, void>;
   private readonly datasets: DatasetCache;
   private readonly logger: Logger;
@@ -45,7 +48,30 @@ export class LocalPool implements TrialExecutor {
     });
   }
 
+  get freeSlots(): number {
+    return this.capacity - this.running;
+  }
+
+  onFreeSlots(listener: () => void): () => void {
+    this.freeSlotListeners.add(listener);
+    return () => this.freeSlotListeners.delete(listener);
+  }
+
+  placement(): string {
+    return `${hostname()}:${process.pid}`;
+  }
+
   async run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+    this.running++;
+    try {
+      return await this.runInThread(assignment, listener, signal);
+    } finally {
+      this.running--;
+      for (const notify of this.freeSlotListeners) notify();
+    }
+  }
+
+  private async runInThread(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
     let split: DatasetSplit;
     try {
       split = await this.datasets.load(assignment.task.dataset);

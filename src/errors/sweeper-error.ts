@@ -10,7 +10,9 @@ export type SweeperErrorCode =
   | 'FAILED_PRECONDITION'
   | 'STALE_ATTEMPT'
   | 'DATA_ERROR'
-  | 'OUT_OF_RANGE';
+  | 'OUT_OF_RANGE'
+  | 'UNAUTHENTICATED'
+  | 'UNAVAILABLE';
 
 export class SweeperError extends Error {
   constructor(

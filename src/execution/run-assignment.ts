@@ -36,5 +36,30 @@ export type RunOutcome =
   /** Anything else went wrong (a bug, a crashed thread, missing data). */
   | { readonly status: 'error'; readonly message: string };
 
+/**
+ * How a run ended as the coordinator sees it: the worker's outcome, or no outcome at all because
+ * the worker running it was lost (its lease expired, nobody took it back after a restart), or it
+ * handed the run back unasked (it is shutting down). A lost run counts against the trial's
+ * attempts; a handed-back one does not.
+ */
+export type RunEnd = RunOutcome | { readonly status: 'lost' | 'handed-back'; readonly reason: string };
+
+/** Names one run of one attempt; the attempt is what fencing compares. */
+export interface RunKey {
+  readonly study: string;
+  readonly trialNumber: number;
+  readonly attempt: number;
+  readonly repeat: number;
+}
+
+/** Identifies a run across attempts: two attempts of the same repeat share it. */
+export function runSlotId(key: Omit<RunKey, 'attempt'>): string {
+  return `${key.study}#${key.trialNumber}.${key.repeat}`;
+}
+
+export function describeRun(key: RunKey): string {
+  return `trial ${key.trialNumber} of study "${key.study}" (attempt ${key.attempt}, repeat ${key.repeat})`;
+}
+
 /** The coordinator's answer to each epoch report. */
 export type EpochDecision = 'continue' | 'stop';

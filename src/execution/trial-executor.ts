@@ -1,4 +1,4 @@
-import type { EpochDecision, EpochReport, RunAssignment, RunOutcome } from './run-assignment.js';
+import type { EpochDecision, EpochReport, RunAssignment, RunEnd } from './run-assignment.js';
 
 export interface RunListener {
   /** Called for each epoch, in order; the run resolves only after every call has settled. */
@@ -6,13 +6,32 @@ export interface RunListener {
 }
 
 /**
- * Something that runs assignments: a local thread pool, or (through gRPC) a remote worker.
- * The coordinator sees only this.
+ * Something that runs assignments: a local thread pool, or workers on other machines reached
+ * through gRPC. The coordinator's sweep runners see only this; several may share one executor.
  */
 export interface TrialExecutor {
-  /** How many runs it can take at once. */
-  readonly capacity: number;
-  /** Runs one assignment; `signal` asks it to stop early (it then resolves as 'stopped'). */
-  run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome>;
+  /** Runs it can start now. Runners hand out runs while this is positive. */
+  readonly freeSlots: number;
+  /**
+   * Calls `listener` whenever slots may have become free: a run ended, a worker joined.
+   * Returns the function that unsubscribes.
+   */
+  onFreeSlots(listener: () => void): () => void;
+  /**
+   * Runs one assignment; `signal` asks it to stop early (it then resolves as 'stopped').
+   * `placement` names the worker the caller recorded the trial on, when it has a choice.
+   */
+  run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal, placement?: string): Promise<RunEnd>;
+  /**
+   * Where the next run would go, recorded on the trial as its worker. A local executor names
+   * this process; a remote one, the worker with the most free threads.
+   */
+  placement(): string;
+  /**
+   * Takes back a run that was already running when this process started (the coordinator
+   * restarted while workers went on). Resolves as 'lost' if no worker claims it in time.
+   * Absent where runs cannot outlive the process that started them.
+   */
+  reclaim?(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd>;
   close(): Promise<void>;
 }

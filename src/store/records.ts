@@ -25,6 +25,8 @@ export interface StudySummary {
   readonly metric: string;
   /** Trials the study runs in all; absent for open-ended studies driven through ask/tell. */
   readonly budget?: number;
+  /** Whether a coordinator hosts the study (it was submitted to one). */
+  readonly hosted: boolean;
   readonly counts: Readonly<Record<TrialState, number>>;
   readonly bestValue?: number;
 }

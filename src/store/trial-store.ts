@@ -37,6 +37,8 @@ export interface TrialStore {
    */
   claimStudy(studyId: number, owner: StudyOwner, isAlive: (current: StudyOwner) => boolean): Promise<void>;
   releaseStudy(studyId: number, ownerId: string): Promise<void>;
+  /** Marks a study as a coordinator's: a coordinator started on this store resumes it. */
+  setHosted(studyId: number, hosted: boolean): Promise<void>;
 
   /**
    * Adds a trial with the next number, QUEUED, or RUNNING as attempt 1. `params` may be a

@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { formatPath } from '../errors/path-problem.js';
 import type { EpochReport, RunAssignment, RunOutcome } from '../execution/run-assignment.js';
 import { paramValueSchema } from '../space/space-schema.js';
 import type { EpochMetrics } from '../store/records.js';
 import { trainingTaskSchema } from '../training/training-task-schema.js';
 import { METRICS } from '../training/training-task.js';
-import { zodProblems } from '../validation/zod-problems.js';
 import type { EpochMetricsMessage, EpochReportMessage, RunAssignmentMessage, RunOutcomeMessage } from './run-messages.js';
 
 /**
@@ -48,7 +47,7 @@ export function assignmentFromMessage(message: RunAssignmentMessage): RunAssignm
     task: parseJson(message.task_json, 'task_json'),
     objective: message.objective ?? undefined,
   };
-  return check(assignmentSchema, candidate, 'run assignment');
+  return checkWire(assignmentSchema, candidate, 'run assignment');
 }
 
 export function epochReportToMessage(report: EpochReport): EpochReportMessage {
@@ -87,7 +86,7 @@ export function epochReportFromMessage(message: EpochReportMessage): EpochReport
     epochSeconds: m.epoch_seconds,
   };
   const present = Object.fromEntries(Object.entries(metrics).filter(([, value]) => value !== undefined));
-  return check(reportSchema, { epoch: message.epoch, metrics: present }, 'epoch report');
+  return checkWire(reportSchema, { epoch: message.epoch, metrics: present }, 'epoch report');
 }
 
 export function outcomeToMessage(outcome: RunOutcome): RunOutcomeMessage {
@@ -117,11 +116,4 @@ function parseJson(text: string, field: string): unknown {
   } catch (error) {
     throw new InvalidArgumentError(`run assignment: ${field} must be JSON, but got ${JSON.stringify(text.slice(0, 40))} (${(error as Error).message})`);
   }
-}
-
-function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = zodProblems(schema, value, parsed.error.issues).map((p) => `${formatPath(p.path)}: ${p.message}`);
-  throw new InvalidArgumentError(`${what}: ${problems.join('; ')}`);
 }

@@ -24,7 +24,7 @@ async function newStudy(overrides: Record<string, string> = {}): Promise<{ study
 }
 
 function runner(study: Study, onEvent?: (event: SweepEvent) => void): SweepRunner {
-  return new SweepRunner({ study, executor: pool, logger: silentLogger(), workerName: 'test-worker', ...(onEvent && { onEvent }) });
+  return new SweepRunner({ study, executor: pool, logger: silentLogger(), ...(onEvent && { onEvent }) });
 }
 
 describe('SweepRunner', () => {
@@ -36,7 +36,7 @@ describe('SweepRunner', () => {
     const trials = await study.trials();
     assert.deepEqual(trials.map((t) => t.number), [0, 1, 2, 3, 4]);
     for (const trial of trials) {
-      assert.equal(trial.worker, 'test-worker');
+      assert.equal(trial.worker, pool.placement());
       assert.equal(trial.attempt, 1);
       const epochs = await store.getEpochs(trial.id);
       assert.deepEqual(epochs.map((e) => e.epoch), [1, 2]);
@@ -168,7 +168,7 @@ describe('SweepRunner', () => {
     const trial = await store.getTrial(study.id, orphan.number);
     assert.equal(trial.state, 'COMPLETE');
     assert.equal(trial.attempt, 2);
-    assert.equal(trial.worker, 'test-worker');
+    assert.equal(trial.worker, pool.placement());
     assert.notEqual((await store.getEpochs(trial.id))[0]?.valAccuracy, 0.1, 'the dead attempt left no epoch behind');
     assert.equal((await reopened.trials()).length, 2);
     await store.close();

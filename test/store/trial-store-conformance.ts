@@ -212,6 +212,9 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         await assert.rejects(store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }, () => true), InvalidStateError);
         await store.releaseStudy(study.id, 'two');
         await store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }, () => true);
+        assert.equal((await store.summariseStudy(study.id)).hosted, false, 'a study is not hosted until marked');
+        await store.setHosted(study.id, true);
+        assert.equal((await store.listStudies()).find((s) => s.id === study.id)?.hosted, true);
       }));
   });
 }

@@ -143,4 +143,13 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'studies hosted by a coordinator',
+    sql: `
+      -- 1 while a study belongs to a coordinator (\`sweeper submit\`): a coordinator started on
+      -- this store resumes its unfinished hosted studies by itself.
+      ALTER TABLE studies ADD COLUMN hosted INTEGER NOT NULL DEFAULT 0 CHECK (hosted IN (0, 1));
+    `,
+  },
 ];

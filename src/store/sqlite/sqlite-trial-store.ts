@@ -33,6 +33,7 @@ interface StudyRow {
   source_format: 'yaml' | 'json' | null;
   source_path: string | null;
   owner: string | null;
+  hosted: 0 | 1;
 }
 
 interface TrialRow {
@@ -138,6 +139,13 @@ export class SqliteTrialStore implements TrialStore {
         );
       }
       this.db.prepare('UPDATE studies SET owner = ? WHERE id = ?').run(JSON.stringify({ ...owner, since: now() }), studyId);
+    });
+  }
+
+  setHosted(studyId: number, hosted: boolean): Promise<void> {
+    return this.write(() => {
+      this.studyRowById(studyId);
+      this.db.prepare('UPDATE studies SET hosted = ? WHERE id = ?').run(hosted ? 1 : 0, studyId);
     });
   }
 
@@ -400,6 +408,7 @@ export class SqliteTrialStore implements TrialStore {
       direction: row.direction,
       metric: row.metric,
       ...(row.budget_trials !== null && { budget: row.budget_trials }),
+      hosted: row.hosted === 1,
       counts,
       ...(best?.value != null && { bestValue: best.value }),
     };

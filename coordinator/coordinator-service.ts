@@ -1,0 +1,158 @@
+import type { Metadata, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation, sendUnaryData } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { UnauthenticatedError } from '../src/errors/unauthenticated-error.js';
+import { SweeperError } from '../src/errors/sweeper-error.js';
+import { TOKEN_METADATA_KEY, tokenMatches } from '../src/rpc/auth-token.js';
+import { toServiceError } from '../src/rpc/grpc-status.js';
+import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
+import type { TrialStore } from '../src/store/trial-store.js';
+import { heartbeatFromMessage, keyToMessage, registerFromMessage, reportFromMessage, sessionFromMessage, submitFromMessage } from '../src/wire/coordinator-codec.js';
+import type {
+  EventResultMessage,
+  HeartbeatReplyMessage,
+  HeartbeatRequestMessage,
+  RegisterReplyMessage,
+  RegisterRequestMessage,
+  ReportReplyMessage,
+  ReportRequestMessage,
+  StatusReplyMessage,
+  SubmitReplyMessage,
+  SubmitRequestMessage,
+  WorkItemMessage,
+  WorkRequestMessage,
+} from '../src/wire/coordinator-messages.js';
+import type { RemoteExecutor } from './remote-executor.js';
+import type { StudyHost } from './study-host.js';
+
+export interface CoordinatorServiceOptions {
+  readonly executor: RemoteExecutor;
+  readonly host: StudyHost;
+  readonly store: TrialStore;
+  readonly logger: Logger;
+  /** Every call must carry it when set. */
+  readonly token?: string;
+  readonly leaseMs: number;
+  readonly heartbeatMs: number;
+}
+
+/**
+ * The handlers of the Coordinator service. Each checks the token, decodes and checks its request
+ * (a bad one is refused whole, before anything is written), and turns domain errors into gRPC
+ * statuses in one place; a bad call never stops the coordinator serving everyone else.
+ */
+export function coordinatorService(options: CoordinatorServiceOptions): UntypedServiceImplementation {
+  const { executor, host, store, logger } = options;
+
+  const authorize = (metadata: Metadata): void => {
+    if (options.token === undefined) return;
+    const [header] = metadata.get(TOKEN_METADATA_KEY);
+    if (!tokenMatches(options.token, typeof header === 'string' ? header : undefined)) {
+      throw new UnauthenticatedError('this coordinator requires its token: the call carried none or a wrong one', 'start the worker with --token-file naming the coordinator\'s token');
+    }
+  };
+
+  function unary<Request, Reply>(name: string, handle: (request: Request) => Reply | Promise<Reply>) {
+    return (call: ServerUnaryCall<Request, Reply>, callback: sendUnaryData<Reply>): void => {
+      Promise.resolve()
+        .then(() => {
+          authorize(call.metadata);
+          return handle(call.request);
+        })
+        .then(
+          (reply) => callback(null, reply),
+          (error: unknown) => {
+            logRefusal(logger, name, call.getPeer(), error);
+            callback(toServiceError(error));
+          },
+        );
+    };
+  }
+
+  return {
+    Register: unary<RegisterRequestMessage, RegisterReplyMessage>('Register', (message) => {
+      const registration = executor.register(registerFromMessage(message));
+      return {
+        session: registration.session,
+        protocol_version: PROTOCOL_VERSION,
+        lease_ms: options.leaseMs,
+        heartbeat_ms: options.heartbeatMs,
+        adopted: registration.adopted.map(keyToMessage),
+        abandon: registration.abandon.map(keyToMessage),
+      };
+    }),
+
+    Work: (call: ServerWritableStream<WorkRequestMessage, WorkItemMessage>): void => {
+      try {
+        authorize(call.metadata);
+        executor.attach(sessionFromMessage(call.request), call);
+      } catch (error) {
+        logRefusal(logger, 'Work', call.getPeer(), error);
+        call.emit('error', toServiceError(error));
+      }
+    },
+
+    Heartbeat: unary<HeartbeatRequestMessage, HeartbeatReplyMessage>('Heartbeat', (message) => ({
+      abandon: executor.heartbeat(heartbeatFromMessage(message)).map(keyToMessage),
+    })),
+
+    Report: unary<ReportRequestMessage, ReportReplyMessage>('Report', async (message) => {
+      const report = reportFromMessage(message);
+      const results = await executor.report(report.session, report.events);
+      return {
+        results: results.map((result): EventResultMessage => ('decision' in result ? { decision: result.decision === 'stop' ? 'EPOCH_DECISION_STOP' : 'EPOCH_DECISION_CONTINUE' } : { refused: result.refused })),
+      };
+    }),
+
+    Submit: unary<SubmitRequestMessage, SubmitReplyMessage>('Submit', async (message) => {
+      const request = submitFromMessage(message);
+      const study = await host.submit(request.sweepYaml, request.fileName, request.study);
+      logger.info({ study: study.name, budget: study.definition.budget.trials }, 'study submitted');
+      return { study: study.name, budget: study.definition.budget.trials ?? 0 };
+    }),
+
+    Status: unary<unknown, StatusReplyMessage>('Status', async () => {
+      const { sessions, runs, silentMs } = executor.snapshot();
+      const studies = await store.listStudies();
+      return {
+        protocol_version: PROTOCOL_VERSION,
+        workers: sessions.map((session) => ({
+          worker_id: session.identity.workerId,
+          host: session.identity.host,
+          pid: session.identity.pid,
+          threads: session.identity.threads,
+          busy: session.runs.size,
+          connected: session.connected,
+          draining: session.draining,
+          silent_ms: Math.round(silentMs(session)),
+          software_version: session.identity.softwareVersion,
+        })),
+        runs: runs.map((run) => ({
+          run: keyToMessage(run.key),
+          worker_id: run.session?.identity.workerId ?? '',
+          epoch: run.lastEpoch,
+          running_ms: Math.round(performance.now() - run.startedAt),
+        })),
+        studies: studies
+          .filter((summary) => summary.hosted || host.isActive(summary.name))
+          .map((summary) => ({
+            name: summary.name,
+            budget: summary.budget ?? 0,
+            queued: summary.counts.QUEUED,
+            running: summary.counts.RUNNING,
+            complete: summary.counts.COMPLETE,
+            pruned: summary.counts.PRUNED,
+            failed: summary.counts.FAILED,
+            ...(summary.bestValue !== undefined && { best_value: summary.bestValue }),
+            metric: summary.metric,
+            direction: summary.direction,
+            active: host.isActive(summary.name),
+          })),
+      };
+    }),
+  };
+}
+
+function logRefusal(logger: Logger, rpc: string, peer: string, error: unknown): void {
+  if (error instanceof SweeperError) logger.warn({ rpc, peer, code: error.code, reason: error.message }, 'refused a call');
+  else logger.error({ rpc, peer, err: error }, 'a call failed');
+}

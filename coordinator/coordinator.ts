@@ -1,0 +1,105 @@
+import { Server } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { SweeperError } from '../src/errors/sweeper-error.js';
+import { loadCoordinatorService } from '../src/rpc/load-coordinator-service.js';
+import { formatHostPort, type HostPort } from '../src/rpc/host-port.js';
+import { serverCredentials, type ServerTlsFiles } from '../src/rpc/tls-files.js';
+import type { StudyOwner } from '../src/store/records.js';
+import type { TrialStore } from '../src/store/trial-store.js';
+import { WIRE_LIMITS } from '../src/wire/coordinator-codec.js';
+import { coordinatorService } from './coordinator-service.js';
+import { RemoteExecutor } from './remote-executor.js';
+import { StudyHost } from './study-host.js';
+
+export interface CoordinatorOptions {
+  readonly store: TrialStore;
+  readonly listen: HostPort;
+  readonly logger: Logger;
+  readonly owner: StudyOwner;
+  readonly isAlive: (owner: StudyOwner) => boolean;
+  readonly token?: string;
+  readonly tls?: ServerTlsFiles;
+  /** A worker not heard from for this long loses its runs (default 15 s). */
+  readonly leaseMs?: number;
+  readonly maxAttempts?: number;
+}
+
+export const DEFAULT_LEASE_MS = 15_000;
+
+/** Largest message the coordinator accepts: a sweep file at its limit, with room for framing. */
+const MAX_RECEIVE_BYTES = WIRE_LIMITS.sweepFile + 64 * 1024;
+
+/**
+ * The coordinator process's parts: the trial store, the studies it hosts, the workers it drives
+ * and the gRPC server they reach it through. Hosted studies left unfinished by an earlier
+ * coordinator are resumed, and their running trials made ready to be taken back, before the
+ * server accepts the first worker.
+ */
+export class Coordinator {
+  private constructor(
+    readonly address: string,
+    readonly resumed: readonly string[],
+    private readonly server: Server,
+    private readonly executor: RemoteExecutor,
+    readonly host: StudyHost,
+  ) {}
+
+  static async start(options: CoordinatorOptions): Promise<Coordinator> {
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    const heartbeatMs = Math.max(50, Math.floor(leaseMs / 5));
+    const executor = new RemoteExecutor({ leaseMs, heartbeatMs, reclaimMs: leaseMs, logger: options.logger });
+    const host = new StudyHost({
+      store: options.store,
+      executor,
+      logger: options.logger,
+      owner: options.owner,
+      isAlive: options.isAlive,
+      ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+    });
+    const server = new Server({
+      'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+      'grpc.keepalive_time_ms': 10_000,
+      'grpc.keepalive_timeout_ms': 5_000,
+      'grpc.http2.min_ping_interval_without_data_ms': 1_000,
+    });
+    try {
+      const resumed = await host.resumeHosted();
+      server.addService(loadCoordinatorService().service, coordinatorService({ executor, host, store: options.store, logger: options.logger, leaseMs, heartbeatMs, ...(options.token !== undefined && { token: options.token }) }));
+      const port = await bind(server, formatHostPort(options.listen), options);
+      const address = formatHostPort({ host: options.listen.host, port });
+      options.logger.info({ address, tls: options.tls !== undefined, mutualTls: options.tls?.ca !== undefined, token: options.token !== undefined, resumed }, 'coordinator listening');
+      return new Coordinator(address, resumed, server, executor, host);
+    } catch (error) {
+      server.forceShutdown();
+      await host.drain(0);
+      await executor.close();
+      throw error;
+    }
+  }
+
+  /** Takes no new trials; running ones get `graceMs` to finish, then go back to the queue. */
+  async drain(graceMs: number): Promise<void> {
+    await this.host.drain(graceMs);
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    await this.executor.close();
+    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+
+  /** Stops at once, as a crash would, but in-process (tests). */
+  forceClose(): void {
+    this.server.forceShutdown();
+    void this.executor.close();
+  }
+}
+
+function bind(server: Server, address: string, options: CoordinatorOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, serverCredentials(options.tls), (error, port) => {
+      if (error) reject(new SweeperError('INVALID_ARGUMENT', `--listen ${address}: cannot listen there: ${error.message}`));
+      else resolve(port);
+    });
+  });
+}

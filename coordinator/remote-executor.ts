@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { NotFoundError } from '../src/errors/not-found-error.js';
+import { describeRun, runSlotId, type EpochDecision, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
+import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
+import { checkProtocolVersion } from '../src/rpc/protocol-version.js';
+import type { HeartbeatRequest, RegisterRequest, RunEvent } from '../src/wire/coordinator-codec.js';
+import type { WorkItemMessage, WorkRequestMessage } from '../src/wire/coordinator-messages.js';
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { LeaseTable } from './lease-table.js';
+import { RemoteRun } from './remote-run.js';
+import { WorkerSession } from './worker-session.js';
+
+export interface RemoteExecutorOptions {
+  /** A worker not heard from for this long loses its runs. */
+  readonly leaseMs: number;
+  /** How often workers are asked to send a heartbeat; a few fit in one lease. */
+  readonly heartbeatMs: number;
+  /** How long a run left running by an earlier coordinator waits for its worker to claim it. */
+  readonly reclaimMs: number;
+  readonly logger: Logger;
+}
+
+export interface Registration {
+  readonly session: string;
+  readonly adopted: RunKey[];
+  readonly abandon: RunKey[];
+}
+
+/** The answer to one reported event: the decision for an epoch, or why the event was refused. */
+export type EventResult = { readonly decision: EpochDecision } | { readonly refused: { readonly code: number; readonly message: string } };
+
+/**
+ * The workers connected over gRPC, seen by the sweep runners as one executor whose free slots are
+ * the workers' free threads. It places runs, relays epochs and outcomes, takes runs away from a
+ * worker whose lease ran out, and refuses anything from an attempt that is no longer current.
+ */
+export class RemoteExecutor implements TrialExecutor {
+  private readonly sessions = new Map<string, WorkerSession>();
+  private readonly byWorker = new Map<string, WorkerSession>();
+  /** The current run of each (study, trial, repeat); older attempts are not here. */
+  private readonly runs = new Map<string, RemoteRun>();
+  /** Runs handed out while every thread was busy (two studies raced for the last one). */
+  private readonly waiting: RemoteRun[] = [];
+  /** Runs left running by an earlier coordinator, until a worker claims them. */
+  private readonly unclaimed = new Map<string, NodeJS.Timeout>();
+  private readonly leases: LeaseTable;
+  private readonly listeners: (() => void)[] = [];
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(private readonly options: RemoteExecutorOptions) {
+    this.leases = new LeaseTable(options.leaseMs);
+    this.sweep = setInterval(() => this.expireLeases(), Math.max(50, Math.floor(options.leaseMs / 10)));
+    this.sweep.unref();
+  }
+
+  get freeSlots(): number {
+    let free = 0;
+    for (const session of this.sessions.values()) free += session.free;
+    return free - this.waiting.length;
+  }
+
+  onFreeSlots(listener: () => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
+
+  placement(): string {
+    return this.pick()?.name ?? 'unplaced';
+  }
+
+  run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal, placement?: string): Promise<RunEnd> {
+    return new Promise<RunEnd>((resolve) => {
+      const run = this.track(assignment, listener, signal, resolve);
+      const session = this.pick(placement);
+      if (session) session.assign(run);
+      else this.waiting.push(run);
+    });
+  }
+
+  reclaim(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
+    return new Promise<RunEnd>((resolve) => {
+      const run = this.track(assignment, listener, signal, resolve);
+      const id = runSlotId(run.key);
+      const seconds = this.options.reclaimMs / 1000;
+      const timer = setTimeout(() => {
+        this.unclaimed.delete(id);
+        this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: no worker took it back within ${seconds} s of the coordinator starting` });
+      }, this.options.reclaimMs);
+      this.unclaimed.set(id, timer);
+    });
+  }
+
+  /** A worker joins, or joins again with the runs it still holds. */
+  register(request: RegisterRequest): Registration {
+    checkProtocolVersion(request.protocolVersion);
+    const { workerId, host, pid, threads, softwareVersion } = request;
+    const session = new WorkerSession(randomUUID(), { workerId, host, pid, threads, softwareVersion });
+    const previous = this.byWorker.get(workerId);
+    if (previous) {
+      // The same worker process again (its connection broke): its runs carry over.
+      for (const run of previous.runs.values()) {
+        run.session = session;
+        session.runs.set(runSlotId(run.key), run);
+      }
+      this.forget(previous);
+    }
+    this.sessions.set(session.id, session);
+    this.byWorker.set(workerId, session);
+    this.leases.touch(session.id);
+
+    const adopted: RunKey[] = [];
+    const abandon: RunKey[] = [];
+    const listed = new Set<string>();
+    for (const key of request.running) {
+      listed.add(runSlotId(key));
+      (this.adopt(session, key) ? adopted : abandon).push(key);
+    }
+    for (const run of [...session.runs.values()]) {
+      if (!listed.has(runSlotId(run.key))) this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} came back without it` });
+    }
+    this.options.logger.info({ worker: session.name, workerId, threads, adopted: adopted.length, abandoned: abandon.length, previous: previous !== undefined }, 'worker registered');
+    return { session: session.id, adopted, abandon };
+  }
+
+  /** The worker's work stream opens: from now on it gets runs. */
+  attach(sessionId: string, stream: ServerWritableStream<WorkRequestMessage, WorkItemMessage>): void {
+    const session = this.session(sessionId);
+    session.attach(stream);
+    this.leases.touch(session.id);
+    this.options.logger.info({ worker: session.name }, 'worker ready for work');
+    this.slotsFreed();
+  }
+
+  heartbeat(request: HeartbeatRequest): RunKey[] {
+    const session = this.session(request.session);
+    this.leases.touch(session.id);
+    if (request.draining && !session.draining) {
+      session.draining = true;
+      this.options.logger.info({ worker: session.name, running: session.runs.size }, 'worker draining');
+    }
+    return request.running.filter((key) => !this.adopt(session, key));
+  }
+
+  /** Relays a worker's events in order; events of an attempt that is not current are refused, unrecorded. */
+  async report(sessionId: string, events: readonly RunEvent[]): Promise<EventResult[]> {
+    const session = this.session(sessionId);
+    this.leases.touch(session.id);
+    const results = events.map((event): EventResult | Promise<EventResult> => {
+      const run = this.runs.get(runSlotId(event.run));
+      const refusal = this.refusal(session, event.run, run);
+      if (refusal || !run) {
+        this.options.logger.warn({ worker: session.name, run: event.run, reason: refusal?.message }, 'refused a report');
+        return { refused: refusal ?? { code: grpcStatus.NOT_FOUND, message: `${describeRun(event.run)} is unknown` } };
+      }
+      if (event.type === 'epoch') {
+        return run.onEpoch(event.report, (error) => this.options.logger.error({ err: error, run: event.run }, 'recording an epoch failed; stopping the run')).then((decision) => ({ decision }));
+      }
+      const outcome = event.outcome;
+      if (outcome.status === 'stopped' && !run.stopRequested) {
+        this.endRun(run, { status: 'handed-back', reason: `worker ${session.name} handed attempt ${run.key.attempt} back: it is shutting down` });
+      } else {
+        this.endRun(run, outcome);
+      }
+      return { decision: 'continue' };
+    });
+    return Promise.all(results.map((result) => Promise.resolve(result)));
+  }
+
+  /** What `sweeper status` shows. */
+  snapshot(): { sessions: WorkerSession[]; runs: RemoteRun[]; silentMs: (session: WorkerSession) => number } {
+    return { sessions: [...this.sessions.values()], runs: [...this.runs.values()], silentMs: (session) => this.leases.silentMs(session.id) };
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.sweep);
+    for (const timer of this.unclaimed.values()) clearTimeout(timer);
+    for (const session of this.sessions.values()) session.close();
+    return Promise.resolve();
+  }
+
+  private track(assignment: RunAssignment, listener: RunListener, signal: AbortSignal, resolve: (end: RunEnd) => void): RemoteRun {
+    const onAbort = (): void => this.stopRun(run);
+    const run: RemoteRun = new RemoteRun(assignment, listener, (end) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(end);
+    });
+    this.runs.set(runSlotId(run.key), run);
+    if (signal.aborted) queueMicrotask(onAbort);
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return run;
+  }
+
+  /** Takes a run the worker lists if it is this worker's, or a current one left by an earlier coordinator. */
+  private adopt(session: WorkerSession, key: RunKey): boolean {
+    const id = runSlotId(key);
+    const run = this.runs.get(id);
+    if (!run || run.isEnded || run.key.attempt !== key.attempt) return false;
+    if (run.session === session) return true;
+    const timer = this.unclaimed.get(id);
+    if (timer === undefined) return false;
+    clearTimeout(timer);
+    this.unclaimed.delete(id);
+    run.session = session;
+    session.runs.set(id, run);
+    this.options.logger.info({ worker: session.name, run: key }, 'took back a running trial');
+    return true;
+  }
+
+  private refusal(session: WorkerSession, key: RunKey, run: RemoteRun | undefined): { code: number; message: string } | undefined {
+    if (!run || run.isEnded) {
+      return { code: grpcStatus.FAILED_PRECONDITION, message: `${describeRun(key)} is not running: it ended, or its lease expired and it was re-queued` };
+    }
+    if (run.key.attempt !== key.attempt) {
+      return { code: grpcStatus.FAILED_PRECONDITION, message: `${describeRun(key)} is stale: attempt ${run.key.attempt} is the current one` };
+    }
+    if (run.session !== session) {
+      return { code: grpcStatus.FAILED_PRECONDITION, message: `${describeRun(key)} was not given to worker ${session.name}` };
+    }
+    return undefined;
+  }
+
+  private stopRun(run: RemoteRun): void {
+    run.stopRequested = true;
+    const waitingAt = this.waiting.indexOf(run);
+    if (waitingAt >= 0) {
+      this.waiting.splice(waitingAt, 1);
+      this.endRun(run, { status: 'stopped', epochs: 0, trainSeconds: 0 });
+    } else if (this.unclaimed.has(runSlotId(run.key))) {
+      clearTimeout(this.unclaimed.get(runSlotId(run.key)));
+      this.unclaimed.delete(runSlotId(run.key));
+      this.endRun(run, { status: 'stopped', epochs: run.lastEpoch, trainSeconds: 0 });
+    } else {
+      run.session?.stop(run.key);
+    }
+  }
+
+  private endRun(run: RemoteRun, end: RunEnd): void {
+    if (run.isEnded) return;
+    run.session?.release(run);
+    const id = runSlotId(run.key);
+    if (this.runs.get(id) === run) this.runs.delete(id);
+    run.end(end);
+    this.slotsFreed();
+  }
+
+  private expireLeases(): void {
+    for (const id of this.leases.expired()) {
+      const session = this.sessions.get(id);
+      if (!session) continue;
+      const seconds = (this.leases.silentMs(id) / 1000).toFixed(1);
+      this.options.logger.warn({ worker: session.name, runs: session.runs.size, silentSeconds: seconds }, 'worker lost its lease');
+      for (const run of [...session.runs.values()]) {
+        this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} was not heard from for ${seconds} s (lease ${this.options.leaseMs / 1000} s)` });
+      }
+      this.forget(session);
+    }
+  }
+
+  private forget(session: WorkerSession): void {
+    session.runs.clear();
+    session.close();
+    this.sessions.delete(session.id);
+    this.leases.remove(session.id);
+    if (this.byWorker.get(session.identity.workerId) === session) this.byWorker.delete(session.identity.workerId);
+  }
+
+  private session(id: string): WorkerSession {
+    const session = this.sessions.get(id);
+    if (!session) throw new NotFoundError(`session ${id} is unknown: its lease expired, or the coordinator restarted`, 'the worker registers again');
+    return session;
+  }
+
+  /** The worker with the most free threads, or the preferred one while it has any. */
+  private pick(preferred?: string): WorkerSession | undefined {
+    let best: WorkerSession | undefined;
+    for (const session of this.sessions.values()) {
+      if (session.free === 0) continue;
+      if (session.name === preferred) return session;
+      if (!best || session.free > best.free) best = session;
+    }
+    return best;
+  }
+
+  /** Places waiting runs, then lets the runners fill what is left, starting with a different one each time. */
+  private slotsFreed(): void {
+    for (let session = this.pick(); session && this.waiting.length > 0; session = this.pick()) {
+      session.assign(this.waiting.shift() as RemoteRun);
+    }
+    if (this.listeners.length === 0) return;
+    this.listeners.push(this.listeners.shift() as () => void);
+    for (const listener of [...this.listeners]) listener();
+  }
+}

@@ -1,0 +1,115 @@
+import type { Logger } from 'pino';
+import { parseSweep } from '../src/config/load-sweep-file.js';
+import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
+import type { TrialExecutor } from '../src/execution/trial-executor.js';
+import type { StudyOwner, StudySummary } from '../src/store/records.js';
+import type { TrialStore } from '../src/store/trial-store.js';
+import { Study } from '../src/study/study.js';
+import { SweepRunner, type SweepResult } from './sweep-runner.js';
+
+export interface StudyHostOptions {
+  readonly store: TrialStore;
+  readonly executor: TrialExecutor;
+  readonly logger: Logger;
+  /** This coordinator, as recorded on the studies it runs. */
+  readonly owner: StudyOwner;
+  /** Whether a process that holds a study still runs (a dead one's study is taken over). */
+  readonly isAlive: (owner: StudyOwner) => boolean;
+  readonly maxAttempts?: number;
+}
+
+interface HostedStudy {
+  readonly study: Study;
+  readonly runner: SweepRunner;
+  readonly controller: AbortController;
+  readonly done: Promise<SweepResult | undefined>;
+}
+
+/**
+ * The studies a coordinator runs at once, each with its own sweep runner, all sharing one
+ * executor (the workers' threads). Studies submitted to a coordinator are marked hosted in the
+ * store, so that a coordinator started again on the same store carries on with them.
+ */
+export class StudyHost {
+  private readonly studies = new Map<string, HostedStudy>();
+
+  constructor(private readonly options: StudyHostOptions) {}
+
+  /** Resumes every hosted study that has trials left; resolves once each has taken back its running trials. */
+  async resumeHosted(): Promise<string[]> {
+    const resumed: string[] = [];
+    for (const summary of await this.options.store.listStudies()) {
+      if (!summary.hosted || !hasTrialsLeft(summary)) continue;
+      await this.start(await Study.open(this.options.store, summary.name));
+      resumed.push(summary.name);
+    }
+    return resumed;
+  }
+
+  /** Creates a study from a sweep file's text and starts it. */
+  async submit(sweepYaml: string, fileName: string, studyName?: string): Promise<Study> {
+    const { definition, source } = parseSweep(sweepYaml, fileName, { ...(studyName !== undefined && { studyName }) });
+    if (!definition.task) throw new InvalidArgumentError(`${fileName}: a study run by a coordinator needs a task (dataset and training, or synthetic)`);
+    const study = await Study.createFromDefinition(this.options.store, definition, { ...source, path: fileName });
+    await this.options.store.setHosted(study.id, true);
+    await this.start(study);
+    return study;
+  }
+
+  isActive(name: string): boolean {
+    return this.studies.has(name);
+  }
+
+  /** Waits until every study has ended or been drained. */
+  async idle(): Promise<void> {
+    while (this.studies.size > 0) await Promise.all([...this.studies.values()].map((hosted) => hosted.done));
+  }
+
+  /**
+   * Stops taking new trials; running ones get `graceMs` to finish, then they are stopped and go
+   * back to the queue, where a coordinator started later on this store picks them up.
+   */
+  async drain(graceMs: number): Promise<void> {
+    const hosted = [...this.studies.values()];
+    for (const { runner } of hosted) runner.drain();
+    const all = Promise.all(hosted.map((h) => h.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.options.logger.warn({ graceMs }, 'drain time is up: stopping the running trials; they go back to the queue');
+      for (const { controller } of hosted) controller.abort();
+      await all;
+    }
+  }
+
+  private async start(study: Study): Promise<void> {
+    const { store, executor, logger, owner, isAlive, maxAttempts } = this.options;
+    await store.claimStudy(study.id, owner, isAlive);
+    const controller = new AbortController();
+    let ready!: () => void;
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    const runner = new SweepRunner({ study, executor, logger: logger.child({ study: study.name }), onReady: ready, ...(maxAttempts !== undefined && { maxAttempts }) });
+    const done = runner
+      .run(controller.signal)
+      .then((result) => {
+        logger.info({ study: study.name, counts: result.summary.counts, interrupted: result.interrupted }, result.interrupted ? 'study stopped' : 'study finished');
+        return result;
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error, study: study.name }, 'study stopped by an error');
+        return undefined;
+      })
+      .finally(async () => {
+        this.studies.delete(study.name);
+        await store.releaseStudy(study.id, owner.id).catch(() => undefined);
+      });
+    this.studies.set(study.name, { study, runner, controller, done });
+    await Promise.race([isReady, done]);
+  }
+}
+
+function hasTrialsLeft(summary: StudySummary): boolean {
+  const finished = summary.counts.COMPLETE + summary.counts.PRUNED + summary.counts.FAILED;
+  return summary.budget === undefined || finished < summary.budget;
+}

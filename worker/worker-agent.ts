@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { SweeperError } from '../src/errors/sweeper-error.js';
+import { describeRun, runSlotId, type EpochDecision, type EpochReport, type RunAssignment, type RunKey, type RunOutcome } from '../src/execution/run-assignment.js';
+import type { TrialExecutor } from '../src/execution/trial-executor.js';
+import type { CoordinatorClient } from '../src/rpc/coordinator-client.js';
+import { hintOf } from '../src/rpc/grpc-status.js';
+import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
+import { keyToMessage } from '../src/wire/coordinator-codec.js';
+import type { RunKeyMessage, WorkItemMessage } from '../src/wire/coordinator-messages.js';
+import { assignmentFromMessage } from '../src/wire/run-codec.js';
+import { ReportOutbox } from './report-outbox.js';
+
+export interface WorkerAgentOptions {
+  readonly client: CoordinatorClient;
+  /** Runs the assignments: threads for training, timers for the synthetic task. */
+  readonly executor: TrialExecutor;
+  /** Runs this worker takes at once, as announced to the coordinator. */
+  readonly threads: number;
+  readonly logger: Logger;
+  readonly softwareVersion: string;
+}
+
+/** A run this worker holds: executing, or finished with its end not yet delivered. */
+interface HeldRun {
+  readonly key: RunKey;
+  readonly controller: AbortController;
+  abandoned: boolean;
+}
+
+/** Reconnection waits grow from this, doubling, up to RECONNECT_MAX_MS (with jitter). */
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 5_000;
+/** How long a draining worker waits for its last reports to reach the coordinator. */
+const FINAL_DELIVERY_MS = 10_000;
+
+/**
+ * A worker process's side of the protocol: registers with the coordinator, runs what it is given,
+ * streams every epoch back and applies the answers, sends heartbeats, and when the connection
+ * breaks keeps training and registers again (with backoff), listing the runs it still holds so
+ * the coordinator takes them back.
+ */
+export class WorkerAgent {
+  readonly workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly held = new Map<string, HeldRun>();
+  private readonly outbox: ReportOutbox;
+  private session: string | undefined;
+  private draining = false;
+  private closing = false;
+  /** Ends the current session (stream broken, session unknown, closing): the loop registers again. */
+  private endSession: (() => void) | undefined;
+  private heldChanged: (() => void) | undefined;
+
+  constructor(private readonly options: WorkerAgentOptions) {
+    this.outbox = new ReportOutbox(
+      (request) => options.client.report(request),
+      () => this.endSession?.(),
+      options.logger,
+    );
+  }
+
+  /** Works until `drain` or `close`; rejects when the coordinator refuses this worker for good. */
+  async run(): Promise<void> {
+    let failures = 0;
+    while (!this.closing) {
+      try {
+        await this.serveSession(() => (failures = 0));
+      } catch (error) {
+        if (isFatal(error)) throw refusal(error as ServiceError);
+        failures++;
+        if (failures === 1 || failures % 20 === 0) {
+          this.options.logger.warn({ reason: (error as ServiceError).details ?? (error as Error).message, attempts: failures }, 'cannot reach the coordinator; retrying');
+        }
+      }
+      if (this.closing) break;
+      const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** Math.min(failures, 10)) * (0.8 + 0.4 * Math.random());
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.endSession = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /**
+   * SIGTERM: take no new runs, give the running ones `graceMs` to finish, then stop them and
+   * hand them back; deliver the last reports, and stop.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    this.options.logger.info({ running: this.held.size, graceMs }, 'draining: no new runs');
+    await this.sendHeartbeat().catch(() => undefined);
+    if (!(await this.waitForHeld(graceMs))) {
+      this.options.logger.warn({ running: this.held.size }, 'drain time is up: handing the running trials back');
+      for (const held of this.held.values()) held.controller.abort();
+    }
+    await this.waitForHeld(FINAL_DELIVERY_MS);
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const held of this.held.values()) held.controller.abort();
+    this.endSession?.();
+    await this.options.executor.close();
+    this.options.client.close();
+  }
+
+  private async serveSession(onRegistered: () => void): Promise<void> {
+    const { client, logger, threads, softwareVersion } = this.options;
+    const reply = await client.register({
+      protocol_version: PROTOCOL_VERSION,
+      worker_id: this.workerId,
+      host: hostname(),
+      pid: process.pid,
+      threads,
+      running: this.heldKeys(),
+      software_version: softwareVersion,
+    });
+    onRegistered();
+    for (const key of reply.abandon) this.abandon(fromKey(key), 'the coordinator no longer gives this run to this worker');
+    this.session = reply.session;
+    logger.info({ workerId: this.workerId, threads, adopted: reply.adopted.length, abandoned: reply.abandon.length, leaseMs: reply.lease_ms }, 'registered with the coordinator');
+
+    const stream = client.work({ session: reply.session });
+    const heartbeat = setInterval(() => {
+      this.sendHeartbeat().catch((error: ServiceError) => {
+        if (error.code === status.NOT_FOUND) this.endSession?.();
+      });
+    }, reply.heartbeat_ms);
+    try {
+      await new Promise<void>((resolve) => {
+        this.endSession = resolve;
+        stream.on('data', (item: WorkItemMessage) => this.onItem(item));
+        stream.on('end', () => resolve());
+        stream.on('error', (error: ServiceError) => {
+          if (error.code !== status.CANCELLED) logger.warn({ code: error.code, reason: error.details }, 'the work stream broke');
+          resolve();
+        });
+        // Reports go out once the stream is open, so the coordinator has this session ready.
+        this.outbox.useSession(reply.session);
+        if (this.draining) void this.sendHeartbeat().catch(() => undefined);
+      });
+    } finally {
+      clearInterval(heartbeat);
+      this.session = undefined;
+      this.outbox.useSession(undefined);
+      cancelQuietly(stream);
+    }
+  }
+
+  private async sendHeartbeat(): Promise<void> {
+    const session = this.session;
+    if (session === undefined) return;
+    const reply = await this.options.client.heartbeat({ session, running: this.heldKeys(), draining: this.draining });
+    for (const key of reply.abandon) this.abandon(fromKey(key), 'the coordinator no longer gives this run to this worker (its lease expired)');
+  }
+
+  private onItem(item: WorkItemMessage): void {
+    if ('assign' in item && item.assign) {
+      let assignment: RunAssignment;
+      try {
+        assignment = assignmentFromMessage(item.assign);
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'refused an assignment the coordinator sent');
+        return;
+      }
+      this.start(assignment);
+    } else if ('stop' in item && item.stop) {
+      const key = fromKey(item.stop);
+      const held = this.held.get(runSlotId(key));
+      if (held && held.key.attempt === key.attempt) held.controller.abort();
+    }
+  }
+
+  private start(assignment: RunAssignment): void {
+    const key: RunKey = { study: assignment.study, trialNumber: assignment.trialNumber, attempt: assignment.attempt, repeat: assignment.repeat };
+    const slot = runSlotId(key);
+    if (this.held.has(slot)) return;
+    const held: HeldRun = { key, controller: new AbortController(), abandoned: false };
+    this.held.set(slot, held);
+    if (this.draining) held.controller.abort(); // arrived as we began draining: handed straight back
+    this.options.logger.debug({ run: key }, 'run started');
+    this.options.executor
+      .run(assignment, { onEpoch: (report) => this.onEpoch(held, report) }, held.controller.signal)
+      .then(async (end) => {
+        if (held.abandoned) return;
+        const outcome: RunOutcome = end.status === 'lost' || end.status === 'handed-back' ? { status: 'error', message: end.reason } : (end as RunOutcome);
+        await this.outbox.end(key, outcome);
+      })
+      .catch((error: unknown) => this.options.logger.error({ err: error, run: key }, 'a run failed to report its end'))
+      .finally(() => {
+        if (this.held.get(slot) === held) this.held.delete(slot);
+        this.heldChanged?.();
+      });
+  }
+
+  private async onEpoch(held: HeldRun, report: EpochReport): Promise<EpochDecision> {
+    if (held.abandoned) return 'stop';
+    const delivery = await this.outbox.epoch(held.key, report);
+    if ('refused' in delivery) {
+      this.abandon(held.key, delivery.refused);
+      return 'stop';
+    }
+    return delivery.decision;
+  }
+
+  /** The run is no longer this worker's (fenced): stop it and report nothing more of it. */
+  private abandon(key: RunKey, reason: string): void {
+    const held = this.held.get(runSlotId(key));
+    if (!held || held.key.attempt !== key.attempt || held.abandoned) return;
+    held.abandoned = true;
+    held.controller.abort();
+    this.outbox.drop(key, reason);
+    this.options.logger.warn({ run: describeRun(key), reason }, 'abandoned a run');
+  }
+
+  private heldKeys(): RunKeyMessage[] {
+    return [...this.held.values()].filter((held) => !held.abandoned).map((held) => keyToMessage(held.key));
+  }
+
+  /** Resolves true once no run is held, false if `ms` passed first. */
+  private waitForHeld(ms: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const check = (): void => {
+        if (this.held.size > 0) return;
+        clearTimeout(timer);
+        this.heldChanged = undefined;
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.heldChanged = undefined;
+        resolve(false);
+      }, ms);
+      this.heldChanged = check;
+      check();
+    });
+  }
+}
+
+function fromKey(key: RunKeyMessage): RunKey {
+  return { study: key.study, trialNumber: key.trial_number, attempt: key.attempt, repeat: key.repeat };
+}
+
+/** Errors that retrying will not fix: a protocol mismatch, a wrong token, a bad registration. */
+function isFatal(error: unknown): boolean {
+  const code = (error as Partial<ServiceError>).code;
+  return code === status.FAILED_PRECONDITION || code === status.UNAUTHENTICATED || code === status.INVALID_ARGUMENT || code === status.PERMISSION_DENIED;
+}
+
+function refusal(error: ServiceError): SweeperError {
+  const code = error.code === status.UNAUTHENTICATED ? 'UNAUTHENTICATED' : error.code === status.INVALID_ARGUMENT ? 'INVALID_ARGUMENT' : 'FAILED_PRECONDITION';
+  return new SweeperError(code, `the coordinator refused this worker: ${error.details}`, hintOf(error));
+}
+
+function cancelQuietly(stream: ClientReadableStream<WorkItemMessage>): void {
+  stream.removeAllListeners('data');
+  stream.on('error', () => undefined);
+  stream.cancel();
+}
