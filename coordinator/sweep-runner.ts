@@ -50,6 +50,7 @@ export class SweepRunner {
   private exhausted = false;
   private fatal: Error | undefined;
   private filling = false;
+  private refill = false;
   /** Trials whose end is being written: the sweep is not over until they are in the store. */
   private settling = 0;
   private finished?: () => void;
@@ -170,12 +171,21 @@ export class SweepRunner {
 
   /** Hands out runs until the executor is full or nothing is left to start. */
   private async fill(): Promise<void> {
-    if (this.filling) return;
+    if (this.filling) {
+      // Something changed while a fill was under way (a trial re-queued, a slot freed): it
+      // looks again before it ends rather than missing the change.
+      this.refill = true;
+      return;
+    }
     this.filling = true;
     try {
       while (!this.stopping && this.options.executor.freeSlots > 0) {
+        this.refill = false;
         const next = this.nextActive() ?? (await this.startTrial());
-        if (!next) break;
+        if (!next) {
+          if (this.refill) continue;
+          break;
+        }
         if (this.stopping) {
           // Stopped while the trial was being started: it goes straight back to the queue.
           await this.settle(next);
