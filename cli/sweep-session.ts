@@ -6,7 +6,7 @@ import type { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { StudyOwner } from '../src/store/records.js';
 import type { Study } from '../src/study/study.js';
 import type { BackendPreference } from '../src/training/tf-backend.js';
-import { LocalPool } from '../worker/local-pool.js';
+import { TaskRouter } from '../worker/task-router.js';
 import { ProgressDisplay } from './progress-display.js';
 
 export interface SessionOptions {
@@ -49,7 +49,7 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const pool = new LocalPool({ threads: options.threads, backend: options.backend, logger, datasets: options.datasets });
+  const pool = new TaskRouter({ threads: options.threads, backend: options.backend, logger, datasets: options.datasets });
   try {
     const runner = new SweepRunner({
       study,

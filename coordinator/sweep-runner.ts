@@ -3,6 +3,7 @@ import { SearchExhaustedError } from '../src/errors/search-exhausted-error.js';
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { StaleAttemptError } from '../src/errors/stale-attempt-error.js';
 import type { EpochDecision, EpochReport, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
+import type { SweepTask } from '../src/execution/sweep-task.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
 import { repeatSeed } from '../src/random/seed-streams.js';
 import { PruningMonitor } from '../src/pruners/pruning-monitor.js';
@@ -10,7 +11,6 @@ import type { EpochMetrics, StudySummary, TrialRecord, TrialResult } from '../sr
 import { aggregateRepeats } from '../src/study/aggregate-repeats.js';
 import { bestEpoch, metricValue } from '../src/study/objective.js';
 import type { Study } from '../src/study/study.js';
-import type { TrainingTask } from '../src/training/training-task.js';
 import { ActiveTrial } from './active-trial.js';
 import type { SweepEvent } from './sweep-events.js';
 
@@ -45,7 +45,7 @@ export class SweepRunner {
   /** Trials whose end is being written: the sweep is not over until they are in the store. */
   private settling = 0;
   private finished?: () => void;
-  private task!: TrainingTask;
+  private task!: SweepTask;
   private monitor!: PruningMonitor;
 
   constructor(private readonly options: SweepRunnerOptions) {}

@@ -46,9 +46,11 @@ export class LocalPool implements TrialExecutor {
   }
 
   async run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+    const { task } = assignment;
+    if (task.type !== 'train') return { status: 'error', message: `a thread pool runs training tasks only, but got a ${task.type} task` };
     let split: DatasetSplit;
     try {
-      split = await this.datasets.load(assignment.task.dataset);
+      split = await this.datasets.load(task.dataset);
     } catch (error) {
       return { status: 'error', message: (error as Error).message };
     }
@@ -82,8 +84,8 @@ export class LocalPool implements TrialExecutor {
           }
         });
       });
-      const task: ThreadTask = { assignment, split, stopFlag, port: port2 };
-      this.pool.run(task, { transferList: [port2] }).catch((error: unknown) => {
+      const threadTask: ThreadTask = { assignment: { ...assignment, task }, split, stopFlag, port: port2 };
+      this.pool.run(threadTask, { transferList: [port2] }).catch((error: unknown) => {
         settle({ status: 'error', message: `worker thread failed: ${(error as Error).message}` });
       });
     });

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** The real entry point, as `npx sweeper` runs it. */
-export const SWEEPER_BIN = fileURLToPath(new URL('../../../bin/sweeper.js', import.meta.url));
+/**
+ * The CLI compiled with these tests, which is what bin/sweeper.js imports from dist/ (the bin
+ * adds only a "not built yet" check). Taking the sibling build lets a build to another --outDir
+ * test itself instead of whatever dist/ holds.
+ */
+export const SWEEPER_BIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
