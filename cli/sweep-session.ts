@@ -4,7 +4,7 @@ import { SweepRunner, type SweepResult } from '../coordinator/sweep-runner.js';
 import type { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { Study } from '../src/study/study.js';
 import type { BackendPreference } from '../src/training/tf-backend.js';
-import { LocalPool } from '../worker/local-pool.js';
+import { TaskRouter } from '../worker/task-router.js';
 import { isAlive, thisProcess } from './process-owner.js';
 import { ProgressDisplay } from './progress-display.js';
 
@@ -48,7 +48,7 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const pool = new LocalPool({ threads: options.threads, backend: options.backend, logger, datasets: options.datasets });
+  const pool = new TaskRouter({ threads: options.threads, backend: options.backend, logger, datasets: options.datasets });
   try {
     const runner = new SweepRunner({
       study,

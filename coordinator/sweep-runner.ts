@@ -3,6 +3,7 @@ import { SearchExhaustedError } from '../src/errors/search-exhausted-error.js';
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { StaleAttemptError } from '../src/errors/stale-attempt-error.js';
 import type { EpochDecision, EpochReport, RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
+import type { SweepTask } from '../src/execution/sweep-task.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import { repeatSeed } from '../src/random/seed-streams.js';
 import { PruningMonitor } from '../src/pruners/pruning-monitor.js';
@@ -54,7 +55,7 @@ export class SweepRunner {
   /** Trials whose end is being written: the sweep is not over until they are in the store. */
   private settling = 0;
   private finished?: () => void;
-  private task!: NonNullable<Study['definition']['task']>;
+  private task!: SweepTask;
   private monitor!: PruningMonitor;
 
   constructor(private readonly options: SweepRunnerOptions) {}

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { DatasetSplit } from '../src/datasets/dataset-split.js';
 import { hostname } from 'node:os';
+import { SlotCounter } from '../src/execution/slot-counter.js';
 import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import type { BackendPreference } from '../src/training/tf-backend.js';
@@ -26,8 +27,7 @@ export interface LocalPoolOptions {
  */
 export class LocalPool implements TrialExecutor {
   readonly capacity: number;
-  private running = 0;
-  private readonly freeSlotListeners = new Set<() => void>();
+  private readonly slots: SlotCounter;
   private readonly pool: Piscina<ThreadTask, void>;
   private readonly datasets: DatasetCache;
   private readonly logger: Logger;
@@ -36,6 +36,7 @@ export class LocalPool implements TrialExecutor {
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new TypeError(`options.threads must be a positive integer, but got ${threads}`);
     this.capacity = threads;
+    this.slots = new SlotCounter(threads);
     this.logger = options.logger;
     this.datasets = options.datasets ?? new DatasetCache();
     const workerData: ThreadOptions = { backend: options.backend ?? 'auto' };
@@ -49,12 +50,11 @@ export class LocalPool implements TrialExecutor {
   }
 
   get freeSlots(): number {
-    return this.capacity - this.running;
+    return this.slots.free;
   }
 
   onFreeSlots(listener: () => void): () => void {
-    this.freeSlotListeners.add(listener);
-    return () => this.freeSlotListeners.delete(listener);
+    return this.slots.subscribe(listener);
   }
 
   placement(): string {
@@ -62,19 +62,15 @@ export class LocalPool implements TrialExecutor {
   }
 
   async run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
-    this.running++;
-    try {
-      return await this.runInThread(assignment, listener, signal);
-    } finally {
-      this.running--;
-      for (const notify of this.freeSlotListeners) notify();
-    }
+    return this.slots.track(() => this.runInThread(assignment, listener, signal));
   }
 
   private async runInThread(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+    const { task } = assignment;
+    if (task.type !== 'train') return { status: 'error', message: `a thread pool runs training tasks only, but got a ${task.type} task` };
     let split: DatasetSplit;
     try {
-      split = await this.datasets.load(assignment.task.dataset);
+      split = await this.datasets.load(task.dataset);
     } catch (error) {
       return { status: 'error', message: (error as Error).message };
     }
@@ -108,8 +104,8 @@ export class LocalPool implements TrialExecutor {
           }
         });
       });
-      const task: ThreadTask = { assignment, split, stopFlag, port: port2 };
-      this.pool.run(task, { transferList: [port2] }).catch((error: unknown) => {
+      const threadTask: ThreadTask = { assignment: { ...assignment, task }, split, stopFlag, port: port2 };
+      this.pool.run(threadTask, { transferList: [port2] }).catch((error: unknown) => {
         settle({ status: 'error', message: `worker thread failed: ${(error as Error).message}` });
       });
     });

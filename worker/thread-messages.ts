@@ -2,10 +2,11 @@ import type { MessagePort } from 'node:worker_threads';
 import type { DatasetSplit } from '../src/datasets/dataset-split.js';
 import type { EpochReport, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
 import type { BackendPreference } from '../src/training/tf-backend.js';
+import type { TrainingTask } from '../src/training/training-task.js';
 
 /** What the pool hands a thread for one run. Typed arrays over SharedArrayBuffers are shared, not copied. */
 export interface ThreadTask {
-  readonly assignment: RunAssignment;
+  readonly assignment: RunAssignment & { readonly task: TrainingTask };
   readonly split: DatasetSplit;
   /** Set to 1 by the pool to stop the run after the current batch. */
   readonly stopFlag: Int32Array;

@@ -30,7 +30,7 @@ async function resumeCommand(name: string, flags: SessionFlags): Promise<number>
     }
     const datasets = new DatasetCache();
     // The definition comes from the store, not the file: resume needs nothing else.
-    await datasets.load(study.definition.task.dataset);
+    if (study.definition.task.type === 'train') await datasets.load(study.definition.task.dataset);
     return await runHere(study, datasets, flags, { resumed: true });
   } finally {
     await store.close();

@@ -29,7 +29,7 @@ async function runCommand(file: string, flags: SessionFlags & { study?: string }
   // Everything is checked before the store is opened: a bad file or missing data writes nothing.
   const { definition, source } = await loadSweepFile(file, { ...(flags.study !== undefined && { studyName: flags.study }) });
   const datasets = new DatasetCache();
-  if (definition.task) await datasets.load(definition.task.dataset);
+  if (definition.task?.type === 'train') await datasets.load(definition.task.dataset);
 
   const store = SqliteTrialStore.open(flags.db);
   try {

@@ -4,7 +4,7 @@ import type { LevelWithSilent } from 'pino';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { fromServiceError } from '../../src/rpc/grpc-status.js';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../src/training/tf-backend.js';
-import { LocalPool } from '../../worker/local-pool.js';
+import { TaskRouter } from '../../worker/task-router.js';
 import { WorkerAgent } from '../../worker/worker-agent.js';
 import { EXIT } from '../exit-codes.js';
 import { positiveInteger, seconds } from '../option-parsers.js';
@@ -38,7 +38,8 @@ async function workerCommand(flags: WorkerFlags): Promise<number> {
   const { client, address } = connect(flags);
   const threads = flags.threads ?? availableParallelism();
   const logger = createLogger({ ...(flags.logFile !== undefined && { file: flags.logFile }), level: flags.logLevel });
-  const executor = new LocalPool({ threads, backend: flags.backend, logger });
+  // Training runs on `threads` threads, started with the first training run; synthetic runs are timers.
+  const executor = new TaskRouter({ threads, syntheticSlots: threads, backend: flags.backend, logger });
   const agent = new WorkerAgent({ client, executor, threads, logger, softwareVersion: softwareVersion() });
   process.stdout.write(`worker ${agent.workerId} with ${threads} threads, coordinator ${address}\n`);
 

@@ -11,12 +11,15 @@ import { gridPoints, gridValues } from '../samplers/grid-points.js';
 import { samplerSpecFromSection } from '../samplers/sampler-schema.js';
 import { SearchSpace } from '../space/search-space.js';
 import { checkSearchSpace } from '../space/check-search-space.js';
+import type { SweepTask } from '../execution/sweep-task.js';
 import type { ParamSpec, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { StudySource } from '../store/records.js';
 import type { StudyDefinition } from '../study/study-definition.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, INTEGER_KNOBS, isKnob, KNOBS } from '../training/knobs.js';
+import { syntheticTaskFromSection } from '../synthetic/synthetic-section.js';
+import { INTEGER_KNOBS, isKnob, KNOBS } from '../training/knobs.js';
 import { describeValue, zodProblems } from '../validation/zod-problems.js';
 import { sweepFileSchema, type SweepFile } from './sweep-schema.js';
+import { sectionEpochs, taskSections, trainingTaskFromSections } from './task-sections.js';
 import { locateField } from './yaml-locations.js';
 
 export interface LoadedSweep {
@@ -65,30 +68,53 @@ export function parseSweep(text: string, sourceName: string, options: SweepParse
   const parsed = sweepFileSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(sourceName, located(zodProblems(sweepFileSchema, input, parsed.error.issues)));
 
-  const { space, problems } = checkSweep(parsed.data);
-  if (!space) throw new ConfigError(sourceName, located(problems));
+  const seed = parsed.data.seed ?? options.defaultSeed ?? randomInt(2 ** 31);
+  const checked = checkSweep(parsed.data, seed);
+  if ('problems' in checked) throw new ConfigError(sourceName, located(checked.problems));
+  const { space, task, epochs } = checked;
   const budget = checkBudget(parsed.data, space);
   if ('problem' in budget) throw new ConfigError(sourceName, located([budget.problem]));
 
-  const definition = toStudyDefinition(parsed.data, space, budget.trials, options);
+  const definition = toStudyDefinition(parsed.data, { space, task, epochs, trials: budget.trials, seed }, options);
   return { definition, source: { text, format: 'yaml', path: sourceName } };
 }
 
-function checkSweep(file: SweepFile): { space?: SearchSpaceDefinition; problems: PathProblem[] } {
+/** What the checks make of a valid file, beyond the file itself. */
+interface CheckedSweep {
+  readonly space: SearchSpaceDefinition;
+  readonly task: SweepTask;
+  readonly epochs: number;
+}
+
+function checkSweep(file: SweepFile, seed: number): CheckedSweep | { problems: PathProblem[] } {
   const problems: PathProblem[] = [];
   const checked = checkSearchSpace(file.space);
   problems.push(...checked.problems.map((p) => ({ ...p, path: ['space', ...p.path] })));
-  for (const [name, param] of Object.entries(checked.space ?? {})) problems.push(...checkKnobParam(name, param));
+  const found = taskSections(file);
+  if ('problems' in found) return { problems: [...problems, ...found.problems] };
+  const { sections } = found;
 
-  const pruner = file.pruner;
-  if (pruner?.type === 'hyperband' && pruner.max_resource === undefined && (pruner.min_resource ?? 1) > file.training.epochs) {
-    problems.push({ path: ['pruner', 'min_resource'], message: `must be at most max_resource, which defaults to training.epochs (${file.training.epochs}), but got ${pruner.min_resource}` });
+  let task: SweepTask | undefined;
+  if (sections.type === 'train') {
+    // Parameters of a training sweep override settings; the synthetic task takes any name.
+    for (const [name, param] of Object.entries(checked.space ?? {})) problems.push(...checkKnobParam(name, param));
+    const facts = DATASET_FACTS[sections.dataset.name];
+    const { dataset } = sections;
+    const sizes = splitSizes(facts.examples, { validation: dataset.validation, test: dataset.test ?? 0, limit: dataset.limit });
+    if ('field' in sizes) problems.push({ path: ['dataset', sizes.field], message: sizes.message });
+    task = trainingTaskFromSections(sections, seed);
+  } else if (checked.space) {
+    const synthetic = syntheticTaskFromSection(sections.synthetic, checked.space);
+    if ('problems' in synthetic) problems.push(...synthetic.problems);
+    else task = synthetic.task;
   }
 
-  const facts = DATASET_FACTS[file.dataset.name];
-  const sizes = splitSizes(facts.examples, { validation: file.dataset.validation, test: file.dataset.test ?? 0, limit: file.dataset.limit });
-  if ('field' in sizes) problems.push({ path: ['dataset', sizes.field], message: sizes.message });
-  return problems.length === 0 && checked.space ? { space: checked.space, problems } : { problems };
+  const { epochs, field } = sectionEpochs(sections);
+  const pruner = file.pruner;
+  if (pruner?.type === 'hyperband' && pruner.max_resource === undefined && (pruner.min_resource ?? 1) > epochs) {
+    problems.push({ path: ['pruner', 'min_resource'], message: `must be at most max_resource, which defaults to ${field} (${epochs}), but got ${pruner.min_resource}` });
+  }
+  return problems.length === 0 && checked.space && task ? { space: checked.space, task, epochs } : { problems };
 }
 
 /**
@@ -143,30 +169,18 @@ function checkKnobParam(name: string, param: ParamSpec): PathProblem[] {
   return problems;
 }
 
-function toStudyDefinition(file: SweepFile, space: SearchSpaceDefinition, trials: number, options: SweepParseOptions): StudyDefinition {
-  const seed = file.seed ?? options.defaultSeed ?? randomInt(2 ** 31);
+function toStudyDefinition(file: SweepFile, checked: CheckedSweep & { trials: number; seed: number }, options: SweepParseOptions): StudyDefinition {
   return {
     name: options.studyName ?? file.study,
     ...(file.description !== undefined && { description: file.description }),
-    space,
+    space: checked.space,
     objective: file.objective ?? { metric: 'val_accuracy', direction: 'maximize' },
-    sampler: samplerSpecFromSection(file.sampler, samplerSeed(seed)),
-    pruner: prunerSpecFromFile(file.pruner, file.training.epochs),
+    sampler: samplerSpecFromSection(file.sampler, samplerSeed(checked.seed)),
+    pruner: prunerSpecFromFile(file.pruner, checked.epochs),
     ...(file.early_stopping && { earlyStopping: earlyStoppingSpecFromFile(file.early_stopping) }),
-    budget: { trials, ...(file.budget?.max_concurrent !== undefined && { maxConcurrent: file.budget.max_concurrent }) },
+    budget: { trials: checked.trials, ...(file.budget?.max_concurrent !== undefined && { maxConcurrent: file.budget.max_concurrent }) },
     repeats: file.repeats ?? 1,
-    seed,
-    task: {
-      type: 'train',
-      dataset: {
-        name: file.dataset.name,
-        validation: file.dataset.validation,
-        test: file.dataset.test ?? 0,
-        ...(file.dataset.limit !== undefined && { limit: file.dataset.limit }),
-        seed: file.dataset.seed ?? seed,
-      },
-      model: { ...DEFAULT_MODEL, ...file.model, type: 'mlp' },
-      training: { ...DEFAULT_TRAINING, ...file.training },
-    },
+    seed: checked.seed,
+    task: checked.task,
   };
 }

@@ -3,6 +3,7 @@ import { DATASET_NAMES } from '../datasets/dataset-spec.js';
 import { earlyStoppingSectionSchema, prunerSectionSchema } from '../pruners/pruner-schema.js';
 import { samplerSectionSchema } from '../samplers/sampler-schema.js';
 import { searchSpaceSchema } from '../space/space-schema.js';
+import { syntheticSectionSchema } from '../synthetic/synthetic-section.js';
 import { MODEL_KNOBS, TRAINING_KNOBS } from '../training/knobs.js';
 import { METRICS } from '../training/training-task.js';
 import { studyNameSchema } from '../study/study-options.js';
@@ -28,14 +29,19 @@ const trainingSchema = z.strictObject({
   ...partial(TRAINING_KNOBS),
 });
 
-/** The sweep file format; README "Sweep files" documents each field. */
+/**
+ * The sweep file format; README "Sweep files" documents each field. A sweep trains a model
+ * (`dataset:` and `training:`, optionally `model:`) or runs the synthetic task (`synthetic:`);
+ * `taskSections` checks that it does exactly one, with a message zod's union errors could not give.
+ */
 export const sweepFileSchema = z.strictObject({
   study: studyNameSchema,
   description: z.string().optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-  dataset: datasetSchema,
+  dataset: datasetSchema.optional(),
   model: modelSchema.optional(),
-  training: trainingSchema,
+  training: trainingSchema.optional(),
+  synthetic: syntheticSectionSchema.optional(),
   space: searchSpaceSchema,
   sampler: samplerSectionSchema.optional(),
   pruner: prunerSectionSchema.optional(),

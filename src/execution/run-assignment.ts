@@ -1,7 +1,7 @@
 import type { ParamValues } from '../space/param-spec.js';
 import type { EpochMetrics } from '../store/records.js';
 import type { Direction } from '../study/study-definition.js';
-import type { TrainingTask } from '../training/training-task.js';
+import type { SweepTask } from './sweep-task.js';
 
 /**
  * One unit of work: one repeat (seed) of one trial. It carries everything a worker needs, so a
@@ -16,7 +16,7 @@ export interface RunAssignment {
   /** Seeds weight initialisation and the per-epoch shuffles of this repeat. */
   readonly seed: number;
   readonly params: ParamValues;
-  readonly task: TrainingTask;
+  readonly task: SweepTask;
   readonly objective: { readonly metric: string; readonly direction: Direction };
 }
 

@@ -1,7 +1,7 @@
+import type { SweepTask } from '../execution/sweep-task.js';
 import type { SearchSpaceDefinition } from '../space/param-spec.js';
 import type { EarlyStoppingSpec, PrunerSpec } from '../pruners/pruner-spec.js';
 import type { SamplerSpec } from '../samplers/sampler-spec.js';
-import type { TrainingTask } from '../training/training-task.js';
 
 export type Direction = 'maximize' | 'minimize';
 
@@ -29,6 +29,6 @@ export interface StudyDefinition {
   /** Each configuration is trained this many times with different seeds; the objective is the mean. */
   readonly repeats: number;
   readonly seed: number;
-  /** What each trial trains; absent when the user evaluates trials (ask/tell). */
-  readonly task?: TrainingTask;
+  /** What each trial runs (training, or the synthetic task); absent when the user evaluates trials (ask/tell). */
+  readonly task?: SweepTask;
 }

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { EpochReport, RunAssignment, RunOutcome } from '../execution/run-assignment.js';
+import { sweepTaskSchema } from '../execution/sweep-task-schema.js';
 import { paramValueSchema } from '../space/space-schema.js';
 import type { EpochMetrics } from '../store/records.js';
-import { trainingTaskSchema } from '../training/training-task-schema.js';
 import { METRICS } from '../training/training-task.js';
 import type { EpochMetricsMessage, EpochReportMessage, RunAssignmentMessage, RunOutcomeMessage } from './run-messages.js';
 
@@ -32,7 +32,7 @@ const assignmentSchema = z.strictObject({
   repeat: z.number().int().min(0),
   seed: z.number().int().min(0),
   params: z.record(z.string(), paramValueSchema),
-  task: trainingTaskSchema,
+  task: sweepTaskSchema,
   objective: z.strictObject({ metric: z.enum(METRICS), direction: z.enum(['maximize', 'minimize']) }),
 });
 

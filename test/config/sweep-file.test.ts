@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
+import type { StudyDefinition } from '../../src/study/study-definition.js';
+import type { TrainingTask } from '../../src/training/training-task.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { sweepErrorFor } from '../helpers/sweep-error.js';
 import { tinySweepYaml, writeTinySweep } from '../helpers/tiny-sweep.js';
@@ -11,6 +13,11 @@ import { tinySweepYaml, writeTinySweep } from '../helpers/tiny-sweep.js';
 const SWEEPS_DIR = fileURLToPath(new URL('../../../sweeps/', import.meta.url));
 
 const errorFor = sweepErrorFor;
+
+function trainingTask(definition: StudyDefinition): TrainingTask {
+  assert.equal(definition.task?.type, 'train');
+  return definition.task;
+}
 
 describe('sweep files', () => {
   test('every example in sweeps/ parses', async () => {
@@ -27,7 +34,7 @@ describe('sweep files', () => {
     assert.equal(definition.name, 'quickstart');
     assert.equal(definition.budget.trials, 20);
     assert.deepEqual(definition.objective, { metric: 'val_accuracy', direction: 'maximize' });
-    assert.equal(definition.task?.dataset.name, 'bundled-mnist');
+    assert.equal(trainingTask(definition).dataset.name, 'bundled-mnist');
     assert.deepEqual(definition.space.beta1?.when, { optimizer: ['adam'] });
     assert.equal(source.format, 'yaml');
     assert.match(source.text, /^# The quick start/);
@@ -38,10 +45,11 @@ describe('sweep files', () => {
     assert.equal(definition.seed, 99);
     assert.equal(definition.repeats, 1);
     assert.deepEqual(definition.objective, { metric: 'val_accuracy', direction: 'maximize' });
-    assert.deepEqual(definition.task?.model, { type: 'mlp', depth: 1, width: 16, activation: 'relu' });
-    assert.equal(definition.task?.training.learning_rate, 0.01);
-    assert.equal(definition.task?.training.beta2, 0.999, 'defaults fill what the file leaves out');
-    assert.equal(definition.task?.dataset.seed, 99, 'the split follows the study seed');
+    const task = trainingTask(definition);
+    assert.deepEqual(task.model, { type: 'mlp', depth: 1, width: 16, activation: 'relu' });
+    assert.equal(task.training.learning_rate, 0.01);
+    assert.equal(task.training.beta2, 0.999, 'defaults fill what the file leaves out');
+    assert.equal(task.dataset.seed, 99, 'the split follows the study seed');
     assert.equal(typeof definition.sampler.seed, 'number');
   });
 
@@ -55,7 +63,7 @@ describe('sweep files', () => {
       'bad.yaml:24:3: budget.trails: unknown field (expected one of: trials, max_concurrent)',
     );
     assert.match(errorFor({ sampler: 'sampler:\n  type: random\n  sed: 3' }), /bad\.yaml:\d+:\d+: sampler\.sed: unknown field \(expected one of: type, seed\)/);
-    assert.match(errorFor({ extra: 'epochs: 3' }), /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, space, sampler, pruner, early_stopping, budget, objective, repeats\)$/);
+    assert.match(errorFor({ extra: 'epochs: 3' }), /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, synthetic, space, sampler, pruner, early_stopping, budget, objective, repeats\)$/);
   });
 
   test('low >= high and log scales with low <= 0 point at the line', () => {

@@ -51,7 +51,7 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     await b.report([epochEvent(keyOf(second), 1, 0.7)]);
 
     // A comes back. Its old session is gone; registering again, it is told to abandon its run.
-    await assert.rejects(a.heartbeat([keyOf(first)]), (error: { code: number }) => error.code === status.NOT_FOUND);
+    await assert.rejects(a.heartbeat([keyOf(first)]), (error: { code: status }) => error.code === status.NOT_FOUND);
     const again = await a.register(1, [keyOf(first)]);
     assert.deepEqual(again.abandon.map((k) => k.attempt), [1]);
     assert.equal(again.adopted.length, 0);

@@ -28,9 +28,55 @@ const assignment: RunAssignment = {
   objective: { metric: 'val_accuracy', direction: 'maximize' },
 };
 
+const syntheticAssignment: RunAssignment = {
+  ...assignment,
+  task: {
+    type: 'synthetic',
+    epochs: 5,
+    epochSeconds: 0.25,
+    noise: 0.05,
+    optimum: { optimizer: 'adam', learning_rate: 0.01, momentum: 0.45, width: 16 },
+    scales: {
+      optimizer: { choices: ['sgd', 'adam'] },
+      learning_rate: { low: 0.001, high: 0.1, log: true },
+      momentum: { low: 0, high: 0.9, log: false },
+      width: { low: 8, high: 32, log: false },
+    },
+  },
+};
+
+/** The synthetic assignment's message with its task edited. */
+function withSyntheticTask(edit: (task: Record<string, unknown> & { scales: Record<string, Record<string, unknown>>; optimum: Record<string, unknown> }) => void): RunAssignmentMessage {
+  const message = assignmentToMessage(syntheticAssignment);
+  const task = JSON.parse(message.task_json) as Parameters<typeof edit>[0];
+  edit(task);
+  return { ...message, task_json: JSON.stringify(task) };
+}
+
 describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
   test('a run assignment survives protobuf encoding unchanged', () => {
     assert.deepEqual(assignmentFromMessage(wire<RunAssignmentMessage>('RunAssignment', assignmentToMessage(assignment))), assignment);
+  });
+
+  test('a synthetic assignment survives protobuf encoding unchanged', () => {
+    assert.deepEqual(assignmentFromMessage(wire<RunAssignmentMessage>('RunAssignment', assignmentToMessage(syntheticAssignment))), syntheticAssignment);
+  });
+
+  test('a malformed synthetic task is refused with the field named', () => {
+    const refused = (edit: Parameters<typeof withSyntheticTask>[0], message: string | RegExp): void => {
+      assert.throws(() => assignmentFromMessage(withSyntheticTask(edit)), { name: 'InvalidArgumentError', message });
+    };
+    refused((t) => (t.epochSeconds = -1), 'run assignment: task.epochSeconds: must be >= 0, but got -1');
+    refused((t) => (t.epochs = 0), 'run assignment: task.epochs: must be >= 1, but got 0');
+    refused((t) => delete t.noise, 'run assignment: task.noise: is required (expected a number)');
+    refused((t) => (t.type = 'simulate'), 'run assignment: task.type: expected one of "train", "synthetic", but got "simulate"');
+    refused((t) => (t.dataset = {}), /^run assignment: task\.dataset: unknown field \(expected one of: type, epochs, epochSeconds, noise, optimum, scales\)$/);
+    refused((t) => delete t.optimum.width, 'run assignment: task.optimum.width: is required: every parameter of scales needs an optimum');
+    refused((t) => (t.optimum.depth = 2), 'run assignment: task.optimum.depth: is not a parameter of scales (expected one of: optimizer, learning_rate, momentum, width)');
+    refused((t) => (t.optimum.optimizer = 'rmsprop'), 'run assignment: task.optimum.optimizer: must be one of "sgd", "adam", but got "rmsprop"');
+    refused((t) => (t.optimum.learning_rate = 'fast'), 'run assignment: task.optimum.learning_rate: must be a positive number, but got "fast"');
+    refused((t) => (t.scales.width = { low: 32, high: 8, log: false }), 'run assignment: task.scales.width.low: must be < high (8), but got 32');
+    refused((t) => (t.scales.learning_rate = { low: 0, high: 0.1, log: true }), 'run assignment: task.scales.learning_rate.low: must be > 0 on a log scale, but got 0');
   });
 
   test('epoch reports keep present metrics and leave absent ones absent', () => {

@@ -3,6 +3,7 @@ import { after, describe, test } from 'node:test';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochReport, RunAssignment } from '../../src/execution/run-assignment.js';
 import { DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import type { TrainingTask } from '../../src/training/training-task.js';
 import { LocalPool } from '../../worker/local-pool.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 
@@ -10,7 +11,7 @@ const datasets = new DatasetCache();
 const pool = new LocalPool({ threads: 2, backend: 'wasm', logger: silentLogger(), datasets });
 after(() => pool.close());
 
-function assignment(overrides: Partial<RunAssignment> = {}, epochs = 2): RunAssignment {
+function assignment(overrides: Partial<Omit<RunAssignment, 'task'>> = {}, epochs = 2): RunAssignment & { task: TrainingTask } {
   return {
     study: 'pool-test',
     trialNumber: 0,

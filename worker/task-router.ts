@@ -1,0 +1,82 @@
+import { availableParallelism } from 'node:os';
+import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
+import { SlotCounter } from '../src/execution/slot-counter.js';
+import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
+import { hostname } from 'node:os';
+import { LocalPool, type LocalPoolOptions } from './local-pool.js';
+import { SyntheticExecutor } from './synthetic-executor.js';
+
+export interface TaskRouterOptions extends LocalPoolOptions {
+  /** Synthetic runs at once; defaults to the thread count. */
+  readonly syntheticSlots?: number;
+}
+
+/**
+ * The executor of a worker process: synthetic assignments run on timers in this thread, training
+ * assignments on a LocalPool. The pool is created on the first training assignment, so a worker
+ * that only ever runs synthetic tasks starts no threads and never loads TensorFlow.js.
+ */
+export class TaskRouter implements TrialExecutor {
+  /**
+   * The larger of the two kinds' capacities: the router cannot know which kind it will be sent.
+   * Callers that know (e.g. `sweeper run`) size the other kind to match.
+   */
+  readonly capacity: number;
+  private readonly slots: SlotCounter;
+  private readonly synthetic: SyntheticExecutor;
+  private pool: LocalPool | undefined;
+  private readonly poolOptions: LocalPoolOptions & { readonly threads: number };
+  private closed = false;
+
+  constructor(options: TaskRouterOptions) {
+    const threads = options.threads ?? availableParallelism();
+    // Checked here, not when the pool is first needed: a bad option should fail at start-up.
+    if (!Number.isInteger(threads) || threads < 1) throw new TypeError(`options.threads must be a positive integer, but got ${threads}`);
+    const slots = options.syntheticSlots ?? threads;
+    if (!Number.isInteger(slots) || slots < 1) throw new TypeError(`options.syntheticSlots must be a positive integer, but got ${slots}`);
+    this.poolOptions = { ...options, threads };
+    this.synthetic = new SyntheticExecutor({ slots, logger: options.logger });
+    this.capacity = Math.max(threads, slots);
+    this.slots = new SlotCounter(this.capacity);
+  }
+
+  get freeSlots(): number {
+    return this.slots.free;
+  }
+
+  onFreeSlots(listener: () => void): () => void {
+    return this.slots.subscribe(listener);
+  }
+
+  placement(): string {
+    return `${hostname()}:${process.pid}`;
+  }
+
+  run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+    return this.slots.track(() => this.route(assignment, listener, signal));
+  }
+
+  private route(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+    const { type } = assignment.task;
+    switch (type) {
+      case 'synthetic':
+        return this.synthetic.run(assignment, listener, signal);
+      case 'train':
+        if (this.closed) return Promise.resolve({ status: 'error', message: 'the worker is closed' });
+        this.pool ??= new LocalPool(this.poolOptions);
+        return this.pool.run(assignment, listener, signal);
+      default:
+        return Promise.resolve({ status: 'error', message: `task.type must be "train" or "synthetic", but got ${JSON.stringify(type)}` });
+    }
+  }
+
+  /** Whether training threads were started (tests check that synthetic work never starts them). */
+  get startedThreads(): boolean {
+    return this.pool !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([this.synthetic.close(), this.pool?.close()]);
+  }
+}
