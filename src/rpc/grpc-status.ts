@@ -50,7 +50,7 @@ const CODE_OF: Partial<Record<status, SweeperErrorCode>> = {
 /** A coordinator's error as the CLI reports it: its message and hint, under the matching code. */
 export function fromServiceError(error: unknown, address: string): Error {
   const serviceError = error as Partial<ServiceError>;
-  if (serviceError.code === undefined) return error as Error;
+  if (error instanceof SweeperError || typeof serviceError.code !== 'number') return error as Error;
   const code = CODE_OF[serviceError.code];
   if (code === 'UNAVAILABLE') {
     return new SweeperError(code, `cannot reach the coordinator at ${address}: ${serviceError.details ?? 'no answer'}`, 'check that `sweeper coordinator` runs there, and the address, TLS and token options');

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli, SWEEPER_BIN } from '../helpers/cli-process.js';
+import { startCoordinatorProcess, startWorkerProcess, waitFor, writeSyntheticSweep } from '../helpers/cluster.js';
+import { readTrials } from '../helpers/poll-store.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+interface StatusJson {
+  workers: { id: string; host: string; pid: number; threads: number; busy: number; connected: boolean }[];
+  runs: { study: string; trial: number; worker: string | null }[];
+  studies: { name: string; active: boolean; budget: number; counts: Record<string, number> }[];
+}
+
+describe('a coordinator and worker processes on loopback', () => {
+  test('two studies share two workers, reach their budgets, and everything stops cleanly on SIGTERM', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'cluster.db');
+    const coordinator = await startCoordinatorProcess(dir, db);
+    const workers = [startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'w1'), startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'w2')];
+    const diagnostics = (): string => [coordinator, ...workers].map((p) => `--- ${p.logFile}\n${p.logTail()}`).join('\n');
+
+    const a = writeSyntheticSweep(dir, 'alpha', { trials: 12, epochs: 3, epochSeconds: 0.4 });
+    const b = writeSyntheticSweep(dir, 'beta', { trials: 12, epochs: 3, epochSeconds: 0.4 });
+    const submitted = await runCli(['submit', a, '--coordinator', coordinator.address]);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    assert.match(submitted.stdout, /submitted study alpha \(12 trials\) to 127\.0\.0\.1:\d+/);
+    const second = await runCli(['submit', b, '--coordinator', coordinator.address, '--json']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(JSON.parse(second.stdout), { study: 'beta', budget: 12, coordinator: coordinator.address });
+
+    // While both run, the status shows both workers and runs of both studies.
+    const seen = new Set<string>();
+    const live = await waitFor(
+      'both workers busy with both studies',
+      () => {
+        const status = JSON.parse(runCliSync(['status', '--coordinator', coordinator.address, '--json'])) as StatusJson;
+        for (const run of status.runs) seen.add(run.study);
+        return status.workers.length === 2 && seen.size === 2 && status;
+      },
+      30_000,
+      diagnostics,
+    );
+    assert.ok(live.workers.every((w) => w.threads === 3 && w.connected));
+
+    for (const study of ['alpha', 'beta']) {
+      const trials = await waitFor(`${study} to finish`, () => {
+        const ts = readTrials(db, study);
+        return ts.filter((t) => t.state === 'COMPLETE').length === 12 && ts;
+      }, 60_000, diagnostics);
+      assert.equal(trials.length, 12, 'no trial beyond the budget');
+      assert.ok(trials.every((t) => t.attempt === 1 && t.value !== null && t.epochs === 3));
+    }
+    const workersUsed = new Set([...readTrials(db, 'alpha'), ...readTrials(db, 'beta')].map((t) => t.worker));
+    assert.equal(workersUsed.size, 2, `both workers ran trials: ${[...workersUsed].join(', ')}`);
+
+    const status = await runCli(['status', '--coordinator', coordinator.address]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /2 workers, 0\/6 threads busy/);
+    assert.match(status.stdout, /alpha .*12\/12/);
+
+    for (const worker of workers) worker.child.kill('SIGTERM');
+    for (const worker of workers) {
+      const result = await worker.done;
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /worker stopped/);
+    }
+    coordinator.child.kill('SIGTERM');
+    const stopped = await coordinator.done;
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(stopped.stdout, /coordinator stopped/);
+  });
+});
+
+function runCliSync(args: string[]): string {
+  // `status` answers at once: a synchronous child keeps the probe simple.
+  return execFileSync(process.execPath, [SWEEPER_BIN, ...args], { encoding: 'utf8' });
+}
