@@ -101,7 +101,9 @@ export class ReportOutbox {
         if (error.code === status.NOT_FOUND || error.code === status.UNAUTHENTICATED) {
           // The session is gone (its lease expired, or the coordinator restarted): hold everything
           // until the worker has registered again.
-          if (this.session === session) this.session = undefined;
+          // A late answer about an older session must not end the one registered since.
+          if (this.session !== session) return;
+          this.session = undefined;
           this.onSessionLost(error);
           return;
         }

@@ -129,7 +129,8 @@ export class WorkerAgent {
     const stream = client.work({ session: reply.session });
     const heartbeat = setInterval(() => {
       this.sendHeartbeat().catch((error: ServiceError) => {
-        if (error.code === status.NOT_FOUND) this.endSession?.();
+        // Only if the call was about this session: a late answer must not end a newer one.
+        if (error.code === status.NOT_FOUND && this.session === reply.session) this.endSession?.();
       });
     }, reply.heartbeat_ms);
     try {

@@ -45,7 +45,7 @@ describe('bad input from workers is refused with a status, writes nothing, and s
     ['an accuracy above 1', (key) => [{ run: key, epoch: { epoch: 2, metrics: { val_accuracy: 1.5 } } }], /metrics\.valAccuracy: must be <= 1, but got 1\.5/],
     ['an infinite loss', (key) => [{ run: key, epoch: { epoch: 2, metrics: { val_loss: Number.POSITIVE_INFINITY } } }], /metrics\.valLoss/],
     ['epoch 0', (key) => [{ run: key, epoch: { epoch: 0, metrics: {} } }], /epoch: must be >= 1, but got 0/],
-    ['an event with no run', () => [{ run: null, epoch: { epoch: 2, metrics: {} } } as unknown as RunEventMessage], /events\[0\]\.run/],
+    ['an event with no run', () => [{ run: null, epoch: { epoch: 2, metrics: {} } }], /events\[0\]\.run/],
     ['an event with neither epoch nor end', (key) => [{ run: key } as unknown as RunEventMessage], /events\[0\]: event is required \(expected epoch or end\)/],
     ['a bad study name', (key) => [epochEvent({ ...key, study: 'no spaces allowed' }, 2, 0.5)], /events\[0\]\.run: study: expected a name of letters/],
     ['attempt 0', (key) => [epochEvent({ ...key, attempt: 0 }, 2, 0.5)], /attempt: must be >= 1/],

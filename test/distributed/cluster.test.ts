@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { runCli, SWEEPER_BIN } from '../helpers/cli-process.js';
+import { ChannelCredentials } from '@grpc/grpc-js';
+import { CoordinatorClient } from '../../src/rpc/coordinator-client.js';
+import { runCli } from '../helpers/cli-process.js';
 import { startCoordinatorProcess, startWorkerProcess, waitFor, writeSyntheticSweep } from '../helpers/cluster.js';
 import { readTrials } from '../helpers/poll-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
-
-interface StatusJson {
-  workers: { id: string; host: string; pid: number; threads: number; busy: number; connected: boolean }[];
-  runs: { study: string; trial: number; worker: string | null }[];
-  studies: { name: string; active: boolean; budget: number; counts: Record<string, number> }[];
-}
 
 describe('a coordinator and worker processes on loopback', () => {
   test('two studies share two workers, reach their budgets, and everything stops cleanly on SIGTERM', async () => {
@@ -21,8 +16,8 @@ describe('a coordinator and worker processes on loopback', () => {
     const workers = [startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'w1'), startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'w2')];
     const diagnostics = (): string => [coordinator, ...workers].map((p) => `--- ${p.logFile}\n${p.logTail()}`).join('\n');
 
-    const a = writeSyntheticSweep(dir, 'alpha', { trials: 12, epochs: 3, epochSeconds: 0.4 });
-    const b = writeSyntheticSweep(dir, 'beta', { trials: 12, epochs: 3, epochSeconds: 0.4 });
+    const a = writeSyntheticSweep(dir, 'alpha', { trials: 12, epochs: 3, epochSeconds: 0.5 });
+    const b = writeSyntheticSweep(dir, 'beta', { trials: 12, epochs: 3, epochSeconds: 0.5 });
     const submitted = await runCli(['submit', a, '--coordinator', coordinator.address]);
     assert.equal(submitted.code, 0, submitted.stderr);
     assert.match(submitted.stdout, /submitted study alpha \(12 trials\) to 127\.0\.0\.1:\d+/);
@@ -30,19 +25,24 @@ describe('a coordinator and worker processes on loopback', () => {
     assert.equal(second.code, 0, second.stderr);
     assert.deepEqual(JSON.parse(second.stdout), { study: 'beta', budget: 12, coordinator: coordinator.address });
 
-    // While both run, the status shows both workers and runs of both studies.
+    // While both run, the coordinator's status shows both workers and runs of both studies.
+    const client = new CoordinatorClient({ address: coordinator.address, credentials: ChannelCredentials.createInsecure() });
     const seen = new Set<string>();
-    const live = await waitFor(
-      'both workers busy with both studies',
-      () => {
-        const status = JSON.parse(runCliSync(['status', '--coordinator', coordinator.address, '--json'])) as StatusJson;
-        for (const run of status.runs) seen.add(run.study);
-        return status.workers.length === 2 && seen.size === 2 && status;
-      },
-      30_000,
-      diagnostics,
-    );
-    assert.ok(live.workers.every((w) => w.threads === 3 && w.connected));
+    try {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const status = await client.status();
+        for (const run of status.runs) seen.add(run.run.study);
+        if (status.workers.length === 2 && seen.size === 2) {
+          assert.ok(status.workers.every((w) => w.threads === 3 && w.connected));
+          break;
+        }
+        assert.ok(Date.now() < deadline, `both workers busy with both studies\n${diagnostics()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      client.close();
+    }
 
     for (const study of ['alpha', 'beta']) {
       const trials = await waitFor(`${study} to finish`, () => {
@@ -72,8 +72,3 @@ describe('a coordinator and worker processes on loopback', () => {
     assert.match(stopped.stdout, /coordinator stopped/);
   });
 });
-
-function runCliSync(args: string[]): string {
-  // `status` answers at once: a synchronous child keeps the probe simple.
-  return execFileSync(process.execPath, [SWEEPER_BIN, ...args], { encoding: 'utf8' });
-}
