@@ -72,3 +72,29 @@ describe('a coordinator and worker processes on loopback', () => {
     assert.match(stopped.stdout, /coordinator stopped/);
   });
 });
+
+describe('pruning across the wire', () => {
+  test("the coordinator's answer to an epoch report stops a pruned trial on its worker", async () => {
+    const dir = tempDir();
+    const db = join(dir, 'pruning.db');
+    const coordinator = await startCoordinatorProcess(dir, db);
+    const worker = startWorkerProcess(dir, coordinator.address, ['--threads', '2'], 'worker');
+    const pruner = 'pruner:\n  type: median\n  n_startup_trials: 3\n  n_warmup_steps: 1';
+    const file = writeSyntheticSweep(dir, 'pruned', { trials: 16, epochs: 8, epochSeconds: 0.05, extra: pruner });
+    assert.equal((await runCli(['submit', file, '--coordinator', coordinator.address])).code, 0);
+    const trials = await waitFor('the budget', () => {
+      const ts = readTrials(db, 'pruned');
+      return ts.filter((t) => ['COMPLETE', 'PRUNED'].includes(t.state)).length === 16 && ts;
+    }, 60_000, () => `${coordinator.logTail()}\n${worker.logTail()}`);
+    const pruned = trials.filter((t) => t.state === 'PRUNED');
+    assert.ok(pruned.length >= 1, 'some trials were pruned');
+    for (const trial of pruned) {
+      const at = Number(/^pruned at epoch (\d+): /.exec(trial.reason ?? '')?.[1]);
+      assert.ok(at >= 1 && at < 8, trial.reason ?? '');
+      assert.equal(trial.epochs, at, `trial ${trial.number} stopped at the epoch it was pruned at, not later`);
+    }
+    worker.child.kill('SIGTERM');
+    coordinator.child.kill('SIGTERM');
+    assert.equal((await coordinator.done).code, 0);
+  });
+});
