@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { parseSweep } from '../src/config/load-sweep-file.js';
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
+import { InvalidStateError } from '../src/errors/invalid-state-error.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
 import type { StudyOwner, StudySummary } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
@@ -40,8 +41,14 @@ export class StudyHost {
     const resumed: string[] = [];
     for (const summary of await this.options.store.listStudies()) {
       if (!summary.hosted || !hasTrialsLeft(summary)) continue;
-      await this.start(await Study.open(this.options.store, summary.name));
-      resumed.push(summary.name);
+      try {
+        await this.start(await Study.open(this.options.store, summary.name));
+        resumed.push(summary.name);
+      } catch (error) {
+        // Another live process runs it (e.g. `sweeper resume`): that one carries it on.
+        if (!(error instanceof InvalidStateError)) throw error;
+        this.options.logger.warn({ study: summary.name, reason: error.message }, 'not resuming a hosted study');
+      }
     }
     return resumed;
   }

@@ -149,4 +149,13 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     const goneTrial = trials.find((t) => t.number === goneRun.trial_number);
     assert.match(goneTrial?.reason ?? '', /no worker took it back within 1 s of the coordinator starting/);
   });
+
+  test('a coordinator leaves alone a hosted study that another live process runs', async () => {
+    const first = await coordinatorWithStudy('claimed');
+    await first.crash();
+    const second = await startCoordinator(dir, 'claimed', { isAlive: () => true });
+    open.push(second);
+    assert.deepEqual(second.coordinator.resumed, [], 'not resumed: its owner is alive');
+    assert.equal(second.coordinator.host.isActive('claimed'), false);
+  });
 });
