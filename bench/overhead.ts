@@ -14,6 +14,7 @@ import { printTable } from './bench-table.js';
 import { runOnCluster } from './cluster-run.js';
 import { findOptuna, runPython, type OptunaPeer } from './optuna-peer.js';
 import { seed } from './option-parsers.js';
+import { describeLoad, loadAverage } from './machine-load.js';
 import { printResultLine } from './result-line.js';
 import { syntheticStudy, type BenchSampler, type SyntheticStudy } from './synthetic-study.js';
 
@@ -126,9 +127,13 @@ async function main(): Promise<void> {
       `ideal ${idealSeconds} s = ceil(${options.trials} / ${options.slots}) × ${options.seconds} s`,
   );
 
+  const loadAtStart = loadAverage();
+  console.log(`machine at start: ${describeLoad()}`);
   // One side at a time, never overlapping, so that neither takes the other's cores.
   console.error('running ours ...');
   const ours = await timeOurs(study);
+  const loadAtEnd = loadAverage();
+  console.log(`machine after ours: ${describeLoad()}`);
   const rows: Row[] = [ours];
   const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-overhead-'));
   try {
@@ -165,6 +170,8 @@ async function main(): Promise<void> {
     seconds: options.seconds,
     epochs: options.epochs,
     sampler: options.sampler,
+    load_start: loadAtStart,
+    load_end: loadAtEnd,
     ideal_s: idealSeconds,
     ours_s: ours.seconds,
     ours_ratio: ours.seconds / idealSeconds,

@@ -13,6 +13,7 @@ import { printTable } from './bench-table.js';
 import { runOnCluster } from './cluster-run.js';
 import { findOptuna, runPython, type OptunaPeer } from './optuna-peer.js';
 import { namesFrom, seed } from './option-parsers.js';
+import { describeLoad, loadAverage } from './machine-load.js';
 import { printResultLine } from './result-line.js';
 import { syntheticStudy, type BenchSampler, type SyntheticStudy } from './synthetic-study.js';
 
@@ -114,8 +115,12 @@ async function main(): Promise<void> {
       `Optuna${peer?.available ? ` ${peer.version}` : ''} ask/tell in one thread`,
   );
   const all: Rates[] = [];
+  const loadAtStart = loadAverage();
+  console.log(`machine at start: ${describeLoad()}`);
   // One side at a time, never overlapping, so that neither takes the other's cores.
   for (const sampler of options.samplers) all.push(await ratesFor(sampler, peer));
+  const loadAtEnd = loadAverage();
+  console.log(`machine at end: ${describeLoad()}`);
 
   const optunaColumns = peer?.available ? ['optuna SQLite trials/s', 'ours/optuna', ...(options.memory ? ['optuna in-memory trials/s', 'ours/in-memory'] : [])] : [];
   printTable(
@@ -137,7 +142,7 @@ async function main(): Promise<void> {
   const met = random === undefined ? undefined : random.ours > TARGET_RANDOM_PER_SECOND;
   if (met !== undefined) console.log(`target: over ${TARGET_RANDOM_PER_SECOND} trials/s with the random sampler: ${met ? 'met' : 'NOT met'} (${random?.ours.toFixed(0)})`);
 
-  const result: Record<string, number | string> = { workers: options.workers, threads: options.threads };
+  const result: Record<string, number | string> = { workers: options.workers, threads: options.threads, load_start: loadAtStart, load_end: loadAtEnd };
   for (const r of all) {
     result[`${r.sampler}_trials`] = r.trials;
     result[`ours_${r.sampler}_per_s`] = r.ours;
