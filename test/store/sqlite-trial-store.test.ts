@@ -71,7 +71,7 @@ describe('sqlite trial store', () => {
     const db = new Database(path);
     db.pragma('user_version = 99');
     db.close();
-    assert.throws(() => SqliteTrialStore.open(path), { message: new RegExp(`${path} has schema version 99, newer than this sweeper knows \\(1\\)`) });
+    assert.throws(() => SqliteTrialStore.open(path), { message: new RegExp(`${path} has schema version 99, newer than this sweeper knows \\(${MIGRATIONS.at(-1)?.version}\\)`) });
     const notAStore = join(dir, 'not-a-store.db');
     (await import('node:fs')).writeFileSync(notAStore, 'this is not SQLite, just text long enough to be a header............');
     assert.throws(() => SqliteTrialStore.open(notAStore), { message: /cannot use .*not-a-store\.db as a trial store: file is not a database/ });
