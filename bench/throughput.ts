@@ -107,6 +107,11 @@ async function optunaRate(peer: OptunaPeer & { available: true }, study: Synthet
   }
 }
 
+/** Rates to the unit: three significant digits would print 1,005 trials/s as 1010, across the target. */
+function perSecond(rate: number): string {
+  return rate >= 100 ? rate.toFixed(0) : rate.toPrecision(3);
+}
+
 async function main(): Promise<void> {
   const peer = options.optuna ? findOptuna() : undefined;
   if (peer && !peer.available) console.log(peer.reason);
@@ -128,9 +133,9 @@ async function main(): Promise<void> {
     all.map((r) => [
       r.sampler,
       r.trials,
-      r.ours,
-      ...(r.optuna !== undefined ? [r.optuna, r.ours / r.optuna] : []),
-      ...(r.memory !== undefined ? [r.memory, r.ours / r.memory] : []),
+      perSecond(r.ours),
+      ...(r.optuna !== undefined ? [perSecond(r.optuna), r.ours / r.optuna] : []),
+      ...(r.memory !== undefined ? [perSecond(r.memory), r.ours / r.memory] : []),
     ]),
   );
   for (const r of all) {
