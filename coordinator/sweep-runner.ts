@@ -218,6 +218,7 @@ export class SweepRunner {
     if (this.draining) return undefined;
     if (budget.maxConcurrent !== undefined && this.active.size >= budget.maxConcurrent) return undefined;
     let trial: TrialRecord;
+    let fresh = false;
     const queued = this.queued.shift();
     if (queued) {
       trial = await study.start(queued, workerName);
@@ -232,10 +233,12 @@ export class SweepRunner {
         return undefined;
       }
       this.trialCount++;
+      fresh = true;
     } else {
       return undefined;
     }
-    const finished = await study.store.getRepeats(trial.id);
+    // Only a re-queued trial can have repeats finished by an earlier attempt; a new one has none to read.
+    const finished = fresh ? [] : await study.store.getRepeats(trial.id);
     const active = new ActiveTrial(trial, repeats, finished);
     this.monitor.restart(trial.number);
     this.active.set(trial.number, active);

@@ -78,7 +78,8 @@ export class PruningMonitor {
       direction,
       step: epoch,
       trial: curveOf(number, trial),
-      trials: [...this.trials].filter(([other]) => other !== number).map(([other, tracked]) => curveOf(other, tracked)),
+      // Every other trial's curve costs a pass over the whole study per epoch: only for a pruner that reads them.
+      trials: this.needsHistory ? [...this.trials].filter(([other]) => other !== number).map(([other, tracked]) => curveOf(other, tracked)) : [],
     });
     if (decision.prune) return { action: 'prune', reason: decision.reason };
     if (this.earlyStopping) {

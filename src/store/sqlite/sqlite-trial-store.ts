@@ -67,10 +67,24 @@ interface ParamRow {
 
 /** The trial store on one SQLite file (better-sqlite3: synchronous, so each method is one transaction). */
 export class SqliteTrialStore implements TrialStore {
+  /**
+   * Statements by SQL text, prepared once: preparing costs more than running the small
+   * statements of a trial's writes (a third of a coordinator's time per trial went there).
+   */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /**
+   * Runs a function in a transaction. Made once: db.transaction(fn) builds four wrapper
+   * functions on every call, which cost as much as a small write.
+   */
+  private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
+
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
-  ) {}
+  ) {
+    this.transaction = db.transaction((fn: () => unknown) => fn());
+  }
 
   static open(path: string): SqliteTrialStore {
     return new SqliteTrialStore(openDatabase(path), path);
@@ -84,7 +98,7 @@ export class SqliteTrialStore implements TrialStore {
           `continue it with \`sweeper resume ${definition.name}\`, or give the new one another name (--study NAME)`,
         );
       }
-      const info = this.db
+      const info = this
         .prepare(
           `INSERT INTO studies (name, created_at, direction, metric, budget_trials, definition, source_text, source_format, source_path)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -100,7 +114,7 @@ export class SqliteTrialStore implements TrialStore {
           source?.format ?? null,
           source?.path ?? null,
         );
-      return toStudy(this.db.prepare<[number], StudyRow>('SELECT * FROM studies WHERE id = ?').get(Number(info.lastInsertRowid)) as StudyRow);
+      return toStudy(this.prepare<[number], StudyRow>('SELECT * FROM studies WHERE id = ?').get(Number(info.lastInsertRowid)) as StudyRow);
     });
   }
 
@@ -117,7 +131,7 @@ export class SqliteTrialStore implements TrialStore {
 
   listStudies(): Promise<StudySummary[]> {
     return this.read(() =>
-      this.db
+      this
         .prepare<[], StudyRow>('SELECT * FROM studies ORDER BY id')
         .all()
         .map((row) => this.summary(row)),
@@ -138,33 +152,33 @@ export class SqliteTrialStore implements TrialStore {
           'wait for that run to finish, or stop it (Ctrl-C) before resuming here',
         );
       }
-      this.db.prepare('UPDATE studies SET owner = ? WHERE id = ?').run(JSON.stringify({ ...owner, since: now() }), studyId);
+      this.prepare('UPDATE studies SET owner = ? WHERE id = ?').run(JSON.stringify({ ...owner, since: now() }), studyId);
     });
   }
 
   setHosted(studyId: number, hosted: boolean): Promise<void> {
     return this.write(() => {
       this.studyRowById(studyId);
-      this.db.prepare('UPDATE studies SET hosted = ? WHERE id = ?').run(hosted ? 1 : 0, studyId);
+      this.prepare('UPDATE studies SET hosted = ? WHERE id = ?').run(hosted ? 1 : 0, studyId);
     });
   }
 
   releaseStudy(studyId: number, ownerId: string): Promise<void> {
     return this.write(() => {
-      this.db.prepare(`UPDATE studies SET owner = NULL WHERE id = ? AND json_extract(owner, '$.id') = ?`).run(studyId, ownerId);
+      this.prepare(`UPDATE studies SET owner = NULL WHERE id = ? AND json_extract(owner, '$.id') = ?`).run(studyId, ownerId);
     });
   }
 
   createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord> {
     return this.write(() => {
       this.studyRowById(studyId);
-      const { next } = this.db.prepare<[number], { next: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS next FROM trials WHERE study_id = ?').get(studyId) as { next: number };
+      const { next } = this.prepare<[number], { next: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS next FROM trials WHERE study_id = ?').get(studyId) as { next: number };
       const time = now();
-      const info = this.db
+      const info = this
         .prepare('INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(studyId, next, start ? 'RUNNING' : 'QUEUED', start ? 1 : 0, start?.worker ?? null, time, start ? time : null);
       const trialId = Number(info.lastInsertRowid);
-      const insertParam = this.db.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
+      const insertParam = this.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
       const values = typeof params === 'function' ? params(next) : params;
       for (const [name, value] of Object.entries(values)) insertParam.run(trialId, name, JSON.stringify(value));
       return this.trialById(trialId);
@@ -175,7 +189,7 @@ export class SqliteTrialStore implements TrialStore {
     return this.write(() => {
       const row = this.trialRow(trialId);
       if (row.state !== 'QUEUED') throw new InvalidStateError(`trial ${row.number} is ${row.state}; only a QUEUED trial can start`);
-      this.db
+      this
         .prepare(`UPDATE trials SET state = 'RUNNING', attempt = attempt + 1, worker = ?, started_at = ?, reason = NULL WHERE id = ?`)
         .run(worker, now(), trialId);
       return this.trialById(trialId);
@@ -185,7 +199,7 @@ export class SqliteTrialStore implements TrialStore {
   recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
     return this.write(() => {
       this.requireRunning(trialId, attempt);
-      this.db
+      this
         .prepare(
           `INSERT OR REPLACE INTO trial_epochs
              (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds)
@@ -208,9 +222,9 @@ export class SqliteTrialStore implements TrialStore {
   recordRepeat(trialId: number, attempt: number, result: RepeatResult): Promise<void> {
     return this.write(() => {
       const row = this.requireRunning(trialId, attempt);
-      const exists = this.db.prepare('SELECT 1 FROM trial_repeats WHERE trial_id = ? AND repeat = ?').get(trialId, result.repeat);
+      const exists = this.prepare('SELECT 1 FROM trial_repeats WHERE trial_id = ? AND repeat = ?').get(trialId, result.repeat);
       if (exists) throw new InvalidStateError(`trial ${row.number}: repeat ${result.repeat} already has its result`);
-      this.db
+      this
         .prepare(
           `INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -224,14 +238,14 @@ export class SqliteTrialStore implements TrialStore {
       const row = this.requireRunning(trialId, attempt);
       const result = outcome.state === 'FAILED' ? undefined : outcome.result;
       if (result) {
-        this.db
+        this
           .prepare(
             `INSERT INTO trial_results (trial_id, study_id, value, value_std, repeats, epochs, best_epoch, train_seconds)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(trialId, row.study_id, finiteOrNull(result.value), finiteOrNull(result.valueStd), result.repeats, result.epochs, result.bestEpoch, result.trainSeconds);
       }
-      this.db
+      this
         .prepare('UPDATE trials SET state = ?, finished_at = ?, reason = ? WHERE id = ?')
         .run(outcome.state, now(), outcome.state === 'COMPLETE' ? null : outcome.reason, trialId);
       return this.trialById(trialId);
@@ -241,17 +255,17 @@ export class SqliteTrialStore implements TrialStore {
   requeueTrial(trialId: number, attempt: number, reason: string): Promise<TrialRecord> {
     return this.write(() => {
       this.requireRunning(trialId, attempt);
-      this.db
+      this
         .prepare('DELETE FROM trial_epochs WHERE trial_id = ? AND repeat NOT IN (SELECT repeat FROM trial_repeats WHERE trial_id = ?)')
         .run(trialId, trialId);
-      this.db.prepare(`UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ? WHERE id = ?`).run(reason, trialId);
+      this.prepare(`UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ? WHERE id = ?`).run(reason, trialId);
       return this.trialById(trialId);
     });
   }
 
   getTrial(studyId: number, number: number): Promise<TrialRecord> {
     return this.read(() => {
-      const row = this.db.prepare<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?').get(studyId, number);
+      const row = this.prepare<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?').get(studyId, number);
       if (!row) throw new NotFoundError(`study ${this.studyRowById(studyId).name} has no trial ${number}`);
       return this.assemble([row])[0] as TrialRecord;
     });
@@ -262,7 +276,7 @@ export class SqliteTrialStore implements TrialStore {
       this.studyRowById(studyId);
       const states = filter.states ?? TRIAL_STATES;
       const placeholders = states.map(() => '?').join(', ');
-      const rows = this.db
+      const rows = this
         .prepare<unknown[], TrialRow>(`SELECT * FROM trials WHERE study_id = ? AND state IN (${placeholders}) ORDER BY number`)
         .all(studyId, ...states);
       return this.assemble(rows);
@@ -273,7 +287,7 @@ export class SqliteTrialStore implements TrialStore {
     return this.read(() => {
       const study = this.studyRowById(studyId);
       const order = study.direction === 'maximize' ? 'DESC' : 'ASC';
-      const rows = this.db
+      const rows = this
         .prepare<[number, number], TrialRow>(
           `SELECT t.* FROM trial_results r JOIN trials t ON t.id = r.trial_id
            WHERE r.study_id = ? AND t.state = 'COMPLETE' AND r.value IS NOT NULL
@@ -287,7 +301,7 @@ export class SqliteTrialStore implements TrialStore {
   getEpochs(trialId: number): Promise<EpochRecord[]> {
     return this.read(() => {
       this.trialRow(trialId);
-      return this.db
+      return this
         .prepare<[number], Record<string, number | null>>('SELECT * FROM trial_epochs WHERE trial_id = ? ORDER BY repeat, epoch')
         .all(trialId)
         .map((row) => ({
@@ -308,7 +322,7 @@ export class SqliteTrialStore implements TrialStore {
   getRepeats(trialId: number): Promise<RepeatResult[]> {
     return this.read(() => {
       this.trialRow(trialId);
-      return this.db
+      return this
         .prepare<[number], { repeat: number; seed: number; value: number | null; epochs: number; best_epoch: number; train_seconds: number }>(
           'SELECT * FROM trial_repeats WHERE trial_id = ? ORDER BY repeat',
         )
@@ -325,7 +339,7 @@ export class SqliteTrialStore implements TrialStore {
   /** Runs `fn` in one IMMEDIATE transaction: it takes the write lock up front, so it never deadlocks upgrading. */
   private write<T>(fn: () => T): Promise<T> {
     try {
-      return Promise.resolve(this.db.transaction(fn).immediate());
+      return Promise.resolve(this.transaction.immediate(fn) as T);
     } catch (error) {
       return Promise.reject(translateSqliteError(error));
     }
@@ -333,14 +347,20 @@ export class SqliteTrialStore implements TrialStore {
 
   private read<T>(fn: () => T): Promise<T> {
     try {
-      return Promise.resolve(this.db.transaction(fn).deferred());
+      return Promise.resolve(this.transaction.deferred(fn) as T);
     } catch (error) {
       return Promise.reject(translateSqliteError(error));
     }
   }
 
+  private prepare<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement as Database.Statement<P, R>;
+  }
+
   private studyRow(name: string): StudyRow | undefined {
-    return this.db.prepare<[string], StudyRow>('SELECT * FROM studies WHERE name = ?').get(name);
+    return this.prepare<[string], StudyRow>('SELECT * FROM studies WHERE name = ?').get(name);
   }
 
   private requireStudyRow(name: string): StudyRow {
@@ -350,13 +370,13 @@ export class SqliteTrialStore implements TrialStore {
   }
 
   private studyRowById(studyId: number): StudyRow {
-    const row = this.db.prepare<[number], StudyRow>('SELECT * FROM studies WHERE id = ?').get(studyId);
+    const row = this.prepare<[number], StudyRow>('SELECT * FROM studies WHERE id = ?').get(studyId);
     if (!row) throw new NotFoundError(`no study with id ${studyId} in ${this.path}`);
     return row;
   }
 
   private trialRow(trialId: number): TrialRow {
-    const row = this.db.prepare<[number], TrialRow>('SELECT * FROM trials WHERE id = ?').get(trialId);
+    const row = this.prepare<[number], TrialRow>('SELECT * FROM trials WHERE id = ?').get(trialId);
     if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
     return row;
   }
@@ -379,12 +399,14 @@ export class SqliteTrialStore implements TrialStore {
     for (let start = 0; start < rows.length; start += 500) {
       const ids = rows.slice(start, start + 500).map((row) => row.id);
       const placeholders = ids.map(() => '?').join(', ');
-      for (const param of this.db.prepare<number[], ParamRow>(`SELECT * FROM trial_params WHERE trial_id IN (${placeholders})`).all(...ids)) {
+      // One trial (what every write returns) is the hot path; longer lists vary in length and are prepared each time.
+      const prepare = ids.length === 1 ? this.prepare.bind(this) : this.db.prepare.bind(this.db);
+      for (const param of prepare<number[], ParamRow>(`SELECT * FROM trial_params WHERE trial_id IN (${placeholders})`).all(...ids)) {
         const values = params.get(param.trial_id) ?? {};
         values[param.name] = JSON.parse(param.value) as ParamValue;
         params.set(param.trial_id, values);
       }
-      for (const result of this.db.prepare<number[], ResultRow>(`SELECT * FROM trial_results WHERE trial_id IN (${placeholders})`).all(...ids)) {
+      for (const result of prepare<number[], ResultRow>(`SELECT * FROM trial_results WHERE trial_id IN (${placeholders})`).all(...ids)) {
         results.set(result.trial_id, result);
       }
     }
@@ -393,7 +415,7 @@ export class SqliteTrialStore implements TrialStore {
 
   private summary(row: StudyRow): StudySummary {
     const counts = Object.fromEntries(TRIAL_STATES.map((state) => [state, 0])) as Record<TrialState, number>;
-    for (const { state, n } of this.db.prepare<[number], { state: TrialState; n: number }>('SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state').all(row.id)) {
+    for (const { state, n } of this.prepare<[number], { state: TrialState; n: number }>('SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state').all(row.id)) {
       counts[state] = n;
     }
     const best = this.db

@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { ChannelCredentials } from '@grpc/grpc-js';
+import { CoordinatorClient } from '../src/rpc/coordinator-client.js';
+import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
+import { CliChild } from './cli-child.js';
+
+export interface LoopbackClusterOptions {
+  /** Where the store and the processes' log files go. */
+  readonly directory: string;
+  readonly workers: number;
+  /** Each worker's `--threads`: runs it takes at once. */
+  readonly threads: number;
+  readonly logLevel: string;
+  /** Node flags for the coordinator process, e.g. --cpu-prof. */
+  readonly coordinatorNodeArgs?: readonly string[];
+  /** Node flags for each worker process. */
+  readonly workerNodeArgs?: readonly string[];
+}
+
+/** How long a process gets to start, and to drain and exit when stopped. */
+const START_MS = 30_000;
+const STOP_MS = 15_000;
+
+/**
+ * A real deployment on this machine's loopback: a `sweeper coordinator` process with a fresh
+ * store and `sweeper worker` processes connected to it, as a user starts them from shells, and a
+ * client of the coordinator's gRPC service for the benchmark to submit and watch through.
+ */
+export class LoopbackCluster {
+  private constructor(
+    readonly address: string,
+    readonly storePath: string,
+    readonly client: CoordinatorClient,
+    private readonly coordinator: CliChild,
+    private readonly workers: readonly CliChild[],
+  ) {}
+
+  static async start(options: LoopbackClusterOptions): Promise<LoopbackCluster> {
+    const storePath = join(options.directory, 'sweeper.db');
+    const log = (name: string): string[] => ['--log-file', join(options.directory, `${name}.log`), '--log-level', options.logLevel];
+    const coordinator = new CliChild('coordinator', ['coordinator', '--db', storePath, '--listen', '127.0.0.1:0', '--drain-timeout', '5', ...log('coordinator')], options.coordinatorNodeArgs);
+    const workers: CliChild[] = [];
+    try {
+      const [, address] = (await coordinator.waitForLine(/coordinator listening on (\S+)/, START_MS)) as [string, string];
+      for (let i = 0; i < options.workers; i++) {
+        workers.push(new CliChild(`worker ${i + 1}`, ['worker', '--coordinator', address, '--threads', String(options.threads), ...log(`worker-${i + 1}`)], options.workerNodeArgs));
+      }
+      const client = new CoordinatorClient({ address, credentials: ChannelCredentials.createInsecure() });
+      const cluster = new LoopbackCluster(address, storePath, client, coordinator, workers);
+      await cluster.waitForWorkers(options.workers * options.threads);
+      return cluster;
+    } catch (error) {
+      await Promise.all([...workers, coordinator].map((child) => child.stop(STOP_MS)));
+      throw error;
+    }
+  }
+
+  /** Resolves once the study has finished `budget` trials (or ended otherwise), polling every `pollMs`. */
+  async waitForStudy(study: string, budget: number, pollMs: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const summary = (await this.client.status()).studies.find((s) => s.name === study);
+      if (!summary) throw new Error(`the coordinator does not list study ${study}`);
+      if (summary.complete + summary.pruned + summary.failed >= budget && summary.running === 0) return;
+      if (!summary.active) throw this.coordinator.failure(`stopped study ${study} at ${summary.complete + summary.pruned + summary.failed} of ${budget} trials`);
+      if (Date.now() > deadline) throw new Error(`study ${study} did not finish within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  /** CPU seconds used so far by the coordinator and by all the workers together (undefined without /proc). */
+  cpuSeconds(): { coordinator: number; workers: number } | undefined {
+    const coordinator = this.coordinator.cpuSeconds();
+    const workers = this.workers.map((worker) => worker.cpuSeconds());
+    if (coordinator === undefined || workers.some((seconds) => seconds === undefined)) return undefined;
+    return { coordinator, workers: workers.reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0) };
+  }
+
+  /** Workers first (nothing is running by then), then the coordinator: each drains and exits as on Ctrl-C. */
+  async stop(): Promise<void> {
+    this.client.close();
+    await Promise.all(this.workers.map((worker) => worker.stop(STOP_MS)));
+    await this.coordinator.stop(STOP_MS);
+  }
+
+  /** Until every worker has registered and opened its work stream: before that, submitted trials would wait for threads. */
+  private async waitForWorkers(threads: number): Promise<void> {
+    const deadline = Date.now() + START_MS;
+    let status: StatusReplyMessage | undefined;
+    for (;;) {
+      try {
+        status = await this.client.status();
+        const connected = status.workers.filter((worker) => worker.connected).reduce((sum, worker) => sum + worker.threads, 0);
+        if (connected >= threads) return;
+      } catch {
+        // The server may not answer for the first few milliseconds.
+      }
+      if (Date.now() > deadline) {
+        const failed = this.workers.find((worker) => worker.exitCode !== null);
+        throw (failed ?? this.coordinator).failure(`: only ${status?.workers.length ?? 0} workers connected within ${START_MS / 1000} s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

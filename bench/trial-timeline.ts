@@ -1,0 +1,43 @@
+import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
+import type { TrialState } from '../src/study/trial-state.js';
+
+/** When a study's trials ran, as the coordinator recorded it in its store. */
+export interface TrialTimeline {
+  readonly trials: number;
+  readonly counts: Readonly<Record<TrialState, number>>;
+  /** Epoch milliseconds: the first trial's start and the last trial's end. */
+  readonly firstStartMs: number;
+  readonly lastFinishMs: number;
+  /** Mean of finished - started over the trials: the trial's own duration plus its bookkeeping. */
+  readonly meanTrialMs: number;
+  /** Sum of finished - started: slot-time the trials held. */
+  readonly busyMs: number;
+}
+
+/**
+ * Reads the study's trials from the store once the coordinator has stopped. The store's times
+ * are the coordinator's clock at each write, to the millisecond, on the same machine as ours:
+ * the end of the last trial is when the budget was reached, without a polling interval's error.
+ */
+export async function readTimeline(storePath: string, studyName: string): Promise<TrialTimeline> {
+  const store = SqliteTrialStore.open(storePath);
+  try {
+    const study = await store.getStudy(studyName);
+    const trials = await store.listTrials(study.id);
+    const { counts } = await store.summariseStudy(study.id);
+    let firstStartMs = Infinity;
+    let lastFinishMs = -Infinity;
+    let busyMs = 0;
+    for (const trial of trials) {
+      if (trial.startedAt === undefined || trial.finishedAt === undefined) continue;
+      const started = Date.parse(trial.startedAt);
+      const finished = Date.parse(trial.finishedAt);
+      firstStartMs = Math.min(firstStartMs, started);
+      lastFinishMs = Math.max(lastFinishMs, finished);
+      busyMs += finished - started;
+    }
+    return { trials: trials.length, counts, firstStartMs, lastFinishMs, meanTrialMs: busyMs / trials.length, busyMs };
+  } finally {
+    await store.close();
+  }
+}
