@@ -4,10 +4,9 @@ import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { DatasetSplit } from '../src/datasets/dataset-split.js';
-import { hostname } from 'node:os';
-import { SlotCounter } from '../src/execution/slot-counter.js';
 import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
-import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
+import type { RunListener } from '../src/execution/trial-executor.js';
+import { InProcessExecutor } from './in-process-executor.js';
 import type { BackendPreference } from '../src/training/tf-backend.js';
 import type { ThreadMessage, ThreadOptions, ThreadTask } from './thread-messages.js';
 
@@ -25,9 +24,7 @@ export interface LocalPoolOptions {
  * the pool (idleTimeout: Infinity): a thread's first run pays the WebAssembly start-up, later
  * ones do not. Stop requests travel through a shared flag the thread checks after each batch.
  */
-export class LocalPool implements TrialExecutor {
-  readonly capacity: number;
-  private readonly slots: SlotCounter;
+export class LocalPool extends InProcessExecutor {
   private readonly pool: Piscina<ThreadTask, void>;
   private readonly datasets: DatasetCache;
   private readonly logger: Logger;
@@ -35,8 +32,7 @@ export class LocalPool implements TrialExecutor {
   constructor(options: LocalPoolOptions) {
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new TypeError(`options.threads must be a positive integer, but got ${threads}`);
-    this.capacity = threads;
-    this.slots = new SlotCounter(threads);
+    super(threads);
     this.logger = options.logger;
     this.datasets = options.datasets ?? new DatasetCache();
     const workerData: ThreadOptions = { backend: options.backend ?? 'auto' };
@@ -49,23 +45,7 @@ export class LocalPool implements TrialExecutor {
     });
   }
 
-  get freeSlots(): number {
-    return this.slots.free;
-  }
-
-  onFreeSlots(listener: () => void): () => void {
-    return this.slots.subscribe(listener);
-  }
-
-  placement(): string {
-    return `${hostname()}:${process.pid}`;
-  }
-
-  async run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
-    return this.slots.track(() => this.runInThread(assignment, listener, signal));
-  }
-
-  private async runInThread(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+  protected async execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
     const { task } = assignment;
     if (task.type !== 'train') return { status: 'error', message: `a thread pool runs training tasks only, but got a ${task.type} task` };
     let split: DatasetSplit;

@@ -1,9 +1,8 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { EpochDecision, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
-import { SlotCounter } from '../src/execution/slot-counter.js';
-import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
-import { hostname } from 'node:os';
+import type { RunListener } from '../src/execution/trial-executor.js';
+import { InProcessExecutor } from './in-process-executor.js';
 import { syntheticLoss } from '../src/synthetic/synthetic-loss.js';
 import { syntheticMetrics } from '../src/synthetic/synthetic-metrics.js';
 import type { SyntheticTask } from '../src/synthetic/synthetic-task.js';
@@ -20,9 +19,7 @@ export interface SyntheticExecutorOptions {
  * the task's known metrics and waits for the decision, like LocalPool. Runs beyond `slots` wait
  * for a free slot, as a thread pool queues them.
  */
-export class SyntheticExecutor implements TrialExecutor {
-  readonly capacity: number;
-  private readonly slots: SlotCounter;
+export class SyntheticExecutor extends InProcessExecutor {
   private readonly logger: Logger | undefined;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -33,28 +30,11 @@ export class SyntheticExecutor implements TrialExecutor {
   constructor(options: SyntheticExecutorOptions) {
     const { slots } = options;
     if (!Number.isInteger(slots) || slots < 1) throw new TypeError(`options.slots must be a positive integer, but got ${slots}`);
-    this.capacity = slots;
-    this.slots = new SlotCounter(slots);
+    super(slots);
     this.logger = options.logger;
   }
 
-  get freeSlots(): number {
-    return this.slots.free;
-  }
-
-  onFreeSlots(listener: () => void): () => void {
-    return this.slots.subscribe(listener);
-  }
-
-  placement(): string {
-    return `${hostname()}:${process.pid}`;
-  }
-
-  run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
-    return this.slots.track(() => this.runNow(assignment, listener, signal));
-  }
-
-  private async runNow(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+  protected async execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
     const { task } = assignment;
     if (task.type !== 'synthetic') return { status: 'error', message: `the synthetic executor runs synthetic tasks only, but got a ${task.type} task` };
     if (this.closed) return { status: 'error', message: 'the synthetic executor is closed' };

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
-import { SlotCounter } from '../src/execution/slot-counter.js';
-import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
-import { hostname } from 'node:os';
+import type { RunListener } from '../src/execution/trial-executor.js';
+import { InProcessExecutor } from './in-process-executor.js';
 import { LocalPool, type LocalPoolOptions } from './local-pool.js';
 import { SyntheticExecutor } from './synthetic-executor.js';
 
@@ -16,13 +15,7 @@ export interface TaskRouterOptions extends LocalPoolOptions {
  * assignments on a LocalPool. The pool is created on the first training assignment, so a worker
  * that only ever runs synthetic tasks starts no threads and never loads TensorFlow.js.
  */
-export class TaskRouter implements TrialExecutor {
-  /**
-   * The larger of the two kinds' capacities: the router cannot know which kind it will be sent.
-   * Callers that know (e.g. `sweeper run`) size the other kind to match.
-   */
-  readonly capacity: number;
-  private readonly slots: SlotCounter;
+export class TaskRouter extends InProcessExecutor {
   private readonly synthetic: SyntheticExecutor;
   private pool: LocalPool | undefined;
   private readonly poolOptions: LocalPoolOptions & { readonly threads: number };
@@ -34,29 +27,14 @@ export class TaskRouter implements TrialExecutor {
     if (!Number.isInteger(threads) || threads < 1) throw new TypeError(`options.threads must be a positive integer, but got ${threads}`);
     const slots = options.syntheticSlots ?? threads;
     if (!Number.isInteger(slots) || slots < 1) throw new TypeError(`options.syntheticSlots must be a positive integer, but got ${slots}`);
+    // The larger of the two kinds' capacities: the router cannot know which kind it will be
+    // sent. Callers that know (e.g. `sweeper run`) size the other kind to match.
+    super(Math.max(threads, slots));
     this.poolOptions = { ...options, threads };
     this.synthetic = new SyntheticExecutor({ slots, logger: options.logger });
-    this.capacity = Math.max(threads, slots);
-    this.slots = new SlotCounter(this.capacity);
   }
 
-  get freeSlots(): number {
-    return this.slots.free;
-  }
-
-  onFreeSlots(listener: () => void): () => void {
-    return this.slots.subscribe(listener);
-  }
-
-  placement(): string {
-    return `${hostname()}:${process.pid}`;
-  }
-
-  run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
-    return this.slots.track(() => this.route(assignment, listener, signal));
-  }
-
-  private route(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+  protected execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
     const { type } = assignment.task;
     switch (type) {
       case 'synthetic':
