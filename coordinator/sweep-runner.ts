@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { SearchExhaustedError } from '../src/errors/search-exhausted-error.js';
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { StaleAttemptError } from '../src/errors/stale-attempt-error.js';
-import type { EpochDecision, EpochReport, RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
+import type { EpochDecision, EpochReport, RunAssignment, RunEnd, RunOutcome } from '../src/execution/run-assignment.js';
 import type { SweepTask } from '../src/execution/sweep-task.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import { repeatSeed } from '../src/random/seed-streams.js';
@@ -311,12 +311,12 @@ export class SweepRunner {
     const { study, logger } = this.options;
     if (outcome.status === 'stopped' && active.earlyStopped.has(repeat) && !active.ended) {
       // Early stopping ended this repeat: it is finished, with the epochs it trained.
-      await this.recordRepeat(active, repeat, outcome.epochs, outcome.trainSeconds);
+      await this.recordRepeat(active, repeat, outcome);
       return;
     }
     switch (outcome.status) {
       case 'finished':
-        await this.recordRepeat(active, repeat, outcome.epochs, outcome.trainSeconds);
+        await this.recordRepeat(active, repeat, outcome);
         return;
       case 'diverged':
         active.failure ??= repeat === 0 && study.definition.repeats === 1 ? outcome.reason : `repeat ${repeat} ${outcome.reason}`;
@@ -340,11 +340,12 @@ export class SweepRunner {
   }
 
   /** A repeat's result is its best epoch's value of the objective, as the seed reports select. */
-  private async recordRepeat(active: ActiveTrial, repeat: number, epochs: number, trainSeconds: number): Promise<void> {
+  private async recordRepeat(active: ActiveTrial, repeat: number, outcome: Extract<RunOutcome, { status: 'finished' | 'stopped' }>): Promise<void> {
     const { study } = this.options;
     const { objective, seed } = study.definition;
+    const { epochs, trainSeconds, test } = outcome;
     const best = bestEpoch(active.curves.get(repeat) ?? [], objective.metric, objective.direction);
-    const result = { repeat, seed: repeatSeed(seed, repeat), value: best.value, epochs, bestEpoch: best.epoch, trainSeconds };
+    const result = { repeat, seed: repeatSeed(seed, repeat), value: best.value, epochs, bestEpoch: best.epoch, trainSeconds, ...(test && { test }) };
     await study.recordRepeat(active.trial, result);
     active.results.push(result);
   }

@@ -26,6 +26,7 @@ export default async function runTask(task: ThreadTask): Promise<void> {
       data,
       config: resolveTrialConfig(task.assignment.task, task.assignment.params),
       seed: task.assignment.seed,
+      objective: task.assignment.objective,
       onEpoch: (report) => post({ type: 'epoch', report }),
       shouldStop: () => Atomics.load(task.stopFlag, 0) !== 0,
     });

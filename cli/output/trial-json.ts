@@ -13,6 +13,8 @@ export interface TrialJson {
   epochs: number | null;
   best_epoch: number | null;
   train_seconds: number | null;
+  /** Mean over repeats of the test accuracy with each repeat's best-epoch weights. */
+  test_accuracy: number | null;
   params: Record<string, string | number | boolean>;
   attempt: number;
   worker: string | null;
@@ -33,6 +35,7 @@ export function trialJson(trial: TrialRecord): TrialJson {
     epochs: result?.epochs ?? null,
     best_epoch: result?.bestEpoch ?? null,
     train_seconds: finiteOrNull(result?.trainSeconds),
+    test_accuracy: finiteOrNull(result?.testAccuracy),
     params: { ...trial.params },
     attempt: trial.attempt,
     worker: trial.worker ?? null,

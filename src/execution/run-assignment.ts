@@ -1,5 +1,5 @@
 import type { ParamValues } from '../space/param-spec.js';
-import type { EpochMetrics } from '../store/records.js';
+import type { EpochMetrics, TestEvaluation } from '../store/records.js';
 import type { Direction } from '../study/study-definition.js';
 import type { SweepTask } from './sweep-task.js';
 
@@ -28,11 +28,11 @@ export interface EpochReport {
 
 /** How a run ended, as the worker saw it. */
 export type RunOutcome =
-  | { readonly status: 'finished'; readonly epochs: number; readonly trainSeconds: number }
+  | { readonly status: 'finished'; readonly epochs: number; readonly trainSeconds: number; readonly test?: TestEvaluation }
   /** The loss became NaN or infinite: the configuration cannot be trained. */
   | { readonly status: 'diverged'; readonly epoch: number; readonly reason: string; readonly trainSeconds: number }
   /** The coordinator asked the run to stop (pruned, or the sweep is shutting down). */
-  | { readonly status: 'stopped'; readonly epochs: number; readonly trainSeconds: number }
+  | { readonly status: 'stopped'; readonly epochs: number; readonly trainSeconds: number; readonly test?: TestEvaluation }
   /** Anything else went wrong (a bug, a crashed thread, missing data). */
   | { readonly status: 'error'; readonly message: string };
 

@@ -39,6 +39,11 @@ export interface EpochMetrics {
   readonly valAccuracy?: number;
   readonly learningRate?: number;
   readonly epochSeconds?: number;
+  /**
+   * Mutual information (nats) between the last layer's activations and the labels, estimated
+   * when the learning-rate schedule uses it (seed report 003).
+   */
+  readonly mutualInformation?: number;
 }
 
 export interface EpochRecord extends EpochMetrics {
@@ -55,6 +60,21 @@ export interface RepeatResult {
   readonly epochs: number;
   readonly bestEpoch: number;
   readonly trainSeconds: number;
+  /** The one evaluation on the test set, when the data has a test part. */
+  readonly test?: TestEvaluation;
+}
+
+/**
+ * A trained model's evaluation on the test set, with the weights of its best epoch by the
+ * objective (the model a user would keep, as seed report 004 selects it).
+ */
+export interface TestEvaluation {
+  /** The epoch whose weights were evaluated. */
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  /** confusion[actual][predicted]: how many test examples of class `actual` got `predicted`. */
+  readonly confusion: readonly (readonly number[])[];
 }
 
 /** A trial's one final result: the objective over its repeats. */
@@ -70,6 +90,8 @@ export interface TrialResult {
   readonly bestEpoch: number;
   /** Mean training time of one repeat, in seconds. */
   readonly trainSeconds: number;
+  /** Mean test accuracy over the repeats evaluated on a test set; absent without one. */
+  readonly testAccuracy?: number;
 }
 
 export interface TrialRecord {

@@ -11,6 +11,7 @@ export function aggregateRepeats(repeats: readonly RepeatResult[]): TrialResult 
   const mean = repeats.reduce((sum, r) => sum + r.value, 0) / n;
   const variance = n > 1 ? repeats.reduce((sum, r) => sum + (r.value - mean) ** 2, 0) / (n - 1) : undefined;
   const representative = repeats.reduce((best, r) => (Math.abs(r.value - mean) < Math.abs(best.value - mean) ? r : best));
+  const tested = repeats.flatMap((r) => (r.test ? [r.test.accuracy] : []));
   return {
     value: mean,
     ...(variance !== undefined && { valueStd: Math.sqrt(variance) }),
@@ -18,5 +19,6 @@ export function aggregateRepeats(repeats: readonly RepeatResult[]): TrialResult 
     epochs: Math.max(...repeats.map((r) => r.epochs)),
     bestEpoch: representative.bestEpoch,
     trainSeconds: repeats.reduce((sum, r) => sum + r.trainSeconds, 0) / n,
+    ...(tested.length > 0 && { testAccuracy: tested.reduce((sum, a) => sum + a, 0) / tested.length }),
   };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
-export const OPTIMIZERS = ['sgd', 'adam'] as const;
+export const OPTIMIZERS = ['sgd', 'rmsprop', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /**
@@ -22,13 +22,21 @@ export const MODEL_KNOBS = {
 export const TRAINING_KNOBS = {
   optimizer: z.enum(OPTIMIZERS),
   learning_rate: z.number().positive().finite(),
-  /** SGD momentum; 0 is plain SGD. */
+  /** Momentum of SGD and RMSprop; 0 is none. */
   momentum: z.number().min(0).lt(1),
+  /** RMSprop's decay of its mean of squared gradients (seed report 004's beta, Keras' rho). */
+  rho: z.number().min(0).lt(1),
   /** Adam's decay of the first and second moment estimates. */
   beta1: z.number().min(0).lt(1),
   beta2: z.number().min(0).lt(1),
   epsilon: z.number().positive().finite(),
   batch_size: z.number().int().min(1).max(65536),
+  /**
+   * A batch-size change during training (seed report 003: 100 to 500 at epoch 3): from epoch
+   * `batch_size_change_epoch` on, batches hold `batch_size_after` examples. 0 means no change.
+   */
+  batch_size_change_epoch: z.number().int().min(0),
+  batch_size_after: z.number().int().min(1).max(65536),
 } as const;
 
 export type ModelKnob = keyof typeof MODEL_KNOBS;
@@ -38,7 +46,7 @@ export type Knob = ModelKnob | TrainingKnob;
 export const KNOBS: Readonly<Record<Knob, z.ZodType>> = { ...MODEL_KNOBS, ...TRAINING_KNOBS };
 
 /** Settings that hold only whole numbers: searched with int or categorical parameters. */
-export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>(['depth', 'width', 'batch_size']);
+export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>(['depth', 'width', 'batch_size', 'batch_size_change_epoch', 'batch_size_after']);
 
 export interface ModelConfig {
   readonly type: 'mlp';
@@ -52,10 +60,13 @@ export interface TrainingConfig {
   readonly optimizer: OptimizerName;
   readonly learning_rate: number;
   readonly momentum: number;
+  readonly rho: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   readonly batch_size: number;
+  readonly batch_size_change_epoch: number;
+  readonly batch_size_after: number;
 }
 
 /** Defaults follow seed report 000's baseline: 2 x 100 ReLU, batch 50. */
@@ -64,11 +75,20 @@ export const DEFAULT_TRAINING: Omit<TrainingConfig, 'epochs'> = {
   optimizer: 'adam',
   learning_rate: 0.001,
   momentum: 0,
+  rho: 0.9,
   beta1: 0.9,
   beta2: 0.999,
   epsilon: 1e-8,
   batch_size: 50,
+  batch_size_change_epoch: 0,
+  batch_size_after: 50,
 };
+
+/** The batch size of one epoch (1-based), after any change the settings ask for. */
+export function batchSizeAt(training: TrainingConfig, epoch: number): number {
+  const change = training.batch_size_change_epoch;
+  return change > 0 && epoch >= change ? training.batch_size_after : training.batch_size;
+}
 
 export function isKnob(name: string): name is Knob {
   return Object.hasOwn(KNOBS, name);

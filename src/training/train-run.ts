@@ -2,15 +2,22 @@ import * as tf from '@tensorflow/tfjs';
 import type { EpochReport, RunOutcome } from '../execution/run-assignment.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { Rng } from '../random/rng.js';
+import type { TestEvaluation } from '../store/records.js';
+import type { Direction } from '../study/study-definition.js';
+import { BestWeights } from './best-weights.js';
 import { buildMlp } from './build-mlp.js';
 import { createOptimizer } from './create-optimizer.js';
+import { batchSizeAt } from './knobs.js';
 import type { TrialConfig } from './trial-config.js';
+import { evaluateTest } from './test-evaluation.js';
 import type { TensorPart, TrainingData } from './training-data.js';
 
 export interface TrainRunOptions {
   readonly data: TrainingData;
   readonly config: TrialConfig;
   readonly seed: number;
+  /** Picks the epoch whose weights are evaluated on the test set. */
+  readonly objective: { readonly metric: string; readonly direction: Direction };
   readonly onEpoch: (report: EpochReport) => void;
   /** Checked after every batch, so that a pruned or interrupted run stops within one batch. */
   readonly shouldStop: () => boolean;
@@ -24,16 +31,21 @@ const EVAL_CHUNK = 1000;
  * accuracy are averages over the epoch's batches (as Keras reports them); validation metrics are
  * measured after the epoch. A NaN or infinite training loss ends the run as diverged.
  */
-export function trainRun({ data, config, seed, onEpoch, shouldStop }: TrainRunOptions): RunOutcome {
+export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }: TrainRunOptions): RunOutcome {
   const model = buildMlp(config.model, data.inputSize, data.classes, seed);
   const optimizer = createOptimizer(config.training);
+  const best = new BestWeights(objective);
+  // The test set is seen once, at the end, by the best epoch's weights: never during training.
+  const tested = (): { test?: TestEvaluation } =>
+    data.test && best.restore(model) ? { test: evaluateTest(model, data.test, data.classes, best.epoch) } : {};
   const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { batch_size: batchSize, epochs, learning_rate: learningRate } = config.training;
+  const { epochs, learning_rate: learningRate } = config.training;
   const train = data.train;
   let trainSeconds = 0;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = performance.now();
+      const batchSize = batchSizeAt(config.training, epoch);
       const order = new Rng(deriveSeed(seed, epoch)).permutation(train.count);
       const indices = tf.tensor1d(Int32Array.from(order), 'int32');
       let lossSum = tf.scalar(0);
@@ -64,7 +76,7 @@ export function trainRun({ data, config, seed, onEpoch, shouldStop }: TrainRunOp
           correctSum = nextCorrect;
           if (shouldStop()) {
             trainSeconds += (performance.now() - started) / 1000;
-            return { status: 'stopped', epochs: epoch - 1, trainSeconds };
+            return { status: 'stopped', epochs: epoch - 1, trainSeconds, ...tested() };
           }
         }
         const trainLoss = lossSum.dataSync()[0] as number / train.count;
@@ -76,17 +88,17 @@ export function trainRun({ data, config, seed, onEpoch, shouldStop }: TrainRunOp
         const validation = evaluate(model, data.validation);
         const epochSeconds = (performance.now() - started) / 1000;
         trainSeconds += epochSeconds;
-        onEpoch({
-          epoch,
-          metrics: { trainLoss, trainAccuracy, valLoss: validation.loss, valAccuracy: validation.accuracy, learningRate, epochSeconds },
-        });
-        if (shouldStop()) return { status: 'stopped', epochs: epoch, trainSeconds };
+        const metrics = { trainLoss, trainAccuracy, valLoss: validation.loss, valAccuracy: validation.accuracy, learningRate, epochSeconds };
+        onEpoch({ epoch, metrics });
+        best.offer(model, epoch, metrics);
+        if (shouldStop()) return { status: 'stopped', epochs: epoch, trainSeconds, ...tested() };
       } finally {
         tf.dispose([indices, lossSum, correctSum]);
       }
     }
-    return { status: 'finished', epochs, trainSeconds };
+    return { status: 'finished', epochs, trainSeconds, ...tested() };
   } finally {
+    best.dispose();
     optimizer.dispose();
     model.dispose();
   }

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/dataset-spec.js';
-import { MODEL_KNOBS, TRAINING_KNOBS } from './knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, MODEL_KNOBS, TRAINING_KNOBS } from './knobs.js';
+
+/**
+ * Fills settings a task lacks with today's defaults before the strict check: a study stored by
+ * an older version (before a setting existed) resumes with the behaviour it was created with,
+ * which is the default's, instead of being refused.
+ */
+function withDefaults(defaults: Readonly<Record<string, unknown>>): (value: unknown) => unknown {
+  return (value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...defaults, ...value } : value);
+}
 
 /**
  * A normalised training task (every setting present), as the store keeps it and as it travels to
@@ -15,6 +24,6 @@ export const trainingTaskSchema = z.strictObject({
     limit: z.number().int().min(1).optional(),
     seed: z.number().int().min(0),
   }),
-  model: z.strictObject({ type: z.literal('mlp'), ...MODEL_KNOBS }),
-  training: z.strictObject({ epochs: z.number().int().min(1), ...TRAINING_KNOBS }),
+  model: z.preprocess(withDefaults(DEFAULT_MODEL), z.strictObject({ type: z.literal('mlp'), ...MODEL_KNOBS })),
+  training: z.preprocess(withDefaults(DEFAULT_TRAINING), z.strictObject({ epochs: z.number().int().min(1), ...TRAINING_KNOBS })),
 });

@@ -4,9 +4,9 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { EpochReport, RunAssignment, RunOutcome } from '../execution/run-assignment.js';
 import { sweepTaskSchema } from '../execution/sweep-task-schema.js';
 import { paramValueSchema } from '../space/space-schema.js';
-import type { EpochMetrics } from '../store/records.js';
+import type { EpochMetrics, TestEvaluation } from '../store/records.js';
 import { METRICS } from '../training/training-task.js';
-import type { EpochMetricsMessage, EpochReportMessage, RunAssignmentMessage, RunOutcomeMessage } from './run-messages.js';
+import type { EpochMetricsMessage, EpochReportMessage, RunAssignmentMessage, RunOutcomeMessage, TestEvaluationMessage } from './run-messages.js';
 
 /**
  * Converts runs between their TypeScript shape and the messages of proto/sweeper/v1/runs.proto.
@@ -59,6 +59,7 @@ export function epochReportToMessage(report: EpochReport): EpochReportMessage {
   if (m.valAccuracy !== undefined) metrics.val_accuracy = m.valAccuracy;
   if (m.learningRate !== undefined) metrics.learning_rate = m.learningRate;
   if (m.epochSeconds !== undefined) metrics.epoch_seconds = m.epochSeconds;
+  if (m.mutualInformation !== undefined) metrics.mutual_information = m.mutualInformation;
   return { epoch: report.epoch, metrics };
 }
 
@@ -72,6 +73,8 @@ const reportSchema = z.strictObject({
     valAccuracy: finite.min(0).max(1).optional(),
     learningRate: finite.min(0).optional(),
     epochSeconds: finite.min(0).optional(),
+    // The KSG estimate can come out slightly negative when there is no information.
+    mutualInformation: finite.optional(),
   }),
 });
 
@@ -84,6 +87,7 @@ export function epochReportFromMessage(message: EpochReportMessage): EpochReport
     valAccuracy: m.val_accuracy,
     learningRate: m.learning_rate,
     epochSeconds: m.epoch_seconds,
+    mutualInformation: m.mutual_information,
   };
   const present = Object.fromEntries(Object.entries(metrics).filter(([, value]) => value !== undefined));
   return checkWire(reportSchema, { epoch: message.epoch, metrics: present }, 'epoch report');
@@ -92,22 +96,55 @@ export function epochReportFromMessage(message: EpochReportMessage): EpochReport
 export function outcomeToMessage(outcome: RunOutcome): RunOutcomeMessage {
   switch (outcome.status) {
     case 'finished':
-      return { finished: { epochs: outcome.epochs, train_seconds: outcome.trainSeconds } };
+      return { finished: { epochs: outcome.epochs, train_seconds: outcome.trainSeconds, ...(outcome.test && { test: testToMessage(outcome.test) }) } };
     case 'diverged':
       return { diverged: { epoch: outcome.epoch, reason: outcome.reason, train_seconds: outcome.trainSeconds } };
     case 'stopped':
-      return { stopped: { epochs: outcome.epochs, train_seconds: outcome.trainSeconds } };
+      return { stopped: { epochs: outcome.epochs, train_seconds: outcome.trainSeconds, ...(outcome.test && { test: testToMessage(outcome.test) }) } };
     case 'error':
       return { error: { message: outcome.message } };
   }
 }
 
 export function outcomeFromMessage(message: RunOutcomeMessage): RunOutcome {
-  if ('finished' in message && message.finished) return { status: 'finished', epochs: message.finished.epochs, trainSeconds: message.finished.train_seconds };
+  if ('finished' in message && message.finished) {
+    const { epochs, train_seconds: trainSeconds, test } = message.finished;
+    return { status: 'finished', epochs, trainSeconds, ...(test && { test: testFromMessage(test) }) };
+  }
   if ('diverged' in message && message.diverged) return { status: 'diverged', epoch: message.diverged.epoch, reason: message.diverged.reason, trainSeconds: message.diverged.train_seconds };
-  if ('stopped' in message && message.stopped) return { status: 'stopped', epochs: message.stopped.epochs, trainSeconds: message.stopped.train_seconds };
+  if ('stopped' in message && message.stopped) {
+    const { epochs, train_seconds: trainSeconds, test } = message.stopped;
+    return { status: 'stopped', epochs, trainSeconds, ...(test && { test: testFromMessage(test) }) };
+  }
   if ('error' in message && message.error) return { status: 'error', message: message.error.message };
   throw new InvalidArgumentError('run outcome: status is required (expected one of finished, diverged, stopped, error)');
+}
+
+function testToMessage(test: TestEvaluation): TestEvaluationMessage {
+  return { epoch: test.epoch, loss: test.loss, accuracy: test.accuracy, classes: test.confusion.length, confusion: test.confusion.flat() };
+}
+
+/** EMNIST balanced has 47 classes; far beyond any classification dataset we read. */
+const MAX_CLASSES = 1000;
+
+const testSchema = z
+  .strictObject({
+    epoch: z.number().int().min(1),
+    loss: finite.min(0),
+    accuracy: finite.min(0).max(1),
+    classes: z.number().int().min(1).max(MAX_CLASSES),
+    confusion: z.array(z.number().int().min(0)),
+  })
+  .refine((test) => test.confusion.length === test.classes * test.classes, {
+    message: 'confusion must hold classes x classes counts',
+    path: ['confusion'],
+  })
+  .refine((test) => test.confusion.some((count) => count > 0), { message: 'confusion must count at least one example', path: ['confusion'] });
+
+function testFromMessage(message: TestEvaluationMessage): TestEvaluation {
+  const test = checkWire(testSchema, message, 'test evaluation');
+  const confusion = Array.from({ length: test.classes }, (_, row) => test.confusion.slice(row * test.classes, (row + 1) * test.classes));
+  return { epoch: test.epoch, loss: test.loss, accuracy: test.accuracy, confusion };
 }
 
 function parseJson(text: string, field: string): unknown {

@@ -25,6 +25,7 @@ export interface EpochMetricsMessage {
   val_accuracy?: number;
   learning_rate?: number;
   epoch_seconds?: number;
+  mutual_information?: number;
 }
 
 export interface EpochReportMessage {
@@ -33,9 +34,17 @@ export interface EpochReportMessage {
 }
 
 export type RunOutcomeMessage =
-  | { status?: 'finished'; finished: { epochs: number; train_seconds: number } }
+  | { status?: 'finished'; finished: { epochs: number; train_seconds: number; test?: TestEvaluationMessage | null } }
   | { status?: 'diverged'; diverged: { epoch: number; reason: string; train_seconds: number } }
-  | { status?: 'stopped'; stopped: { epochs: number; train_seconds: number } }
+  | { status?: 'stopped'; stopped: { epochs: number; train_seconds: number; test?: TestEvaluationMessage | null } }
   | { status?: 'error'; error: { message: string } };
+
+export interface TestEvaluationMessage {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  classes: number;
+  confusion: number[];
+}
 
 export const PROTO_LOADER_OPTIONS = { keepCase: true, longs: Number, enums: String, oneofs: true } as const;

@@ -68,6 +68,27 @@ describe('SweepRunner', () => {
     await store.close();
   });
 
+  test("with a test part, each repeat is evaluated once on it with its best epoch's weights, and the trial keeps the mean", async () => {
+    const { study, store } = await newStudy({
+      dataset: 'dataset:\n  name: bundled-mnist\n  limit: 1400\n  validation: 200\n  test: 200',
+      budget: 'budget:\n  trials: 1',
+      repeats: 'repeats: 2',
+    });
+    await runner(study).run(new AbortController().signal);
+    const [trial] = await study.trials();
+    assert.ok(trial);
+    const repeats = await store.getRepeats(trial.id);
+    assert.equal(repeats.length, 2);
+    for (const repeat of repeats) {
+      const test = repeat.test ?? assert.fail('the repeat has a test evaluation');
+      assert.equal(test.epoch, repeat.bestEpoch, 'the evaluated weights are those of the epoch the value comes from');
+      assert.equal(test.confusion.flat().reduce((a, b) => a + b, 0), 200);
+    }
+    const mean = repeats.reduce((sum, r) => sum + (r.test?.accuracy ?? 0), 0) / 2;
+    assert.ok(Math.abs((trial.result?.testAccuracy ?? -1) - mean) < 1e-12);
+    await store.close();
+  });
+
   test('max_concurrent bounds the trials running at once', async () => {
     const { study, store } = await newStudy({ budget: 'budget:\n  trials: 4\n  max_concurrent: 1' });
     let running = 0;

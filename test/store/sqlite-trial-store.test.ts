@@ -65,6 +65,30 @@ describe('sqlite trial store', () => {
     db.close();
   });
 
+  test('a store of schema version 2 is upgraded in place, its trials and epochs intact', async () => {
+    const path = freshPath();
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 2)) {
+      old.exec(migration.sql);
+      old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, 'then');
+    }
+    old.pragma('user_version = 2');
+    old.close();
+    const store = SqliteTrialStore.open(path);
+    try {
+      const study = await store.createStudy(studyDefinition('upgraded'));
+      const trial = await store.createTrial(study.id, { lr: 0.1, depth: 1 }, { worker: 'w' });
+      await store.recordEpoch(trial.id, 1, 0, 1, { valAccuracy: 0.5, mutualInformation: 0.9 });
+      assert.deepEqual(await store.getEpochs(trial.id), [{ repeat: 0, epoch: 1, valAccuracy: 0.5, mutualInformation: 0.9 }]);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.at(-1)?.version);
+    db.close();
+  });
+
   test('refuses a store written by a newer version, and a file that is not a store', async () => {
     const path = freshPath();
     await SqliteTrialStore.open(path).close();

@@ -154,7 +154,7 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
     test('epochs: every metric kept, re-reporting an epoch replaces it, non-finite values become absent', () =>
       withStore(async (store) => {
         const { trialId } = await runningTrial(store);
-        const metrics = { trainLoss: 0.5, trainAccuracy: 0.8, valLoss: 0.6, valAccuracy: 0.75, learningRate: 0.01, epochSeconds: 1.25 };
+        const metrics = { trainLoss: 0.5, trainAccuracy: 0.8, valLoss: 0.6, valAccuracy: 0.75, learningRate: 0.01, epochSeconds: 1.25, mutualInformation: 1.7 };
         await store.recordEpoch(trialId, 1, 0, 1, { ...metrics, valAccuracy: 0.1 });
         await store.recordEpoch(trialId, 1, 0, 1, metrics);
         await store.recordEpoch(trialId, 1, 0, 2, { trainLoss: Number.NaN, valLoss: Number.POSITIVE_INFINITY });
@@ -162,6 +162,16 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
           { repeat: 0, epoch: 1, ...metrics },
           { repeat: 0, epoch: 2 },
         ]);
+      }));
+
+    test("a repeat's test evaluation and the trial's mean test accuracy are kept as given", () =>
+      withStore(async (store) => {
+        const { trialId } = await runningTrial(store);
+        const test = { epoch: 2, loss: 0.42, accuracy: 0.75, confusion: [[3, 1], [1, 3]] };
+        await store.recordRepeat(trialId, 1, { repeat: 0, seed: 11, value: 0.8, epochs: 3, bestEpoch: 2, trainSeconds: 2, test });
+        assert.deepEqual(await store.getRepeats(trialId), [{ repeat: 0, seed: 11, value: 0.8, epochs: 3, bestEpoch: 2, trainSeconds: 2, test }]);
+        const finished = await store.finishTrial(trialId, 1, { state: 'COMPLETE', result: { ...result(0.8), testAccuracy: 0.75 } });
+        assert.equal(finished.result?.testAccuracy, 0.75);
       }));
 
     test('best trials follow the direction; only COMPLETE trials count', () =>

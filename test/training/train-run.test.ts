@@ -21,7 +21,14 @@ before(async () => {
 
 function train(model: Partial<ModelConfig>, training: Partial<TrainingConfig>, seed = 1, shouldStop = (): boolean => false): { outcome: ReturnType<typeof trainRun>; epochs: EpochReport[] } {
   const epochs: EpochReport[] = [];
-  const outcome = trainRun({ data, config: { model: { ...MODEL, ...model }, training: { ...TRAINING, ...training } }, seed, onEpoch: (r) => epochs.push(r), shouldStop });
+  const outcome = trainRun({
+    data,
+    config: { model: { ...MODEL, ...model }, training: { ...TRAINING, ...training } },
+    seed,
+    objective: { metric: 'val_accuracy', direction: 'maximize' },
+    onEpoch: (r) => epochs.push(r),
+    shouldStop,
+  });
   return { outcome, epochs };
 }
 

@@ -80,13 +80,15 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
   });
 
   test('epoch reports keep present metrics and leave absent ones absent', () => {
-    const report: EpochReport = { epoch: 3, metrics: { trainLoss: 0.25, valAccuracy: 0.9, epochSeconds: 1.5 } };
+    const report: EpochReport = { epoch: 3, metrics: { trainLoss: 0.25, valAccuracy: 0.9, epochSeconds: 1.5, mutualInformation: 1.93 } };
     assert.deepEqual(epochReportFromMessage(wire<EpochReportMessage>('EpochReport', epochReportToMessage(report))), report);
   });
 
   test('every kind of outcome survives encoding', () => {
     const outcomes: RunOutcome[] = [
       { status: 'finished', epochs: 4, trainSeconds: 12.5 },
+      { status: 'finished', epochs: 4, trainSeconds: 12.5, test: { epoch: 3, loss: 0.31, accuracy: 0.75, confusion: [[2, 1, 0], [0, 3, 0], [1, 0, 1]] } },
+      { status: 'stopped', epochs: 2, trainSeconds: 1.5, test: { epoch: 2, loss: 0.5, accuracy: 0.5, confusion: [[1, 1], [0, 0]] } },
       { status: 'diverged', epoch: 2, reason: 'diverged at epoch 2: training loss is NaN', trainSeconds: 3 },
       { status: 'stopped', epochs: 1, trainSeconds: 0.5 },
       { status: 'error', message: 'out of memory' },
@@ -105,5 +107,11 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
     assert.throws(() => epochReportFromMessage({ epoch: 1, metrics: { val_accuracy: 1.5 } }), { message: 'epoch report: metrics.valAccuracy: must be <= 1, but got 1.5' });
     assert.throws(() => epochReportFromMessage({ epoch: 1, metrics: { train_loss: Number.NaN } }), { message: /epoch report: metrics\.trainLoss: expected a number, but got NaN/ });
     assert.throws(() => outcomeFromMessage({} as RunOutcomeMessage), { message: /status is required/ });
+    const test = { epoch: 1, loss: 0.5, accuracy: 0.5, classes: 2, confusion: [1, 1, 0, 0] };
+    const finished = (edit: Partial<typeof test>): RunOutcomeMessage => ({ finished: { epochs: 1, train_seconds: 1, test: { ...test, ...edit } } });
+    assert.throws(() => outcomeFromMessage(finished({ confusion: [1, 1, 0] })), { message: 'test evaluation: confusion: confusion must hold classes x classes counts' });
+    assert.throws(() => outcomeFromMessage(finished({ accuracy: 1.5 })), { message: 'test evaluation: accuracy: must be <= 1, but got 1.5' });
+    assert.throws(() => outcomeFromMessage(finished({ classes: 5000, confusion: [] })), { message: /test evaluation: classes: must be <= 1000, but got 5000/ });
+    assert.throws(() => outcomeFromMessage(finished({ confusion: [0, 0, 0, 0] })), { message: 'test evaluation: confusion: confusion must count at least one example' });
   });
 });

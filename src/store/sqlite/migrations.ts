@@ -152,4 +152,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE studies ADD COLUMN hosted INTEGER NOT NULL DEFAULT 0 CHECK (hosted IN (0, 1));
     `,
   },
+  {
+    version: 3,
+    name: 'mutual information per epoch, test evaluation per repeat',
+    sql: `
+      ALTER TABLE trial_epochs ADD COLUMN mutual_information REAL;
+      -- The repeat's TestEvaluation as JSON (best epoch, loss, accuracy, confusion matrix): read
+      -- whole, never queried inside; the accuracy a query sorts by is in trial_results.
+      ALTER TABLE trial_repeats ADD COLUMN test TEXT CHECK (test IS NULL OR json_valid(test));
+      ALTER TABLE trial_results ADD COLUMN test_accuracy REAL;
+    `,
+  },
 ];

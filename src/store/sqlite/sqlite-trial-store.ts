@@ -14,6 +14,7 @@ import type {
   StudyRecord,
   StudySource,
   StudySummary,
+  TestEvaluation,
   TrialOutcome,
   TrialRecord,
   TrialResult,
@@ -57,6 +58,7 @@ interface ResultRow {
   epochs: number;
   best_epoch: number;
   train_seconds: number;
+  test_accuracy: number | null;
 }
 
 interface ParamRow {
@@ -202,8 +204,8 @@ export class SqliteTrialStore implements TrialStore {
       this
         .prepare(
           `INSERT OR REPLACE INTO trial_epochs
-             (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           trialId,
@@ -215,6 +217,7 @@ export class SqliteTrialStore implements TrialStore {
           finiteOrNull(metrics.valAccuracy),
           finiteOrNull(metrics.learningRate),
           finiteOrNull(metrics.epochSeconds),
+          finiteOrNull(metrics.mutualInformation),
         );
     });
   }
@@ -226,10 +229,20 @@ export class SqliteTrialStore implements TrialStore {
       if (exists) throw new InvalidStateError(`trial ${row.number}: repeat ${result.repeat} already has its result`);
       this
         .prepare(
-          `INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at, test)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(trialId, result.repeat, result.seed, finiteOrNull(result.value), result.epochs, result.bestEpoch, result.trainSeconds, now());
+        .run(
+          trialId,
+          result.repeat,
+          result.seed,
+          finiteOrNull(result.value),
+          result.epochs,
+          result.bestEpoch,
+          result.trainSeconds,
+          now(),
+          result.test ? JSON.stringify(result.test) : null,
+        );
     });
   }
 
@@ -240,10 +253,20 @@ export class SqliteTrialStore implements TrialStore {
       if (result) {
         this
           .prepare(
-            `INSERT INTO trial_results (trial_id, study_id, value, value_std, repeats, epochs, best_epoch, train_seconds)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO trial_results (trial_id, study_id, value, value_std, repeats, epochs, best_epoch, train_seconds, test_accuracy)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(trialId, row.study_id, finiteOrNull(result.value), finiteOrNull(result.valueStd), result.repeats, result.epochs, result.bestEpoch, result.trainSeconds);
+          .run(
+            trialId,
+            row.study_id,
+            finiteOrNull(result.value),
+            finiteOrNull(result.valueStd),
+            result.repeats,
+            result.epochs,
+            result.bestEpoch,
+            result.trainSeconds,
+            finiteOrNull(result.testAccuracy),
+          );
       }
       this
         .prepare('UPDATE trials SET state = ?, finished_at = ?, reason = ? WHERE id = ?')
@@ -314,6 +337,7 @@ export class SqliteTrialStore implements TrialStore {
             valAccuracy: row.val_accuracy,
             learningRate: row.learning_rate,
             epochSeconds: row.epoch_seconds,
+            mutualInformation: row.mutual_information,
           }),
         }));
     });
@@ -323,11 +347,19 @@ export class SqliteTrialStore implements TrialStore {
     return this.read(() => {
       this.trialRow(trialId);
       return this
-        .prepare<[number], { repeat: number; seed: number; value: number | null; epochs: number; best_epoch: number; train_seconds: number }>(
+        .prepare<[number], { repeat: number; seed: number; value: number | null; epochs: number; best_epoch: number; train_seconds: number; test: string | null }>(
           'SELECT * FROM trial_repeats WHERE trial_id = ? ORDER BY repeat',
         )
         .all(trialId)
-        .map((row) => ({ repeat: row.repeat, seed: row.seed, value: row.value ?? Number.NaN, epochs: row.epochs, bestEpoch: row.best_epoch, trainSeconds: row.train_seconds }));
+        .map((row) => ({
+          repeat: row.repeat,
+          seed: row.seed,
+          value: row.value ?? Number.NaN,
+          epochs: row.epochs,
+          bestEpoch: row.best_epoch,
+          trainSeconds: row.train_seconds,
+          ...(row.test !== null && { test: JSON.parse(row.test) as TestEvaluation }),
+        }));
     });
   }
 
@@ -474,6 +506,7 @@ function toResult(row: ResultRow): TrialResult {
     epochs: row.epochs,
     bestEpoch: row.best_epoch,
     trainSeconds: row.train_seconds,
+    ...(row.test_accuracy !== null && { testAccuracy: row.test_accuracy }),
   };
 }
 
