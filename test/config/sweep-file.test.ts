@@ -96,6 +96,21 @@ describe('sweep files', () => {
     assert.match(errorFor({ space: 'space:\n  beta1: { type: float, low: 0.5, high: 1.5 }' }), /space\.beta1\.high: must be < 1, but got 1\.5/);
   });
 
+  test('RMSprop and a batch-size change are settings a sweep can fix or search', () => {
+    const { definition } = parseSweep(
+      tinySweepYaml({
+        training: 'training:\n  epochs: 4\n  optimizer: rmsprop\n  batch_size: 100\n  batch_size_change_epoch: 3\n  batch_size_after: 500',
+        space: 'space:\n  rho: { type: categorical, choices: [0.5, 0.9] }\n  optimizer: { type: categorical, choices: [sgd, rmsprop, adam] }',
+      }),
+      'ok.yaml',
+    );
+    assert.equal(definition.task?.type === 'train' && definition.task.training.batch_size_after, 500);
+    assert.match(errorFor({ training: 'training:\n  epochs: 4\n  batch_size_after: 500' }), /training\.batch_size_after: has no effect without training\.batch_size_change_epoch/);
+    assert.match(errorFor({ training: 'training:\n  epochs: 4\n  batch_size_change_epoch: 5\n  batch_size_after: 500' }), /training\.batch_size_change_epoch: must be between 2 and training\.epochs \(4\) .* but got 5/);
+    assert.match(errorFor({ training: 'training:\n  epochs: 4\n  batch_size_change_epoch: 3' }), /training\.batch_size_after: is required with training\.batch_size_change_epoch/);
+    assert.match(errorFor({ space: 'space:\n  rho: { type: float, low: 0.5, high: 1 }' }), /space\.rho\.high: must be < 1, but got 1/);
+  });
+
   test('a split that leaves nothing to train on is refused up front', () => {
     assert.match(
       errorFor({ dataset: 'dataset:\n  name: bundled-mnist\n  limit: 500\n  validation: 300\n  test: 200' }),
