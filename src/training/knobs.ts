@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SCHEDULE, SCHEDULE_INTEGER_KNOBS, SCHEDULE_KNOBS, type ScheduleConfig } from './schedule-knobs.js';
 
 export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -29,6 +30,7 @@ export const TRAINING_KNOBS = {
   beta2: z.number().min(0).lt(1),
   epsilon: z.number().positive().finite(),
   batch_size: z.number().int().min(1).max(65536),
+  ...SCHEDULE_KNOBS,
 } as const;
 
 export type ModelKnob = keyof typeof MODEL_KNOBS;
@@ -38,7 +40,7 @@ export type Knob = ModelKnob | TrainingKnob;
 export const KNOBS: Readonly<Record<Knob, z.ZodType>> = { ...MODEL_KNOBS, ...TRAINING_KNOBS };
 
 /** Settings that hold only whole numbers: searched with int or categorical parameters. */
-export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>(['depth', 'width', 'batch_size']);
+export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>(['depth', 'width', 'batch_size', ...SCHEDULE_INTEGER_KNOBS]);
 
 export interface ModelConfig {
   readonly type: 'mlp';
@@ -47,7 +49,7 @@ export interface ModelConfig {
   readonly activation: Activation;
 }
 
-export interface TrainingConfig {
+export interface TrainingConfig extends ScheduleConfig {
   readonly epochs: number;
   readonly optimizer: OptimizerName;
   readonly learning_rate: number;
@@ -68,6 +70,7 @@ export const DEFAULT_TRAINING: Omit<TrainingConfig, 'epochs'> = {
   beta2: 0.999,
   epsilon: 1e-8,
   batch_size: 50,
+  ...DEFAULT_SCHEDULE,
 };
 
 export function isKnob(name: string): name is Knob {
