@@ -5,8 +5,8 @@ export type LrScheduleName = (typeof LR_SCHEDULES)[number];
 
 /**
  * The learning-rate schedule's settings, spread into TRAINING_KNOBS: flat names a sweep can fix
- * in `training:` or search in `space:`. Each schedule reads only its own (README "Learning-rate
- * schedules"); combinations are checked when the schedule is built (createSchedule).
+ * in `training:` or search in `space:`. Each schedule reads only its own (the comments say which);
+ * combinations are checked when the schedule is built (schedules/create-schedule.ts).
  */
 export const SCHEDULE_KNOBS = {
   /** How learning_rate changes from epoch to epoch; constant keeps it. */
