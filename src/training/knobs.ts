@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SCHEDULE, SCHEDULE_INTEGER_KNOBS, SCHEDULE_KNOBS, type ScheduleConfig } from './schedule-knobs.js';
 
 export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -37,6 +38,7 @@ export const TRAINING_KNOBS = {
    */
   batch_size_change_epoch: z.number().int().min(0),
   batch_size_after: z.number().int().min(1).max(65536),
+  ...SCHEDULE_KNOBS,
 } as const;
 
 export type ModelKnob = keyof typeof MODEL_KNOBS;
@@ -46,7 +48,7 @@ export type Knob = ModelKnob | TrainingKnob;
 export const KNOBS: Readonly<Record<Knob, z.ZodType>> = { ...MODEL_KNOBS, ...TRAINING_KNOBS };
 
 /** Settings that hold only whole numbers: searched with int or categorical parameters. */
-export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>(['depth', 'width', 'batch_size', 'batch_size_change_epoch', 'batch_size_after']);
+export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>(['depth', 'width', 'batch_size', 'batch_size_change_epoch', 'batch_size_after', ...SCHEDULE_INTEGER_KNOBS]);
 
 export interface ModelConfig {
   readonly type: 'mlp';
@@ -55,7 +57,7 @@ export interface ModelConfig {
   readonly activation: Activation;
 }
 
-export interface TrainingConfig {
+export interface TrainingConfig extends ScheduleConfig {
   readonly epochs: number;
   readonly optimizer: OptimizerName;
   readonly learning_rate: number;
@@ -82,6 +84,7 @@ export const DEFAULT_TRAINING: Omit<TrainingConfig, 'epochs'> = {
   batch_size: 50,
   batch_size_change_epoch: 0,
   batch_size_after: 50,
+  ...DEFAULT_SCHEDULE,
 };
 
 /** The batch size of one epoch (1-based), after any change the settings ask for. */
