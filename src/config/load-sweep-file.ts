@@ -19,6 +19,7 @@ import { syntheticTaskFromSection } from '../synthetic/synthetic-section.js';
 import { INTEGER_KNOBS, isKnob, KNOBS } from '../training/knobs.js';
 import { describeValue, zodProblems } from '../validation/zod-problems.js';
 import { checkBatchSizeChange } from './check-batch-size-change.js';
+import { checkScheduleSettings } from './check-schedule-settings.js';
 import { sweepFileSchema, type SweepFile } from './sweep-schema.js';
 import { sectionEpochs, taskSections, trainingTaskFromSections } from './task-sections.js';
 import { locateField } from './yaml-locations.js';
@@ -103,7 +104,7 @@ function checkSweep(file: SweepFile, seed: number): CheckedSweep | { problems: P
     const { dataset } = sections;
     const sizes = splitSizes(facts.examples, { validation: dataset.validation, test: dataset.test ?? 0, limit: dataset.limit });
     if ('field' in sizes) problems.push({ path: ['dataset', sizes.field], message: sizes.message });
-    problems.push(...checkBatchSizeChange(sections.training, checked.space));
+    problems.push(...checkBatchSizeChange(sections.training, checked.space), ...checkScheduleSettings(sections.training, checked.space));
     task = trainingTaskFromSections(sections, seed);
   } else if (checked.space) {
     const synthetic = syntheticTaskFromSection(sections.synthetic, checked.space);

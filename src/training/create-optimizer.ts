@@ -11,3 +11,15 @@ export function createOptimizer(config: TrainingConfig): tf.Optimizer {
       return tf.train.adam(config.learning_rate, config.beta1, config.beta2, config.epsilon);
   }
 }
+
+/**
+ * Changes an optimizer's learning rate between epochs. SGD (and momentum) keep the rate in a
+ * tensor that only setLearningRate updates; the others read their `learningRate` field at each
+ * step, which TensorFlow.js declares protected but documents as the rate.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  // Not `instanceof`: TensorFlow.js optimizers answer it by duck typing, so Adam "is" an SGDOptimizer.
+  const settable = optimizer as unknown as { learningRate: number; setLearningRate?: (rate: number) => void };
+  if (typeof settable.setLearningRate === 'function') settable.setLearningRate(learningRate);
+  else settable.learningRate = learningRate;
+}

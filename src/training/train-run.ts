@@ -6,7 +6,9 @@ import type { TestEvaluation } from '../store/records.js';
 import type { Direction } from '../study/study-definition.js';
 import { BestWeights } from './best-weights.js';
 import { buildMlp } from './build-mlp.js';
-import { createOptimizer } from './create-optimizer.js';
+import { createOptimizer, setLearningRate } from './create-optimizer.js';
+import { MutualInformationProbe } from './mutual-information-probe.js';
+import { createSchedule } from './schedules/create-schedule.js';
 import { batchSizeAt } from './knobs.js';
 import type { TrialConfig } from './trial-config.js';
 import { evaluateTest } from './test-evaluation.js';
@@ -39,13 +41,21 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
   const tested = (): { test?: TestEvaluation } =>
     data.test && best.restore(model) ? { test: evaluateTest(model, data.test, data.classes, best.epoch) } : {};
   const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { epochs, learning_rate: learningRate } = config.training;
+  const { epochs } = config.training;
+  const schedule = createSchedule(config.training);
+  const probe = schedule.measures.ihyll || schedule.measures.ixy ? miProbe(data, config, seed) : undefined;
+  const learningRates: number[] = [];
+  const ihyll: number[] = [];
+  const ixy = schedule.measures.ixy ? probe?.inputInformation() : undefined;
   const train = data.train;
   let trainSeconds = 0;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = performance.now();
       const batchSize = batchSizeAt(config.training, epoch);
+      const learningRate = schedule.learningRateFor(epoch, { learningRates, ihyll, ...(ixy !== undefined && { ixy }) });
+      setLearningRate(optimizer, learningRate);
+      learningRates.push(learningRate);
       const order = new Rng(deriveSeed(seed, epoch)).permutation(train.count);
       const indices = tf.tensor1d(Int32Array.from(order), 'int32');
       let lossSum = tf.scalar(0);
@@ -86,9 +96,20 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
           return { status: 'diverged', epoch, reason: `diverged at epoch ${epoch}: training loss is ${trainLoss}`, trainSeconds };
         }
         const validation = evaluate(model, data.validation);
+        // Measured as part of the epoch: the schedule's cost is the trial's cost.
+        const information = schedule.measures.ihyll ? probe?.outputInformation(model) : undefined;
+        if (information !== undefined) ihyll.push(information);
         const epochSeconds = (performance.now() - started) / 1000;
         trainSeconds += epochSeconds;
-        const metrics = { trainLoss, trainAccuracy, valLoss: validation.loss, valAccuracy: validation.accuracy, learningRate, epochSeconds };
+        const metrics = {
+          trainLoss,
+          trainAccuracy,
+          valLoss: validation.loss,
+          valAccuracy: validation.accuracy,
+          learningRate,
+          epochSeconds,
+          ...(information !== undefined && { mutualInformation: information }),
+        };
         onEpoch({ epoch, metrics });
         best.offer(model, epoch, metrics);
         if (shouldStop()) return { status: 'stopped', epochs: epoch, trainSeconds, ...tested() };
@@ -122,4 +143,14 @@ export function evaluate(model: tf.LayersModel, part: TensorPart): { loss: numbe
     correct += chunkCorrect;
   }
   return { loss: loss / part.count, accuracy: correct / part.count };
+}
+
+/** The MI measurements of a run, on a subset fixed by its seed (so repeats of a seed share IXY). */
+function miProbe(data: TrainingData, config: TrialConfig, seed: number): MutualInformationProbe {
+  return new MutualInformationProbe(data.train, data.classes, {
+    samples: config.training.mi_samples,
+    neighbours: config.training.mi_neighbours,
+    seed,
+    dataKey: data.key,
+  });
 }

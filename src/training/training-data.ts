@@ -11,6 +11,8 @@ export interface TensorPart {
 }
 
 export interface TrainingData {
+  /** The split's identity (DatasetSplit.key): what a thread may cache per dataset. */
+  readonly key: string;
   readonly inputSize: number;
   readonly classes: number;
   readonly train: TensorPart;
@@ -35,6 +37,7 @@ export function toTrainingData(split: DatasetSplit): TrainingData {
       };
     });
   return {
+    key: split.key,
     inputSize,
     classes: split.classes,
     train: part(split.train),

@@ -109,6 +109,10 @@ describe('sweep files', () => {
     assert.match(errorFor({ training: 'training:\n  epochs: 4\n  batch_size_change_epoch: 5\n  batch_size_after: 500' }), /training\.batch_size_change_epoch: must be between 2 and training\.epochs \(4\) .* but got 5/);
     assert.match(errorFor({ training: 'training:\n  epochs: 4\n  batch_size_change_epoch: 3' }), /training\.batch_size_after: is required with training\.batch_size_change_epoch/);
     assert.match(errorFor({ space: 'space:\n  rho: { type: float, low: 0.5, high: 1 }' }), /space\.rho\.high: must be < 1, but got 1/);
+    assert.match(
+      errorFor({ training: 'training:\n  epochs: 4\n  lr_schedule: mi_relative\n  lr_min: 0.2\n  lr_max: 0.1', space: 'space:\n  width: { type: int, low: 8, high: 32 }' }),
+      /bad\.yaml:\d+:\d+: training\.lr_max: must be at least lr_min \(0\.2\), but got 0\.1/,
+    );
   });
 
   test('a split that leaves nothing to train on is refused up front', () => {

@@ -1,0 +1,27 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import type { PathProblem } from '../errors/path-problem.js';
+import type { SearchSpaceDefinition } from '../space/param-spec.js';
+import { DEFAULT_TRAINING, type TrainingConfig } from '../training/knobs.js';
+import { SCHEDULE_KNOBS } from '../training/schedule-knobs.js';
+import { createSchedule } from '../training/schedules/create-schedule.js';
+
+/**
+ * Builds the schedule of the file's fixed training settings, so that an impossible combination
+ * written in the file (lr_min above lr_max) is refused before anything runs. When the space
+ * varies a setting the schedule reads, each trial's combination is checked when it starts
+ * instead, and a bad one fails that trial with the same message.
+ */
+export function checkScheduleSettings(training: Partial<TrainingConfig> & { epochs: number }, space: SearchSpaceDefinition | undefined): PathProblem[] {
+  const varied = Object.keys(space ?? {}).some((name) => name === 'learning_rate' || Object.hasOwn(SCHEDULE_KNOBS, name));
+  if (varied) return [];
+  try {
+    createSchedule({ ...DEFAULT_TRAINING, ...training });
+    return [];
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    // The message starts with the setting it is about ("lr_max must be ...").
+    const setting = error.message.split(' ', 1)[0] ?? '';
+    const known = Object.hasOwn(SCHEDULE_KNOBS, setting) || setting === 'learning_rate';
+    return [{ path: known ? ['training', setting] : ['training'], message: known ? error.message.slice(setting.length + 1) : error.message }];
+  }
+}
