@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { EpochReport, RunOutcome } from '../execution/run-assignment.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { Rng } from '../random/rng.js';
-import { buildMlp } from './build-mlp.js';
+import { buildModel } from './build-model.js';
 import { createOptimizer } from './create-optimizer.js';
+import { withRegularisation } from './regularisation-loss.js';
 import type { TrialConfig } from './trial-config.js';
 import type { TensorPart, TrainingData } from './training-data.js';
 
@@ -25,7 +26,7 @@ const EVAL_CHUNK = 1000;
  * measured after the epoch. A NaN or infinite training loss ends the run as diverged.
  */
 export function trainRun({ data, config, seed, onEpoch, shouldStop }: TrainRunOptions): RunOutcome {
-  const model = buildMlp(config.model, data.inputSize, data.classes, seed);
+  const model = buildModel(config.model, data.imageShape, data.classes, seed);
   const optimizer = createOptimizer(config.training);
   const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { batch_size: batchSize, epochs, learning_rate: learningRate } = config.training;
@@ -49,7 +50,7 @@ export function trainRun({ data, config, seed, onEpoch, shouldStop }: TrainRunOp
             const loss = optimizer.minimize(
               () => {
                 logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
-                return tf.losses.softmaxCrossEntropy(y, logits);
+                return withRegularisation(model, tf.losses.softmaxCrossEntropy(y, logits));
               },
               true,
               weights,

@@ -12,6 +12,8 @@ export interface TensorPart {
 
 export interface TrainingData {
   readonly inputSize: number;
+  /** [height, width, channels] of one example; rows of x are these images flattened. */
+  readonly imageShape: readonly [number, number, number];
   readonly classes: number;
   readonly train: TensorPart;
   readonly validation: TensorPart;
@@ -36,6 +38,7 @@ export function toTrainingData(split: DatasetSplit): TrainingData {
     });
   return {
     inputSize,
+    imageShape: split.shape,
     classes: split.classes,
     train: part(split.train),
     validation: part(split.validation),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/dataset-spec.js';
-import { MODEL_KNOBS, TRAINING_KNOBS } from './knobs.js';
+import { DEFAULT_MODEL, LAYER_KNOBS, MODEL_WIDE_KNOBS, TRAINING_KNOBS } from './knobs.js';
 
 /**
  * A normalised training task (every setting present), as the store keeps it and as it travels to
@@ -15,6 +15,26 @@ export const trainingTaskSchema = z.strictObject({
     limit: z.number().int().min(1).optional(),
     seed: z.number().int().min(0),
   }),
-  model: z.strictObject({ type: z.literal('mlp'), ...MODEL_KNOBS }),
+  model: z.preprocess(
+    upgradeStoredModel,
+    z.strictObject({ ...MODEL_WIDE_KNOBS, ...optional(LAYER_KNOBS) }),
+  ),
   training: z.strictObject({ epochs: z.number().int().min(1), ...TRAINING_KNOBS }),
 });
+
+/**
+ * Studies stored before models had an architecture hold `{ type: 'mlp', depth, width, activation }`:
+ * the same model as these settings with the defaults of the ones added since.
+ */
+function upgradeStoredModel(model: unknown): unknown {
+  if (model === null || typeof model !== 'object' || !('type' in model) || model.type !== 'mlp' || 'architecture' in model) return model;
+  const settings: Record<string, unknown> = { ...model };
+  delete settings['type'];
+  return { ...DEFAULT_MODEL, ...settings };
+}
+
+function optional<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
+  return Object.fromEntries(Object.entries(shape).map(([key, schema]) => [key, schema.optional()])) as {
+    [K in keyof T]: z.ZodOptional<T[K]>;
+  };
+}
