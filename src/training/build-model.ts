@@ -4,6 +4,7 @@ import { deriveSeed } from '../random/derive-seed.js';
 import { EluLayer } from './elu-layer.js';
 import { CHANNELS_KNOBS, WIDTH_KNOBS, type ModelConfig } from './knobs.js';
 import { SeededDropout } from './seeded-dropout.js';
+import { registerWasmConvFilterGradient } from './wasm-conv-filter-gradient.js';
 import { kernelInitializer } from './weight-initializer.js';
 
 /** [height, width, channels] of one example. */
@@ -30,6 +31,7 @@ export function buildModel(config: ModelConfig, imageShape: ImageShape, classes:
   let flatSize = height * width * channels;
   if (config.architecture === 'cnn') {
     flatSize = checkedFlatSize(config, imageShape);
+    if (tf.getBackend() === 'wasm') registerWasmConvFilterGradient();
     model.add(tf.layers.reshape({ targetShape: [height, width, channels] }));
     let inChannels = channels;
     convChannels(config).forEach((filters, block) => {

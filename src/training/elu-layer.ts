@@ -14,8 +14,8 @@ export class EluLayer extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
-      // elu(x) is x above zero, so the exp of large inputs never enters the gradient.
-      return tf.where(tf.greater(x, 0), x, tf.mul(tf.elu(x), this.alpha));
+      // relu(x) + alpha * elu(min(x, 0)): no exp of large inputs, and every op has a gradient.
+      return tf.add(tf.relu(x), tf.mul(tf.elu(tf.minimum(x, 0)), this.alpha));
     });
   }
 
