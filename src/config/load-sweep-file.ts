@@ -16,13 +16,14 @@ import type { ParamSpec, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { StudySource } from '../store/records.js';
 import type { StudyDefinition } from '../study/study-definition.js';
 import { syntheticTaskFromSection } from '../synthetic/synthetic-section.js';
-import { INTEGER_KNOBS, isKnob, KNOBS } from '../training/knobs.js';
+import { CHANNELS_KNOBS, INTEGER_KNOBS, isKnob, KNOBS, MODEL_WIDE_KNOBS, TRAINING_KNOBS, WIDTH_KNOBS } from '../training/knobs.js';
 import { describeValue, zodProblems } from '../validation/zod-problems.js';
 import { checkBatchSizeChange } from './check-batch-size-change.js';
 import { checkScheduleSettings } from './check-schedule-settings.js';
 import { sweepFileSchema, type SweepFile } from './sweep-schema.js';
 import { sectionEpochs, taskSections, trainingTaskFromSections } from './task-sections.js';
 import { locateField } from './yaml-locations.js';
+import { modelSectionProblems } from './model-section.js';
 
 export interface LoadedSweep {
   readonly definition: StudyDefinition;
@@ -101,6 +102,8 @@ function checkSweep(file: SweepFile, seed: number): CheckedSweep | { problems: P
     // Parameters of a training sweep override settings; the synthetic task takes any name.
     for (const [name, param] of Object.entries(checked.space ?? {})) problems.push(...checkKnobParam(name, param));
     const facts = DATASET_FACTS[sections.dataset.name];
+    const [height = 0, width = 0, channels = 0] = facts.shape;
+    problems.push(...modelSectionProblems(sections.model, checked.space, [height, width, channels]));
     const { dataset } = sections;
     const sizes = splitSizes(facts.examples, { validation: dataset.validation, test: dataset.test ?? 0, limit: dataset.limit });
     if ('field' in sizes) problems.push({ path: ['dataset', sizes.field], message: sizes.message });
@@ -147,10 +150,17 @@ function checkBudget(file: SweepFile, space: SearchSpaceDefinition): { trials: n
   return { trials: trials ?? size };
 }
 
+const SEARCHABLE = [
+  ...Object.keys(MODEL_WIDE_KNOBS),
+  `${WIDTH_KNOBS[0]}..${WIDTH_KNOBS.at(-1) ?? ''}`,
+  `${CHANNELS_KNOBS[0]}..${CHANNELS_KNOBS.at(-1) ?? ''}`,
+  ...Object.keys(TRAINING_KNOBS),
+].join(', ');
+
 /** A space parameter must name a setting, and every value it can take must suit that setting. */
 function checkKnobParam(name: string, param: ParamSpec): PathProblem[] {
   if (!isKnob(name)) {
-    return [{ path: ['space', name], message: `is not a setting that can be searched (expected one of: ${Object.keys(KNOBS).join(', ')})` }];
+    return [{ path: ['space', name], message: `is not a setting that can be searched (expected one of: ${SEARCHABLE})` }];
   }
   if (INTEGER_KNOBS.has(name) && param.type === 'float') {
     return [{ path: ['space', name, 'type'], message: `${name} takes whole numbers: expected "int" or "categorical", but got "float"` }];

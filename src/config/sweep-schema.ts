@@ -4,7 +4,7 @@ import { earlyStoppingSectionSchema, prunerSectionSchema } from '../pruners/prun
 import { samplerSectionSchema } from '../samplers/sampler-schema.js';
 import { searchSpaceSchema } from '../space/space-schema.js';
 import { syntheticSectionSchema } from '../synthetic/synthetic-section.js';
-import { MODEL_KNOBS, TRAINING_KNOBS } from '../training/knobs.js';
+import { MAX_DEPTH, MODEL_KNOBS, TRAINING_KNOBS } from '../training/knobs.js';
 import { METRICS } from '../training/training-task.js';
 import { studyNameSchema } from '../study/study-options.js';
 
@@ -20,8 +20,9 @@ const datasetSchema = z.strictObject({
 });
 
 const modelSchema = z.strictObject({
-  type: z.literal('mlp').optional(),
   ...partial(MODEL_KNOBS),
+  /** One width per hidden layer, for width_1, width_2, ...; `model-section.ts` explains. */
+  widths: z.array(MODEL_KNOBS.width).min(1).max(MAX_DEPTH).optional(),
 });
 
 const trainingSchema = z.strictObject({

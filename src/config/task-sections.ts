@@ -1,6 +1,7 @@
 import type { PathProblem } from '../errors/path-problem.js';
 import type { SyntheticSection } from '../synthetic/synthetic-section.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../training/knobs.js';
+import { DEFAULT_TRAINING } from '../training/knobs.js';
+import { modelFromSection } from './model-section.js';
 import type { TrainingTask } from '../training/training-task.js';
 import type { SweepFile } from './sweep-schema.js';
 
@@ -51,7 +52,7 @@ export function trainingTaskFromSections(sections: Extract<TaskSections, { type:
       ...(dataset.limit !== undefined && { limit: dataset.limit }),
       seed: dataset.seed ?? studySeed,
     },
-    model: { ...DEFAULT_MODEL, ...sections.model, type: 'mlp' },
+    model: modelFromSection(sections.model),
     training: { ...DEFAULT_TRAINING, ...sections.training },
   };
 }

@@ -4,21 +4,74 @@ import { DEFAULT_SCHEDULE, SCHEDULE_INTEGER_KNOBS, SCHEDULE_KNOBS, type Schedule
 export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
+export const ARCHITECTURES = ['mlp', 'cnn'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** Weight initialisers; `weight-initializer.ts` gives their exact distributions. */
+export const INITIALIZERS = ['glorot', 'fan_in', 'fan_out', 'selu', 'he'] as const;
+export type InitializerName = (typeof INITIALIZERS)[number];
+
+export const PADDINGS = ['same', 'valid'] as const;
+export type Padding = (typeof PADDINGS)[number];
+
 export const OPTIMIZERS = ['sgd', 'rmsprop', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export const MAX_DEPTH = 10;
+export const MAX_CONV_LAYERS = 3;
+
+/** Per-layer overrides of `width` and `channels`: the search space is flat, so one knob a layer. */
+export const WIDTH_KNOBS = ['width_1', 'width_2', 'width_3', 'width_4', 'width_5', 'width_6', 'width_7', 'width_8', 'width_9', 'width_10'] as const;
+export const CHANNELS_KNOBS = ['channels_1', 'channels_2', 'channels_3'] as const;
+export type LayerKnob = (typeof WIDTH_KNOBS)[number] | (typeof CHANNELS_KNOBS)[number];
+
+const units = z.number().int().min(1).max(8192);
+const channels = z.number().int().min(1).max(1024);
+
+/** The per-layer knobs: optional, unlike every other setting, and ignored beyond the layers built. */
+export const LAYER_KNOBS = {
+  ...(Object.fromEntries(WIDTH_KNOBS.map((name) => [name, units])) as Record<(typeof WIDTH_KNOBS)[number], typeof units>),
+  ...(Object.fromEntries(CHANNELS_KNOBS.map((name) => [name, channels])) as Record<(typeof CHANNELS_KNOBS)[number], typeof channels>),
+};
 
 /**
  * Every setting of the model and of training that a sweep can fix or search over. A search
  * space parameter takes the name of the setting it varies, so `space.learning_rate` overrides
  * `training.learning_rate`; the schemas here also check the space's bounds and choices.
+ * Model settings are the ones below, which every model has, and the per-layer LAYER_KNOBS.
  */
-export const MODEL_KNOBS = {
-  /** Hidden layers; 0 is a linear (softmax regression) model. */
-  depth: z.number().int().min(0).max(10),
-  /** Units in each hidden layer. */
-  width: z.number().int().min(1).max(8192),
+export const MODEL_WIDE_KNOBS = {
+  /** mlp: dense layers only; cnn: conv blocks, then the same dense layers. */
+  architecture: z.enum(ARCHITECTURES),
+  /** Hidden dense layers; 0 is a linear (softmax regression) model, or a CNN with no dense layer. */
+  depth: z.number().int().min(0).max(MAX_DEPTH),
+  /** Units in each hidden layer, unless `width_<n>` sets layer n's. */
+  width: units,
   activation: z.enum(ACTIVATIONS),
+  /** Slope of leaky ReLU below zero (seed 000: 0.01). */
+  leaky_alpha: z.number().min(0).lt(1),
+  /** ELU's alpha: alpha * (exp(x) - 1) below zero (seed 000: 1). */
+  elu_alpha: z.number().positive().max(10),
+  initializer: z.enum(INITIALIZERS),
+  /** L2 penalty: l2 * (sum of squared kernel weights, every dense and conv layer) added to the loss. */
+  l2: z.number().min(0).finite(),
+  /** Rate of dropout after each hidden dense layer (inverted dropout: off in evaluation). */
+  dropout: z.number().min(0).lt(1),
+  /** Batch normalisation before each nonlinearity (dense or conv, then batch norm, then activation). */
+  batch_norm: z.boolean(),
+  /** cnn: conv blocks (conv, [batch norm], activation, max-pool) before the dense layers. */
+  conv_layers: z.number().int().min(1).max(MAX_CONV_LAYERS),
+  /** cnn: output channels of each conv layer, unless `channels_<n>` sets block n's. */
+  channels,
+  /** cnn: side of the square kernel (seed 004: 5). */
+  kernel: z.number().int().min(1).max(15),
+  /** cnn: 'same' pads with zeros to keep the size ((kernel - 1) / 2 a side: 2 for 5x5); 'valid' does not pad. */
+  padding: z.enum(PADDINGS),
+  /** cnn: side and stride of the max-pool after each conv layer; 1 is no pooling. */
+  pool: z.number().int().min(1).max(8),
 } as const;
+
+export const MODEL_KNOBS = { ...MODEL_WIDE_KNOBS, ...LAYER_KNOBS };
 
 export const TRAINING_KNOBS = {
   optimizer: z.enum(OPTIMIZERS),
@@ -48,14 +101,14 @@ export type Knob = ModelKnob | TrainingKnob;
 export const KNOBS: Readonly<Record<Knob, z.ZodType>> = { ...MODEL_KNOBS, ...TRAINING_KNOBS };
 
 /** Settings that hold only whole numbers: searched with int or categorical parameters. */
-export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>(['depth', 'width', 'batch_size', 'batch_size_change_epoch', 'batch_size_after', ...SCHEDULE_INTEGER_KNOBS]);
+export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>([
+  'depth', 'width', ...WIDTH_KNOBS, 'conv_layers', 'channels', ...CHANNELS_KNOBS, 'kernel', 'pool', 'batch_size', 'batch_size_change_epoch', 'batch_size_after', ...SCHEDULE_INTEGER_KNOBS,
+]);
 
-export interface ModelConfig {
-  readonly type: 'mlp';
-  readonly depth: number;
-  readonly width: number;
-  readonly activation: Activation;
-}
+/** A model's settings: every knob present, except the per-layer overrides that are set. */
+export type ModelConfig = {
+  readonly [K in keyof typeof MODEL_WIDE_KNOBS]: z.output<(typeof MODEL_WIDE_KNOBS)[K]>;
+} & { readonly [K in LayerKnob]?: number };
 
 export interface TrainingConfig extends ScheduleConfig {
   readonly epochs: number;
@@ -71,8 +124,27 @@ export interface TrainingConfig extends ScheduleConfig {
   readonly batch_size_after: number;
 }
 
-/** Defaults follow seed report 000's baseline: 2 x 100 ReLU, batch 50. */
-export const DEFAULT_MODEL: Omit<ModelConfig, 'type'> = { depth: 2, width: 100, activation: 'relu' };
+/**
+ * Defaults follow seed report 000's baseline (2 x 100 ReLU, Glorot-uniform, batch 50) and, for
+ * CNNs, seed report 004's one-conv network (10 channels, 5x5 kernel, padding 2, max-pool 2).
+ */
+export const DEFAULT_MODEL: ModelConfig = {
+  architecture: 'mlp',
+  depth: 2,
+  width: 100,
+  activation: 'relu',
+  leaky_alpha: 0.01,
+  elu_alpha: 1,
+  initializer: 'glorot',
+  l2: 0,
+  dropout: 0,
+  batch_norm: false,
+  conv_layers: 1,
+  channels: 10,
+  kernel: 5,
+  padding: 'same',
+  pool: 2,
+};
 export const DEFAULT_TRAINING: Omit<TrainingConfig, 'epochs'> = {
   optimizer: 'adam',
   learning_rate: 0.001,

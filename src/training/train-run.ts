@@ -5,11 +5,12 @@ import { Rng } from '../random/rng.js';
 import type { TestEvaluation } from '../store/records.js';
 import type { Direction } from '../study/study-definition.js';
 import { BestWeights } from './best-weights.js';
-import { buildMlp } from './build-mlp.js';
+import { buildModel } from './build-model.js';
 import { createOptimizer, setLearningRate } from './create-optimizer.js';
 import { MutualInformationProbe } from './mutual-information-probe.js';
 import { createSchedule } from './schedules/create-schedule.js';
 import { batchSizeAt } from './knobs.js';
+import { withRegularisation } from './regularisation-loss.js';
 import type { TrialConfig } from './trial-config.js';
 import { evaluateTest } from './test-evaluation.js';
 import type { TensorPart, TrainingData } from './training-data.js';
@@ -34,7 +35,7 @@ const EVAL_CHUNK = 1000;
  * measured after the epoch. A NaN or infinite training loss ends the run as diverged.
  */
 export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }: TrainRunOptions): RunOutcome {
-  const model = buildMlp(config.model, data.inputSize, data.classes, seed);
+  const model = buildModel(config.model, data.imageShape, data.classes, seed);
   const optimizer = createOptimizer(config.training);
   const best = new BestWeights(objective);
   // The test set is seen once, at the end, by the best epoch's weights: never during training.
@@ -71,7 +72,7 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
             const loss = optimizer.minimize(
               () => {
                 logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
-                return tf.losses.softmaxCrossEntropy(y, logits);
+                return withRegularisation(model, tf.losses.softmaxCrossEntropy(y, logits));
               },
               true,
               weights,

@@ -14,6 +14,8 @@ export interface TrainingData {
   /** The split's identity (DatasetSplit.key): what a thread may cache per dataset. */
   readonly key: string;
   readonly inputSize: number;
+  /** [height, width, channels] of one example; rows of x are these images flattened. */
+  readonly imageShape: readonly [number, number, number];
   readonly classes: number;
   readonly train: TensorPart;
   readonly validation: TensorPart;
@@ -39,6 +41,7 @@ export function toTrainingData(split: DatasetSplit): TrainingData {
   return {
     key: split.key,
     inputSize,
+    imageShape: split.shape,
     classes: split.classes,
     train: part(split.train),
     validation: part(split.validation),

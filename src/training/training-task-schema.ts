@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/dataset-spec.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, MODEL_KNOBS, TRAINING_KNOBS } from './knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, LAYER_KNOBS, MODEL_WIDE_KNOBS, TRAINING_KNOBS } from './knobs.js';
 
 /**
  * Fills settings a task lacks with today's defaults before the strict check: a study stored by
@@ -24,6 +24,26 @@ export const trainingTaskSchema = z.strictObject({
     limit: z.number().int().min(1).optional(),
     seed: z.number().int().min(0),
   }),
-  model: z.preprocess(withDefaults(DEFAULT_MODEL), z.strictObject({ type: z.literal('mlp'), ...MODEL_KNOBS })),
+  model: z.preprocess(
+    upgradeStoredModel,
+    z.strictObject({ ...MODEL_WIDE_KNOBS, ...optional(LAYER_KNOBS) }),
+  ),
   training: z.preprocess(withDefaults(DEFAULT_TRAINING), z.strictObject({ epochs: z.number().int().min(1), ...TRAINING_KNOBS })),
 });
+
+/**
+ * Studies stored before models had an architecture hold `{ type: 'mlp', depth, width, activation }`:
+ * the same model as these settings with the defaults of the ones added since.
+ */
+function upgradeStoredModel(model: unknown): unknown {
+  if (model === null || typeof model !== 'object' || !('type' in model) || model.type !== 'mlp' || 'architecture' in model) return model;
+  const settings: Record<string, unknown> = { ...model };
+  delete settings['type'];
+  return { ...DEFAULT_MODEL, ...settings };
+}
+
+function optional<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
+  return Object.fromEntries(Object.entries(shape).map(([key, schema]) => [key, schema.optional()])) as {
+    [K in keyof T]: z.ZodOptional<T[K]>;
+  };
+}

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
 import type { StudyDefinition } from '../../src/study/study-definition.js';
+import { DEFAULT_MODEL } from '../../src/training/knobs.js';
 import type { TrainingTask } from '../../src/training/training-task.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { sweepErrorFor } from '../helpers/sweep-error.js';
@@ -46,7 +47,7 @@ describe('sweep files', () => {
     assert.equal(definition.repeats, 1);
     assert.deepEqual(definition.objective, { metric: 'val_accuracy', direction: 'maximize' });
     const task = trainingTask(definition);
-    assert.deepEqual(task.model, { type: 'mlp', depth: 1, width: 16, activation: 'relu' });
+    assert.deepEqual(task.model, { ...DEFAULT_MODEL, depth: 1, width: 16, activation: 'relu' });
     assert.equal(task.training.learning_rate, 0.01);
     assert.equal(task.training.beta2, 0.999, 'defaults fill what the file leaves out');
     assert.equal(task.dataset.seed, 99, 'the split follows the study seed');
@@ -89,7 +90,7 @@ describe('sweep files', () => {
   });
 
   test('space parameters must be settings, with values the setting accepts', () => {
-    assert.match(errorFor({ space: 'space:\n  lr: { type: float, low: 0.001, high: 0.1 }' }), /space\.lr: is not a setting that can be searched \(expected one of: depth, width, activation, optimizer, learning_rate/);
+    assert.match(errorFor({ space: 'space:\n  lr: { type: float, low: 0.001, high: 0.1 }' }), /space\.lr: is not a setting that can be searched \(expected one of: architecture, depth, width, activation, .*, pool, width_1\.\.width_10, channels_1\.\.channels_3, optimizer, learning_rate/);
     assert.match(errorFor({ space: 'space:\n  activation: { type: categorical, choices: [relu, swish] }' }), /space\.activation\.choices\[1\]: expected one of "relu", .*, but got "swish" \(as a value of activation\)/);
     assert.match(errorFor({ space: 'space:\n  width: { type: float, low: 8, high: 64 }' }), /space\.width\.type: width takes whole numbers: expected "int" or "categorical", but got "float"/);
     assert.match(errorFor({ space: 'space:\n  depth: { type: int, low: 0, high: 20 }' }), /space\.depth\.high: must be <= 10, but got 20 \(as a value of depth\)/);

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochMetrics } from '../../src/store/records.js';
-import { DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
 import { MutualInformationProbe } from '../../src/training/mutual-information-probe.js';
 import { createSchedule } from '../../src/training/schedules/create-schedule.js';
 import { initBackend } from '../../src/training/tf-backend.js';
 import { toTrainingData, type TrainingData } from '../../src/training/training-data.js';
 import { trainRun } from '../../src/training/train-run.js';
 
-const MODEL: ModelConfig = { type: 'mlp', depth: 1, width: 32, activation: 'relu' };
+const MODEL: ModelConfig = { ...DEFAULT_MODEL, depth: 1, width: 32 };
 const SEED = 21;
 let data: TrainingData;
 

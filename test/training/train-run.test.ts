@@ -3,12 +3,12 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochReport } from '../../src/execution/run-assignment.js';
-import { DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
 import { initBackend } from '../../src/training/tf-backend.js';
 import { toTrainingData, type TrainingData } from '../../src/training/training-data.js';
 import { trainRun } from '../../src/training/train-run.js';
 
-const MODEL: ModelConfig = { type: 'mlp', depth: 1, width: 32, activation: 'relu' };
+const MODEL: ModelConfig = { ...DEFAULT_MODEL, depth: 1, width: 32 };
 const TRAINING: TrainingConfig = { ...DEFAULT_TRAINING, epochs: 3, learning_rate: 0.005 };
 
 let data: TrainingData;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochReport, RunAssignment } from '../../src/execution/run-assignment.js';
-import { DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
 import type { TrainingTask } from '../../src/training/training-task.js';
 import { LocalPool } from '../../worker/local-pool.js';
 import { silentLogger } from '../helpers/silent-logger.js';
@@ -22,7 +22,7 @@ function assignment(overrides: Partial<Omit<RunAssignment, 'task'>> = {}, epochs
     task: {
       type: 'train',
       dataset: { name: 'bundled-mnist', limit: 1200, validation: 200, test: 0, seed: 1 },
-      model: { type: 'mlp', depth: 1, width: 16, activation: 'relu' },
+      model: { ...DEFAULT_MODEL, depth: 1, width: 16 },
       training: { ...DEFAULT_TRAINING, epochs },
     },
     objective: { metric: 'val_accuracy', direction: 'maximize' },

@@ -4,7 +4,7 @@ import type { EpochDecision, EpochReport, RunAssignment } from '../../src/execut
 import type { RunListener } from '../../src/execution/trial-executor.js';
 import { syntheticMetrics } from '../../src/synthetic/synthetic-metrics.js';
 import type { SyntheticTask } from '../../src/synthetic/synthetic-task.js';
-import { DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
 import { SyntheticExecutor } from '../../worker/synthetic-executor.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 
@@ -157,7 +157,7 @@ describe('SyntheticExecutor', () => {
     assert.ok(Date.now() - started < 2000, 'no epoch was slept first');
     const training: RunAssignment = {
       ...assignment(),
-      task: { type: 'train', dataset: { name: 'bundled-mnist', validation: 100, test: 0, seed: 1 }, model: { type: 'mlp', depth: 1, width: 8, activation: 'relu' }, training: { ...DEFAULT_TRAINING, epochs: 1 } },
+      task: { type: 'train', dataset: { name: 'bundled-mnist', validation: 100, test: 0, seed: 1 }, model: { ...DEFAULT_MODEL, depth: 1, width: 8 }, training: { ...DEFAULT_TRAINING, epochs: 1 } },
     };
     assert.deepEqual(await executor.run(training, recorder().listener, never()), { status: 'error', message: 'the synthetic executor runs synthetic tasks only, but got a train task' });
     await executor.close();

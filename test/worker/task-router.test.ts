@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EpochReport, RunAssignment } from '../../src/execution/run-assignment.js';
-import { DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
 import { TaskRouter } from '../../worker/task-router.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 
@@ -26,7 +26,7 @@ const training: RunAssignment = {
   task: {
     type: 'train',
     dataset: { name: 'bundled-mnist', limit: 1200, validation: 200, test: 0, seed: 1 },
-    model: { type: 'mlp', depth: 1, width: 16, activation: 'relu' },
+    model: { ...DEFAULT_MODEL, depth: 1, width: 16 },
     training: { ...DEFAULT_TRAINING, epochs: 1 },
   },
 };
