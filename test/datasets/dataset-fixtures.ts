@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
+/** Where Debian's dataset-fashion-mnist package puts the four gzipped IDX files (.ci/run installs it). */
+export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+
 /** An IDX file of unsigned-byte images: magic 0x00000803, count, rows, cols, then the pixels. */
 export function idxImages(images: readonly Uint8Array[], rows = 28, cols = 28): Buffer {
   const header = Buffer.alloc(16);

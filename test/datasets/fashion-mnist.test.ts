@@ -4,9 +4,7 @@ import { describe, test } from 'node:test';
 import { checkDatasetFiles } from '../../src/datasets/check-dataset-files.js';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import { loadFileDataset } from '../../src/datasets/load-file-dataset.js';
-
-/** Where Debian's dataset-fashion-mnist package puts the four gzipped IDX files (.ci/run installs it). */
-export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+import { DEBIAN_FASHION_MNIST } from './dataset-fixtures.js';
 
 describe('the real Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
   test('is installed', () => {
