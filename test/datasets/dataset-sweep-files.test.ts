@@ -6,7 +6,9 @@ import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { DatasetSpec } from '../../src/datasets/dataset-spec.js';
 import type { StudyDefinition } from '../../src/study/study-definition.js';
+import { DEFAULT_TRAINING } from '../../src/training/knobs.js';
 import { trainingTaskSchema } from '../../src/training/training-task-schema.js';
+import { assignmentFromMessage, assignmentToMessage } from '../../src/wire/run-codec.js';
 import { startCoordinator } from '../helpers/in-process-coordinator.js';
 import { sweepErrorFor } from '../helpers/sweep-error.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -75,6 +77,10 @@ describe('dataset sections of sweep files', () => {
     writeFile(join(dir, 'c', 'extra.bin'), cifarBatch([5], () => 0));
     const cifar = await loadWith(dir, 'dataset:\n  name: cifar-10\n  dir: c\n  validation: 1\n  files: { train_batches: [data_batch_1.bin, extra.bin] }');
     assert.deepEqual(cifar.files, { train_batches: [join(dir, 'c', 'data_batch_1.bin'), join(dir, 'c', 'extra.bin')] });
+    // The paths reach a worker over the wire as they are.
+    const task = { type: 'train' as const, dataset: cifar, model: { type: 'mlp' as const, depth: 1, width: 8, activation: 'relu' as const }, training: { ...DEFAULT_TRAINING, epochs: 1 } };
+    const assignment = { study: 's', trialNumber: 0, attempt: 1, repeat: 0, seed: 1, params: {}, task, objective: { metric: 'val_accuracy' as const, direction: 'maximize' as const } };
+    assert.deepEqual(assignmentFromMessage(assignmentToMessage(assignment)).task, task);
     const split = await new DatasetCache().load(cifar);
     assert.deepEqual([split.train.count, split.validation.count, split.test.count], [2, 1, 2], 'the test batch still comes from dir');
   });
