@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { parseSweep } from '../src/config/load-sweep-file.js';
+import { checkDatasetFiles } from '../src/datasets/check-dataset-files.js';
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { InvalidStateError } from '../src/errors/invalid-state-error.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
@@ -57,6 +58,9 @@ export class StudyHost {
   async submit(sweepYaml: string, fileName: string, studyName?: string): Promise<Study> {
     const { definition, source } = parseSweep(sweepYaml, fileName, { ...(studyName !== undefined && { studyName }) });
     if (!definition.task) throw new InvalidArgumentError(`${fileName}: a study run by a coordinator needs a task (dataset and training, or synthetic)`);
+    // Headers and sizes only: a missing or broken file is refused before the study exists,
+    // instead of failing every trial on the workers.
+    if (definition.task.type === 'train') await checkDatasetFiles(definition.task.dataset);
     const study = await Study.createFromDefinition(this.options.store, definition, { ...source, path: fileName });
     await this.options.store.setHosted(study.id, true);
     await this.start(study);

@@ -1,8 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { DATASET_FACTS } from '../datasets/dataset-catalog.js';
-import { splitSizes } from '../datasets/split-sizes.js';
 import { ConfigError, type ConfigProblem } from '../errors/config-error.js';
 import { formatPath, type PathProblem } from '../errors/path-problem.js';
 import { earlyStoppingSpecFromFile, prunerSpecFromFile } from '../pruners/pruner-schema.js';
@@ -20,6 +19,8 @@ import { CHANNELS_KNOBS, INTEGER_KNOBS, isKnob, KNOBS, MODEL_WIDE_KNOBS, TRAININ
 import { describeValue, zodProblems } from '../validation/zod-problems.js';
 import { checkBatchSizeChange } from './check-batch-size-change.js';
 import { checkScheduleSettings } from './check-schedule-settings.js';
+import { DATASET_FACTS } from '../datasets/dataset-catalog.js';
+import { checkDatasetSection } from './dataset-section.js';
 import { sweepFileSchema, type SweepFile } from './sweep-schema.js';
 import { sectionEpochs, taskSections, trainingTaskFromSections } from './task-sections.js';
 import { locateField } from './yaml-locations.js';
@@ -35,6 +36,11 @@ export interface SweepParseOptions {
   readonly studyName?: string;
   /** The study seed when the file has none; a random one otherwise, recorded in the study. */
   readonly defaultSeed?: number;
+  /**
+   * The folder that relative dataset paths are resolved against (loadSweepFile: the file's own);
+   * without one they must be absolute.
+   */
+  readonly baseDir?: string;
 }
 
 /** Reads and checks a sweep file; throws ConfigError naming the file, field and line of every problem. */
@@ -46,7 +52,7 @@ export async function loadSweepFile(path: string, options: SweepParseOptions = {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new ConfigError(path, [{ field: '', message: `cannot read the sweep file: ${reason}` }]);
   }
-  return parseSweep(text, path, options);
+  return parseSweep(text, path, { baseDir: dirname(resolve(path)), ...options });
 }
 
 export function parseSweep(text: string, sourceName: string, options: SweepParseOptions = {}): LoadedSweep {
@@ -72,7 +78,7 @@ export function parseSweep(text: string, sourceName: string, options: SweepParse
   if (!parsed.success) throw new ConfigError(sourceName, located(zodProblems(sweepFileSchema, input, parsed.error.issues)));
 
   const seed = parsed.data.seed ?? options.defaultSeed ?? randomInt(2 ** 31);
-  const checked = checkSweep(parsed.data, seed);
+  const checked = checkSweep(parsed.data, seed, options.baseDir);
   if ('problems' in checked) throw new ConfigError(sourceName, located(checked.problems));
   const { space, task, epochs } = checked;
   const budget = checkBudget(parsed.data, space);
@@ -89,7 +95,7 @@ interface CheckedSweep {
   readonly epochs: number;
 }
 
-function checkSweep(file: SweepFile, seed: number): CheckedSweep | { problems: PathProblem[] } {
+function checkSweep(file: SweepFile, seed: number, baseDir: string | undefined): CheckedSweep | { problems: PathProblem[] } {
   const problems: PathProblem[] = [];
   const checked = checkSearchSpace(file.space);
   problems.push(...checked.problems.map((p) => ({ ...p, path: ['space', ...p.path] })));
@@ -102,13 +108,11 @@ function checkSweep(file: SweepFile, seed: number): CheckedSweep | { problems: P
     // Parameters of a training sweep override settings; the synthetic task takes any name.
     for (const [name, param] of Object.entries(checked.space ?? {})) problems.push(...checkKnobParam(name, param));
     const facts = DATASET_FACTS[sections.dataset.name];
-    const [height = 0, width = 0, channels = 0] = facts.shape;
-    problems.push(...modelSectionProblems(sections.model, checked.space, [height, width, channels]));
-    const { dataset } = sections;
-    const sizes = splitSizes(facts.examples, { validation: dataset.validation, test: dataset.test ?? 0, limit: dataset.limit });
-    if ('field' in sizes) problems.push({ path: ['dataset', sizes.field], message: sizes.message });
+    problems.push(...modelSectionProblems(sections.model, checked.space, facts.shape));
     problems.push(...checkBatchSizeChange(sections.training, checked.space), ...checkScheduleSettings(sections.training, checked.space));
-    task = trainingTaskFromSections(sections, seed);
+    const dataset = checkDatasetSection(sections.dataset, baseDir);
+    if ('problems' in dataset) problems.push(...dataset.problems);
+    else task = trainingTaskFromSections(sections, seed, dataset.paths);
   } else if (checked.space) {
     const synthetic = syntheticTaskFromSection(sections.synthetic, checked.space);
     if ('problems' in synthetic) problems.push(...synthetic.problems);

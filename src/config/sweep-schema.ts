@@ -11,8 +11,22 @@ import { studyNameSchema } from '../study/study-options.js';
 /** A fraction in (0, 1) or a whole count of examples. */
 const share = z.union([z.number().gt(0).lt(1), z.number().int().min(0)]);
 
+const filePath = z.string().min(1);
+
+/** Explicit data files; which keys suit which dataset is checked in dataset-section.ts. */
+const datasetFilesSchema = z.strictObject({
+  train_images: filePath.optional(),
+  train_labels: filePath.optional(),
+  test_images: filePath.optional(),
+  test_labels: filePath.optional(),
+  train_batches: z.array(filePath).min(1).optional(),
+  test_batch: filePath.optional(),
+});
+
 const datasetSchema = z.strictObject({
   name: z.enum(DATASET_NAMES),
+  dir: filePath.optional(),
+  files: datasetFilesSchema.optional(),
   validation: share,
   test: share.optional(),
   limit: z.number().int().min(10).optional(),

@@ -1,4 +1,6 @@
+import { DATASET_FACTS } from '../datasets/dataset-catalog.js';
 import type { PathProblem } from '../errors/path-problem.js';
+import type { DatasetPaths } from './dataset-section.js';
 import type { SyntheticSection } from '../synthetic/synthetic-section.js';
 import { DEFAULT_TRAINING } from '../training/knobs.js';
 import { modelFromSection } from './model-section.js';
@@ -40,15 +42,23 @@ export function sectionEpochs(sections: TaskSections): { epochs: number; field: 
   return sections.type === 'train' ? { epochs: sections.training.epochs, field: 'training.epochs' } : { epochs: sections.synthetic.epochs, field: 'synthetic.epochs' };
 }
 
-/** The normalised training task: every setting present, the split seeded by the study unless set. */
-export function trainingTaskFromSections(sections: Extract<TaskSections, { type: 'train' }>, studySeed: number): TrainingTask {
+/**
+ * The normalised training task: every setting present, the split seeded by the study unless set.
+ * `paths` are the dataset's dir and files made absolute (see dataset-section.ts): workers look
+ * them up on their own disks.
+ */
+export function trainingTaskFromSections(sections: Extract<TaskSections, { type: 'train' }>, studySeed: number, paths: DatasetPaths = {}): TrainingTask {
   const { dataset } = sections;
+  const bundled = DATASET_FACTS[dataset.name].format === 'bundled';
   return {
     type: 'train',
     dataset: {
       name: dataset.name,
+      ...(paths.dir !== undefined && { dir: paths.dir }),
+      ...(paths.files !== undefined && { files: paths.files }),
       validation: dataset.validation,
-      test: dataset.test ?? 0,
+      // Bundled data has no test files: its test part is cut from the pool, none by default.
+      ...(bundled ? { test: dataset.test ?? 0 } : dataset.test !== undefined && { test: dataset.test }),
       ...(dataset.limit !== undefined && { limit: dataset.limit }),
       seed: dataset.seed ?? studySeed,
     },

@@ -1,5 +1,3 @@
-import type { DatasetSpec } from './dataset-spec.js';
-
 export interface SplitSizes {
   readonly train: number;
   readonly validation: number;
@@ -10,7 +8,7 @@ export interface SplitSizes {
  * Turns the spec's shares (fractions or counts) into counts for a dataset of `available`
  * examples; returns a message naming the field when the split leaves nothing to train on.
  */
-export function splitSizes(available: number, spec: Pick<DatasetSpec, 'validation' | 'test' | 'limit'>): SplitSizes | { field: string; message: string } {
+export function splitSizes(available: number, spec: { readonly validation: number; readonly test: number; readonly limit?: number | undefined }): SplitSizes | { field: string; message: string } {
   if (spec.limit !== undefined && spec.limit > available) {
     return { field: 'limit', message: `must be at most ${available} (the examples available), but got ${spec.limit}` };
   }

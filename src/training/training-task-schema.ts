@@ -19,8 +19,20 @@ export const trainingTaskSchema = z.strictObject({
   type: z.literal('train'),
   dataset: z.strictObject({
     name: z.enum(DATASET_NAMES),
+    dir: z.string().min(1).optional(),
+    files: z
+      .strictObject({
+        train_images: z.string().min(1).optional(),
+        train_labels: z.string().min(1).optional(),
+        test_images: z.string().min(1).optional(),
+        test_labels: z.string().min(1).optional(),
+        train_batches: z.array(z.string().min(1)).min(1).optional(),
+        test_batch: z.string().min(1).optional(),
+      })
+      .optional(),
     validation: z.number().min(0),
-    test: z.number().min(0),
+    // Absent for a dataset with test files means all of them (bundled-mnist always has it).
+    test: z.number().min(0).optional(),
     limit: z.number().int().min(1).optional(),
     seed: z.number().int().min(0),
   }),

@@ -122,7 +122,7 @@ describe('sweep files', () => {
       /dataset\.validation: validation \(300\) \+ test \(200\) must be < the 500 examples/,
     );
     assert.match(errorFor({ dataset: 'dataset:\n  name: bundled-mnist\n  limit: 20000\n  validation: 0.1' }), /dataset\.limit: must be at most 10000/);
-    assert.match(errorFor({ dataset: 'dataset:\n  name: emnist\n  validation: 0.1' }), /dataset\.name: expected "bundled-mnist", but got "emnist"/);
+    assert.match(errorFor({ dataset: 'dataset:\n  name: emnist\n  validation: 0.1' }), /dataset\.name: expected one of "bundled-mnist", "mnist", "fashion-mnist", "emnist-balanced", "cifar-10", but got "emnist"/);
   });
 
   test('bad YAML and bad files are clear errors', async () => {
