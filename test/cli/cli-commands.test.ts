@@ -108,7 +108,7 @@ describe('sweeper best, trials and studies', () => {
     assert.equal(result.code, 0, result.stderr);
     const output = JSON.parse(result.stdout) as { study: { name: string }; trials: Record<string, unknown>[] };
     assert.equal(output.trials.length, 2);
-    assert.deepEqual(Object.keys(output.trials[0] ?? {}), ['number', 'state', 'value', 'value_std', 'repeats', 'epochs', 'best_epoch', 'train_seconds', 'params', 'attempt', 'worker', 'queued_at', 'started_at', 'finished_at', 'reason']);
+    assert.deepEqual(Object.keys(output.trials[0] ?? {}), ['number', 'state', 'value', 'value_std', 'repeats', 'epochs', 'best_epoch', 'train_seconds', 'test_accuracy', 'params', 'attempt', 'worker', 'queued_at', 'started_at', 'finished_at', 'reason']);
     const stored = readTrials(db, 'tiny').sort((a, b) => (b.value ?? 0) - (a.value ?? 0) || a.number - b.number);
     assert.deepEqual(output.trials.map((t) => t.number), stored.slice(0, 2).map((t) => t.number));
     assert.deepEqual(output.trials.map((t) => t.value), stored.slice(0, 2).map((t) => t.value));
