@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmConv2dFilterGrad } from './wasm-conv2d-filter-grad.js';
 
 export type BackendPreference = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
@@ -24,5 +25,6 @@ export async function initBackend(preference: BackendPreference): Promise<string
   const name = preference === 'cpu' ? 'cpu' : 'wasm';
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend of TensorFlow.js failed to start`);
   await tf.ready();
+  if (name === 'wasm') registerWasmConv2dFilterGrad();
   return tf.getBackend();
 }
