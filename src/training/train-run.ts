@@ -5,6 +5,7 @@ import { Rng } from '../random/rng.js';
 import { buildMlp } from './build-mlp.js';
 import { createOptimizer } from './create-optimizer.js';
 import type { TrialConfig } from './trial-config.js';
+import { trainEpoch } from './train-epoch.js';
 import type { TensorPart, TrainingData } from './training-data.js';
 
 export interface TrainRunOptions {
@@ -27,7 +28,6 @@ const EVAL_CHUNK = 1000;
 export function trainRun({ data, config, seed, onEpoch, shouldStop }: TrainRunOptions): RunOutcome {
   const model = buildMlp(config.model, data.inputSize, data.classes, seed);
   const optimizer = createOptimizer(config.training);
-  const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { batch_size: batchSize, epochs, learning_rate: learningRate } = config.training;
   const train = data.train;
   let trainSeconds = 0;
@@ -35,55 +35,24 @@ export function trainRun({ data, config, seed, onEpoch, shouldStop }: TrainRunOp
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = performance.now();
       const order = new Rng(deriveSeed(seed, epoch)).permutation(train.count);
-      const indices = tf.tensor1d(Int32Array.from(order), 'int32');
-      let lossSum = tf.scalar(0);
-      let correctSum = tf.scalar(0);
-      try {
-        for (let start = 0; start < train.count; start += batchSize) {
-          const size = Math.min(batchSize, train.count - start);
-          const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
-            const batch = indices.slice(start, size);
-            const x = tf.gather(train.x, batch);
-            const y = tf.gather(train.y, batch);
-            let logits: tf.Tensor | undefined;
-            const loss = optimizer.minimize(
-              () => {
-                logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
-                return tf.losses.softmaxCrossEntropy(y, logits);
-              },
-              true,
-              weights,
-            ) as tf.Scalar;
-            const correct = tf.equal(tf.argMax(logits as tf.Tensor, 1), tf.gather(train.labels, batch)).sum<tf.Scalar>();
-            // Kept out of the gradient scope to count hits; ours to free.
-            (logits as tf.Tensor).dispose();
-            return [lossSum.add(loss.mul(size)), correctSum.add(correct)];
-          });
-          tf.dispose([lossSum, correctSum]);
-          lossSum = nextLoss;
-          correctSum = nextCorrect;
-          if (shouldStop()) {
-            trainSeconds += (performance.now() - started) / 1000;
-            return { status: 'stopped', epochs: epoch - 1, trainSeconds };
-          }
-        }
-        const trainLoss = lossSum.dataSync()[0] as number / train.count;
-        const trainAccuracy = correctSum.dataSync()[0] as number / train.count;
-        if (!Number.isFinite(trainLoss)) {
-          trainSeconds += (performance.now() - started) / 1000;
-          return { status: 'diverged', epoch, reason: `diverged at epoch ${epoch}: training loss is ${trainLoss}`, trainSeconds };
-        }
-        const validation = evaluate(model, data.validation);
-        const epochSeconds = (performance.now() - started) / 1000;
-        trainSeconds += epochSeconds;
-        onEpoch({
-          epoch,
-          metrics: { trainLoss, trainAccuracy, valLoss: validation.loss, valAccuracy: validation.accuracy, learningRate, epochSeconds },
-        });
-        if (shouldStop()) return { status: 'stopped', epochs: epoch, trainSeconds };
-      } finally {
-        tf.dispose([indices, lossSum, correctSum]);
+      const totals = trainEpoch({ model, optimizer, part: train, order, batchSize, shouldStop });
+      if (totals === 'stopped') {
+        trainSeconds += (performance.now() - started) / 1000;
+        return { status: 'stopped', epochs: epoch - 1, trainSeconds };
       }
+      const { loss: trainLoss, accuracy: trainAccuracy } = totals;
+      if (!Number.isFinite(trainLoss)) {
+        trainSeconds += (performance.now() - started) / 1000;
+        return { status: 'diverged', epoch, reason: `diverged at epoch ${epoch}: training loss is ${trainLoss}`, trainSeconds };
+      }
+      const validation = evaluate(model, data.validation);
+      const epochSeconds = (performance.now() - started) / 1000;
+      trainSeconds += epochSeconds;
+      onEpoch({
+        epoch,
+        metrics: { trainLoss, trainAccuracy, valLoss: validation.loss, valAccuracy: validation.accuracy, learningRate, epochSeconds },
+      });
+      if (shouldStop()) return { status: 'stopped', epochs: epoch, trainSeconds };
     }
     return { status: 'finished', epochs, trainSeconds };
   } finally {

@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TensorPart } from './training-data.js';
+
+export interface TrainEpochOptions {
+  readonly model: tf.LayersModel;
+  readonly optimizer: tf.Optimizer;
+  readonly part: TensorPart;
+  /** The epoch's shuffle: a permutation of 0..part.count-1. */
+  readonly order: Uint32Array;
+  readonly batchSize: number;
+  /** Checked after every batch, so that a pruned or interrupted run stops within one batch. */
+  readonly shouldStop: () => boolean;
+}
+
+/** Mean loss and accuracy over the epoch's batches, weighted by batch size (as Keras reports them). */
+export interface EpochTotals {
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+/**
+ * One pass over `part` in `order`, one optimizer step per batch of `batchSize`; 'stopped' when
+ * `shouldStop` said so after a batch.
+ */
+export function trainEpoch({ model, optimizer, part, order, batchSize, shouldStop }: TrainEpochOptions): EpochTotals | 'stopped' {
+  const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const indices = tf.tensor1d(Int32Array.from(order), 'int32');
+  let lossSum = tf.scalar(0);
+  let correctSum = tf.scalar(0);
+  try {
+    for (let start = 0; start < part.count; start += batchSize) {
+      const size = Math.min(batchSize, part.count - start);
+      const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
+        const batch = indices.slice(start, size);
+        const x = tf.gather(part.x, batch);
+        const y = tf.gather(part.y, batch);
+        let logits: tf.Tensor | undefined;
+        const loss = optimizer.minimize(
+          () => {
+            logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
+            return tf.losses.softmaxCrossEntropy(y, logits);
+          },
+          true,
+          weights,
+        ) as tf.Scalar;
+        const correct = tf.equal(tf.argMax(logits as tf.Tensor, 1), tf.gather(part.labels, batch)).sum<tf.Scalar>();
+        // Kept out of the gradient scope to count hits; ours to free.
+        (logits as tf.Tensor).dispose();
+        return [lossSum.add(loss.mul(size)), correctSum.add(correct)];
+      });
+      tf.dispose([lossSum, correctSum]);
+      lossSum = nextLoss;
+      correctSum = nextCorrect;
+      if (shouldStop()) return 'stopped';
+    }
+    return { loss: (lossSum.dataSync()[0] as number) / part.count, accuracy: (correctSum.dataSync()[0] as number) / part.count };
+  } finally {
+    tf.dispose([indices, lossSum, correctSum]);
+  }
+}
