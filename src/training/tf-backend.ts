@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmConv2dFilterGrad } from './wasm-conv2d-filter-grad.js';
+import { registerWasmTransposedMatMul } from './wasm-transposed-matmul.js';
 
 export type BackendPreference = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
@@ -25,6 +26,9 @@ export async function initBackend(preference: BackendPreference): Promise<string
   const name = preference === 'cpu' ? 'cpu' : 'wasm';
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend of TensorFlow.js failed to start`);
   await tf.ready();
-  if (name === 'wasm') registerWasmConv2dFilterGrad();
+  if (name === 'wasm') {
+    registerWasmConv2dFilterGrad();
+    registerWasmTransposedMatMul();
+  }
   return tf.getBackend();
 }
