@@ -5,15 +5,15 @@ type Strides = number | readonly [number, number];
 /**
  * The gradient of a 2-D convolution with respect to its filter, which TensorFlow.js 4.22's
  * WebAssembly backend lacks (training any conv2d layer on it fails with "Kernel
- * 'Conv2DBackpropFilter' not registered"). It reuses the backend's 3-D kernel: NHWC data read
- * as NDHWC with depth 1 is the same memory, so no copy is made. Stride 1 only: with larger
- * strides that kernel's results differ from the CPU backend's (checked in its test), so those
- * fail with a clear message instead of training on wrong gradients.
+ * 'Conv2DBackpropFilter' not registered"). It is itself a convolution, run on the backend's
+ * fast Conv2D kernel: dW[i,j,c,o] = sum over b,y,x of xPadded[b,y+i,x+j,c] dy[b,y,x,o], i.e.
+ * x with the batch as channels ([c, H, W, b]) convolved ('valid') with dy as the filter
+ * ([y, x, b, o]). Stride 1 only; larger strides fail with a clear message.
  */
 export function registerWasmConv2dFilterGrad(): void {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined) return;
-  const conv3d = tf.getKernel('Conv3DBackpropFilterV2', 'wasm');
-  if (conv3d === undefined) return;
+  const [pad2d, transpose, conv2d] = ['PadV2', 'Transpose', 'Conv2D'].map((name) => tf.getKernel(name, 'wasm'));
+  if (pad2d === undefined || transpose === undefined || conv2d === undefined) return;
   tf.registerKernel({
     kernelName: 'Conv2DBackpropFilter',
     backendName: 'wasm',
@@ -30,13 +30,26 @@ export function registerWasmConv2dFilterGrad(): void {
       }
       const [strideHeight, strideWidth] = typeof strides === 'number' ? [strides, strides] : strides;
       if (strideHeight !== 1 || strideWidth !== 1) throw new Error(`Conv2DBackpropFilter on wasm supports stride 1 only, but got ${strideHeight}x${strideWidth}`);
-      const as5d = (t: tf.TensorInfo): tf.TensorInfo => ({ dataId: t.dataId, dtype: t.dtype, shape: [t.shape[0] ?? 1, 1, ...t.shape.slice(1)] });
-      const dw = conv3d.kernelFunc({
-        inputs: { x: as5d(x), dy: as5d(dy) },
-        backend,
-        attrs: { strides: [1, 1, 1], pad, filterShape: [1, ...filterShape] },
-      }) as tf.TensorInfo;
-      return { dataId: dw.dataId, dtype: dw.dtype, shape: filterShape };
+      const [filterHeight, filterWidth] = filterShape;
+      // With stride 1, 'same' pads (f - 1) in all, the smaller half before (as TensorFlow does).
+      const padding = (size: number): [number, number] =>
+        pad === 'same' ? [Math.floor((size - 1) / 2), size - 1 - Math.floor((size - 1) / 2)] : pad === 'valid' ? [0, 0] : [pad as number, pad as number];
+      const temporary: tf.TensorInfo[] = [];
+      const run = (kernel: tf.KernelConfig, kernelInputs: tf.NamedTensorInfoMap, kernelAttrs: tf.NamedAttrMap): tf.TensorInfo => {
+        const out = kernel.kernelFunc({ inputs: kernelInputs, backend, attrs: kernelAttrs }) as tf.TensorInfo;
+        temporary.push(out);
+        return out;
+      };
+      try {
+        const padded = run(pad2d, { x }, { paddings: [[0, 0], padding(filterHeight), padding(filterWidth), [0, 0]], constantValue: 0 });
+        const batchAsChannels = run(transpose, { x: padded }, { perm: [3, 1, 2, 0] });
+        const dyAsFilter = run(transpose, { x: dy }, { perm: [1, 2, 0, 3] });
+        const product = run(conv2d, { x: batchAsChannels, filter: dyAsFilter }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC' });
+        // [c, i, j, o] -> [i, j, c, o]; the result is the caller's, not temporary.
+        return transpose.kernelFunc({ inputs: { x: product }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tf.TensorInfo;
+      } finally {
+        for (const t of temporary) (backend as tf.KernelBackend).disposeData(t.dataId);
+      }
     },
   });
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/training/tf-backend.js';
 
-/** The filter gradient of a conv2d, computed on `backend`, as plain numbers. */
+/** The filter gradient of a conv2d (odd and even filter sizes, several channels), computed on `backend`, as plain numbers. */
 async function filterGradient(backend: 'cpu' | 'wasm', strides: 1 | 2, pad: 'same' | 'valid'): Promise<number[]> {
   assert.equal(await initBackend(backend), backend);
   return tf.tidy(() => {
