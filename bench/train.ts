@@ -179,7 +179,10 @@ async function fit(data: TrainingData, name: ModelName): Promise<Rates> {
       shuffle: true,
       verbose: 0,
       callbacks: {
-        onEpochEnd: async (epoch) => clock.epochEnd(epoch + 1),
+        onEpochEnd: (epoch) => {
+          clock.epochEnd(epoch + 1);
+          return Promise.resolve();
+        },
       },
     });
   } finally {
@@ -247,7 +250,7 @@ async function main(): Promise<void> {
   writeFileSync(files.labels, split.train.labels);
 
   const columns: Column[] = [
-    { label: `ours (trainRun, ${backend}, 1 thread)`, key: 'ours', run: async (name) => (name === 'mlp' ? oursMlp(data) : oursCnn(data)), rates: new Map() },
+    { label: `ours (trainRun, ${backend}, 1 thread)`, key: 'ours', run: (name) => Promise.resolve(name === 'mlp' ? oursMlp(data) : oursCnn(data)), rates: new Map() },
   ];
   if (peer?.available) columns.push({ label: `PyTorch ${peer.version} (1 thread)`, key: 'torch', run: (name) => torch(peer, files, split.train, name), rates: new Map() });
   if (options.fit) columns.push({ label: `plain model.fit (${backend})`, key: 'fit', run: (name) => fit(data, name), rates: new Map() });

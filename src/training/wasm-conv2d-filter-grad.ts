@@ -33,7 +33,7 @@ export function registerWasmConv2dFilterGrad(): void {
       const [filterHeight, filterWidth] = filterShape;
       // With stride 1, 'same' pads (f - 1) in all, the smaller half before (as TensorFlow does).
       const padding = (size: number): [number, number] =>
-        pad === 'same' ? [Math.floor((size - 1) / 2), size - 1 - Math.floor((size - 1) / 2)] : pad === 'valid' ? [0, 0] : [pad as number, pad as number];
+        pad === 'same' ? [Math.floor((size - 1) / 2), size - 1 - Math.floor((size - 1) / 2)] : pad === 'valid' ? [0, 0] : [pad, pad];
       const temporary: tf.TensorInfo[] = [];
       const run = (kernel: tf.KernelConfig, kernelInputs: tf.NamedTensorInfoMap, kernelAttrs: tf.NamedAttrMap): tf.TensorInfo => {
         const out = kernel.kernelFunc({ inputs: kernelInputs, backend, attrs: kernelAttrs }) as tf.TensorInfo;
@@ -46,7 +46,7 @@ export function registerWasmConv2dFilterGrad(): void {
         const dyAsFilter = run(transpose, { x: dy }, { perm: [1, 2, 0, 3] });
         const product = run(conv2d, { x: batchAsChannels, filter: dyAsFilter }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC' });
         // [c, i, j, o] -> [i, j, c, o]; the result is the caller's, not temporary.
-        return transpose.kernelFunc({ inputs: { x: product }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tf.TensorInfo;
+        return transpose.kernelFunc({ inputs: { x: product }, backend, attrs: { perm: [1, 2, 0, 3] } });
       } finally {
         for (const t of temporary) (backend as tf.KernelBackend).disposeData(t.dataId);
       }
