@@ -24,33 +24,53 @@ const PYTHON_DIR = fileURLToPath(new URL('../../bench/python/', import.meta.url)
  */
 const PYTHON = process.env.SWEEPER_BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
-export type OptunaPeer = { readonly available: true; readonly python: string; readonly version: string } | { readonly available: false; readonly reason: string };
+export type PythonPeer = { readonly available: true; readonly python: string; readonly version: string } | { readonly available: false; readonly reason: string };
+export type OptunaPeer = PythonPeer;
+
+/** A Python package a benchmark compares against: how to import it, install it, and say it is missing. */
+export interface PythonPackage {
+  /** Imported by `import MODULE`; its `__version__` is the peer's version. */
+  readonly module: string;
+  /** The Debian package that installs it for the system interpreter. */
+  readonly debian: string;
+  /** Printed instead of the peer's columns when it cannot be imported. */
+  readonly missing: string;
+  /** Whose columns are skipped, for the message's second line. */
+  readonly columns: string;
+}
+
+const OPTUNA: PythonPackage = { module: 'optuna', debian: 'python3-optuna', missing: OPTUNA_MISSING, columns: 'Optuna' };
 
 /**
  * Finds an importable Optuna. When it is missing and we are root on a non-interactive Debian
  * (a CI container), installs python3-optuna once; otherwise says how to install it.
  */
 export function findOptuna(): OptunaPeer {
-  const first = probe();
-  if (first.available || !mayInstall()) return first;
-  console.error('optuna cannot be imported; installing python3-optuna with apt-get ...');
-  // A fresh container often has no package lists yet, so a failed install is retried after an update.
-  if (!aptGet(['install', '-y', 'python3-optuna'])) {
-    aptGet(['update']);
-    aptGet(['install', '-y', 'python3-optuna']);
-  }
-  return probe();
+  return findPythonPackage(OPTUNA);
 }
 
-function probe(): OptunaPeer {
-  const result = spawnSync(PYTHON, ['-c', 'import optuna; print(optuna.__version__)'], { encoding: 'utf8' });
-  if (result.error) return missing(`cannot run ${PYTHON}: ${result.error.message}`);
-  if (result.status !== 0) return missing(`${PYTHON}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
+/** Finds an importable `pkg.module`, installing `pkg.debian` where that is allowed (see findOptuna). */
+export function findPythonPackage(pkg: PythonPackage): PythonPeer {
+  const first = probe(pkg);
+  if (first.available || !mayInstall()) return first;
+  console.error(`${pkg.module} cannot be imported; installing ${pkg.debian} with apt-get ...`);
+  // A fresh container often has no package lists yet, so a failed install is retried after an update.
+  if (!aptGet(['install', '-y', pkg.debian])) {
+    aptGet(['update']);
+    aptGet(['install', '-y', pkg.debian]);
+  }
+  return probe(pkg);
+}
+
+function probe(pkg: PythonPackage): PythonPeer {
+  const result = spawnSync(PYTHON, ['-c', `import ${pkg.module}; print(${pkg.module}.__version__)`], { encoding: 'utf8' });
+  if (result.error) return missing(pkg, `cannot run ${PYTHON}: ${result.error.message}`);
+  if (result.status !== 0) return missing(pkg, `${PYTHON}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
   return { available: true, python: PYTHON, version: result.stdout.trim() };
 }
 
-function missing(detail: string): OptunaPeer {
-  return { available: false, reason: `${OPTUNA_MISSING}\n  (${detail}; the Optuna columns are skipped)` };
+function missing(pkg: PythonPackage, detail: string): PythonPeer {
+  return { available: false, reason: `${pkg.missing}\n  (${detail}; the ${pkg.columns} columns are skipped)` };
 }
 
 function mayInstall(): boolean {
@@ -66,7 +86,7 @@ function aptGet(args: readonly string[]): boolean {
  * Runs bench/python/SCRIPT with `input` as JSON on stdin. The script answers with one JSON
  * value per line, so long runs can report each finished piece (`onRecord`) as it comes.
  */
-export function runPython(peer: OptunaPeer & { available: true }, script: string, input: unknown, onRecord?: (record: unknown) => void): Promise<unknown[]> {
+export function runPython(peer: PythonPeer & { available: true }, script: string, input: unknown, onRecord?: (record: unknown) => void): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     // -B: no __pycache__ written into the source tree.
     const child = spawn(peer.python, ['-B', `${PYTHON_DIR}${script}`], { stdio: ['pipe', 'pipe', 'pipe'] });

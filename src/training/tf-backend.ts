@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmConvFilterGradient } from './wasm-conv-filter-gradient.js';
+import { registerWasmTransposedMatMul } from './wasm-transposed-matmul.js';
 
 export type BackendPreference = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
@@ -24,5 +26,9 @@ export async function initBackend(preference: BackendPreference): Promise<string
   const name = preference === 'cpu' ? 'cpu' : 'wasm';
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend of TensorFlow.js failed to start`);
   await tf.ready();
+  if (name === 'wasm') {
+    registerWasmConvFilterGradient();
+    registerWasmTransposedMatMul();
+  }
   return tf.getBackend();
 }

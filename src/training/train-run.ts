@@ -10,9 +10,9 @@ import { createOptimizer, setLearningRate } from './create-optimizer.js';
 import { MutualInformationProbe } from './mutual-information-probe.js';
 import { createSchedule } from './schedules/create-schedule.js';
 import { batchSizeAt } from './knobs.js';
-import { withRegularisation } from './regularisation-loss.js';
 import type { TrialConfig } from './trial-config.js';
 import { evaluateTest } from './test-evaluation.js';
+import { trainEpoch } from './train-epoch.js';
 import type { TensorPart, TrainingData } from './training-data.js';
 
 export interface TrainRunOptions {
@@ -41,7 +41,6 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
   // The test set is seen once, at the end, by the best epoch's weights: never during training.
   const tested = (): { test?: TestEvaluation } =>
     data.test && best.restore(model) ? { test: evaluateTest(model, data.test, data.classes, best.epoch) } : {};
-  const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { epochs } = config.training;
   const schedule = createSchedule(config.training);
   const probe = schedule.measures.ihyll || schedule.measures.ixy ? miProbe(data, config, seed) : undefined;
@@ -58,65 +57,34 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
       setLearningRate(optimizer, learningRate);
       learningRates.push(learningRate);
       const order = new Rng(deriveSeed(seed, epoch)).permutation(train.count);
-      const indices = tf.tensor1d(Int32Array.from(order), 'int32');
-      let lossSum = tf.scalar(0);
-      let correctSum = tf.scalar(0);
-      try {
-        for (let start = 0; start < train.count; start += batchSize) {
-          const size = Math.min(batchSize, train.count - start);
-          const [nextLoss, nextCorrect] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
-            const batch = indices.slice(start, size);
-            const x = tf.gather(train.x, batch);
-            const y = tf.gather(train.y, batch);
-            let logits: tf.Tensor | undefined;
-            const loss = optimizer.minimize(
-              () => {
-                logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
-                return withRegularisation(model, tf.losses.softmaxCrossEntropy(y, logits));
-              },
-              true,
-              weights,
-            ) as tf.Scalar;
-            const correct = tf.equal(tf.argMax(logits as tf.Tensor, 1), tf.gather(train.labels, batch)).sum<tf.Scalar>();
-            // Kept out of the gradient scope to count hits; ours to free.
-            (logits as tf.Tensor).dispose();
-            return [lossSum.add(loss.mul(size)), correctSum.add(correct)];
-          });
-          tf.dispose([lossSum, correctSum]);
-          lossSum = nextLoss;
-          correctSum = nextCorrect;
-          if (shouldStop()) {
-            trainSeconds += (performance.now() - started) / 1000;
-            return { status: 'stopped', epochs: epoch - 1, trainSeconds, ...tested() };
-          }
-        }
-        const trainLoss = lossSum.dataSync()[0] as number / train.count;
-        const trainAccuracy = correctSum.dataSync()[0] as number / train.count;
-        if (!Number.isFinite(trainLoss)) {
-          trainSeconds += (performance.now() - started) / 1000;
-          return { status: 'diverged', epoch, reason: `diverged at epoch ${epoch}: training loss is ${trainLoss}`, trainSeconds };
-        }
-        const validation = evaluate(model, data.validation);
-        // Measured as part of the epoch: the schedule's cost is the trial's cost.
-        const information = schedule.measures.ihyll ? probe?.outputInformation(model) : undefined;
-        if (information !== undefined) ihyll.push(information);
-        const epochSeconds = (performance.now() - started) / 1000;
-        trainSeconds += epochSeconds;
-        const metrics = {
-          trainLoss,
-          trainAccuracy,
-          valLoss: validation.loss,
-          valAccuracy: validation.accuracy,
-          learningRate,
-          epochSeconds,
-          ...(information !== undefined && { mutualInformation: information }),
-        };
-        onEpoch({ epoch, metrics });
-        best.offer(model, epoch, metrics);
-        if (shouldStop()) return { status: 'stopped', epochs: epoch, trainSeconds, ...tested() };
-      } finally {
-        tf.dispose([indices, lossSum, correctSum]);
+      const totals = trainEpoch({ model, optimizer, part: train, order, batchSize, shouldStop });
+      if (totals === 'stopped') {
+        trainSeconds += (performance.now() - started) / 1000;
+        return { status: 'stopped', epochs: epoch - 1, trainSeconds, ...tested() };
       }
+      const { loss: trainLoss, accuracy: trainAccuracy } = totals;
+      if (!Number.isFinite(trainLoss)) {
+        trainSeconds += (performance.now() - started) / 1000;
+        return { status: 'diverged', epoch, reason: `diverged at epoch ${epoch}: training loss is ${trainLoss}`, trainSeconds };
+      }
+      const validation = evaluate(model, data.validation);
+      // Measured as part of the epoch: the schedule's cost is the trial's cost.
+      const information = schedule.measures.ihyll ? probe?.outputInformation(model) : undefined;
+      if (information !== undefined) ihyll.push(information);
+      const epochSeconds = (performance.now() - started) / 1000;
+      trainSeconds += epochSeconds;
+      const metrics = {
+        trainLoss,
+        trainAccuracy,
+        valLoss: validation.loss,
+        valAccuracy: validation.accuracy,
+        learningRate,
+        epochSeconds,
+        ...(information !== undefined && { mutualInformation: information }),
+      };
+      onEpoch({ epoch, metrics });
+      best.offer(model, epoch, metrics);
+      if (shouldStop()) return { status: 'stopped', epochs: epoch, trainSeconds, ...tested() };
     }
     return { status: 'finished', epochs, trainSeconds, ...tested() };
   } finally {
