@@ -28,7 +28,15 @@ export type { PrunerSpec, EarlyStoppingSpec } from './pruners/pruner-spec.js';
 
 export type { TrialStore } from './store/trial-store.js';
 export { SqliteTrialStore } from './store/sqlite/sqlite-trial-store.js';
-export type { TrialRecord, TrialResult, TrialOutcome, EpochMetrics, EpochRecord, RepeatResult, StudyRecord, StudySummary } from './store/records.js';
+export type { TrialRecord, TrialResult, TrialOutcome, EpochMetrics, EpochRecord, RepeatResult, TestEvaluation, StudyRecord, StudySummary } from './store/records.js';
+
+// Pure functions of the training side, without TensorFlow.js: a repeat's per-class scores from
+// its confusion matrix, the KSG estimator, and the learning-rate schedules.
+export { classificationReport, type ClassificationReport, type ClassScores } from './training/classification-report.js';
+export { ksgMutualInformation } from './training/mutual-information/ksg-estimator.js';
+export { labelInformation } from './training/mutual-information/label-information.js';
+export { createSchedule } from './training/schedules/create-schedule.js';
+export type { LearningRateSchedule, ScheduleHistory } from './training/schedules/learning-rate-schedule.js';
 
 export { loadSweepFile, parseSweep, type LoadedSweep } from './config/load-sweep-file.js';
 
