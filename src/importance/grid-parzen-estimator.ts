@@ -16,27 +16,21 @@ const MIN_SIGMA = 0.5 / 1.64;
  *   standard deviation, IQR from the 25% and 75% points of the counts), discretised to the
  *   cells [k - 1/2, k + 1/2] and truncated to [-1/2, size - 1/2]; the prior is centred with
  *   sigma = size. TPE's own bandwidths are too wide for this analysis (Optuna's note).
- * - categorical: the component of choice k puts (1/m + [j = k]) / (size/m + 1) on choice j,
- *   m being the number of occupied choices plus one; the prior is uniform.
+ * - categorical: frequencies, (count_j + 1/size) / (n + 1), i.e. each component is its own
+ *   choice and the prior is uniform. Optuna smooths each component instead, putting
+ *   (1/m + [j = k]) / (size/m + 1) on choice j (m = occupied choices + 1), a smoothing that
+ *   does not shrink as trials accumulate: with two choices a component keeps at most 3/4 on
+ *   its own, which caps a decisive binary choice at a quarter of its divergence while numeric
+ *   bandwidths narrow with n. Frequencies keep categoricals on the numeric parameters' scale.
  */
 export function gridProbabilities(kind: 'numeric' | 'categorical', counts: Float64Array): Float64Array {
   const size = counts.length;
   let n = 0;
-  let occupied = 0;
-  for (const count of counts) {
-    n += count;
-    if (count > 0) occupied++;
-  }
+  for (const count of counts) n += count;
   const total = n + PRIOR_WEIGHT;
   const probabilities = new Float64Array(size);
   if (kind === 'categorical') {
-    const smoothing = PRIOR_WEIGHT / (occupied + 1);
-    const rowTotal = size * smoothing + 1;
-    for (let j = 0; j < size; j++) {
-      const own = counts[j] as number;
-      // Every occupied component puts `smoothing` on j; only j's own puts 1 more on it.
-      probabilities[j] = ((n * smoothing + own) / rowTotal + PRIOR_WEIGHT / size) / total;
-    }
+    for (let j = 0; j < size; j++) probabilities[j] = ((counts[j] as number) + PRIOR_WEIGHT / size) / total;
     return probabilities;
   }
   const sigma = Math.max(scottBandwidth(counts, n), MIN_SIGMA);
