@@ -3,6 +3,7 @@ import type { EpochRecord, RepeatResult, StudySummary, TrialRecord } from '../st
 import type { TrialStore } from '../store/trial-store.js';
 import type { Direction } from '../study/study-definition.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { DEFAULT_IMPORTANCE_MIN_TRIALS, parameterImportance } from '../importance/parameter-importance.js';
 
 export const DEFAULT_TOP = 5;
 
@@ -35,8 +36,8 @@ export interface StudyReportData {
   /** Absent while no trial is COMPLETE. */
   readonly best?: BestTrialDetail;
   /**
-   * Importance of each parameter for the objective (sums to 1), over finished trials with a
-   * finite value; empty when it cannot be computed (see `importanceNote`).
+   * Importance of each parameter for the objective (PED-ANOVA, sums to 1, most important first),
+   * over COMPLETE trials with a finite value; empty when it cannot be computed (see `importanceNote`).
    */
   readonly importance: Readonly<Record<string, number>>;
   /** Why `importance` is empty, when it is. */
@@ -65,7 +66,7 @@ export async function loadStudyReportData(store: TrialStore, studyName: string, 
   const bestTrial = bestTrials[0];
   const best = bestTrial ? { trial: bestTrial, repeats: await store.getRepeats(bestTrial.id) } : undefined;
   const { space, objective, description } = study.definition;
-  const importance = studyImportance();
+  const importance = studyImportance(space, objective.direction, trials);
   return {
     study: summary,
     ...(description !== undefined ? { description } : {}),
@@ -79,7 +80,21 @@ export async function loadStudyReportData(store: TrialStore, studyName: string, 
   };
 }
 
-/** Filled in when the parameter-importance module lands (issue 6); until then no made-up numbers. */
-function studyImportance(): { importance: Record<string, number>; importanceNote?: string } {
-  return { importance: {}, importanceNote: 'parameter importance is not computed by this version of sweeper' };
+/**
+ * PED-ANOVA importance over the COMPLETE trials with a finite value: a pruned trial's value is an
+ * intermediate one, and would make its parameters look worse than they are.
+ */
+function studyImportance(space: SearchSpaceDefinition, direction: Direction, trials: readonly TrialRecord[]): { importance: Record<string, number>; importanceNote?: string } {
+  const scored: { params: TrialRecord['params']; value: number }[] = [];
+  for (const trial of trials) {
+    const value = trial.result?.value;
+    if (trial.state === 'COMPLETE' && value !== undefined && Number.isFinite(value)) scored.push({ params: trial.params, value });
+  }
+  if (Object.keys(space).length === 0) return { importance: {}, importanceNote: 'the search space has no parameters' };
+  const importance = parameterImportance({ space, direction, trials: scored });
+  if (Object.keys(importance).length > 0) return { importance };
+  return {
+    importance: {},
+    importanceNote: `parameter importance needs at least ${DEFAULT_IMPORTANCE_MIN_TRIALS} COMPLETE trials with a finite value; this study has ${scored.length}`,
+  };
 }
