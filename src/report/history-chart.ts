@@ -47,7 +47,7 @@ export function historySpec(rows: readonly HistoryRow[], metric: string, directi
   const withoutValue = rows.filter((r) => r.value === null).length;
   const subtitle = [
     `each finished trial's ${metric} and the best so far (${direction}, over COMPLETE trials)`,
-    withoutValue > 0 ? `${withoutValue} trial(s) without a value drawn as vertical lines` : '',
+    withoutValue > 0 ? `${withoutValue} trial(s) without a value (failed, diverged) marked in the strip below` : '',
     unfinished > 0 ? `${unfinished} queued or running trial(s) not shown` : '',
   ].filter((s) => s !== '');
   const x = { field: 'trial', type: 'quantitative', title: 'trial number', axis: { tickMinStep: 1, format: 'd' } };
@@ -57,37 +57,43 @@ export function historySpec(rows: readonly HistoryRow[], metric: string, directi
     title: null,
     scale: { domain: Object.keys(STATE_COLOURS), range: Object.values(STATE_COLOURS) },
   };
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Optimisation history', subtitle },
+  const dense = rows.length > 2000;
+  const tooltip = [{ field: 'trial' }, { field: 'state' }, { field: 'value', format: '.5~g' }, { field: 'best', title: 'best so far', format: '.5~g' }];
+  const chart = {
     width: 720,
     height: 300,
-    data: { values: rows },
     layer: [
       {
-        transform: [{ filter: 'datum.value === null' }],
-        mark: { type: 'rule', opacity: 0.35, strokeWidth: 1 },
-        encoding: { x, color, tooltip: [{ field: 'trial' }, { field: 'state' }, { field: 'reason' }] },
-      },
-      {
         transform: [{ filter: 'datum.value !== null' }],
-        mark: { type: 'point', filled: true, opacity: 0.7, size: 30 },
-        encoding: {
-          x,
-          y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
-          color,
-          tooltip: [{ field: 'trial' }, { field: 'state' }, { field: 'value', format: '.5~g' }, { field: 'best', title: 'best so far', format: '.5~g' }],
-        },
+        mark: { type: 'point', filled: true, opacity: dense ? 0.4 : 0.7, size: dense ? 10 : 30 },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } }, color, tooltip },
       },
       {
         transform: [{ filter: 'datum.best !== null' }],
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
-        encoding: {
-          x,
-          y: { field: 'best', type: 'quantitative' },
-          color: { datum: 'best so far' },
-        },
+        encoding: { x, y: { field: 'best', type: 'quantitative' }, color: { datum: 'best so far' } },
       },
     ],
+  };
+  // Trials without a value get a strip of their own under the plot: drawn across it, a few
+  // hundred failures would hide every point.
+  const strip = {
+    width: 720,
+    height: 28,
+    transform: [{ filter: 'datum.value === null' }],
+    mark: { type: 'tick', orient: 'vertical', opacity: 0.6, thickness: 1 },
+    encoding: {
+      x,
+      y: { datum: 'no value', type: 'nominal', title: null },
+      color,
+      tooltip: [{ field: 'trial' }, { field: 'state' }, { field: 'reason' }],
+    },
+  };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { text: 'Optimisation history', subtitle },
+    data: { values: rows },
+    vconcat: withoutValue > 0 ? [chart, strip] : [chart],
+    resolve: { scale: { x: 'shared', color: 'shared' } },
   };
 }

@@ -30,7 +30,7 @@ export function sliceSpec(space: SearchSpaceDefinition, scored: readonly { trial
       return {
         ...base,
         layer: [
-          { mark: { type: 'point', filled: true, opacity: 0.5 }, encoding: { x, y, color, tooltip } },
+          { mark: { type: 'point', filled: true, opacity: rows.length > 2000 ? 0.2 : 0.5, size: rows.length > 2000 ? 8 : 30 }, encoding: { x, y, color, tooltip } },
           // The mean per category, so a dense column of points still reads.
           { mark: { type: 'tick', color: '#222', thickness: 2 }, encoding: { x, y: { aggregate: 'mean', field: 'value', type: 'quantitative' } } },
         ],
@@ -38,7 +38,7 @@ export function sliceSpec(space: SearchSpaceDefinition, scored: readonly { trial
     }
     return {
       ...base,
-      mark: { type: 'point', filled: true, opacity: 0.6 },
+      mark: { type: 'point', filled: true, opacity: rows.length > 2000 ? 0.3 : 0.6, size: rows.length > 2000 ? 8 : 30 },
       encoding: {
         x: { field, type: 'quantitative', title: spec.log ? `${name} (log)` : name, scale: spec.log ? { type: 'log' } : { zero: false } },
         y,
