@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBestCommand } from './commands/best-command.js';
+import { registerReportCommand } from './commands/report-command.js';
 import { registerResumeCommand } from './commands/resume-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerStudiesCommand } from './commands/studies-command.js';
@@ -25,6 +26,7 @@ registerResumeCommand(program);
 registerBestCommand(program);
 registerTrialsCommand(program);
 registerStudiesCommand(program);
+registerReportCommand(program);
 registerCoordinatorCommand(program);
 registerWorkerCommand(program);
 registerSubmitCommand(program);

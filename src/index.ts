@@ -20,6 +20,8 @@ export { createSampler } from './samplers/create-sampler.js';
 export { TPE_DEFAULTS, type TpeSamplerSpec, type GridSamplerSpec, type RandomSamplerSpec } from './samplers/sampler-spec.js';
 export type { Sampler, SamplerContext, TrialSnapshot } from './samplers/sampler.js';
 
+export { parameterImportance, type ImportanceInput } from './importance/parameter-importance.js';
+
 export { createPruner } from './pruners/create-pruner.js';
 export { EarlyStopping } from './pruners/early-stopping.js';
 export { PruningMonitor, type EpochVerdict } from './pruners/pruning-monitor.js';

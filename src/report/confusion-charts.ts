@@ -1,0 +1,103 @@
+import type { RepeatResult } from '../store/records.js';
+import { classificationReport } from '../training/classification-report.js';
+import { VEGA_LITE_SCHEMA } from './chart-format.js';
+
+/** Above this many classes the cells carry no printed count (EMNIST balanced has 47): the colour and tooltip still do. */
+const MAX_LABELLED_CLASSES = 20;
+
+export interface BestConfusion {
+  /** confusion[actual][predicted], summed over the repeats evaluated on the test set. */
+  readonly confusion: number[][];
+  readonly repeats: number;
+}
+
+/**
+ * The best trial's test confusion: with one repeat, exactly the stored matrix; with several, the
+ * sum of theirs (every test example of every seed's model counted once), so the per-class scores
+ * pool all repeats. Undefined when no repeat was evaluated on a test set.
+ */
+export function bestConfusion(repeats: readonly RepeatResult[]): BestConfusion | undefined {
+  const tested = repeats.filter((r) => r.test !== undefined && r.test.confusion.length > 0);
+  const first = tested[0]?.test;
+  if (!first) return undefined;
+  const n = first.confusion.length;
+  const sum = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (const repeat of tested) {
+    repeat.test?.confusion.forEach((row, actual) => row.forEach((count, predicted) => {
+      const target = sum[actual];
+      if (target && predicted < n) target[predicted] = (target[predicted] ?? 0) + count;
+    }));
+  }
+  return { confusion: sum, repeats: tested.length };
+}
+
+function repeatsNote(trialNumber: number, repeats: number): string {
+  return `best trial ${trialNumber}, test set${repeats > 1 ? `, summed over ${repeats} repeats` : ''}`;
+}
+
+export function confusionSpec(best: BestConfusion, trialNumber: number): object {
+  const n = best.confusion.length;
+  const rows = best.confusion.flatMap((row, actual) => {
+    const support = row.reduce((a, b) => a + b, 0);
+    return row.map((count, predicted) => ({ actual, predicted, count, share: support > 0 ? count / support : 0 }));
+  });
+  const x = { field: 'predicted', type: 'ordinal', title: 'predicted class', axis: { labelAngle: 0 } };
+  const y = { field: 'actual', type: 'ordinal', title: 'actual class' };
+  const cell = Math.max(12, Math.min(36, Math.floor(520 / n)));
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { text: 'Confusion matrix', subtitle: `${repeatsNote(trialNumber, best.repeats)}; colour: share of the actual class` },
+    data: { values: rows },
+    width: { step: cell },
+    height: { step: cell },
+    layer: [
+      {
+        mark: { type: 'rect' },
+        encoding: {
+          x,
+          y,
+          color: { field: 'share', type: 'quantitative', title: 'share of row', scale: { scheme: 'blues', domain: [0, 1] } },
+          tooltip: [{ field: 'actual' }, { field: 'predicted' }, { field: 'count' }, { field: 'share', format: '.1%' }],
+        },
+      },
+      ...(n <= MAX_LABELLED_CLASSES
+        ? [{
+            mark: { type: 'text', fontSize: 10 },
+            encoding: {
+              x,
+              y,
+              text: { field: 'count', type: 'quantitative' },
+              color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: 'black' },
+            },
+          }]
+        : []),
+    ],
+  };
+}
+
+/** Precision, recall and F1 per class and their macro average, as seed report 002 tabulates them. */
+export function classScoresSpec(best: BestConfusion, trialNumber: number): object {
+  const report = classificationReport(best.confusion);
+  const rows: object[] = [];
+  const add = (label: string, scores: { precision: number; recall: number; f1: number }): void => {
+    rows.push({ class: label, score: 'precision', value: scores.precision });
+    rows.push({ class: label, score: 'recall', value: scores.recall });
+    rows.push({ class: label, score: 'F1', value: scores.f1 });
+  };
+  report.classes.forEach((scores, k) => add(`${k} (n=${scores.support})`, scores));
+  add('macro avg', report.macro);
+  const classes = [...report.classes.map((s, k) => `${k} (n=${s.support})`), 'macro avg'];
+  const x = { field: 'score', type: 'nominal', title: null, sort: ['precision', 'recall', 'F1'], axis: { orient: 'top', labelAngle: 0 } };
+  const y = { field: 'class', type: 'nominal', title: null, sort: classes };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { text: 'Per-class scores', subtitle: `${repeatsNote(trialNumber, best.repeats)}; accuracy ${report.accuracy.toFixed(4)}` },
+    data: { values: rows },
+    width: { step: 70 },
+    height: { step: 18 },
+    layer: [
+      { mark: { type: 'rect' }, encoding: { x, y, color: { field: 'value', type: 'quantitative', title: 'score', scale: { scheme: 'greens', domain: [0, 1] }, legend: null } } },
+      { mark: { type: 'text', fontSize: 11 }, encoding: { x, y, text: { field: 'value', type: 'quantitative', format: '.3f' } } },
+    ],
+  };
+}
