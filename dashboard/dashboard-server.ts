@@ -121,9 +121,11 @@ async function route(path: string, options: DashboardOptions, assets: Record<str
     if (first === 'studies' && second !== undefined && third === 'trials' && fourth !== undefined && segments.length === 4) return page('trial', { study: second, trial: fourth });
     if (first === 'workers' && second === undefined) return page('workers');
     if (first === 'assets' && third === undefined) {
-      if (second === 'dashboard.js') return { status: 200, type: 'text/javascript; charset=utf-8', body: assets['dashboard.js'] ?? '' };
-      if (second === 'dashboard.css') return { status: 200, type: 'text/css; charset=utf-8', body: assets['dashboard.css'] ?? '' };
-      if (second === 'charts.js') return { status: 200, type: 'text/javascript; charset=utf-8', body: chartScript() };
+      // Kept by the browser and revalidated by ETag: the chart libraries are over a megabyte.
+      const asset = (type: string, body: string): Reply => ({ status: 200, type, body, headers: { 'cache-control': 'no-cache' } });
+      if (second === 'dashboard.js') return asset('text/javascript; charset=utf-8', assets['dashboard.js'] ?? '');
+      if (second === 'dashboard.css') return asset('text/css; charset=utf-8', assets['dashboard.css'] ?? '');
+      if (second === 'charts.js') return asset('text/javascript; charset=utf-8', chartScript());
     }
     if (first === 'api') {
       if (second === 'studies' && third === undefined) return json(await studiesView(options.store));
