@@ -71,13 +71,14 @@ describe('the live dashboard in a real browser', { skip: browserSkipReason() }, 
     assert.ok(coordinator.dashboard, 'the coordinator printed its dashboard address');
     base = coordinator.dashboard;
     worker = startWorkerProcess(dir, coordinator.address, ['--threads', '2', '--token-file', tokenFile]);
-    // 12 trials of 4 epochs of 0.4 s on 2 threads: about 10 s of sweep to watch.
-    const sweep = writeSyntheticSweep(dir, STUDY, { trials: TRIALS, epochs: EPOCHS, epochSeconds: 0.4 });
-    const submitted = await runCli(['submit', sweep, '--coordinator', coordinator.address, '--token-file', tokenFile]);
-    assert.equal(submitted.code, 0, submitted.stderr);
+    // The browser first: its start-up must not eat the sweep the test watches.
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
+    // 12 trials of 4 epochs of 0.5 s on 2 threads: about 12 s of sweep to watch.
+    const sweep = writeSyntheticSweep(dir, STUDY, { trials: TRIALS, epochs: EPOCHS, epochSeconds: 0.5 });
+    const submitted = await runCli(['submit', sweep, '--coordinator', coordinator.address, '--token-file', tokenFile]);
+    assert.equal(submitted.code, 0, submitted.stderr);
     console.log(`dashboard screenshots: ${shots}`);
   });
 
