@@ -23,6 +23,20 @@ module.exports = {
       to: { path: '^(worker|cli)/' },
     },
     {
+      name: 'dashboard-reads-the-store',
+      comment: 'The dashboard reads the trial store; the coordinator hands it its live state as a callback, so neither depends on the other. It shares the CLI\'s JSON shapes (cli/output), nothing else of the CLI.',
+      severity: 'error',
+      from: { path: '^dashboard/' },
+      to: { path: '^(coordinator|worker)/|^cli/(?!output/)' },
+    },
+    {
+      name: 'coordinator-not-to-dashboard',
+      severity: 'error',
+      comment: 'The CLI starts the dashboard beside a coordinator; the coordinator does not know it.',
+      from: { path: '^coordinator/' },
+      to: { path: '^dashboard/' },
+    },
+    {
       name: 'worker-not-to-coordinator',
       severity: 'error',
       comment: 'Workers run on other machines; they know the contracts in src/, not the coordinator.',

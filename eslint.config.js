@@ -25,6 +25,16 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's page script runs in the browser, as plain JavaScript outside the TypeScript project.
+    files: ['dashboard/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', Node: 'readonly', setTimeout: 'readonly' },
+    },
+  },
+  {
     // The library has no process side effects: output goes through the logger or return values.
     files: ['src/**/*.ts'],
     rules: { 'no-console': 'error' },

@@ -6,6 +6,7 @@ import { registerRunCommand } from './commands/run-command.js';
 import { registerStudiesCommand } from './commands/studies-command.js';
 import { registerTrialsCommand } from './commands/trials-command.js';
 import { registerCoordinatorCommand } from './commands/coordinator-command.js';
+import { registerDashboardCommand } from './commands/dashboard-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
 import { registerSubmitCommand } from './commands/submit-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
@@ -30,6 +31,7 @@ registerCoordinatorCommand(program);
 registerWorkerCommand(program);
 registerSubmitCommand(program);
 registerStatusCommand(program);
+registerDashboardCommand(program);
 
 for (const command of program.commands) command.exitOverride();
 

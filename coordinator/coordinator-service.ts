@@ -21,6 +21,7 @@ import type {
   WorkItemMessage,
   WorkRequestMessage,
 } from '../src/wire/coordinator-messages.js';
+import { coordinatorStatus } from './coordinator-status.js';
 import type { RemoteExecutor } from './remote-executor.js';
 import type { StudyHost } from './study-host.js';
 
@@ -110,45 +111,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
       return { study: study.name, budget: study.definition.budget.trials ?? 0 };
     }),
 
-    Status: unary<unknown, StatusReplyMessage>('Status', async () => {
-      const { sessions, runs, silentMs } = executor.snapshot();
-      const studies = await store.listStudies();
-      return {
-        protocol_version: PROTOCOL_VERSION,
-        workers: sessions.map((session) => ({
-          worker_id: session.identity.workerId,
-          host: session.identity.host,
-          pid: session.identity.pid,
-          threads: session.identity.threads,
-          busy: session.runs.size,
-          connected: session.connected,
-          draining: session.draining,
-          silent_ms: Math.round(silentMs(session)),
-          software_version: session.identity.softwareVersion,
-        })),
-        runs: runs.map((run) => ({
-          run: keyToMessage(run.key),
-          worker_id: run.session?.identity.workerId ?? '',
-          epoch: run.lastEpoch,
-          running_ms: Math.round(performance.now() - run.startedAt),
-        })),
-        studies: studies
-          .filter((summary) => summary.hosted || host.isActive(summary.name))
-          .map((summary) => ({
-            name: summary.name,
-            budget: summary.budget ?? 0,
-            queued: summary.counts.QUEUED,
-            running: summary.counts.RUNNING,
-            complete: summary.counts.COMPLETE,
-            pruned: summary.counts.PRUNED,
-            failed: summary.counts.FAILED,
-            ...(summary.bestValue !== undefined && { best_value: summary.bestValue }),
-            metric: summary.metric,
-            direction: summary.direction,
-            active: host.isActive(summary.name),
-          })),
-      };
-    }),
+    Status: unary<unknown, StatusReplyMessage>('Status', () => coordinatorStatus(executor, host, store)),
   };
 }
 

@@ -7,7 +7,9 @@ import { serverCredentials, type ServerTlsFiles } from '../src/rpc/tls-files.js'
 import type { StudyOwner } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import { WIRE_LIMITS } from '../src/wire/coordinator-codec.js';
+import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
 import { coordinatorService } from './coordinator-service.js';
+import { coordinatorStatus } from './coordinator-status.js';
 import { RemoteExecutor } from './remote-executor.js';
 import { StudyHost } from './study-host.js';
 
@@ -42,6 +44,7 @@ export class Coordinator {
     private readonly server: Server,
     private readonly executor: RemoteExecutor,
     readonly host: StudyHost,
+    private readonly store: TrialStore,
   ) {}
 
   static async start(options: CoordinatorOptions): Promise<Coordinator> {
@@ -68,13 +71,18 @@ export class Coordinator {
       const port = await bind(server, formatHostPort(options.listen), options);
       const address = formatHostPort({ host: options.listen.host, port });
       options.logger.info({ address, tls: options.tls !== undefined, mutualTls: options.tls?.ca !== undefined, token: options.token !== undefined, resumed }, 'coordinator listening');
-      return new Coordinator(address, resumed, server, executor, host);
+      return new Coordinator(address, resumed, server, executor, host, options.store);
     } catch (error) {
       server.forceShutdown();
       await host.drain(0);
       await executor.close();
       throw error;
     }
+  }
+
+  /** Connected workers, running trials and hosted studies: what the Status RPC returns. */
+  status(): Promise<StatusReplyMessage> {
+    return coordinatorStatus(this.executor, this.host, this.store);
   }
 
   /** Takes no new trials; running ones get `graceMs` to finish, then go back to the queue. */

@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { Coordinator, DEFAULT_LEASE_MS } from '../../coordinator/coordinator.js';
+import { checkDashboardListen } from '../../dashboard/dashboard-listen.js';
+import { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../../coordinator/sweep-runner.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { createLogger } from '../../src/logging/create-logger.js';
@@ -21,6 +23,7 @@ interface CoordinatorFlags {
   tlsKey?: string;
   tlsCa?: string;
   insecure?: boolean;
+  dashboard?: string;
   leaseTimeout: number;
   maxAttempts: number;
   drainTimeout: number;
@@ -38,7 +41,8 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--tls-cert <path>', 'serve TLS with this certificate (PEM)')
     .option('--tls-key <path>', 'and this private key (PEM)')
     .option('--tls-ca <path>', 'require client certificates signed by this CA (mutual TLS)')
-    .option('--insecure', 'allow a non-loopback --listen without a token or mutual TLS')
+    .option('--insecure', 'allow a non-loopback --listen (or --dashboard) without a token or mutual TLS')
+    .option('--dashboard <host:port>', 'also serve the read-only live dashboard (HTTP) here, workers page included; the token applies')
     .option('--lease-timeout <seconds>', 'a worker silent this long loses its trials', seconds, DEFAULT_LEASE_MS)
     .option('--max-attempts <n>', 'attempts of a trial whose worker is lost before it is FAILED', positiveInteger, DEFAULT_MAX_ATTEMPTS)
     .option('--drain-timeout <seconds>', 'on SIGTERM, how long running trials get to finish before going back to the queue', seconds, 30_000)
@@ -62,6 +66,9 @@ async function coordinatorCommand(flags: CoordinatorFlags): Promise<number> {
       'give --token-file (and --tls-cert/--tls-key), or mutual TLS with --tls-ca; or --insecure on a network you trust',
     );
   }
+  const dashboardListen = flags.dashboard === undefined ? undefined : parseHostPort(flags.dashboard, '--dashboard');
+  // The dashboard has no TLS: mutual TLS does not guard it, only the token does.
+  if (dashboardListen !== undefined) checkDashboardListen(dashboardListen, '--dashboard', flags.dashboard ?? '', token, flags.insecure === true);
   const tls = flags.tlsCert !== undefined && flags.tlsKey !== undefined ? { cert: flags.tlsCert, key: flags.tlsKey, ...(mutualTls && { ca: flags.tlsCa }) } : undefined;
   const logger = createLogger({ ...(flags.logFile !== undefined && { file: flags.logFile }), level: flags.logLevel });
 
@@ -83,7 +90,18 @@ async function coordinatorCommand(flags: CoordinatorFlags): Promise<number> {
     await store.close();
     throw error;
   }
+  let dashboard: DashboardServer | undefined;
+  if (dashboardListen !== undefined) {
+    try {
+      dashboard = await DashboardServer.start({ store, listen: dashboardListen, logger, liveStatus: () => coordinator.status(), ...(token !== undefined && { token }) });
+    } catch (error) {
+      await coordinator.drain(0);
+      await store.close();
+      throw error;
+    }
+  }
   process.stdout.write(`coordinator listening on ${coordinator.address} (store ${flags.db})\n`);
+  if (dashboard) process.stdout.write(`dashboard on ${dashboard.url}${token === undefined ? '' : ' (open it once with ?token=TOKEN)'}\n`);
   if (coordinator.resumed.length > 0) process.stdout.write(`resumed studies: ${coordinator.resumed.join(', ')}\n`);
 
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
@@ -102,6 +120,7 @@ async function coordinatorCommand(flags: CoordinatorFlags): Promise<number> {
   const signal = await stopped;
   logger.info({ signal }, 'draining');
   try {
+    await dashboard?.close();
     await coordinator.drain(flags.drainTimeout);
   } finally {
     await store.close();

@@ -31,13 +31,20 @@ export function bearer(token: string): string {
 }
 
 /**
- * Whether an `authorization` value carries the expected token. Both sides are hashed first so
- * that the comparison takes the same time whatever the lengths, and timingSafeEqual compares
- * the digests without stopping at the first difference.
+ * Whether an `authorization` value carries the expected token, as `Bearer <token>`.
  */
 export function tokenMatches(expected: string, header: string | undefined): boolean {
   const given = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+  return secretMatches(expected, given);
+}
+
+/**
+ * Whether `given` equals the secret `expected`. Both sides are hashed first so that the
+ * comparison takes the same time whatever the lengths, and timingSafeEqual compares the digests
+ * without stopping at the first difference.
+ */
+export function secretMatches(expected: string, given: string | undefined): boolean {
   const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given).digest();
-  return timingSafeEqual(a, b) && given.length > 0;
+  const b = createHash('sha256').update(given ?? '').digest();
+  return timingSafeEqual(a, b) && given !== undefined && given.length > 0;
 }

@@ -14,6 +14,8 @@ export interface ClusterProcess {
 
 export interface CoordinatorProcess extends ClusterProcess {
   readonly address: string;
+  /** The dashboard's URL, when started with `--dashboard`. */
+  readonly dashboard?: string;
 }
 
 const running = new Set<ChildProcess>();
@@ -43,16 +45,18 @@ function track(args: readonly string[], logFile: string): ClusterProcess {
 export async function startCoordinatorProcess(dir: string, db: string, args: readonly string[] = [], name = 'coordinator'): Promise<CoordinatorProcess> {
   const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
   const proc = track(['coordinator', '--db', db, ...listen, ...args], join(dir, `${name}.log`));
-  const address = await new Promise<string>((resolve, reject) => {
+  const withDashboard = args.includes('--dashboard');
+  const { address, dashboard } = await new Promise<{ address: string; dashboard?: string }>((resolve, reject) => {
     let out = '';
     proc.child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /coordinator listening on (\S+)/.exec(out);
-      if (match) resolve(match[1] as string);
+      const url = /dashboard on (\S+)/.exec(out);
+      if (match && (!withDashboard || url)) resolve({ address: match[1] as string, ...(url && { dashboard: url[1] as string }) });
     });
     void proc.done.then((result) => reject(new Error(`the coordinator exited (${result.code}) before listening: ${result.stderr}\n${proc.logTail()}`)));
   });
-  return { ...proc, address };
+  return { ...proc, address, ...(dashboard !== undefined && { dashboard }) };
 }
 
 /** `sweeper worker` in a child process. */

@@ -1,0 +1,477 @@
+// The dashboard's pages, drawn in the browser from the JSON API (see dashboard/dashboard-server.ts).
+// Each page polls its API every second with If-None-Match: an unchanged answer is a bodiless 304
+// and nothing is redrawn, so a page follows a running sweep at little cost. Plain script, no
+// build step and no network beyond this server; charts use the vega libraries of /assets/charts.js.
+'use strict';
+
+(() => {
+  const POLL_MS = 1000;
+  const STATES = ['QUEUED', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAILED'];
+  const body = document.body;
+  const app = document.getElementById('app');
+  const live = document.getElementById('live');
+
+  /** An element with attributes (on* are listeners) and children (strings become text). */
+  function h(tag, attrs, ...children) {
+    const element = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key.startsWith('on')) element.addEventListener(key.slice(2), value);
+      else element.setAttribute(key, value === true ? '' : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return element;
+  }
+
+  function formatNumber(value) {
+    if (value === null || value === undefined) return '–';
+    if (typeof value !== 'number') return String(value);
+    if (Number.isInteger(value)) return String(value);
+    const magnitude = Math.abs(value);
+    return magnitude !== 0 && (magnitude >= 1e4 || magnitude < 1e-3) ? value.toExponential(3) : value.toFixed(4);
+  }
+
+  function formatSeconds(seconds) {
+    if (seconds === null || seconds === undefined) return '–';
+    return seconds < 60 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  }
+
+  function formatTime(iso) {
+    return iso ? iso.replace('T', ' ').slice(0, 19) : '–';
+  }
+
+  const studyUrl = (name) => `/studies/${encodeURIComponent(name)}`;
+  const trialUrl = (name, number) => `${studyUrl(name)}/trials/${number}`;
+  const apiUrl = (path) => `/api${path}`;
+
+  /** A number in a cell: shown rounded, exact in data-value and the tooltip. */
+  function numberCell(value, attrs) {
+    return h('td', { class: 'num', 'data-value': value === null || value === undefined ? '' : value, title: value ?? '', ...attrs }, formatNumber(value));
+  }
+
+  function progressBar(study) {
+    const budget = study.budget;
+    const c = study.counts;
+    const total = budget || Math.max(1, study.finished + c.RUNNING + c.QUEUED);
+    const segment = (state) => h('span', { class: `seg ${state.toLowerCase()}`, style: `width:${(100 * c[state]) / total}%` });
+    return h(
+      'div',
+      { class: 'progress', title: `${study.finished} finished${budget ? ` of ${budget}` : ''}` },
+      h('div', { class: 'bar' }, segment('COMPLETE'), segment('PRUNED'), segment('FAILED'), segment('RUNNING')),
+      h('span', { class: 'progress-text', 'data-field': 'progress' }, budget ? `${study.finished}/${budget}` : String(study.finished)),
+    );
+  }
+
+  /** Fetches `path` now and every POLL_MS, calling `render` with each new answer. */
+  function poll(path, render) {
+    let etag = null;
+    const tick = async () => {
+      try {
+        const response = await fetch(apiUrl(path), { cache: 'no-store', headers: etag ? { 'if-none-match': etag } : {} });
+        if (response.status === 200) {
+          etag = response.headers.get('etag');
+          render(await response.json());
+        } else if (response.status !== 304) {
+          const text = await response.text();
+          let message = text;
+          try {
+            message = JSON.parse(text).error || text;
+          } catch {
+            // plain text
+          }
+          app.replaceChildren(h('p', { class: 'error', 'data-status': response.status }, message));
+          etag = null;
+        }
+        live.className = 'live ok';
+        live.title = `updated ${new Date().toLocaleTimeString()} (every ${POLL_MS / 1000} s)`;
+      } catch {
+        live.className = 'live offline';
+        live.title = 'the dashboard is out of reach; retrying';
+      }
+      setTimeout(tick, POLL_MS);
+    };
+    void tick();
+  }
+
+  /** Draws a Vega-Lite spec into `element`, or says why it cannot. */
+  function drawChart(element, spec) {
+    if (typeof window.vegaEmbed !== 'function') {
+      element.replaceChildren(h('p', { class: 'muted' }, 'charts are not available (the chart libraries did not load)'));
+      return;
+    }
+    window.vegaEmbed(element, spec, { actions: false, renderer: 'svg' }).catch((error) => {
+      element.replaceChildren(h('p', { class: 'error' }, `chart failed: ${error.message}`));
+    });
+  }
+
+  // ---------------------------------------------------------------- studies
+
+  function studiesPage() {
+    poll('/studies', ({ studies }) => {
+      if (studies.length === 0) {
+        app.replaceChildren(h('h1', {}, 'Studies'), h('p', { class: 'muted' }, 'no studies in this store yet'));
+        return;
+      }
+      const head = ['study', 'objective', 'progress', 'running', 'queued', 'complete', 'pruned', 'failed', 'best', 'created'];
+      const rows = studies.map((s) =>
+        h(
+          'tr',
+          { 'data-study': s.name },
+          h('td', {}, h('a', { href: studyUrl(s.name) }, s.name)),
+          h('td', {}, `${s.direction} ${s.metric}`),
+          h('td', {}, progressBar(s)),
+          ...['RUNNING', 'QUEUED', 'COMPLETE', 'PRUNED', 'FAILED'].map((state) => h('td', { class: 'num', 'data-count': state }, s.counts[state])),
+          numberCell(s.best_value, { 'data-field': 'best' }),
+          h('td', {}, formatTime(s.created_at)),
+        ),
+      );
+      app.replaceChildren(h('h1', {}, 'Studies'), h('table', { class: 'grid', id: 'studies' }, h('thead', {}, h('tr', {}, head.map((name) => h('th', {}, name)))), h('tbody', {}, rows)));
+    });
+  }
+
+  // ---------------------------------------------------------------- study
+
+  function studyPage(name) {
+    const summary = h('section', { id: 'summary' });
+    const charts = h('section', { id: 'charts' });
+    const trials = h('section', { id: 'trials' });
+    app.replaceChildren(h('h1', {}, 'Study ', h('span', { class: 'name' }, name)), summary, h('h2', {}, 'Charts'), charts, h('h2', {}, 'Trials'), trials);
+    const table = trialsTable(name);
+    trials.append(table.element);
+
+    let chartsKey = null;
+    poll(`/studies/${encodeURIComponent(name)}`, (view) => {
+      renderStudySummary(summary, view);
+      table.update(view);
+      // Charts change when trials finish or start: redraw only then.
+      const key = `${view.study.finished}/${view.study.counts.RUNNING}/${view.study.counts.QUEUED}`;
+      if (key !== chartsKey) {
+        chartsKey = key;
+        void loadCharts(name, charts);
+      }
+    });
+  }
+
+  function renderStudySummary(element, { study, best }) {
+    const c = study.counts;
+    const running = c.RUNNING > 0 || (study.budget !== null && study.finished < study.budget);
+    element.replaceChildren(
+      h(
+        'div',
+        { class: 'cards' },
+        h('div', { class: 'card' }, h('div', { class: 'label' }, 'objective'), h('div', { class: 'big' }, `${study.direction} ${study.metric}`)),
+        h('div', { class: 'card' }, h('div', { class: 'label' }, 'progress'), progressBar(study), h('div', { class: 'muted', 'data-field': 'state' }, running ? 'running' : 'finished')),
+        h(
+          'div',
+          { class: 'card' },
+          h('div', { class: 'label' }, 'best so far'),
+          h('div', { class: 'big', 'data-field': 'best-value', 'data-value': best ? best.value : '' }, best ? formatNumber(best.value) : '–'),
+          best ? h('div', {}, h('a', { href: trialUrl(study.name, best.number), 'data-field': 'best-trial' }, `trial ${best.number}`), best.value_std !== null ? ` ± ${formatNumber(best.value_std)}` : '') : null,
+        ),
+        h(
+          'div',
+          { class: 'card' },
+          h('div', { class: 'label' }, 'trials'),
+          h('table', { class: 'counts' }, h('tbody', {}, STATES.map((state) => h('tr', {}, h('th', {}, state.toLowerCase()), h('td', { class: 'num', 'data-count': state }, c[state]))))),
+        ),
+      ),
+      best ? h('p', { class: 'params' }, 'best parameters: ', Object.entries(best.params).map(([key, value]) => h('code', {}, `${key}=${formatNumber(value)}`))) : null,
+    );
+  }
+
+  async function loadCharts(name, element) {
+    try {
+      const response = await fetch(apiUrl(`/studies/${encodeURIComponent(name)}/charts`), { cache: 'no-store' });
+      if (!response.ok) return;
+      const { sections } = await response.json();
+      const existing = new Map([...element.children].map((child) => [child.dataset.chartId, child]));
+      const children = sections.map((section) => {
+        const block = existing.get(section.id) || h('figure', { class: 'chart', 'data-chart-id': section.id });
+        const plot = h('div', { class: 'plot' });
+        block.replaceChildren(h('figcaption', {}, section.title), 'spec' in section ? plot : h('p', { class: 'muted note' }, section.note));
+        if ('spec' in section) drawChart(plot, section.spec);
+        return block;
+      });
+      if (sections.length === 0) children.push(h('p', { class: 'muted' }, 'no charts yet'));
+      element.replaceChildren(...children);
+    } catch {
+      // The next change tries again.
+    }
+  }
+
+  /** The trials table: click a header to sort (again to reverse), filter by state and by text. */
+  function trialsTable(studyName) {
+    let sortKey = 'number';
+    let descending = false;
+    let stateFilter = '';
+    let textFilter = '';
+    let last = null;
+
+    const stateSelect = h('select', { id: 'state-filter', onchange: (event) => ((stateFilter = event.target.value), render()) }, h('option', { value: '' }, 'all states'), STATES.map((state) => h('option', { value: state }, state)));
+    const textInput = h('input', { id: 'text-filter', type: 'search', placeholder: 'filter: text in any column', oninput: (event) => ((textFilter = event.target.value.trim().toLowerCase()), render()) });
+    const shown = h('span', { id: 'shown', class: 'muted' });
+    const table = h('table', { class: 'grid sortable', id: 'trials-table' });
+    const element = h('div', {}, h('div', { class: 'controls' }, stateSelect, textInput, shown), table);
+
+    function columns(view) {
+      const params = [...new Set(view.trials.flatMap((t) => Object.keys(t.params)))];
+      return [
+        { key: 'number', title: 'trial', value: (t) => t.number, cell: (t) => h('td', { class: 'num' }, h('a', { href: trialUrl(studyName, t.number) }, t.number)) },
+        { key: 'state', title: 'state', value: (t) => t.state, cell: (t) => h('td', {}, h('span', { class: `state ${t.state.toLowerCase()}` }, t.state)) },
+        { key: 'value', title: view.study.metric, value: (t) => t.value, cell: (t) => numberCell(t.value) },
+        { key: 'current_epoch', title: 'epochs', value: (t) => t.current_epoch, cell: (t) => numberCell(t.current_epoch) },
+        { key: 'best_epoch', title: 'best epoch', value: (t) => t.best_epoch, cell: (t) => numberCell(t.best_epoch) },
+        { key: 'train_seconds', title: 'train time', value: (t) => t.train_seconds, cell: (t) => h('td', { class: 'num' }, formatSeconds(t.train_seconds)) },
+        { key: 'test_accuracy', title: 'test acc.', value: (t) => t.test_accuracy, cell: (t) => numberCell(t.test_accuracy) },
+        { key: 'worker', title: 'worker', value: (t) => t.worker, cell: (t) => h('td', {}, t.worker ?? '–') },
+        ...params.map((param) => ({ key: `param:${param}`, title: param, value: (t) => t.params[param] ?? null, cell: (t) => numberCell(t.params[param] ?? null) })),
+      ];
+    }
+
+    function compare(a, b) {
+      if (a === b) return 0;
+      if (a === null || a === undefined) return 1; // unknowns last, either way
+      if (b === null || b === undefined) return -1;
+      const order = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
+      return descending ? -order : order;
+    }
+
+    function render() {
+      if (!last) return;
+      const cols = columns(last);
+      const sortColumn = cols.find((c) => c.key === sortKey) || cols[0];
+      const rows = last.trials
+        .filter((t) => !stateFilter || t.state === stateFilter)
+        .filter((t) => !textFilter || [t.number, t.state, t.value, t.worker, t.reason, ...Object.values(t.params)].some((v) => v !== null && v !== undefined && String(v).toLowerCase().includes(textFilter)))
+        .sort((a, b) => compare(sortColumn.value(a), sortColumn.value(b)) || a.number - b.number);
+      const header = h(
+        'tr',
+        {},
+        cols.map((c) =>
+          h(
+            'th',
+            {
+              'data-sort': c.key,
+              'aria-sort': c.key === sortKey ? (descending ? 'descending' : 'ascending') : 'none',
+              onclick: () => {
+                descending = c.key === sortKey ? !descending : false;
+                sortKey = c.key;
+                render();
+              },
+            },
+            c.title,
+            c.key === sortKey ? (descending ? ' ▼' : ' ▲') : '',
+          ),
+        ),
+      );
+      table.replaceChildren(h('thead', {}, header), h('tbody', {}, rows.map((t) => h('tr', { 'data-trial': t.number, 'data-state': t.state, title: t.reason ?? '' }, cols.map((c) => c.cell(t))))));
+      shown.textContent = `${rows.length} of ${last.trials.length} trials`;
+    }
+
+    return {
+      element,
+      update(view) {
+        last = view;
+        render();
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- trial
+
+  function trialPage(name, number) {
+    const summary = h('section', { id: 'summary' });
+    const curves = h('figure', { class: 'chart', id: 'curves' });
+    const epochs = h('section', { id: 'epochs' });
+    const repeats = h('section', { id: 'repeats' });
+    app.replaceChildren(
+      h('h1', {}, 'Trial ', h('span', { class: 'name' }, number), ' of ', h('a', { href: studyUrl(name) }, name)),
+      summary,
+      h('h2', {}, 'Learning curves'),
+      curves,
+      h('h2', {}, 'Repeats and test evaluation'),
+      repeats,
+      h('h2', {}, 'Epochs'),
+      epochs,
+    );
+    let curvesKey = null;
+    poll(`/studies/${encodeURIComponent(name)}/trials/${number}`, (view) => {
+      renderTrialSummary(summary, view);
+      const key = view.epochs.length;
+      if (key !== curvesKey) {
+        curvesKey = key;
+        if (view.curves) drawChart(curves, view.curves);
+        else curves.replaceChildren(h('p', { class: 'muted' }, 'no epoch recorded yet'));
+      }
+      renderRepeats(repeats, view);
+      renderEpochs(epochs, view);
+    });
+  }
+
+  function renderTrialSummary(element, { trial, study }) {
+    const field = (label, value, attrs) => h('tr', {}, h('th', {}, label), h('td', attrs || {}, value));
+    element.replaceChildren(
+      h(
+        'div',
+        { class: 'cards' },
+        h(
+          'table',
+          { class: 'kv card' },
+          h(
+            'tbody',
+            {},
+            field('state', h('span', { class: `state ${trial.state.toLowerCase()}` }, trial.state), { 'data-field': 'state' }),
+            field(study.metric, `${formatNumber(trial.value)}${trial.value_std !== null ? ` ± ${formatNumber(trial.value_std)}` : ''}`, { 'data-field': 'value', 'data-value': trial.value ?? '' }),
+            field('epochs', formatNumber(trial.current_epoch), { 'data-field': 'epochs' }),
+            field('best epoch', formatNumber(trial.best_epoch)),
+            field('repeats', formatNumber(trial.repeats)),
+            field('test accuracy', formatNumber(trial.test_accuracy), { 'data-field': 'test-accuracy' }),
+            field('train time', formatSeconds(trial.train_seconds)),
+            field('attempt', trial.attempt),
+            field('worker', trial.worker ?? '–'),
+            field('started', formatTime(trial.started_at)),
+            field('finished', formatTime(trial.finished_at)),
+            trial.reason ? field('reason', trial.reason) : null,
+          ),
+        ),
+        h('table', { class: 'kv card' }, h('tbody', {}, Object.entries(trial.params).map(([key, value]) => field(key, formatNumber(value))))),
+      ),
+    );
+  }
+
+  function renderRepeats(element, { repeats }) {
+    if (repeats.length === 0) {
+      element.replaceChildren(h('p', { class: 'muted' }, 'no repeat has finished yet'));
+      return;
+    }
+    const head = ['repeat', 'seed', 'value', 'epochs', 'best epoch', 'train time', 'test epoch', 'test loss', 'test accuracy'];
+    const children = [
+      h(
+        'table',
+        { class: 'grid', id: 'repeats-table' },
+        h('thead', {}, h('tr', {}, head.map((title) => h('th', {}, title)))),
+        h(
+          'tbody',
+          {},
+          repeats.map((r) =>
+            h('tr', { 'data-repeat': r.repeat }, h('td', { class: 'num' }, r.repeat), h('td', { class: 'num' }, r.seed), numberCell(r.value), numberCell(r.epochs), numberCell(r.best_epoch), h('td', { class: 'num' }, formatSeconds(r.train_seconds)), numberCell(r.test ? r.test.epoch : null), numberCell(r.test ? r.test.loss : null), numberCell(r.test ? r.test.accuracy : null, { 'data-field': 'test-accuracy' })),
+          ),
+        ),
+      ),
+    ];
+    for (const r of repeats) {
+      if (!r.test) continue;
+      const classes = r.test.confusion.length;
+      children.push(
+        h('h3', {}, `Confusion matrix, repeat ${r.repeat} (rows: actual, columns: predicted)`),
+        h(
+          'table',
+          { class: 'grid confusion' },
+          h('thead', {}, h('tr', {}, h('th', {}, ''), Array.from({ length: classes }, (_, i) => h('th', {}, i)))),
+          h('tbody', {}, r.test.confusion.map((row, actual) => h('tr', {}, h('th', {}, actual), row.map((count, predicted) => h('td', { class: `num${actual === predicted ? ' diagonal' : ''}` }, count))))),
+        ),
+      );
+    }
+    element.replaceChildren(...children);
+  }
+
+  function renderEpochs(element, { epochs }) {
+    if (epochs.length === 0) {
+      element.replaceChildren(h('p', { class: 'muted' }, 'no epoch recorded yet'));
+      return;
+    }
+    const metrics = ['train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'learning_rate', 'mutual_information'].filter((m) => epochs.some((e) => e[m] !== null));
+    element.replaceChildren(
+      h(
+        'table',
+        { class: 'grid', id: 'epochs-table' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'repeat'), h('th', {}, 'epoch'), metrics.map((m) => h('th', {}, m)), h('th', {}, 'time'))),
+        h('tbody', {}, epochs.map((e) => h('tr', { 'data-repeat': e.repeat, 'data-epoch': e.epoch }, h('td', { class: 'num' }, e.repeat), h('td', { class: 'num' }, e.epoch), metrics.map((m) => numberCell(e[m])), h('td', { class: 'num' }, formatSeconds(e.epoch_seconds))))),
+      ),
+    );
+  }
+
+  // ---------------------------------------------------------------- workers
+
+  function workersPage() {
+    poll('/workers', ({ workers, runs, studies }) => {
+      const threads = workers.reduce((n, w) => n + w.threads, 0);
+      const busy = workers.reduce((n, w) => n + w.busy, 0);
+      const workerTable = h(
+        'table',
+        { class: 'grid', id: 'workers-table' },
+        h('thead', {}, h('tr', {}, ['worker', 'host:pid', 'threads', 'busy', 'state', 'last heard', 'version'].map((title) => h('th', {}, title)))),
+        h(
+          'tbody',
+          {},
+          workers.map((w) =>
+            h(
+              'tr',
+              { 'data-worker': w.id },
+              h('td', {}, w.id),
+              h('td', { 'data-field': 'host-pid' }, `${w.host}:${w.pid}`),
+              h('td', { class: 'num', 'data-field': 'threads' }, w.threads),
+              h('td', { class: 'num', 'data-field': 'busy' }, w.busy),
+              h('td', {}, w.draining ? 'draining' : w.connected ? 'connected' : 'reconnecting'),
+              h('td', { class: 'num' }, `${(w.silent_ms / 1000).toFixed(1)}s ago`),
+              h('td', {}, w.version),
+            ),
+          ),
+        ),
+      );
+      const runTable = h(
+        'table',
+        { class: 'grid', id: 'runs-table' },
+        h('thead', {}, h('tr', {}, ['study', 'trial', 'attempt', 'repeat', 'worker', 'epoch', 'running'].map((title) => h('th', {}, title)))),
+        h(
+          'tbody',
+          {},
+          runs.map((r) =>
+            h(
+              'tr',
+              { 'data-study': r.study, 'data-trial': r.trial, 'data-worker': r.worker ?? '' },
+              h('td', {}, h('a', { href: studyUrl(r.study) }, r.study)),
+              h('td', { class: 'num' }, h('a', { href: trialUrl(r.study, r.trial) }, r.trial)),
+              h('td', { class: 'num' }, r.attempt),
+              h('td', { class: 'num' }, r.repeat),
+              h('td', {}, r.worker ?? '(waiting)'),
+              h('td', { class: 'num', 'data-field': 'epoch' }, r.epoch),
+              h('td', { class: 'num' }, formatSeconds(r.running_ms / 1000)),
+            ),
+          ),
+        ),
+      );
+      app.replaceChildren(
+        h('h1', {}, 'Workers'),
+        h('p', { id: 'workers-summary' }, `${workers.length} workers, ${busy}/${threads} threads busy`),
+        workers.length > 0 ? workerTable : h('p', { class: 'muted' }, 'no worker connected'),
+        h('h2', {}, 'Running trials'),
+        runs.length > 0 ? runTable : h('p', { class: 'muted' }, 'none'),
+        h('h2', {}, 'Hosted studies'),
+        studies.length > 0
+          ? h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['study', 'state', 'progress', 'best'].map((t) => h('th', {}, t)))), h('tbody', {}, studies.map((s) => h('tr', {}, h('td', {}, h('a', { href: studyUrl(s.name) }, s.name)), h('td', {}, s.active ? 'running' : 'idle'), h('td', {}, `${s.counts.COMPLETE + s.counts.PRUNED + s.counts.FAILED}${s.budget ? `/${s.budget}` : ''}`), numberCell(s.best_value)))))
+          : h('p', { class: 'muted' }, 'none'),
+      );
+    });
+  }
+
+  switch (body.dataset.page) {
+    case 'studies':
+      studiesPage();
+      break;
+    case 'study':
+      studyPage(body.dataset.study);
+      break;
+    case 'trial':
+      trialPage(body.dataset.study, Number(body.dataset.trial));
+      break;
+    case 'workers':
+      workersPage();
+      break;
+    default:
+      app.replaceChildren(h('p', { class: 'error' }, 'unknown page'));
+  }
+})();

@@ -1,0 +1,87 @@
+import type { StudySummary, TrialRecord } from '../src/store/records.js';
+import type { TrialStore } from '../src/store/trial-store.js';
+import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
+import { studyJson, trialJson, type StudyJson, type TrialJson } from '../cli/output/trial-json.js';
+import { trialCurvesSpec } from './trial-curves-spec.js';
+
+/**
+ * The JSON the dashboard's pages read (GET /api/...). Studies and trials have the shapes of the
+ * CLI's `--json` output (README, "JSON output"), so a script can use either.
+ */
+
+export interface StudyView extends StudyJson {
+  /** COMPLETE + PRUNED + FAILED. */
+  finished: number;
+}
+
+export interface DashboardTrialJson extends TrialJson {
+  /** The last epoch recorded (any repeat) while the trial runs; its final epochs once finished. */
+  current_epoch: number | null;
+}
+
+export async function studiesView(store: TrialStore): Promise<{ studies: StudyView[] }> {
+  const studies = await store.listStudies();
+  return { studies: studies.map(studyView) };
+}
+
+export async function studyPageView(store: TrialStore, name: string): Promise<{ study: StudyView; best: TrialJson | null; trials: DashboardTrialJson[] }> {
+  const record = await store.getStudy(name);
+  const [summary, trials, [best]] = await Promise.all([store.summariseStudy(record.id), store.listTrials(record.id), store.bestTrials(record.id, 1)]);
+  const rows = await Promise.all(trials.map(async (trial) => ({ ...trialJson(trial), current_epoch: await currentEpoch(store, trial) })));
+  return { study: studyView(summary), best: best === undefined ? null : trialJson(best), trials: rows };
+}
+
+export async function trialPageView(store: TrialStore, name: string, number: number): Promise<unknown> {
+  const record = await store.getStudy(name);
+  const [summary, trial] = await Promise.all([store.summariseStudy(record.id), store.getTrial(record.id, number)]);
+  const [epochs, repeats] = await Promise.all([store.getEpochs(trial.id), store.getRepeats(trial.id)]);
+  const epochRows = epochs.map((e) => ({
+    repeat: e.repeat,
+    epoch: e.epoch,
+    train_loss: e.trainLoss ?? null,
+    train_accuracy: e.trainAccuracy ?? null,
+    val_loss: e.valLoss ?? null,
+    val_accuracy: e.valAccuracy ?? null,
+    learning_rate: e.learningRate ?? null,
+    epoch_seconds: e.epochSeconds ?? null,
+    mutual_information: e.mutualInformation ?? null,
+  }));
+  return {
+    study: studyView(summary),
+    trial: { ...trialJson(trial), current_epoch: maxEpoch(epochs) },
+    epochs: epochRows,
+    repeats: repeats.map((r) => ({
+      repeat: r.repeat,
+      seed: r.seed,
+      value: r.value,
+      epochs: r.epochs,
+      best_epoch: r.bestEpoch,
+      train_seconds: r.trainSeconds,
+      test: r.test === undefined ? null : { epoch: r.test.epoch, loss: r.test.loss, accuracy: r.test.accuracy, confusion: r.test.confusion },
+    })),
+    curves: trialCurvesSpec(epochRows, summary.metric),
+  };
+}
+
+/** The coordinator's live state, in the shape of `sweeper status --json`. */
+export function workersView(status: StatusReplyMessage): unknown {
+  return {
+    workers: status.workers.map((w) => ({ id: w.worker_id, host: w.host, pid: w.pid, threads: w.threads, busy: w.busy, connected: w.connected, draining: w.draining, silent_ms: w.silent_ms, version: w.software_version })),
+    runs: status.runs.map((r) => ({ study: r.run.study, trial: r.run.trial_number, attempt: r.run.attempt, repeat: r.run.repeat, worker: r.worker_id || null, epoch: r.epoch, running_ms: r.running_ms })),
+    studies: status.studies.map((s) => ({ name: s.name, active: s.active, budget: s.budget || null, counts: { QUEUED: s.queued, RUNNING: s.running, COMPLETE: s.complete, PRUNED: s.pruned, FAILED: s.failed }, best_value: s.best_value ?? null })),
+  };
+}
+
+function studyView(summary: StudySummary): StudyView {
+  const c = summary.counts;
+  return { ...studyJson(summary), finished: c.COMPLETE + c.PRUNED + c.FAILED };
+}
+
+async function currentEpoch(store: TrialStore, trial: TrialRecord): Promise<number | null> {
+  if (trial.state !== 'RUNNING') return trial.result?.epochs ?? null;
+  return maxEpoch(await store.getEpochs(trial.id));
+}
+
+function maxEpoch(epochs: readonly { epoch: number }[]): number | null {
+  return epochs.length === 0 ? null : Math.max(...epochs.map((e) => e.epoch));
+}
