@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerBestCommand } from './commands/best-command.js';
+import { registerExportCommand } from './commands/export-command.js';
 import { registerResumeCommand } from './commands/resume-command.js';
 import { registerRunCommand } from './commands/run-command.js';
+import { registerShowCommand } from './commands/show-command.js';
 import { registerStudiesCommand } from './commands/studies-command.js';
 import { registerTrialsCommand } from './commands/trials-command.js';
 import { registerCoordinatorCommand } from './commands/coordinator-command.js';
@@ -23,6 +25,8 @@ registerRunCommand(program);
 registerResumeCommand(program);
 registerBestCommand(program);
 registerTrialsCommand(program);
+registerShowCommand(program);
+registerExportCommand(program);
 registerStudiesCommand(program);
 registerCoordinatorCommand(program);
 registerWorkerCommand(program);

@@ -304,7 +304,10 @@ export class SqliteTrialStore implements TrialStore {
   getTrial(studyId: number, number: number): Promise<TrialRecord> {
     return this.read(() => {
       const row = this.prepare<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?').get(studyId, number);
-      if (!row) throw new NotFoundError(`study ${this.studyRowById(studyId).name} has no trial ${number}`);
+      if (!row) {
+        const name = this.studyRowById(studyId).name;
+        throw new NotFoundError(`study ${name} has no trial ${number}`, `list its trials with \`sweeper trials ${name}\``);
+      }
       return this.assemble([row])[0] as TrialRecord;
     });
   }
