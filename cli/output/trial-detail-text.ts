@@ -111,7 +111,8 @@ function testEvaluation(repeat: number, test: TestEvaluation, several: boolean):
 
 function formatColumn(column: EpochColumn, value: number | null): string {
   if (value === null) return '-';
-  if (column === 'epoch_seconds') return formatSeconds(value);
+  // Epochs of small models take a fraction of a second: keep two decimals there.
+  if (column === 'epoch_seconds') return value < 10 ? `${value.toFixed(2)}s` : formatSeconds(value);
   if (column === 'learning_rate') return formatParam(value);
   return formatMetric(value);
 }
