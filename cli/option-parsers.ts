@@ -16,3 +16,16 @@ export function seconds(value: string): number {
   }
   return Math.round(parsed * 1000);
 }
+
+export function nonNegativeInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed)) {
+    throw new InvalidArgumentError(`expected a whole number >= 0, but got "${value}"`);
+  }
+  return parsed;
+}
+
+/** Commander's way to let an option be given several times: each value is appended. */
+export function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}

@@ -1,8 +1,19 @@
 import type { Command } from 'commander';
+import type { TrialStore } from '../../src/store/trial-store.js';
 import { openExistingStore, DEFAULT_DB } from '../open-existing-store.js';
-import { positiveInteger } from '../option-parsers.js';
+import { collect, positiveInteger } from '../option-parsers.js';
 import { studyJson, trialJson } from '../output/trial-json.js';
 import { trialsTable } from '../output/trials-table.js';
+import { parseWhere, requireParam } from '../param-filter-option.js';
+import { formatParam } from '../output/format-values.js';
+
+export interface BestOptions {
+  readonly top: number;
+  /** `NAME=VALUE` conditions, as typed. */
+  readonly where?: readonly string[];
+  readonly groupBy?: string;
+  readonly json?: boolean;
+}
 
 export function registerBestCommand(program: Command): void {
   program
@@ -10,25 +21,52 @@ export function registerBestCommand(program: Command): void {
     .description('the best configurations of a study, with their objective (mean ± std over repeats), epochs and training time')
     .argument('<study>', 'study name')
     .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
-    .option('--top <k>', 'how many configurations', positiveInteger, 5)
+    .option('--top <k>', 'how many configurations (with --group-by: in each group)', positiveInteger, 5)
+    .option('--where <name=value>', 'only trials whose parameter NAME is VALUE (repeatable: a name given twice means either value)', collect, [])
+    .option('--group-by <name>', 'the best --top configurations for each value of this parameter')
     .option('--json', 'print JSON (see README, "JSON output")')
-    .action(async (name: string, flags: { db: string; top: number; json?: boolean }) => {
+    .action(async (name: string, flags: BestOptions & { db: string }) => {
       const store = openExistingStore(flags.db);
       try {
-        const study = await store.getStudy(name);
-        const best = await store.bestTrials(study.id, flags.top);
-        if (flags.json) {
-          const summary = await store.summariseStudy(study.id);
-          process.stdout.write(`${JSON.stringify({ study: studyJson(summary), trials: best.map(trialJson) }, null, 2)}\n`);
-        } else if (best.length === 0) {
-          process.stdout.write(`study ${name} has no complete trial yet\n`);
-        } else {
-          const { metric, direction } = study.definition.objective;
-          process.stdout.write(`best ${best.length} of study ${name} by ${metric} (${direction}):\n`);
-          process.stdout.write(`${trialsTable(best, { rank: true, metric, paramOrder: Object.keys(study.definition.space) })}\n`);
-        }
+        process.stdout.write(await bestOutput(store, name, flags));
       } finally {
         await store.close();
       }
     });
+}
+
+/** What `sweeper best` prints (kept apart from the process so that bench:query times it in-process). */
+export async function bestOutput(store: TrialStore, name: string, options: BestOptions): Promise<string> {
+  const study = await store.getStudy(name);
+  const space = study.definition.space;
+  const where = parseWhere(options.where ?? [], space, name);
+  if (options.groupBy !== undefined) requireParam(space, options.groupBy, name, '--group-by');
+  const { metric, direction } = study.definition.objective;
+  const paramOrder = Object.keys(space);
+  const condition = Object.entries(where).map(([param, values]) => `${param}=${values.map(formatParam).join('|')}`).join(', ');
+  const filtered = condition === '' ? '' : ` where ${condition}`;
+
+  if (options.groupBy === undefined) {
+    const best = await store.bestTrials(study.id, options.top, { where });
+    if (options.json) {
+      const summary = await store.summariseStudy(study.id);
+      return `${JSON.stringify({ study: studyJson(summary), where, trials: best.map(trialJson) }, null, 2)}\n`;
+    }
+    if (best.length === 0) return `study ${name} has no complete trial${filtered || ' yet'}\n`;
+    return `best ${best.length} of study ${name} by ${metric} (${direction})${filtered}:\n${trialsTable(best, { rank: true, metric, paramOrder })}\n`;
+  }
+
+  const groups = await store.bestTrialsByGroup(study.id, options.groupBy, options.top, { where });
+  if (options.json) {
+    const summary = await store.summariseStudy(study.id);
+    const json = groups.map((group) => ({ value: group.value, complete: group.complete, trials: group.trials.map(trialJson) }));
+    return `${JSON.stringify({ study: studyJson(summary), where, group_by: options.groupBy, groups: json }, null, 2)}\n`;
+  }
+  if (groups.length === 0) return `study ${name} has no complete trial with a value of ${options.groupBy}${filtered}\n`;
+  const lines = [`best ${options.top} of study ${name} for each ${options.groupBy}, by ${metric} (${direction})${filtered}:`];
+  for (const group of groups) {
+    lines.push(`${options.groupBy} = ${formatParam(group.value)}: best ${group.trials.length} of ${group.complete} complete`);
+    lines.push(trialsTable(group.trials, { rank: true, metric, paramOrder }));
+  }
+  return `${lines.join('\n')}\n`;
 }

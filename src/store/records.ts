@@ -1,4 +1,4 @@
-import type { ParamValues } from '../space/param-spec.js';
+import type { ParamValue, ParamValues } from '../space/param-spec.js';
 import type { StudyDefinition } from '../study/study-definition.js';
 import type { TrialState } from '../study/trial-state.js';
 
@@ -50,6 +50,11 @@ export interface EpochRecord extends EpochMetrics {
   readonly repeat: number;
   /** 1-based. */
   readonly epoch: number;
+}
+
+/** An epoch of one of a study's trials, as a study-wide listing (an export) gives it. */
+export interface TrialEpochRecord extends EpochRecord {
+  readonly trialNumber: number;
 }
 
 /** The outcome of training one configuration with one seed. */
@@ -123,4 +128,19 @@ export interface StudyOwner {
   readonly host: string;
   readonly pid: number;
   readonly since?: string;
+}
+
+/**
+ * Which trials a query keeps: every named parameter must be set in the trial and take one of
+ * the listed values (values of one name are alternatives; names must all hold).
+ */
+export type ParamFilter = Readonly<Record<string, readonly ParamValue[]>>;
+
+/** The best trials among those where a parameter takes one value. */
+export interface TrialGroup {
+  readonly value: ParamValue;
+  /** COMPLETE trials with this value (and matching the filter), of which `trials` are the best. */
+  readonly complete: number;
+  /** Best first. */
+  readonly trials: readonly TrialRecord[];
 }

@@ -4,11 +4,14 @@ import type { TrialState } from '../study/trial-state.js';
 import type {
   EpochMetrics,
   EpochRecord,
+  ParamFilter,
   RepeatResult,
   StudyOwner,
   StudyRecord,
   StudySource,
   StudySummary,
+  TrialEpochRecord,
+  TrialGroup,
   TrialOutcome,
   TrialRecord,
 } from './records.js';
@@ -60,10 +63,24 @@ export interface TrialStore {
 
   getTrial(studyId: number, number: number): Promise<TrialRecord>;
   listTrials(studyId: number, filter?: { states?: readonly TrialState[] }): Promise<TrialRecord[]>;
-  /** COMPLETE trials, best first. */
-  bestTrials(studyId: number, limit: number): Promise<TrialRecord[]>;
+  /** COMPLETE trials, best first (ties by number); with `where`, only the trials it keeps. */
+  bestTrials(studyId: number, limit: number, query?: { where?: ParamFilter }): Promise<TrialRecord[]>;
+  /**
+   * The best `limit` COMPLETE trials for each value parameter `param` takes (trials without it
+   * are in no group), groups ordered by their best trial, then by value.
+   */
+  bestTrialsByGroup(studyId: number, param: string, limit: number, query?: { where?: ParamFilter }): Promise<TrialGroup[]>;
   getEpochs(trialId: number): Promise<EpochRecord[]>;
   getRepeats(trialId: number): Promise<RepeatResult[]>;
+
+  /**
+   * Every trial of a study by number, `pageSize` at a time (each page one read), so that an
+   * export of 100,000 trials neither holds them all nor reads them one by one. A trial that
+   * changes while the pages are read shows as it was when its page was read.
+   */
+  trialPages(studyId: number, pageSize?: number): AsyncIterable<readonly TrialRecord[]>;
+  /** Every epoch of every trial of a study, by trial number, repeat and epoch, a page of trials at a time. */
+  epochPages(studyId: number, pageSize?: number): AsyncIterable<readonly TrialEpochRecord[]>;
 
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { AlreadyExistsError } from '../../src/errors/already-exists-error.js';
 import { InvalidStateError } from '../../src/errors/invalid-state-error.js';
 import { NotFoundError } from '../../src/errors/not-found-error.js';
 import { StaleAttemptError } from '../../src/errors/stale-attempt-error.js';
+import type { TrialEpochRecord, TrialRecord } from '../../src/store/records.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
 import { result, studyDefinition } from './study-fixture.js';
 
@@ -206,6 +207,111 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         assert.equal((await store.getTrial(study.id, 0)).result?.value, 0.5);
         await assert.rejects(store.getTrial(study.id, 7), NotFoundError);
         await assert.rejects(store.recordEpoch(9999, 1, 0, 1, {}), NotFoundError);
+      }));
+
+    /** A study of trials with these parameters and values (undefined: FAILED), finished in order. */
+    async function studyOf(store: TrialStore, name: string, trials: readonly [Record<string, string | number | boolean>, number | undefined][], direction: 'maximize' | 'minimize' = 'maximize'): Promise<number> {
+      const study = await store.createStudy(studyDefinition(name, { objective: { metric: 'val_accuracy', direction } }));
+      for (const [params, value] of trials) {
+        const trial = await store.createTrial(study.id, params, { worker: 'w' });
+        await store.finishTrial(trial.id, 1, value === undefined ? { state: 'FAILED', reason: 'diverged' } : { state: 'COMPLETE', result: result(value) });
+      }
+      return study.id;
+    }
+
+    test('best trials with a parameter filter: names must all hold, values of one name are alternatives', () =>
+      withStore(async (store) => {
+        const studyId = await studyOf(store, 'where', [
+          [{ optimizer: 'adam', depth: 2, bn: true, lr: 0.1 }, 0.7],
+          [{ optimizer: 'sgd', depth: 2, bn: false, lr: 0.1, momentum: 0.9 }, 0.9],
+          [{ optimizer: 'adam', depth: 3, bn: true, lr: 0.30000000000000004 }, 0.8],
+          [{ optimizer: 'rmsprop', depth: 2, bn: true, lr: 1e-7 }, 0.6],
+          [{ optimizer: 'adam', depth: 2, bn: true, lr: 0.1 }, undefined],
+        ]);
+        const numbers = async (where: Record<string, (string | number | boolean)[]>, limit = 10): Promise<number[]> => (await store.bestTrials(studyId, limit, { where })).map((t) => t.number);
+        assert.deepEqual(await numbers({}), [1, 2, 0, 3]);
+        assert.deepEqual(await numbers({ optimizer: ['adam'] }), [2, 0], 'the FAILED adam trial is not a best trial');
+        assert.deepEqual(await numbers({ optimizer: ['adam', 'rmsprop'] }), [2, 0, 3]);
+        assert.deepEqual(await numbers({ optimizer: ['adam'], depth: [2] }), [0]);
+        assert.deepEqual(await numbers({ bn: [false] }), [1], 'booleans are values, not strings');
+        assert.deepEqual(await numbers({ depth: ['2'] }), [], 'the string "2" is not the number 2');
+        assert.deepEqual(await numbers({ lr: [0.30000000000000004] }), [2]);
+        assert.deepEqual(await numbers({ lr: [1e-7] }), [3]);
+        assert.deepEqual(await numbers({ momentum: [0.9] }), [1], 'a trial without the parameter never matches');
+        assert.deepEqual(await numbers({ optimizer: [] }), []);
+        assert.deepEqual(await numbers({ optimizer: ['adam'] }, 1), [2]);
+      }));
+
+    test('best trials by group: the top K for each value, groups best first, with their sizes', () =>
+      withStore(async (store) => {
+        for (const direction of ['maximize', 'minimize'] as const) {
+          const studyId = await studyOf(
+            store,
+            `groups-${direction}`,
+            [
+              [{ optimizer: 'adam', depth: 1 }, 0.5],
+              [{ optimizer: 'sgd', depth: 1, momentum: 0.9 }, 0.9],
+              [{ optimizer: 'adam', depth: 2 }, 0.7],
+              [{ optimizer: 'adam', depth: 2 }, 0.6],
+              [{ optimizer: 'sgd', depth: 2, momentum: 0.5 }, 0.1],
+              [{ optimizer: 'rmsprop', depth: 1 }, undefined],
+            ],
+            direction,
+          );
+          const groups = await store.bestTrialsByGroup(studyId, 'optimizer', 2);
+          const shape = groups.map((g) => [g.value, g.complete, g.trials.map((t) => t.number)]);
+          assert.deepEqual(shape, direction === 'maximize' ? [['sgd', 2, [1, 4]], ['adam', 3, [2, 3]]] : [['sgd', 2, [4, 1]], ['adam', 3, [0, 3]]]);
+          assert.deepEqual(groups[0]?.trials[0]?.params, direction === 'maximize' ? { optimizer: 'sgd', depth: 1, momentum: 0.9 } : { optimizer: 'sgd', depth: 2, momentum: 0.5 });
+          assert.equal(groups[0]?.trials[0]?.result?.value, direction === 'maximize' ? 0.9 : 0.1);
+          if (direction === 'maximize') {
+            const byDepth = await store.bestTrialsByGroup(studyId, 'depth', 1, { where: { optimizer: ['adam'] } });
+            assert.deepEqual(byDepth.map((g) => [g.value, g.complete, g.trials.map((t) => t.number)]), [[2, 2, [2]], [1, 1, [0]]]);
+            const byMomentum = await store.bestTrialsByGroup(studyId, 'momentum', 5);
+            assert.deepEqual(byMomentum.map((g) => g.value), [0.9, 0.5], 'trials without the parameter are in no group');
+            assert.deepEqual(await store.bestTrialsByGroup(studyId, 'absent', 5), []);
+          }
+        }
+      }));
+
+    test('trial pages: every trial once, by number, with parameters and results', () =>
+      withStore(async (store) => {
+        const studyId = await studyOf(store, 'pages', Array.from({ length: 7 }, (_, i): [Record<string, number>, number | undefined] => [{ lr: i / 10, depth: i }, i === 3 ? undefined : i / 10]));
+        const other = await store.createStudy(studyDefinition('other'));
+        await store.createTrial(other.id, { lr: 0.5, depth: 1 });
+        const queued = await store.createTrial(studyId, { lr: 0.9, depth: 9 });
+        const pages: (readonly TrialRecord[])[] = [];
+        for await (const page of store.trialPages(studyId, 3)) pages.push(page);
+        assert.deepEqual(pages.map((page) => page.length), [3, 3, 2]);
+        const trials = pages.flat();
+        assert.deepEqual(trials, await store.listTrials(studyId), 'the same records as the listing');
+        assert.equal(trials.at(-1)?.id, queued.id);
+        assert.equal(trials[3]?.state, 'FAILED');
+        assert.deepEqual(trials[5]?.params, { lr: 0.5, depth: 5 });
+        const empty = await store.createStudy(studyDefinition('empty'));
+        for await (const page of store.trialPages(empty.id)) assert.fail(`no page expected, got ${page.length} trials`);
+      }));
+
+    test('epoch pages: every epoch of every trial, by trial number, repeat and epoch', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('epochs'));
+        const expected: TrialEpochRecord[] = [];
+        for (let number = 0; number < 5; number++) {
+          const trial = await store.createTrial(study.id, { lr: 0.1, depth: 1 }, { worker: 'w' });
+          if (number === 2) continue; // a trial with no epochs
+          for (const repeat of number === 4 ? [0, 1] : [0]) {
+            for (let epoch = 1; epoch <= 2; epoch++) {
+              const metrics = { valAccuracy: number / 10 + epoch / 100, trainLoss: 1 / epoch, learningRate: 0.01 };
+              await store.recordEpoch(trial.id, 1, repeat, epoch, metrics);
+              expected.push({ trialNumber: number, repeat, epoch, ...metrics });
+            }
+          }
+        }
+        const pages: (readonly TrialEpochRecord[])[] = [];
+        for await (const page of store.epochPages(study.id, 2)) pages.push(page);
+        assert.deepEqual(pages.flat(), expected);
+        assert.deepEqual(pages.map((page) => page.length), [4, 2, 4], 'trials 0-1, 2-3 (2 has none), 4');
+        const empty = await store.createStudy(studyDefinition('no-trials'));
+        for await (const page of store.epochPages(empty.id)) assert.fail(`no page expected, got ${page.length} epochs`);
       }));
 
     test('one owner runs a study at a time; a dead owner is replaced', () =>

@@ -163,4 +163,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE trial_results ADD COLUMN test_accuracy REAL;
     `,
   },
+  {
+    version: 4,
+    name: 'trials by parameter value, for queries',
+    sql: `
+      -- \`sweeper best --where NAME=VALUE\` and \`--group-by NAME\`: the trials where a parameter
+      -- takes a value, without reading every parameter of every trial.
+      CREATE INDEX trial_params_by_value ON trial_params (name, value);
+    `,
+  },
 ];

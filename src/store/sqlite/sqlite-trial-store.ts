@@ -9,12 +9,15 @@ import { TRIAL_STATES, type TrialState } from '../../study/trial-state.js';
 import type {
   EpochMetrics,
   EpochRecord,
+  ParamFilter,
   RepeatResult,
   StudyOwner,
   StudyRecord,
   StudySource,
   StudySummary,
   TestEvaluation,
+  TrialEpochRecord,
+  TrialGroup,
   TrialOutcome,
   TrialRecord,
   TrialResult,
@@ -59,6 +62,18 @@ interface ResultRow {
   best_epoch: number;
   train_seconds: number;
   test_accuracy: number | null;
+}
+
+interface EpochRow {
+  repeat: number;
+  epoch: number;
+  train_loss: number | null;
+  train_accuracy: number | null;
+  val_loss: number | null;
+  val_accuracy: number | null;
+  learning_rate: number | null;
+  epoch_seconds: number | null;
+  mutual_information: number | null;
 }
 
 interface ParamRow {
@@ -289,7 +304,10 @@ export class SqliteTrialStore implements TrialStore {
   getTrial(studyId: number, number: number): Promise<TrialRecord> {
     return this.read(() => {
       const row = this.prepare<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?').get(studyId, number);
-      if (!row) throw new NotFoundError(`study ${this.studyRowById(studyId).name} has no trial ${number}`);
+      if (!row) {
+        const name = this.studyRowById(studyId).name;
+        throw new NotFoundError(`study ${name} has no trial ${number}`, `list its trials with \`sweeper trials ${name}\``);
+      }
       return this.assemble([row])[0] as TrialRecord;
     });
   }
@@ -306,40 +324,97 @@ export class SqliteTrialStore implements TrialStore {
     });
   }
 
-  bestTrials(studyId: number, limit: number): Promise<TrialRecord[]> {
+  bestTrials(studyId: number, limit: number, query: { where?: ParamFilter } = {}): Promise<TrialRecord[]> {
     return this.read(() => {
       const study = this.studyRowById(studyId);
       const order = study.direction === 'maximize' ? 'DESC' : 'ASC';
+      const filter = paramFilterSql(query.where);
+      // Walks trial_results_by_value best first and stops after `limit` matches: a filter costs
+      // one primary-key probe of trial_params per trial looked at.
       const rows = this
-        .prepare<[number, number], TrialRow>(
+        .prepare<unknown[], TrialRow>(
           `SELECT t.* FROM trial_results r JOIN trials t ON t.id = r.trial_id
-           WHERE r.study_id = ? AND t.state = 'COMPLETE' AND r.value IS NOT NULL
+           WHERE r.study_id = ? AND t.state = 'COMPLETE' AND r.value IS NOT NULL${filter.sql}
            ORDER BY r.value ${order}, t.number ASC LIMIT ?`,
         )
-        .all(studyId, limit);
+        .all(studyId, ...filter.args, limit);
       return this.assemble(rows);
     });
+  }
+
+  bestTrialsByGroup(studyId: number, param: string, limit: number, query: { where?: ParamFilter } = {}): Promise<TrialGroup[]> {
+    return this.read(() => {
+      const study = this.studyRowById(studyId);
+      const order = study.direction === 'maximize' ? 'DESC' : 'ASC';
+      const filter = paramFilterSql(query.where);
+      // One pass over the study's COMPLETE trials: a window ranks each group's trials.
+      const rows = this
+        .prepare<unknown[], TrialRow & { group_value: string; group_size: number }>(
+          `SELECT * FROM (
+             SELECT t.*, g.value AS group_value,
+                    ROW_NUMBER() OVER (PARTITION BY g.value ORDER BY r.value ${order}, t.number) AS group_rank,
+                    COUNT(*) OVER (PARTITION BY g.value) AS group_size
+             FROM trial_results r JOIN trials t ON t.id = r.trial_id
+                  JOIN trial_params g ON g.trial_id = t.id AND g.name = ?
+             WHERE r.study_id = ? AND t.state = 'COMPLETE' AND r.value IS NOT NULL${filter.sql}
+           ) WHERE group_rank <= ? ORDER BY group_value, group_rank`,
+        )
+        .all(param, studyId, ...filter.args, limit);
+      const trials = this.assemble(rows);
+      const groups = new Map<string, { value: ParamValue; complete: number; trials: TrialRecord[] }>();
+      rows.forEach((row, index) => {
+        let group = groups.get(row.group_value);
+        if (!group) groups.set(row.group_value, (group = { value: JSON.parse(row.group_value) as ParamValue, complete: row.group_size, trials: [] }));
+        group.trials.push(trials[index] as TrialRecord);
+      });
+      const sign = study.direction === 'maximize' ? -1 : 1;
+      const top = (group: TrialGroup): number => group.trials[0]?.result?.value ?? 0;
+      return [...groups.values()].sort((a, b) => sign * (top(a) - top(b)) || compareValues(a.value, b.value));
+    });
+  }
+
+  async *trialPages(studyId: number, pageSize = 1000): AsyncIterable<readonly TrialRecord[]> {
+    await this.read(() => this.studyRowById(studyId));
+    let after = -1;
+    for (;;) {
+      const page = await this.read(() =>
+        this.assemble(
+          this.prepare<[number, number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number > ? ORDER BY number LIMIT ?').all(studyId, after, pageSize),
+        ),
+      );
+      if (page.length === 0) return;
+      yield page;
+      after = (page.at(-1) as TrialRecord).number;
+    }
+  }
+
+  async *epochPages(studyId: number, pageSize = 1000): AsyncIterable<readonly TrialEpochRecord[]> {
+    const { last } = await this.read(() => {
+      this.studyRowById(studyId);
+      return this.prepare<[number], { last: number | null }>('SELECT MAX(number) AS last FROM trials WHERE study_id = ?').get(studyId) as { last: number | null };
+    });
+    // Pages are ranges of trial numbers, walked through the trials' (study_id, number) index.
+    for (let first = 0; last !== null && first <= last; first += pageSize) {
+      const page = await this.read(() =>
+        this
+          .prepare<[number, number, number], EpochRow & { trial_number: number }>(
+            `SELECT t.number AS trial_number, e.* FROM trials t JOIN trial_epochs e ON e.trial_id = t.id
+             WHERE t.study_id = ? AND t.number >= ? AND t.number < ? ORDER BY t.number, e.repeat, e.epoch`,
+          )
+          .all(studyId, first, first + pageSize)
+          .map((row) => ({ trialNumber: row.trial_number, ...toEpoch(row) })),
+      );
+      if (page.length > 0) yield page;
+    }
   }
 
   getEpochs(trialId: number): Promise<EpochRecord[]> {
     return this.read(() => {
       this.trialRow(trialId);
       return this
-        .prepare<[number], Record<string, number | null>>('SELECT * FROM trial_epochs WHERE trial_id = ? ORDER BY repeat, epoch')
+        .prepare<[number], EpochRow>('SELECT * FROM trial_epochs WHERE trial_id = ? ORDER BY repeat, epoch')
         .all(trialId)
-        .map((row) => ({
-          repeat: row.repeat as number,
-          epoch: row.epoch as number,
-          ...defined({
-            trainLoss: row.train_loss,
-            trainAccuracy: row.train_accuracy,
-            valLoss: row.val_loss,
-            valAccuracy: row.val_accuracy,
-            learningRate: row.learning_rate,
-            epochSeconds: row.epoch_seconds,
-            mutualInformation: row.mutual_information,
-          }),
-        }));
+        .map(toEpoch);
     });
   }
 
@@ -508,6 +583,43 @@ function toResult(row: ResultRow): TrialResult {
     trainSeconds: row.train_seconds,
     ...(row.test_accuracy !== null && { testAccuracy: row.test_accuracy }),
   };
+}
+
+function toEpoch(row: EpochRow): EpochRecord {
+  return {
+    repeat: row.repeat,
+    epoch: row.epoch,
+    ...defined({
+      trainLoss: row.train_loss,
+      trainAccuracy: row.train_accuracy,
+      valLoss: row.val_loss,
+      valAccuracy: row.val_accuracy,
+      learningRate: row.learning_rate,
+      epochSeconds: row.epoch_seconds,
+      mutualInformation: row.mutual_information,
+    }),
+  };
+}
+
+/**
+ * The SQL that keeps the trials (alias `t`) a filter keeps. Values are compared as the JSON text
+ * they are stored as, so an index on trial_params (name, value) serves the comparison.
+ */
+function paramFilterSql(where: ParamFilter | undefined): { sql: string; args: string[] } {
+  let sql = '';
+  const args: string[] = [];
+  for (const [name, values] of Object.entries(where ?? {})) {
+    if (values.length === 0) return { sql: ' AND 0', args: [] };
+    sql += ` AND EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND p.name = ? AND p.value IN (${values.map(() => '?').join(', ')}))`;
+    args.push(name, ...values.map((value) => JSON.stringify(value)));
+  }
+  return { sql, args };
+}
+
+/** Parameter values in a stable order: numbers by value, then the rest by their text. */
+function compareValues(a: ParamValue, b: ParamValue): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b));
 }
 
 function defined<T extends Record<string, number | null | undefined>>(values: T): { [K in keyof T]?: number } {

@@ -1,0 +1,82 @@
+import type { StudySummary, EpochRecord, RepeatResult, TestEvaluation, TrialRecord } from '../../src/store/records.js';
+import { classificationReport } from '../../src/training/classification-report.js';
+import { studyJson, trialJson, type StudyJson, type TrialJson } from './trial-json.js';
+
+/** `show --json`: everything the store holds about one trial. Documented in the README under "JSON output". */
+export interface TrialDetailJson {
+  study: StudyJson;
+  trial: TrialJson;
+  repeats: RepeatJson[];
+  epochs: EpochJson[];
+}
+
+export interface RepeatJson {
+  repeat: number;
+  seed: number;
+  value: number | null;
+  epochs: number;
+  best_epoch: number;
+  train_seconds: number;
+  test: TestJson | null;
+}
+
+export interface TestJson {
+  /** The epoch whose weights were evaluated. */
+  epoch: number;
+  loss: number | null;
+  accuracy: number;
+  /** confusion[actual][predicted]. */
+  confusion: number[][];
+  /** Per class, in class order (scikit-learn's zero_division=0). */
+  classes: { class: number; precision: number; recall: number; f1: number; support: number }[];
+  macro: { precision: number; recall: number; f1: number };
+}
+
+/** Every metric column, always present (null when not measured), in the order tables show them. */
+export const EPOCH_COLUMNS = ['train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'learning_rate', 'epoch_seconds', 'mutual_information'] as const;
+export type EpochColumn = (typeof EPOCH_COLUMNS)[number];
+
+export type EpochJson = { repeat: number; epoch: number } & Record<EpochColumn, number | null>;
+
+export function epochJson(epoch: EpochRecord): EpochJson {
+  return {
+    repeat: epoch.repeat,
+    epoch: epoch.epoch,
+    train_loss: epoch.trainLoss ?? null,
+    train_accuracy: epoch.trainAccuracy ?? null,
+    val_loss: epoch.valLoss ?? null,
+    val_accuracy: epoch.valAccuracy ?? null,
+    learning_rate: epoch.learningRate ?? null,
+    epoch_seconds: epoch.epochSeconds ?? null,
+    mutual_information: epoch.mutualInformation ?? null,
+  };
+}
+
+export function testJson(test: TestEvaluation): TestJson {
+  const report = classificationReport(test.confusion);
+  return {
+    epoch: test.epoch,
+    loss: Number.isFinite(test.loss) ? test.loss : null,
+    accuracy: test.accuracy,
+    confusion: test.confusion.map((row) => [...row]),
+    classes: report.classes.map((scores, index) => ({ class: index, ...scores })),
+    macro: { ...report.macro },
+  };
+}
+
+export function trialDetailJson(study: StudySummary, trial: TrialRecord, repeats: readonly RepeatResult[], epochs: readonly EpochRecord[]): TrialDetailJson {
+  return {
+    study: studyJson(study),
+    trial: trialJson(trial),
+    repeats: repeats.map((repeat) => ({
+      repeat: repeat.repeat,
+      seed: repeat.seed,
+      value: Number.isFinite(repeat.value) ? repeat.value : null,
+      epochs: repeat.epochs,
+      best_epoch: repeat.bestEpoch,
+      train_seconds: repeat.trainSeconds,
+      test: repeat.test ? testJson(repeat.test) : null,
+    })),
+    epochs: epochs.map(epochJson),
+  };
+}

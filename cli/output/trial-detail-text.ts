@@ -1,0 +1,122 @@
+import Table from 'cli-table3';
+import type { EpochRecord, RepeatResult, TestEvaluation, TrialRecord } from '../../src/store/records.js';
+import { metricValue } from '../../src/study/objective.js';
+import type { StudyRecord } from '../../src/store/records.js';
+import { classificationReport } from '../../src/training/classification-report.js';
+import { formatObjective, formatParam, formatSeconds } from './format-values.js';
+import { EPOCH_COLUMNS, epochJson, type EpochColumn } from './trial-detail-json.js';
+import { sparkline } from './sparkline.js';
+
+const TABLE_STYLE = { head: [], border: [], compact: true };
+
+/** `sweeper show` for a terminal: the trial, its result, repeats, curves and test evaluations. */
+export function trialDetailText(study: StudyRecord, trial: TrialRecord, repeats: readonly RepeatResult[], epochs: readonly EpochRecord[]): string {
+  const { metric } = study.definition.objective;
+  const sections = [header(study, trial), parameters(study, trial), result(trial, metric)];
+  if (repeats.length > 0) sections.push(repeatsTable(repeats, metric));
+  if (epochs.length > 0) sections.push(epochsTable(epochs), curves(epochs, metric));
+  for (const repeat of repeats) if (repeat.test) sections.push(testEvaluation(repeat.repeat, repeat.test, repeats.length > 1));
+  return `${sections.join('\n\n')}\n`;
+}
+
+function header(study: StudyRecord, trial: TrialRecord): string {
+  const lines = [`trial ${trial.number} of study ${study.name}: ${trial.state}`];
+  const times = [`queued ${trial.queuedAt}`, ...(trial.startedAt ? [`started ${trial.startedAt}`] : []), ...(trial.finishedAt ? [`finished ${trial.finishedAt}`] : [])];
+  const took = trial.startedAt && trial.finishedAt ? ` (${formatSeconds((Date.parse(trial.finishedAt) - Date.parse(trial.startedAt)) / 1000)})` : '';
+  lines.push(`attempt ${trial.attempt}${trial.worker ? ` on worker ${trial.worker}` : ''}; ${times.join(', ')}${took}`);
+  if (trial.reason) lines.push(`reason: ${trial.reason}`);
+  return lines.join('\n');
+}
+
+function parameters(study: StudyRecord, trial: TrialRecord): string {
+  const order = [...Object.keys(study.definition.space), ...Object.keys(trial.params)].filter((name, index, all) => all.indexOf(name) === index && name in trial.params);
+  if (order.length === 0) return 'parameters: none';
+  const width = Math.max(...order.map((name) => name.length));
+  return ['parameters:', ...order.map((name) => `  ${name.padEnd(width)}  ${formatParam(trial.params[name])}`)].join('\n');
+}
+
+function result(trial: TrialRecord, metric: string): string {
+  const r = trial.result;
+  if (!r) return 'result: none';
+  const parts = [
+    `${metric} ${formatObjective(r)}${r.repeats > 1 ? ` (mean ± std over ${r.repeats} repeats)` : ''}`,
+    `best epoch ${r.bestEpoch} of ${r.epochs}`,
+    `train time ${formatSeconds(r.trainSeconds)}${r.repeats > 1 ? ' per repeat' : ''}`,
+    ...(r.testAccuracy !== undefined ? [`test accuracy ${r.testAccuracy.toFixed(4)}`] : []),
+  ];
+  return `result: ${parts.join('; ')}`;
+}
+
+function repeatsTable(repeats: readonly RepeatResult[], metric: string): string {
+  const tested = repeats.some((r) => r.test);
+  const table = new Table({ head: ['repeat', 'seed', metric, 'epochs', 'best epoch', 'train time', ...(tested ? ['test accuracy', 'test loss'] : [])], style: TABLE_STYLE });
+  for (const r of repeats) {
+    table.push([
+      String(r.repeat),
+      String(r.seed),
+      Number.isFinite(r.value) ? r.value.toFixed(4) : '-',
+      String(r.epochs),
+      String(r.bestEpoch),
+      formatSeconds(r.trainSeconds),
+      ...(tested ? [r.test ? r.test.accuracy.toFixed(4) : '-', r.test ? formatMetric(r.test.loss) : '-'] : []),
+    ]);
+  }
+  return `repeats:\n${table.toString()}`;
+}
+
+function epochsTable(epochs: readonly EpochRecord[]): string {
+  const rows = epochs.map(epochJson);
+  const columns = EPOCH_COLUMNS.filter((column) => rows.some((row) => row[column] !== null));
+  const table = new Table({ head: ['repeat', 'epoch', ...columns], style: TABLE_STYLE });
+  for (const row of rows) table.push([String(row.repeat), String(row.epoch), ...columns.map((column) => formatColumn(column, row[column]))]);
+  return `epochs:\n${table.toString()}`;
+}
+
+/** One line per repeat for the objective metric, on a scale shared by the repeats. */
+function curves(epochs: readonly EpochRecord[], metric: string): string {
+  const byRepeat = new Map<number, (number | undefined)[]>();
+  for (const epoch of epochs) {
+    const curve = byRepeat.get(epoch.repeat) ?? [];
+    curve[epoch.epoch - 1] = metricValue(epoch, metric);
+    byRepeat.set(epoch.repeat, curve);
+  }
+  const values = [...byRepeat.values()].flat().filter((v): v is number => v !== undefined && Number.isFinite(v));
+  if (values.length === 0) return `${metric} by epoch: not measured`;
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const lines = [`${metric} by epoch (from ${formatMetric(low)} to ${formatMetric(high)}):`];
+  for (const [repeat, curve] of byRepeat) {
+    const measured = curve.filter((v): v is number => v !== undefined && Number.isFinite(v));
+    lines.push(`  repeat ${repeat}  ${sparkline(Array.from(curve), low, high)}  ${formatMetric(measured[0])} → ${formatMetric(measured.at(-1))}`);
+  }
+  return lines.join('\n');
+}
+
+function testEvaluation(repeat: number, test: TestEvaluation, several: boolean): string {
+  const report = classificationReport(test.confusion);
+  const classes = test.confusion.map((_, k) => String(k));
+  const confusion = new Table({ head: ['actual \\ predicted', ...classes], style: TABLE_STYLE });
+  test.confusion.forEach((row, k) => confusion.push([String(k), ...row.map(String)]));
+  const scores = new Table({ head: ['class', 'precision', 'recall', 'f1', 'support'], style: TABLE_STYLE });
+  report.classes.forEach((c, k) => scores.push([String(k), c.precision.toFixed(4), c.recall.toFixed(4), c.f1.toFixed(4), String(c.support)]));
+  scores.push(['macro avg', report.macro.precision.toFixed(4), report.macro.recall.toFixed(4), report.macro.f1.toFixed(4), String(report.classes.reduce((sum, c) => sum + c.support, 0))]);
+  return [
+    `test evaluation${several ? ` of repeat ${repeat}` : ''} (weights of epoch ${test.epoch}): accuracy ${test.accuracy.toFixed(4)}, loss ${formatMetric(test.loss)}`,
+    'confusion matrix (rows: actual class, columns: predicted class):',
+    confusion.toString(),
+    'per class:',
+    scores.toString(),
+  ].join('\n');
+}
+
+function formatColumn(column: EpochColumn, value: number | null): string {
+  if (value === null) return '-';
+  // Epochs of small models take a fraction of a second: keep two decimals there.
+  if (column === 'epoch_seconds') return value < 10 ? `${value.toFixed(2)}s` : formatSeconds(value);
+  if (column === 'learning_rate') return formatParam(value);
+  return formatMetric(value);
+}
+
+function formatMetric(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(4);
+}
