@@ -5,7 +5,7 @@ import type { StudyRecord } from '../../src/store/records.js';
 import { classificationReport } from '../../src/training/classification-report.js';
 import { formatObjective, formatParam, formatSeconds } from './format-values.js';
 import { EPOCH_COLUMNS, epochJson, type EpochColumn } from './trial-detail-json.js';
-import { sparkline } from './sparkline.js';
+import asciichart from 'asciichart';
 
 const TABLE_STYLE = { head: [], border: [], compact: true };
 
@@ -72,24 +72,33 @@ function epochsTable(epochs: readonly EpochRecord[]): string {
   return `epochs:\n${table.toString()}`;
 }
 
-/** One line per repeat for the objective metric, on a scale shared by the repeats. */
+/** Rows of the terminal chart: enough to read a trend, few enough to keep the page short. */
+const CHART_HEIGHT = 8;
+
+/**
+ * The objective metric by epoch as a terminal chart (asciichart): the one repeat's curve, or with
+ * several the mean over the repeats that reached each epoch (plain text has no colours to tell
+ * lines apart; the epochs table above has every repeat).
+ */
 function curves(epochs: readonly EpochRecord[], metric: string): string {
-  const byRepeat = new Map<number, (number | undefined)[]>();
+  const byEpoch = new Map<number, number[]>();
+  const repeats = new Set<number>();
   for (const epoch of epochs) {
-    const curve = byRepeat.get(epoch.repeat) ?? [];
-    curve[epoch.epoch - 1] = metricValue(epoch, metric);
-    byRepeat.set(epoch.repeat, curve);
+    const value = metricValue(epoch, metric);
+    if (value === undefined || !Number.isFinite(value)) continue;
+    repeats.add(epoch.repeat);
+    byEpoch.set(epoch.epoch, [...(byEpoch.get(epoch.epoch) ?? []), value]);
   }
-  const values = [...byRepeat.values()].flat().filter((v): v is number => v !== undefined && Number.isFinite(v));
-  if (values.length === 0) return `${metric} by epoch: not measured`;
-  const low = Math.min(...values);
-  const high = Math.max(...values);
-  const lines = [`${metric} by epoch (from ${formatMetric(low)} to ${formatMetric(high)}):`];
-  for (const [repeat, curve] of byRepeat) {
-    const measured = curve.filter((v): v is number => v !== undefined && Number.isFinite(v));
-    lines.push(`  repeat ${repeat}  ${sparkline(Array.from(curve), low, high)}  ${formatMetric(measured[0])} → ${formatMetric(measured.at(-1))}`);
+  // Epochs are recorded in order from 1, so the measured ones are a prefix; asciichart cannot draw gaps.
+  const series: number[] = [];
+  for (let epoch = 1; byEpoch.has(epoch); epoch++) {
+    const values = byEpoch.get(epoch) ?? [];
+    series.push(values.reduce((sum, v) => sum + v, 0) / values.length);
   }
-  return lines.join('\n');
+  if (series.length === 0) return `${metric} by epoch: not measured`;
+  const what = repeats.size > 1 ? `mean over ${repeats.size} repeats` : 'one repeat';
+  const title = `${metric} by epoch 1..${series.length} (${what}), from ${formatMetric(series[0])} to ${formatMetric(series.at(-1))}:`;
+  return `${title}\n${asciichart.plot(series, { height: CHART_HEIGHT, format: (value: number) => formatMetric(value).padStart(9) })}`;
 }
 
 function testEvaluation(repeat: number, test: TestEvaluation, several: boolean): string {

@@ -206,7 +206,16 @@ describe('sweeper show (hand-made store)', () => {
     assert.match(text, /repeats:\n.*\n.*repeat.*seed.*val_accuracy.*epochs.*best epoch.*train time.*test accuracy.*test loss/);
     assert.match(text, /epochs:\n.*\n.*repeat.*epoch.*train_loss.*train_accuracy.*val_loss.*val_accuracy.*learning_rate.*epoch_seconds/);
     assert.doesNotMatch(text, /mutual_information/, 'a metric never measured has no column');
-    assert.match(text, /val_accuracy by epoch \(from 0\.7000 to 0\.9200\):\n {2}repeat 0 {2}[▁-█]{3} {2}0\.7000 → 0\.9000\n/);
+    // The chart: the mean over the repeats at each epoch, from the same store, drawn by asciichart.
+    const detail = JSON.parse(await stdout(['show', 'hand', '1', '--db', handDb, '--json'])) as { epochs: { epoch: number; val_accuracy: number | null }[] };
+    const mean = (epoch: number): string => {
+      const values = detail.epochs.filter((e) => e.epoch === epoch && e.val_accuracy !== null).map((e) => e.val_accuracy as number);
+      return (values.reduce((a, b) => a + b, 0) / values.length).toFixed(4);
+    };
+    const chart = text.slice(text.indexOf('val_accuracy by epoch'));
+    assert.ok(chart.startsWith(`val_accuracy by epoch 1..3 (mean over 3 repeats), from ${mean(1)} to ${mean(3)}:\n`), chart.slice(0, 120));
+    const rows = chart.split('\n').slice(1, 10);
+    assert.equal(rows.filter((row) => /^ +\d\.\d{4} [┤┼]/.test(row)).length, 9, `nine rows of the chart with their axis labels:\n${rows.join('\n')}`);
     assert.match(text, /test evaluation of repeat 2 \(weights of epoch 3\): accuracy 0\.8000, loss 0\.5000\nconfusion matrix/);
     assert.match(text, /│ 0 +│ 5 +│ 1 +│ 0 +│/);
     assert.match(text, /│ 2 +│ 3 +│ 0\.3533 +│ 0\.8000 +│ 0\.5000 +│ 0\.9200 +│ 0\.001 +│ 0\.75s +│/, 'an epoch row');
