@@ -3,7 +3,7 @@ import type { SweepEvent } from '../coordinator/sweep-events.js';
 import { SweepRunner, type SweepResult } from '../coordinator/sweep-runner.js';
 import type { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { Study } from '../src/study/study.js';
-import type { BackendPreference } from '../src/training/tf-backend.js';
+import type { BackendPreference } from '../src/training/backend-preference.js';
 import { TaskRouter } from '../worker/task-router.js';
 import { isAlive, thisProcess } from './process-owner.js';
 import { ProgressDisplay } from './progress-display.js';

@@ -7,7 +7,7 @@ import type { DatasetSplit } from '../src/datasets/dataset-split.js';
 import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';
-import type { BackendPreference } from '../src/training/tf-backend.js';
+import type { BackendPreference } from '../src/training/backend-preference.js';
 import type { ThreadMessage, ThreadOptions, ThreadTask } from './thread-messages.js';
 
 export interface LocalPoolOptions {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { LevelWithSilent, Logger } from 'pino';
 import { createLogger } from '../../src/logging/create-logger.js';
-import { BACKEND_PREFERENCES, type BackendPreference } from '../../src/training/tf-backend.js';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../../src/training/backend-preference.js';
 import { positiveInteger } from '../option-parsers.js';
 
 export interface SessionFlags {

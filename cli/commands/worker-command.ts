@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { fromServiceError } from '../../src/rpc/grpc-status.js';
-import { BACKEND_PREFERENCES, type BackendPreference } from '../../src/training/tf-backend.js';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../../src/training/backend-preference.js';
 import { TaskRouter } from '../../worker/task-router.js';
 import { WorkerAgent } from '../../worker/worker-agent.js';
 import { EXIT } from '../exit-codes.js';

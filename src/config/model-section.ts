@@ -1,6 +1,6 @@
 import type { PathProblem } from '../errors/path-problem.js';
 import type { ParamValue, SearchSpaceDefinition } from '../space/param-spec.js';
-import { convOutputSize, type ImageShape } from '../training/build-model.js';
+import { convOutputSize, type ImageShape } from '../training/model-shape.js';
 import { CHANNELS_KNOBS, DEFAULT_MODEL, isKnob, MODEL_KNOBS, WIDTH_KNOBS, type ModelConfig } from '../training/knobs.js';
 import type { SweepFile } from './sweep-schema.js';
 

@@ -2,13 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { EluLayer } from './elu-layer.js';
-import { CHANNELS_KNOBS, WIDTH_KNOBS, type ModelConfig } from './knobs.js';
+import type { ModelConfig } from './knobs.js';
+import { convChannels, convOutputSize, hiddenWidths, type ImageShape } from './model-shape.js';
 import { SeededDropout } from './seeded-dropout.js';
 import { registerWasmConvFilterGradient } from './wasm-conv-filter-gradient.js';
 import { kernelInitializer } from './weight-initializer.js';
-
-/** [height, width, channels] of one example. */
-export type ImageShape = readonly [number, number, number];
 
 type FusedActivation = 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'linear';
 
@@ -59,16 +57,6 @@ export function buildModel(config: ModelConfig, imageShape: ImageShape, classes:
   });
   model.add(denseLayer(config, inputs, classes, deriveSeed(seed, config.depth), 'linear'));
   return model;
-}
-
-/** Units of each hidden dense layer: `width_<n>` where set, else `width`. */
-export function hiddenWidths(config: ModelConfig): number[] {
-  return WIDTH_KNOBS.slice(0, config.depth).map((name) => config[name] ?? config.width);
-}
-
-/** Output channels of each conv block: `channels_<n>` where set, else `channels`. */
-export function convChannels(config: ModelConfig): number[] {
-  return CHANNELS_KNOBS.slice(0, config.conv_layers).map((name) => config[name] ?? config.channels);
 }
 
 /**
@@ -124,27 +112,4 @@ function checkedFlatSize(config: ModelConfig, imageShape: ImageShape): number {
   const size = convOutputSize(config, imageShape);
   if ('problem' in size) throw new InvalidArgumentError(size.problem);
   return size.flat;
-}
-
-/** The conv blocks' flattened output size, or why the image is too small for them. */
-export function convOutputSize(config: ModelConfig, [height, width]: ImageShape): { flat: number } | { problem: string } {
-  let h = height;
-  let w = width;
-  const channels = convChannels(config);
-  for (let block = 1; block <= channels.length; block++) {
-    if (config.padding === 'valid') {
-      h -= config.kernel - 1;
-      w -= config.kernel - 1;
-    }
-    h = Math.floor(h / config.pool);
-    w = Math.floor(w / config.pool);
-    if (h < 1 || w < 1) {
-      return {
-        problem:
-          `conv block ${block} of ${channels.length} leaves no pixels of the ${height}x${width} image ` +
-          `(kernel ${config.kernel}, padding ${config.padding}, pool ${config.pool}): use fewer conv_layers, padding same or a smaller pool`,
-      };
-    }
-  }
-  return { flat: h * w * (channels.at(-1) ?? 1) };
 }

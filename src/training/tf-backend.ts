@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmConvFilterGradient } from './wasm-conv-filter-gradient.js';
+import type { BackendPreference } from './backend-preference.js';
 import { registerWasmTransposedMatMul } from './wasm-transposed-matmul.js';
 
-export type BackendPreference = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
+export type { BackendPreference } from './backend-preference.js';
 
 // Kept in a variable so that TypeScript does not require the optional package at build time.
 const TFJS_NODE = '@tensorflow/tfjs-node';
