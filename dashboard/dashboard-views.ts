@@ -1,6 +1,7 @@
 import type { StudySummary, TrialRecord } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
+import { trialDetailJson } from '../cli/output/trial-detail-json.js';
 import { studyJson, trialJson, type StudyJson, type TrialJson } from '../cli/output/trial-json.js';
 import { trialCurvesSpec } from './trial-curves-spec.js';
 
@@ -31,35 +32,20 @@ export async function studyPageView(store: TrialStore, name: string): Promise<{ 
   return { study: studyView(summary), best: best === undefined ? null : trialJson(best), trials: rows };
 }
 
+/**
+ * A trial's page: the shape of `sweeper show --json` (so the test evaluation carries its
+ * per-class scores too), with the study's progress, the running epoch and the curves' spec.
+ */
 export async function trialPageView(store: TrialStore, name: string, number: number): Promise<unknown> {
   const record = await store.getStudy(name);
   const [summary, trial] = await Promise.all([store.summariseStudy(record.id), store.getTrial(record.id, number)]);
   const [epochs, repeats] = await Promise.all([store.getEpochs(trial.id), store.getRepeats(trial.id)]);
-  const epochRows = epochs.map((e) => ({
-    repeat: e.repeat,
-    epoch: e.epoch,
-    train_loss: e.trainLoss ?? null,
-    train_accuracy: e.trainAccuracy ?? null,
-    val_loss: e.valLoss ?? null,
-    val_accuracy: e.valAccuracy ?? null,
-    learning_rate: e.learningRate ?? null,
-    epoch_seconds: e.epochSeconds ?? null,
-    mutual_information: e.mutualInformation ?? null,
-  }));
+  const detail = trialDetailJson(summary, trial, repeats, epochs);
   return {
+    ...detail,
     study: studyView(summary),
-    trial: { ...trialJson(trial), current_epoch: maxEpoch(epochs) },
-    epochs: epochRows,
-    repeats: repeats.map((r) => ({
-      repeat: r.repeat,
-      seed: r.seed,
-      value: r.value,
-      epochs: r.epochs,
-      best_epoch: r.bestEpoch,
-      train_seconds: r.trainSeconds,
-      test: r.test === undefined ? null : { epoch: r.test.epoch, loss: r.test.loss, accuracy: r.test.accuracy, confusion: r.test.confusion },
-    })),
-    curves: trialCurvesSpec(epochRows, summary.metric),
+    trial: { ...detail.trial, current_epoch: maxEpoch(epochs) },
+    curves: trialCurvesSpec(detail.epochs, summary.metric),
   };
 }
 
