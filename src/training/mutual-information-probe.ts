@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../random/derive-seed.js';
 import { chooseSubset, labelInformation } from './mutual-information/label-information.js';
+import { takeBatch } from './train-epoch.js';
 import type { TensorPart } from './training-data.js';
 
 /** Separates the subset's seed from the other streams derived from the run's seed ("MI"). */
@@ -23,17 +24,21 @@ const IXY_CACHE_SIZE = 16;
 export class MutualInformationProbe {
   private readonly rows: Uint32Array;
   private readonly labels: Int32Array;
+  /** The subset's inputs, made once from host memory: every epoch measures the same rows. */
+  private readonly inputs: tf.Tensor2D;
   private readonly ksg: { readonly k: number; readonly seed: number };
 
   constructor(
-    private readonly train: TensorPart,
+    train: TensorPart,
     private readonly classes: number,
     private readonly options: { readonly samples: number; readonly neighbours: number; readonly seed: number; readonly dataKey: string },
   ) {
     const subsetSeed = deriveSeed(options.seed, SUBSET_STREAM);
     this.rows = chooseSubset(train.count, options.samples, subsetSeed);
-    const allLabels = train.labels.dataSync() as Int32Array;
-    this.labels = Int32Array.from(this.rows, (row) => allLabels[row] as number);
+    const subset = takeBatch(train, this.rows, 0, this.rows.length);
+    tf.dispose([subset.y, subset.labels]);
+    this.inputs = subset.x;
+    this.labels = Int32Array.from(this.rows, (row) => train.host.labels[row] as number);
     this.ksg = { k: options.neighbours, seed: subsetSeed };
   }
 
@@ -42,11 +47,8 @@ export class MutualInformationProbe {
     const key = JSON.stringify([this.options.dataKey, this.options.samples, this.options.neighbours, this.ksg.seed]);
     const cached = ixyCache.get(key);
     if (cached !== undefined) return cached;
-    const inputs = tf.tidy(() => {
-      const x = tf.gather(this.train.x, tf.tensor1d(Int32Array.from(this.rows), 'int32'));
-      return x.reshape([this.rows.length, -1]).dataSync() as Float32Array;
-    });
-    const ixy = labelInformation({ data: inputs, rows: this.rows.length, cols: inputs.length / this.rows.length }, this.labels, this.classes, this.ksg);
+    const [rows, cols] = this.inputs.shape;
+    const ixy = labelInformation({ data: this.inputs.dataSync() as Float32Array, rows, cols }, this.labels, this.classes, this.ksg);
     if (ixyCache.size >= IXY_CACHE_SIZE) ixyCache.delete(ixyCache.keys().next().value as string);
     ixyCache.set(key, ixy);
     return ixy;
@@ -54,11 +56,12 @@ export class MutualInformationProbe {
 
   /** I(H;Y) in nats of the model's softmax outputs (inference mode) on the subset, and the labels. */
   outputInformation(model: tf.LayersModel): number {
-    const outputs = tf.tidy(() => {
-      const x = tf.gather(this.train.x, tf.tensor1d(Int32Array.from(this.rows), 'int32'));
-      // Softmax, not logits: bounded outputs keep the label encoding's distances meaningful.
-      return tf.softmax(model.apply(x, { training: false }) as tf.Tensor2D).dataSync() as Float32Array;
-    });
+    // Softmax, not logits: bounded outputs keep the label encoding's distances meaningful.
+    const outputs = tf.tidy(() => tf.softmax(model.apply(this.inputs, { training: false }) as tf.Tensor2D).dataSync() as Float32Array);
     return labelInformation({ data: outputs, rows: this.rows.length, cols: this.classes }, this.labels, this.classes, this.ksg);
+  }
+
+  dispose(): void {
+    this.inputs.dispose();
   }
 }

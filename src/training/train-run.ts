@@ -35,6 +35,9 @@ const EVAL_CHUNK = 1000;
  * measured after the epoch. A NaN or infinite training loss ends the run as diverged.
  */
 export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }: TrainRunOptions): RunOutcome {
+  // Built before any tensor: a schedule whose settings cannot work fails the run without leaking
+  // a model into the thread, which lives on for the next trials.
+  const schedule = createSchedule(config.training);
   const model = buildModel(config.model, data.imageShape, data.classes, seed);
   const optimizer = createOptimizer(config.training);
   const best = new BestWeights(objective);
@@ -42,14 +45,14 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
   const tested = (): { test?: TestEvaluation } =>
     data.test && best.restore(model) ? { test: evaluateTest(model, data.test, data.classes, best.epoch) } : {};
   const { epochs } = config.training;
-  const schedule = createSchedule(config.training);
-  const probe = schedule.measures.ihyll || schedule.measures.ixy ? miProbe(data, config, seed) : undefined;
   const learningRates: number[] = [];
   const ihyll: number[] = [];
-  const ixy = schedule.measures.ixy ? probe?.inputInformation() : undefined;
   const train = data.train;
   let trainSeconds = 0;
+  let probe: MutualInformationProbe | undefined;
   try {
+    if (schedule.measures.ihyll || schedule.measures.ixy) probe = miProbe(data, config, seed);
+    const ixy = schedule.measures.ixy ? probe?.inputInformation() : undefined;
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = performance.now();
       const batchSize = batchSizeAt(config.training, epoch);
@@ -88,6 +91,7 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
     }
     return { status: 'finished', epochs, trainSeconds, ...tested() };
   } finally {
+    probe?.dispose();
     best.dispose();
     optimizer.dispose();
     model.dispose();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochMetrics } from '../../src/store/records.js';
 import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
@@ -70,6 +71,13 @@ describe('learning-rate schedules in training', () => {
     const expected = metrics.map((_, index) => schedule.learningRateFor(index + 1, { learningRates: metrics.slice(0, index).map((m) => m.learningRate ?? 0), ihyll: ihyll.slice(0, index), ixy }));
     assert.deepEqual(metrics.map((m) => m.learningRate), expected);
     assert.notEqual(expected[2], expected[1], 'the policy moved the rate once two estimates existed');
+  });
+
+  test('no tensors leak from an MI run, nor from a run whose schedule cannot be built', () => {
+    const before = tf.memory().numTensors;
+    curve({ epochs: 2, lr_schedule: 'mi_ixy', lr_min: 0.01, lr_max: 0.2, mi_samples: 300 });
+    assert.throws(() => curve({ lr_schedule: 'mi_relative', lr_min: 0.2, lr_max: 0.1 }), /lr_max must be at least lr_min \(0\.2\), but got 0\.1/);
+    assert.equal(tf.memory().numTensors, before);
   });
 
   test('fixed schedules measure nothing: no MI in the metrics', () => {
