@@ -11,6 +11,7 @@ import { MutualInformationProbe } from './mutual-information-probe.js';
 import { createSchedule } from './schedules/create-schedule.js';
 import { batchSizeAt } from './knobs.js';
 import type { TrialConfig } from './trial-config.js';
+import { meanLossInChunks } from './inference-chunks.js';
 import { evaluateTest } from './test-evaluation.js';
 import { trainEpoch } from './train-epoch.js';
 import type { TensorPart, TrainingData } from './training-data.js';
@@ -25,9 +26,6 @@ export interface TrainRunOptions {
   /** Checked after every batch, so that a pruned or interrupted run stops within one batch. */
   readonly shouldStop: () => boolean;
 }
-
-/** Examples evaluated at once: large enough to be fast, small enough to bound memory. */
-const EVAL_CHUNK = 1000;
 
 /**
  * Trains one model with one seed for the configured epochs, reporting each epoch. Train loss and
@@ -100,22 +98,11 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
 
 /** Mean loss and accuracy of the model on one part of the data, in inference mode. */
 export function evaluate(model: tf.LayersModel, part: TensorPart): { loss: number; accuracy: number } {
-  let loss = 0;
   let correct = 0;
-  for (let start = 0; start < part.count; start += EVAL_CHUNK) {
-    const size = Math.min(EVAL_CHUNK, part.count - start);
-    const [chunkLoss, chunkCorrect] = tf.tidy((): [number, number] => {
-      const x = part.x.slice([start, 0], [size, -1]);
-      const y = part.y.slice([start, 0], [size, -1]);
-      const logits = model.apply(x, { training: false }) as tf.Tensor;
-      const sum = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM);
-      const hits = tf.equal(tf.argMax(logits, 1), part.labels.slice(start, size)).sum();
-      return [sum.dataSync()[0] as number, hits.dataSync()[0] as number];
-    });
-    loss += chunkLoss;
-    correct += chunkCorrect;
-  }
-  return { loss: loss / part.count, accuracy: correct / part.count };
+  const loss = meanLossInChunks(model, part, (logits, start, size) => {
+    correct += tf.equal(tf.argMax(logits, 1), part.labels.slice(start, size)).sum().dataSync()[0] as number;
+  });
+  return { loss, accuracy: correct / part.count };
 }
 
 /** The MI measurements of a run, on a subset fixed by its seed (so repeats of a seed share IXY). */
