@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { InvalidSettingError } from '../errors/invalid-setting-error.js';
 import type { PathProblem } from '../errors/path-problem.js';
 import type { SearchSpaceDefinition } from '../space/param-spec.js';
 import { DEFAULT_TRAINING, type TrainingConfig } from '../training/knobs.js';
@@ -18,10 +18,7 @@ export function checkScheduleSettings(training: Partial<TrainingConfig> & { epoc
     createSchedule({ ...DEFAULT_TRAINING, ...training });
     return [];
   } catch (error) {
-    if (!(error instanceof InvalidArgumentError)) throw error;
-    // The message starts with the setting it is about ("lr_max must be ...").
-    const setting = error.message.split(' ', 1)[0] ?? '';
-    const known = Object.hasOwn(SCHEDULE_KNOBS, setting) || setting === 'learning_rate';
-    return [{ path: known ? ['training', setting] : ['training'], message: known ? error.message.slice(setting.length + 1) : error.message }];
+    if (!(error instanceof InvalidSettingError)) throw error;
+    return [{ path: ['training', error.setting], message: error.problem }];
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
+import { InvalidSettingError } from '../../errors/invalid-setting-error.js';
 import type { ScheduleConfig } from '../schedule-knobs.js';
 import { constantSchedule, cosineSchedule, stepSchedule, warmupSchedule } from './fixed-schedules.js';
 import type { LearningRateSchedule } from './learning-rate-schedule.js';
@@ -14,7 +14,7 @@ export interface ScheduleSettings extends ScheduleConfig {
 /**
  * The trial's schedule. Settings are checked one by one by their knob schemas when a sweep is
  * loaded; here the combinations, since a search space can pair any values. Throws
- * InvalidArgumentError naming the setting and what was expected.
+ * InvalidSettingError naming the setting and what was expected.
  */
 export function createSchedule(settings: ScheduleSettings): LearningRateSchedule {
   const { lr_schedule: name, learning_rate: learningRate } = settings;
@@ -28,7 +28,7 @@ export function createSchedule(settings: ScheduleSettings): LearningRateSchedule
     case 'cosine':
     case 'warmup_cosine':
       if (settings.lr_min > learningRate) {
-        throw new InvalidArgumentError(`lr_min must be at most learning_rate (${learningRate}) for the ${name} schedule, which decays to it, but got ${settings.lr_min}`);
+        throw new InvalidSettingError('lr_min', `must be at most learning_rate (${learningRate}) for the ${name} schedule, which decays to it, but got ${settings.lr_min}`);
       }
       return cosineSchedule({
         learningRate,
@@ -60,6 +60,6 @@ export function createSchedule(settings: ScheduleSettings): LearningRateSchedule
 
 function checkNeighbours(settings: ScheduleSettings): void {
   if (settings.mi_neighbours >= settings.mi_samples) {
-    throw new InvalidArgumentError(`mi_neighbours must be below mi_samples (${settings.mi_samples}), but got ${settings.mi_neighbours}`);
+    throw new InvalidSettingError('mi_neighbours', `must be below mi_samples (${settings.mi_samples}), but got ${settings.mi_neighbours}`);
   }
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
+import { InvalidSettingError } from '../../errors/invalid-setting-error.js';
 import type { ScheduleHistory } from './learning-rate-schedule.js';
 
 /** Bounds shared by both MI policies: they start at min and stay within [min, max]. */
@@ -30,7 +31,7 @@ export function relativeChange(ihy1: number, ihy2: number): number | undefined {
 
 export function checkBounds({ lrMin, lrMax }: MiBounds): void {
   if (!(lrMin > 0) || !Number.isFinite(lrMin)) {
-    throw new InvalidArgumentError(`lr_min must be > 0 for the MI policies (they start there, and at 0 the network and so IHYLL never change), but got ${lrMin}`);
+    throw new InvalidSettingError('lr_min', `must be > 0 for the MI policies (they start there, and at 0 the network and so IHYLL never change), but got ${lrMin}`);
   }
-  if (!(lrMax >= lrMin) || !Number.isFinite(lrMax)) throw new InvalidArgumentError(`lr_max must be at least lr_min (${lrMin}), but got ${lrMax}`);
+  if (!(lrMax >= lrMin) || !Number.isFinite(lrMax)) throw new InvalidSettingError('lr_max', `must be at least lr_min (${lrMin}), but got ${lrMax}`);
 }
