@@ -37,7 +37,7 @@ export const trainingTaskSchema = z.strictObject({
     seed: z.number().int().min(0),
   }),
   model: z.preprocess(
-    upgradeStoredModel,
+    (model) => withDefaults(DEFAULT_MODEL)(withoutLegacyType(model)),
     z.strictObject({ ...MODEL_WIDE_KNOBS, ...optional(LAYER_KNOBS) }),
   ),
   training: z.preprocess(withDefaults(DEFAULT_TRAINING), z.strictObject({ epochs: z.number().int().min(1), ...TRAINING_KNOBS })),
@@ -45,13 +45,13 @@ export const trainingTaskSchema = z.strictObject({
 
 /**
  * Studies stored before models had an architecture hold `{ type: 'mlp', depth, width, activation }`:
- * the same model as these settings with the defaults of the ones added since.
+ * the same model as these settings (the defaults fill the ones added since) without `type`.
  */
-function upgradeStoredModel(model: unknown): unknown {
+function withoutLegacyType(model: unknown): unknown {
   if (model === null || typeof model !== 'object' || !('type' in model) || model.type !== 'mlp' || 'architecture' in model) return model;
   const settings: Record<string, unknown> = { ...model };
   delete settings['type'];
-  return { ...DEFAULT_MODEL, ...settings };
+  return settings;
 }
 
 function optional<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
