@@ -5,7 +5,6 @@ import { EluLayer } from './elu-layer.js';
 import type { ModelConfig } from './knobs.js';
 import { convChannels, convOutputSize, hiddenWidths, type ImageShape } from './model-shape.js';
 import { SeededDropout } from './seeded-dropout.js';
-import { registerWasmConvFilterGradient } from './wasm-conv-filter-gradient.js';
 import { kernelInitializer } from './weight-initializer.js';
 
 type FusedActivation = 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'linear';
@@ -29,7 +28,6 @@ export function buildModel(config: ModelConfig, imageShape: ImageShape, classes:
   let flatSize = height * width * channels;
   if (config.architecture === 'cnn') {
     flatSize = checkedFlatSize(config, imageShape);
-    if (tf.getBackend() === 'wasm') registerWasmConvFilterGradient();
     model.add(tf.layers.reshape({ targetShape: [height, width, channels] }));
     let inChannels = channels;
     convChannels(config).forEach((filters, block) => {
