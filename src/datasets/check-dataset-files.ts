@@ -1,4 +1,5 @@
 import { DataError } from '../errors/data-error.js';
+import { allInOrder } from './all-in-order.js';
 import { checkCifarLength } from './cifar-batch.js';
 import { DATASET_FACTS } from './dataset-catalog.js';
 import { resolveDatasetFiles, type IdxPair } from './dataset-files.js';
@@ -15,17 +16,17 @@ export async function checkDatasetFiles(spec: DatasetSpec): Promise<void> {
   if (DATASET_FACTS[spec.name].format === 'bundled') return;
   const files = await resolveDatasetFiles(spec);
   if (files.format === 'cifar') {
-    await Promise.all([...files.train, ...(files.test === undefined ? [] : [files.test])].map(async (path) => checkCifarLength(path, (await readDataFileHead(path, 0)).length)));
+    await allInOrder([...files.train, ...(files.test === undefined ? [] : [files.test])].map(async (path) => checkCifarLength(path, (await readDataFileHead(path, 0)).length)));
     return;
   }
   const [height, width] = DATASET_FACTS[spec.name].shape;
   const checkPair = async (pair: IdxPair): Promise<void> => {
-    const [images, labels] = await Promise.all([readDataFileHead(pair.images, IDX_HEADER_BYTES), readDataFileHead(pair.labels, IDX_HEADER_BYTES)]);
+    const [images, labels] = await allInOrder([readDataFileHead(pair.images, IDX_HEADER_BYTES), readDataFileHead(pair.labels, IDX_HEADER_BYTES)]);
     const imageCount = checkIdxHeader(pair.images, images.head, images.length, 'images', { rows: height, cols: width }).count;
     const labelCount = checkIdxHeader(pair.labels, labels.head, labels.length, 'labels').count;
     if (labelCount !== imageCount) {
       throw new DataError(`${pair.labels}: has ${labelCount} labels, but ${pair.images} has ${imageCount} images: they must match one to one`);
     }
   };
-  await Promise.all([checkPair(files.train), ...(files.test ? [checkPair(files.test)] : [])]);
+  await allInOrder([checkPair(files.train), ...(files.test ? [checkPair(files.test)] : [])]);
 }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../errors/data-error.js';
+import { allInOrder } from './all-in-order.js';
 import { CIFAR_TEST_BATCH, CIFAR_TRAIN_BATCHES, DATASET_FACTS } from './dataset-catalog.js';
 import type { DatasetSpec } from './dataset-spec.js';
 
@@ -43,7 +44,7 @@ export async function resolveDatasetFiles(spec: DatasetSpec): Promise<DatasetFil
   const files = spec.files ?? {};
 
   if (facts.format === 'cifar') {
-    const train = files.train_batches ?? (await Promise.all(CIFAR_TRAIN_BATCHES.map((name) => find(name, 'training batches'))));
+    const train = files.train_batches ?? (await allInOrder(CIFAR_TRAIN_BATCHES.map((name) => find(name, 'training batches'))));
     const test = wantsTest ? (files.test_batch ?? (await find(CIFAR_TEST_BATCH, 'test batch'))) : undefined;
     return { format: 'cifar', train, ...(test !== undefined && { test }) };
   }

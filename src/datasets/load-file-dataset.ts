@@ -1,4 +1,5 @@
 import { DataError } from '../errors/data-error.js';
+import { allInOrder } from './all-in-order.js';
 import { cifarSource } from './cifar-source.js';
 import { DATASET_FACTS } from './dataset-catalog.js';
 import { resolveDatasetFiles, type IdxPair } from './dataset-files.js';
@@ -18,17 +19,17 @@ export interface FileDataset {
 export async function loadFileDataset(spec: DatasetSpec): Promise<FileDataset> {
   const files = await resolveDatasetFiles(spec);
   if (files.format === 'cifar') {
-    const [train, test] = await Promise.all([cifarSource(files.train), files.test === undefined ? undefined : cifarSource([files.test])]);
+    const [train, test] = await allInOrder([cifarSource(files.train), files.test === undefined ? undefined : cifarSource([files.test])]);
     return { train, ...(test && { test }) };
   }
-  const [train, test] = await Promise.all([idxSource(spec, files.train), files.test && idxSource(spec, files.test)]);
+  const [train, test] = await allInOrder([idxSource(spec, files.train), files.test && idxSource(spec, files.test)]);
   return { train, ...(test && { test }) };
 }
 
 async function idxSource(spec: DatasetSpec, pair: IdxPair): Promise<SourceImages> {
   const facts = DATASET_FACTS[spec.name];
   const [height, width] = facts.shape;
-  const [imageBytes, labelBytes] = await Promise.all([readDataFile(pair.images), readDataFile(pair.labels)]);
+  const [imageBytes, labelBytes] = await allInOrder([readDataFile(pair.images), readDataFile(pair.labels)]);
   const images = parseIdxImages(pair.images, imageBytes, { rows: height, cols: width });
   const labels = parseIdxLabels(pair.labels, labelBytes, facts.classes);
   if (labels.length !== images.count) {
