@@ -17,6 +17,8 @@ import { exportStudy } from '../cli/commands/export-command.js';
 import { showOutput } from '../cli/commands/show-command.js';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { studyJson, trialJson } from '../cli/output/trial-json.js';
+import { studyPageView } from '../dashboard/dashboard-views.js';
+import { studyChartsView } from '../dashboard/study-charts-view.js';
 import { Rng } from '../src/random/rng.js';
 import type { ParamValue, SearchSpaceDefinition } from '../src/space/param-spec.js';
 import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
@@ -175,8 +177,8 @@ class NullSink extends Writable {
 
 interface Query {
   readonly name: string;
-  /** The command a user types (after `sweeper`), also run as a process. */
-  readonly args: readonly string[];
+  /** The command a user types (after `sweeper`), also run as a process; absent for the dashboard's API. */
+  readonly args?: readonly string[];
   /** In-process: open the store, query, render the output, close. Returns the output's size. */
   readonly ours: (path: string) => Promise<number>;
   /** Optuna's equivalent (the key of bench/python/query.py's answer) and what it does. */
@@ -212,6 +214,11 @@ function queries(showNumber: number): Query[] {
       optuna: { key: 'where', what: 'load_study + trials_dataframe, COMPLETE & adam, nlargest(10)' },
     },
     {
+      name: 'best --where "learning_rate<0.001" (a bound)',
+      args: ['best', STUDY, '--top', '10', '--where', 'learning_rate<0.001'],
+      ours: (p) => withStore(p, async (s) => (await bestOutput(s, STUDY, { top: 10, where: ['learning_rate<0.001'] })).length),
+    },
+    {
       name: 'best --group-by optimizer --top 10',
       args: ['best', STUDY, '--top', '10', '--group-by', 'optimizer'],
       ours: (p) => withStore(p, async (s) => (await bestOutput(s, STUDY, { top: 10, groupBy: 'optimizer' })).length),
@@ -240,6 +247,20 @@ function queries(showNumber: number): Query[] {
           return JSON.stringify({ study: studyJson(await s.summariseStudy(study.id)), trials: trials.map(trialJson) }, null, 2).length;
         }),
       optuna: { key: 'trials', what: 'load_study + trials_dataframe' },
+    },
+    // The dashboard's study page polls this every second while it is open (one page of the table).
+    ...[
+      ['dashboard: study page, best 100', 'sort=value&order=desc'],
+      ['dashboard: study page 501, by a parameter', 'sort=param:learning_rate&offset=50000'],
+      ['dashboard: study page, text filter "adam"', 'q=adam'],
+    ].map(([name, query]) => ({
+      name: name as string,
+      ours: (p: string) => withStore(p, async (s) => JSON.stringify(await studyPageView(s, STUDY, new URLSearchParams(query))).length),
+    })),
+    {
+      // Computed at most once per 20 x its cost by the dashboard server (ThrottledViews).
+      name: 'dashboard: study charts (every trial)',
+      ours: (p) => withStore(p, async (s) => JSON.stringify(await studyChartsView(s, STUDY)).length),
     },
   ];
 }
@@ -295,7 +316,8 @@ async function main(): Promise<void> {
         times.push(performance.now() - start);
       }
       oursMs.set(query.name, median(times));
-      if (options.cli) cliMs.set(query.name, median(Array.from({ length: Math.min(3, options.runs) }, () => timeProcess(query.args, ours))));
+      const args = query.args;
+      if (options.cli && args) cliMs.set(query.name, median(Array.from({ length: Math.min(3, options.runs) }, () => timeProcess(args, ours))));
     }
 
     const optunaMs = new Map<string, number>();
@@ -329,7 +351,7 @@ async function main(): Promise<void> {
         return [
           query.name,
           mine,
-          ...(options.cli ? [cliMs.get(query.name) ?? Number.NaN] : []),
+          ...(options.cli ? [cliMs.get(query.name) ?? '-'] : []),
           ...(optunaMs.size > 0 ? (theirs === undefined ? ['-', '-', '-'] : [theirs, theirs / mine, query.optuna?.what ?? '']) : []),
         ];
       }),

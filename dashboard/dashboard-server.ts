@@ -12,6 +12,7 @@ import { DashboardAccess } from './dashboard-access.js';
 import { studiesView, studyPageView, trialPageView, workersView } from './dashboard-views.js';
 import { pageShell, type PageName } from './page-shell.js';
 import { studyChartsView, chartScript } from './study-charts-view.js';
+import { ThrottledViews } from './throttled-views.js';
 
 export interface DashboardOptions {
   readonly store: TrialStore;
@@ -47,7 +48,8 @@ type Reply = { status: number; type: string; body: string; headers?: Record<stri
  *   /studies/NAME/trials/N          a trial: curves per epoch and repeat, test evaluation
  *   /workers                        connected workers and running trials (coordinator only)
  *   /api/studies, /api/studies/NAME, /api/studies/NAME/charts, /api/studies/NAME/trials/N,
- *   /api/workers                    the JSON behind each page
+ *   /api/workers                    the JSON behind each page (/api/studies/NAME?sort=&order=&state=&q=&offset=&limit=
+ *                                   is one page of the trials table, see trial-table-query.ts)
  *   /assets/...                     the page script, the style sheet, the chart libraries
  */
 export class DashboardServer {
@@ -67,8 +69,10 @@ export class DashboardServer {
       'dashboard.js': readFileSync(`${ASSETS}dashboard.js`, 'utf8'),
       'dashboard.css': readFileSync(`${ASSETS}dashboard.css`, 'utf8'),
     };
+    // The charts hold every trial: recomputed at most once a second, and less often when they cost more.
+    const charts = new ThrottledViews({ minIntervalMs: 1000, maxShare: 0.05 });
     const server = createServer((request, response) => {
-      handle(request, response, options, access, assets).catch((error: unknown) => {
+      handle(request, response, options, access, { assets, charts }).catch((error: unknown) => {
         options.logger.error({ err: error, url: request.url }, 'dashboard request failed');
         if (!response.headersSent) send(request, response, { status: 500, type: 'text/plain', body: 'internal error (see the log)\n' });
         else response.destroy();
@@ -92,7 +96,12 @@ export class DashboardServer {
   }
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: DashboardOptions, access: DashboardAccess, assets: Record<string, string>): Promise<void> {
+interface ServerState {
+  readonly assets: Record<string, string>;
+  readonly charts: ThrottledViews;
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, options: DashboardOptions, access: DashboardAccess, state: ServerState): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     send(request, response, { status: 405, type: 'text/plain', body: 'the dashboard is read-only: GET and HEAD only\n', headers: { allow: 'GET, HEAD' } });
     return;
@@ -107,10 +116,11 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     send(request, response, { status: decision.status, type: 'text/plain', body: `${decision.reason}\n` });
     return;
   }
-  send(request, response, await route(url.pathname, options, assets));
+  send(request, response, await route(url, options, state));
 }
 
-async function route(path: string, options: DashboardOptions, assets: Record<string, string>): Promise<Reply> {
+async function route(url: URL, options: DashboardOptions, { assets, charts }: ServerState): Promise<Reply> {
+  const path = url.pathname;
   const segments = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
   const workers = options.liveStatus !== undefined;
   const page = (name: PageName, params: Record<string, string> = {}): Reply => ({ status: 200, type: 'text/html; charset=utf-8', body: pageShell(name, params, workers) });
@@ -129,8 +139,8 @@ async function route(path: string, options: DashboardOptions, assets: Record<str
     }
     if (first === 'api') {
       if (second === 'studies' && third === undefined) return json(await studiesView(options.store));
-      if (second === 'studies' && third !== undefined && fourth === undefined) return json(await studyPageView(options.store, third));
-      if (second === 'studies' && third !== undefined && fourth === 'charts' && fifth === undefined) return json(await studyChartsView(options.store, third));
+      if (second === 'studies' && third !== undefined && fourth === undefined) return json(await studyPageView(options.store, third, url.searchParams));
+      if (second === 'studies' && third !== undefined && fourth === 'charts' && fifth === undefined) return { status: 200, type: 'application/json', body: await charts.get(third, async () => JSON.stringify(await studyChartsView(options.store, third))) };
       if (second === 'studies' && third !== undefined && fourth === 'trials' && fifth !== undefined && segments.length === 5) return json(await trialPageView(options.store, third, trialNumber(fifth)));
       if (second === 'workers' && third === undefined) {
         if (!options.liveStatus) return { status: 404, type: 'application/json', body: JSON.stringify({ error: 'workers are known to a coordinator only: start the dashboard with `sweeper coordinator --dashboard HOST:PORT`' }) };
@@ -138,8 +148,9 @@ async function route(path: string, options: DashboardOptions, assets: Record<str
       }
     }
   } catch (error) {
+    // No such study or trial is a 404; a query string field the API cannot take (sort=, limit=, ...) a 400.
     if (error instanceof SweeperError && (error.code === 'NOT_FOUND' || error.code === 'INVALID_ARGUMENT')) {
-      return { status: 404, type: 'application/json', body: JSON.stringify({ error: error.message }) };
+      return { status: error.code === 'NOT_FOUND' ? 404 : 400, type: 'application/json', body: JSON.stringify({ error: error.message }) };
     }
     throw error;
   }
@@ -147,7 +158,7 @@ async function route(path: string, options: DashboardOptions, assets: Record<str
 }
 
 function trialNumber(text: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new SweeperError('INVALID_ARGUMENT', `a trial number must be a non-negative integer, but got "${text}"`);
+  if (!/^\d{1,9}$/.test(text)) throw new SweeperError('NOT_FOUND', `a trial number must be a non-negative integer, but got "${text}"`);
   return Number(text);
 }
 

@@ -9,7 +9,7 @@ import { formatParam } from '../output/format-values.js';
 
 export interface BestOptions {
   readonly top: number;
-  /** `NAME=VALUE` conditions, as typed. */
+  /** `NAME=VALUE` and `NAME<VALUE` (<=, >, >=) conditions, as typed. */
   readonly where?: readonly string[];
   readonly groupBy?: string;
   readonly json?: boolean;
@@ -22,7 +22,7 @@ export function registerBestCommand(program: Command): void {
     .argument('<study>', 'study name')
     .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
     .option('--top <k>', 'how many configurations (with --group-by: in each group)', positiveInteger, 5)
-    .option('--where <name=value>', 'only trials whose parameter NAME is VALUE (repeatable: a name given twice means either value)', collect, [])
+    .option('--where <condition>', 'only trials whose parameter NAME=VALUE, or NAME<VALUE (<=, >, >=: int and float parameters); repeatable: values of one name are alternatives, bounds must all hold', collect, [])
     .option('--group-by <name>', 'the best --top configurations for each value of this parameter')
     .option('--json', 'print JSON (see README, "JSON output")')
     .action(async (name: string, flags: BestOptions & { db: string }) => {
@@ -43,7 +43,9 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
   if (options.groupBy !== undefined) requireParam(space, options.groupBy, name, '--group-by');
   const { metric, direction } = study.definition.objective;
   const paramOrder = Object.keys(space);
-  const condition = Object.entries(where).map(([param, values]) => `${param}=${values.map(formatParam).join('|')}`).join(', ');
+  const condition = Object.entries(where)
+    .map(([param, values]) => (Array.isArray(values) ? `${param}=${values.map(formatParam).join('|')}` : Object.entries(values).map(([op, bound]) => `${param}${op}${formatParam(bound as number)}`).join(', ')))
+    .join(', ');
   const filtered = condition === '' ? '' : ` where ${condition}`;
 
   if (options.groupBy === undefined) {

@@ -130,11 +130,18 @@ export interface StudyOwner {
   readonly since?: string;
 }
 
+/** A numeric parameter's bounds in a filter, e.g. `{ '>=': 1e-4, '<': 1e-2 }`: all must hold. */
+export type ParamComparison = '<' | '<=' | '>' | '>=';
+export type ParamBounds = Readonly<Partial<Record<ParamComparison, number>>>;
+
 /**
- * Which trials a query keeps: every named parameter must be set in the trial and take one of
- * the listed values (values of one name are alternatives; names must all hold).
+ * Which trials a query keeps: every named parameter must be set in the trial and either take
+ * one of the listed values (values of one name are alternatives) or lie within its bounds.
+ * Names must all hold.
  */
-export type ParamFilter = Readonly<Record<string, readonly ParamValue[]>>;
+export type ParamFilter = Readonly<Record<string, readonly ParamValue[] | ParamBounds>>;
+
+export const PARAM_COMPARISONS: readonly ParamComparison[] = ['<', '<=', '>', '>='];
 
 /** The best trials among those where a parameter takes one value. */
 export interface TrialGroup {

@@ -15,6 +15,7 @@ import type {
   TrialOutcome,
   TrialRecord,
 } from './records.js';
+import type { TrialPage, TrialPageQuery } from './trial-page.js';
 
 /**
  * The storage contract the rest of the code talks to. Every method that changes state is one
@@ -70,6 +71,8 @@ export interface TrialStore {
    * are in no group), groups ordered by their best trial, then by value.
    */
   bestTrialsByGroup(studyId: number, param: string, limit: number, query?: { where?: ParamFilter }): Promise<TrialGroup[]>;
+  /** One page of a study's trials, sorted and filtered in the database (the dashboard's table). */
+  pageTrials(studyId: number, query: TrialPageQuery): Promise<TrialPage>;
   getEpochs(trialId: number): Promise<EpochRecord[]>;
   getRepeats(trialId: number): Promise<RepeatResult[]>;
 

@@ -132,6 +132,17 @@ describe('sweeper best --where and --group-by (hand-made store)', () => {
     assert.deepEqual((await best('--where', 'batch_norm=true', '--where', 'depth=2')).where, { batch_norm: [true], depth: [2] });
   });
 
+  test('--where with <, <=, > and >= bounds a numeric parameter; bounds of a name must all hold', async () => {
+    assert.deepEqual(await numbers('--where', 'learning_rate<0.01'), [1]);
+    assert.deepEqual(await numbers('--where', 'learning_rate <= 1e-2'), [1, 2, 3]);
+    assert.deepEqual(await numbers('--where', 'learning_rate>0.001', '--where', 'learning_rate<0.5'), [2, 0, 3]);
+    assert.deepEqual(await numbers('--where', 'depth>=2'), [1, 2, 0]);
+    assert.deepEqual(await numbers('--where', 'depth>1', '--where', 'optimizer=adam'), [1, 2], 'with a value condition on another name');
+    assert.deepEqual(await numbers('--where', 'momentum>0.5'), [0], 'trials without the parameter are not kept');
+    assert.deepEqual((await best('--where', 'learning_rate>0.001', '--where', 'learning_rate<0.5')).where, { learning_rate: { '>': 0.001, '<': 0.5 } });
+    assert.match(await stdout(['best', 'hand', '--db', handDb, '--where', 'learning_rate>0.001', '--where', 'learning_rate<0.5']), /^best 3 of study hand by val_accuracy \(maximize\) where learning_rate>0\.001, learning_rate<0\.5:/);
+  });
+
   test('--json keeps its fields: study, trials (each as before), and adds where', async () => {
     const output = await best('--top', '1');
     assert.deepEqual(Object.keys(output), ['study', 'where', 'trials']);
@@ -343,7 +354,11 @@ describe('bad input: message and exit code 2', () => {
       [['best', 'hand', '--db', handDb, '--where', 'batch_norm=yes'], /^error: --where batch_norm: must be one of true, false, but got "yes"\n/],
       [['best', 'hand', '--db', handDb, '--where', 'optimizer=adamw'], /^error: --where optimizer: must be one of sgd, adam, rmsprop, but got "adamw"\n/],
       [['best', 'hand', '--db', handDb, '--where', 'learning_rate=fast'], /^error: --where learning_rate: must be a number, but got "fast"\n/],
-      [['best', 'hand', '--db', handDb, '--where', 'optimizer'], /^error: --where must be NAME=VALUE, but got "optimizer"\nhint: e\.g\. --where optimizer=adam/],
+      [['best', 'hand', '--db', handDb, '--where', 'optimizer'], /^error: --where must be NAME=VALUE or NAME<VALUE \(also <=, >, >=\), but got "optimizer"\nhint: e\.g\. --where optimizer=adam/],
+      [['best', 'hand', '--db', handDb, '--where', 'optimizer<adam'], /^error: --where optimizer<adam: optimizer has choices that are not numbers, so it has no order; only numeric parameters take <, <=, > and >=\nhint: choose values with --where optimizer=VALUE/],
+      [['best', 'hand', '--db', handDb, '--where', 'learning_rate<fast'], /^error: --where learning_rate<: must be a number, but got "fast"\n/],
+      [['best', 'hand', '--db', handDb, '--where', 'depth<2', '--where', 'depth<3'], /^error: --where depth< is given twice \(2 and 3\): give each bound once\n/],
+      [['best', 'hand', '--db', handDb, '--where', 'depth=2', '--where', 'depth<3'], /^error: --where depth: give either values \(depth=A --where depth=B\) or bounds \(depth>=A --where depth<B\), not both\n/],
       [['best', 'hand', '--db', handDb, '--group-by', 'width'], /^error: --group-by width: study "hand" has no parameter "width"/],
       [['export', 'hand', '--db', handDb, '--format', 'xml'], /argument 'xml' is invalid\. Allowed choices are csv, json, jsonl\./],
       [['export', 'hand', '--db', handDb, '-o', join(dir, 'missing', 'x.csv')], /^error: -o .*missing\/x\.csv: cannot write the file: ENOENT/],

@@ -4,7 +4,8 @@ import { AlreadyExistsError } from '../../src/errors/already-exists-error.js';
 import { InvalidStateError } from '../../src/errors/invalid-state-error.js';
 import { NotFoundError } from '../../src/errors/not-found-error.js';
 import { StaleAttemptError } from '../../src/errors/stale-attempt-error.js';
-import type { TrialEpochRecord, TrialRecord } from '../../src/store/records.js';
+import type { ParamFilter, TrialEpochRecord, TrialOutcome, TrialRecord } from '../../src/store/records.js';
+import type { TrialPage, TrialPageQuery } from '../../src/store/trial-page.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
 import { result, studyDefinition } from './study-fixture.js';
 
@@ -236,6 +237,14 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         assert.deepEqual(await numbers({ bn: [false] }), [1], 'booleans are values, not strings');
         assert.deepEqual(await numbers({ depth: ['2'] }), [], 'the string "2" is not the number 2');
         assert.deepEqual(await numbers({ lr: [0.30000000000000004] }), [2]);
+        const bounded = async (where: ParamFilter): Promise<number[]> => (await store.bestTrials(studyId, 10, { where })).map((t) => t.number);
+        assert.deepEqual(await bounded({ lr: { '<': 0.1 } }), [3]);
+        assert.deepEqual(await bounded({ lr: { '<=': 0.1 } }), [1, 0, 3], 'the FAILED trial is not kept either');
+        assert.deepEqual(await bounded({ lr: { '>': 1e-7, '<': 0.3 } }), [1, 0], 'bounds of one name: all hold');
+        assert.deepEqual(await bounded({ depth: { '>=': 3 } }), [2], 'integers');
+        assert.deepEqual(await bounded({ depth: { '<': 3 }, optimizer: ['adam', 'sgd'] }), [1, 0]);
+        assert.deepEqual(await bounded({ momentum: { '>': 0 } }), [1], 'trials without the parameter fail every bound');
+        assert.deepEqual(await bounded({ optimizer: { '>': 0 } }), [], 'strings are never within numeric bounds');
         assert.deepEqual(await numbers({ lr: [1e-7] }), [3]);
         assert.deepEqual(await numbers({ momentum: [0.9] }), [1], 'a trial without the parameter never matches');
         assert.deepEqual(await numbers({ optimizer: [] }), []);
@@ -289,6 +298,48 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         assert.deepEqual(trials[5]?.params, { lr: 0.5, depth: 5 });
         const empty = await store.createStudy(studyDefinition('empty'));
         for await (const page of store.trialPages(empty.id)) assert.fail(`no page expected, got ${page.length} trials`);
+      }));
+
+    test('a page of trials: sorted, filtered and cut by the store, nulls last, ties by number', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('table'));
+        const finished = async (params: Record<string, string | number>, outcome: TrialOutcome): Promise<void> => {
+          const trial = await store.createTrial(study.id, params, { worker: 'w' });
+          await store.finishTrial(trial.id, 1, outcome);
+        };
+        await finished({ opt: 'adam', width: 10 }, { state: 'COMPLETE', result: result(0.7) });
+        await finished({ opt: 'sgd', width: 9, momentum: 0.9 }, { state: 'COMPLETE', result: result(0.9) });
+        await finished({ opt: 'adam', width: 100 }, { state: 'FAILED', reason: 'diverged at epoch 3' });
+        await finished({ opt: 'rmsprop', width: 9 }, { state: 'COMPLETE', result: result(0.7) });
+        const running = await store.createTrial(study.id, { opt: 'sgd', width: 50, momentum: 0.5 }, { worker: 'w2' });
+        for (const epoch of [1, 2]) await store.recordEpoch(running.id, 1, 0, epoch, { valAccuracy: 0.5 });
+        await store.createTrial(study.id, { opt: 'adam', width: 20 });
+        await store.createTrial((await store.createStudy(studyDefinition('other'))).id, { opt: 'adam', width: 10 });
+
+        const page = (query: Partial<TrialPageQuery> = {}): Promise<TrialPage> => store.pageTrials(study.id, { offset: 0, limit: 100, ...query });
+        const numbers = async (query: Partial<TrialPageQuery> = {}): Promise<number[]> => (await page(query)).trials.map((t) => t.number);
+        assert.deepEqual(await numbers(), [0, 1, 2, 3, 4, 5]);
+        assert.equal((await page()).matching, 6, 'the other study is not counted');
+        assert.deepEqual(await numbers({ sort: 'value', descending: true }), [1, 0, 3, 2, 4, 5], 'no value last; a tie by number');
+        assert.deepEqual(await numbers({ sort: 'value' }), [0, 3, 1, 2, 4, 5]);
+        assert.deepEqual(await numbers({ sort: 'param:width' }), [1, 3, 0, 5, 4, 2], 'numbers as numbers: 9 < 10 < 100');
+        assert.deepEqual(await numbers({ sort: 'param:momentum', descending: true }), [1, 4, 0, 2, 3, 5], 'trials without the parameter last');
+        assert.deepEqual(await numbers({ sort: 'param:opt' }), [0, 2, 5, 3, 1, 4]);
+        assert.deepEqual(await numbers({ sort: 'current_epoch' }), [4, 0, 1, 3, 2, 5], 'the running trial at its last recorded epoch (2), finished ones at 3');
+        assert.deepEqual(await numbers({ sort: 'worker', descending: true }), [4, 0, 1, 2, 3, 5]);
+        assert.deepEqual(await numbers({ states: ['COMPLETE'] }), [0, 1, 3]);
+        assert.deepEqual(await numbers({ states: ['RUNNING', 'QUEUED'] }), [4, 5]);
+        assert.deepEqual(await numbers({ states: [] }), []);
+        assert.deepEqual(await numbers({ text: 'diverged' }), [2], 'the reason');
+        assert.deepEqual(await numbers({ text: 'SGD' }), [1, 4], 'a parameter, any case');
+        assert.deepEqual(await numbers({ text: '0.9' }), [1], 'the value and a parameter of the same trial: once');
+        assert.deepEqual(await numbers({ text: 'w2' }), [4], 'the worker');
+        assert.deepEqual(await numbers({ text: '%' }), [], 'LIKE wildcards are plain text');
+        assert.deepEqual(await numbers({ text: 'adam', states: ['COMPLETE', 'QUEUED'] }), [0, 5]);
+        const cut = await page({ sort: 'value', descending: true, offset: 2, limit: 2 });
+        assert.deepEqual([cut.trials.map((t) => t.number), cut.matching], [[3, 2], 6]);
+        assert.deepEqual(cut.trials[0], await store.getTrial(study.id, 3), 'whole records: parameters and results');
+        await assert.rejects(store.pageTrials(9999, { offset: 0, limit: 1 }), { name: 'NotFoundError' });
       }));
 
     test('epoch pages: every epoch of every trial, by trial number, repeat and epoch', () =>

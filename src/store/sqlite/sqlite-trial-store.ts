@@ -9,6 +9,7 @@ import { TRIAL_STATES, type TrialState } from '../../study/trial-state.js';
 import type {
   EpochMetrics,
   EpochRecord,
+  ParamBounds,
   ParamFilter,
   RepeatResult,
   StudyOwner,
@@ -22,8 +23,11 @@ import type {
   TrialRecord,
   TrialResult,
 } from '../records.js';
+import { PARAM_COMPARISONS } from '../records.js';
 import type { TrialStore } from '../trial-store.js';
+import type { TrialPage, TrialPageQuery } from '../trial-page.js';
 import { openDatabase } from './open-database.js';
+import { trialPageSql } from './trial-page-sql.js';
 
 interface StudyRow {
   id: number;
@@ -373,6 +377,17 @@ export class SqliteTrialStore implements TrialStore {
     });
   }
 
+  pageTrials(studyId: number, query: TrialPageQuery): Promise<TrialPage> {
+    return this.read(() => {
+      this.studyRowById(studyId);
+      const { count, page } = trialPageSql(studyId, query);
+      // Prepared each time: the SQL varies with the filters, and a page is read once a second at most.
+      const matching = (this.db.prepare<unknown[], { n: number }>(count.sql).get(...count.args) as { n: number }).n;
+      const rows = this.db.prepare<unknown[], TrialRow>(page.sql).all(...page.args);
+      return { trials: this.assemble(rows), matching };
+    });
+  }
+
   async *trialPages(studyId: number, pageSize = 1000): AsyncIterable<readonly TrialRecord[]> {
     await this.read(() => this.studyRowById(studyId));
     let after = -1;
@@ -603,17 +618,29 @@ function toEpoch(row: EpochRow): EpochRecord {
 
 /**
  * The SQL that keeps the trials (alias `t`) a filter keeps. Values are compared as the JSON text
- * they are stored as, so an index on trial_params (name, value) serves the comparison.
+ * they are stored as, so an index on trial_params (name, value) serves the comparison; bounds
+ * compare the number json_extract reads from that text.
  */
-function paramFilterSql(where: ParamFilter | undefined): { sql: string; args: string[] } {
+function paramFilterSql(where: ParamFilter | undefined): { sql: string; args: (string | number)[] } {
   let sql = '';
-  const args: string[] = [];
-  for (const [name, values] of Object.entries(where ?? {})) {
-    if (values.length === 0) return { sql: ' AND 0', args: [] };
-    sql += ` AND EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND p.name = ? AND p.value IN (${values.map(() => '?').join(', ')}))`;
-    args.push(name, ...values.map((value) => JSON.stringify(value)));
+  const args: (string | number)[] = [];
+  for (const [name, condition] of Object.entries(where ?? {})) {
+    if (isValueList(condition)) {
+      if (condition.length === 0) return { sql: ' AND 0', args: [] };
+      sql += ` AND EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND p.name = ? AND p.value IN (${condition.map(() => '?').join(', ')}))`;
+      args.push(name, ...condition.map((value) => JSON.stringify(value)));
+      continue;
+    }
+    const bounds = PARAM_COMPARISONS.filter((op) => condition[op] !== undefined);
+    // typeof: a categorical parameter's strings never pass a numeric bound.
+    sql += ` AND EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND p.name = ? AND json_type(p.value) IN ('integer', 'real')${bounds.map((op) => ` AND json_extract(p.value, '$') ${op} ?`).join('')})`;
+    args.push(name, ...bounds.map((op) => condition[op] as number));
   }
   return { sql, args };
+}
+
+function isValueList(condition: readonly ParamValue[] | ParamBounds): condition is readonly ParamValue[] {
+  return Array.isArray(condition);
 }
 
 /** Parameter values in a stable order: numbers by value, then the rest by their text. */

@@ -1,0 +1,71 @@
+import type { TrialPageQuery, TrialSortColumn } from '../trial-page.js';
+
+export interface PageStatements {
+  /** Counts the trials the filters keep. */
+  readonly count: { readonly sql: string; readonly args: unknown[] };
+  /** Selects the page's trial rows (`t.*`), sorted. */
+  readonly page: { readonly sql: string; readonly args: unknown[] };
+}
+
+/**
+ * The sort expression per column. `current_epoch` is what the dashboard shows: the last epoch
+ * recorded while a trial runs (the only case that reads trial_epochs), its final epochs after.
+ */
+const COLUMN_SQL: Readonly<Record<TrialSortColumn, string>> = {
+  number: 't.number',
+  state: 't.state',
+  value: 'r.value',
+  current_epoch: "CASE WHEN t.state = 'RUNNING' THEN (SELECT MAX(e.epoch) FROM trial_epochs e WHERE e.trial_id = t.id) ELSE r.epochs END",
+  best_epoch: 'r.best_epoch',
+  train_seconds: 'r.train_seconds',
+  test_accuracy: 'r.test_accuracy',
+  worker: 't.worker',
+};
+
+/**
+ * The SQL of one page of a study's trials. Parameter values are stored as JSON text;
+ * json_extract turns them back into numbers and strings, so that 10 sorts after 9 and numbers
+ * before strings. Nulls sort last in both directions, ties by trial number.
+ */
+export function trialPageSql(studyId: number, query: TrialPageQuery): PageStatements {
+  const joins: string[] = ['LEFT JOIN trial_results r ON r.trial_id = t.id'];
+  const joinArgs: unknown[] = [];
+  const where: string[] = ['t.study_id = ?'];
+  const whereArgs: unknown[] = [studyId];
+
+  if (query.states !== undefined) {
+    if (query.states.length === 0) where.push('0');
+    else {
+      where.push(`t.state IN (${query.states.map(() => '?').join(', ')})`);
+      whereArgs.push(...query.states);
+    }
+  }
+  const text = query.text?.trim();
+  if (text) {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = (column: string): string => `${column} LIKE ? ESCAPE '\\'`;
+    const columns = ['CAST(t.number AS TEXT)', 't.state', 'CAST(r.value AS TEXT)', 't.worker', 't.reason'];
+    where.push(`(${[...columns.map(like), `EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND ${like('p.value')})`].join(' OR ')})`);
+    whereArgs.push(...columns.map(() => pattern), pattern);
+  }
+
+  let sortSql: string;
+  const sort = query.sort ?? 'number';
+  if (sort.startsWith('param:')) {
+    joins.push('LEFT JOIN trial_params s ON s.trial_id = t.id AND s.name = ?');
+    joinArgs.push(sort.slice('param:'.length));
+    sortSql = "json_extract(s.value, '$')";
+  } else {
+    sortSql = COLUMN_SQL[sort as TrialSortColumn];
+  }
+  const direction = query.descending ? 'DESC' : 'ASC';
+  const from = `FROM trials t ${joins.join(' ')} WHERE ${where.join(' AND ')}`;
+  return {
+    // The count needs no sort join: a LEFT JOIN on a primary key keeps the row count.
+    count: { sql: `SELECT COUNT(*) AS n FROM trials t LEFT JOIN trial_results r ON r.trial_id = t.id WHERE ${where.join(' AND ')}`, args: whereArgs },
+    page: {
+      sql: `SELECT t.* ${from} ORDER BY (${sortSql}) IS NULL, ${sortSql} ${direction}, t.number ASC LIMIT ? OFFSET ?`,
+      args: [...joinArgs, ...whereArgs, query.limit, query.offset],
+    },
+  };
+}
