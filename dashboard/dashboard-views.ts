@@ -1,3 +1,4 @@
+import { studyClassNames } from '../src/datasets/class-names.js';
 import type { StudySummary, TrialRecord } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
@@ -67,7 +68,7 @@ export async function trialPageView(store: TrialStore, name: string, number: num
   const record = await store.getStudy(name);
   const [summary, trial] = await Promise.all([store.summariseStudy(record.id), store.getTrial(record.id, number)]);
   const [epochs, repeats] = await Promise.all([store.getEpochs(trial.id), store.getRepeats(trial.id)]);
-  const detail = trialDetailJson(summary, trial, repeats, epochs);
+  const detail = trialDetailJson(summary, trial, repeats, epochs, studyClassNames(record.definition));
   return {
     ...detail,
     study: studyView(summary),

@@ -4,6 +4,7 @@ import { DEFAULT_DB, openExistingStore } from '../open-existing-store.js';
 import { nonNegativeInteger } from '../option-parsers.js';
 import { trialDetailJson } from '../output/trial-detail-json.js';
 import { trialDetailText } from '../output/trial-detail-text.js';
+import { studyClassNames } from '../../src/datasets/class-names.js';
 
 export function registerShowCommand(program: Command): void {
   program
@@ -28,6 +29,6 @@ export async function showOutput(store: TrialStore, name: string, number: number
   const study = await store.getStudy(name);
   const trial = await store.getTrial(study.id, number);
   const [repeats, epochs] = await Promise.all([store.getRepeats(trial.id), store.getEpochs(trial.id)]);
-  if (options.json) return `${JSON.stringify(trialDetailJson(await store.summariseStudy(study.id), trial, repeats, epochs), null, 2)}\n`;
+  if (options.json) return `${JSON.stringify(trialDetailJson(await store.summariseStudy(study.id), trial, repeats, epochs, studyClassNames(study.definition)), null, 2)}\n`;
   return trialDetailText(study, trial, repeats, epochs);
 }

@@ -27,8 +27,8 @@ export interface TestJson {
   accuracy: number;
   /** confusion[actual][predicted]. */
   confusion: number[][];
-  /** Per class, in class order (scikit-learn's zero_division=0). */
-  classes: { class: number; precision: number; recall: number; f1: number; support: number }[];
+  /** Per class, in class order (scikit-learn's zero_division=0); `name` is the dataset's (e.g. "Shirt"), else the label's number. */
+  classes: { class: number; name: string; precision: number; recall: number; f1: number; support: number }[];
   macro: { precision: number; recall: number; f1: number };
 }
 
@@ -52,19 +52,19 @@ export function epochJson(epoch: EpochRecord): EpochJson {
   };
 }
 
-export function testJson(test: TestEvaluation): TestJson {
+export function testJson(test: TestEvaluation, classNames?: readonly string[]): TestJson {
   const report = classificationReport(test.confusion);
   return {
     epoch: test.epoch,
     loss: Number.isFinite(test.loss) ? test.loss : null,
     accuracy: test.accuracy,
     confusion: test.confusion.map((row) => [...row]),
-    classes: report.classes.map((scores, index) => ({ class: index, ...scores })),
+    classes: report.classes.map((scores, index) => ({ class: index, name: classNames?.[index] ?? String(index), ...scores })),
     macro: { ...report.macro },
   };
 }
 
-export function trialDetailJson(study: StudySummary, trial: TrialRecord, repeats: readonly RepeatResult[], epochs: readonly EpochRecord[]): TrialDetailJson {
+export function trialDetailJson(study: StudySummary, trial: TrialRecord, repeats: readonly RepeatResult[], epochs: readonly EpochRecord[], classNames?: readonly string[]): TrialDetailJson {
   return {
     study: studyJson(study),
     trial: trialJson(trial),
@@ -75,7 +75,7 @@ export function trialDetailJson(study: StudySummary, trial: TrialRecord, repeats
       epochs: repeat.epochs,
       best_epoch: repeat.bestEpoch,
       train_seconds: repeat.trainSeconds,
-      test: repeat.test ? testJson(repeat.test) : null,
+      test: repeat.test ? testJson(repeat.test, classNames) : null,
     })),
     epochs: epochs.map(epochJson),
   };

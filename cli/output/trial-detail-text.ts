@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { classLabel, studyClassNames } from '../../src/datasets/class-names.js';
 import type { EpochRecord, RepeatResult, TestEvaluation, TrialRecord } from '../../src/store/records.js';
 import { metricValue } from '../../src/study/objective.js';
 import type { StudyRecord } from '../../src/store/records.js';
@@ -15,7 +16,8 @@ export function trialDetailText(study: StudyRecord, trial: TrialRecord, repeats:
   const sections = [header(study, trial), parameters(study, trial), result(trial, metric)];
   if (repeats.length > 0) sections.push(repeatsTable(repeats, metric));
   if (epochs.length > 0) sections.push(epochsTable(epochs), curves(epochs, metric));
-  for (const repeat of repeats) if (repeat.test) sections.push(testEvaluation(repeat.repeat, repeat.test, repeats.length > 1));
+  const names = studyClassNames(study.definition);
+  for (const repeat of repeats) if (repeat.test) sections.push(testEvaluation(repeat.repeat, repeat.test, repeats.length > 1, names));
   return `${sections.join('\n\n')}\n`;
 }
 
@@ -101,13 +103,14 @@ function curves(epochs: readonly EpochRecord[], metric: string): string {
   return `${title}\n${asciichart.plot(series, { height: CHART_HEIGHT, format: (value: number) => formatMetric(value).padStart(9) })}`;
 }
 
-function testEvaluation(repeat: number, test: TestEvaluation, several: boolean): string {
+function testEvaluation(repeat: number, test: TestEvaluation, several: boolean, names: readonly string[] | undefined): string {
   const report = classificationReport(test.confusion);
+  // Columns by number (a table of 47 named columns would not fit a terminal); rows by number and name.
   const classes = test.confusion.map((_, k) => String(k));
   const confusion = new Table({ head: ['actual \\ predicted', ...classes], style: TABLE_STYLE });
-  test.confusion.forEach((row, k) => confusion.push([String(k), ...row.map(String)]));
+  test.confusion.forEach((row, k) => confusion.push([classLabel(k, names), ...row.map(String)]));
   const scores = new Table({ head: ['class', 'precision', 'recall', 'f1', 'support'], style: TABLE_STYLE });
-  report.classes.forEach((c, k) => scores.push([String(k), c.precision.toFixed(4), c.recall.toFixed(4), c.f1.toFixed(4), String(c.support)]));
+  report.classes.forEach((c, k) => scores.push([classLabel(k, names), c.precision.toFixed(4), c.recall.toFixed(4), c.f1.toFixed(4), String(c.support)]));
   scores.push(['macro avg', report.macro.precision.toFixed(4), report.macro.recall.toFixed(4), report.macro.f1.toFixed(4), String(report.classes.reduce((sum, c) => sum + c.support, 0))]);
   return [
     `test evaluation${several ? ` of repeat ${repeat}` : ''} (weights of epoch ${test.epoch}): accuracy ${test.accuracy.toFixed(4)}, loss ${formatMetric(test.loss)}`,

@@ -427,11 +427,16 @@
           'table',
           { class: 'grid confusion' },
           h('thead', {}, h('tr', {}, h('th', {}, ''), Array.from({ length: classes }, (_, i) => h('th', {}, i)))),
-          h('tbody', {}, r.test.confusion.map((row, actual) => h('tr', {}, h('th', {}, actual), row.map((count, predicted) => h('td', { class: `num${actual === predicted ? ' diagonal' : ''}` }, count))))),
+          h('tbody', {}, r.test.confusion.map((row, actual) => h('tr', {}, h('th', { 'data-class': actual }, classLabel(r.test.classes[actual], actual)), row.map((count, predicted) => h('td', { class: `num${actual === predicted ? ' diagonal' : ''}` }, count))))),
         ),
       );
     }
     element.replaceChildren(...children);
+  }
+
+  /** "6 Shirt" where the dataset names its classes, "6" where the number is the name. */
+  function classLabel(scores, number) {
+    return scores && scores.name !== String(number) ? `${number} ${scores.name}` : String(number);
   }
 
   function renderEpochs(element, { epochs }) {

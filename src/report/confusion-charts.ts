@@ -1,3 +1,4 @@
+import { classLabel } from '../datasets/class-names.js';
 import type { RepeatResult } from '../store/records.js';
 import { classificationReport } from '../training/classification-report.js';
 import { VEGA_LITE_SCHEMA } from './chart-format.js';
@@ -35,14 +36,19 @@ function repeatsNote(trialNumber: number, repeats: number): string {
   return `best trial ${trialNumber}, test set${repeats > 1 ? `, summed over ${repeats} repeats` : ''}`;
 }
 
-export function confusionSpec(best: BestConfusion, trialNumber: number): object {
+/**
+ * The matrix as a heat map. Rows carry the class's name where the dataset has names ("6 Shirt");
+ * columns only its number, which the row of the same number names (names would not fit across).
+ */
+export function confusionSpec(best: BestConfusion, trialNumber: number, classNames?: readonly string[]): object {
   const n = best.confusion.length;
+  const labels = best.confusion.map((_, k) => classLabel(k, classNames));
   const rows = best.confusion.flatMap((row, actual) => {
     const support = row.reduce((a, b) => a + b, 0);
-    return row.map((count, predicted) => ({ actual, predicted, count, share: support > 0 ? count / support : 0 }));
+    return row.map((count, predicted) => ({ actual: labels[actual], predicted, predicted_class: labels[predicted], count, share: support > 0 ? count / support : 0 }));
   });
   const x = { field: 'predicted', type: 'ordinal', title: 'predicted class', axis: { labelAngle: 0 } };
-  const y = { field: 'actual', type: 'ordinal', title: 'actual class' };
+  const y = { field: 'actual', type: 'ordinal', title: 'actual class', sort: labels };
   const cell = Math.max(12, Math.min(36, Math.floor(520 / n)));
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -57,7 +63,7 @@ export function confusionSpec(best: BestConfusion, trialNumber: number): object 
           x,
           y,
           color: { field: 'share', type: 'quantitative', title: 'share of row', scale: { scheme: 'blues', domain: [0, 1] } },
-          tooltip: [{ field: 'actual' }, { field: 'predicted' }, { field: 'count' }, { field: 'share', format: '.1%' }],
+          tooltip: [{ field: 'actual' }, { field: 'predicted_class', title: 'predicted' }, { field: 'count' }, { field: 'share', format: '.1%' }],
         },
       },
       ...(n <= MAX_LABELLED_CLASSES
@@ -76,7 +82,7 @@ export function confusionSpec(best: BestConfusion, trialNumber: number): object 
 }
 
 /** Precision, recall and F1 per class and their macro average, as seed report 002 tabulates them. */
-export function classScoresSpec(best: BestConfusion, trialNumber: number): object {
+export function classScoresSpec(best: BestConfusion, trialNumber: number, classNames?: readonly string[]): object {
   const report = classificationReport(best.confusion);
   const rows: object[] = [];
   const add = (label: string, scores: { precision: number; recall: number; f1: number }): void => {
@@ -84,9 +90,10 @@ export function classScoresSpec(best: BestConfusion, trialNumber: number): objec
     rows.push({ class: label, score: 'recall', value: scores.recall });
     rows.push({ class: label, score: 'F1', value: scores.f1 });
   };
-  report.classes.forEach((scores, k) => add(`${k} (n=${scores.support})`, scores));
+  const labels = report.classes.map((scores, k) => `${classLabel(k, classNames)} (n=${scores.support})`);
+  report.classes.forEach((scores, k) => add(labels[k] as string, scores));
   add('macro avg', report.macro);
-  const classes = [...report.classes.map((s, k) => `${k} (n=${s.support})`), 'macro avg'];
+  const classes = [...labels, 'macro avg'];
   const x = { field: 'score', type: 'nominal', title: null, sort: ['precision', 'recall', 'F1'], axis: { orient: 'top', labelAngle: 0 } };
   const y = { field: 'class', type: 'nominal', title: null, sort: classes };
   return {

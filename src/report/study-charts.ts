@@ -82,7 +82,8 @@ export function studySections(data: StudyReportData): (StudyChart | StudyChartNo
     const why = `the best trial (${data.best.trial.number}) has no test-set evaluation: the dataset has no test part (dataset.test: 0) or the task does not evaluate one`;
     sections.push(note('confusion-matrix', why), note('class-scores', why));
   } else {
-    sections.push(chart('confusion-matrix', confusionSpec(confusion, data.best.trial.number)), chart('class-scores', classScoresSpec(confusion, data.best.trial.number)));
+    const number = data.best.trial.number;
+    sections.push(chart('confusion-matrix', confusionSpec(confusion, number, data.classNames)), chart('class-scores', classScoresSpec(confusion, number, data.classNames)));
   }
   return sections;
 }

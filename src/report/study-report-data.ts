@@ -2,6 +2,7 @@ import type { SearchSpaceDefinition } from '../space/param-spec.js';
 import type { EpochRecord, RepeatResult, StudySummary, TrialRecord } from '../store/records.js';
 import type { TrialStore } from '../store/trial-store.js';
 import type { Direction } from '../study/study-definition.js';
+import { studyClassNames } from '../datasets/class-names.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { DEFAULT_IMPORTANCE_MIN_TRIALS, parameterImportance } from '../importance/parameter-importance.js';
 
@@ -42,6 +43,8 @@ export interface StudyReportData {
   readonly importance: Readonly<Record<string, number>>;
   /** Why `importance` is empty, when it is. */
   readonly importanceNote?: string;
+  /** The dataset's class names by label, where they are more than the label's number (Fashion-MNIST, EMNIST, CIFAR-10). */
+  readonly classNames?: readonly string[];
   /** When the data was read (ISO 8601). */
   readonly generatedAt: string;
 }
@@ -67,6 +70,7 @@ export async function loadStudyReportData(store: TrialStore, studyName: string, 
   const best = bestTrial ? { trial: bestTrial, repeats: await store.getRepeats(bestTrial.id) } : undefined;
   const { space, objective, description } = study.definition;
   const importance = studyImportance(space, objective.direction, trials);
+  const classNames = studyClassNames(study.definition);
   return {
     study: summary,
     ...(description !== undefined ? { description } : {}),
@@ -76,6 +80,7 @@ export async function loadStudyReportData(store: TrialStore, studyName: string, 
     top: curves,
     ...(best ? { best } : {}),
     ...importance,
+    ...(classNames && { classNames }),
     generatedAt,
   };
 }

@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { browserSkipReason, launchBrowser, testOutputDir } from '../helpers/browser.js';
+import { writeFashionStudy } from '../helpers/fashion-study.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { studyDefinition } from '../store/study-fixture.js';
@@ -33,6 +34,7 @@ describe('a trial page with repeats and a test evaluation', { skip: browserSkipR
       await store.recordRepeat(trial.id, 1, { repeat, seed: 100 + repeat, value: 0.75 + repeat / 100, epochs: 3, bestEpoch: 3, trainSeconds: 2, test: { epoch: 3, loss: 0.6, accuracy: 0.85 + repeat / 100, confusion: CONFUSION } });
     }
     await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: { value: 0.755, valueStd: 0.00707, repeats: 2, epochs: 3, bestEpoch: 3, trainSeconds: 2, testAccuracy: 0.855 } });
+    await writeFashionStudy(store);
     dashboard = await DashboardServer.start({ store, listen: { host: '127.0.0.1', port: 0 }, logger: silentLogger() });
     browser = await launchBrowser();
   });
@@ -56,6 +58,16 @@ describe('a trial page with repeats and a test evaluation', { skip: browserSkipR
     // Two repeats of four metrics: eight lines.
     assert.equal(await page.locator('#curves svg path[aria-roledescription="line mark"]').count(), 8);
     await page.screenshot({ path: join(testOutputDir('dashboard'), '6-trial-with-test-set.png'), fullPage: true });
+    await page.close();
+  });
+
+  test("a dataset's class names label the confusion matrix's rows", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${dashboard.url}studies/fashion/trials/0`);
+    const rows = page.locator('table.confusion tbody th');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.allInnerTexts(), ['0 T-shirt/top', '1 Trouser', '2 Pullover', '3 Dress', '4 Coat', '5 Sandal', '6 Shirt', '7 Sneaker', '8 Bag', '9 Ankle boot']);
+    assert.equal(await page.locator('table.confusion').first().locator('tbody tr').nth(6).locator('td').first().innerText(), '30', 'Shirts taken for T-shirts');
     await page.close();
   });
 
