@@ -374,10 +374,11 @@ export class SweepRunner {
         trial = await study.finish(active.trial, { state: 'COMPLETE', result: aggregateRepeats(active.results) });
       } else if (active.lost !== undefined) {
         const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-        if (active.lostCounts && active.trial.attempt >= maxAttempts) {
-          trial = await study.finish(active.trial, { state: 'FAILED', reason: `${active.lost}; gave up after ${maxAttempts} attempts` });
+        // Only lost runs count: restarts of the coordinator and drained workers are not the trial's fault.
+        if (active.lostCounts && active.trial.lostAttempts + 1 >= maxAttempts) {
+          trial = await study.finish(active.trial, { state: 'FAILED', reason: `${active.lost}; gave up after ${maxAttempts} lost attempts` });
         } else {
-          trial = await study.requeue(active.trial, active.lost);
+          trial = await study.requeue(active.trial, active.lost, { lost: active.lostCounts });
           logger.warn({ trial: trial.number, attempt: active.trial.attempt, reason: active.lost }, 'trial re-queued');
           this.emit({ type: 'trial-requeued', trial });
           if (!this.stopping) this.queued.push(trial);

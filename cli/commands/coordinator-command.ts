@@ -44,7 +44,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--insecure', 'allow a non-loopback --listen (or --dashboard) without a token or mutual TLS')
     .option('--dashboard <host:port>', 'also serve the read-only live dashboard (HTTP) here, workers page included; the token applies')
     .option('--lease-timeout <seconds>', 'a worker silent this long loses its trials', seconds, DEFAULT_LEASE_MS)
-    .option('--max-attempts <n>', 'attempts of a trial whose worker is lost before it is FAILED', positiveInteger, DEFAULT_MAX_ATTEMPTS)
+    .option('--max-attempts <n>', 'lost attempts (worker dead or silent) before a trial is FAILED; stops and drains do not count', positiveInteger, DEFAULT_MAX_ATTEMPTS)
     .option('--drain-timeout <seconds>', 'on SIGTERM, how long running trials get to finish before going back to the queue', seconds, 30_000)
     .option('--log-file <path>', 'write JSON logs here (default: standard error)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'))

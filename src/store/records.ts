@@ -107,6 +107,12 @@ export interface TrialRecord {
   readonly state: TrialState;
   /** 0 while never started; each start (first run or re-run after an interruption) adds one. */
   readonly attempt: number;
+  /**
+   * Attempts whose run was lost (a worker died or went silent): what the retry limit counts. An
+   * attempt cut short by a stopped or restarted coordinator, or handed back by a draining worker,
+   * is not lost.
+   */
+  readonly lostAttempts: number;
   readonly worker?: string;
   readonly params: ParamValues;
   readonly queuedAt: string;

@@ -60,7 +60,7 @@ export interface TrialStore {
    * RUNNING -> QUEUED, keeping the repeats that finished and dropping the epochs of the ones
    * that did not, so that the next attempt re-runs only what was lost.
    */
-  requeueTrial(trialId: number, attempt: number, reason: string): Promise<TrialRecord>;
+  requeueTrial(trialId: number, attempt: number, reason: string, options?: { lost?: boolean }): Promise<TrialRecord>;
 
   getTrial(studyId: number, number: number): Promise<TrialRecord>;
   listTrials(studyId: number, filter?: { states?: readonly TrialState[] }): Promise<TrialRecord[]>;

@@ -115,8 +115,9 @@ export class Study {
     return this.remember(await this.store.finishTrial(trial.id, trial.attempt, outcome));
   }
 
-  async requeue(trial: TrialRecord, reason: string): Promise<TrialRecord> {
-    return this.remember(await this.store.requeueTrial(trial.id, trial.attempt, reason));
+  /** Back to the queue; `lost` when its run was lost, which counts towards the retry limit. */
+  async requeue(trial: TrialRecord, reason: string, options: { lost?: boolean } = {}): Promise<TrialRecord> {
+    return this.remember(await this.store.requeueTrial(trial.id, trial.attempt, reason, options));
   }
 
   /**

@@ -5,6 +5,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { tinySweepYaml } from '../helpers/tiny-sweep.js';
 import { epochEvent, FakeWorker, finishedEvent, keyOf } from '../helpers/fake-worker.js';
 import { startCoordinator, type CoordinatorFixture } from '../helpers/in-process-coordinator.js';
+import { waitFor } from '../helpers/cluster.js';
 import { readTrials, waitForTrials } from '../helpers/poll-store.js';
 
 const dir = tempDir();
@@ -84,7 +85,49 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
       stopHeartbeats(); // and then silence
     }
     const [failed] = await waitForTrials(fixture.path, 'retries', ([t]) => t?.state === 'FAILED', 10_000);
-    assert.match(failed?.reason ?? '', /attempt 2 was lost: .*; gave up after 2 attempts/);
+    assert.match(failed?.reason ?? '', /attempt 2 was lost: .*; gave up after 2 lost attempts/);
+  });
+
+  test('an attempt cut short by a coordinator stop (drain) does not count towards the retry limit', async () => {
+    const options = { leaseMs: 300, maxAttempts: 2 };
+    const first = await coordinatorWithStudy('restarts', options);
+    const a = worker(first);
+    await a.register(1);
+    const stopA = a.keepAlive(50);
+    a.openWork();
+    const run = keyOf(await a.nextAssignment());
+    assert.equal(run.attempt, 1);
+    // Stopped with no drain time, as SIGTERM does once its drain timeout is over: the coordinator
+    // tells the worker to stop, the worker says it stopped, the trial goes back to the queue.
+    // Attempt 1 was not lost: its worker is alive and well.
+    const drained = first.coordinator.host.drain(0);
+    await waitFor('the stop of the run', () => a.items.some((item) => 'stop' in item && item.stop.attempt === 1), 10_000);
+    await a.report([{ run, end: { stopped: { epochs: 0, train_seconds: 0 } } }]);
+    await drained;
+    await first.crash(); // the fake worker still holds its stream: no graceful server shutdown
+    stopA();
+    const [requeued] = readTrials(first.path, 'restarts');
+    assert.deepEqual([requeued?.state, requeued?.attempt], ['QUEUED', 1]);
+
+    const second = await startCoordinator(dir, 'restarts', options);
+    open.push(second);
+    const loseOne = async (attempt: number): Promise<void> => {
+      const w = worker(second);
+      await w.register(1);
+      const stopHeartbeats = w.keepAlive(50);
+      w.openWork();
+      assert.equal((await w.nextAssignment()).attempt, attempt);
+      stopHeartbeats();
+    };
+    await loseOne(2);
+    const [again] = await waitForTrials(second.path, 'restarts', ([t]) => t?.state !== 'RUNNING', 10_000);
+    assert.equal(again?.state, 'QUEUED', 'attempt 2 is its first lost attempt: it runs again, although it is attempt 2 of at most 2');
+    assert.match(again?.reason ?? '', /attempt 2 was lost/);
+    const stored = await second.store.getTrial((await second.store.getStudy('restarts')).id, 0);
+    assert.equal(stored.lostAttempts, 1);
+    await loseOne(3);
+    const [failed] = await waitForTrials(second.path, 'restarts', ([t]) => t?.state === 'FAILED', 10_000);
+    assert.match(failed?.reason ?? '', /attempt 3 was lost: .*; gave up after 2 lost attempts/);
   });
 
   test('a worker that keeps its heartbeat keeps its trial, however long it runs', async () => {

@@ -81,10 +81,15 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         const requeued = await store.requeueTrial(running.id, 1, 'worker lost');
         assert.equal(requeued.state, 'QUEUED');
         assert.equal(requeued.reason, 'worker lost');
+        assert.equal(requeued.lostAttempts, 0, 'a re-queue is not a loss unless it says so');
         const again = await store.startTrial(queued.id, 'w2');
         assert.equal(again.attempt, 2);
         assert.equal(again.worker, 'w2');
         assert.deepEqual(again.params, { lr: 0.5, depth: 3 });
+        const lost = await store.requeueTrial(again.id, 2, 'attempt 2 was lost: worker w2 was not heard from', { lost: true });
+        assert.deepEqual([lost.attempt, lost.lostAttempts], [2, 1]);
+        const third = await store.startTrial(queued.id, 'w3');
+        assert.deepEqual([third.attempt, third.lostAttempts], [3, 1], 'the count outlives the next start');
       }));
 
     test('fencing: writes from an old attempt are refused and change nothing', () =>

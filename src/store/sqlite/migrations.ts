@@ -172,4 +172,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX trial_params_by_value ON trial_params (name, value);
     `,
   },
+  {
+    version: 5,
+    name: 'lost attempts per trial, for the retry limit',
+    sql: `
+      -- Attempts whose run was lost (worker dead or silent), apart from all attempts: a trial
+      -- interrupted by coordinator restarts must not run out of retries. Trials of older stores
+      -- start at 0, so none fails sooner than it would have.
+      ALTER TABLE trials ADD COLUMN lost_attempts INTEGER NOT NULL DEFAULT 0 CHECK (lost_attempts >= 0);
+    `,
+  },
 ];

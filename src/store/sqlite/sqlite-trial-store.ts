@@ -50,6 +50,7 @@ interface TrialRow {
   number: number;
   state: TrialState;
   attempt: number;
+  lost_attempts: number;
   worker: string | null;
   queued_at: string;
   started_at: string | null;
@@ -294,13 +295,15 @@ export class SqliteTrialStore implements TrialStore {
     });
   }
 
-  requeueTrial(trialId: number, attempt: number, reason: string): Promise<TrialRecord> {
+  requeueTrial(trialId: number, attempt: number, reason: string, options: { lost?: boolean } = {}): Promise<TrialRecord> {
     return this.write(() => {
       this.requireRunning(trialId, attempt);
       this
         .prepare('DELETE FROM trial_epochs WHERE trial_id = ? AND repeat NOT IN (SELECT repeat FROM trial_repeats WHERE trial_id = ?)')
         .run(trialId, trialId);
-      this.prepare(`UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ? WHERE id = ?`).run(reason, trialId);
+      this
+        .prepare(`UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ?, lost_attempts = lost_attempts + ? WHERE id = ?`)
+        .run(reason, options.lost ? 1 : 0, trialId);
       return this.trialById(trialId);
     });
   }
@@ -578,6 +581,7 @@ function toTrial(row: TrialRow, params: ParamValues, result: ResultRow | undefin
     number: row.number,
     state: row.state,
     attempt: row.attempt,
+    lostAttempts: row.lost_attempts,
     params,
     queuedAt: row.queued_at,
     ...(row.worker !== null && { worker: row.worker }),
