@@ -1,5 +1,5 @@
 import { studyClassNames } from '../src/datasets/class-names.js';
-import type { StudySummary, TrialRecord } from '../src/store/records.js';
+import type { StudySummary } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
 import { trialDetailJson } from '../cli/output/trial-detail-json.js';
@@ -48,12 +48,11 @@ export async function studyPageView(store: TrialStore, name: string, search: URL
   const record = await store.getStudy(name);
   const query = trialTableQuery(search, record.definition.space);
   const [summary, page, [best]] = await Promise.all([store.summariseStudy(record.id), store.pageTrials(record.id, query), store.bestTrials(record.id, 1)]);
-  const rows = await Promise.all(page.trials.map(async (trial) => ({ ...trialJson(trial), current_epoch: await currentEpoch(store, trial) })));
   return {
     study: studyView(summary),
     best: best === undefined ? null : trialJson(best),
     params: Object.keys(record.definition.space),
-    trials: rows,
+    trials: page.rows.map(({ trial, currentEpoch }) => ({ ...trialJson(trial), current_epoch: currentEpoch })),
     matching: page.matching,
     offset: query.offset,
     limit: query.limit,
@@ -89,11 +88,6 @@ export function workersView(status: StatusReplyMessage): unknown {
 function studyView(summary: StudySummary): StudyView {
   const c = summary.counts;
   return { ...studyJson(summary), finished: c.COMPLETE + c.PRUNED + c.FAILED };
-}
-
-async function currentEpoch(store: TrialStore, trial: TrialRecord): Promise<number | null> {
-  if (trial.state !== 'RUNNING') return trial.result?.epochs ?? null;
-  return maxEpoch(await store.getEpochs(trial.id));
 }
 
 function maxEpoch(epochs: readonly { epoch: number }[]): number | null {

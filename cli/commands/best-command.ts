@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { ParamValue } from '../../src/space/param-spec.js';
+import { isValueList, type ParamBounds } from '../../src/store/records.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
 import { openExistingStore, DEFAULT_DB } from '../open-existing-store.js';
 import { collect, positiveInteger } from '../option-parsers.js';
@@ -22,7 +24,7 @@ export function registerBestCommand(program: Command): void {
     .argument('<study>', 'study name')
     .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
     .option('--top <k>', 'how many configurations (with --group-by: in each group)', positiveInteger, 5)
-    .option('--where <condition>', 'only trials whose parameter NAME=VALUE, or NAME<VALUE (<=, >, >=: int and float parameters); repeatable: values of one name are alternatives, bounds must all hold', collect, [])
+    .option('--where <condition>', 'only trials whose parameter NAME=VALUE, or NAME<VALUE (<=, >, >=: numeric parameters); repeatable: values of one name are alternatives, bounds must all hold', collect, [])
     .option('--group-by <name>', 'the best --top configurations for each value of this parameter')
     .option('--json', 'print JSON (see README, "JSON output")')
     .action(async (name: string, flags: BestOptions & { db: string }) => {
@@ -43,9 +45,7 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
   if (options.groupBy !== undefined) requireParam(space, options.groupBy, name, '--group-by');
   const { metric, direction } = study.definition.objective;
   const paramOrder = Object.keys(space);
-  const condition = Object.entries(where)
-    .map(([param, values]) => (Array.isArray(values) ? `${param}=${values.map(formatParam).join('|')}` : Object.entries(values).map(([op, bound]) => `${param}${op}${formatParam(bound as number)}`).join(', ')))
-    .join(', ');
+  const condition = Object.entries(where).map(([param, condition]) => describeCondition(param, condition)).join(', ');
   const filtered = condition === '' ? '' : ` where ${condition}`;
 
   if (options.groupBy === undefined) {
@@ -71,4 +71,12 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
     lines.push(trialsTable(group.trials, { rank: true, metric, paramOrder }));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `depth=2|3` or `learning_rate>=0.001, learning_rate<0.1`, as the heading of the output says it. */
+function describeCondition(param: string, condition: readonly ParamValue[] | ParamBounds): string {
+  if (isValueList(condition)) return `${param}=${condition.map(formatParam).join('|')}`;
+  return Object.entries(condition)
+    .map(([op, bound]) => `${param}${op}${formatParam(bound)}`)
+    .join(', ');
 }

@@ -44,6 +44,8 @@
     return iso ? iso.replace('T', ' ').slice(0, 19) : '–';
   }
 
+  /** Every trial of a study, in any state. */
+  const trialCount = (study) => STATES.reduce((sum, state) => sum + study.counts[state], 0);
   const studyUrl = (name) => `/studies/${encodeURIComponent(name)}`;
   const trialUrl = (name, number) => `${studyUrl(name)}/trials/${number}`;
   const apiUrl = (path) => `/api${path}`;
@@ -178,7 +180,7 @@
         const key = `${view.study.finished}/${view.study.counts.RUNNING}/${view.study.counts.QUEUED}`;
         if (key !== chartsKey) {
           chartsKey = key;
-          void loadCharts(name, charts, chartsEtag, STATES.reduce((sum, state) => sum + view.study.counts[state], 0));
+          void loadCharts(name, charts, chartsEtag, trialCount(view.study));
         }
       },
     );
@@ -245,7 +247,6 @@
     let stateFilter = '';
     let textFilter = '';
     let offset = 0;
-    let last = null;
     let typing = null;
 
     const requery = (reset = true) => {
@@ -282,8 +283,7 @@
       ];
     }
 
-    function render() {
-      const view = last;
+    function render(view) {
       const cols = columns(view);
       const header = h(
         'tr',
@@ -306,9 +306,8 @@
         ),
       );
       table.replaceChildren(h('thead', {}, header), h('tbody', {}, view.trials.map((t) => h('tr', { 'data-trial': t.number, 'data-state': t.state, title: t.reason ?? '' }, cols.map((c) => c.cell(t))))));
-      const total = STATES.reduce((sum, state) => sum + view.study.counts[state], 0);
       const range = view.trials.length === 0 ? '0' : `${view.offset + 1}–${view.offset + view.trials.length}`;
-      shown.textContent = `${range} of ${view.matching} matching, ${total} trials`;
+      shown.textContent = `${range} of ${view.matching} matching, ${trialCount(view.study)} trials`;
       shown.dataset.matching = view.matching;
       previous.disabled = view.offset === 0;
       next.disabled = view.offset + view.trials.length >= view.matching;
@@ -323,7 +322,6 @@
         return params.toString();
       },
       update(view) {
-        last = view;
         // What this page answers (a newer query's answer replaces it; an older one is dropped): tests wait on it.
         table.dataset.query = this.query();
         // Filters that leave fewer trials than the page's start: back to the last page there is.
@@ -331,7 +329,7 @@
           offset = Math.floor((view.matching - 1) / PAGE_ROWS) * PAGE_ROWS;
           requery(false);
         }
-        render();
+        render(view);
       },
     };
   }

@@ -149,6 +149,11 @@ export type ParamFilter = Readonly<Record<string, readonly ParamValue[] | ParamB
 
 export const PARAM_COMPARISONS: readonly ParamComparison[] = ['<', '<=', '>', '>='];
 
+/** Whether a filter's condition on a name lists values (else it bounds the name). */
+export function isValueList(condition: readonly ParamValue[] | ParamBounds): condition is readonly ParamValue[] {
+  return Array.isArray(condition);
+}
+
 /** The best trials among those where a parameter takes one value. */
 export interface TrialGroup {
   readonly value: ParamValue;

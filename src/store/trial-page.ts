@@ -25,9 +25,16 @@ export interface TrialPageQuery {
   readonly limit: number;
 }
 
+/** A trial of a page, with the epoch it is at. */
+export interface TrialPageRow {
+  readonly trial: TrialRecord;
+  /** The last epoch recorded (any repeat) while the trial runs; its final epochs once finished; null before either. */
+  readonly currentEpoch: number | null;
+}
+
 export interface TrialPage {
   /** The page, in the requested order; ties by number. */
-  readonly trials: readonly TrialRecord[];
+  readonly rows: readonly TrialPageRow[];
   /** Trials the filters keep, over all pages. */
   readonly matching: number;
 }

@@ -322,7 +322,7 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         await store.createTrial((await store.createStudy(studyDefinition('other'))).id, { opt: 'adam', width: 10 });
 
         const page = (query: Partial<TrialPageQuery> = {}): Promise<TrialPage> => store.pageTrials(study.id, { offset: 0, limit: 100, ...query });
-        const numbers = async (query: Partial<TrialPageQuery> = {}): Promise<number[]> => (await page(query)).trials.map((t) => t.number);
+        const numbers = async (query: Partial<TrialPageQuery> = {}): Promise<number[]> => (await page(query)).rows.map((row) => row.trial.number);
         assert.deepEqual(await numbers(), [0, 1, 2, 3, 4, 5]);
         assert.equal((await page()).matching, 6, 'the other study is not counted');
         assert.deepEqual(await numbers({ sort: 'value', descending: true }), [1, 0, 3, 2, 4, 5], 'no value last; a tie by number');
@@ -342,8 +342,10 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         assert.deepEqual(await numbers({ text: '%' }), [], 'LIKE wildcards are plain text');
         assert.deepEqual(await numbers({ text: 'adam', states: ['COMPLETE', 'QUEUED'] }), [0, 5]);
         const cut = await page({ sort: 'value', descending: true, offset: 2, limit: 2 });
-        assert.deepEqual([cut.trials.map((t) => t.number), cut.matching], [[3, 2], 6]);
-        assert.deepEqual(cut.trials[0], await store.getTrial(study.id, 3), 'whole records: parameters and results');
+        assert.deepEqual([cut.rows.map((row) => row.trial.number), cut.matching], [[3, 2], 6]);
+        assert.deepEqual(cut.rows[0]?.trial, await store.getTrial(study.id, 3), 'whole records: parameters and results');
+        const epochs = (await page({ sort: 'current_epoch' })).rows.map((row) => [row.trial.number, row.currentEpoch]);
+        assert.deepEqual(epochs, [[4, 2], [0, 3], [1, 3], [3, 3], [2, null], [5, null]], 'the epoch each trial is at, as sorted');
         await assert.rejects(store.pageTrials(9999, { offset: 0, limit: 1 }), { name: 'NotFoundError' });
       }));
 

@@ -9,7 +9,6 @@ import { TRIAL_STATES, type TrialState } from '../../study/trial-state.js';
 import type {
   EpochMetrics,
   EpochRecord,
-  ParamBounds,
   ParamFilter,
   RepeatResult,
   StudyOwner,
@@ -23,7 +22,7 @@ import type {
   TrialRecord,
   TrialResult,
 } from '../records.js';
-import { PARAM_COMPARISONS } from '../records.js';
+import { isValueList, PARAM_COMPARISONS } from '../records.js';
 import type { TrialStore } from '../trial-store.js';
 import type { TrialPage, TrialPageQuery } from '../trial-page.js';
 import { openDatabase } from './open-database.js';
@@ -386,8 +385,9 @@ export class SqliteTrialStore implements TrialStore {
       const { count, page } = trialPageSql(studyId, query);
       // Prepared each time: the SQL varies with the filters, and a page is read once a second at most.
       const matching = (this.db.prepare<unknown[], { n: number }>(count.sql).get(...count.args) as { n: number }).n;
-      const rows = this.db.prepare<unknown[], TrialRow>(page.sql).all(...page.args);
-      return { trials: this.assemble(rows), matching };
+      const rows = this.db.prepare<unknown[], TrialRow & { current_epoch: number | null }>(page.sql).all(...page.args);
+      const trials = this.assemble(rows);
+      return { rows: rows.map((row, index) => ({ trial: trials[index] as TrialRecord, currentEpoch: row.current_epoch })), matching };
     });
   }
 
@@ -641,10 +641,6 @@ function paramFilterSql(where: ParamFilter | undefined): { sql: string; args: (s
     args.push(name, ...bounds.map((op) => condition[op] as number));
   }
   return { sql, args };
-}
-
-function isValueList(condition: readonly ParamValue[] | ParamBounds): condition is readonly ParamValue[] {
-  return Array.isArray(condition);
 }
 
 /** Parameter values in a stable order: numbers by value, then the rest by their text. */

@@ -3,13 +3,14 @@ import type { TrialPageQuery, TrialSortColumn } from '../trial-page.js';
 export interface PageStatements {
   /** Counts the trials the filters keep. */
   readonly count: { readonly sql: string; readonly args: unknown[] };
-  /** Selects the page's trial rows (`t.*`), sorted. */
+  /** Selects the page's trial rows (`t.*`) with their `current_epoch`, sorted. */
   readonly page: { readonly sql: string; readonly args: unknown[] };
 }
 
 /**
- * The sort expression per column. `current_epoch` is what the dashboard shows: the last epoch
- * recorded while a trial runs (the only case that reads trial_epochs), its final epochs after.
+ * The sort expression per column. `current_epoch` is TrialPageRow.currentEpoch, selected as well:
+ * the last epoch recorded while a trial runs (the only case that reads trial_epochs), its final
+ * epochs after.
  */
 const COLUMN_SQL: Readonly<Record<TrialSortColumn, string>> = {
   number: 't.number',
@@ -64,7 +65,7 @@ export function trialPageSql(studyId: number, query: TrialPageQuery): PageStatem
     // The count needs no sort join: a LEFT JOIN on a primary key keeps the row count.
     count: { sql: `SELECT COUNT(*) AS n FROM trials t LEFT JOIN trial_results r ON r.trial_id = t.id WHERE ${where.join(' AND ')}`, args: whereArgs },
     page: {
-      sql: `SELECT t.* ${from} ORDER BY (${sortSql}) IS NULL, ${sortSql} ${direction}, t.number ASC LIMIT ? OFFSET ?`,
+      sql: `SELECT t.*, ${COLUMN_SQL.current_epoch} AS current_epoch ${from} ORDER BY (${sortSql}) IS NULL, ${sortSql} ${direction}, t.number ASC LIMIT ? OFFSET ?`,
       args: [...joinArgs, ...whereArgs, query.limit, query.offset],
     },
   };
