@@ -55,7 +55,7 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
     try {
       cpuBefore = cluster.cpuSeconds();
       submittedAt = Date.now();
-      await cluster.client.submit({ sweep_yaml: options.study.yaml, file_name: `${options.studyName}.yaml`, study: options.studyName });
+      await cluster.client.submit({ sweepYaml: options.study.yaml, fileName: `${options.studyName}.yaml`, study: options.studyName });
       // Polling only says when to stop; the store says when it finished. A poll every 250 ms costs the coordinator one small query.
       await cluster.waitForStudy(options.studyName, options.trials, 250, options.timeoutMs);
       cpuAfter = cluster.cpuSeconds();

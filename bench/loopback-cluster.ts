@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { CoordinatorClient } from '../src/rpc/coordinator-client.js';
-import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
+import type { StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { CliChild } from './cli-child.js';
 
 export interface LoopbackClusterOptions {
@@ -86,7 +86,7 @@ export class LoopbackCluster {
   /** Until every worker has registered and opened its work stream: before that, submitted trials would wait for threads. */
   private async waitForWorkers(threads: number): Promise<void> {
     const deadline = Date.now() + START_MS;
-    let status: StatusReplyMessage | undefined;
+    let status: StatusReply | undefined;
     for (;;) {
       try {
         status = await this.client.status();

@@ -1,10 +1,13 @@
 import type { EpochMetrics, RepeatResult, TrialRecord } from '../src/store/records.js';
+import type { RunDeadline } from './run-deadline.js';
 
 /** What the runner tracks of a trial while its repeats run. */
 export class ActiveTrial {
   /** Repeats still to hand out, lowest first. */
   readonly pending: number[];
   readonly running = new Map<number, AbortController>();
+  /** Per running repeat, the time it has left to report its next epoch (when the study sets `run_timeout`). */
+  readonly deadlines = new Map<number, RunDeadline>();
   readonly results: RepeatResult[];
   /** Per repeat, the epochs reported so far in this attempt. */
   readonly curves = new Map<number, EpochMetrics[]>();

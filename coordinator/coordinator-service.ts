@@ -6,21 +6,31 @@ import { TOKEN_METADATA_KEY, tokenMatches } from '../src/rpc/auth-token.js';
 import { toServiceError } from '../src/rpc/grpc-status.js';
 import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
 import type { TrialStore } from '../src/store/trial-store.js';
-import { heartbeatFromMessage, keyToMessage, registerFromMessage, reportFromMessage, sessionFromMessage, submitFromMessage } from '../src/wire/coordinator-codec.js';
+import {
+  heartbeatFromMessage,
+  heartbeatReplyToMessage,
+  registerFromMessage,
+  registerReplyToMessage,
+  reportFromMessage,
+  reportReplyToMessage,
+  sessionFromMessage,
+  submitFromMessage,
+  submitReplyToMessage,
+} from '../src/wire/coordinator-codec.js';
 import type {
-  EventResultMessage,
-  HeartbeatReplyMessage,
-  HeartbeatRequestMessage,
-  RegisterReplyMessage,
-  RegisterRequestMessage,
-  ReportReplyMessage,
-  ReportRequestMessage,
-  StatusReplyMessage,
-  SubmitReplyMessage,
-  SubmitRequestMessage,
-  WorkItemMessage,
-  WorkRequestMessage,
-} from '../src/wire/coordinator-messages.js';
+  HeartbeatReply,
+  HeartbeatRequest,
+  RegisterReply,
+  RegisterRequest,
+  ReportReply,
+  ReportRequest,
+  StatusReply,
+  StatusRequest,
+  SubmitReply,
+  SubmitRequest,
+  WorkItem,
+  WorkRequest,
+} from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { coordinatorStatus } from './coordinator-status.js';
 import type { RemoteExecutor } from './remote-executor.js';
 import type { StudyHost } from './study-host.js';
@@ -70,19 +80,12 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
   }
 
   return {
-    Register: unary<RegisterRequestMessage, RegisterReplyMessage>('Register', (message) => {
+    Register: unary<RegisterRequest, RegisterReply>('Register', (message) => {
       const registration = executor.register(registerFromMessage(message));
-      return {
-        session: registration.session,
-        protocol_version: PROTOCOL_VERSION,
-        lease_ms: options.leaseMs,
-        heartbeat_ms: options.heartbeatMs,
-        adopted: registration.adopted.map(keyToMessage),
-        abandon: registration.abandon.map(keyToMessage),
-      };
+      return registerReplyToMessage({ ...registration, protocolVersion: PROTOCOL_VERSION, leaseMs: options.leaseMs, heartbeatMs: options.heartbeatMs });
     }),
 
-    Work: (call: ServerWritableStream<WorkRequestMessage, WorkItemMessage>): void => {
+    Work: (call: ServerWritableStream<WorkRequest, WorkItem>): void => {
       try {
         authorize(call.metadata);
         executor.attach(sessionFromMessage(call.request), call);
@@ -92,26 +95,21 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
       }
     },
 
-    Heartbeat: unary<HeartbeatRequestMessage, HeartbeatReplyMessage>('Heartbeat', (message) => ({
-      abandon: executor.heartbeat(heartbeatFromMessage(message)).map(keyToMessage),
-    })),
+    Heartbeat: unary<HeartbeatRequest, HeartbeatReply>('Heartbeat', (message) => heartbeatReplyToMessage(executor.heartbeat(heartbeatFromMessage(message)))),
 
-    Report: unary<ReportRequestMessage, ReportReplyMessage>('Report', async (message) => {
+    Report: unary<ReportRequest, ReportReply>('Report', async (message) => {
       const report = reportFromMessage(message);
-      const results = await executor.report(report.session, report.events);
-      return {
-        results: results.map((result): EventResultMessage => ('decision' in result ? { decision: result.decision === 'stop' ? 'EPOCH_DECISION_STOP' : 'EPOCH_DECISION_CONTINUE' } : { refused: result.refused })),
-      };
+      return reportReplyToMessage(await executor.report(report.session, report.events));
     }),
 
-    Submit: unary<SubmitRequestMessage, SubmitReplyMessage>('Submit', async (message) => {
+    Submit: unary<SubmitRequest, SubmitReply>('Submit', async (message) => {
       const request = submitFromMessage(message);
       const study = await host.submit(request.sweepYaml, request.fileName, request.study);
       logger.info({ study: study.name, budget: study.definition.budget.trials }, 'study submitted');
-      return { study: study.name, budget: study.definition.budget.trials ?? 0 };
+      return submitReplyToMessage({ study: study.name, budget: study.definition.budget.trials ?? 0 });
     }),
 
-    Status: unary<unknown, StatusReplyMessage>('Status', () => coordinatorStatus(executor, host, store)),
+    Status: unary<StatusRequest, StatusReply>('Status', () => coordinatorStatus(executor, host, store)),
   };
 }
 

@@ -1,7 +1,8 @@
+import { create } from '@bufbuild/protobuf';
 import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
 import type { TrialStore } from '../src/store/trial-store.js';
-import { keyToMessage } from '../src/wire/coordinator-codec.js';
-import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
+import { StatusReplySchema, type StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import { keyToMessage } from '../src/wire/run-codec.js';
 import type { RemoteExecutor } from './remote-executor.js';
 import type { StudyHost } from './study-host.js';
 
@@ -10,27 +11,27 @@ import type { StudyHost } from './study-host.js';
  * each last reported) and hosted studies (from the store). One function, so that the Status RPC
  * and the dashboard's workers page cannot disagree.
  */
-export async function coordinatorStatus(executor: RemoteExecutor, host: StudyHost, store: TrialStore): Promise<StatusReplyMessage> {
+export async function coordinatorStatus(executor: RemoteExecutor, host: StudyHost, store: TrialStore): Promise<StatusReply> {
   const { sessions, runs, silentMs } = executor.snapshot();
   const studies = await store.listStudies();
-  return {
-    protocol_version: PROTOCOL_VERSION,
+  return create(StatusReplySchema, {
+    protocolVersion: PROTOCOL_VERSION,
     workers: sessions.map((session) => ({
-      worker_id: session.identity.workerId,
+      workerId: session.identity.workerId,
       host: session.identity.host,
       pid: session.identity.pid,
       threads: session.identity.threads,
       busy: session.runs.size,
       connected: session.connected,
       draining: session.draining,
-      silent_ms: Math.round(silentMs(session)),
-      software_version: session.identity.softwareVersion,
+      silentMs: Math.min(2 ** 32 - 1, Math.round(silentMs(session))),
+      softwareVersion: session.identity.softwareVersion,
     })),
     runs: runs.map((run) => ({
       run: keyToMessage(run.key),
-      worker_id: run.session?.identity.workerId ?? '',
+      workerId: run.session?.identity.workerId ?? '',
       epoch: run.lastEpoch,
-      running_ms: Math.round(performance.now() - run.startedAt),
+      runningMs: BigInt(Math.round(performance.now() - run.startedAt)),
     })),
     studies: studies
       .filter((summary) => summary.hosted || host.isActive(summary.name))
@@ -42,10 +43,10 @@ export async function coordinatorStatus(executor: RemoteExecutor, host: StudyHos
         complete: summary.counts.COMPLETE,
         pruned: summary.counts.PRUNED,
         failed: summary.counts.FAILED,
-        ...(summary.bestValue !== undefined && { best_value: summary.bestValue }),
+        bestValue: summary.bestValue,
         metric: summary.metric,
         direction: summary.direction,
         active: host.isActive(summary.name),
       })),
-  };
+  });
 }

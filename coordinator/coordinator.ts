@@ -1,13 +1,13 @@
 import { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { SweeperError } from '../src/errors/sweeper-error.js';
-import { loadCoordinatorService } from '../src/rpc/load-coordinator-service.js';
+import { grpcServiceDefinition } from '../src/rpc/grpc-service-definition.js';
 import { formatHostPort, type HostPort } from '../src/rpc/host-port.js';
 import { serverCredentials, type ServerTlsFiles } from '../src/rpc/tls-files.js';
 import type { StudyOwner } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import { WIRE_LIMITS } from '../src/wire/coordinator-codec.js';
-import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
+import { Coordinator as CoordinatorService, type StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { coordinatorService } from './coordinator-service.js';
 import { coordinatorStatus } from './coordinator-status.js';
 import { RemoteExecutor } from './remote-executor.js';
@@ -67,7 +67,7 @@ export class Coordinator {
     });
     try {
       const resumed = await host.resumeHosted();
-      server.addService(loadCoordinatorService().service, coordinatorService({ executor, host, store: options.store, logger: options.logger, leaseMs, heartbeatMs, ...(options.token !== undefined && { token: options.token }) }));
+      server.addService(grpcServiceDefinition(CoordinatorService), coordinatorService({ executor, host, store: options.store, logger: options.logger, leaseMs, heartbeatMs, ...(options.token !== undefined && { token: options.token }) }));
       const port = await bind(server, formatHostPort(options.listen), options);
       const address = formatHostPort({ host: options.listen.host, port });
       options.logger.info({ address, tls: options.tls !== undefined, mutualTls: options.tls?.ca !== undefined, token: options.token !== undefined, resumed }, 'coordinator listening');
@@ -81,7 +81,7 @@ export class Coordinator {
   }
 
   /** Connected workers, running trials and hosted studies: what the Status RPC returns. */
-  status(): Promise<StatusReplyMessage> {
+  status(): Promise<StatusReply> {
     return coordinatorStatus(this.executor, this.host, this.store);
   }
 

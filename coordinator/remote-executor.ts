@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { ServerWritableStream } from '@grpc/grpc-js';
 import { NotFoundError } from '../src/errors/not-found-error.js';
-import { describeRun, runSlotId, type EpochDecision, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
+import { abandonmentOf } from '../src/execution/abandonment.js';
+import { describeRun, runSlotId, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import { checkProtocolVersion } from '../src/rpc/protocol-version.js';
-import type { HeartbeatRequest, RegisterRequest, RunEvent } from '../src/wire/coordinator-codec.js';
-import type { WorkItemMessage, WorkRequestMessage } from '../src/wire/coordinator-messages.js';
-import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { EventResult, HeartbeatRequest, InvalidEvent, RegisterRequest, RunEvent } from '../src/wire/coordinator-codec.js';
+import type { WorkItem, WorkRequest } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { LeaseTable } from './lease-table.js';
 import { RemoteRun } from './remote-run.js';
 import { WorkerSession } from './worker-session.js';
@@ -27,9 +28,6 @@ export interface Registration {
   readonly adopted: RunKey[];
   readonly abandon: RunKey[];
 }
-
-/** The answer to one reported event: the decision for an epoch, or why the event was refused. */
-export type EventResult = { readonly decision: EpochDecision } | { readonly refused: { readonly code: number; readonly message: string } };
 
 /**
  * The workers connected over gRPC, seen by the sweep runners as one executor whose free slots are
@@ -103,10 +101,7 @@ export class RemoteExecutor implements TrialExecutor {
     const previous = this.byWorker.get(workerId);
     if (previous) {
       // The same worker process again (its connection broke): its runs carry over.
-      for (const run of previous.runs.values()) {
-        run.session = session;
-        session.runs.set(runSlotId(run.key), run);
-      }
+      for (const run of previous.runs.values()) session.adopt(run);
       this.forget(previous);
     }
     this.sessions.set(session.id, session);
@@ -128,7 +123,7 @@ export class RemoteExecutor implements TrialExecutor {
   }
 
   /** The worker's work stream opens: from now on it gets runs. */
-  attach(sessionId: string, stream: ServerWritableStream<WorkRequestMessage, WorkItemMessage>): void {
+  attach(sessionId: string, stream: ServerWritableStream<WorkRequest, WorkItem>): void {
     const session = this.session(sessionId);
     session.attach(stream);
     this.leases.touch(session.id);
@@ -143,30 +138,47 @@ export class RemoteExecutor implements TrialExecutor {
       session.draining = true;
       this.options.logger.info({ worker: session.name, running: session.runs.size }, 'worker draining');
     }
-    return request.running.filter((key) => !this.adopt(session, key));
+    const abandon = request.running.filter((key) => !this.adopt(session, key));
+    for (const run of session.dropped(request.running, request.assignmentsReceived)) {
+      this.options.logger.warn({ worker: session.name, run: run.key }, 'a worker no longer holds a run it was given');
+      this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} no longer runs it and sent no end that the coordinator could accept` });
+    }
+    return abandon;
   }
 
-  /** Relays a worker's events in order; events of an attempt that is not current are refused, unrecorded. */
-  async report(sessionId: string, events: readonly RunEvent[]): Promise<EventResult[]> {
+  /**
+   * Relays a worker's events in order; events of an attempt that is not current are refused,
+   * unrecorded. An event that can never be accepted (it failed the wire checks) ends its attempt
+   * as lost, with the problem as the reason: the worker is told to stop, and the trial runs again
+   * or, after its last attempt, fails with that reason, rather than waiting for a report that
+   * will never be accepted.
+   */
+  async report(sessionId: string, events: readonly (RunEvent | InvalidEvent)[]): Promise<EventResult[]> {
     const session = this.session(sessionId);
     this.leases.touch(session.id);
     const results = events.map((event): EventResult | Promise<EventResult> => {
-      const run = this.runs.get(runSlotId(event.run));
-      const refusal = this.refusal(session, event.run, run);
+      const run = event.run && this.runs.get(runSlotId(event.run));
+      const refusal = event.run && this.refusal(session, event.run, run);
       if (refusal || !run) {
-        this.options.logger.warn({ worker: session.name, run: event.run, reason: refusal?.message }, 'refused a report');
-        return { refused: refusal ?? { code: grpcStatus.NOT_FOUND, message: `${describeRun(event.run)} is unknown` } };
+        const refused = refusal ?? { code: grpcStatus.INVALID_ARGUMENT, message: event.type === 'invalid' ? event.problem : 'the event names no run' };
+        this.options.logger.warn({ worker: session.name, run: event.run, reason: refused.message }, 'refused a report');
+        return { refused };
       }
-      if (event.type === 'epoch') {
-        return run.onEpoch(event.report, (error) => this.options.logger.error({ err: error, run: event.run }, 'recording an epoch failed; stopping the run')).then((decision) => ({ decision }));
+      switch (event.type) {
+        case 'invalid':
+          this.options.logger.error({ worker: session.name, run: event.run, reason: event.problem }, 'a worker sent a report the coordinator cannot accept: ending the attempt');
+          this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} sent a report the coordinator cannot accept (${event.problem})` });
+          return { refused: { code: grpcStatus.INVALID_ARGUMENT, message: event.problem } };
+        case 'epoch':
+          return run.onEpoch(event.report, (error) => this.options.logger.error({ err: error, run: event.run }, 'handling an epoch failed; stopping the run')).then((decision) => ({ decision }));
+        case 'end':
+          if (event.outcome.status === 'stopped' && !run.stopRequested) {
+            this.endRun(run, { status: 'handed-back', reason: `worker ${session.name} handed attempt ${run.key.attempt} back: it is shutting down` });
+          } else {
+            this.endRun(run, event.outcome);
+          }
+          return { decision: 'continue' };
       }
-      const outcome = event.outcome;
-      if (outcome.status === 'stopped' && !run.stopRequested) {
-        this.endRun(run, { status: 'handed-back', reason: `worker ${session.name} handed attempt ${run.key.attempt} back: it is shutting down` });
-      } else {
-        this.endRun(run, outcome);
-      }
-      return { decision: 'continue' };
     });
     return Promise.all(results.map((result) => Promise.resolve(result)));
   }
@@ -184,7 +196,7 @@ export class RemoteExecutor implements TrialExecutor {
   }
 
   private track(assignment: RunAssignment, listener: RunListener, signal: AbortSignal, resolve: (end: RunEnd) => void): RemoteRun {
-    const onAbort = (): void => this.stopRun(run);
+    const onAbort = (): void => this.stopRun(run, signal);
     const run: RemoteRun = new RemoteRun(assignment, listener, (end) => {
       signal.removeEventListener('abort', onAbort);
       resolve(end);
@@ -205,8 +217,7 @@ export class RemoteExecutor implements TrialExecutor {
     if (timer === undefined) return false;
     clearTimeout(timer);
     this.unclaimed.delete(id);
-    run.session = session;
-    session.runs.set(id, run);
+    session.adopt(run);
     this.options.logger.info({ worker: session.name, run: key }, 'took back a running trial');
     return true;
   }
@@ -224,8 +235,21 @@ export class RemoteExecutor implements TrialExecutor {
     return undefined;
   }
 
-  private stopRun(run: RemoteRun): void {
+  /**
+   * The runner asked the run to stop. An abandoned run ends here and now, as lost: its worker
+   * learns it from the next heartbeat's answer (or the refusal of its next report).
+   */
+  private stopRun(run: RemoteRun, signal: AbortSignal): void {
     run.stopRequested = true;
+    const abandonment = abandonmentOf(signal);
+    if (abandonment) {
+      const waitingAt = this.waiting.indexOf(run);
+      if (waitingAt >= 0) this.waiting.splice(waitingAt, 1);
+      clearTimeout(this.unclaimed.get(runSlotId(run.key)));
+      this.unclaimed.delete(runSlotId(run.key));
+      this.endRun(run, { status: 'lost', reason: abandonment.reason });
+      return;
+    }
     const waitingAt = this.waiting.indexOf(run);
     if (waitingAt >= 0) {
       this.waiting.splice(waitingAt, 1);

@@ -15,6 +15,11 @@ export class RemoteRun {
   /** Set once the runner asked it to stop; sent again to a worker that re-registers. */
   stopRequested = false;
   lastEpoch = 0;
+  /**
+   * Which assignment of its session's work stream it was (1, 2, …); 0 when the session took it
+   * over from an earlier one, listed by the worker at registration.
+   */
+  assignedAs = 0;
   readonly startedAt = performance.now();
   /** Epoch handlers run one after another; the end waits for the last of them. */
   private chain: Promise<unknown> = Promise.resolve();

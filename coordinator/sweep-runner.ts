@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { SearchExhaustedError } from '../src/errors/search-exhausted-error.js';
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { StaleAttemptError } from '../src/errors/stale-attempt-error.js';
+import { Abandonment } from '../src/execution/abandonment.js';
 import type { EpochDecision, EpochReport, RunAssignment, RunEnd, RunOutcome } from '../src/execution/run-assignment.js';
 import type { SweepTask } from '../src/execution/sweep-task.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
@@ -12,6 +13,7 @@ import { aggregateRepeats } from '../src/study/aggregate-repeats.js';
 import { bestEpoch, metricValue } from '../src/study/objective.js';
 import type { Study } from '../src/study/study.js';
 import { ActiveTrial } from './active-trial.js';
+import { RunDeadline } from './run-deadline.js';
 import type { SweepEvent } from './sweep-events.js';
 
 export interface SweepRunnerOptions {
@@ -269,24 +271,49 @@ export class SweepRunner {
       objective: definition.objective,
     };
     const listener: RunListener = { onEpoch: (report) => this.onEpoch(active, repeat, report) };
+    const timeout = definition.runTimeout;
+    if (timeout !== undefined) active.deadlines.set(repeat, new RunDeadline(timeout, () => this.timedOut(active, repeat, controller, timeout)));
     (start ? start(assignment, listener, controller.signal) : executor.run(assignment, listener, controller.signal, active.trial.worker))
       .then((outcome) => this.onRunEnded(active, repeat, outcome))
       .catch((error: unknown) => this.fail(error))
       .finally(() => {
         active.running.delete(repeat);
+        active.deadlines.get(repeat)?.clear();
+        active.deadlines.delete(repeat);
         void this.afterRun(active);
       });
+  }
+
+  /** The run reported no epoch within `run_timeout`: its attempt is given up, without waiting for it. */
+  private timedOut(active: ActiveTrial, repeat: number, controller: AbortController, seconds: number): void {
+    const reason = `repeat ${repeat} reported no epoch for ${seconds} s (run_timeout)`;
+    controller.abort(new Abandonment(reason));
+    this.endAttempt(active, `attempt ${active.trial.attempt} timed out: ${reason}`);
+  }
+
+  /**
+   * Ends the trial's attempt as lost: its runs stop and it runs again (or, after its last
+   * attempt, fails with the reason). For what no retry of the same report can fix: a run that
+   * hangs, a result the store refuses.
+   */
+  private endAttempt(active: ActiveTrial, reason: string): void {
+    if (active.ended) return;
+    active.lost = reason;
+    active.lostCounts = true;
+    this.options.logger.warn({ trial: active.trial.number, attempt: active.trial.attempt, reason }, 'attempt ended');
+    active.stopAll();
   }
 
   /** Records the epoch, then asks the pruner and the early-stopping rule whether the run goes on. */
   private async onEpoch(active: ActiveTrial, repeat: number, report: EpochReport): Promise<EpochDecision> {
     if (active.ended || this.stopping) return 'stop';
     const { study, logger } = this.options;
+    active.deadlines.get(repeat)?.restart();
     try {
       await study.report(active.trial, report.epoch, report.metrics, repeat);
     } catch (error) {
-      if (error instanceof StaleAttemptError) return 'stop';
-      throw error;
+      if (!(error instanceof StaleAttemptError)) this.endAttempt(active, `attempt ${active.trial.attempt} failed: epoch ${report.epoch} of repeat ${repeat} could not be stored (${(error as Error).message})`);
+      return 'stop';
     }
     active.recordEpoch(repeat, report.epoch, report.metrics);
     this.emit({ type: 'epoch', trial: active.trial, repeat, report });
@@ -346,7 +373,13 @@ export class SweepRunner {
     const { epochs, trainSeconds, test } = outcome;
     const best = bestEpoch(active.curves.get(repeat) ?? [], objective.metric, objective.direction);
     const result = { repeat, seed: repeatSeed(seed, repeat), value: best.value, epochs, bestEpoch: best.epoch, trainSeconds, ...(test && { test }) };
-    await study.recordRepeat(active.trial, result);
+    try {
+      await study.recordRepeat(active.trial, result);
+    } catch (error) {
+      if (error instanceof StaleAttemptError) return;
+      this.endAttempt(active, `attempt ${active.trial.attempt} failed: the result of repeat ${repeat} could not be stored (${(error as Error).message})`);
+      return;
+    }
     active.results.push(result);
   }
 
@@ -361,40 +394,55 @@ export class SweepRunner {
 
   /** Writes the trial's end: its result, its failure, or (when stopping) its return to the queue. */
   private async settle(active: ActiveTrial): Promise<void> {
-    const { study, logger } = this.options;
+    const { logger } = this.options;
     if (!this.active.delete(active.trial.number)) return;
     this.settling++;
     try {
-      let trial: TrialRecord;
-      if (active.failure !== undefined) {
-        trial = await study.finish(active.trial, { state: 'FAILED', reason: active.failure });
-      } else if (active.pruned !== undefined) {
-        trial = await study.finish(active.trial, { state: 'PRUNED', reason: active.pruned, ...this.prunedResult(active) });
-      } else if (active.pending.length === 0 && active.results.length === study.definition.repeats) {
-        trial = await study.finish(active.trial, { state: 'COMPLETE', result: aggregateRepeats(active.results) });
-      } else if (active.lost !== undefined) {
-        const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-        // Only lost runs count: restarts of the coordinator and drained workers are not the trial's fault.
-        if (active.lostCounts && active.trial.lostAttempts + 1 >= maxAttempts) {
-          trial = await study.finish(active.trial, { state: 'FAILED', reason: `${active.lost}; gave up after ${maxAttempts} lost attempts` });
-        } else {
-          trial = await study.requeue(active.trial, active.lost, { lost: active.lostCounts });
-          logger.warn({ trial: trial.number, attempt: active.trial.attempt, reason: active.lost }, 'trial re-queued');
-          this.emit({ type: 'trial-requeued', trial });
-          if (!this.stopping) this.queued.push(trial);
-          return;
-        }
-      } else {
-        trial = await study.requeue(active.trial, 'interrupted: the sweep was stopped');
-        this.emit({ type: 'trial-requeued', trial });
-        return;
+      let trial: TrialRecord | undefined;
+      try {
+        trial = await this.writeEnd(active);
+      } catch (error) {
+        // The store refused the trial's end (its result, say): the attempt is lost, and the
+        // trial runs again or fails with the reason. If that cannot be written either, the
+        // store is unusable and the sweep stops.
+        if (active.lost !== undefined || error instanceof StaleAttemptError) throw error;
+        active.lost = `attempt ${active.trial.attempt} failed: its end could not be stored (${(error as Error).message})`;
+        active.lostCounts = true;
+        logger.error({ trial: active.trial.number, attempt: active.trial.attempt, err: error }, 'storing the end of a trial failed');
+        trial = await this.writeEnd(active);
       }
+      if (!trial) return;
       this.monitor.setState(trial.number, trial.state);
       logger.info({ trial: trial.number, state: trial.state, value: trial.result?.value, reason: trial.reason }, 'trial finished');
       this.emit({ type: 'trial-finished', trial });
     } finally {
       this.settling--;
     }
+  }
+
+  /** Writes the trial's end and returns it finished, or undefined when it went back to the queue. */
+  private async writeEnd(active: ActiveTrial): Promise<TrialRecord | undefined> {
+    const { study, logger } = this.options;
+    if (active.failure !== undefined) return study.finish(active.trial, { state: 'FAILED', reason: active.failure });
+    if (active.pruned !== undefined) return study.finish(active.trial, { state: 'PRUNED', reason: active.pruned, ...this.prunedResult(active) });
+    if (active.lost === undefined && active.pending.length === 0 && active.results.length === study.definition.repeats) {
+      return study.finish(active.trial, { state: 'COMPLETE', result: aggregateRepeats(active.results) });
+    }
+    if (active.lost !== undefined) {
+      const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+      // Only lost runs count: restarts of the coordinator and drained workers are not the trial's fault.
+      if (active.lostCounts && active.trial.lostAttempts + 1 >= maxAttempts) {
+        return study.finish(active.trial, { state: 'FAILED', reason: `${active.lost}; gave up after ${maxAttempts} lost attempts` });
+      }
+      const trial = await study.requeue(active.trial, active.lost, { lost: active.lostCounts });
+      logger.warn({ trial: trial.number, attempt: active.trial.attempt, reason: active.lost }, 'trial re-queued');
+      this.emit({ type: 'trial-requeued', trial });
+      if (!this.stopping) this.queued.push(trial);
+      return undefined;
+    }
+    const trial = await study.requeue(active.trial, 'interrupted: the sweep was stopped');
+    this.emit({ type: 'trial-requeued', trial });
+    return undefined;
   }
 
   /**

@@ -1,9 +1,8 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { RunKey } from '../src/execution/run-assignment.js';
 import { runSlotId } from '../src/execution/run-assignment.js';
-import { assignmentToMessage } from '../src/wire/run-codec.js';
-import { keyToMessage } from '../src/wire/coordinator-codec.js';
-import type { WorkItemMessage, WorkRequestMessage } from '../src/wire/coordinator-messages.js';
+import { workItemToMessage, type WorkItem } from '../src/wire/coordinator-codec.js';
+import type { WorkItem as WorkItemMessage, WorkRequest } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import type { RemoteRun, RunHolder } from './remote-run.js';
 
 export interface WorkerIdentity {
@@ -18,7 +17,9 @@ export interface WorkerIdentity {
 export class WorkerSession implements RunHolder {
   readonly runs = new Map<string, RemoteRun>();
   draining = false;
-  private stream: ServerWritableStream<WorkRequestMessage, WorkItemMessage> | undefined;
+  /** Assignments written to this session's work stream so far; each run records its number. */
+  private assignments = 0;
+  private stream: ServerWritableStream<WorkRequest, WorkItemMessage> | undefined;
 
   constructor(
     readonly id: string,
@@ -39,7 +40,7 @@ export class WorkerSession implements RunHolder {
     return Math.max(0, this.identity.threads - this.runs.size);
   }
 
-  attach(stream: ServerWritableStream<WorkRequestMessage, WorkItemMessage>): void {
+  attach(stream: ServerWritableStream<WorkRequest, WorkItemMessage>): void {
     this.stream?.end();
     this.stream = stream;
     const detach = (): void => {
@@ -54,12 +55,29 @@ export class WorkerSession implements RunHolder {
 
   assign(run: RemoteRun): void {
     run.session = this;
+    run.assignedAs = ++this.assignments;
     this.runs.set(runSlotId(run.key), run);
-    this.write({ assign: assignmentToMessage(run.assignment) });
+    this.write({ type: 'assign', assignment: run.assignment });
+  }
+
+  /** Takes over a run this worker held in an earlier session, or one left by an earlier coordinator. */
+  adopt(run: RemoteRun): void {
+    run.session = this;
+    run.assignedAs = 0;
+    this.runs.set(runSlotId(run.key), run);
+  }
+
+  /**
+   * The runs the worker has been sent (its heartbeat says how many assignments it received) but
+   * does not list: it no longer holds them, so no report of them will ever come.
+   */
+  dropped(listed: readonly RunKey[], assignmentsReceived: number): RemoteRun[] {
+    const held = new Set(listed.map((key) => `${runSlotId(key)}@${key.attempt}`));
+    return [...this.runs.values()].filter((run) => run.assignedAs <= assignmentsReceived && !held.has(`${runSlotId(run.key)}@${run.key.attempt}`));
   }
 
   stop(key: RunKey): void {
-    this.write({ stop: keyToMessage(key) });
+    this.write({ type: 'stop', run: key });
   }
 
   release(run: RemoteRun): void {
@@ -72,9 +90,9 @@ export class WorkerSession implements RunHolder {
     this.stream = undefined;
   }
 
-  private write(item: WorkItemMessage): void {
+  private write(item: WorkItem): void {
     // Without a stream the item is not lost: assignments only go to connected workers, and
     // stop requests are sent again on attach.
-    this.stream?.write(item);
+    this.stream?.write(workItemToMessage(item));
   }
 }

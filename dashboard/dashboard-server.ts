@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { SweeperError } from '../src/errors/sweeper-error.js';
 import { formatHostPort, isLoopback, type HostPort } from '../src/rpc/host-port.js';
 import type { TrialStore } from '../src/store/trial-store.js';
-import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
+import type { StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { DashboardAccess } from './dashboard-access.js';
 import { studiesView, studyPageView, trialPageView, workersView } from './dashboard-views.js';
 import { pageShell, type PageName } from './page-shell.js';
@@ -21,7 +21,7 @@ export interface DashboardOptions {
   /** Every request must carry it when set (see DashboardAccess). */
   readonly token?: string;
   /** The coordinator's live state, for the workers page; absent when serving a store file alone. */
-  readonly liveStatus?: () => Promise<StatusReplyMessage>;
+  readonly liveStatus?: () => Promise<StatusReply>;
 }
 
 /** dashboard/assets/ at the package root: this file compiles to dist/dashboard/. */

@@ -1,7 +1,7 @@
 import { studyClassNames } from '../src/datasets/class-names.js';
 import type { StudySummary } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
-import type { StatusReplyMessage } from '../src/wire/coordinator-messages.js';
+import type { StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { trialDetailJson } from '../cli/output/trial-detail-json.js';
 import { studyJson, trialJson, type StudyJson, type TrialJson } from '../cli/output/trial-json.js';
 import { trialCurvesSpec } from './trial-curves-spec.js';
@@ -77,11 +77,11 @@ export async function trialPageView(store: TrialStore, name: string, number: num
 }
 
 /** The coordinator's live state, in the shape of `sweeper status --json`. */
-export function workersView(status: StatusReplyMessage): unknown {
+export function workersView(status: StatusReply): unknown {
   return {
-    workers: status.workers.map((w) => ({ id: w.worker_id, host: w.host, pid: w.pid, threads: w.threads, busy: w.busy, connected: w.connected, draining: w.draining, silent_ms: w.silent_ms, version: w.software_version })),
-    runs: status.runs.map((r) => ({ study: r.run.study, trial: r.run.trial_number, attempt: r.run.attempt, repeat: r.run.repeat, worker: r.worker_id || null, epoch: r.epoch, running_ms: r.running_ms })),
-    studies: status.studies.map((s) => ({ name: s.name, active: s.active, budget: s.budget || null, counts: { QUEUED: s.queued, RUNNING: s.running, COMPLETE: s.complete, PRUNED: s.pruned, FAILED: s.failed }, best_value: s.best_value ?? null })),
+    workers: status.workers.map((w) => ({ id: w.workerId, host: w.host, pid: w.pid, threads: w.threads, busy: w.busy, connected: w.connected, draining: w.draining, silent_ms: w.silentMs, version: w.softwareVersion })),
+    runs: status.runs.map((r) => ({ study: r.run?.study, trial: r.run?.trialNumber, attempt: r.run?.attempt, repeat: r.run?.repeat, worker: r.workerId || null, epoch: r.epoch, running_ms: Number(r.runningMs) })),
+    studies: status.studies.map((s) => ({ name: s.name, active: s.active, budget: s.budget || null, counts: { QUEUED: s.queued, RUNNING: s.running, COMPLETE: s.complete, PRUNED: s.pruned, FAILED: s.failed }, best_value: s.bestValue ?? null })),
   };
 }
 

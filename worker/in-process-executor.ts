@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
+import { unlessAbandoned } from '../src/execution/abandonment.js';
+import type { RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
 import { SlotCounter } from '../src/execution/slot-counter.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 
@@ -26,11 +27,12 @@ export abstract class InProcessExecutor implements TrialExecutor {
     return `${hostname()}:${process.pid}`;
   }
 
-  run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
-    return this.slots.track(() => this.execute(assignment, listener, signal));
+  /** An abandoned run ends at once; its slot stays taken until it has really stopped. */
+  run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
+    return unlessAbandoned(this.slots.track(() => this.execute(assignment, listener, signal)), signal);
   }
 
-  protected abstract execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome>;
+  protected abstract execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd>;
 
   abstract close(): Promise<void>;
 }

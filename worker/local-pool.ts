@@ -4,11 +4,18 @@ import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { DatasetSplit } from '../src/datasets/dataset-split.js';
+import { abandonmentOf } from '../src/execution/abandonment.js';
 import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';
 import type { BackendPreference } from '../src/training/backend-preference.js';
 import type { ThreadMessage, ThreadOptions, ThreadTask } from './thread-messages.js';
+
+/**
+ * How long an abandoned run's thread gets to notice its stop flag before it is terminated: one
+ * batch takes far less, so a thread still busy after this is stuck (and would hold its slot for ever).
+ */
+const ABANDONED_STOP_MS = 10_000;
 
 export interface LocalPoolOptions {
   /** Worker threads, each training one run at a time; defaults to the number of cores. */
@@ -22,7 +29,8 @@ export interface LocalPoolOptions {
 /**
  * Runs assignments on a Piscina pool of worker threads in this process. Threads live as long as
  * the pool (idleTimeout: Infinity): a thread's first run pays the WebAssembly start-up, later
- * ones do not. Stop requests travel through a shared flag the thread checks after each batch.
+ * ones do not. Stop requests travel through a shared flag the thread checks after each batch; an
+ * abandoned run's thread that does not stop is terminated (Piscina starts a new one).
  */
 export class LocalPool extends InProcessExecutor {
   private readonly pool: Piscina<ThreadTask, void>;
@@ -55,7 +63,17 @@ export class LocalPool extends InProcessExecutor {
       return { status: 'error', message: (error as Error).message };
     }
     const stopFlag = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-    const requestStop = (): void => void Atomics.store(stopFlag, 0, 1);
+    const terminate = new AbortController();
+    let deadline: NodeJS.Timeout | undefined;
+    const requestStop = (): void => {
+      Atomics.store(stopFlag, 0, 1);
+      if (abandonmentOf(signal) && deadline === undefined) {
+        deadline = setTimeout(() => {
+          this.logger.warn({ trial: assignment.trialNumber, repeat: assignment.repeat, seconds: ABANDONED_STOP_MS / 1000 }, 'an abandoned run did not stop: terminating its thread');
+          terminate.abort();
+        }, ABANDONED_STOP_MS);
+      }
+    };
     if (signal.aborted) requestStop();
     signal.addEventListener('abort', requestStop, { once: true });
     const { port1, port2 } = new MessageChannel();
@@ -68,6 +86,7 @@ export class LocalPool extends InProcessExecutor {
         handled = handled.then(() => {
           if (settled) return;
           settled = true;
+          clearTimeout(deadline);
           signal.removeEventListener('abort', requestStop);
           port1.close();
           resolve(outcome);
@@ -85,7 +104,7 @@ export class LocalPool extends InProcessExecutor {
         });
       });
       const threadTask: ThreadTask = { assignment: { ...assignment, task }, split, stopFlag, port: port2 };
-      this.pool.run(threadTask, { transferList: [port2] }).catch((error: unknown) => {
+      this.pool.run(threadTask, { transferList: [port2], signal: terminate.signal }).catch((error: unknown) => {
         settle({ status: 'error', message: `worker thread failed: ${(error as Error).message}` });
       });
     });

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
+import type { RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';
 import { LocalPool, type LocalPoolOptions } from './local-pool.js';
@@ -34,7 +34,7 @@ export class TaskRouter extends InProcessExecutor {
     this.synthetic = new SyntheticExecutor({ slots, logger: options.logger });
   }
 
-  protected execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+  protected execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
     const { type } = assignment.task;
     switch (type) {
       case 'synthetic':

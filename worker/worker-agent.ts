@@ -3,15 +3,17 @@ import { hostname } from 'node:os';
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { SweeperError } from '../src/errors/sweeper-error.js';
-import { describeRun, runSlotId, type EpochDecision, type EpochReport, type RunAssignment, type RunKey, type RunOutcome } from '../src/execution/run-assignment.js';
+import { Abandonment } from '../src/execution/abandonment.js';
+import { describeRun, type EpochDecision, type EpochReport, type RunAssignment, type RunKey, type RunOutcome } from '../src/execution/run-assignment.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
+import { callFailure } from '../src/rpc/call-failure.js';
 import type { CoordinatorClient } from '../src/rpc/coordinator-client.js';
 import { hintOf } from '../src/rpc/grpc-status.js';
 import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
-import { keyToMessage } from '../src/wire/coordinator-codec.js';
-import type { RunKeyMessage, WorkItemMessage } from '../src/wire/coordinator-messages.js';
-import { assignmentFromMessage } from '../src/wire/run-codec.js';
-import { ReportOutbox } from './report-outbox.js';
+import { workItemFromMessage, type WorkItem } from '../src/wire/coordinator-codec.js';
+import type { WorkItem as WorkItemMessage } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import { keyFromMessage } from '../src/wire/run-codec.js';
+import { heldId, ReportOutbox } from './report-outbox.js';
 
 export interface WorkerAgentOptions {
   readonly client: CoordinatorClient;
@@ -47,6 +49,8 @@ export class WorkerAgent {
   private readonly held = new Map<string, HeldRun>();
   private readonly outbox: ReportOutbox;
   private session: string | undefined;
+  /** Assignments the current session's work stream has delivered; heartbeats carry it. */
+  private assignmentsReceived = 0;
   private draining = false;
   private closing = false;
   /** Ends the current session (stream broken, session unknown, closing): the loop registers again. */
@@ -113,30 +117,34 @@ export class WorkerAgent {
   private async serveSession(onRegistered: () => void): Promise<void> {
     const { client, logger, threads, softwareVersion } = this.options;
     const reply = await client.register({
-      protocol_version: PROTOCOL_VERSION,
-      worker_id: this.workerId,
+      protocolVersion: PROTOCOL_VERSION,
+      workerId: this.workerId,
       host: hostname(),
       pid: process.pid,
       threads,
       running: this.heldKeys(),
-      software_version: softwareVersion,
+      softwareVersion,
     });
     onRegistered();
-    for (const key of reply.abandon) this.abandon(fromKey(key), 'the coordinator no longer gives this run to this worker');
+    for (const key of reply.abandon) this.abandon(key, 'the coordinator no longer gives this run to this worker');
     this.session = reply.session;
-    logger.info({ workerId: this.workerId, threads, adopted: reply.adopted.length, abandoned: reply.abandon.length, leaseMs: reply.lease_ms }, 'registered with the coordinator');
+    this.assignmentsReceived = 0;
+    logger.info({ workerId: this.workerId, threads, adopted: reply.adopted.length, abandoned: reply.abandon.length, leaseMs: reply.leaseMs }, 'registered with the coordinator');
 
-    const stream = client.work({ session: reply.session });
+    const stream = client.work(reply.session);
     const heartbeat = setInterval(() => {
       this.sendHeartbeat().catch((error: ServiceError) => {
         // Only if the call was about this session: a late answer must not end a newer one.
-        if (error.code === status.NOT_FOUND && this.session === reply.session) this.endSession?.();
+        if (callFailure(error) === 'register' && this.session === reply.session) this.endSession?.();
       });
-    }, reply.heartbeat_ms);
+    }, reply.heartbeatMs);
     try {
       await new Promise<void>((resolve) => {
         this.endSession = resolve;
-        stream.on('data', (item: WorkItemMessage) => this.onItem(item));
+        stream.on('data', (item: WorkItemMessage) => {
+          this.assignmentsReceived += item.item.case === 'assign' ? 1 : 0;
+          this.onItem(item);
+        });
         stream.on('end', () => resolve());
         stream.on('error', (error: ServiceError) => {
           if (error.code !== status.CANCELLED) logger.warn({ code: error.code, reason: error.details }, 'the work stream broke');
@@ -157,30 +165,46 @@ export class WorkerAgent {
   private async sendHeartbeat(): Promise<void> {
     const session = this.session;
     if (session === undefined) return;
-    const reply = await this.options.client.heartbeat({ session, running: this.heldKeys(), draining: this.draining });
-    for (const key of reply.abandon) this.abandon(fromKey(key), 'the coordinator no longer gives this run to this worker (its lease expired)');
+    const abandon = await this.options.client.heartbeat({ session, running: this.heldKeys(), draining: this.draining, assignmentsReceived: this.assignmentsReceived });
+    for (const key of abandon) this.abandon(key, 'the coordinator no longer gives this run to this worker (it ended the attempt, or the lease expired)');
   }
 
-  private onItem(item: WorkItemMessage): void {
-    if ('assign' in item && item.assign) {
-      let assignment: RunAssignment;
-      try {
-        assignment = assignmentFromMessage(item.assign);
-      } catch (error) {
-        this.options.logger.error({ err: error }, 'refused an assignment the coordinator sent');
-        return;
-      }
-      this.start(assignment);
-    } else if ('stop' in item && item.stop) {
-      const key = fromKey(item.stop);
-      const held = this.held.get(runSlotId(key));
-      if (held && held.key.attempt === key.attempt) held.controller.abort();
+  private onItem(message: WorkItemMessage): void {
+    let item: WorkItem;
+    try {
+      item = workItemFromMessage(message);
+    } catch (error) {
+      this.refuseAssignment(message, error as Error);
+      return;
     }
+    if (item.type === 'assign') {
+      this.start(item.assignment);
+    } else {
+      this.held.get(heldId(item.run))?.controller.abort();
+    }
+  }
+
+  /**
+   * An assignment this worker cannot read (a newer coordinator's task, say) ends as an error
+   * with the reason, so the trial records why; one without even a readable run key is only
+   * logged, and the coordinator ends it when the next heartbeat does not list it.
+   */
+  private refuseAssignment(message: WorkItemMessage, error: Error): void {
+    this.options.logger.error({ err: error }, 'refused an item the coordinator sent');
+    if (message.item.case !== 'assign') return;
+    const { study, trialNumber, attempt, repeat } = message.item.value;
+    let key: RunKey;
+    try {
+      key = keyFromMessage({ study, trialNumber, attempt, repeat });
+    } catch {
+      return;
+    }
+    void this.outbox.end(key, { status: 'error', message: `the worker cannot run this assignment: ${error.message}` });
   }
 
   private start(assignment: RunAssignment): void {
     const key: RunKey = { study: assignment.study, trialNumber: assignment.trialNumber, attempt: assignment.attempt, repeat: assignment.repeat };
-    const slot = runSlotId(key);
+    const slot = heldId(key);
     if (this.held.has(slot)) return;
     const held: HeldRun = { key, controller: new AbortController(), abandoned: false };
     this.held.set(slot, held);
@@ -210,18 +234,18 @@ export class WorkerAgent {
     return delivery.decision;
   }
 
-  /** The run is no longer this worker's (fenced): stop it and report nothing more of it. */
+  /** The run is no longer this worker's (fenced, or its attempt ended): stop it and report nothing more of it. */
   private abandon(key: RunKey, reason: string): void {
-    const held = this.held.get(runSlotId(key));
-    if (!held || held.key.attempt !== key.attempt || held.abandoned) return;
+    const held = this.held.get(heldId(key));
+    if (!held || held.abandoned) return;
     held.abandoned = true;
-    held.controller.abort();
+    held.controller.abort(new Abandonment(reason));
     this.outbox.drop(key, reason);
     this.options.logger.warn({ run: describeRun(key), reason }, 'abandoned a run');
   }
 
-  private heldKeys(): RunKeyMessage[] {
-    return [...this.held.values()].filter((held) => !held.abandoned).map((held) => keyToMessage(held.key));
+  private heldKeys(): RunKey[] {
+    return [...this.held.values()].filter((held) => !held.abandoned).map((held) => held.key);
   }
 
   /** Resolves true once no run is held, false if `ms` passed first. */
@@ -241,10 +265,6 @@ export class WorkerAgent {
       check();
     });
   }
-}
-
-function fromKey(key: RunKeyMessage): RunKey {
-  return { study: key.study, trialNumber: key.trial_number, attempt: key.attempt, repeat: key.repeat };
 }
 
 /** Errors that retrying will not fix: a protocol mismatch, a wrong token, a bad registration. */

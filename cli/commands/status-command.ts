@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { fromServiceError } from '../../src/rpc/grpc-status.js';
-import type { StatusReplyMessage } from '../../src/wire/coordinator-messages.js';
+import type { StatusReply } from '../../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { EXIT } from '../exit-codes.js';
 import { addConnectionOptions, connect, type ConnectionFlags } from './connection-options.js';
 
@@ -25,11 +25,11 @@ export function registerStatusCommand(program: Command): void {
   });
 }
 
-function statusJson(status: StatusReplyMessage): unknown {
+function statusJson(status: StatusReply): unknown {
   return {
-    protocol_version: status.protocol_version,
-    workers: status.workers.map((w) => ({ id: w.worker_id, host: w.host, pid: w.pid, threads: w.threads, busy: w.busy, connected: w.connected, draining: w.draining, silent_ms: w.silent_ms, version: w.software_version })),
-    runs: status.runs.map((r) => ({ study: r.run.study, trial: r.run.trial_number, attempt: r.run.attempt, repeat: r.run.repeat, worker: r.worker_id || null, epoch: r.epoch, running_ms: r.running_ms })),
+    protocol_version: status.protocolVersion,
+    workers: status.workers.map((w) => ({ id: w.workerId, host: w.host, pid: w.pid, threads: w.threads, busy: w.busy, connected: w.connected, draining: w.draining, silent_ms: w.silentMs, version: w.softwareVersion })),
+    runs: status.runs.map((r) => ({ study: r.run?.study, trial: r.run?.trialNumber, attempt: r.run?.attempt, repeat: r.run?.repeat, worker: r.workerId || null, epoch: r.epoch, running_ms: Number(r.runningMs) })),
     studies: status.studies.map((s) => ({
       name: s.name,
       active: s.active,
@@ -37,27 +37,27 @@ function statusJson(status: StatusReplyMessage): unknown {
       counts: { QUEUED: s.queued, RUNNING: s.running, COMPLETE: s.complete, PRUNED: s.pruned, FAILED: s.failed },
       metric: s.metric,
       direction: s.direction,
-      best_value: s.best_value ?? null,
+      best_value: s.bestValue ?? null,
     })),
   };
 }
 
-function formatStatus(status: StatusReplyMessage, address: string): string {
+function formatStatus(status: StatusReply, address: string): string {
   const style = { head: [], border: [] };
   const busy = status.workers.reduce((n, w) => n + w.busy, 0);
   const threads = status.workers.reduce((n, w) => n + w.threads, 0);
-  const lines = [`coordinator ${address} (protocol ${status.protocol_version}): ${status.workers.length} workers, ${busy}/${threads} threads busy`];
+  const lines = [`coordinator ${address} (protocol ${status.protocolVersion}): ${status.workers.length} workers, ${busy}/${threads} threads busy`];
   if (status.workers.length > 0) {
     const table = new Table({ head: ['worker', 'host:pid', 'threads', 'busy', 'state', 'last heard'], style });
     for (const w of status.workers) {
-      table.push([w.worker_id, `${w.host}:${w.pid}`, String(w.threads), String(w.busy), w.draining ? 'draining' : w.connected ? 'connected' : 'reconnecting', `${(w.silent_ms / 1000).toFixed(1)}s ago`]);
+      table.push([w.workerId, `${w.host}:${w.pid}`, String(w.threads), String(w.busy), w.draining ? 'draining' : w.connected ? 'connected' : 'reconnecting', `${(w.silentMs / 1000).toFixed(1)}s ago`]);
     }
     lines.push(table.toString());
   }
   if (status.runs.length > 0) {
     const table = new Table({ head: ['study', 'trial', 'attempt', 'repeat', 'worker', 'epoch', 'running'], style });
     for (const r of status.runs) {
-      table.push([r.run.study, String(r.run.trial_number), String(r.run.attempt), String(r.run.repeat), r.worker_id || '(waiting)', String(r.epoch), `${(r.running_ms / 1000).toFixed(1)}s`]);
+      table.push([r.run?.study ?? '', String(r.run?.trialNumber), String(r.run?.attempt), String(r.run?.repeat), r.workerId || '(waiting)', String(r.epoch), `${(Number(r.runningMs) / 1000).toFixed(1)}s`]);
     }
     lines.push(table.toString());
   }
@@ -65,7 +65,7 @@ function formatStatus(status: StatusReplyMessage, address: string): string {
     const table = new Table({ head: ['study', 'state', 'finished', 'running', 'queued', 'complete', 'pruned', 'failed', 'best'], style });
     for (const s of status.studies) {
       const finished = s.complete + s.pruned + s.failed;
-      table.push([s.name, s.active ? 'running' : 'idle', s.budget > 0 ? `${finished}/${s.budget}` : String(finished), String(s.running), String(s.queued), String(s.complete), String(s.pruned), String(s.failed), s.best_value === undefined ? '-' : s.best_value.toFixed(4)]);
+      table.push([s.name, s.active ? 'running' : 'idle', s.budget > 0 ? `${finished}/${s.budget}` : String(finished), String(s.running), String(s.queued), String(s.complete), String(s.pruned), String(s.failed), s.bestValue === undefined ? '-' : s.bestValue.toFixed(4)]);
     }
     lines.push(table.toString());
   }

@@ -37,7 +37,7 @@ async function submitCommand(file: string, flags: SubmitFlags): Promise<number> 
   parseSweep(text, file, { ...(flags.study !== undefined && { studyName: flags.study }) });
   const { client, address } = connect(flags);
   try {
-    const reply = await client.submit({ sweep_yaml: text, file_name: basename(file), study: flags.study ?? '' });
+    const reply = await client.submit({ sweepYaml: text, fileName: basename(file), ...(flags.study !== undefined && { study: flags.study }) });
     if (flags.json) process.stdout.write(`${JSON.stringify({ study: reply.study, budget: reply.budget || null, coordinator: address })}\n`);
     else process.stdout.write(`submitted study ${reply.study} (${reply.budget > 0 ? `${reply.budget} trials` : 'no trial budget'}) to ${address}\n`);
     return EXIT.OK;

@@ -198,6 +198,7 @@ function toStudyDefinition(file: SweepFile, checked: CheckedSweep & { trials: nu
     budget: { trials: checked.trials, ...(file.budget?.max_concurrent !== undefined && { maxConcurrent: file.budget.max_concurrent }) },
     repeats: file.repeats ?? 1,
     seed: checked.seed,
+    ...(file.run_timeout !== undefined && { runTimeout: file.run_timeout }),
     task: checked.task,
   };
 }

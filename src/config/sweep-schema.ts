@@ -74,6 +74,8 @@ export const sweepFileSchema = z.strictObject({
     })
     .optional(),
   repeats: z.number().int().min(1).max(100).optional(),
+  /** Seconds a run may go without reporting an epoch before its attempt is given up. */
+  run_timeout: z.number().gt(0).max(365 * 24 * 3600).optional(),
 });
 
 export type SweepFile = z.output<typeof sweepFileSchema>;

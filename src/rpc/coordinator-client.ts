@@ -1,19 +1,27 @@
-import { Metadata, type CallOptions, type ChannelCredentials, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import type {
-  HeartbeatReplyMessage,
-  HeartbeatRequestMessage,
-  RegisterReplyMessage,
-  RegisterRequestMessage,
-  ReportReplyMessage,
-  ReportRequestMessage,
-  StatusReplyMessage,
-  SubmitReplyMessage,
-  SubmitRequestMessage,
-  WorkItemMessage,
-  WorkRequestMessage,
-} from '../wire/coordinator-messages.js';
+import { create, type MessageShape } from '@bufbuild/protobuf';
+import { makeGenericClientConstructor, Metadata, type CallOptions, type ChannelCredentials, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  heartbeatReplyFromMessage,
+  heartbeatToMessage,
+  registerReplyFromMessage,
+  registerToMessage,
+  reportReplyFromMessage,
+  reportToMessage,
+  submitReplyFromMessage,
+  submitToMessage,
+  workRequestToMessage,
+  type EventResult,
+  type HeartbeatRequest,
+  type RegisterReply,
+  type RegisterRequest,
+  type ReportRequest,
+  type SubmitReply,
+  type SubmitRequest,
+} from '../wire/coordinator-codec.js';
+import { Coordinator, StatusRequestSchema, type StatusReply, type WorkItem as WorkItemMessage } from '../wire/gen/sweeper/v1/coordinator_pb.js';
+import type { RunKey } from '../execution/run-assignment.js';
 import { bearer, TOKEN_METADATA_KEY } from './auth-token.js';
-import { loadCoordinatorService } from './load-coordinator-service.js';
+import { grpcServiceDefinition } from './grpc-service-definition.js';
 
 export interface CoordinatorClientOptions {
   readonly address: string;
@@ -23,10 +31,15 @@ export interface CoordinatorClientOptions {
   readonly timeoutMs?: number;
 }
 
-type UnaryMethod<Request, Reply> = (request: Request, metadata: Metadata, options: CallOptions, callback: (error: ServiceError | null, reply?: Reply) => void) => void;
+type UnaryMethod = (request: unknown, metadata: Metadata, options: CallOptions, callback: (error: ServiceError | null, reply?: unknown) => void) => void;
+type Methods = typeof Coordinator.method;
+type Unary = { [K in keyof Methods]: Methods[K]['methodKind'] extends 'unary' ? K : never }[keyof Methods];
+
+let ClientConstructor: ReturnType<typeof makeGenericClientConstructor> | undefined;
 
 /**
- * A typed client of the Coordinator service, for workers and for `sweeper submit` / `status`.
+ * A typed client of the Coordinator service, for workers and for `sweeper submit` / `status`:
+ * it takes and gives the TypeScript shapes, encoding and checking them with src/wire's codecs.
  * It adds the token to every call and a deadline to every unary one.
  */
 export class CoordinatorClient {
@@ -35,8 +48,8 @@ export class CoordinatorClient {
   private readonly timeoutMs: number;
 
   constructor(options: CoordinatorClientOptions) {
-    const { Client: Constructor } = loadCoordinatorService();
-    this.client = new Constructor(options.address, options.credentials, {
+    ClientConstructor ??= makeGenericClientConstructor(grpcServiceDefinition(Coordinator), 'Coordinator');
+    this.client = new ClientConstructor(options.address, options.credentials, {
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.keepalive_permit_without_calls': 1,
@@ -48,41 +61,43 @@ export class CoordinatorClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  register(request: RegisterRequestMessage): Promise<RegisterReplyMessage> {
-    return this.unary('Register', request);
+  async register(request: RegisterRequest): Promise<RegisterReply> {
+    return registerReplyFromMessage(await this.unary('register', registerToMessage(request)));
   }
 
-  heartbeat(request: HeartbeatRequestMessage, timeoutMs?: number): Promise<HeartbeatReplyMessage> {
-    return this.unary('Heartbeat', request, timeoutMs);
+  async heartbeat(request: HeartbeatRequest, timeoutMs?: number): Promise<RunKey[]> {
+    return heartbeatReplyFromMessage(await this.unary('heartbeat', heartbeatToMessage(request), timeoutMs));
   }
 
-  report(request: ReportRequestMessage): Promise<ReportReplyMessage> {
-    return this.unary('Report', request);
+  /** One answer per event, in order. */
+  async report(request: ReportRequest): Promise<EventResult[]> {
+    return reportReplyFromMessage(await this.unary('report', reportToMessage(request)));
   }
 
-  submit(request: SubmitRequestMessage): Promise<SubmitReplyMessage> {
-    return this.unary('Submit', request);
+  async submit(request: SubmitRequest): Promise<SubmitReply> {
+    return submitReplyFromMessage(await this.unary('submit', submitToMessage(request)));
   }
 
-  status(): Promise<StatusReplyMessage> {
-    return this.unary('Status', {});
+  status(): Promise<StatusReply> {
+    return this.unary('status', create(StatusRequestSchema));
   }
 
-  work(request: WorkRequestMessage): ClientReadableStream<WorkItemMessage> {
-    const method = this.client.Work as (request: WorkRequestMessage, metadata: Metadata) => ClientReadableStream<WorkItemMessage>;
-    return method.call(this.client, request, this.metadata.clone());
+  /** The session's work stream; the caller decodes each item (one it cannot read is its to report). */
+  work(session: string): ClientReadableStream<WorkItemMessage> {
+    const method = this.client[Coordinator.method.work.name] as (request: unknown, metadata: Metadata) => ClientReadableStream<WorkItemMessage>;
+    return method.call(this.client, workRequestToMessage(session), this.metadata.clone());
   }
 
   close(): void {
     this.client.close();
   }
 
-  private unary<Request, Reply>(name: string, request: Request, timeoutMs = this.timeoutMs): Promise<Reply> {
-    const method = this.client[name] as UnaryMethod<Request, Reply>;
-    return new Promise<Reply>((resolve, reject) => {
+  private unary<K extends Unary>(name: K, request: MessageShape<Methods[K]['input']>, timeoutMs = this.timeoutMs): Promise<MessageShape<Methods[K]['output']>> {
+    const method = this.client[Coordinator.method[name].name] as UnaryMethod;
+    return new Promise((resolve, reject) => {
       method.call(this.client, request, this.metadata.clone(), { deadline: Date.now() + timeoutMs }, (error, reply) => {
         if (error) reject(error);
-        else resolve(reply as Reply);
+        else resolve(reply as MessageShape<Methods[K]['output']>);
       });
     });
   }

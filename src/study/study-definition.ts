@@ -29,6 +29,12 @@ export interface StudyDefinition {
   /** Each configuration is trained this many times with different seeds; the objective is the mean. */
   readonly repeats: number;
   readonly seed: number;
+  /**
+   * Seconds a run may go without reporting an epoch (from its start, then from its last epoch)
+   * before its attempt is given up as lost: a worker that still sends heartbeats but whose
+   * training hangs would otherwise hold the trial for ever. Absent: no limit.
+   */
+  readonly runTimeout?: number;
   /** What each trial runs (training, or the synthetic task); absent when the user evaluates trials (ask/tell). */
   readonly task?: SweepTask;
 }

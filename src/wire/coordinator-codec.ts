@@ -1,14 +1,54 @@
+import { create } from '@bufbuild/protobuf';
 import { z } from 'zod';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { EpochReport, RunKey, RunOutcome } from '../execution/run-assignment.js';
+import type { EpochDecision, EpochReport, RunAssignment, RunKey, RunOutcome } from '../execution/run-assignment.js';
 import { studyNameSchema } from '../study/study-options.js';
-import type { HeartbeatRequestMessage, RegisterRequestMessage, ReportRequestMessage, RunKeyMessage, SubmitRequestMessage } from './coordinator-messages.js';
-import { epochReportFromMessage, outcomeFromMessage } from './run-codec.js';
+import {
+  EventResultSchema,
+  HeartbeatReplySchema,
+  HeartbeatRequestSchema,
+  RefusalSchema,
+  RegisterReplySchema,
+  RegisterRequestSchema,
+  ReportReplySchema,
+  ReportRequestSchema,
+  RunEventSchema,
+  SubmitReplySchema,
+  SubmitRequestSchema,
+  WorkItemSchema,
+  WorkRequestSchema,
+  type HeartbeatReply as HeartbeatReplyMessage,
+  type HeartbeatRequest as HeartbeatRequestMessage,
+  type RegisterReply as RegisterReplyMessage,
+  type RegisterRequest as RegisterRequestMessage,
+  type ReportReply as ReportReplyMessage,
+  type ReportRequest as ReportRequestMessage,
+  type RunEvent as RunEventMessage,
+  type SubmitReply as SubmitReplyMessage,
+  type SubmitRequest as SubmitRequestMessage,
+  type WorkItem as WorkItemMessage,
+  type WorkRequest as WorkRequestMessage,
+} from './gen/sweeper/v1/coordinator_pb.js';
+import { EpochDecision as EpochDecisionMessage } from './gen/sweeper/v1/runs_pb.js';
+import {
+  assignmentFromMessage,
+  assignmentToMessage,
+  epochReportFromMessage,
+  epochReportToMessage,
+  keyFromMessage,
+  keyToMessage,
+  outcomeFromMessage,
+  outcomeToMessage,
+  WIRE_TEXT_LIMIT,
+} from './run-codec.js';
 
 /**
- * Checks what workers and users send the coordinator. Everything that comes off the wire is
- * untrusted: a message that fails here is refused whole, before anything is written.
+ * Converts the Coordinator service's messages (proto/sweeper/v1/coordinator.proto) to and from
+ * their TypeScript shapes. Everything that comes off the wire is untrusted: a message that fails
+ * here is refused, before anything is written. Each message has both directions, used by the two
+ * sides of the call, and test/wire/round-trip.test.ts checks from the descriptors that every
+ * field survives them.
  */
 export const WIRE_LIMITS = {
   /** Runs a worker may execute at once. */
@@ -16,22 +56,19 @@ export const WIRE_LIMITS = {
   /** Events in one Report call. */
   events: 10_000,
   /** Characters of a failure message or reason. */
-  text: 4096,
+  text: WIRE_TEXT_LIMIT,
   /** Bytes of a submitted sweep file. */
   sweepFile: 1 << 20,
 } as const;
 
 const workerIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/, 'an id of up to 128 letters, digits, "_", ".", ":", "@" and "-"');
 const sessionSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'the session id the coordinator gave at registration');
-const uint = z.number().int().min(0).max(2 ** 32 - 1);
+const uint32 = z.number().int().min(0).max(2 ** 32 - 1);
 
-const runKeySchema = z.strictObject({
-  study: studyNameSchema,
-  trialNumber: uint,
-  attempt: z.number().int().min(1).max(2 ** 32 - 1),
-  repeat: uint,
-});
-const runKeysSchema = z.array(runKeySchema).max(WIRE_LIMITS.threads);
+function keysFromMessage(keys: readonly Parameters<typeof keyFromMessage>[0][], what: string): RunKey[] {
+  if (keys.length > WIRE_LIMITS.threads) throw new InvalidArgumentError(`${what}: must list at most ${WIRE_LIMITS.threads} runs, but got ${keys.length}`);
+  return keys.map((key, index) => keyFromMessage(key, `${what}[${index}]`));
+}
 
 export interface RegisterRequest {
   readonly protocolVersion: number;
@@ -43,81 +80,191 @@ export interface RegisterRequest {
   readonly softwareVersion: string;
 }
 
+export function registerToMessage(request: RegisterRequest): RegisterRequestMessage {
+  return create(RegisterRequestSchema, { ...request, running: request.running.map(keyToMessage) });
+}
+
 const registerSchema = z.strictObject({
-  protocolVersion: uint,
+  protocolVersion: uint32,
   workerId: workerIdSchema,
   host: z.string().min(1).max(253),
-  pid: uint,
+  pid: uint32,
   threads: z.number().int().min(1).max(WIRE_LIMITS.threads),
-  running: runKeysSchema,
   softwareVersion: z.string().max(64),
 });
 
 export function registerFromMessage(message: RegisterRequestMessage): RegisterRequest {
-  return checkWire(registerSchema, {
-    protocolVersion: message.protocol_version,
-    workerId: message.worker_id,
-    host: message.host,
-    pid: message.pid,
-    threads: message.threads,
-    running: (message.running ?? []).map(keyFields),
-    softwareVersion: message.software_version,
-  }, 'register');
+  const { protocolVersion, workerId, host, pid, threads, softwareVersion } = message;
+  const checked = checkWire(registerSchema, { protocolVersion, workerId, host, pid, threads, softwareVersion }, 'register');
+  return { ...checked, running: keysFromMessage(message.running, 'register: running') };
+}
+
+export interface RegisterReply {
+  readonly session: string;
+  readonly protocolVersion: number;
+  /** A worker silent for this long loses its runs. */
+  readonly leaseMs: number;
+  readonly heartbeatMs: number;
+  /** Of the runs the worker listed: those it keeps, and those it must abort without reporting. */
+  readonly adopted: RunKey[];
+  readonly abandon: RunKey[];
+}
+
+export function registerReplyToMessage(reply: RegisterReply): RegisterReplyMessage {
+  return create(RegisterReplySchema, { ...reply, adopted: reply.adopted.map(keyToMessage), abandon: reply.abandon.map(keyToMessage) });
+}
+
+const registerReplySchema = z.strictObject({
+  session: sessionSchema,
+  protocolVersion: uint32,
+  leaseMs: uint32.min(1),
+  heartbeatMs: uint32.min(1),
+});
+
+export function registerReplyFromMessage(message: RegisterReplyMessage): RegisterReply {
+  const { session, protocolVersion, leaseMs, heartbeatMs } = message;
+  const checked = checkWire(registerReplySchema, { session, protocolVersion, leaseMs, heartbeatMs }, 'register reply');
+  return { ...checked, adopted: keysFromMessage(message.adopted, 'register reply: adopted'), abandon: keysFromMessage(message.abandon, 'register reply: abandon') };
+}
+
+export function workRequestToMessage(session: string): WorkRequestMessage {
+  return create(WorkRequestSchema, { session });
+}
+
+/** The session a call names. */
+export function sessionFromMessage(message: { readonly session: string }): string {
+  return checkWire(sessionSchema, message.session, 'session');
+}
+
+/** What goes down a worker's work stream: a run to start, or one to stop. */
+export type WorkItem = { readonly type: 'assign'; readonly assignment: RunAssignment } | { readonly type: 'stop'; readonly run: RunKey };
+
+export function workItemToMessage(item: WorkItem): WorkItemMessage {
+  return create(WorkItemSchema, {
+    item: item.type === 'assign' ? { case: 'assign', value: assignmentToMessage(item.assignment) } : { case: 'stop', value: keyToMessage(item.run) },
+  });
+}
+
+export function workItemFromMessage(message: WorkItemMessage): WorkItem {
+  const { item } = message;
+  switch (item.case) {
+    case 'assign':
+      return { type: 'assign', assignment: assignmentFromMessage(item.value) };
+    case 'stop':
+      return { type: 'stop', run: keyFromMessage(item.value, 'stop') };
+    case undefined:
+      throw new InvalidArgumentError('work item: item is required (expected assign or stop)');
+  }
 }
 
 export interface HeartbeatRequest {
   readonly session: string;
   readonly running: RunKey[];
   readonly draining: boolean;
+  /** Assignments the session's work stream has delivered (see the .proto). */
+  readonly assignmentsReceived: number;
 }
 
-const heartbeatSchema = z.strictObject({ session: sessionSchema, running: runKeysSchema, draining: z.boolean() });
+export function heartbeatToMessage(request: HeartbeatRequest): HeartbeatRequestMessage {
+  return create(HeartbeatRequestSchema, { ...request, running: request.running.map(keyToMessage) });
+}
 
 export function heartbeatFromMessage(message: HeartbeatRequestMessage): HeartbeatRequest {
-  return checkWire(heartbeatSchema, { session: message.session, running: (message.running ?? []).map(keyFields), draining: message.draining }, 'heartbeat');
+  return {
+    session: sessionFromMessage(message),
+    running: keysFromMessage(message.running, 'heartbeat: running'),
+    draining: message.draining,
+    assignmentsReceived: message.assignmentsReceived,
+  };
 }
 
-export function sessionFromMessage(message: { session: string }): string {
-  return checkWire(sessionSchema, message.session, 'session');
+export function heartbeatReplyToMessage(abandon: readonly RunKey[]): HeartbeatReplyMessage {
+  return create(HeartbeatReplySchema, { abandon: abandon.map(keyToMessage) });
+}
+
+export function heartbeatReplyFromMessage(message: HeartbeatReplyMessage): RunKey[] {
+  return keysFromMessage(message.abandon, 'heartbeat reply: abandon');
 }
 
 export type RunEvent = { readonly run: RunKey } & ({ readonly type: 'epoch'; readonly report: EpochReport } | { readonly type: 'end'; readonly outcome: RunOutcome });
 
-export interface ReportRequest {
-  readonly session: string;
-  readonly events: RunEvent[];
+/**
+ * An event the coordinator cannot accept as sent: it is answered on its own (the other events of
+ * the batch go on), and when its run is known, that attempt ends with `problem` as the reason.
+ */
+export interface InvalidEvent {
+  readonly type: 'invalid';
+  readonly run: RunKey | undefined;
+  readonly problem: string;
 }
 
-const text = z.string().max(WIRE_LIMITS.text);
-const seconds = z.number().finite().min(0);
-const epochs = z.number().int().min(0).max(1_000_000);
-const outcomeSchema = z.discriminatedUnion('status', [
-  z.strictObject({ status: z.literal('finished'), epochs, trainSeconds: seconds }),
-  z.strictObject({ status: z.literal('diverged'), epoch: epochs, reason: text, trainSeconds: seconds }),
-  z.strictObject({ status: z.literal('stopped'), epochs, trainSeconds: seconds }),
-  z.strictObject({ status: z.literal('error'), message: text }),
-]);
+export interface ReportRequest<Event = RunEvent> {
+  readonly session: string;
+  readonly events: Event[];
+}
 
-export function reportFromMessage(message: ReportRequestMessage): ReportRequest {
+export function reportToMessage(request: ReportRequest): ReportRequestMessage {
+  return create(ReportRequestSchema, { session: request.session, events: request.events.map(eventToMessage) });
+}
+
+export function eventToMessage(event: RunEvent): RunEventMessage {
+  return create(RunEventSchema, {
+    run: keyToMessage(event.run),
+    event: event.type === 'epoch' ? { case: 'epoch', value: epochReportToMessage(event.report) } : { case: 'end', value: outcomeToMessage(event.outcome) },
+  });
+}
+
+/** Decodes a report; a bad event does not spoil the batch: it comes back as an InvalidEvent. */
+export function reportFromMessage(message: ReportRequestMessage): ReportRequest<RunEvent | InvalidEvent> {
   const session = sessionFromMessage(message);
-  const events = message.events ?? [];
-  if (events.length > WIRE_LIMITS.events) {
-    throw new InvalidArgumentError(`report: events must hold at most ${WIRE_LIMITS.events} events, but got ${events.length}`);
+  if (message.events.length > WIRE_LIMITS.events) {
+    throw new InvalidArgumentError(`report: events must hold at most ${WIRE_LIMITS.events} events, but got ${message.events.length}`);
   }
-  return {
-    session,
-    events: events.map((event, index): RunEvent => {
-      const where = `report: events[${index}]`;
-      const run = checkWire(runKeySchema, event.run ? keyFields(event.run) : undefined, `${where}.run`);
-      try {
-        if ('epoch' in event && event.epoch) return { run, type: 'epoch', report: epochReportFromMessage(event.epoch) };
-        if ('end' in event && event.end) return { run, type: 'end', outcome: checkWire(outcomeSchema, outcomeFromMessage(event.end), 'outcome') };
-      } catch (error) {
-        throw new InvalidArgumentError(`${where}: ${(error as Error).message}`);
-      }
-      throw new InvalidArgumentError(`${where}: event is required (expected epoch or end)`);
-    }),
-  };
+  return { session, events: message.events.map((event, index) => eventFromMessage(event, `report: events[${index}]`)) };
+}
+
+function eventFromMessage(message: RunEventMessage, where: string): RunEvent | InvalidEvent {
+  let run: RunKey | undefined;
+  try {
+    run = keyFromMessage(message.run, `${where}.run`);
+    const { event } = message;
+    switch (event.case) {
+      case 'epoch':
+        return { run, type: 'epoch', report: epochReportFromMessage(event.value) };
+      case 'end':
+        return { run, type: 'end', outcome: outcomeFromMessage(event.value) };
+      case undefined:
+        throw new InvalidArgumentError('event is required (expected epoch or end)');
+    }
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    const problem = error.message.startsWith(where) ? error.message : `${where}: ${error.message}`;
+    return { type: 'invalid', run, problem: problem.slice(0, WIRE_LIMITS.text) };
+  }
+}
+
+/** The answer to one reported event: the decision for an epoch, or why the event was refused. */
+export type EventResult = { readonly decision: EpochDecision } | { readonly refused: { readonly code: number; readonly message: string } };
+
+export function reportReplyToMessage(results: readonly EventResult[]): ReportReplyMessage {
+  return create(ReportReplySchema, {
+    results: results.map((result) =>
+      create(EventResultSchema, {
+        result:
+          'decision' in result
+            ? { case: 'decision', value: result.decision === 'stop' ? EpochDecisionMessage.STOP : EpochDecisionMessage.CONTINUE }
+            : { case: 'refused', value: create(RefusalSchema, result.refused) },
+      }),
+    ),
+  });
+}
+
+/** The answers, one per event sent; a missing or unknown answer reads as "continue". */
+export function reportReplyFromMessage(message: ReportReplyMessage): EventResult[] {
+  return message.results.map(({ result }): EventResult => {
+    if (result.case === 'refused') return { refused: { code: result.value.code, message: result.value.message.slice(0, WIRE_LIMITS.text) } };
+    return { decision: result.case === 'decision' && result.value === EpochDecisionMessage.STOP ? 'stop' : 'continue' };
+  });
 }
 
 export interface SubmitRequest {
@@ -126,19 +273,29 @@ export interface SubmitRequest {
   readonly study?: string;
 }
 
+export function submitToMessage(request: SubmitRequest): SubmitRequestMessage {
+  return create(SubmitRequestSchema, { sweepYaml: request.sweepYaml, fileName: request.fileName, study: request.study ?? '' });
+}
+
 export function submitFromMessage(message: SubmitRequestMessage): SubmitRequest {
-  const bytes = Buffer.byteLength(message.sweep_yaml ?? '');
+  const bytes = Buffer.byteLength(message.sweepYaml);
   if (bytes > WIRE_LIMITS.sweepFile) throw new InvalidArgumentError(`submit: sweep_yaml must be at most ${WIRE_LIMITS.sweepFile} bytes, but got ${bytes}`);
-  if (bytes === 0) throw new InvalidArgumentError('submit: sweep_yaml must be the sweep file\'s text, but got nothing');
+  if (bytes === 0) throw new InvalidArgumentError("submit: sweep_yaml must be the sweep file's text, but got nothing");
   const study = message.study ? checkWire(studyNameSchema, message.study, 'submit: study') : undefined;
-  const fileName = checkWire(z.string().max(4096), message.file_name || 'sweep.yaml', 'submit: file_name');
-  return { sweepYaml: message.sweep_yaml, fileName, ...(study !== undefined && { study }) };
+  const fileName = checkWire(z.string().max(4096), message.fileName || 'sweep.yaml', 'submit: file_name');
+  return { sweepYaml: message.sweepYaml, fileName, ...(study !== undefined && { study }) };
 }
 
-export function keyToMessage(key: RunKey): RunKeyMessage {
-  return { study: key.study, trial_number: key.trialNumber, attempt: key.attempt, repeat: key.repeat };
+export interface SubmitReply {
+  readonly study: string;
+  /** 0 when the study has no trial budget. */
+  readonly budget: number;
 }
 
-function keyFields(key: RunKeyMessage): Record<keyof RunKey, unknown> {
-  return { study: key.study, trialNumber: key.trial_number, attempt: key.attempt, repeat: key.repeat };
+export function submitReplyToMessage(reply: SubmitReply): SubmitReplyMessage {
+  return create(SubmitReplySchema, reply);
+}
+
+export function submitReplyFromMessage(message: SubmitReplyMessage): SubmitReply {
+  return { study: checkWire(studyNameSchema, message.study, 'submit reply: study'), budget: message.budget };
 }

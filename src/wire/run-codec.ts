@@ -1,36 +1,81 @@
+import { create } from '@bufbuild/protobuf';
 import { z } from 'zod';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { EpochReport, RunAssignment, RunOutcome } from '../execution/run-assignment.js';
+import type { EpochReport, RunAssignment, RunKey, RunOutcome } from '../execution/run-assignment.js';
 import { sweepTaskSchema } from '../execution/sweep-task-schema.js';
 import { paramValueSchema } from '../space/space-schema.js';
+import { studyNameSchema } from '../study/study-options.js';
 import type { EpochMetrics, TestEvaluation } from '../store/records.js';
 import { METRICS } from '../training/training-task.js';
-import type { EpochMetricsMessage, EpochReportMessage, RunAssignmentMessage, RunOutcomeMessage, TestEvaluationMessage } from './run-messages.js';
+import type { RunKey as RunKeyMessage } from './gen/sweeper/v1/coordinator_pb.js';
+import { RunKeySchema } from './gen/sweeper/v1/coordinator_pb.js';
+import {
+  EpochMetricsSchema,
+  EpochReportSchema,
+  ObjectiveSchema,
+  RunAssignmentSchema,
+  RunOutcome_DivergedSchema,
+  RunOutcome_ErroredSchema,
+  RunOutcome_FinishedSchema,
+  RunOutcome_StoppedSchema,
+  RunOutcomeSchema,
+  TestEvaluationSchema,
+  type EpochReport as EpochReportMessage,
+  type RunAssignment as RunAssignmentMessage,
+  type RunOutcome as RunOutcomeMessage,
+  type TestEvaluation as TestEvaluationMessage,
+} from './gen/sweeper/v1/runs_pb.js';
 
 /**
- * Converts runs between their TypeScript shape and the messages of proto/sweeper/v1/runs.proto.
- * Decoding checks every field: what comes off the wire is untrusted until it passes here.
+ * Converts runs between their TypeScript shape and the messages generated from
+ * proto/sweeper/v1/runs.proto. Decoding checks every field: what comes off the wire is untrusted
+ * until it passes here. Every field of every message must survive decode → encode
+ * (test/wire/round-trip.test.ts walks the descriptors to prove it), so a field added to the
+ * .proto cannot be dropped on one side unnoticed.
  */
+
+const uint32 = z.number().int().min(0).max(2 ** 32 - 1);
+const finite = z.number().finite();
+
+export const WIRE_TEXT_LIMIT = 4096;
+const text = z.string().max(WIRE_TEXT_LIMIT);
+
+const runKeySchema = z.strictObject({
+  study: studyNameSchema,
+  trialNumber: uint32,
+  attempt: uint32.min(1),
+  repeat: uint32,
+});
+
+export function keyToMessage(key: RunKey): RunKeyMessage {
+  return create(RunKeySchema, { study: key.study, trialNumber: key.trialNumber, attempt: key.attempt, repeat: key.repeat });
+}
+
+export function keyFromMessage(message: Pick<RunKeyMessage, keyof RunKey> | undefined, what = 'run'): RunKey {
+  if (!message) throw new InvalidArgumentError(`${what}: is required (expected a run key)`);
+  return checkWire(runKeySchema, { study: message.study, trialNumber: message.trialNumber, attempt: message.attempt, repeat: message.repeat }, what);
+}
+
 export function assignmentToMessage(assignment: RunAssignment): RunAssignmentMessage {
-  return {
+  return create(RunAssignmentSchema, {
     study: assignment.study,
-    trial_number: assignment.trialNumber,
+    trialNumber: assignment.trialNumber,
     attempt: assignment.attempt,
     repeat: assignment.repeat,
-    seed: assignment.seed,
-    params_json: JSON.stringify(assignment.params),
-    task_json: JSON.stringify(assignment.task),
-    objective: { metric: assignment.objective.metric, direction: assignment.objective.direction },
-  };
+    seed: BigInt(assignment.seed),
+    paramsJson: JSON.stringify(assignment.params),
+    taskJson: JSON.stringify(assignment.task),
+    objective: create(ObjectiveSchema, { metric: assignment.objective.metric, direction: assignment.objective.direction }),
+  });
 }
 
 const assignmentSchema = z.strictObject({
-  study: z.string().min(1),
-  trialNumber: z.number().int().min(0),
-  attempt: z.number().int().min(1),
-  repeat: z.number().int().min(0),
-  seed: z.number().int().min(0),
+  study: studyNameSchema,
+  trialNumber: uint32,
+  attempt: uint32.min(1),
+  repeat: uint32,
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   params: z.record(z.string(), paramValueSchema),
   task: sweepTaskSchema,
   objective: z.strictObject({ metric: z.enum(METRICS), direction: z.enum(['maximize', 'minimize']) }),
@@ -39,32 +84,34 @@ const assignmentSchema = z.strictObject({
 export function assignmentFromMessage(message: RunAssignmentMessage): RunAssignment {
   const candidate = {
     study: message.study,
-    trialNumber: message.trial_number,
+    trialNumber: message.trialNumber,
     attempt: message.attempt,
     repeat: message.repeat,
-    seed: message.seed,
-    params: parseJson(message.params_json, 'params_json'),
-    task: parseJson(message.task_json, 'task_json'),
-    objective: message.objective ?? undefined,
+    seed: Number(message.seed),
+    params: parseJson(message.paramsJson, 'params_json'),
+    task: parseJson(message.taskJson, 'task_json'),
+    objective: message.objective && { metric: message.objective.metric, direction: message.objective.direction },
   };
   return checkWire(assignmentSchema, candidate, 'run assignment');
 }
 
 export function epochReportToMessage(report: EpochReport): EpochReportMessage {
   const m = report.metrics;
-  const metrics: EpochMetricsMessage = {};
-  if (m.trainLoss !== undefined) metrics.train_loss = m.trainLoss;
-  if (m.trainAccuracy !== undefined) metrics.train_accuracy = m.trainAccuracy;
-  if (m.valLoss !== undefined) metrics.val_loss = m.valLoss;
-  if (m.valAccuracy !== undefined) metrics.val_accuracy = m.valAccuracy;
-  if (m.learningRate !== undefined) metrics.learning_rate = m.learningRate;
-  if (m.epochSeconds !== undefined) metrics.epoch_seconds = m.epochSeconds;
-  if (m.mutualInformation !== undefined) metrics.mutual_information = m.mutualInformation;
-  return { epoch: report.epoch, metrics };
+  return create(EpochReportSchema, {
+    epoch: report.epoch,
+    metrics: create(EpochMetricsSchema, {
+      trainLoss: m.trainLoss,
+      trainAccuracy: m.trainAccuracy,
+      valLoss: m.valLoss,
+      valAccuracy: m.valAccuracy,
+      learningRate: m.learningRate,
+      epochSeconds: m.epochSeconds,
+      mutualInformation: m.mutualInformation,
+    }),
+  });
 }
 
-const finite = z.number().finite();
-const reportSchema = z.strictObject({
+const epochReportSchema = z.strictObject({
   epoch: z.number().int().min(1),
   metrics: z.strictObject({
     trainLoss: finite.min(0).optional(),
@@ -79,49 +126,67 @@ const reportSchema = z.strictObject({
 });
 
 export function epochReportFromMessage(message: EpochReportMessage): EpochReport {
-  const m = message.metrics ?? {};
+  const m = message.metrics;
   const metrics: Record<keyof EpochMetrics, number | undefined> = {
-    trainLoss: m.train_loss,
-    trainAccuracy: m.train_accuracy,
-    valLoss: m.val_loss,
-    valAccuracy: m.val_accuracy,
-    learningRate: m.learning_rate,
-    epochSeconds: m.epoch_seconds,
-    mutualInformation: m.mutual_information,
+    trainLoss: m?.trainLoss,
+    trainAccuracy: m?.trainAccuracy,
+    valLoss: m?.valLoss,
+    valAccuracy: m?.valAccuracy,
+    learningRate: m?.learningRate,
+    epochSeconds: m?.epochSeconds,
+    mutualInformation: m?.mutualInformation,
   };
   const present = Object.fromEntries(Object.entries(metrics).filter(([, value]) => value !== undefined));
-  return checkWire(reportSchema, { epoch: message.epoch, metrics: present }, 'epoch report');
+  return checkWire(epochReportSchema, { epoch: message.epoch, metrics: present }, 'epoch report');
 }
 
 export function outcomeToMessage(outcome: RunOutcome): RunOutcomeMessage {
   switch (outcome.status) {
     case 'finished':
-      return { finished: { epochs: outcome.epochs, train_seconds: outcome.trainSeconds, ...(outcome.test && { test: testToMessage(outcome.test) }) } };
+      return create(RunOutcomeSchema, {
+        status: { case: 'finished', value: create(RunOutcome_FinishedSchema, { epochs: outcome.epochs, trainSeconds: outcome.trainSeconds, test: outcome.test && testToMessage(outcome.test) }) },
+      });
     case 'diverged':
-      return { diverged: { epoch: outcome.epoch, reason: outcome.reason, train_seconds: outcome.trainSeconds } };
+      return create(RunOutcomeSchema, {
+        status: { case: 'diverged', value: create(RunOutcome_DivergedSchema, { epoch: outcome.epoch, reason: outcome.reason, trainSeconds: outcome.trainSeconds }) },
+      });
     case 'stopped':
-      return { stopped: { epochs: outcome.epochs, train_seconds: outcome.trainSeconds, ...(outcome.test && { test: testToMessage(outcome.test) }) } };
+      return create(RunOutcomeSchema, {
+        status: { case: 'stopped', value: create(RunOutcome_StoppedSchema, { epochs: outcome.epochs, trainSeconds: outcome.trainSeconds, test: outcome.test && testToMessage(outcome.test) }) },
+      });
     case 'error':
-      return { error: { message: outcome.message } };
+      return create(RunOutcomeSchema, { status: { case: 'error', value: create(RunOutcome_ErroredSchema, { message: outcome.message }) } });
   }
 }
 
+const seconds = finite.min(0);
+const epochs = z.number().int().min(0).max(1_000_000);
+const trainedSchema = z.strictObject({ status: z.enum(['finished', 'stopped']), epochs, trainSeconds: seconds });
+const divergedSchema = z.strictObject({ status: z.literal('diverged'), epoch: epochs, reason: text, trainSeconds: seconds });
+const erroredSchema = z.strictObject({ status: z.literal('error'), message: text });
+
 export function outcomeFromMessage(message: RunOutcomeMessage): RunOutcome {
-  if ('finished' in message && message.finished) {
-    const { epochs, train_seconds: trainSeconds, test } = message.finished;
-    return { status: 'finished', epochs, trainSeconds, ...(test && { test: testFromMessage(test) }) };
+  const { status } = message;
+  switch (status.case) {
+    case 'finished':
+    case 'stopped': {
+      const { epochs, trainSeconds, test } = status.value;
+      const trained = checkWire(trainedSchema, { status: status.case, epochs, trainSeconds }, 'outcome');
+      return { ...trained, ...(test && { test: testFromMessage(test) }) };
+    }
+    case 'diverged': {
+      const { epoch, reason, trainSeconds } = status.value;
+      return checkWire(divergedSchema, { status: 'diverged', epoch, reason, trainSeconds }, 'outcome');
+    }
+    case 'error':
+      return checkWire(erroredSchema, { status: 'error', message: status.value.message }, 'outcome');
+    case undefined:
+      throw new InvalidArgumentError('outcome: status is required (expected one of finished, diverged, stopped, error)');
   }
-  if ('diverged' in message && message.diverged) return { status: 'diverged', epoch: message.diverged.epoch, reason: message.diverged.reason, trainSeconds: message.diverged.train_seconds };
-  if ('stopped' in message && message.stopped) {
-    const { epochs, train_seconds: trainSeconds, test } = message.stopped;
-    return { status: 'stopped', epochs, trainSeconds, ...(test && { test: testFromMessage(test) }) };
-  }
-  if ('error' in message && message.error) return { status: 'error', message: message.error.message };
-  throw new InvalidArgumentError('run outcome: status is required (expected one of finished, diverged, stopped, error)');
 }
 
 function testToMessage(test: TestEvaluation): TestEvaluationMessage {
-  return { epoch: test.epoch, loss: test.loss, accuracy: test.accuracy, classes: test.confusion.length, confusion: test.confusion.flat() };
+  return create(TestEvaluationSchema, { epoch: test.epoch, loss: test.loss, accuracy: test.accuracy, classes: test.confusion.length, confusion: test.confusion.flat() });
 }
 
 /** EMNIST balanced has 47 classes; far beyond any classification dataset we read. */
@@ -142,7 +207,8 @@ const testSchema = z
   .refine((test) => test.confusion.some((count) => count > 0), { message: 'confusion must count at least one example', path: ['confusion'] });
 
 function testFromMessage(message: TestEvaluationMessage): TestEvaluation {
-  const test = checkWire(testSchema, message, 'test evaluation');
+  const { epoch, loss, accuracy, classes, confusion: counts } = message;
+  const test = checkWire(testSchema, { epoch, loss, accuracy, classes, confusion: counts }, 'outcome: test');
   const confusion = Array.from({ length: test.classes }, (_, row) => test.confusion.slice(row * test.classes, (row + 1) * test.classes));
   return { epoch: test.epoch, loss: test.loss, accuracy: test.accuracy, confusion };
 }

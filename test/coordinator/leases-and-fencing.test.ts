@@ -3,7 +3,7 @@ import { after, describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { tinySweepYaml } from '../helpers/tiny-sweep.js';
-import { epochEvent, FakeWorker, finishedEvent, keyOf } from '../helpers/fake-worker.js';
+import { epochEvent, FakeWorker, finishedEvent, keyOf, stoppedEvent } from '../helpers/fake-worker.js';
 import { startCoordinator, type CoordinatorFixture } from '../helpers/in-process-coordinator.js';
 import { waitFor } from '../helpers/cluster.js';
 import { readTrials, waitForTrials } from '../helpers/poll-store.js';
@@ -35,8 +35,8 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     a.openWork();
     const first = await a.nextAssignment();
     assert.equal(first.attempt, 1);
-    const [accepted] = (await a.report([epochEvent(keyOf(first), 1, 0.5)])).results;
-    assert.equal(accepted && 'decision' in accepted && accepted.decision, 'EPOCH_DECISION_CONTINUE');
+    const [accepted] = await a.report([epochEvent(keyOf(first), 1, 0.5)]);
+    assert.deepEqual(accepted, { decision: 'continue' });
 
     // A goes silent: no heartbeat. Its lease runs out and the trial goes back to the queue.
     const [requeued] = await waitForTrials(fixture.path, 'lease', ([t]) => t?.state === 'QUEUED', 10_000);
@@ -47,7 +47,7 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     await b.register(1);
     b.openWork();
     const second = await b.nextAssignment();
-    assert.equal(second.trial_number, first.trial_number);
+    assert.equal(second.trialNumber, first.trialNumber);
     assert.equal(second.attempt, 2, 'the re-run is a new attempt');
     await b.report([epochEvent(keyOf(second), 1, 0.7)]);
 
@@ -57,7 +57,7 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     assert.deepEqual(again.abandon.map((k) => k.attempt), [1]);
     assert.equal(again.adopted.length, 0);
     // A misbehaving worker that reports anyway is refused, event by event, and nothing is written.
-    const { results } = await a.report([epochEvent(keyOf(first), 1, 0.01), epochEvent(keyOf(first), 2, 0.01), finishedEvent(keyOf(first), 2)]);
+    const results = await a.report([epochEvent(keyOf(first), 1, 0.01), epochEvent(keyOf(first), 2, 0.01), finishedEvent(keyOf(first), 2)]);
     for (const result of results) {
       assert.ok(result && 'refused' in result && result.refused, 'every stale event is refused');
       assert.equal(result.refused.code, status.FAILED_PRECONDITION);
@@ -101,8 +101,8 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     // tells the worker to stop, the worker says it stopped, the trial goes back to the queue.
     // Attempt 1 was not lost: its worker is alive and well.
     const drained = first.coordinator.host.drain(0);
-    await waitFor('the stop of the run', () => a.items.some((item) => 'stop' in item && item.stop.attempt === 1), 10_000);
-    await a.report([{ run, end: { stopped: { epochs: 0, train_seconds: 0 } } }]);
+    await waitFor('the stop of the run', () => a.items.some((item) => item.type === 'stop' && item.run.attempt === 1), 10_000);
+    await a.report([stoppedEvent(run, 0)]);
     await drained;
     await first.crash(); // the fake worker still holds its stream: no graceful server shutdown
     stopA();
@@ -138,8 +138,8 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     const run = await w.nextAssignment();
     for (let i = 0; i < 8; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const reply = await w.heartbeat([keyOf(run)]);
-      assert.equal(reply.abandon.length, 0);
+      const abandon = await w.heartbeat([keyOf(run)]);
+      assert.equal(abandon.length, 0);
     }
     await w.report([epochEvent(keyOf(run), 1, 0.6), epochEvent(keyOf(run), 2, 0.65), finishedEvent(keyOf(run), 2)]);
     const [done] = await waitForTrials(fixture.path, 'heartbeat', ([t]) => t?.state === 'COMPLETE', 10_000);
@@ -153,7 +153,7 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     w.openWork();
     const run = await w.nextAssignment();
     const reply = await w.register(1, [keyOf(run)]);
-    assert.deepEqual(reply.adopted.map((k) => k.trial_number), [run.trial_number]);
+    assert.deepEqual(reply.adopted.map((k) => k.trialNumber), [run.trialNumber]);
     w.openWork();
     await w.report([epochEvent(keyOf(run), 1, 0.6), epochEvent(keyOf(run), 2, 0.6), finishedEvent(keyOf(run), 2)]);
     const [done] = await waitForTrials(fixture.path, 'reconnect', ([t]) => t?.state === 'COMPLETE', 10_000);
@@ -179,17 +179,17 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     const back = new FakeWorker(second.coordinator.address, {}, kept.workerId);
     open.push(back);
     const reply = await back.register(1, [keyOf(keptRun)]);
-    assert.deepEqual(reply.adopted.map((k) => k.trial_number), [keptRun.trial_number], 'the live run is taken back');
+    assert.deepEqual(reply.adopted.map((k) => k.trialNumber), [keptRun.trialNumber], 'the live run is taken back');
     back.openWork();
     await back.report([epochEvent(keyOf(keptRun), 2, 0.9), finishedEvent(keyOf(keptRun), 2)]);
 
     // Nobody claims the other run: after the reclaim window it is re-queued and runs again.
-    const trials = await waitForTrials(second.path, 'restart', (ts) => ts.filter((t) => t.state === 'COMPLETE').length >= 1 && ts.some((t) => t.number === goneRun.trial_number && t.state !== 'RUNNING'), 10_000);
-    const keptTrial = trials.find((t) => t.number === keptRun.trial_number);
+    const trials = await waitForTrials(second.path, 'restart', (ts) => ts.filter((t) => t.state === 'COMPLETE').length >= 1 && ts.some((t) => t.number === goneRun.trialNumber && t.state !== 'RUNNING'), 10_000);
+    const keptTrial = trials.find((t) => t.number === keptRun.trialNumber);
     assert.equal(keptTrial?.state, 'COMPLETE');
     assert.equal(keptTrial?.attempt, 1, 'taken back, not re-run');
     assert.equal(keptTrial?.epochs, 2, 'the epoch reported before the crash is kept');
-    const goneTrial = trials.find((t) => t.number === goneRun.trial_number);
+    const goneTrial = trials.find((t) => t.number === goneRun.trialNumber);
     assert.match(goneTrial?.reason ?? '', /no worker took it back within 1 s of the coordinator starting/);
   });
 

@@ -51,7 +51,7 @@ describe('the shared token', () => {
     await assert.rejects(client(fixture).register(1), rejectsWith(status.UNAUTHENTICATED, /requires its token/));
     await assert.rejects(client(fixture, { token: 'not-the-shared-secret!!' }).register(1), rejectsWith(status.UNAUTHENTICATED));
     await assert.rejects(client(fixture).client.status(), rejectsWith(status.UNAUTHENTICATED));
-    await assert.rejects(client(fixture).client.submit({ sweep_yaml: 'x', file_name: 'x', study: '' }), rejectsWith(status.UNAUTHENTICATED));
+    await assert.rejects(client(fixture).client.submit({ sweepYaml: 'x', fileName: 'x' }), rejectsWith(status.UNAUTHENTICATED));
     const good = client(fixture, { token: TOKEN });
     assert.ok((await good.register(2)).session);
     assert.equal((await good.client.status()).workers.length, 1);

@@ -32,7 +32,7 @@ describe('a coordinator and worker processes on loopback', () => {
       const deadline = Date.now() + 30_000;
       for (;;) {
         const status = await client.status();
-        for (const run of status.runs) seen.add(run.run.study);
+        for (const run of status.runs) seen.add(run.run?.study ?? "");
         if (status.workers.length === 2 && seen.size === 2) {
           assert.ok(status.workers.every((w) => w.threads === 3 && w.connected));
           break;

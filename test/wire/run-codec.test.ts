@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { loadSync, type MessageTypeDefinition } from '@grpc/proto-loader';
+import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { parseSweep } from '../../src/config/load-sweep-file.js';
 import type { EpochReport, RunAssignment, RunOutcome } from '../../src/execution/run-assignment.js';
 import { assignmentFromMessage, assignmentToMessage, epochReportFromMessage, epochReportToMessage, outcomeFromMessage, outcomeToMessage } from '../../src/wire/run-codec.js';
-import { PROTO_LOADER_OPTIONS, type EpochReportMessage, type RunAssignmentMessage, type RunOutcomeMessage } from '../../src/wire/run-messages.js';
+import { EpochReportSchema, ObjectiveSchema, RunAssignmentSchema, RunOutcomeSchema, type RunAssignment as RunAssignmentMessage, type RunOutcome as RunOutcomeMessage } from '../../src/wire/gen/sweeper/v1/runs_pb.js';
 import { tinySweepYaml } from '../helpers/tiny-sweep.js';
 
-const PROTO = fileURLToPath(new URL('../../../proto/sweeper/v1/runs.proto', import.meta.url));
-const definitions = loadSync(PROTO, PROTO_LOADER_OPTIONS);
-
-function wire<T>(name: string, message: T): T {
-  const type = definitions[`sweeper.v1.${name}`] as unknown as MessageTypeDefinition<T, T>;
-  return type.deserialize(type.serialize(message));
+/** The message as the other side reads it off the wire. */
+function wire<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): MessageShape<Desc> {
+  return fromBinary(schema, toBinary(schema, message));
 }
 
 const { definition } = parseSweep(tinySweepYaml(), 'tiny.yaml');
@@ -48,18 +44,18 @@ const syntheticAssignment: RunAssignment = {
 /** The synthetic assignment's message with its task edited. */
 function withSyntheticTask(edit: (task: Record<string, unknown> & { scales: Record<string, Record<string, unknown>>; optimum: Record<string, unknown> }) => void): RunAssignmentMessage {
   const message = assignmentToMessage(syntheticAssignment);
-  const task = JSON.parse(message.task_json) as Parameters<typeof edit>[0];
+  const task = JSON.parse(message.taskJson) as Parameters<typeof edit>[0];
   edit(task);
-  return { ...message, task_json: JSON.stringify(task) };
+  return { ...message, taskJson: JSON.stringify(task) };
 }
 
 describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
   test('a run assignment survives protobuf encoding unchanged', () => {
-    assert.deepEqual(assignmentFromMessage(wire<RunAssignmentMessage>('RunAssignment', assignmentToMessage(assignment))), assignment);
+    assert.deepEqual(assignmentFromMessage(wire(RunAssignmentSchema, assignmentToMessage(assignment))), assignment);
   });
 
   test('a synthetic assignment survives protobuf encoding unchanged', () => {
-    assert.deepEqual(assignmentFromMessage(wire<RunAssignmentMessage>('RunAssignment', assignmentToMessage(syntheticAssignment))), syntheticAssignment);
+    assert.deepEqual(assignmentFromMessage(wire(RunAssignmentSchema, assignmentToMessage(syntheticAssignment))), syntheticAssignment);
   });
 
   test('a malformed synthetic task is refused with the field named', () => {
@@ -81,7 +77,7 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
 
   test('epoch reports keep present metrics and leave absent ones absent', () => {
     const report: EpochReport = { epoch: 3, metrics: { trainLoss: 0.25, valAccuracy: 0.9, epochSeconds: 1.5, mutualInformation: 1.93 } };
-    assert.deepEqual(epochReportFromMessage(wire<EpochReportMessage>('EpochReport', epochReportToMessage(report))), report);
+    assert.deepEqual(epochReportFromMessage(wire(EpochReportSchema, epochReportToMessage(report))), report);
   });
 
   test('every kind of outcome survives encoding', () => {
@@ -93,25 +89,25 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
       { status: 'stopped', epochs: 1, trainSeconds: 0.5 },
       { status: 'error', message: 'out of memory' },
     ];
-    for (const outcome of outcomes) assert.deepEqual(outcomeFromMessage(wire<RunOutcomeMessage>('RunOutcome', outcomeToMessage(outcome))), outcome);
+    for (const outcome of outcomes) assert.deepEqual(outcomeFromMessage(wire(RunOutcomeSchema, outcomeToMessage(outcome))), outcome);
   });
 
   test('bad messages are refused with the field named', () => {
     const message = assignmentToMessage(assignment);
-    assert.throws(() => assignmentFromMessage({ ...message, task_json: '{"type": "train"' }), /^InvalidArgumentError: run assignment: task_json must be JSON, but got/);
+    assert.throws(() => assignmentFromMessage({ ...message, taskJson: '{"type": "train"' }), /^InvalidArgumentError: run assignment: task_json must be JSON, but got/);
     assert.throws(() => assignmentFromMessage({ ...message, attempt: 0 }), { message: 'run assignment: attempt: must be >= 1, but got 0' });
-    const task = JSON.parse(message.task_json) as { training: Record<string, unknown> };
+    const task = JSON.parse(message.taskJson) as { training: Record<string, unknown> };
     task.training.learning_rate = -1;
-    assert.throws(() => assignmentFromMessage({ ...message, task_json: JSON.stringify(task) }), { message: 'run assignment: task.training.learning_rate: must be > 0, but got -1' });
-    assert.throws(() => assignmentFromMessage({ ...message, objective: { metric: 'accuracy', direction: 'maximize' } }), { message: /objective\.metric: expected one of "val_accuracy"/ });
-    assert.throws(() => epochReportFromMessage({ epoch: 1, metrics: { val_accuracy: 1.5 } }), { message: 'epoch report: metrics.valAccuracy: must be <= 1, but got 1.5' });
-    assert.throws(() => epochReportFromMessage({ epoch: 1, metrics: { train_loss: Number.NaN } }), { message: /epoch report: metrics\.trainLoss: expected a number, but got NaN/ });
-    assert.throws(() => outcomeFromMessage({} as RunOutcomeMessage), { message: /status is required/ });
+    assert.throws(() => assignmentFromMessage({ ...message, taskJson: JSON.stringify(task) }), { message: 'run assignment: task.training.learning_rate: must be > 0, but got -1' });
+    assert.throws(() => assignmentFromMessage({ ...message, objective: create(ObjectiveSchema, { metric: 'accuracy', direction: 'maximize' }) }), { message: /objective\.metric: expected one of "val_accuracy"/ });
+    assert.throws(() => epochReportFromMessage(create(EpochReportSchema, { epoch: 1, metrics: { valAccuracy: 1.5 } })), { message: 'epoch report: metrics.valAccuracy: must be <= 1, but got 1.5' });
+    assert.throws(() => epochReportFromMessage(create(EpochReportSchema, { epoch: 1, metrics: { trainLoss: Number.NaN } })), { message: /epoch report: metrics\.trainLoss: expected a number, but got NaN/ });
+    assert.throws(() => outcomeFromMessage(create(RunOutcomeSchema)), { message: /status is required/ });
     const test = { epoch: 1, loss: 0.5, accuracy: 0.5, classes: 2, confusion: [1, 1, 0, 0] };
-    const finished = (edit: Partial<typeof test>): RunOutcomeMessage => ({ finished: { epochs: 1, train_seconds: 1, test: { ...test, ...edit } } });
-    assert.throws(() => outcomeFromMessage(finished({ confusion: [1, 1, 0] })), { message: 'test evaluation: confusion: confusion must hold classes x classes counts' });
-    assert.throws(() => outcomeFromMessage(finished({ accuracy: 1.5 })), { message: 'test evaluation: accuracy: must be <= 1, but got 1.5' });
-    assert.throws(() => outcomeFromMessage(finished({ classes: 5000, confusion: [] })), { message: /test evaluation: classes: must be <= 1000, but got 5000/ });
-    assert.throws(() => outcomeFromMessage(finished({ confusion: [0, 0, 0, 0] })), { message: 'test evaluation: confusion: confusion must count at least one example' });
+    const finished = (edit: Partial<typeof test>): RunOutcomeMessage => create(RunOutcomeSchema, { status: { case: 'finished', value: { epochs: 1, trainSeconds: 1, test: { ...test, ...edit } } } });
+    assert.throws(() => outcomeFromMessage(finished({ confusion: [1, 1, 0] })), { message: 'outcome: test: confusion: confusion must hold classes x classes counts' });
+    assert.throws(() => outcomeFromMessage(finished({ accuracy: 1.5 })), { message: 'outcome: test: accuracy: must be <= 1, but got 1.5' });
+    assert.throws(() => outcomeFromMessage(finished({ classes: 5000, confusion: [] })), { message: /outcome: test: classes: must be <= 1000, but got 5000/ });
+    assert.throws(() => outcomeFromMessage(finished({ confusion: [0, 0, 0, 0] })), { message: 'outcome: test: confusion: confusion must count at least one example' });
   });
 });
