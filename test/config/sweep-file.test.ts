@@ -64,7 +64,7 @@ describe('sweep files', () => {
       'bad.yaml:24:3: budget.trails: unknown field (expected one of: trials, max_concurrent)',
     );
     assert.match(errorFor({ sampler: 'sampler:\n  type: random\n  sed: 3' }), /bad\.yaml:\d+:\d+: sampler\.sed: unknown field \(expected one of: type, seed\)/);
-    assert.match(errorFor({ extra: 'epochs: 3' }), /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, synthetic, space, sampler, pruner, early_stopping, budget, objective, repeats\)$/);
+    assert.match(errorFor({ extra: 'epochs: 3' }), /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, synthetic, space, sampler, pruner, early_stopping, budget, objective, repeats, run_timeout\)$/);
   });
 
   test('low >= high and log scales with low <= 0 point at the line', () => {

@@ -146,6 +146,28 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     assert.equal(done?.attempt, 1);
   });
 
+  test('a run the worker no longer holds (its heartbeat counts the assignment but does not list it) ends at once, and runs again', async () => {
+    const fixture = await coordinatorWithStudy('dropped', { leaseMs: 60_000 });
+    const w = worker(fixture);
+    await w.register(1);
+    w.openWork();
+    const first = keyOf(await w.nextAssignment());
+    // An older worker's heartbeat (no count) proves nothing: the assignment may be in flight.
+    assert.deepEqual(await w.heartbeat([], false, 0), []);
+    assert.equal(readTrials(fixture.path, 'dropped')[0]?.state, 'RUNNING');
+    // This one has received it, and does not run it: no report of it will ever come.
+    assert.deepEqual(await w.heartbeat([], false, w.assignmentsReceived), []);
+    const second = keyOf(await w.nextAssignment());
+    assert.deepEqual([second.trialNumber, second.attempt], [first.trialNumber, 2], 'the trial runs again, long before the 60 s lease');
+    const [late] = await w.report([finishedEvent(first, 2)]);
+    assert.ok(late && 'refused' in late, 'the dropped attempt is over');
+    // Listed, a run is kept.
+    assert.deepEqual(await w.heartbeat([second], false, w.assignmentsReceived), []);
+    await w.report([epochEvent(second, 1, 0.6), finishedEvent(second, 1)]);
+    const [done] = await waitForTrials(fixture.path, 'dropped', ([t]) => t?.state === 'COMPLETE', 10_000);
+    assert.equal(done?.attempt, 2);
+  });
+
   test('a worker that re-registers after a broken connection keeps its runs', async () => {
     const fixture = await coordinatorWithStudy('reconnect');
     const w = worker(fixture);
