@@ -11,18 +11,23 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Starts `sweeper ARGS` in a child process; `done` resolves when it exits. */
-export function startCli(args: readonly string[], options: { cwd?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+/** What a running command has printed so far. */
+export interface CliOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Starts `sweeper ARGS` in a child process; `done` resolves when it exits, `output` grows while it runs. */
+export function startCli(args: readonly string[], options: { cwd?: string } = {}): { child: ChildProcess; done: Promise<CliResult>; output: CliOutput } {
   const child = spawn(process.execPath, [SWEEPER_BIN, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: output.stdout, stderr: output.stderr }));
   });
-  return { child, done };
+  return { child, done, output };
 }
 
 export function runCli(args: readonly string[], options: { cwd?: string } = {}): Promise<CliResult> {
