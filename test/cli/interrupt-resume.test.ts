@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli, startCli } from '../helpers/cli-process.js';
 import { readTrials, waitForTrials, type TrialRow } from '../helpers/poll-store.js';
+import { shortenSweep, SWEEPS_DIR } from '../helpers/shortened-sweep.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { writeTinySweep } from '../helpers/tiny-sweep.js';
 
@@ -10,35 +11,52 @@ const dir = tempDir();
 
 const finished = (trials: TrialRow[]): TrialRow[] => trials.filter((t) => ['COMPLETE', 'FAILED', 'PRUNED'].includes(t.state));
 
+/** Each trial's parameters, by number, as `sweeper trials --json` gives them. */
+async function trialParams(cwd: string): Promise<Map<number, Record<string, unknown>>> {
+  const result = await runCli(['trials', 'quickstart', '--db', 'runs.db', '--json'], { cwd });
+  assert.equal(result.code, 0, result.stderr);
+  const { trials } = JSON.parse(result.stdout) as { trials: { number: number; params: Record<string, unknown> }[] };
+  return new Map(trials.map((t) => [t.number, t.params]));
+}
+
 describe('interrupting and resuming', () => {
-  test('Ctrl-C stops cleanly; resume reaches the budget without re-running finished trials', async () => {
-    const db = join(dir, 'sigint.db');
-    const file = writeTinySweep(dir, { study: 'study: interrupted', budget: 'budget:\n  trials: 8', training: 'training:\n  epochs: 3' }, 'sigint.yaml');
-    const { child, done } = startCli(['run', file, '--db', db, '--threads', '2']);
-    await waitForTrials(db, 'interrupted', (trials) => finished(trials).length >= 2);
+  test('README: `sweeper run sweeps/quickstart.yaml --db runs.db --threads 2`, Ctrl-C, `sweeper resume quickstart --db runs.db`', async () => {
+    // The quick start file (shortened to 4 trials of 2 epochs; its test split kept), typed as the README types it.
+    const cwd = join(dir, 'readme');
+    shortenSweep(join(SWEEPS_DIR, 'quickstart.yaml'), join(cwd, 'sweeps'), { trials: 4, epochs: 2 });
+    const db = join(cwd, 'runs.db');
+    const { child, done } = startCli(['run', 'sweeps/quickstart.yaml', '--db', 'runs.db', '--threads', '2'], { cwd });
+    await waitForTrials(db, 'quickstart', (trials) => finished(trials).length >= 1);
     child.kill('SIGINT');
     const stopped = await done;
     assert.equal(stopped.code, 130, stopped.stderr);
     assert.match(stopped.stderr, /SIGINT: stopping; running trials go back to the queue/);
-    assert.match(stopped.stdout, /\(interrupted\)\n/);
-    assert.match(stopped.stdout, /continue with: sweeper resume interrupted --db /);
+    assert.match(stopped.stdout, /^study quickstart: \d complete, 0 failed, 0 pruned, \d queued \(interrupted\)\n/);
+    assert.match(stopped.stdout, /\ncontinue with: sweeper resume quickstart --db runs\.db\n$/);
 
-    const afterStop = readTrials(db, 'interrupted');
+    // "running trials stop within one batch and go back to the queue; everything finished stays"
+    const afterStop = readTrials(db, 'quickstart');
     assert.equal(afterStop.filter((t) => t.state === 'RUNNING').length, 0, 'nothing is left RUNNING');
     const requeued = afterStop.filter((t) => t.state === 'QUEUED');
     assert.ok(requeued.length > 0, 'the running trials went back to the queue');
     for (const trial of requeued) assert.equal(trial.epochs, 0, 'their partial epochs were dropped');
     const done1 = finished(afterStop);
-    assert.ok(done1.length >= 2 && done1.length < 8);
+    assert.ok(done1.length >= 1 && done1.length < 4);
+    const paramsBefore = await trialParams(cwd);
 
-    const resumed = await runCli(['resume', 'interrupted', '--db', db, '--threads', '2', '--json']);
+    const resumed = await runCli(['resume', 'quickstart', '--db', 'runs.db'], { cwd });
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.equal((JSON.parse(resumed.stdout) as { interrupted: boolean }).interrupted, false);
-    const final = readTrials(db, 'interrupted');
-    assert.equal(final.length, 8, 'the budget, not more');
-    assert.equal(finished(final).length, 8);
+    assert.match(resumed.stdout, /^study quickstart: 4 complete, 0 failed, 0 pruned, 0 queued\nbest 4 by val_accuracy \(maximize\):\n/);
+    const final = readTrials(db, 'quickstart');
+    assert.equal(final.length, 4, 'the budget, not more');
+    assert.equal(finished(final).length, 4);
+    // "Finished trials are never run again; interrupted ones are re-run with the next attempt number, keeping their parameters."
     for (const before of done1) assert.deepEqual(final.find((t) => t.number === before.number), before, `finished trial ${before.number} is untouched`);
     for (const trial of requeued) assert.equal(final.find((t) => t.number === trial.number)?.attempt, 2);
+    const paramsAfter = await trialParams(cwd);
+    for (const [number, params] of paramsBefore) assert.deepEqual(paramsAfter.get(number), params, `trial ${number} kept its parameters`);
+    const { trials } = JSON.parse((await runCli(['trials', 'quickstart', '--db', 'runs.db', '--json'], { cwd })).stdout) as { trials: { test_accuracy: number | null }[] };
+    assert.ok(trials.every((t) => typeof t.test_accuracy === 'number'), 'each trial evaluated on the test split, resumed ones too');
   });
 
   test('after SIGKILL, resume re-queues the trials that were running and finishes', async () => {
