@@ -39,12 +39,13 @@ export function isFinished(study: StatusStudyJson): boolean {
 
 /**
  * Throws at once when the cluster cannot finish what it was given: a process exited, the
- * coordinator refused a call (its own workers' calls are never bad input), or anyone logged an
- * error. Without this, such a cluster would only show as a study that never ends.
+ * coordinator refused a call or a report (its own workers' are never bad input), or anyone logged
+ * an error. Without this, such a cluster would only show as a study that never ends.
  */
 export function checkCluster(coordinator: SweeperProcess, workers: readonly SweeperProcess[]): void {
   for (const proc of [coordinator, ...workers]) proc.assertRunning('while the cluster was working');
-  const refused = coordinator.logLines().find((line) => line.msg === 'refused a call');
+  // 'refused a call' (a whole call) or 'refused a report' (one event of a batch).
+  const refused = coordinator.logLines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('refused '));
   if (refused) throw new Error(`the coordinator refused a call from a worker: ${JSON.stringify(refused)}\n${[coordinator, ...workers].map((p) => p.tail(8)).join('\n')}`);
   for (const proc of [coordinator, ...workers]) {
     const error = proc.logLines().find((line) => typeof line.level === 'number' && line.level >= 50);

@@ -9,6 +9,7 @@ export interface TrialRow {
   finished_at: string | null;
   reason: string | null;
   value: number | null;
+  test_accuracy: number | null;
   epochs: number;
 }
 
@@ -18,7 +19,7 @@ export function readTrials(path: string, study: string): TrialRow[] {
   try {
     return db
       .prepare(
-        `SELECT t.number, t.state, t.attempt, t.worker, t.started_at, t.finished_at, t.reason, r.value,
+        `SELECT t.number, t.state, t.attempt, t.worker, t.started_at, t.finished_at, t.reason, r.value, r.test_accuracy,
                 (SELECT COUNT(*) FROM trial_epochs e WHERE e.trial_id = t.id) AS epochs
          FROM trials t JOIN studies s ON s.id = t.study_id LEFT JOIN trial_results r ON r.trial_id = t.id
          WHERE s.name = ? ORDER BY t.number`,

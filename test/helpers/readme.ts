@@ -34,32 +34,35 @@ export function readmeBlocks(): CodeBlock[] {
 }
 
 export interface ReadmeCommand {
-  /** The command as written, continuation lines joined and comments dropped, without `npx ` or `$ `. */
+  /** The command as written (see blockCommands). */
   readonly command: string;
   readonly section: string;
 }
 
 /**
- * Every command of README.md a user would type: the lines of its ```sh blocks, and the `$ `
- * lines of its examples of output.
+ * The commands of one block a user would type: the lines of a ```sh block, or the `$ ` lines of
+ * an example of output; continuation lines joined, comments dropped, without `npx `.
  */
-export function readmeCommands(): ReadmeCommand[] {
-  const commands: ReadmeCommand[] = [];
-  for (const block of readmeBlocks()) {
-    const lines = block.lang === 'sh' ? block.text.split('\n') : block.text.split('\n').filter((line) => line.startsWith('$ ')).map((line) => line.slice(2));
-    let pending = '';
-    for (const raw of lines) {
-      const line = raw.replace(/\s+#.*$/, '').replace(/^#.*$/, '');
-      if (line.trim() === '') continue;
-      if (line.endsWith('\\')) {
-        pending += `${line.slice(0, -1).trim()} `;
-        continue;
-      }
-      commands.push({ command: `${pending}${line.trim()}`.replace(/^npx /, ''), section: block.section });
-      pending = '';
+export function blockCommands(block: CodeBlock): string[] {
+  const lines = block.lang === 'sh' ? block.text.split('\n') : block.text.split('\n').filter((line) => line.startsWith('$ ')).map((line) => line.slice(2));
+  const commands: string[] = [];
+  let pending = '';
+  for (const raw of lines) {
+    const line = raw.replace(/\s+#.*$/, '').replace(/^#.*$/, '');
+    if (line.trim() === '') continue;
+    if (line.endsWith('\\')) {
+      pending += `${line.slice(0, -1).trim()} `;
+      continue;
     }
+    commands.push(`${pending}${line.trim()}`.replace(/^npx /, ''));
+    pending = '';
   }
   return commands;
+}
+
+/** Every command of README.md a user would type, with the heading it is under. */
+export function readmeCommands(): ReadmeCommand[] {
+  return readmeBlocks().flatMap((block) => blockCommands(block).map((command) => ({ command, section: block.section })));
 }
 
 /** The JSON examples of README.md that are whole documents (some elide parts with `...`). */
