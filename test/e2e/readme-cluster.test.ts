@@ -6,20 +6,18 @@ import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli-process.js';
 import { checkCluster, readStatus, waitForStudies } from '../helpers/coordinator-status.js';
 import { freePort } from '../helpers/free-port.js';
-import { readmeCommands, tableCells } from '../helpers/readme.js';
+import { blockCommands, readmeBlocks, tableCells } from '../helpers/readme.js';
 import { shortenSweep, SWEEPS_DIR } from '../helpers/shortened-sweep.js';
 import { SweeperProcess } from '../helpers/sweeper-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 
 /**
- * The README's "A cluster" section on loopback, command for command: its openssl recipe for a CA,
- * the coordinator's certificate and a token; a TLS coordinator with the token; two workers; the
- * quick start submitted from "anywhere" and followed with `sweeper status`; then `best`, `show`
- * and `report` on the coordinator's store, while it runs and after it stops. The README's address
- * 10.0.0.5:7400 becomes 127.0.0.1 and a free port, its 8 threads a worker 1 (two workers share 2
- * cores), and the quick start is shortened to 3 trials of 1 epoch, its test split of 1,000 digits
- * kept: the path on which a worker's end-of-run report carries a test evaluation.
+ * The README's "A cluster" section, run from the README's own text: its commands are read from
+ * its code blocks, and run through bin/sweeper.js in a folder holding the quick start file as
+ * sweeps/quickstart.yaml, shortened to 3 trials of 1 epoch, its test split of 1,000 digits kept
+ * (the path on which a worker's end-of-run report carries a test evaluation). Only what a test
+ * must change is changed: addresses become 127.0.0.1 and a free port, a worker gets 1 thread.
  */
 const TRIALS = 3;
 const dir = tempDir('sweeper-e2e-cluster-');
@@ -32,12 +30,15 @@ async function ok(...args: string[]): Promise<string> {
   return result.stdout;
 }
 
-interface TrialJson {
-  number: number;
-  state: string;
-  attempt: number;
-  worker: string;
-  test_accuracy: number | null;
+/** The commands of the README's ```sh block of "A cluster" that contains `marker`, as argument lists after `sweeper`, with `substitutions` made. */
+function clusterBlock(marker: string, substitutions: readonly [RegExp, string][]): { sweeper: string[][]; shell: string[] } {
+  const block = readmeBlocks().find((b) => b.section === 'A cluster' && b.lang === 'sh' && b.text.includes(marker));
+  assert.ok(block, `the README's "A cluster" has a block with ${marker}`);
+  const substituted = blockCommands(block).map((command) => substitutions.reduce((text, [from, to]) => text.replace(from, to), command));
+  return {
+    sweeper: substituted.filter((c) => c.startsWith('sweeper ')).map((c) => c.split(' ').slice(1)),
+    shell: substituted.filter((c) => !c.startsWith('sweeper ')),
+  };
 }
 
 /** The rows of the box-drawn tables in `text` that have `width` cells and start with `first`. */
@@ -49,32 +50,56 @@ function tableRows(text: string, first: string, width: number): string[][] {
     .filter((cells) => cells.length === width && cells[0] === first);
 }
 
-describe('README "A cluster": a CA, a token, a TLS coordinator, two workers, submit and status', () => {
-  test('the quick start runs on two workers to its budget, with test accuracy; everything stops cleanly', { timeout: 5 * 60_000 }, async (t) => {
-    // "once: a CA, the coordinator's certificate (for its address), and a token", as the README writes it.
-    const recipe = readmeCommands().filter((c) => c.section === 'A cluster' && /^(openssl|printf) /.test(c.command));
-    assert.equal(recipe.length, 5, recipe.map((c) => c.command).join('\n'));
-    for (const { command } of recipe) execFileSync('sh', ['-c', command.replaceAll('10.0.0.5', '127.0.0.1')], { cwd: dir, stdio: 'pipe' });
+interface TrialJson {
+  number: number;
+  state: string;
+  attempt: number;
+  worker: string;
+  test_accuracy: number | null;
+}
 
+/** `best`, `trials`, `show` and `report` on the coordinator's store: the budget's trials COMPLETE, each with its test accuracy. */
+async function queryStore(db: string, workers: number): Promise<string> {
+  const best = await ok('best', 'quickstart', '--db', db);
+  assert.match(best, new RegExp(`^best ${TRIALS} of study quickstart by val_accuracy \\(maximize\\):\\n`));
+  assert.match(best, /│ test accuracy │/);
+  const trials = (JSON.parse(await ok('trials', 'quickstart', '--db', db, '--json')) as { trials: TrialJson[] }).trials;
+  assert.deepEqual(trials.map((tr) => [tr.number, tr.state, tr.attempt]), [[0, 'COMPLETE', 1], [1, 'COMPLETE', 1], [2, 'COMPLETE', 1]]);
+  assert.ok(trials.every((tr) => typeof tr.test_accuracy === 'number'), 'each trial has its test accuracy');
+  assert.equal(new Set(trials.map((tr) => tr.worker)).size, workers, 'every worker ran trials');
+  const shown = JSON.parse(await ok('show', 'quickstart', '0', '--db', db, '--json')) as { repeats: { test: { confusion: number[][] } | null }[] };
+  assert.equal(shown.repeats[0]?.test?.confusion.flat().reduce((a, b) => a + b, 0), 1000, 'evaluated on the 1,000 test digits');
+  assert.match(await ok('show', 'quickstart', '0', '--db', db), /\ntest evaluation \(weights of epoch 1\): accuracy \d\.\d{4}/);
+  assert.match(await ok('report', 'quickstart', '-o', 'quickstart.html', '--db', db), /^wrote the report of study quickstart to quickstart\.html/);
+  assert.match(readFileSync(join(dir, 'quickstart.html'), 'utf8'), /[Cc]onfusion matrix/);
+  return best;
+}
+
+describe('README "A cluster"', () => {
+  test('on one machine, over loopback: a coordinator, two workers, the quick start submitted and followed with status, best on its store', { timeout: 5 * 60_000 }, async (t) => {
     const address = `127.0.0.1:${await freePort()}`;
-    const connection = ['--coordinator', address, '--token-file', 'token', '--tls-ca', 'ca.pem'];
-    // The README's coordinator listens on 0.0.0.0 (the token makes that allowed); a test stays on loopback.
-    const coordinator = new SweeperProcess('coordinator', ['coordinator', '--db', 'c.db', '--listen', address, '--token-file', 'token', '--tls-cert', 'coordinator.pem', '--tls-key', 'coordinator.key'], { cwd: dir });
-    const workers = [1, 2].map((n) => new SweeperProcess(`worker ${n}`, ['worker', ...connection, '--threads', '1'], { cwd: dir }));
-    t.after(() => [coordinator, ...workers].forEach((p) => p.kill()));
-    await coordinator.waitForOutput(new RegExp(`^coordinator listening on ${address} \\(store c\\.db\\)$`, 'm'), t.signal);
+    const { sweeper: commands } = clusterBlock('--listen 127.0.0.1:', [[/127\.0\.0\.1:7400/g, address]]);
+    assert.deepEqual(commands.map((args) => args[0]), ['coordinator', 'worker', 'worker', 'submit', 'status', 'best'], 'the block the README shows');
+    const [coordinatorArgs, ...rest] = commands as [string[], ...string[][]];
+    const db = coordinatorArgs[coordinatorArgs.indexOf('--db') + 1] ?? assert.fail('the coordinator has --db');
+    const coordinator = new SweeperProcess('coordinator', coordinatorArgs, { cwd: dir });
+    t.after(() => coordinator.kill());
+    await coordinator.waitForOutput(new RegExp(`^coordinator listening on ${address} \\(store ${db}\\)$`, 'm'), t.signal);
+    const workers = rest.filter((args) => args[0] === 'worker').map((args, i) => new SweeperProcess(`worker ${i + 1}`, args, { cwd: dir }));
+    t.after(() => workers.forEach((w) => w.kill()));
     for (const worker of workers) await worker.waitForOutput(new RegExp(`^worker \\S+ with 1 threads, coordinator ${address}$`, 'm'), t.signal);
     const check = (): void => checkCluster(coordinator, workers);
-    await until(async () => (await readStatus(connection, dir)).workers.length === 2, { what: 'both workers to register', signal: t.signal, check });
+    // Both workers registered before the submit, so that the first two trials go one to each.
+    await until(async () => (await readStatus(['--coordinator', address], dir)).workers.length === 2, { what: 'both workers to register', signal: t.signal, check });
 
-    // "from anywhere"
-    assert.equal(await ok('submit', 'sweeps/quickstart.yaml', ...connection), `submitted study quickstart (${TRIALS} trials) to ${address}\n`);
+    const [submit, status, best] = rest.filter((args) => args[0] !== 'worker') as [string[], string[], string[]];
+    assert.equal(await ok(...submit), `submitted study quickstart (${TRIALS} trials) to ${address}\n`);
 
-    // Followed with `sweeper status` until the budget's trials are finished.
+    // `status` until the study is finished.
     const seen: string[] = [];
     await until(
       async () => {
-        const text = await ok('status', ...connection);
+        const text = await ok(...status);
         seen.push(text);
         const [study] = tableRows(text, 'quickstart', 9);
         return study?.[2] === `${TRIALS}/${TRIALS}` && study[3] === '0' && study[4] === '0';
@@ -82,7 +107,7 @@ describe('README "A cluster": a CA, a token, a TLS coordinator, two workers, sub
       { what: `the ${TRIALS} trials of quickstart to finish`, signal: t.signal, intervalMs: 0, check },
     );
     for (const text of seen) {
-      assert.match(text, new RegExp(`^coordinator ${address} \\(protocol 1\\): 2 workers, [0-2]/2 threads busy\\n`));
+      assert.match(text, new RegExp(`^coordinator ${address} \\(protocol \\d+\\): 2 workers, [0-2]/2 threads busy\\n`));
       assert.deepEqual(tableRows(text, 'worker', 6), [['worker', 'host:pid', 'threads', 'busy', 'state', 'last heard']]);
       assert.deepEqual(tableRows(text, 'study', 9), [['study', 'state', 'finished', 'running', 'queued', 'complete', 'pruned', 'failed', 'best']]);
     }
@@ -92,36 +117,15 @@ describe('README "A cluster": a CA, a token, a TLS coordinator, two workers, sub
       assert.ok(Number(trial) < TRIALS && attempt === '1' && repeat === '0' && /^\S+$/.test(worker ?? '') && Number(epoch) <= 1, `a run: ${running.join(' | ')}`);
       assert.match(time ?? '', /^\d+\.\ds$/);
     }
-    const last = seen.at(-1) ?? '';
-    assert.match(tableRows(last, 'quickstart', 9)[0]?.[8] ?? '', /^0\.\d{4}$/, 'the best value');
+    assert.match(tableRows(seen.at(-1) ?? '', 'quickstart', 9)[0]?.[8] ?? '', /^0\.\d{4}$/, 'the best value');
+    const statusJson = await readStatus(['--coordinator', address], dir);
+    assert.deepEqual(statusJson.workers.map((w) => [w.threads, w.connected, w.draining]), [[1, true, false], [1, true, false]]);
+    assert.deepEqual(statusJson.runs, []);
+    assert.deepEqual(statusJson.studies.map((s) => [s.name, s.budget, s.counts]), [['quickstart', TRIALS, { QUEUED: 0, RUNNING: 0, COMPLETE: TRIALS, PRUNED: 0, FAILED: 0 }]]);
 
-    const status = await readStatus(connection, dir);
-    assert.deepEqual(Object.keys(status), ['protocol_version', 'workers', 'runs', 'studies']);
-    assert.deepEqual(status.workers.map((w) => [w.threads, w.connected, w.draining]), [[1, true, false], [1, true, false]]);
-    assert.deepEqual(status.runs, []);
-    assert.deepEqual(status.studies.map((s) => [s.name, s.budget, s.counts]), [['quickstart', TRIALS, { QUEUED: 0, RUNNING: 0, COMPLETE: TRIALS, PRUNED: 0, FAILED: 0 }]]);
-
-    // "query it with best/trials on the coordinator's store", while the coordinator still runs.
-    const queries = async (): Promise<string> => {
-      const best = await ok('best', 'quickstart', '--db', 'c.db');
-      assert.match(best, new RegExp(`^best ${TRIALS} of study quickstart by val_accuracy \\(maximize\\):\\n`));
-      assert.match(best, /│ test accuracy │/);
-      const trials = (JSON.parse(await ok('trials', 'quickstart', '--db', 'c.db', '--json')) as { trials: TrialJson[] }).trials;
-      assert.deepEqual(trials.map((tr) => [tr.number, tr.state, tr.attempt]), [[0, 'COMPLETE', 1], [1, 'COMPLETE', 1], [2, 'COMPLETE', 1]]);
-      assert.ok(trials.every((tr) => typeof tr.test_accuracy === 'number'), 'each trial has its test accuracy');
-      assert.equal(new Set(trials.map((tr) => tr.worker)).size, 2, 'both workers ran trials');
-      const shown = JSON.parse(await ok('show', 'quickstart', '0', '--db', 'c.db', '--json')) as { repeats: { test: { confusion: number[][] } | null }[] };
-      assert.equal(shown.repeats[0]?.test?.confusion.flat().reduce((a, b) => a + b, 0), 1000, 'evaluated on the 1,000 test digits');
-      assert.match(await ok('show', 'quickstart', '0', '--db', 'c.db'), /\ntest evaluation \(weights of epoch 1\): accuracy \d\.\d{4}/);
-      assert.match(await ok('report', 'quickstart', '-o', 'quickstart.html', '--db', 'c.db'), /^wrote the report of study quickstart to quickstart\.html/);
-      assert.match(readFileSync(join(dir, 'quickstart.html'), 'utf8'), /[Cc]onfusion matrix/);
-      return best;
-    };
-    const bestWhileRunning = await queries();
-
-    // `npx sweeper submit sweeps/synthetic.yaml --study synthetic-2 --json`, on the same coordinator.
-    assert.deepEqual(JSON.parse(await ok('submit', 'sweeps/synthetic.yaml', '--study', 'synthetic-2', '--json', ...connection)), { study: 'synthetic-2', budget: 4, coordinator: address });
-    await waitForStudies(connection, ['synthetic-2'], { signal: t.signal, coordinator, workers, cwd: dir });
+    // `best` on the coordinator's store (and trials, show, report), while the coordinator runs.
+    const bestText = await ok(...best);
+    assert.equal(await queryStore(db, 2), bestText);
 
     // SIGTERM drains a worker; Ctrl-C drains the coordinator: each exits 0.
     for (const worker of workers) {
@@ -133,11 +137,50 @@ describe('README "A cluster": a CA, a token, a TLS coordinator, two workers, sub
     assert.equal(stopped.code, 0, coordinator.tail());
     assert.match(stopped.stderr, /SIGINT: draining/);
     assert.match(stopped.stdout, /\ncoordinator stopped\n$/);
-
     // The store after the coordinator stopped: the same answers.
-    assert.equal(await queries(), bestWhileRunning);
-    const studies = (JSON.parse(await ok('studies', '--db', 'c.db', '--json')) as { studies: { name: string; counts: Record<string, number> }[] }).studies;
-    assert.deepEqual(studies.map((s) => [s.name, s.counts.COMPLETE]), [['quickstart', TRIALS], ['synthetic-2', 4]]);
+    assert.equal(await queryStore(db, 2), bestText);
+  });
+
+  test('across machines, with a token and TLS: the openssl recipe, the coordinator, a worker, submit and status', { timeout: 5 * 60_000 }, async (t) => {
+    const address = `127.0.0.1:${await freePort()}`;
+    // The README's machine 10.0.0.5 is this one; its coordinator listens on 0.0.0.0 (the token allows it), a test on loopback.
+    const { sweeper: commands, shell } = clusterBlock('openssl rand', [
+      [/10\.0\.0\.5:7400|0\.0\.0\.0:7400/g, address],
+      [/IP:10\.0\.0\.5/, 'IP:127.0.0.1'],
+      [/--threads 8/, '--threads 1'],
+    ]);
+    assert.deepEqual(commands.map((args) => args[0]), ['coordinator', 'worker', 'submit', 'status'], 'the block the README shows');
+    // "once: a CA, the coordinator's certificate (for its address), and a token"
+    assert.equal(shell.length, 5, shell.join('\n'));
+    for (const command of shell) execFileSync('sh', ['-c', command], { cwd: dir, stdio: 'pipe' });
+
+    const [coordinatorArgs, workerArgs, submit, status] = commands as [string[], string[], string[], string[]];
+    const db = coordinatorArgs[coordinatorArgs.indexOf('--db') + 1] ?? assert.fail('the coordinator has --db');
+    const coordinator = new SweeperProcess('coordinator', coordinatorArgs, { cwd: dir });
+    t.after(() => coordinator.kill());
+    await coordinator.waitForOutput(new RegExp(`^coordinator listening on ${address} `, 'm'), t.signal);
+    const worker = new SweeperProcess('worker', workerArgs, { cwd: dir });
+    t.after(() => worker.kill());
+    await worker.waitForOutput(/^worker \S+ with 1 threads/m, t.signal);
+
+    // Without the token and the CA, nothing is served.
+    const plain = await runCli(['status', '--coordinator', address], { cwd: dir });
+    assert.equal(plain.code, 1, plain.stderr);
+    const connection = status.slice(1);
+    assert.equal(await ok(...submit), `submitted study quickstart (${TRIALS} trials) to ${address}\n`);
+    await waitForStudies(connection, ['quickstart'], { signal: t.signal, coordinator, workers: [worker], cwd: dir });
+    assert.match(await ok(...status), new RegExp(`^coordinator ${address} \\(protocol \\d+\\): 1 workers, 0/1 threads busy\\n`));
+    await queryStore(db, 1);
+
+    // The README's `sweeper submit sweeps/synthetic.yaml --study synthetic-2 --json`, with this coordinator's connection options.
+    assert.deepEqual(JSON.parse(await ok('submit', 'sweeps/synthetic.yaml', '--study', 'synthetic-2', '--json', ...connection)), { study: 'synthetic-2', budget: 4, coordinator: address });
+    await waitForStudies(connection, ['synthetic-2'], { signal: t.signal, coordinator, workers: [worker], cwd: dir });
+    // The README's `sweeper status --json`, with this coordinator's connection options.
+    const statusJson = JSON.parse(await ok('status', '--json', ...connection)) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(statusJson), ['protocol_version', 'workers', 'runs', 'studies']);
+
+    assert.equal((await worker.stop('SIGTERM')).code, 0, worker.tail());
+    assert.equal((await coordinator.stop('SIGTERM')).code, 0, coordinator.tail());
   });
 });
 
@@ -156,7 +199,7 @@ describe('README "sweeper coordinator": --dashboard HOST:PORT', () => {
     // The README's `sweeper coordinator --db runs.db --dashboard 127.0.0.1:7401` listens on 7400 and 7401: a test takes free ports.
     const address = `127.0.0.1:${await freePort()}`;
     const port = await freePort();
-    const coordinator = new SweeperProcess('coordinator', ['coordinator', '--db', 'runs.db', '--listen', address, '--dashboard', `127.0.0.1:${port}`], { cwd: dir });
+    const coordinator = new SweeperProcess('coordinator', ['coordinator', '--db', 'dashboard.db', '--listen', address, '--dashboard', `127.0.0.1:${port}`], { cwd: dir });
     t.after(() => coordinator.kill());
     await coordinator.waitForOutput(new RegExp(`^dashboard on http://127\\.0\\.0\\.1:${port}/$`, 'm'), t.signal);
     const worker = new SweeperProcess('worker', ['worker', '--coordinator', address, '--threads', '1'], { cwd: dir });
