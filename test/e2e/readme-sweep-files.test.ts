@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { runCli } from '../helpers/cli-process.js';
+import { readTrials, type TrialRow } from '../helpers/poll-store.js';
 import { checkCluster } from '../helpers/coordinator-status.js';
 import { freePort } from '../helpers/free-port.js';
 import { shortenSweep, sweepFiles, SWEEPS_DIR } from '../helpers/shortened-sweep.js';
@@ -67,23 +68,10 @@ async function ok(...args: string[]): Promise<string> {
   return result.stdout;
 }
 
-interface TrialJson {
-  number: number;
-  state: string;
-  reason: string | null;
-  test_accuracy: number | null;
-  params: Record<string, unknown>;
-}
+const isFinished = (trial: TrialRow): boolean => ['COMPLETE', 'PRUNED', 'FAILED'].includes(trial.state);
 
-/** `sweeper trials STUDY --db DB --json`. */
-async function listTrials(study: string, db: string): Promise<TrialJson[]> {
-  return (JSON.parse(await ok('trials', study, '--db', db, '--json')) as { trials: TrialJson[] }).trials;
-}
-
-const isFinished = (trial: TrialJson): boolean => ['COMPLETE', 'PRUNED', 'FAILED'].includes(trial.state);
-
-/** The budget's trials finished as the file allows, each with a test accuracy where the data has a test part; `best` prints. */
-async function checkFinished(sweep: SweepCase, db: string, trials: readonly TrialJson[]): Promise<void> {
+/** The budget's trials finished as the file allows, each COMPLETE one with a test accuracy exactly where the data has a test part. */
+function checkTrials(sweep: SweepCase, trials: readonly TrialRow[]): void {
   assert.equal(trials.length, TRIALS, 'the budget, no trial beyond it');
   const allowed = MAY_DIVERGE.has(sweep.name) ? ['COMPLETE', 'PRUNED', 'FAILED'] : ['COMPLETE', 'PRUNED'];
   for (const trial of trials) {
@@ -91,14 +79,15 @@ async function checkFinished(sweep: SweepCase, db: string, trials: readonly Tria
     if (trial.state === 'FAILED') assert.match(trial.reason ?? '', /^diverged at epoch 1: /);
     if (trial.state === 'COMPLETE') assert.equal(typeof trial.test_accuracy, sweep.tested ? 'number' : 'object', `trial ${trial.number}'s test accuracy`);
   }
-  const best = await ok('best', sweep.study, '--db', db);
+}
+
+/** The table of the best trials after `heading` (which names how many: the COMPLETE ones), with a test accuracy column exactly where the data has one. */
+function checkBest(sweep: SweepCase, text: string, heading: (count: number) => string, trials: readonly TrialRow[]): void {
   const complete = trials.filter((t) => t.state === 'COMPLETE').length;
-  if (complete === 0) {
-    assert.equal(best, `study ${sweep.study} has no complete trial\n`);
-    return;
-  }
-  assert.match(best, new RegExp(`^best ${complete} of study ${sweep.study} by ${sweep.metric} \\(${sweep.direction}\\):\\n`));
-  assert.equal(/│ test accuracy │/.test(best), sweep.tested, best);
+  if (complete === 0) return;
+  const at = text.indexOf(`${heading(complete)} by ${sweep.metric} (${sweep.direction}):\n`);
+  assert.ok(at >= 0, `${heading(complete)} by ${sweep.metric} (${sweep.direction}):\n${text}`);
+  assert.equal(/│ test accuracy │/.test(text.slice(at)), sweep.tested, text);
 }
 
 describe('README "Sweep files": each sweeps/*.yaml run with `sweeper run`', () => {
@@ -107,14 +96,17 @@ describe('README "Sweep files": each sweeps/*.yaml run with `sweeper run`', () =
       const db = join(dir, 'local.db');
       const output = await ok('run', join(local, sweep.name), '--db', db);
       assert.match(output, new RegExp(`^study ${sweep.study}: \\d+ complete, \\d+ failed, \\d+ pruned, 0 queued\\n`));
-      await checkFinished(sweep, db, await listTrials(sweep.study, db));
+      const trials = readTrials(db, sweep.study);
+      checkTrials(sweep, trials);
+      // "At the end it prints the best configurations."
+      checkBest(sweep, output, (count) => `\nbest ${count}`, trials);
     });
   }
 
   test('sweeper best seed-000-learning-rates --where "learning_rate>=1e-3" --where "learning_rate<0.1"', async () => {
     const db = join(dir, 'local.db');
-    const trials = await listTrials('seed-000-learning-rates', db);
-    const kept = trials.filter((t) => t.state === 'COMPLETE' && (t.params.learning_rate as number) >= 1e-3 && (t.params.learning_rate as number) < 0.1);
+    const { trials } = JSON.parse(await ok('trials', 'seed-000-learning-rates', '--db', db, '--json')) as { trials: { state: string; params: { learning_rate: number } }[] };
+    const kept = trials.filter((t) => t.state === 'COMPLETE' && t.params.learning_rate >= 1e-3 && t.params.learning_rate < 0.1);
     const output = await ok('best', 'seed-000-learning-rates', '--where', 'learning_rate>=1e-3', '--where', 'learning_rate<0.1', '--db', db);
     const where = 'where learning_rate>=0.001, learning_rate<0.1';
     if (kept.length === 0) assert.equal(output, `study seed-000-learning-rates has no complete trial ${where}\n`);
@@ -145,24 +137,22 @@ describe('README "Sweep files": each sweeps/*.yaml submitted to a coordinator wi
     await coordinator.waitForOutput(/^coordinator listening on /m, t.signal);
     worker = new SweeperProcess('worker', ['worker', '--coordinator', address, '--threads', '2'], { cwd: dir });
     await worker.waitForOutput(/^worker \S+ with 2 threads/m, t.signal);
-    for (const sweep of cases) {
-      assert.equal(await ok('submit', join(submitted, sweep.name), '--coordinator', address), `submitted study ${sweep.study} (${TRIALS} trials) to ${address}\n`);
-    }
+    // "Several studies can be submitted; they share the workers' free threads, each in turn."
+    const replies = await Promise.all(cases.map((sweep) => ok('submit', join(submitted, sweep.name), '--coordinator', address)));
+    assert.deepEqual(replies, cases.map((sweep) => `submitted study ${sweep.study} (${TRIALS} trials) to ${address}\n`));
   });
 
   for (const sweep of cases) {
     test(`sweeper submit ${sweep.name}`, { timeout: 5 * 60_000 }, async (t) => {
       const [running, working] = [coordinator, worker];
       assert.ok(running && working, 'the coordinator and the worker started');
-      // Followed on the coordinator's store (`sweeper status` is the cluster test's), as the README says: "query it with best/trials".
-      const trials = await until(
-        async () => {
-          const listed = await listTrials(sweep.study, db);
-          return listed.length >= TRIALS && listed.every(isFinished) && listed;
-        },
-        { what: `the ${TRIALS} trials of ${sweep.study}`, signal: t.signal, intervalMs: 500, check: () => checkCluster(running, [working]) },
-      );
-      await checkFinished(sweep, db, trials);
+      const trials = await until(() => {
+        const stored = readTrials(db, sweep.study);
+        return stored.length >= TRIALS && stored.every(isFinished) && stored;
+      }, { what: `the ${TRIALS} trials of ${sweep.study}`, signal: t.signal, intervalMs: 250, check: () => checkCluster(running, [working]) });
+      checkTrials(sweep, trials);
+      // "query it with best/trials on the coordinator's store"
+      checkBest(sweep, await ok('best', sweep.study, '--db', db), (count) => `best ${count} of study ${sweep.study}`, trials);
     });
   }
 
