@@ -47,7 +47,12 @@ const INDEX: Record<string, { test: string; as?: string } | { ci: string } | { n
   'sweeper status --json': { test: 'e2e/readme-cluster', as: 'with the connection options, not the default 127.0.0.1:7400' },
   'sweeper dashboard --db runs.db': { test: 'e2e/readme-quick-start', as: 'with --listen 127.0.0.1:PORT instead of the fixed 7401' },
   'sweeper dashboard --db runs.db --listen 0.0.0.0:7401 --token-file token': { test: 'e2e/readme-quick-start', as: '--listen 127.0.0.1:PORT' },
-  // A cluster: the recipe is read from the README and run as written, its address made 127.0.0.1.
+  // A cluster: both blocks are read from the README and run as written, addresses made 127.0.0.1 and a free port.
+  'sweeper coordinator --db cluster.db --listen 127.0.0.1:7400': { test: 'e2e/readme-cluster', as: 'a free port' },
+  'sweeper worker --coordinator 127.0.0.1:7400 --threads 1': { test: 'e2e/readme-cluster', as: 'a free port' },
+  'sweeper submit sweeps/quickstart.yaml --coordinator 127.0.0.1:7400': { test: 'e2e/readme-cluster', as: 'a free port' },
+  'sweeper status --coordinator 127.0.0.1:7400': { test: 'e2e/readme-cluster', as: 'a free port' },
+  'sweeper best quickstart --db cluster.db': { test: 'e2e/readme-cluster' },
   'openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=sweeper-ca -keyout ca.key -out ca.pem': { test: 'e2e/readme-cluster' },
   'openssl req -newkey rsa:2048 -nodes -subj /CN=coordinator -keyout coordinator.key -out coordinator.csr': { test: 'e2e/readme-cluster' },
   "printf 'subjectAltName=IP:10.0.0.5\\n' > san.ext": { test: 'e2e/readme-cluster', as: 'IP:127.0.0.1' },
