@@ -1,9 +1,7 @@
-import type { Command } from 'commander';
 import type { ParamValue } from '../../src/space/param-spec.js';
 import { isValueList, type ParamBounds } from '../../src/store/records.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
-import { openExistingStore, DEFAULT_DB } from '../open-existing-store.js';
-import { collect, positiveInteger } from '../option-parsers.js';
+import { openExistingStore } from '../open-existing-store.js';
 import { studyJson, trialJson } from '../output/trial-json.js';
 import { trialsTable } from '../output/trials-table.js';
 import { parseWhere, requireParam } from '../param-filter-option.js';
@@ -17,24 +15,15 @@ export interface BestOptions {
   readonly json?: boolean;
 }
 
-export function registerBestCommand(program: Command): void {
-  program
-    .command('best')
-    .description('the best configurations of a study, with their objective (mean ± std over repeats), epochs and training time')
-    .argument('<study>', 'study name')
-    .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
-    .option('--top <k>', 'how many configurations (with --group-by: in each group)', positiveInteger, 5)
-    .option('--where <condition>', 'only trials whose parameter NAME=VALUE, or NAME<VALUE (<=, >, >=: numeric parameters); repeatable: values of one name are alternatives, bounds must all hold', collect, [])
-    .option('--group-by <name>', 'the best --top configurations for each value of this parameter')
-    .option('--json', 'print JSON (see README, "JSON output")')
-    .action(async (name: string, flags: BestOptions & { db: string }) => {
-      const store = openExistingStore(flags.db);
-      try {
-        process.stdout.write(await bestOutput(store, name, flags));
-      } finally {
-        await store.close();
-      }
-    });
+export type BestFlags = BestOptions & { db: string };
+
+export async function bestCommand(name: string, flags: BestFlags): Promise<void> {
+  const store = openExistingStore(flags.db);
+  try {
+    process.stdout.write(await bestOutput(store, name, flags));
+  } finally {
+    await store.close();
+  }
 }
 
 /** What `sweeper best` prints (kept apart from the process so that bench:query times it in-process). */

@@ -1,15 +1,12 @@
 import { closeSync, createWriteStream, openSync } from 'node:fs';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Option, type Command } from 'commander';
 import { stringify } from 'csv-stringify';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
-import { DEFAULT_DB, openExistingStore } from '../open-existing-store.js';
+import { openExistingStore } from '../open-existing-store.js';
+import type { ExportFormat } from '../output/export-formats.js';
 import { EPOCH_EXPORT_COLUMNS, epochExportRow, trialExportColumns, trialExportRow, type ExportRow } from '../output/export-rows.js';
-
-export const EXPORT_FORMATS = ['csv', 'json', 'jsonl'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
   readonly format: ExportFormat;
@@ -17,28 +14,20 @@ export interface ExportOptions {
   readonly epochs?: boolean;
 }
 
-export function registerExportCommand(program: Command): void {
-  program
-    .command('export')
-    .description('every trial (or, with --epochs, every epoch) of a study as CSV or JSON, one column per parameter, for pandas and spreadsheets')
-    .argument('<study>', 'study name')
-    .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
-    .addOption(new Option('--format <format>', 'csv, json (an array of records) or jsonl (one record a line)').choices(EXPORT_FORMATS).default('csv'))
-    .option('--epochs', 'one row per trial, repeat and epoch, with its metrics')
-    .option('-o, --output <file>', 'write to this file instead of standard output')
-    .action(async (name: string, flags: ExportOptions & { db: string; output?: string }) => {
-      const store = openExistingStore(flags.db);
-      try {
-        const output = flags.output === undefined ? process.stdout : openOutput(flags.output);
-        const rows = await exportStudy(store, name, flags, output);
-        if (flags.output !== undefined) process.stdout.write(`wrote ${rows} ${flags.epochs ? 'epochs' : 'trials'} of study ${name} to ${flags.output}\n`);
-      } catch (error) {
-        // A reader that stops early (`| head`) is not a failure.
-        if ((error as { code?: string }).code !== 'EPIPE') throw error;
-      } finally {
-        await store.close();
-      }
-    });
+export type ExportFlags = ExportOptions & { db: string; output?: string };
+
+export async function exportCommand(name: string, flags: ExportFlags): Promise<void> {
+  const store = openExistingStore(flags.db);
+  try {
+    const output = flags.output === undefined ? process.stdout : openOutput(flags.output);
+    const rows = await exportStudy(store, name, flags, output);
+    if (flags.output !== undefined) process.stdout.write(`wrote ${rows} ${flags.epochs ? 'epochs' : 'trials'} of study ${name} to ${flags.output}\n`);
+  } catch (error) {
+    // A reader that stops early (`| head`) is not a failure.
+    if ((error as { code?: string }).code !== 'EPIPE') throw error;
+  } finally {
+    await store.close();
+  }
 }
 
 /**

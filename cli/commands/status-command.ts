@@ -1,28 +1,21 @@
 import Table from 'cli-table3';
-import type { Command } from 'commander';
 import { fromServiceError } from '../../src/rpc/grpc-status.js';
 import type { StatusReplyMessage } from '../../src/wire/coordinator-messages.js';
 import { EXIT } from '../exit-codes.js';
-import { addConnectionOptions, connect, type ConnectionFlags } from './connection-options.js';
+import { connect } from './connect-to-coordinator.js';
+import type { ConnectionFlags } from './connection-options.js';
 
-export function registerStatusCommand(program: Command): void {
-  addConnectionOptions(
-    program
-      .command('status')
-      .description("a coordinator's live workers, running trials and studies")
-      .option('--json', 'print JSON'),
-  ).action(async (flags: ConnectionFlags & { json?: boolean }) => {
-    const { client, address } = connect(flags, 5_000);
-    try {
-      const status = await client.status();
-      process.stdout.write(flags.json ? `${JSON.stringify(statusJson(status), null, 2)}\n` : formatStatus(status, address));
-      process.exitCode = EXIT.OK;
-    } catch (error) {
-      throw fromServiceError(error, address);
-    } finally {
-      client.close();
-    }
-  });
+export async function statusCommand(flags: ConnectionFlags & { json?: boolean }): Promise<void> {
+  const { client, address } = connect(flags, 5_000);
+  try {
+    const status = await client.status();
+    process.stdout.write(flags.json ? `${JSON.stringify(statusJson(status), null, 2)}\n` : formatStatus(status, address));
+    process.exitCode = EXIT.OK;
+  } catch (error) {
+    throw fromServiceError(error, address);
+  } finally {
+    client.close();
+  }
 }
 
 function statusJson(status: StatusReplyMessage): unknown {

@@ -1,0 +1,16 @@
+import { Option, type Command } from 'commander';
+import { TRIAL_STATES } from '../../src/study/trial-state.js';
+import { dbOption } from '../shared-options.js';
+import type { TrialsFlags } from './trials-command.js';
+
+export function defineTrialsCommand(program: Command): void {
+  program
+    .command('trials')
+    .description('every trial of a study, in order, with its state, result and parameters')
+    .argument('<study>', 'study name')
+    .addOption(dbOption())
+    .addOption(new Option('--state <state...>', 'only trials in these states').choices(TRIAL_STATES))
+    .addOption(new Option('--json', 'print JSON (see README, "JSON output")').conflicts('csv'))
+    .option('--csv', 'print CSV, one row per trial, parameters as params_<name> columns')
+    .action(async (name: string, flags: TrialsFlags) => (await import('./trials-command.js')).trialsCommand(name, flags));
+}
