@@ -25,7 +25,7 @@ export function nonNegativeInteger(value: string): number {
   return parsed;
 }
 
-/** Commander's way to let an option be given several times: each value is appended. */
-export function collect(value: string, previous: readonly string[]): string[] {
-  return [...previous, value];
+/** Commander's way to let an option be given several times: each value is appended (no default, so that help does not show `[]`). */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { positiveInteger, seconds } from '../option-parsers.js';
-import { dbOption, logFileOption, logLevelOption } from '../shared-options.js';
+import { positiveInteger } from '../option-parsers.js';
+import { DEFAULT_DRAIN_SECONDS, dbOption, logFileOption, logLevelOption, secondsOption } from '../shared-options.js';
 import { DEFAULT_COORDINATOR } from './connection-options.js';
 import type { CoordinatorFlags } from './coordinator-command.js';
 
@@ -8,7 +8,7 @@ import type { CoordinatorFlags } from './coordinator-command.js';
  * The coordinator's own defaults (DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS in coordinator/), repeated
  * here because importing them would load the coordinator to print --help; a test compares them.
  */
-const LEASE_TIMEOUT_MS = 15_000;
+const LEASE_TIMEOUT_SECONDS = 15;
 const MAX_ATTEMPTS = 3;
 
 export function defineCoordinatorCommand(program: Command): void {
@@ -23,9 +23,9 @@ export function defineCoordinatorCommand(program: Command): void {
     .option('--tls-ca <path>', 'require client certificates signed by this CA (mutual TLS)')
     .option('--insecure', 'allow a non-loopback --listen (or --dashboard) without a token or mutual TLS')
     .option('--dashboard <host:port>', 'also serve the read-only live dashboard (HTTP) here, workers page included; the token applies')
-    .option('--lease-timeout <seconds>', 'a worker silent this long loses its trials', seconds, LEASE_TIMEOUT_MS)
+    .addOption(secondsOption('--lease-timeout <seconds>', 'a worker silent this long loses its trials', LEASE_TIMEOUT_SECONDS))
     .option('--max-attempts <n>', 'lost attempts (worker dead or silent) before a trial is FAILED; stops and drains do not count', positiveInteger, MAX_ATTEMPTS)
-    .option('--drain-timeout <seconds>', 'on SIGTERM, how long running trials get to finish before going back to the queue', seconds, 30_000)
+    .addOption(secondsOption('--drain-timeout <seconds>', 'on SIGTERM, how long running trials get to finish before going back to the queue', DEFAULT_DRAIN_SECONDS))
     .addOption(logFileOption())
     .addOption(logLevelOption('info'))
     .action(async (flags: CoordinatorFlags) => {
