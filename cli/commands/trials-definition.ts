@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { TRIAL_STATES } from '../../src/study/trial-state.js';
+import { trialStates } from '../option-parsers.js';
 import { dbOption } from '../shared-options.js';
 import type { TrialsFlags } from './trials-command.js';
 
@@ -9,7 +10,7 @@ export function defineTrialsCommand(program: Command): void {
     .description('every trial of a study, in order, with its state, result and parameters')
     .argument('<study>', 'study name')
     .addOption(dbOption())
-    .addOption(new Option('--state <state...>', 'only trials in these states').choices(TRIAL_STATES))
+    .option('--state <states>', `only trials in these states: ${TRIAL_STATES.join(', ')}, in any case; several as complete,pruned or --state again`, trialStates)
     .addOption(new Option('--json', 'print JSON (see README, "JSON output")').conflicts('csv'))
     .option('--csv', 'print CSV, one row per trial, parameters as params_<name> columns')
     .action(async (name: string, flags: TrialsFlags) => (await import('./trials-command.js')).trialsCommand(name, flags));
