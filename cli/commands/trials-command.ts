@@ -1,6 +1,6 @@
 import type { TrialState } from '../../src/study/trial-state.js';
 import { openExistingStore } from '../open-existing-store.js';
-import { trialsCsv } from '../output/trials-csv.js';
+import { exportStudy } from '../output/export-study.js';
 import { studyJson, trialJson } from '../output/trial-json.js';
 import { trialsTable } from '../output/trials-table.js';
 
@@ -14,13 +14,16 @@ export interface TrialsFlags {
 export async function trialsCommand(name: string, flags: TrialsFlags): Promise<void> {
   const store = openExistingStore(flags.db);
   try {
+    if (flags.csv) {
+      // The columns and rows of `export --format csv`, from the same writer.
+      await exportStudy(store, name, { format: 'csv', ...(flags.state && { states: flags.state }) }, process.stdout);
+      return;
+    }
     const study = await store.getStudy(name);
     const trials = await store.listTrials(study.id, flags.state ? { states: flags.state } : {});
     if (flags.json) {
       const summary = await store.summariseStudy(study.id);
       process.stdout.write(`${JSON.stringify({ study: studyJson(summary), trials: trials.map(trialJson) }, null, 2)}\n`);
-    } else if (flags.csv) {
-      process.stdout.write(trialsCsv(trials));
     } else if (trials.length === 0) {
       process.stdout.write(`study ${name} has no trials${flags.state ? ` in state ${flags.state.join(' or ')}` : ''}\n`);
     } else {

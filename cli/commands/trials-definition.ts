@@ -12,6 +12,6 @@ export function defineTrialsCommand(program: Command): void {
     .addOption(dbOption())
     .option('--state <states>', `only trials in these states: ${TRIAL_STATES.join(', ')}, in any case; several as complete,pruned or --state again`, trialStates)
     .addOption(new Option('--json', 'print JSON (see README, "JSON output")').conflicts('csv'))
-    .option('--csv', 'print CSV, one row per trial, parameters as params_<name> columns')
+    .option('--csv', 'print CSV: the columns and rows of `sweeper export` (parameters as params_<name>), of these trials')
     .action(async (name: string, flags: TrialsFlags) => (await import('./trials-command.js')).trialsCommand(name, flags));
 }
