@@ -26,6 +26,12 @@ export function nonNegativeInteger(value: string): number {
   return parsed;
 }
 
+/** A path or address that may come from an environment variable, where an empty one is easy to set by mistake. */
+export function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a value, but got an empty one');
+  return value;
+}
+
 /** Commander's way to let an option be given several times: each value is appended (no default, so that help does not show `[]`). */
 export function collect(value: string, previous: readonly string[] | undefined): string[] {
   return [...(previous ?? []), value];

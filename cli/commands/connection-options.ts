@@ -1,4 +1,6 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { nonEmpty } from '../option-parsers.js';
+import { ENV, tokenFileOption } from '../shared-options.js';
 
 export interface ConnectionFlags {
   coordinator: string;
@@ -13,8 +15,8 @@ export const DEFAULT_COORDINATOR = '127.0.0.1:7400';
 /** Options of every command that talks to a coordinator: `worker`, `submit`, `status`. */
 export function addConnectionOptions(command: Command): Command {
   return command
-    .option('--coordinator <host:port>', 'the coordinator to connect to', DEFAULT_COORDINATOR)
-    .option('--token-file <path>', "file holding the coordinator's shared token")
+    .addOption(new Option('--coordinator <host:port>', 'the coordinator to connect to').env(ENV.coordinator).argParser(nonEmpty).default(DEFAULT_COORDINATOR))
+    .addOption(tokenFileOption("file holding the coordinator's shared token"))
     .option('--tls-ca <path>', "connect with TLS, trusting this CA (PEM) for the coordinator's certificate")
     .option('--tls-cert <path>', 'this side\'s certificate (PEM), for a coordinator that requires mutual TLS')
     .option('--tls-key <path>', "this side's private key (PEM), with --tls-cert");

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { positiveInteger } from '../option-parsers.js';
-import { DEFAULT_DRAIN_SECONDS, dbOption, logFileOption, logLevelOption, secondsOption } from '../shared-options.js';
+import { DEFAULT_DRAIN_SECONDS, dbOption, logFileOption, logLevelOption, secondsOption, tokenFileOption } from '../shared-options.js';
 import { DEFAULT_COORDINATOR } from './connection-options.js';
 import type { CoordinatorFlags } from './coordinator-command.js';
 
@@ -17,7 +17,7 @@ export function defineCoordinatorCommand(program: Command): void {
     .description('serve studies to workers over gRPC: owns the search and the trial store')
     .addOption(dbOption())
     .option('--listen <host:port>', 'address to listen on; port 0 picks a free one', DEFAULT_COORDINATOR)
-    .option('--token-file <path>', 'require this shared token (the file\'s first line) on every call')
+    .addOption(tokenFileOption("require this shared token (the file's first line) on every call"))
     .option('--tls-cert <path>', 'serve TLS with this certificate (PEM)')
     .option('--tls-key <path>', 'and this private key (PEM)')
     .option('--tls-ca <path>', 'require client certificates signed by this CA (mutual TLS)')

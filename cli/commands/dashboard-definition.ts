@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_DASHBOARD } from '../../dashboard/dashboard-listen.js';
-import { dbOption, logFileOption, logLevelOption } from '../shared-options.js';
+import { dbOption, logFileOption, logLevelOption, tokenFileOption } from '../shared-options.js';
 import type { DashboardFlags } from './dashboard-command.js';
 
 export function defineDashboardCommand(program: Command): void {
@@ -9,7 +9,7 @@ export function defineDashboardCommand(program: Command): void {
     .description('serve a read-only live dashboard of a trial store over HTTP')
     .addOption(dbOption())
     .option('--listen <host:port>', 'address to serve on; port 0 picks a free one', DEFAULT_DASHBOARD)
-    .option('--token-file <path>', "require this token (the file's first line): open http://HOST:PORT/?token=TOKEN once")
+    .addOption(tokenFileOption("require this token (the file's first line): open http://HOST:PORT/?token=TOKEN once"))
     .option('--insecure', 'allow a non-loopback --listen without a token')
     .addOption(logFileOption())
     .addOption(logLevelOption('warn'))

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SWEEPER_BIN } from './cli-process.js';
+import { cliEnvironment, SWEEPER_BIN } from './cli-process.js';
 
 const RECORDER = fileURLToPath(new URL('./record-imports.js', import.meta.url));
 
@@ -19,7 +19,7 @@ export interface LoadedModules {
 /** Runs `sweeper ARGS` as a user does (bin/sweeper.js) and lists the modules it imported. */
 export function modulesLoadedBy(args: readonly string[], dir: string, env: NodeJS.ProcessEnv = {}): LoadedModules {
   const log = join(dir, `imports-${process.pid}-${Date.now()}.txt`);
-  const child = spawnSync(process.execPath, ['--import', RECORDER, SWEEPER_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, RECORD_IMPORTS_TO: log } });
+  const child = spawnSync(process.execPath, ['--import', RECORDER, SWEEPER_BIN, ...args], { encoding: 'utf8', env: cliEnvironment({ ...env, RECORD_IMPORTS_TO: log }) });
   const urls = readFileSync(log, 'utf8').trim().split('\n');
   rmSync(log);
   const packages = new Set<string>();
