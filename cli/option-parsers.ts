@@ -51,3 +51,10 @@ export function trialStates(value: string, previous: readonly TrialState[] | und
   }
   return states;
 }
+
+/** `--columns a,b,c` (or the option again): names as typed, checked against the table when it is made. */
+export function columnNames(value: string, previous: readonly string[] | undefined): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new InvalidArgumentError(`expected column names separated by commas, but got "${value}"`);
+  return [...(previous ?? []), ...names];
+}

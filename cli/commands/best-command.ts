@@ -3,7 +3,8 @@ import { isValueList, type ParamBounds } from '../../src/store/records.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
 import { openExistingStore } from '../open-existing-store.js';
 import { studyJson, trialJson } from '../output/trial-json.js';
-import { trialsTable } from '../output/trials-table.js';
+import { checkColumnNames, trialsTable, type TrialsTableOptions } from '../output/trials-table.js';
+import { outputWidth } from '../output/output-width.js';
 import { parseWhere, requireParam } from '../param-filter-option.js';
 import { formatParam } from '../output/format-values.js';
 
@@ -13,6 +14,10 @@ export interface BestOptions {
   readonly where?: readonly string[];
   readonly groupBy?: string;
   readonly json?: boolean;
+  /** `--columns`: the table's columns after rank, trial and the objective. */
+  readonly columns?: readonly string[];
+  /** Fit tables to this many characters (see outputWidth); every column when undefined. */
+  readonly width?: number;
 }
 
 export type BestFlags = BestOptions & { db: string };
@@ -20,7 +25,8 @@ export type BestFlags = BestOptions & { db: string };
 export async function bestCommand(name: string, flags: BestFlags): Promise<void> {
   const store = openExistingStore(flags.db);
   try {
-    process.stdout.write(await bestOutput(store, name, flags));
+    const width = outputWidth();
+    process.stdout.write(await bestOutput(store, name, { ...flags, ...(width !== undefined && { width }) }));
   } finally {
     await store.close();
   }
@@ -34,6 +40,8 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
   if (options.groupBy !== undefined) requireParam(space, options.groupBy, name, '--group-by');
   const { metric, direction } = study.definition.objective;
   const paramOrder = Object.keys(space);
+  const table: TrialsTableOptions = { rank: true, metric, paramOrder, ...(options.width !== undefined && { width: options.width }), ...(options.columns !== undefined && { columns: options.columns }) };
+  checkColumnNames(table);
   const condition = Object.entries(where).map(([param, condition]) => describeCondition(param, condition)).join(', ');
   const filtered = condition === '' ? '' : ` where ${condition}`;
 
@@ -44,7 +52,7 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
       return `${JSON.stringify({ study: studyJson(summary), where, trials: best.map(trialJson) }, null, 2)}\n`;
     }
     if (best.length === 0) return `study ${name} has no complete trial${filtered || ' yet'}\n`;
-    return `best ${best.length} of study ${name} by ${metric} (${direction})${filtered}:\n${trialsTable(best, { rank: true, metric, paramOrder })}\n`;
+    return `best ${best.length} of study ${name} by ${metric} (${direction})${filtered}:\n${trialsTable(best, table)}\n`;
   }
 
   const groups = await store.bestTrialsByGroup(study.id, options.groupBy, options.top, { where });
@@ -57,7 +65,7 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
   const lines = [`best ${options.top} of study ${name} for each ${options.groupBy}, by ${metric} (${direction})${filtered}:`];
   for (const group of groups) {
     lines.push(`${options.groupBy} = ${formatParam(group.value)}: best ${group.trials.length} of ${group.complete} complete`);
-    lines.push(trialsTable(group.trials, { rank: true, metric, paramOrder }));
+    lines.push(trialsTable(group.trials, table));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { collect, positiveInteger } from '../option-parsers.js';
+import { Option, type Command } from 'commander';
+import { collect, columnNames, positiveInteger } from '../option-parsers.js';
 import { dbOption } from '../shared-options.js';
 import type { BestFlags } from './best-command.js';
 
@@ -12,6 +12,7 @@ export function defineBestCommand(program: Command): void {
     .option('--top <k>', 'how many configurations (with --group-by: in each group)', positiveInteger, 5)
     .option('--where <condition>', 'only trials whose parameter NAME=VALUE, or NAME<VALUE (<=, >, >=: numeric parameters); repeatable: values of one name are alternatives, bounds must all hold', collect)
     .option('--group-by <name>', 'the best --top configurations for each value of this parameter')
+    .addOption(new Option('--columns <names>', 'show these columns (comma-separated) after rank, trial and the objective, at any width; e.g. learning_rate,width').argParser(columnNames).conflicts('json'))
     .option('--json', 'print JSON (see README, "JSON output")')
     .action(async (name: string, flags: BestFlags) => (await import('./best-command.js')).bestCommand(name, flags));
 }

@@ -2,13 +2,15 @@ import type { TrialState } from '../../src/study/trial-state.js';
 import { openExistingStore } from '../open-existing-store.js';
 import { exportStudy } from '../output/export-study.js';
 import { studyJson, trialJson } from '../output/trial-json.js';
-import { trialsTable } from '../output/trials-table.js';
+import { outputWidth } from '../output/output-width.js';
+import { checkColumnNames, trialsTable, type TrialsTableOptions } from '../output/trials-table.js';
 
 export interface TrialsFlags {
   db: string;
   state?: TrialState[];
   json?: boolean;
   csv?: boolean;
+  columns?: string[];
 }
 
 export async function trialsCommand(name: string, flags: TrialsFlags): Promise<void> {
@@ -20,6 +22,9 @@ export async function trialsCommand(name: string, flags: TrialsFlags): Promise<v
       return;
     }
     const study = await store.getStudy(name);
+    const width = outputWidth();
+    const table: TrialsTableOptions = { metric: study.definition.objective.metric, paramOrder: Object.keys(study.definition.space), ...(width !== undefined && { width }), ...(flags.columns !== undefined && { columns: flags.columns }) };
+    checkColumnNames(table);
     const trials = await store.listTrials(study.id, flags.state ? { states: flags.state } : {});
     if (flags.json) {
       const summary = await store.summariseStudy(study.id);
@@ -27,7 +32,7 @@ export async function trialsCommand(name: string, flags: TrialsFlags): Promise<v
     } else if (trials.length === 0) {
       process.stdout.write(`study ${name} has no trials${flags.state ? ` in state ${flags.state.join(' or ')}` : ''}\n`);
     } else {
-      process.stdout.write(`${trialsTable(trials, { metric: study.definition.objective.metric, paramOrder: Object.keys(study.definition.space) })}\n`);
+      process.stdout.write(`${trialsTable(trials, table)}\n`);
       for (const trial of trials.filter((t) => t.reason !== undefined)) process.stdout.write(`trial ${trial.number}: ${trial.reason}\n`);
     }
   } finally {
