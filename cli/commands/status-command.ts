@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { fromServiceError } from '../../src/rpc/grpc-status.js';
 import type { StatusReplyMessage } from '../../src/wire/coordinator-messages.js';
 import { EXIT } from '../exit-codes.js';
+import { studyState, workersSummary } from '../output/status-wording.js';
 import { connect } from './connect-to-coordinator.js';
 import type { ConnectionFlags } from './connection-options.js';
 
@@ -37,9 +38,7 @@ function statusJson(status: StatusReplyMessage): unknown {
 
 function formatStatus(status: StatusReplyMessage, address: string): string {
   const style = { head: [], border: [] };
-  const busy = status.workers.reduce((n, w) => n + w.busy, 0);
-  const threads = status.workers.reduce((n, w) => n + w.threads, 0);
-  const lines = [`coordinator ${address} (protocol ${status.protocol_version}): ${status.workers.length} workers, ${busy}/${threads} threads busy`];
+  const lines = [`coordinator ${address} (protocol ${status.protocol_version}): ${workersSummary(status.workers)}`];
   if (status.workers.length > 0) {
     const table = new Table({ head: ['worker', 'host:pid', 'threads', 'busy', 'state', 'last heard'], style });
     for (const w of status.workers) {
@@ -58,7 +57,7 @@ function formatStatus(status: StatusReplyMessage, address: string): string {
     const table = new Table({ head: ['study', 'state', 'finished', 'running', 'queued', 'complete', 'pruned', 'failed', 'best'], style });
     for (const s of status.studies) {
       const finished = s.complete + s.pruned + s.failed;
-      table.push([s.name, s.active ? 'running' : 'idle', s.budget > 0 ? `${finished}/${s.budget}` : String(finished), String(s.running), String(s.queued), String(s.complete), String(s.pruned), String(s.failed), s.best_value === undefined ? '-' : s.best_value.toFixed(4)]);
+      table.push([s.name, studyState(s), s.budget > 0 ? `${finished}/${s.budget}` : String(finished), String(s.running), String(s.queued), String(s.complete), String(s.pruned), String(s.failed), s.best_value === undefined ? '-' : s.best_value.toFixed(4)]);
     }
     lines.push(table.toString());
   }

@@ -4,6 +4,7 @@ import { parseSweep } from '../../src/config/load-sweep-file.js';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { fromServiceError } from '../../src/rpc/grpc-status.js';
 import { EXIT } from '../exit-codes.js';
+import { counted } from '../output/counted.js';
 import { connect } from './connect-to-coordinator.js';
 import type { ConnectionFlags } from './connection-options.js';
 
@@ -26,7 +27,7 @@ export async function submitCommand(file: string, flags: SubmitFlags): Promise<n
   try {
     const reply = await client.submit({ sweep_yaml: text, file_name: basename(file), study: flags.study ?? '' });
     if (flags.json) process.stdout.write(`${JSON.stringify({ study: reply.study, budget: reply.budget || null, coordinator: address })}\n`);
-    else process.stdout.write(`submitted study ${reply.study} (${reply.budget > 0 ? `${reply.budget} trials` : 'no trial budget'}) to ${address}\n`);
+    else process.stdout.write(`submitted study ${reply.study} (${reply.budget > 0 ? counted(reply.budget, 'trial') : 'no trial budget'}) to ${address}\n`);
     return EXIT.OK;
   } catch (error) {
     throw fromServiceError(error, address);

@@ -6,6 +6,7 @@ import type { BackendPreference } from '../../src/training/backend-preference.js
 import { TaskRouter } from '../../worker/task-router.js';
 import { WorkerAgent } from '../../worker/worker-agent.js';
 import { EXIT } from '../exit-codes.js';
+import { counted } from '../output/counted.js';
 import { connect } from './connect-to-coordinator.js';
 import type { ConnectionFlags } from './connection-options.js';
 import { softwareVersion } from '../software-version.js';
@@ -25,7 +26,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
   // Training runs on `threads` threads, started with the first training run; synthetic runs are timers.
   const executor = new TaskRouter({ threads, syntheticSlots: threads, backend: flags.backend, logger });
   const agent = new WorkerAgent({ client, executor, threads, logger, softwareVersion: softwareVersion() });
-  process.stdout.write(`worker ${agent.workerId} with ${threads} threads, coordinator ${address}\n`);
+  process.stdout.write(`worker ${agent.workerId} with ${counted(threads, 'thread')}, coordinator ${address}\n`);
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
