@@ -67,12 +67,20 @@ export function wrapHeader(header: string, width: number): string {
   return lines.join('\n');
 }
 
-function columnWidth(column: TextColumn): number {
+/** The width of a column's widest line, header or cell. */
+export function columnWidth(column: TextColumn): number {
   return Math.max(valuesWidth(column), ...column.header.split('\n').map(displayWidth));
 }
 
+/** By cells array, which a column keeps when its header is broken: `trials` tables have 100,000 rows. */
+const widthOfCells = new WeakMap<readonly string[], number>();
+
 function valuesWidth(column: TextColumn): number {
-  let width = 0;
-  for (const cell of column.cells) for (const line of cell.split('\n')) width = Math.max(width, displayWidth(line));
+  let width = widthOfCells.get(column.cells);
+  if (width === undefined) {
+    width = 0;
+    for (const cell of column.cells) for (const line of cell.split('\n')) width = Math.max(width, displayWidth(line));
+    widthOfCells.set(column.cells, width);
+  }
   return width;
 }

@@ -32,11 +32,11 @@ describe('sweeper loads a command only when it runs', () => {
     }
   });
 
-  test('best on a store loads SQLite and the table, not gRPC, the logger, zod or TensorFlow.js', () => {
+  test('best on a store loads SQLite, not gRPC, the logger, zod or TensorFlow.js', () => {
     const best = modulesLoadedBy(['best', 'small', '--db', db], dir);
     assert.equal(best.status, 0, best.stderr);
     assert.match(best.stdout, /best 3 of study small/);
-    assert.deepEqual(best.packages, ['better-sqlite3', 'cli-table3', 'commander']);
+    assert.deepEqual(best.packages, ['better-sqlite3', 'commander']);
   });
 
   test('the check sees a heavy package when a command does load it', () => {
