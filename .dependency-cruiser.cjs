@@ -43,6 +43,13 @@ module.exports = {
       from: { path: '^worker/' },
       to: { path: '^(coordinator|cli)/' },
     },
+    {
+      name: 'commands-load-when-they-run',
+      severity: 'error',
+      comment: 'sweeper --version, --help and the parsing of every command load cli/main.ts, the command definitions and their option helpers only; a command\'s code (gRPC, SQLite, pino...) is imported with `await import()` when it runs, so that start-up stays near Node\'s own (bench/README, "start-up"). test/cli/lazy-commands.test.ts checks the whole graph at run time.',
+      from: { path: '^cli/(main|shared-options|option-parsers|report-error|software-version|exit-codes)\\.ts$|^cli/commands/.*-(definition|options)\\.ts$' },
+      to: { dependencyTypesNot: ['type-only', 'dynamic-import'], path: 'node_modules/|^(coordinator|worker)/|^cli/commands/.*-command\\.ts$', pathNot: 'node_modules/commander/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

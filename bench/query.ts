@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Command, Option } from 'commander';
 import { bestOutput } from '../cli/commands/best-command.js';
-import { exportStudy } from '../cli/commands/export-command.js';
+import { exportStudy } from '../cli/output/export-study.js';
 import { showOutput } from '../cli/commands/show-command.js';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { studyJson, trialJson } from '../cli/output/trial-json.js';

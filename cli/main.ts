@@ -1,21 +1,23 @@
 import { Command } from 'commander';
-import { registerBestCommand } from './commands/best-command.js';
-import { registerExportCommand } from './commands/export-command.js';
-import { registerReportCommand } from './commands/report-command.js';
-import { registerResumeCommand } from './commands/resume-command.js';
-import { registerRunCommand } from './commands/run-command.js';
-import { registerShowCommand } from './commands/show-command.js';
-import { registerStudiesCommand } from './commands/studies-command.js';
-import { registerTrialsCommand } from './commands/trials-command.js';
-import { registerCoordinatorCommand } from './commands/coordinator-command.js';
-import { registerDashboardCommand } from './commands/dashboard-command.js';
-import { registerStatusCommand } from './commands/status-command.js';
-import { registerSubmitCommand } from './commands/submit-command.js';
-import { registerWorkerCommand } from './commands/worker-command.js';
+import { defineBestCommand } from './commands/best-definition.js';
+import { defineCoordinatorCommand } from './commands/coordinator-definition.js';
+import { defineDashboardCommand } from './commands/dashboard-definition.js';
+import { defineExportCommand } from './commands/export-definition.js';
+import { defineReportCommand } from './commands/report-definition.js';
+import { defineResumeCommand } from './commands/resume-definition.js';
+import { defineRunCommand } from './commands/run-definition.js';
+import { defineShowCommand } from './commands/show-definition.js';
+import { defineStatusCommand } from './commands/status-definition.js';
+import { defineStudiesCommand } from './commands/studies-definition.js';
+import { defineSubmitCommand } from './commands/submit-definition.js';
+import { defineTrialsCommand } from './commands/trials-definition.js';
+import { defineWorkerCommand } from './commands/worker-definition.js';
 import { reportError } from './report-error.js';
 import { softwareVersion } from './software-version.js';
 
-
+// Each command is defined here by its name and options only (commands/*-definition.ts); its code,
+// with gRPC, SQLite, the logger and the rest, is imported when it runs. So `--version`, `--help`
+// and a mistyped option answer at once, and `best` loads the store but not gRPC.
 const program = new Command()
   .name('sweeper')
   .description('Distributed, parallel hyperparameter sweeps for neural networks')
@@ -23,19 +25,19 @@ const program = new Command()
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
-registerRunCommand(program);
-registerResumeCommand(program);
-registerBestCommand(program);
-registerTrialsCommand(program);
-registerShowCommand(program);
-registerExportCommand(program);
-registerStudiesCommand(program);
-registerReportCommand(program);
-registerCoordinatorCommand(program);
-registerWorkerCommand(program);
-registerSubmitCommand(program);
-registerStatusCommand(program);
-registerDashboardCommand(program);
+defineRunCommand(program);
+defineResumeCommand(program);
+defineBestCommand(program);
+defineTrialsCommand(program);
+defineShowCommand(program);
+defineExportCommand(program);
+defineStudiesCommand(program);
+defineReportCommand(program);
+defineCoordinatorCommand(program);
+defineWorkerCommand(program);
+defineSubmitCommand(program);
+defineStatusCommand(program);
+defineDashboardCommand(program);
 
 for (const command of program.commands) command.exitOverride();
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { TRIAL_STATES, type TrialState } from '../src/study/trial-state.js';
 
 export function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -25,7 +26,35 @@ export function nonNegativeInteger(value: string): number {
   return parsed;
 }
 
-/** Commander's way to let an option be given several times: each value is appended. */
-export function collect(value: string, previous: readonly string[]): string[] {
-  return [...previous, value];
+/** A path or address that may come from an environment variable, where an empty one is easy to set by mistake. */
+export function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a value, but got an empty one');
+  return value;
+}
+
+/** Commander's way to let an option be given several times: each value is appended (no default, so that help does not show `[]`). */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * `--state complete,pruned` or `--state COMPLETE --state pruned`: states as users type them, in any
+ * case. One value per option (not a variadic one), so that `--state complete STUDY` leaves the
+ * study to its argument.
+ */
+export function trialStates(value: string, previous: readonly TrialState[] | undefined): TrialState[] {
+  const states = [...(previous ?? [])];
+  for (const word of value.split(',')) {
+    const state = TRIAL_STATES.find((known) => known === word.trim().toUpperCase());
+    if (state === undefined) throw new InvalidArgumentError(`expected trial states among ${TRIAL_STATES.join(', ')} (in any case, several separated by commas), but got "${word.trim()}"`);
+    if (!states.includes(state)) states.push(state);
+  }
+  return states;
+}
+
+/** `--columns a,b,c` (or the option again): names as typed, checked against the table when it is made. */
+export function columnNames(value: string, previous: readonly string[] | undefined): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new InvalidArgumentError(`expected column names separated by commas, but got "${value}"`);
+  return [...(previous ?? []), ...names];
 }

@@ -1,11 +1,10 @@
-import type { Command } from 'commander';
 import type { ParamValue } from '../../src/space/param-spec.js';
 import { isValueList, type ParamBounds } from '../../src/store/records.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
-import { openExistingStore, DEFAULT_DB } from '../open-existing-store.js';
-import { collect, positiveInteger } from '../option-parsers.js';
+import { openExistingStore } from '../open-existing-store.js';
 import { studyJson, trialJson } from '../output/trial-json.js';
-import { trialsTable } from '../output/trials-table.js';
+import { checkColumnNames, trialsTable, type TrialsTableOptions } from '../output/trials-table.js';
+import { outputWidth } from '../output/output-width.js';
 import { parseWhere, requireParam } from '../param-filter-option.js';
 import { formatParam } from '../output/format-values.js';
 
@@ -15,26 +14,22 @@ export interface BestOptions {
   readonly where?: readonly string[];
   readonly groupBy?: string;
   readonly json?: boolean;
+  /** `--columns`: the table's columns after rank, trial and the objective. */
+  readonly columns?: readonly string[];
+  /** Fit tables to this many characters (see outputWidth); every column when undefined. */
+  readonly width?: number;
 }
 
-export function registerBestCommand(program: Command): void {
-  program
-    .command('best')
-    .description('the best configurations of a study, with their objective (mean ± std over repeats), epochs and training time')
-    .argument('<study>', 'study name')
-    .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
-    .option('--top <k>', 'how many configurations (with --group-by: in each group)', positiveInteger, 5)
-    .option('--where <condition>', 'only trials whose parameter NAME=VALUE, or NAME<VALUE (<=, >, >=: numeric parameters); repeatable: values of one name are alternatives, bounds must all hold', collect, [])
-    .option('--group-by <name>', 'the best --top configurations for each value of this parameter')
-    .option('--json', 'print JSON (see README, "JSON output")')
-    .action(async (name: string, flags: BestOptions & { db: string }) => {
-      const store = openExistingStore(flags.db);
-      try {
-        process.stdout.write(await bestOutput(store, name, flags));
-      } finally {
-        await store.close();
-      }
-    });
+export type BestFlags = BestOptions & { db: string };
+
+export async function bestCommand(name: string, flags: BestFlags): Promise<void> {
+  const store = openExistingStore(flags.db);
+  try {
+    const width = outputWidth();
+    process.stdout.write(await bestOutput(store, name, { ...flags, ...(width !== undefined && { width }) }));
+  } finally {
+    await store.close();
+  }
 }
 
 /** What `sweeper best` prints (kept apart from the process so that bench:query times it in-process). */
@@ -45,6 +40,8 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
   if (options.groupBy !== undefined) requireParam(space, options.groupBy, name, '--group-by');
   const { metric, direction } = study.definition.objective;
   const paramOrder = Object.keys(space);
+  const table: TrialsTableOptions = { rank: true, metric, paramOrder, ...(options.width !== undefined && { width: options.width }), ...(options.columns !== undefined && { columns: options.columns }) };
+  checkColumnNames(table);
   const condition = Object.entries(where).map(([param, condition]) => describeCondition(param, condition)).join(', ');
   const filtered = condition === '' ? '' : ` where ${condition}`;
 
@@ -55,7 +52,7 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
       return `${JSON.stringify({ study: studyJson(summary), where, trials: best.map(trialJson) }, null, 2)}\n`;
     }
     if (best.length === 0) return `study ${name} has no complete trial${filtered || ' yet'}\n`;
-    return `best ${best.length} of study ${name} by ${metric} (${direction})${filtered}:\n${trialsTable(best, { rank: true, metric, paramOrder })}\n`;
+    return `best ${best.length} of study ${name} by ${metric} (${direction})${filtered}:\n${trialsTable(best, table)}\n`;
   }
 
   const groups = await store.bestTrialsByGroup(study.id, options.groupBy, options.top, { where });
@@ -68,7 +65,7 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
   const lines = [`best ${options.top} of study ${name} for each ${options.groupBy}, by ${metric} (${direction})${filtered}:`];
   for (const group of groups) {
     lines.push(`${options.groupBy} = ${formatParam(group.value)}: best ${group.trials.length} of ${group.complete} complete`);
-    lines.push(trialsTable(group.trials, { rank: true, metric, paramOrder }));
+    lines.push(trialsTable(group.trials, table));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,21 +1,16 @@
-import { Option, type Command } from 'commander';
 import type { LevelWithSilent } from 'pino';
-import { Coordinator, DEFAULT_LEASE_MS } from '../../coordinator/coordinator.js';
+import { Coordinator } from '../../coordinator/coordinator.js';
 import { checkDashboardListen } from '../../dashboard/dashboard-listen.js';
 import { DashboardServer } from '../../dashboard/dashboard-server.js';
-import { DEFAULT_MAX_ATTEMPTS } from '../../coordinator/sweep-runner.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { readTokenFile } from '../../src/rpc/auth-token.js';
 import { isLoopback, parseHostPort } from '../../src/rpc/host-port.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { EXIT } from '../exit-codes.js';
-import { DEFAULT_DB } from '../open-existing-store.js';
-import { positiveInteger, seconds } from '../option-parsers.js';
 import { isAlive, thisProcess } from '../process-owner.js';
-import { DEFAULT_COORDINATOR } from './connection-options.js';
 
-interface CoordinatorFlags {
+export interface CoordinatorFlags {
   db: string;
   listen: string;
   tokenFile?: string;
@@ -31,29 +26,7 @@ interface CoordinatorFlags {
   logLevel: LevelWithSilent;
 }
 
-export function registerCoordinatorCommand(program: Command): void {
-  program
-    .command('coordinator')
-    .description('serve studies to workers over gRPC: owns the search and the trial store')
-    .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
-    .option('--listen <host:port>', 'address to listen on; port 0 picks a free one', DEFAULT_COORDINATOR)
-    .option('--token-file <path>', 'require this shared token (the file\'s first line) on every call')
-    .option('--tls-cert <path>', 'serve TLS with this certificate (PEM)')
-    .option('--tls-key <path>', 'and this private key (PEM)')
-    .option('--tls-ca <path>', 'require client certificates signed by this CA (mutual TLS)')
-    .option('--insecure', 'allow a non-loopback --listen (or --dashboard) without a token or mutual TLS')
-    .option('--dashboard <host:port>', 'also serve the read-only live dashboard (HTTP) here, workers page included; the token applies')
-    .option('--lease-timeout <seconds>', 'a worker silent this long loses its trials', seconds, DEFAULT_LEASE_MS)
-    .option('--max-attempts <n>', 'lost attempts (worker dead or silent) before a trial is FAILED; stops and drains do not count', positiveInteger, DEFAULT_MAX_ATTEMPTS)
-    .option('--drain-timeout <seconds>', 'on SIGTERM, how long running trials get to finish before going back to the queue', seconds, 30_000)
-    .option('--log-file <path>', 'write JSON logs here (default: standard error)')
-    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'))
-    .action(async (flags: CoordinatorFlags) => {
-      process.exitCode = await coordinatorCommand(flags);
-    });
-}
-
-async function coordinatorCommand(flags: CoordinatorFlags): Promise<number> {
+export async function coordinatorCommand(flags: CoordinatorFlags): Promise<number> {
   const listen = parseHostPort(flags.listen, '--listen');
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new InvalidArgumentError('--tls-cert and --tls-key must be given together');
   if (flags.tlsCa !== undefined && flags.tlsCert === undefined) throw new InvalidArgumentError('--tls-ca (mutual TLS) needs --tls-cert and --tls-key');

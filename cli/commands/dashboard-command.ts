@@ -1,14 +1,13 @@
-import { Option, type Command } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { DashboardServer } from '../../dashboard/dashboard-server.js';
-import { checkDashboardListen, DEFAULT_DASHBOARD } from '../../dashboard/dashboard-listen.js';
+import { checkDashboardListen } from '../../dashboard/dashboard-listen.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { readTokenFile } from '../../src/rpc/auth-token.js';
 import { parseHostPort } from '../../src/rpc/host-port.js';
 import { EXIT } from '../exit-codes.js';
-import { DEFAULT_DB, openExistingStore } from '../open-existing-store.js';
+import { openExistingStore } from '../open-existing-store.js';
 
-interface DashboardFlags {
+export interface DashboardFlags {
   db: string;
   listen: string;
   tokenFile?: string;
@@ -17,22 +16,7 @@ interface DashboardFlags {
   logLevel: LevelWithSilent;
 }
 
-export function registerDashboardCommand(program: Command): void {
-  program
-    .command('dashboard')
-    .description('serve a read-only live dashboard of a trial store over HTTP')
-    .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
-    .option('--listen <host:port>', 'address to serve on; port 0 picks a free one', DEFAULT_DASHBOARD)
-    .option('--token-file <path>', "require this token (the file's first line): open http://HOST:PORT/?token=TOKEN once")
-    .option('--insecure', 'allow a non-loopback --listen without a token')
-    .option('--log-file <path>', 'write JSON logs here (default: standard error)')
-    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'))
-    .action(async (flags: DashboardFlags) => {
-      process.exitCode = await dashboardCommand(flags);
-    });
-}
-
-async function dashboardCommand(flags: DashboardFlags): Promise<number> {
+export async function dashboardCommand(flags: DashboardFlags): Promise<number> {
   const listen = parseHostPort(flags.listen, '--listen');
   const token = flags.tokenFile === undefined ? undefined : readTokenFile(flags.tokenFile, '--token-file');
   checkDashboardListen(listen, '--listen', flags.listen, token, flags.insecure === true);

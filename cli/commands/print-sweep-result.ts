@@ -1,6 +1,7 @@
 import type { SweepResult } from '../../coordinator/sweep-runner.js';
 import type { Study } from '../../src/study/study.js';
 import { studyJson, trialJson } from '../output/trial-json.js';
+import { outputWidth } from '../output/output-width.js';
 import { trialsTable } from '../output/trials-table.js';
 
 const SHOWN = 5;
@@ -17,7 +18,12 @@ export async function printSweepResult(study: Study, result: SweepResult, option
   process.stdout.write(`${line}${result.interrupted ? ' (interrupted)' : ''}\n`);
   if (best.length > 0) {
     process.stdout.write(`best ${best.length} by ${study.definition.objective.metric} (${study.definition.objective.direction}):\n`);
-    process.stdout.write(`${trialsTable(best, { rank: true, metric: study.definition.objective.metric, paramOrder: study.space.order })}\n`);
+    process.stdout.write(`${trialsTable(best, { rank: true, metric: study.definition.objective.metric, paramOrder: study.space.order, ...widthOption() })}\n`);
   }
   if (result.interrupted) process.stdout.write(`continue with: sweeper resume ${study.name} --db ${options.db}\n`);
+}
+
+function widthOption(): { width?: number } {
+  const width = outputWidth();
+  return width === undefined ? {} : { width };
 }

@@ -1,24 +1,11 @@
-import type { Command } from 'commander';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { Study } from '../../src/study/study.js';
-import { DEFAULT_DB, openExistingStore } from '../open-existing-store.js';
+import { openExistingStore } from '../open-existing-store.js';
 import { runHere } from './run-here.js';
-import { addSessionOptions, type SessionFlags } from './session-options.js';
+import type { SessionFlags } from './session-options.js';
 
-export function registerResumeCommand(program: Command): void {
-  addSessionOptions(
-    program
-      .command('resume')
-      .description('continue an interrupted study to its budget; finished trials are not run again')
-      .argument('<study>', 'study name (see `sweeper studies`)'),
-    DEFAULT_DB,
-  ).action(async (name: string, flags: SessionFlags) => {
-    process.exitCode = await resumeCommand(name, flags);
-  });
-}
-
-async function resumeCommand(name: string, flags: SessionFlags): Promise<number> {
+export async function resumeCommand(name: string, flags: SessionFlags): Promise<number> {
   const store = openExistingStore(flags.db);
   try {
     const study = await Study.open(store, name);

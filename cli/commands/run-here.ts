@@ -1,9 +1,11 @@
+import type { Logger } from 'pino';
 import type { DatasetCache } from '../../src/datasets/dataset-cache.js';
+import { createLogger } from '../../src/logging/create-logger.js';
 import type { Study } from '../../src/study/study.js';
 import { EXIT } from '../exit-codes.js';
 import { runSession } from '../sweep-session.js';
 import { printSweepResult } from './print-sweep-result.js';
-import { sessionLogger, type SessionFlags } from './session-options.js';
+import type { SessionFlags } from './session-options.js';
 
 /** The part `run` and `resume` share: run the study on this machine, print the result, pick the exit code. */
 export async function runHere(study: Study, datasets: DatasetCache, flags: SessionFlags, context: Record<string, unknown>): Promise<number> {
@@ -14,4 +16,10 @@ export async function runHere(study: Study, datasets: DatasetCache, flags: Sessi
   const result = await runSession({ study, threads: flags.threads, backend: flags.backend, logger, datasets, progress });
   await printSweepResult(study, result, { json: flags.json === true, db: flags.db });
   return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
+}
+
+/** With a progress bar on the terminal, logs go to a file so that they do not tear the bar. */
+function sessionLogger(flags: SessionFlags, showProgress: boolean): { logger: Logger; file?: string } {
+  const file = flags.logFile ?? (showProgress ? `${flags.db}.log` : undefined);
+  return { logger: createLogger({ ...(file !== undefined && { file }), level: flags.logLevel }), ...(file !== undefined && { file }) };
 }

@@ -1,34 +1,30 @@
-import type { Command } from 'commander';
 import type { TrialStore } from '../../src/store/trial-store.js';
-import { DEFAULT_DB, openExistingStore } from '../open-existing-store.js';
-import { nonNegativeInteger } from '../option-parsers.js';
+import { openExistingStore } from '../open-existing-store.js';
 import { trialDetailJson } from '../output/trial-detail-json.js';
+import { outputWidth } from '../output/output-width.js';
 import { trialDetailText } from '../output/trial-detail-text.js';
 import { studyClassNames } from '../../src/datasets/class-names.js';
 
-export function registerShowCommand(program: Command): void {
-  program
-    .command('show')
-    .description('one trial in full: parameters, state, per-epoch curves, repeats, test evaluation (confusion matrix, per-class scores)')
-    .argument('<study>', 'study name')
-    .argument('<trial>', 'trial number', nonNegativeInteger)
-    .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
-    .option('--json', 'print JSON (see README, "JSON output")')
-    .action(async (name: string, number: number, flags: { db: string; json?: boolean }) => {
-      const store = openExistingStore(flags.db);
-      try {
-        process.stdout.write(await showOutput(store, name, number, flags));
-      } finally {
-        await store.close();
-      }
-    });
+export interface ShowFlags {
+  db: string;
+  json?: boolean;
+}
+
+export async function showCommand(name: string, number: number, flags: ShowFlags): Promise<void> {
+  const store = openExistingStore(flags.db);
+  try {
+    const width = outputWidth();
+    process.stdout.write(await showOutput(store, name, number, { ...flags, ...(width !== undefined && { width }) }));
+  } finally {
+    await store.close();
+  }
 }
 
 /** What `sweeper show` prints (kept apart from the process so that bench:query times it in-process). */
-export async function showOutput(store: TrialStore, name: string, number: number, options: { json?: boolean }): Promise<string> {
+export async function showOutput(store: TrialStore, name: string, number: number, options: { json?: boolean; width?: number }): Promise<string> {
   const study = await store.getStudy(name);
   const trial = await store.getTrial(study.id, number);
   const [repeats, epochs] = await Promise.all([store.getRepeats(trial.id), store.getEpochs(trial.id)]);
   if (options.json) return `${JSON.stringify(trialDetailJson(await store.summariseStudy(study.id), trial, repeats, epochs, studyClassNames(study.definition)), null, 2)}\n`;
-  return trialDetailText(study, trial, repeats, epochs);
+  return trialDetailText(study, trial, repeats, epochs, options);
 }

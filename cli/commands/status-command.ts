@@ -1,28 +1,22 @@
 import Table from 'cli-table3';
-import type { Command } from 'commander';
 import { fromServiceError } from '../../src/rpc/grpc-status.js';
 import type { StatusReply } from '../../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { EXIT } from '../exit-codes.js';
-import { addConnectionOptions, connect, type ConnectionFlags } from './connection-options.js';
+import { studyState, workersSummary } from '../output/status-wording.js';
+import { connect } from './connect-to-coordinator.js';
+import type { ConnectionFlags } from './connection-options.js';
 
-export function registerStatusCommand(program: Command): void {
-  addConnectionOptions(
-    program
-      .command('status')
-      .description("a coordinator's live workers, running trials and studies")
-      .option('--json', 'print JSON'),
-  ).action(async (flags: ConnectionFlags & { json?: boolean }) => {
-    const { client, address } = connect(flags, 5_000);
-    try {
-      const status = await client.status();
-      process.stdout.write(flags.json ? `${JSON.stringify(statusJson(status), null, 2)}\n` : formatStatus(status, address));
-      process.exitCode = EXIT.OK;
-    } catch (error) {
-      throw fromServiceError(error, address);
-    } finally {
-      client.close();
-    }
-  });
+export async function statusCommand(flags: ConnectionFlags & { json?: boolean }): Promise<void> {
+  const { client, address } = connect(flags, 5_000);
+  try {
+    const status = await client.status();
+    process.stdout.write(flags.json ? `${JSON.stringify(statusJson(status), null, 2)}\n` : formatStatus(status, address));
+    process.exitCode = EXIT.OK;
+  } catch (error) {
+    throw fromServiceError(error, address);
+  } finally {
+    client.close();
+  }
 }
 
 function statusJson(status: StatusReply): unknown {
@@ -44,9 +38,7 @@ function statusJson(status: StatusReply): unknown {
 
 function formatStatus(status: StatusReply, address: string): string {
   const style = { head: [], border: [] };
-  const busy = status.workers.reduce((n, w) => n + w.busy, 0);
-  const threads = status.workers.reduce((n, w) => n + w.threads, 0);
-  const lines = [`coordinator ${address} (protocol ${status.protocolVersion}): ${status.workers.length} workers, ${busy}/${threads} threads busy`];
+  const lines = [`coordinator ${address} (protocol ${status.protocolVersion}): ${workersSummary(status.workers)}`];
   if (status.workers.length > 0) {
     const table = new Table({ head: ['worker', 'host:pid', 'threads', 'busy', 'state', 'last heard'], style });
     for (const w of status.workers) {
@@ -65,7 +57,7 @@ function formatStatus(status: StatusReply, address: string): string {
     const table = new Table({ head: ['study', 'state', 'finished', 'running', 'queued', 'complete', 'pruned', 'failed', 'best'], style });
     for (const s of status.studies) {
       const finished = s.complete + s.pruned + s.failed;
-      table.push([s.name, s.active ? 'running' : 'idle', s.budget > 0 ? `${finished}/${s.budget}` : String(finished), String(s.running), String(s.queued), String(s.complete), String(s.pruned), String(s.failed), s.bestValue === undefined ? '-' : s.bestValue.toFixed(4)]);
+      table.push([s.name, studyState(s), s.budget > 0 ? `${finished}/${s.budget}` : String(finished), String(s.running), String(s.queued), String(s.complete), String(s.pruned), String(s.failed), s.bestValue === undefined ? '-' : s.bestValue.toFixed(4)]);
     }
     lines.push(table.toString());
   }

@@ -1,46 +1,43 @@
 import Table from 'cli-table3';
-import type { Command } from 'commander';
-import { DEFAULT_DB, openExistingStore } from '../open-existing-store.js';
+import { openExistingStore } from '../open-existing-store.js';
 import { studyJson } from '../output/trial-json.js';
 
-export function registerStudiesCommand(program: Command): void {
-  program
-    .command('studies')
-    .description('the studies in a trial store, with their progress and best value')
-    .option('--db <path>', 'trial store (SQLite file)', DEFAULT_DB)
-    .option('--json', 'print JSON (see README, "JSON output")')
-    .action(async (flags: { db: string; json?: boolean }) => {
-      const store = openExistingStore(flags.db);
-      try {
-        const studies = await store.listStudies();
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify({ studies: studies.map(studyJson) }, null, 2)}\n`);
-          return;
-        }
-        if (studies.length === 0) {
-          process.stdout.write(`no studies in ${flags.db}\n`);
-          return;
-        }
-        const table = new Table({ head: ['study', 'objective', 'finished', 'running', 'queued', 'complete', 'failed', 'pruned', 'best', 'created'], style: { head: [], border: [] } });
-        for (const study of studies) {
-          const c = study.counts;
-          const finished = c.COMPLETE + c.FAILED + c.PRUNED;
-          table.push([
-            study.name,
-            `${study.direction} ${study.metric}`,
-            study.budget === undefined ? String(finished) : `${finished}/${study.budget}`,
-            String(c.RUNNING),
-            String(c.QUEUED),
-            String(c.COMPLETE),
-            String(c.FAILED),
-            String(c.PRUNED),
-            study.bestValue === undefined ? '-' : study.bestValue.toFixed(4),
-            study.createdAt.replace('T', ' ').slice(0, 19),
-          ]);
-        }
-        process.stdout.write(`${table.toString()}\n`);
-      } finally {
-        await store.close();
-      }
-    });
+export interface StudiesFlags {
+  db: string;
+  json?: boolean;
+}
+
+export async function studiesCommand(flags: StudiesFlags): Promise<void> {
+  const store = openExistingStore(flags.db);
+  try {
+    const studies = await store.listStudies();
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ studies: studies.map(studyJson) }, null, 2)}\n`);
+      return;
+    }
+    if (studies.length === 0) {
+      process.stdout.write(`no studies in ${flags.db}\n`);
+      return;
+    }
+    const table = new Table({ head: ['study', 'objective', 'finished', 'running', 'queued', 'complete', 'failed', 'pruned', 'best', 'created'], style: { head: [], border: [] } });
+    for (const study of studies) {
+      const c = study.counts;
+      const finished = c.COMPLETE + c.FAILED + c.PRUNED;
+      table.push([
+        study.name,
+        `${study.direction} ${study.metric}`,
+        study.budget === undefined ? String(finished) : `${finished}/${study.budget}`,
+        String(c.RUNNING),
+        String(c.QUEUED),
+        String(c.COMPLETE),
+        String(c.FAILED),
+        String(c.PRUNED),
+        study.bestValue === undefined ? '-' : study.bestValue.toFixed(4),
+        study.createdAt.replace('T', ' ').slice(0, 19),
+      ]);
+    }
+    process.stdout.write(`${table.toString()}\n`);
+  } finally {
+    await store.close();
+  }
 }

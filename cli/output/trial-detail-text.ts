@@ -7,15 +7,17 @@ import { classificationReport } from '../../src/training/classification-report.j
 import { formatObjective, formatParam, formatSeconds } from './format-values.js';
 import { EPOCH_COLUMNS, epochJson, type EpochColumn } from './trial-detail-json.js';
 import asciichart from 'asciichart';
+import type { TextColumn } from './text-column.js';
+import { textTable } from './text-table.js';
 
 const TABLE_STYLE = { head: [], border: [], compact: true };
 
-/** `sweeper show` for a terminal: the trial, its result, repeats, curves and test evaluations. */
-export function trialDetailText(study: StudyRecord, trial: TrialRecord, repeats: readonly RepeatResult[], epochs: readonly EpochRecord[]): string {
+/** `sweeper show` for a terminal: the trial, its result, repeats, curves and test evaluations; the repeats and epochs tables fit `width`. */
+export function trialDetailText(study: StudyRecord, trial: TrialRecord, repeats: readonly RepeatResult[], epochs: readonly EpochRecord[], options: { width?: number } = {}): string {
   const { metric } = study.definition.objective;
   const sections = [header(study, trial), parameters(study, trial), result(trial, metric)];
-  if (repeats.length > 0) sections.push(repeatsTable(repeats, metric));
-  if (epochs.length > 0) sections.push(epochsTable(epochs), curves(epochs, metric));
+  if (repeats.length > 0) sections.push(repeatsTable(repeats, metric, options.width));
+  if (epochs.length > 0) sections.push(epochsTable(epochs, metric, options.width), curves(epochs, metric));
   const names = studyClassNames(study.definition);
   for (const repeat of repeats) if (repeat.test) sections.push(testEvaluation(repeat.repeat, repeat.test, repeats.length > 1, names));
   return `${sections.join('\n\n')}\n`;
@@ -49,30 +51,35 @@ function result(trial: TrialRecord, metric: string): string {
   return `result: ${parts.join('; ')}`;
 }
 
-function repeatsTable(repeats: readonly RepeatResult[], metric: string): string {
+function repeatsTable(repeats: readonly RepeatResult[], metric: string, width: number | undefined): string {
   const tested = repeats.some((r) => r.test);
-  const table = new Table({ head: ['repeat', 'seed', metric, 'epochs', 'best epoch', 'train time', ...(tested ? ['test accuracy', 'test loss'] : [])], style: TABLE_STYLE });
-  for (const r of repeats) {
-    table.push([
-      String(r.repeat),
-      String(r.seed),
-      Number.isFinite(r.value) ? r.value.toFixed(4) : '-',
-      String(r.epochs),
-      String(r.bestEpoch),
-      formatSeconds(r.trainSeconds),
-      ...(tested ? [r.test ? r.test.accuracy.toFixed(4) : '-', r.test ? formatMetric(r.test.loss) : '-'] : []),
-    ]);
-  }
-  return `repeats:\n${table.toString()}`;
+  const column = (key: string, cell: (r: RepeatResult) => string, priority: number, keep = false): TextColumn => ({ key, header: key.replace(/^(best|train|test)_/, '$1 '), cells: repeats.map(cell), priority, keep });
+  const columns = [
+    column('repeat', (r) => String(r.repeat), 0, true),
+    column('seed', (r) => String(r.seed), 0),
+    column(metric, (r) => (Number.isFinite(r.value) ? r.value.toFixed(4) : '-'), 0, true),
+    column('epochs', (r) => String(r.epochs), 1),
+    column('best_epoch', (r) => String(r.bestEpoch), 1),
+    column('train_time', (r) => formatSeconds(r.trainSeconds), 2),
+    ...(tested ? [column('test_accuracy', (r) => (r.test ? r.test.accuracy.toFixed(4) : '-'), 3), column('test_loss', (r) => (r.test ? formatMetric(r.test.loss) : '-'), 2)] : []),
+  ];
+  return `repeats:\n${textTable(columns, { ...(width !== undefined && { width }), hint: SHOW_HINT })}`;
 }
 
-function epochsTable(epochs: readonly EpochRecord[]): string {
+function epochsTable(epochs: readonly EpochRecord[], metric: string, width: number | undefined): string {
   const rows = epochs.map(epochJson);
-  const columns = EPOCH_COLUMNS.filter((column) => rows.some((row) => row[column] !== null));
-  const table = new Table({ head: ['repeat', 'epoch', ...columns], style: TABLE_STYLE });
-  for (const row of rows) table.push([String(row.repeat), String(row.epoch), ...columns.map((column) => formatColumn(column, row[column]))]);
-  return `epochs:\n${table.toString()}`;
+  const measured = EPOCH_COLUMNS.filter((column) => rows.some((row) => row[column] !== null));
+  const columns: TextColumn[] = [
+    { key: 'repeat', header: 'repeat', cells: rows.map((row) => String(row.repeat)), keep: true, priority: 0 },
+    { key: 'epoch', header: 'epoch', cells: rows.map((row) => String(row.epoch)), keep: true, priority: 0 },
+    ...measured.map((name): TextColumn => ({ key: name, header: name, cells: rows.map((row) => formatColumn(name, row[name])), keep: name === metric, priority: EPOCH_PRIORITY[name] })),
+  ];
+  return `epochs:\n${textTable(columns, { ...(width !== undefined && { width }), hint: SHOW_HINT })}`;
 }
+
+/** Which metrics of the epochs table go first when the terminal is narrow (the objective's stays). */
+const EPOCH_PRIORITY: Record<EpochColumn, number> = { epoch_seconds: 0, mutual_information: 1, learning_rate: 1, train_loss: 2, train_accuracy: 2, val_loss: 3, val_accuracy: 3 };
+const SHOW_HINT = 'all of them in show --json';
 
 /** Rows of the terminal chart: enough to read a trend, few enough to keep the page short. */
 const CHART_HEIGHT = 8;

@@ -5,8 +5,7 @@ import type { Direction } from '../study/study-definition.js';
 import { studyClassNames } from '../datasets/class-names.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { DEFAULT_IMPORTANCE_MIN_TRIALS, parameterImportance } from '../importance/parameter-importance.js';
-
-export const DEFAULT_TOP = 5;
+import { DEFAULT_TOP } from './default-top.js';
 
 /** One of the best trials with every epoch of every repeat, as the store keeps them. */
 export interface TrialCurves {

@@ -1,5 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { SweeperError, type SweeperErrorCode } from '../errors/sweeper-error.js';
+import { connectionFailure } from './connection-failure.js';
 
 /** Domain errors become wire errors here and only here. */
 const STATUS_OF: Record<SweeperErrorCode, status> = {
@@ -47,14 +48,18 @@ const CODE_OF: Partial<Record<status, SweeperErrorCode>> = {
   [status.RESOURCE_EXHAUSTED]: 'INVALID_ARGUMENT',
 };
 
-/** A coordinator's error as the CLI reports it: its message and hint, under the matching code. */
+/**
+ * A coordinator's error as the CLI reports it: its message and hint, under the matching code; or,
+ * for a call that did not reach one, what was tried and what to check (connectionFailure).
+ */
 export function fromServiceError(error: unknown, address: string): Error {
   const serviceError = error as Partial<ServiceError>;
   if (error instanceof SweeperError || typeof serviceError.code !== 'number') return error as Error;
+  const details = serviceError.details ?? '';
+  // A coordinator's own errors carry its hint; a server that is not gRPC answers with an HTTP status.
+  const unreached = serviceError.code === status.UNAVAILABLE || serviceError.code === status.DEADLINE_EXCEEDED || details.startsWith('Received HTTP status code');
+  if (unreached && hintOf(serviceError as ServiceError) === undefined) return connectionFailure(address, details, serviceError.code === status.DEADLINE_EXCEEDED);
   const code = CODE_OF[serviceError.code];
-  if (code === 'UNAVAILABLE') {
-    return new SweeperError(code, `cannot reach the coordinator at ${address}: ${serviceError.details ?? 'no answer'}`, 'check that `sweeper coordinator` runs there, and the address, TLS and token options');
-  }
   if (code === undefined) return new Error(`the coordinator at ${address} failed: ${serviceError.details ?? serviceError.message ?? ''}`);
   return new SweeperError(code, serviceError.details ?? 'refused', hintOf(serviceError as ServiceError));
 }

@@ -70,7 +70,8 @@ describe('sweeper run', () => {
       [['run', join(dir, 'x.yaml'), '--study', 'has space'], /--study must be a name of letters/],
       [['best', 'nope', '--db', db], /error: no study named "nope" in .*\nhint: list the studies with `sweeper studies`/],
       [['best', 'tiny', '--db', join(dir, 'absent.db')], /error: no trial store at .*absent\.db/],
-      [['trials', 'tiny', '--db', db, '--state', 'DONE'], /argument 'DONE' is invalid\. Allowed choices are QUEUED, RUNNING, COMPLETE, PRUNED, FAILED/],
+      [['trials', 'tiny', '--db', db, '--state', 'DONE'], /option '--state <states>' argument 'DONE' is invalid\. expected trial states among QUEUED, RUNNING, COMPLETE, PRUNED, FAILED \(in any case, several separated by commas\), but got "DONE"/],
+      [['trials', 'tiny', '--db', db, '--state', 'complete,done'], /option '--state <states>' .* but got "done"/],
       [['trials', 'tiny', '--db', db, '--json', '--csv'], /cannot be used with option '--csv'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
     ];
@@ -136,6 +137,20 @@ describe('sweeper best, trials and studies', () => {
 
     const onlyFailed = JSON.parse((await runCli(['trials', 'tiny', '--db', db, '--state', 'FAILED', '--json'])).stdout) as { trials: unknown[] };
     assert.deepEqual(onlyFailed.trials, []);
+  });
+
+  test('trials --state takes states as users type them, and leaves the study to its argument', async () => {
+    const numbers = async (args: string[]): Promise<number[]> => {
+      const result = await runCli(['trials', ...args, '--db', db, '--json']);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      return (JSON.parse(result.stdout) as { trials: TrialJson[] }).trials.map((t) => t.number);
+    };
+    const all = readTrials(db, 'tiny').map((t) => t.number);
+    assert.deepEqual(await numbers(['--state', 'COMPLETE', 'tiny']), all, 'the study after the option is the study');
+    assert.deepEqual(await numbers(['tiny', '--state', 'complete']), all, 'in any case');
+    assert.deepEqual(await numbers(['tiny', '--state', 'failed,Complete']), all, 'a list');
+    assert.deepEqual(await numbers(['--state', 'pruned', '--state', 'complete', 'tiny']), all, 'repeated');
+    assert.deepEqual(await numbers(['--state', 'failed', 'tiny']), []);
   });
 
   test('studies --json lists the study with its progress', async () => {

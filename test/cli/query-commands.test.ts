@@ -289,6 +289,16 @@ describe('sweeper export (hand-made store)', () => {
     assert.deepEqual(jsonRows[10], { number: 1, repeat: 2, epoch: 3, train_loss: m.trainLoss, train_accuracy: m.trainAccuracy, val_loss: m.valLoss, val_accuracy: m.valAccuracy, learning_rate: 0.001, epoch_seconds: 0.75, mutual_information: null });
   });
 
+  test('trials --csv is export --format csv: the same header and rows, test_accuracy included; --state keeps its rows', async () => {
+    const exported = await stdout(['export', 'hand', '--db', handDb, '--format', 'csv']);
+    assert.equal(await stdout(['trials', 'hand', '--db', handDb, '--csv']), exported);
+    assert.ok(parseCsv(exported)[0]?.includes('test_accuracy'));
+    const [header = [], ...rows] = parseCsv(exported);
+    const finished = rows.filter((row) => ['PRUNED', 'FAILED'].includes(row[header.indexOf('state')] ?? ''));
+    assert.equal(finished.length, 2);
+    assert.deepEqual(parseCsv(await stdout(['trials', 'hand', '--db', handDb, '--csv', '--state', 'pruned,failed'])), [header, ...finished]);
+  });
+
   test('-o FILE writes the file and says so', async () => {
     const file = join(dir, 'hand.csv');
     const result = await runCli(['export', 'hand', '--db', handDb, '-o', file]);

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { positiveInteger } from '../option-parsers.js';
+import { DEFAULT_DRAIN_SECONDS, dbOption, logFileOption, logLevelOption, secondsOption, tokenFileOption } from '../shared-options.js';
+import { DEFAULT_COORDINATOR } from './connection-options.js';
+import type { CoordinatorFlags } from './coordinator-command.js';
+
+/**
+ * The coordinator's own defaults (DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS in coordinator/), repeated
+ * here because importing them would load the coordinator to print --help; a test compares them.
+ */
+const LEASE_TIMEOUT_SECONDS = 15;
+const MAX_ATTEMPTS = 3;
+
+export function defineCoordinatorCommand(program: Command): void {
+  program
+    .command('coordinator')
+    .description('serve studies to workers over gRPC: owns the search and the trial store')
+    .addOption(dbOption())
+    .option('--listen <host:port>', 'address to listen on; port 0 picks a free one', DEFAULT_COORDINATOR)
+    .addOption(tokenFileOption("require this shared token (the file's first line) on every call"))
+    .option('--tls-cert <path>', 'serve TLS with this certificate (PEM)')
+    .option('--tls-key <path>', 'and this private key (PEM)')
+    .option('--tls-ca <path>', 'require client certificates signed by this CA (mutual TLS)')
+    .option('--insecure', 'allow a non-loopback --listen (or --dashboard) without a token or mutual TLS')
+    .option('--dashboard <host:port>', 'also serve the read-only live dashboard (HTTP) here, workers page included; the token applies')
+    .addOption(secondsOption('--lease-timeout <seconds>', 'a worker silent this long loses its trials', LEASE_TIMEOUT_SECONDS))
+    .option('--max-attempts <n>', 'lost attempts (worker dead or silent) before a trial is FAILED; stops and drains do not count', positiveInteger, MAX_ATTEMPTS)
+    .addOption(secondsOption('--drain-timeout <seconds>', 'on SIGTERM, how long running trials get to finish before going back to the queue', DEFAULT_DRAIN_SECONDS))
+    .addOption(logFileOption())
+    .addOption(logLevelOption('info'))
+    .action(async (flags: CoordinatorFlags) => {
+      process.exitCode = await (await import('./coordinator-command.js')).coordinatorCommand(flags);
+    });
+}
