@@ -2,6 +2,7 @@ import { studyClassNames } from '../src/datasets/class-names.js';
 import type { StudySummary } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import type { StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import { statusJson } from '../cli/output/status-json.js';
 import { trialDetailJson } from '../cli/output/trial-detail-json.js';
 import { studyJson, trialJson, type StudyJson, type TrialJson } from '../cli/output/trial-json.js';
 import { trialCurvesSpec } from './trial-curves-spec.js';
@@ -76,13 +77,9 @@ export async function trialPageView(store: TrialStore, name: string, number: num
   };
 }
 
-/** The coordinator's live state, in the shape of `sweeper status --json`. */
+/** The coordinator's live state: `sweeper status --json`'s own JSON. */
 export function workersView(status: StatusReply): unknown {
-  return {
-    workers: status.workers.map((w) => ({ id: w.workerId, host: w.host, pid: w.pid, threads: w.threads, busy: w.busy, connected: w.connected, draining: w.draining, silent_ms: w.silentMs, version: w.softwareVersion })),
-    runs: status.runs.map((r) => ({ study: r.run?.study, trial: r.run?.trialNumber, attempt: r.run?.attempt, repeat: r.run?.repeat, worker: r.workerId || null, epoch: r.epoch, running_ms: Number(r.runningMs) })),
-    studies: status.studies.map((s) => ({ name: s.name, active: s.active, budget: s.budget || null, counts: { QUEUED: s.queued, RUNNING: s.running, COMPLETE: s.complete, PRUNED: s.pruned, FAILED: s.failed }, best_value: s.bestValue ?? null })),
-  };
+  return statusJson(status);
 }
 
 function studyView(summary: StudySummary): StudyView {

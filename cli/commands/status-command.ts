@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { fromServiceError } from '../../src/rpc/grpc-status.js';
 import type { StatusReply } from '../../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { EXIT } from '../exit-codes.js';
+import { statusJson } from '../output/status-json.js';
 import { studyState, workersSummary } from '../output/status-wording.js';
 import { connect } from './connect-to-coordinator.js';
 import type { ConnectionFlags } from './connection-options.js';
@@ -17,23 +18,6 @@ export async function statusCommand(flags: ConnectionFlags & { json?: boolean })
   } finally {
     client.close();
   }
-}
-
-function statusJson(status: StatusReply): unknown {
-  return {
-    protocol_version: status.protocolVersion,
-    workers: status.workers.map((w) => ({ id: w.workerId, host: w.host, pid: w.pid, threads: w.threads, busy: w.busy, connected: w.connected, draining: w.draining, silent_ms: w.silentMs, version: w.softwareVersion })),
-    runs: status.runs.map((r) => ({ study: r.run?.study, trial: r.run?.trialNumber, attempt: r.run?.attempt, repeat: r.run?.repeat, worker: r.workerId || null, epoch: r.epoch, running_ms: Number(r.runningMs) })),
-    studies: status.studies.map((s) => ({
-      name: s.name,
-      active: s.active,
-      budget: s.budget || null,
-      counts: { QUEUED: s.queued, RUNNING: s.running, COMPLETE: s.complete, PRUNED: s.pruned, FAILED: s.failed },
-      metric: s.metric,
-      direction: s.direction,
-      best_value: s.bestValue ?? null,
-    })),
-  };
 }
 
 function formatStatus(status: StatusReply, address: string): string {

@@ -107,6 +107,8 @@ function curves(epochs: readonly EpochRecord[], metric: string): string {
   if (series.length === 0) return `${metric} by epoch: not measured`;
   const what = repeats.size > 1 ? `mean over ${repeats.size} repeats` : 'one repeat';
   const title = `${metric} by epoch 1..${series.length} (${what}), from ${formatMetric(series[0])} to ${formatMetric(series.at(-1))}:`;
+  // asciichart labels a flat series (one epoch, say) with values it does not have: draw its one level.
+  if (Math.min(...series) === Math.max(...series)) return `${title}\n${formatMetric(series[0]).padStart(9)} ┼${'─'.repeat(series.length - 1)}`;
   return `${title}\n${asciichart.plot(series, { height: CHART_HEIGHT, format: (value: number) => formatMetric(value).padStart(9) })}`;
 }
 

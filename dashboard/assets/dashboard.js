@@ -511,7 +511,7 @@
         runs.length > 0 ? runTable : h('p', { class: 'muted' }, 'none'),
         h('h2', {}, 'Hosted studies'),
         studies.length > 0
-          ? h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['study', 'state', 'progress', 'best'].map((t) => h('th', {}, t)))), h('tbody', {}, studies.map((s) => h('tr', {}, h('td', {}, h('a', { href: studyUrl(s.name) }, s.name)), h('td', {}, s.active ? 'running' : 'idle'), h('td', {}, `${s.counts.COMPLETE + s.counts.PRUNED + s.counts.FAILED}${s.budget ? `/${s.budget}` : ''}`), numberCell(s.best_value)))))
+          ? h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['study', 'state', 'progress', 'best'].map((t) => h('th', {}, t)))), h('tbody', {}, studies.map((s) => h('tr', {}, h('td', {}, h('a', { href: studyUrl(s.name) }, s.name)), h('td', {}, s.state), h('td', {}, `${s.counts.COMPLETE + s.counts.PRUNED + s.counts.FAILED}${s.budget ? `/${s.budget}` : ''}`), numberCell(s.best_value)))))
           : h('p', { class: 'muted' }, 'none'),
       );
     });

@@ -87,7 +87,7 @@ describe('README "A cluster"', () => {
     await coordinator.waitForOutput(new RegExp(`^coordinator listening on ${address} \\(store ${db}\\)$`, 'm'), t.signal);
     const workers = rest.filter((args) => args[0] === 'worker').map((args, i) => new SweeperProcess(`worker ${i + 1}`, args, { cwd: dir }));
     t.after(() => workers.forEach((w) => w.kill()));
-    for (const worker of workers) await worker.waitForOutput(new RegExp(`^worker \\S+ with 1 threads, coordinator ${address}$`, 'm'), t.signal);
+    for (const worker of workers) await worker.waitForOutput(new RegExp(`^worker \\S+ with 1 thread, coordinator ${address}$`, 'm'), t.signal);
     const check = (): void => checkCluster(coordinator, workers);
     // Both workers registered before the submit, so that the first two trials go one to each.
     await until(async () => (await readStatus(['--coordinator', address], dir)).workers.length === 2, { what: 'both workers to register', signal: t.signal, check });
@@ -161,7 +161,7 @@ describe('README "A cluster"', () => {
     await coordinator.waitForOutput(new RegExp(`^coordinator listening on ${address} `, 'm'), t.signal);
     const worker = new SweeperProcess('worker', workerArgs, { cwd: dir });
     t.after(() => worker.kill());
-    await worker.waitForOutput(/^worker \S+ with 1 threads/m, t.signal);
+    await worker.waitForOutput(/^worker \S+ with 1 thread,/m, t.signal);
 
     // Without the token and the CA, nothing is served.
     const plain = await runCli(['status', '--coordinator', address], { cwd: dir });
@@ -169,7 +169,7 @@ describe('README "A cluster"', () => {
     const connection = status.slice(1);
     assert.equal(await ok(...submit), `submitted study quickstart (${TRIALS} trials) to ${address}\n`);
     await waitForStudies(connection, ['quickstart'], { signal: t.signal, coordinator, workers: [worker], cwd: dir });
-    assert.match(await ok(...status), new RegExp(`^coordinator ${address} \\(protocol \\d+\\): 1 workers, 0/1 threads busy\\n`));
+    assert.match(await ok(...status), new RegExp(`^coordinator ${address} \\(protocol \\d+\\): 1 worker, 0/1 thread busy\\n`));
     await queryStore(db, 1);
 
     // The README's `sweeper submit sweeps/synthetic.yaml --study synthetic-2 --json`, with this coordinator's connection options.

@@ -200,8 +200,10 @@ describe('README "Commands" on the quick start\'s store', () => {
     assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), records);
   });
 
-  test('sweeper trials quickstart (--state FAILED, --csv, --json)', async () => {
-    assert.equal(await ok('trials', 'quickstart', '--state', 'FAILED'), 'study quickstart has no trials in state FAILED\n');
+  test('sweeper trials quickstart (--state failed, --state complete,pruned before the study, --csv, --json)', async () => {
+    assert.equal(await ok('trials', 'quickstart', '--state', 'failed'), 'study quickstart has no trials in state FAILED\n');
+    const kept = await ok('trials', '--state', 'complete,pruned', 'quickstart');
+    assert.equal(kept, await ok('trials', 'quickstart'), 'every trial is COMPLETE: the filter keeps them all');
     const csv = await ok('trials', 'quickstart', '--csv');
     assert.match(csv.split('\n')[0] ?? '', /^number,state,value,.*,params_learning_rate,.*params_optimizer/);
     assert.equal(parseCsvRecords(csv).length, TRIALS);

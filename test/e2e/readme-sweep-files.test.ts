@@ -103,6 +103,34 @@ describe('README "Sweep files": each sweeps/*.yaml run with `sweeper run`', () =
     });
   }
 
+  /** The COMPLETE trials of a study in the local store, with their parameters. */
+  async function complete(study: string): Promise<Record<string, unknown>[]> {
+    const { trials } = JSON.parse(await ok('trials', study, '--db', join(dir, 'local.db'), '--json')) as { trials: { state: string; params: Record<string, unknown> }[] };
+    return trials.filter((t) => t.state === 'COMPLETE').map((t) => t.params);
+  }
+
+  /** A README `best --where` example: its heading counts exactly the trials the conditions keep. */
+  async function checkWhere(study: string, args: string[], keep: (params: Record<string, unknown>) => boolean): Promise<void> {
+    const kept = (await complete(study)).filter(keep).length;
+    const output = await ok('best', study, ...args, '--db', join(dir, 'local.db'));
+    if (kept === 0) assert.match(output, new RegExp(`^study ${study} has no complete trial where .+\\n$`));
+    else assert.match(output, new RegExp(`^best ${kept} of study ${study} by val_accuracy \\(maximize\\) where .+:\\n`));
+  }
+
+  test('sweeper best seed-004-learning-rules --group-by optimizer --top 1: one group per learning rule that has a complete trial', async () => {
+    const optimizers = [...new Set((await complete('seed-004-learning-rules')).map((p) => String(p.optimizer)))];
+    const output = await ok('best', 'seed-004-learning-rules', '--group-by', 'optimizer', '--top', '1', '--db', join(dir, 'local.db'));
+    if (optimizers.length === 0) return assert.match(output, /has no complete trial with a value of optimizer/);
+    assert.match(output, /^best 1 of study seed-004-learning-rules for each optimizer, by val_accuracy \(maximize\):\n/);
+    assert.deepEqual([...output.matchAll(/^optimizer = (\w+): best 1 of \d+ complete$/gm)].map((m) => m[1]).sort(), optimizers.sort());
+  });
+
+  test('sweeper best seed-004-learning-rules --where optimizer=adam --where beta1=0.9', () => checkWhere('seed-004-learning-rules', ['--where', 'optimizer=adam', '--where', 'beta1=0.9'], (p) => p.optimizer === 'adam' && p.beta1 === 0.9));
+
+  test('sweeper best seed-004-learning-rules --where optimizer=sgd --where optimizer=rmsprop', () => checkWhere('seed-004-learning-rules', ['--where', 'optimizer=sgd', '--where', 'optimizer=rmsprop'], (p) => p.optimizer === 'sgd' || p.optimizer === 'rmsprop'));
+
+  test('sweeper best seed-004-batchnorm-cnn --where architecture=cnn --where batch_norm=true', () => checkWhere('seed-004-batchnorm-cnn', ['--where', 'architecture=cnn', '--where', 'batch_norm=true'], (p) => p.architecture === 'cnn' && p.batch_norm === true));
+
   test('sweeper best seed-000-learning-rates --where "learning_rate>=1e-3" --where "learning_rate<0.1"', async () => {
     const db = join(dir, 'local.db');
     const { trials } = JSON.parse(await ok('trials', 'seed-000-learning-rates', '--db', db, '--json')) as { trials: { state: string; params: { learning_rate: number } }[] };

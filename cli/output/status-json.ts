@@ -1,0 +1,24 @@
+import type { StatusReply } from '../../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import { studyState } from './status-wording.js';
+
+/**
+ * A coordinator's status as JSON: what `sweeper status --json` prints and the dashboard's
+ * /api/workers serves. One function, so the two cannot drift apart.
+ */
+export function statusJson(status: StatusReply): unknown {
+  return {
+    protocol_version: status.protocolVersion,
+    workers: status.workers.map((w) => ({ id: w.workerId, host: w.host, pid: w.pid, threads: w.threads, busy: w.busy, connected: w.connected, draining: w.draining, silent_ms: w.silentMs, version: w.softwareVersion })),
+    runs: status.runs.map((r) => ({ study: r.run?.study, trial: r.run?.trialNumber, attempt: r.run?.attempt, repeat: r.run?.repeat, worker: r.workerId || null, epoch: r.epoch, running_ms: Number(r.runningMs) })),
+    studies: status.studies.map((s) => ({
+      name: s.name,
+      state: studyState(s),
+      active: s.active,
+      budget: s.budget || null,
+      counts: { QUEUED: s.queued, RUNNING: s.running, COMPLETE: s.complete, PRUNED: s.pruned, FAILED: s.failed },
+      metric: s.metric,
+      direction: s.direction,
+      best_value: s.bestValue ?? null,
+    })),
+  };
+}
