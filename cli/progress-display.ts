@@ -26,7 +26,7 @@ export class ProgressDisplay {
     this.finishedBefore = alreadyFinished;
     this.best = bestSoFar ?? Number.NaN;
     this.bar = new SingleBar({
-      format: ` {bar} {value}/{total} trials | running {running} | best ${metric} {best} | ETA {remaining}`,
+      format: ` {bar} {value}/{total} trials | running {running} | best ${metric} {best} | {duration_formatted} elapsed, ETA {remaining}`,
       stream: process.stderr,
       hideCursor: true,
       fps: 5,

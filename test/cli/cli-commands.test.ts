@@ -195,7 +195,7 @@ describe('on a terminal', () => {
     const { SWEEPER_BIN } = await import('../helpers/cli-process.js');
     const output = execFileSync('script', ['-qec', `${process.execPath} ${SWEEPER_BIN} run ${file} --threads 2`, '/dev/null'], { cwd: ttyDir, encoding: 'utf8' });
     assert.match(output, /logs: \.\/sweeper\.db\.log/);
-    assert.match(output, /\d\/3 trials \| running \d \| best val_accuracy (-|\d\.\d{4}) \| ETA /);
+    assert.match(output, /\d\/3 trials \| running \d \| best val_accuracy (-|\d\.\d{4}) \| \d+s elapsed, ETA /);
     assert.match(output, /3\/3 trials \| running 0 \| best val_accuracy \d\.\d{4}/);
     assert.match(output, /study tty: 3 complete/);
     const { readFileSync } = await import('node:fs');
