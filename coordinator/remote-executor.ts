@@ -242,22 +242,18 @@ export class RemoteExecutor implements TrialExecutor {
   private stopRun(run: RemoteRun, signal: AbortSignal): void {
     run.stopRequested = true;
     const abandonment = abandonmentOf(signal);
-    if (abandonment) {
-      const waitingAt = this.waiting.indexOf(run);
-      if (waitingAt >= 0) this.waiting.splice(waitingAt, 1);
-      clearTimeout(this.unclaimed.get(runSlotId(run.key)));
-      this.unclaimed.delete(runSlotId(run.key));
-      this.endRun(run, { status: 'lost', reason: abandonment.reason });
-      return;
-    }
+    const lost: RunEnd | undefined = abandonment && { status: 'lost', reason: abandonment.reason };
+    const id = runSlotId(run.key);
     const waitingAt = this.waiting.indexOf(run);
     if (waitingAt >= 0) {
       this.waiting.splice(waitingAt, 1);
-      this.endRun(run, { status: 'stopped', epochs: 0, trainSeconds: 0 });
-    } else if (this.unclaimed.has(runSlotId(run.key))) {
-      clearTimeout(this.unclaimed.get(runSlotId(run.key)));
-      this.unclaimed.delete(runSlotId(run.key));
-      this.endRun(run, { status: 'stopped', epochs: run.lastEpoch, trainSeconds: 0 });
+      this.endRun(run, lost ?? { status: 'stopped', epochs: 0, trainSeconds: 0 });
+    } else if (this.unclaimed.has(id)) {
+      clearTimeout(this.unclaimed.get(id));
+      this.unclaimed.delete(id);
+      this.endRun(run, lost ?? { status: 'stopped', epochs: run.lastEpoch, trainSeconds: 0 });
+    } else if (lost) {
+      this.endRun(run, lost);
     } else {
       run.session?.stop(run.key);
     }

@@ -402,13 +402,11 @@ export class SweepRunner {
       try {
         trial = await this.writeEnd(active);
       } catch (error) {
-        // The store refused the trial's end (its result, say): the attempt is lost, and the
-        // trial runs again or fails with the reason. If that cannot be written either, the
-        // store is unusable and the sweep stops.
-        if (active.lost !== undefined || error instanceof StaleAttemptError) throw error;
-        active.lost = `attempt ${active.trial.attempt} failed: its end could not be stored (${(error as Error).message})`;
-        active.lostCounts = true;
-        logger.error({ trial: active.trial.number, attempt: active.trial.attempt, err: error }, 'storing the end of a trial failed');
+        // The store refused the trial's result: the attempt is lost, and the trial runs again or
+        // fails with the reason. A failure or loss it could not write either means the store is
+        // unusable: the sweep stops.
+        if (active.ended || error instanceof StaleAttemptError) throw error;
+        this.endAttempt(active, `attempt ${active.trial.attempt} failed: its end could not be stored (${(error as Error).message})`);
         trial = await this.writeEnd(active);
       }
       if (!trial) return;

@@ -1,6 +1,6 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { RunKey } from '../src/execution/run-assignment.js';
-import { runSlotId } from '../src/execution/run-assignment.js';
+import { runAttemptId, runSlotId } from '../src/execution/run-assignment.js';
 import { workItemToMessage, type WorkItem } from '../src/wire/coordinator-codec.js';
 import type { WorkItem as WorkItemMessage, WorkRequest } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import type { RemoteRun, RunHolder } from './remote-run.js';
@@ -72,8 +72,8 @@ export class WorkerSession implements RunHolder {
    * does not list: it no longer holds them, so no report of them will ever come.
    */
   dropped(listed: readonly RunKey[], assignmentsReceived: number): RemoteRun[] {
-    const held = new Set(listed.map((key) => `${runSlotId(key)}@${key.attempt}`));
-    return [...this.runs.values()].filter((run) => run.assignedAs <= assignmentsReceived && !held.has(`${runSlotId(run.key)}@${run.key.attempt}`));
+    const held = new Set(listed.map(runAttemptId));
+    return [...this.runs.values()].filter((run) => run.assignedAs <= assignmentsReceived && !held.has(runAttemptId(run.key)));
   }
 
   stop(key: RunKey): void {

@@ -9,7 +9,8 @@ import { formatHostPort, isLoopback, type HostPort } from '../src/rpc/host-port.
 import type { TrialStore } from '../src/store/trial-store.js';
 import type { StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { DashboardAccess } from './dashboard-access.js';
-import { studiesView, studyPageView, trialPageView, workersView } from './dashboard-views.js';
+import { statusJson } from '../cli/output/status-json.js';
+import { studiesView, studyPageView, trialPageView } from './dashboard-views.js';
 import { pageShell, type PageName } from './page-shell.js';
 import { studyChartsView, chartScript } from './study-charts-view.js';
 import { ThrottledViews } from './throttled-views.js';
@@ -144,7 +145,7 @@ async function route(url: URL, options: DashboardOptions, { assets, charts }: Se
       if (second === 'studies' && third !== undefined && fourth === 'trials' && fifth !== undefined && segments.length === 5) return json(await trialPageView(options.store, third, trialNumber(fifth)));
       if (second === 'workers' && third === undefined) {
         if (!options.liveStatus) return { status: 404, type: 'application/json', body: JSON.stringify({ error: 'workers are known to a coordinator only: start the dashboard with `sweeper coordinator --dashboard HOST:PORT`' }) };
-        return json(workersView(await options.liveStatus()));
+        return json(statusJson(await options.liveStatus()));
       }
     }
   } catch (error) {

@@ -1,8 +1,6 @@
 import { studyClassNames } from '../src/datasets/class-names.js';
 import type { StudySummary } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
-import type { StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
-import { statusJson } from '../cli/output/status-json.js';
 import { trialDetailJson } from '../cli/output/trial-detail-json.js';
 import { studyJson, trialJson, type StudyJson, type TrialJson } from '../cli/output/trial-json.js';
 import { trialCurvesSpec } from './trial-curves-spec.js';
@@ -75,11 +73,6 @@ export async function trialPageView(store: TrialStore, name: string, number: num
     trial: { ...detail.trial, current_epoch: maxEpoch(epochs) },
     curves: trialCurvesSpec(detail.epochs, summary.metric),
   };
-}
-
-/** The coordinator's live state: `sweeper status --json`'s own JSON. */
-export function workersView(status: StatusReply): unknown {
-  return statusJson(status);
 }
 
 function studyView(summary: StudySummary): StudyView {

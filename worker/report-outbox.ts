@@ -1,6 +1,6 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { runSlotId, type EpochDecision, type EpochReport, type RunKey, type RunOutcome } from '../src/execution/run-assignment.js';
+import { runAttemptId, type EpochDecision, type EpochReport, type RunKey, type RunOutcome } from '../src/execution/run-assignment.js';
 import { callFailure } from '../src/rpc/call-failure.js';
 import type { EventResult, ReportRequest, RunEvent } from '../src/wire/coordinator-codec.js';
 
@@ -72,7 +72,7 @@ export class ReportOutbox {
 
   /** Forgets a run's events (it was taken away from this worker): they are answered as refused. */
   drop(key: RunKey, reason: string): void {
-    const run = heldId(key);
+    const run = runAttemptId(key);
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const pending = this.queue[i] as Pending;
       if (pending.run !== run) continue;
@@ -83,7 +83,7 @@ export class ReportOutbox {
 
   private push(event: RunEvent): Promise<Delivery> {
     return new Promise<Delivery>((settle) => {
-      this.queue.push({ run: heldId(event.run), event, settle });
+      this.queue.push({ run: runAttemptId(event.run), event, settle });
       this.flush();
     });
   }
@@ -141,9 +141,4 @@ export class ReportOutbox {
       this.flush();
     }, RETRY_MS);
   }
-}
-
-/** A run as this worker holds it: one attempt of one repeat. */
-export function heldId(key: RunKey): string {
-  return `${runSlotId(key)}@${key.attempt}`;
 }

@@ -4,7 +4,7 @@ import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc
 import type { Logger } from 'pino';
 import { SweeperError } from '../src/errors/sweeper-error.js';
 import { Abandonment } from '../src/execution/abandonment.js';
-import { describeRun, type EpochDecision, type EpochReport, type RunAssignment, type RunKey, type RunOutcome } from '../src/execution/run-assignment.js';
+import { describeRun, runAttemptId, type EpochDecision, type EpochReport, type RunAssignment, type RunKey, type RunOutcome } from '../src/execution/run-assignment.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
 import { callFailure } from '../src/rpc/call-failure.js';
 import type { CoordinatorClient } from '../src/rpc/coordinator-client.js';
@@ -13,7 +13,7 @@ import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
 import { workItemFromMessage, type WorkItem } from '../src/wire/coordinator-codec.js';
 import type { WorkItem as WorkItemMessage } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { keyFromMessage } from '../src/wire/run-codec.js';
-import { heldId, ReportOutbox } from './report-outbox.js';
+import { ReportOutbox } from './report-outbox.js';
 
 export interface WorkerAgentOptions {
   readonly client: CoordinatorClient;
@@ -180,7 +180,7 @@ export class WorkerAgent {
     if (item.type === 'assign') {
       this.start(item.assignment);
     } else {
-      this.held.get(heldId(item.run))?.controller.abort();
+      this.held.get(runAttemptId(item.run))?.controller.abort();
     }
   }
 
@@ -204,7 +204,7 @@ export class WorkerAgent {
 
   private start(assignment: RunAssignment): void {
     const key: RunKey = { study: assignment.study, trialNumber: assignment.trialNumber, attempt: assignment.attempt, repeat: assignment.repeat };
-    const slot = heldId(key);
+    const slot = runAttemptId(key);
     if (this.held.has(slot)) return;
     const held: HeldRun = { key, controller: new AbortController(), abandoned: false };
     this.held.set(slot, held);
@@ -236,7 +236,7 @@ export class WorkerAgent {
 
   /** The run is no longer this worker's (fenced, or its attempt ended): stop it and report nothing more of it. */
   private abandon(key: RunKey, reason: string): void {
-    const held = this.held.get(heldId(key));
+    const held = this.held.get(runAttemptId(key));
     if (!held || held.abandoned) return;
     held.abandoned = true;
     held.controller.abort(new Abandonment(reason));

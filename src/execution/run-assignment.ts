@@ -57,6 +57,11 @@ export function runSlotId(key: Omit<RunKey, 'attempt'>): string {
   return `${key.study}#${key.trialNumber}.${key.repeat}`;
 }
 
+/** Identifies one attempt of a run: the unit a worker holds and the coordinator fences. */
+export function runAttemptId(key: RunKey): string {
+  return `${runSlotId(key)}@${key.attempt}`;
+}
+
 export function describeRun(key: RunKey): string {
   return `trial ${key.trialNumber} of study "${key.study}" (attempt ${key.attempt}, repeat ${key.repeat})`;
 }
