@@ -39,3 +39,8 @@ export function logLevelOption(level: LevelWithSilent): Option {
 export function secondsOption(flags: string, description: string, defaultSeconds: number): Option {
   return new Option(flags, description).argParser(seconds).default(defaultSeconds * 1000, String(defaultSeconds));
 }
+
+/** `--take-over`, for `resume` and `coordinator`: for a person who knows the study's lock is wrong. */
+export function takeOverOption(): Option {
+  return new Option('--take-over', 'run a study even if its lock says another process still runs it (warns; for a process you know is gone)');
+}

@@ -5,8 +5,9 @@ import type { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { Study } from '../src/study/study.js';
 import type { BackendPreference } from '../src/training/backend-preference.js';
 import { TaskRouter } from '../worker/task-router.js';
-import { isAlive, thisProcess } from './process-owner.js';
+import { thisProcess } from './process-owner.js';
 import { ProgressDisplay } from './progress-display.js';
+import { takeOverWarning } from './take-over-warning.js';
 
 export interface SessionOptions {
   readonly study: Study;
@@ -15,6 +16,8 @@ export interface SessionOptions {
   readonly logger: Logger;
   readonly datasets: DatasetCache;
   readonly progress: boolean;
+  /** Run the study even if its lock says another process still runs it. */
+  readonly takeOver?: boolean;
 }
 
 /**
@@ -25,7 +28,13 @@ export interface SessionOptions {
 export async function runSession(options: SessionOptions): Promise<SweepResult> {
   const { study, logger } = options;
   const owner = thisProcess('run');
-  await study.store.claimStudy(study.id, owner, isAlive);
+  const claim = await study.store.claimStudy(study.id, owner, { takeOver: options.takeOver === true });
+  if (claim.previousAlive) {
+    process.stderr.write(takeOverWarning(study.name, claim.previous));
+    logger.warn({ study: study.name, previous: claim.previous }, 'took over a study whose owner still held its lock');
+  } else if (claim.previous !== undefined) {
+    logger.info({ study: study.name, previous: claim.previous }, 'the process that ran this study has ended: carrying on');
+  }
 
   const summary = await study.store.summariseStudy(study.id);
   const budget = study.definition.budget.trials ?? 0;

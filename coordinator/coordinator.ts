@@ -18,7 +18,10 @@ export interface CoordinatorOptions {
   readonly listen: HostPort;
   readonly logger: Logger;
   readonly owner: StudyOwner;
-  readonly isAlive: (owner: StudyOwner) => boolean;
+  /** Take studies whose lock another live process holds (a person's decision: `--take-over`). */
+  readonly takeOver?: boolean;
+  /** Called for each study so taken from a process that still held it. */
+  readonly onTakeOver?: (study: string, previous: StudyOwner | undefined) => void;
   readonly token?: string;
   readonly tls?: ServerTlsFiles;
   /** A worker not heard from for this long loses its runs (default 15 s). */
@@ -56,7 +59,8 @@ export class Coordinator {
       executor,
       logger: options.logger,
       owner: options.owner,
-      isAlive: options.isAlive,
+      ...(options.takeOver !== undefined && { takeOver: options.takeOver }),
+      ...(options.onTakeOver !== undefined && { onTakeOver: options.onTakeOver }),
       ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
     });
     const server = new Server({

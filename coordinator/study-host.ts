@@ -15,8 +15,10 @@ export interface StudyHostOptions {
   readonly logger: Logger;
   /** This coordinator, as recorded on the studies it runs. */
   readonly owner: StudyOwner;
-  /** Whether a process that holds a study still runs (a dead one's study is taken over). */
-  readonly isAlive: (owner: StudyOwner) => boolean;
+  /** Take studies whose lock another live process holds (a person's decision: `--take-over`). */
+  readonly takeOver?: boolean;
+  /** Called for each study so taken from a process that still held it. */
+  readonly onTakeOver?: (study: string, previous: StudyOwner | undefined) => void;
   readonly maxAttempts?: number;
 }
 
@@ -95,8 +97,14 @@ export class StudyHost {
   }
 
   private async start(study: Study): Promise<void> {
-    const { store, executor, logger, owner, isAlive, maxAttempts } = this.options;
-    await store.claimStudy(study.id, owner, isAlive);
+    const { store, executor, logger, owner, maxAttempts } = this.options;
+    const claim = await store.claimStudy(study.id, owner, { takeOver: this.options.takeOver === true });
+    if (claim.previousAlive) {
+      logger.warn({ study: study.name, previous: claim.previous }, 'took over a study whose owner still held its lock');
+      this.options.onTakeOver?.(study.name, claim.previous);
+    } else if (claim.previous !== undefined) {
+      logger.info({ study: study.name, previous: claim.previous }, 'the process that ran this study has ended: carrying on');
+    }
     const controller = new AbortController();
     let ready!: () => void;
     const isReady = new Promise<void>((resolve) => (ready = resolve));

@@ -8,7 +8,8 @@ import { readTokenFile } from '../../src/rpc/auth-token.js';
 import { isLoopback, parseHostPort } from '../../src/rpc/host-port.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { EXIT } from '../exit-codes.js';
-import { isAlive, thisProcess } from '../process-owner.js';
+import { thisProcess } from '../process-owner.js';
+import { takeOverWarning } from '../take-over-warning.js';
 
 export interface CoordinatorFlags {
   db: string;
@@ -22,6 +23,7 @@ export interface CoordinatorFlags {
   leaseTimeout: number;
   maxAttempts: number;
   drainTimeout: number;
+  takeOver?: boolean;
   logFile?: string;
   logLevel: LevelWithSilent;
 }
@@ -53,7 +55,8 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
       listen,
       logger,
       owner: thisProcess('coordinator'),
-      isAlive,
+      takeOver: flags.takeOver === true,
+      onTakeOver: (study, previous) => process.stderr.write(takeOverWarning(study, previous)),
       leaseMs: flags.leaseTimeout,
       maxAttempts: flags.maxAttempts,
       ...(token !== undefined && { token }),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { positiveInteger } from '../option-parsers.js';
-import { DEFAULT_DRAIN_SECONDS, dbOption, logFileOption, logLevelOption, secondsOption, tokenFileOption } from '../shared-options.js';
+import { DEFAULT_DRAIN_SECONDS, dbOption, logFileOption, logLevelOption, secondsOption, takeOverOption, tokenFileOption } from '../shared-options.js';
 import { DEFAULT_COORDINATOR } from './connection-options.js';
 import type { CoordinatorFlags } from './coordinator-command.js';
 
@@ -26,6 +26,7 @@ export function defineCoordinatorCommand(program: Command): void {
     .addOption(secondsOption('--lease-timeout <seconds>', 'a worker silent this long loses its trials', LEASE_TIMEOUT_SECONDS))
     .option('--max-attempts <n>', 'lost attempts (worker dead or silent) before a trial is FAILED; stops and drains do not count', positiveInteger, MAX_ATTEMPTS)
     .addOption(secondsOption('--drain-timeout <seconds>', 'on SIGTERM, how long running trials get to finish before going back to the queue', DEFAULT_DRAIN_SECONDS))
+    .addOption(takeOverOption())
     .addOption(logFileOption())
     .addOption(logLevelOption('info'))
     .action(async (flags: CoordinatorFlags) => {

@@ -13,7 +13,7 @@ export async function runHere(study: Study, datasets: DatasetCache, flags: Sessi
   const { logger, file: logFile } = sessionLogger(flags, progress);
   if (logFile !== undefined && !flags.json) process.stderr.write(`logs: ${logFile}\n`);
   logger.info({ study: study.name, db: flags.db, ...context }, 'sweep started');
-  const result = await runSession({ study, threads: flags.threads, backend: flags.backend, logger, datasets, progress });
+  const result = await runSession({ study, threads: flags.threads, backend: flags.backend, logger, datasets, progress, takeOver: flags.takeOver === true });
   await printSweepResult(study, result, { json: flags.json === true, db: flags.db });
   return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
 }

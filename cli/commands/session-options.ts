@@ -12,6 +12,8 @@ export interface SessionFlags {
   logLevel: LevelWithSilent;
   progress: boolean;
   json?: boolean;
+  /** `resume` only. */
+  takeOver?: boolean;
 }
 
 /** Options shared by `run` and `resume`, which both run a sweep here. */

@@ -17,6 +17,12 @@ import type {
 } from './records.js';
 import type { TrialPage, TrialPageQuery } from './trial-page.js';
 
+/** What a claim found: the owner recorded before, and whether it still ran (only with takeOver). */
+export interface StudyClaim {
+  readonly previous?: StudyOwner;
+  readonly previousAlive: boolean;
+}
+
 /**
  * The storage contract the rest of the code talks to. Every method that changes state is one
  * transaction. Writes on behalf of a running trial carry its attempt number and are refused
@@ -36,10 +42,12 @@ export interface TrialStore {
   summariseStudy(studyId: number): Promise<StudySummary>;
 
   /**
-   * Makes `owner` the one process running the study. Throws InvalidStateError if another
-   * owner holds it and `isAlive` says that owner still runs.
+   * Makes `owner` the one process running the study, until releaseStudy or close. Whether an
+   * earlier owner still runs is judged by a lock that dies with its process, never by its PID or
+   * host (both repeat or change in containers). Throws InvalidStateError if it still runs, unless
+   * `takeOver` is set: then the study is claimed all the same and the claim says so.
    */
-  claimStudy(studyId: number, owner: StudyOwner, isAlive: (current: StudyOwner) => boolean): Promise<void>;
+  claimStudy(studyId: number, owner: StudyOwner, options?: { takeOver?: boolean }): Promise<StudyClaim>;
   releaseStudy(studyId: number, ownerId: string): Promise<void>;
   /** Marks a study as a coordinator's: a coordinator started on this store resumes it. */
   setHosted(studyId: number, hosted: boolean): Promise<void>;

@@ -215,12 +215,19 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     assert.match(goneTrial?.reason ?? '', /no worker took it back within 1 s of the coordinator starting/);
   });
 
-  test('a coordinator leaves alone a hosted study that another live process runs', async () => {
-    const first = await coordinatorWithStudy('claimed');
-    await first.crash();
-    const second = await startCoordinator(dir, 'claimed', { isAlive: () => true });
+  test('a coordinator leaves alone a hosted study that another live coordinator runs, unless told to take it over', async () => {
+    const first = await coordinatorWithStudy('claimed', {}, 20);
+    const second = await startCoordinator(dir, 'claimed');
     open.push(second);
-    assert.deepEqual(second.coordinator.resumed, [], 'not resumed: its owner is alive');
+    assert.deepEqual(second.coordinator.resumed, [], 'not resumed: the first coordinator holds its lock');
     assert.equal(second.coordinator.host.isActive('claimed'), false);
+    assert.equal(first.coordinator.host.isActive('claimed'), true);
+
+    const takenFrom: string[] = [];
+    const third = await startCoordinator(dir, 'claimed', { takeOver: true, onTakeOver: (study, previous) => takenFrom.push(`${study} from ${previous?.id}`) });
+    open.push(third);
+    assert.deepEqual(third.coordinator.resumed, ['claimed'], '--take-over: resumed all the same');
+    assert.equal(takenFrom.length, 1);
+    assert.match(takenFrom[0] ?? '', /^claimed from test-claimed-/);
   });
 });

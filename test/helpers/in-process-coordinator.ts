@@ -7,7 +7,10 @@ export interface CoordinatorFixture {
   readonly coordinator: Coordinator;
   readonly store: SqliteTrialStore;
   readonly path: string;
-  /** Stops it as a crash would: no drain, no release; the store stays as it was. */
+  /**
+   * Stops it as a crash would: no drain, no release; the store stays as it was. Closing the store
+   * frees its study locks, as the death of the process would.
+   */
   crash(): Promise<void>;
   close(): Promise<void>;
 }
@@ -21,8 +24,6 @@ export async function startCoordinator(dir: string, name: string, options: Parti
     listen: { host: '127.0.0.1', port: 0 },
     logger: silentLogger(),
     owner: { id: `test-${name}-${Date.now()}-${Math.random()}`, host: 'test', pid: process.pid },
-    // In one process every owner looks alive: a restarted coordinator must take the study over.
-    isAlive: () => false,
     leaseMs: 2_000,
     ...options,
   });

@@ -372,20 +372,24 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         for await (const page of store.epochPages(empty.id)) assert.fail(`no page expected, got ${page.length} epochs`);
       }));
 
-    test('one owner runs a study at a time; a dead owner is replaced', () =>
+    test('one owner runs a study at a time; --take-over replaces a live one; a released study is free', () =>
       withStore(async (store) => {
         const study = await store.createStudy(studyDefinition('s'));
-        await store.claimStudy(study.id, { id: 'one', host: 'h', pid: 1 }, () => true);
-        await assert.rejects(store.claimStudy(study.id, { id: 'two', host: 'h', pid: 2 }, () => true), (error: unknown) => {
+        assert.deepEqual(await store.claimStudy(study.id, { id: 'one', host: 'h', pid: 1 }), { previousAlive: false });
+        assert.deepEqual(await store.claimStudy(study.id, { id: 'one', host: 'h', pid: 1 }), { previousAlive: false }, 'claiming again is no conflict');
+        await assert.rejects(store.claimStudy(study.id, { id: 'two', host: 'h', pid: 2 }), (error: unknown) => {
           assert.ok(error instanceof InvalidStateError);
           assert.match(error.message, /study "s" is being run by process 1 on h since /);
+          assert.match(error.hint ?? '', /--take-over/);
           return true;
         });
-        await store.claimStudy(study.id, { id: 'two', host: 'h', pid: 2 }, (owner) => owner.id !== 'one');
+        const taken = await store.claimStudy(study.id, { id: 'two', host: 'h', pid: 2 }, { takeOver: true });
+        assert.equal(taken.previousAlive, true);
+        assert.equal(taken.previous?.id, 'one');
         await store.releaseStudy(study.id, 'one'); // not the owner any more: no effect
-        await assert.rejects(store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }, () => true), InvalidStateError);
+        await assert.rejects(store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }), InvalidStateError);
         await store.releaseStudy(study.id, 'two');
-        await store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }, () => true);
+        assert.deepEqual(await store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }), { previousAlive: false }, 'a released study has no owner');
         assert.equal((await store.summariseStudy(study.id)).hosted, false, 'a study is not hosted until marked');
         await store.setHosted(study.id, true);
         assert.equal((await store.listStudies()).find((s) => s.id === study.id)?.hosted, true);

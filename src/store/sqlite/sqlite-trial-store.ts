@@ -23,9 +23,10 @@ import type {
   TrialResult,
 } from '../records.js';
 import { isValueList, PARAM_COMPARISONS } from '../records.js';
-import type { TrialStore } from '../trial-store.js';
+import type { StudyClaim, TrialStore } from '../trial-store.js';
 import type { TrialPage, TrialPageQuery } from '../trial-page.js';
 import { openDatabase } from './open-database.js';
+import { StudyLocks } from './study-locks.js';
 import { trialPageSql } from './trial-page-sql.js';
 
 interface StudyRow {
@@ -100,11 +101,15 @@ export class SqliteTrialStore implements TrialStore {
    */
   private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
+  /** The locks of the studies this store's owners run: a free lock is a dead owner. */
+  private readonly locks: StudyLocks;
+
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
   ) {
     this.transaction = db.transaction((fn: () => unknown) => fn());
+    this.locks = new StudyLocks(path);
   }
 
   static open(path: string): SqliteTrialStore {
@@ -163,18 +168,29 @@ export class SqliteTrialStore implements TrialStore {
     return this.read(() => this.summary(this.studyRowById(studyId)));
   }
 
-  claimStudy(studyId: number, owner: StudyOwner, isAlive: (current: StudyOwner) => boolean): Promise<void> {
-    return this.write(() => {
-      const row = this.studyRowById(studyId);
-      const current = row.owner === null ? undefined : (JSON.parse(row.owner) as StudyOwner);
-      if (current && current.id !== owner.id && isAlive(current)) {
-        throw new InvalidStateError(
-          `study "${row.name}" is being run by process ${current.pid} on ${current.host} since ${current.since ?? 'an unknown time'}`,
-          'wait for that run to finish, or stop it (Ctrl-C) before resuming here',
-        );
+  async claimStudy(studyId: number, owner: StudyOwner, options: { takeOver?: boolean } = {}): Promise<StudyClaim> {
+    const heldBefore = this.locks.holderOf(studyId);
+    const locked = this.locks.tryAcquire(studyId, owner.id);
+    try {
+      const claim = await this.write(() => {
+        const row = this.studyRowById(studyId);
+        const recorded = row.owner === null ? undefined : (JSON.parse(row.owner) as StudyOwner);
+        const previous = recorded?.id === owner.id ? undefined : recorded;
+        // Held elsewhere, or held here for an owner that has not let go: either way, alive.
+        const previousAlive = !locked || (heldBefore !== undefined && heldBefore !== owner.id);
+        if (previousAlive && options.takeOver !== true) throw ownedError(row.name, previous);
+        this.prepare('UPDATE studies SET owner = ? WHERE id = ?').run(JSON.stringify({ ...owner, since: now() }), studyId);
+        return { ...(previous !== undefined && { previous }), previousAlive };
+      });
+      if (!locked) this.locks.acquireWhenFree(studyId, owner.id);
+      return claim;
+    } catch (error) {
+      if (locked) {
+        if (heldBefore === undefined) this.locks.release(studyId, owner.id);
+        else this.locks.tryAcquire(studyId, heldBefore); // back to the owner that held it
       }
-      this.prepare('UPDATE studies SET owner = ? WHERE id = ?').run(JSON.stringify({ ...owner, since: now() }), studyId);
-    });
+      throw error;
+    }
   }
 
   setHosted(studyId: number, hosted: boolean): Promise<void> {
@@ -185,9 +201,10 @@ export class SqliteTrialStore implements TrialStore {
   }
 
   releaseStudy(studyId: number, ownerId: string): Promise<void> {
+    // The lock goes last: while it is held, nobody takes the study, released or not.
     return this.write(() => {
       this.prepare(`UPDATE studies SET owner = NULL WHERE id = ? AND json_extract(owner, '$.id') = ?`).run(studyId, ownerId);
-    });
+    }).finally(() => this.locks.release(studyId, ownerId));
   }
 
   createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord> {
@@ -457,6 +474,7 @@ export class SqliteTrialStore implements TrialStore {
   }
 
   close(): Promise<void> {
+    this.locks.releaseAll();
     if (this.db.open) this.db.close();
     return Promise.resolve();
   }
@@ -660,6 +678,14 @@ function defined<T extends Record<string, number | null | undefined>>(values: T)
 
 function finiteOrNull(value: number | undefined): number | null {
   return value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+function ownedError(study: string, owner: StudyOwner | undefined): InvalidStateError {
+  const who = owner === undefined ? 'another process' : `process ${owner.pid} on ${owner.host} since ${owner.since ?? 'an unknown time'}`;
+  return new InvalidStateError(
+    `study "${study}" is being run by ${who}`,
+    'wait for that run to finish, or stop it (Ctrl-C) before resuming here; if you are sure it is gone (a lock on a network disk can outlive a host that died), add --take-over',
+  );
 }
 
 function now(): string {
