@@ -37,7 +37,7 @@ async function crashMidSweep(study: string, container: ContainerLike): Promise<{
     await waitForTrials(db, study, (trials) => finished(trials).length >= 1 && finished(trials).length <= BUDGET - 3 && trials.some((t) => t.state === 'RUNNING'));
   } catch (error) {
     run.kill();
-    throw new Error(`${(error as Error).message}\n${run.tail()}`);
+    throw new Error(`${(error as Error).message}\n${run.tail()}`, { cause: error });
   }
   run.kill();
   await run.exited;
