@@ -28,7 +28,7 @@ export { PruningMonitor, type EpochVerdict } from './pruners/pruning-monitor.js'
 export type { Pruner, PruneContext, PruneDecision, TrialCurve } from './pruners/pruner.js';
 export type { PrunerSpec, EarlyStoppingSpec } from './pruners/pruner-spec.js';
 
-export type { TrialStore } from './store/trial-store.js';
+export type { StudyClaim, TrialStore } from './store/trial-store.js';
 export { SqliteTrialStore } from './store/sqlite/sqlite-trial-store.js';
 export type { TrialRecord, TrialResult, TrialOutcome, EpochMetrics, EpochRecord, RepeatResult, TestEvaluation, StudyRecord, StudySummary } from './store/records.js';
 

@@ -139,6 +139,7 @@ describe('study locks (a lock beside the store that dies with its process)', () 
       chmodSync(path, 0o640);
       await store.claimStudy(studyId, owner('me'));
       assert.equal(statSync(`${path}.locks`).mode & 0o777, 0o750);
+      assert.equal(statSync(`${path}.locks/study-${studyId}.lock`).mode & 0o777, 0o640);
     } finally {
       await store.close();
     }

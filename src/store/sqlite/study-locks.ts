@@ -40,12 +40,14 @@ export class StudyLocks {
       this.held.set(studyId, { db: undefined, holder });
       return true;
     }
-    const path = this.lockPath(studyId);
+    const { path, isNew, mode } = this.lockPath(studyId);
     let db: Database.Database | undefined;
     try {
       db = new Database(path, { timeout: 0 });
       db.pragma('journal_mode = MEMORY');
       db.exec('BEGIN EXCLUSIVE');
+      // Whoever may write the store must be able to lock its studies too, whoever made the file.
+      if (isNew) chmodSync(path, mode & 0o666);
     } catch (error) {
       db?.close();
       if (isBusy(error)) return false;
@@ -102,13 +104,13 @@ export class StudyLocks {
    * The lock file's path, its folder made with the store's permissions. Neither may be a symbolic
    * link: whoever can write the store's folder could otherwise point the lock at another file.
    */
-  private lockPath(studyId: number): string {
+  private lockPath(studyId: number): { path: string; isNew: boolean; mode: number } {
     const dir = `${this.storePath}.locks`;
     const path = `${dir}/study-${studyId}.lock`;
+    const mode = statSync(this.storePath).mode;
     try {
-      const mode = folderMode(statSync(this.storePath).mode);
-      mkdirSync(dir, { mode });
-      chmodSync(dir, mode); // mkdir's mode is narrowed by the umask; the store's own bits are the ones wanted
+      mkdirSync(dir, { mode: folderMode(mode) });
+      chmodSync(dir, folderMode(mode)); // mkdir's mode is narrowed by the umask; the store's own bits are the ones wanted
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw new SweeperError('FAILED_PRECONDITION', `cannot make the lock folder ${dir}: ${(error as Error).message}`, 'the folder that holds the trial store must be writable by sweeper');
@@ -117,12 +119,13 @@ export class StudyLocks {
     if (!lstatSync(dir).isDirectory()) throw notPlain(dir, 'a folder');
     const file = lstatIfExists(path);
     if (file !== undefined && !file.isFile()) throw notPlain(path, 'a plain file');
-    return path;
+    return { path, isNew: file === undefined, mode };
   }
 }
 
 /** A folder readable and writable by whoever may read and write the store, and no one else. */
 function folderMode(storeMode: number): number {
+  // r and w as the store has them, and x wherever r is: a folder is entered, not read.
   const rw = storeMode & 0o666;
   return rw | ((rw & 0o444) >> 2);
 }
