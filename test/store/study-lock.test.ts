@@ -93,6 +93,7 @@ describe('study locks (a lock beside the store that dies with its process)', () 
       assert.equal(isLocked(lockFile), false, 'released at once');
       assert.ok(existsSync(lockFile), 'never deleted: deleting would let a newcomer lock a new file beside a held one');
     } finally {
+      await claimer.kill();
       await store.close();
     }
   });
