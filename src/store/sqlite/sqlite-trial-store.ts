@@ -26,6 +26,8 @@ import { isValueList, PARAM_COMPARISONS } from '../records.js';
 import type { TrialStore } from '../trial-store.js';
 import type { TrialPage, TrialPageQuery } from '../trial-page.js';
 import { openDatabase } from './open-database.js';
+import { openDatabaseForReading } from './open-database-for-reading.js';
+import { translateSqliteError } from './sqlite-failure.js';
 import { trialPageSql } from './trial-page-sql.js';
 
 interface StudyRow {
@@ -107,8 +109,14 @@ export class SqliteTrialStore implements TrialStore {
     this.transaction = db.transaction((fn: () => unknown) => fn());
   }
 
+  /** Opens (creating if needed) a store to write: refused if this process cannot write it or its file is damaged. */
   static open(path: string): SqliteTrialStore {
     return new SqliteTrialStore(openDatabase(path), path);
+  }
+
+  /** Opens an existing store for queries only: it works on a store this process cannot write. */
+  static openForReading(path: string): SqliteTrialStore {
+    return new SqliteTrialStore(openDatabaseForReading(path), path);
   }
 
   createStudy(definition: StudyDefinition, source?: StudySource): Promise<StudyRecord> {
@@ -466,7 +474,7 @@ export class SqliteTrialStore implements TrialStore {
     try {
       return Promise.resolve(this.transaction.immediate(fn) as T);
     } catch (error) {
-      return Promise.reject(translateSqliteError(error));
+      return Promise.reject(translateSqliteError(error, this.path));
     }
   }
 
@@ -474,7 +482,7 @@ export class SqliteTrialStore implements TrialStore {
     try {
       return Promise.resolve(this.transaction.deferred(fn) as T);
     } catch (error) {
-      return Promise.reject(translateSqliteError(error));
+      return Promise.reject(translateSqliteError(error, this.path));
     }
   }
 
@@ -664,13 +672,4 @@ function finiteOrNull(value: number | undefined): number | null {
 
 function now(): string {
   return new Date().toISOString();
-}
-
-/** SQLite's own refusals (the invariant triggers) become the same errors the code raises itself. */
-function translateSqliteError(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error));
-  if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') && /COMPLETE|final result/.test(error.message)) {
-    return new InvalidStateError(error.message);
-  }
-  return error;
 }
