@@ -14,7 +14,7 @@ import { writeBlocker } from './write-blocker.js';
  */
 export function openDatabaseForReading(path: string): Database.Database {
   const writable = writeBlocker(path) === undefined;
-  const db = writable ? connect(path, path) : existsSync(`${path}-wal`) ? connect(path, path, { readonly: true }) : inMemoryCopy(path);
+  const db = writable ? connect(path, path) : existsSync(`${path}-wal`) ? connect(path, path, { readonly: true }) : readIntoMemory(path);
   try {
     refuseNewerSchema(db, path);
     const version = schemaVersion(db);
@@ -36,7 +36,7 @@ export function openDatabaseForReading(path: string): Database.Database {
  * store's header is set back to rollback mode in the copy: with no -wal file, the file alone
  * holds every committed change.
  */
-function inMemoryCopy(path: string): Database.Database {
+export function readIntoMemory(path: string): Database.Database {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
