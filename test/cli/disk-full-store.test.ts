@@ -100,4 +100,21 @@ describe('a store on a full disk', { skip: confinementSkip() }, () => {
     assert.ok(second.complete.size > first.complete.size, `${second.complete.size} trials complete after resume, ${first.complete.size} before`);
     for (const [number, value] of first.complete) assert.equal(second.complete.get(number), value, `trial ${number} is unchanged`);
   });
+
+  test('the queries read a store on a disk that filled up after it was written', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sweep.yaml'), ENDLESS_SWEEP.replace('trials: 100000', 'trials: 3'));
+    // SQLite would make a 32 KiB -shm file beside the store to read it: there is no room for it.
+    const script = `
+      cd "${dir}"
+      mkdir disk
+      mount -t tmpfs -o size=2m tmpfs disk
+      sweeper run sweep.yaml --db disk/store.db --no-progress > run.out 2>&1 || { cat run.out >&2; exit 1; }
+      head -c 3000000 /dev/zero > disk/filler 2> /dev/null || true
+      sweeper best fill --db disk/store.db --json
+    `;
+    const result = await confinedShell(script);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { trials: unknown[] }).trials.length, 3);
+  });
 });

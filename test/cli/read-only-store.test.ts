@@ -53,17 +53,19 @@ describe('a store this user cannot write', { skip: confinementSkip() }, () => {
     writeFileSync(sweepFile, 'study: more\nsynthetic:\n  epochs: 1\nspace:\n  x: { type: float, low: 0, high: 1 }\nbudget:\n  trials: 1\nobjective:\n  metric: val_loss\n  direction: minimize\n');
   });
 
-  test("another user's store (0644, in a folder they cannot write): the queries read it, writers are refused with exit 2", async () => {
+  test("another user's store (0644, in a folder they cannot write): the queries read it, run, resume and coordinator are refused with exit 2", async () => {
     await assertQueriesWork(sweeperAsNobody, 'nobody');
     assertReadOnlyRefusal(await sweeperAsNobody(['resume', FIXTURE_STUDY, '--db', db, '--no-progress']), /the file is not writable by this user/);
     assertReadOnlyRefusal(await sweeperAsNobody(['run', sweepFile, '--db', db, '--no-progress']), /the file is not writable by this user/);
+    assertReadOnlyRefusal(await sweeperAsNobody(['coordinator', '--db', db, '--listen', '127.0.0.1:0']), /the file is not writable by this user/);
   });
 
-  test('a store on a read-only mount: the queries read it, writers are refused with exit 2', async () => {
+  test('a store on a read-only mount: the queries read it, run, resume and coordinator are refused with exit 2', async () => {
     const onMount = (args: readonly string[]): Promise<CliResult> => sweeperOnReadOnlyMount(storeDir, args);
     await assertQueriesWork(onMount, 'mount');
     assertReadOnlyRefusal(await onMount(['resume', FIXTURE_STUDY, '--db', db, '--no-progress']), /the file is on a read-only file system/);
     assertReadOnlyRefusal(await onMount(['run', sweepFile, '--db', db, '--no-progress']), /the file is on a read-only file system/);
+    assertReadOnlyRefusal(await onMount(['coordinator', '--db', db, '--listen', '127.0.0.1:0']), /the file is on a read-only file system/);
   });
 
   test('what a running sweep has written but not yet checkpointed (its -wal file) is read too', async () => {

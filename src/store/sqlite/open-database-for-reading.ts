@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { StoreError } from '../../errors/store-error.js';
+import { StoreError, type StoreFailure } from '../../errors/store-error.js';
 import { connect, LATEST_SCHEMA_VERSION, prepareForWriting, refuseNewerSchema, schemaVersion, storeProblem } from './open-database.js';
 import { storeFailure } from './sqlite-failure.js';
 import { writeBlocker } from './write-blocker.js';
+
+/** Failures of the usual open that reading the file alone may avoid. */
+const READ_ALONE: ReadonlySet<StoreFailure> = new Set(['DISK_FULL', 'IO_ERROR', 'READ_ONLY', 'CANNOT_OPEN']);
 
 /**
  * Opens an existing store for queries, which never write. A store this process may write is
@@ -13,28 +16,24 @@ import { writeBlocker } from './write-blocker.js';
  * -shm and -wal files beside it and cannot, read whole into memory.
  */
 export function openDatabaseForReading(path: string): Database.Database {
-  const writable = writeBlocker(path) === undefined;
-  const db = writable ? connect(path, path) : existsSync(`${path}-wal`) ? connect(path, path, { readonly: true }) : readIntoMemory(path);
-  try {
-    refuseNewerSchema(db, path);
-    const version = schemaVersion(db);
-    if (version < LATEST_SCHEMA_VERSION) {
-      if (writable) prepareForWriting(db, path);
-      else throw olderSchema(path, version);
+  const walHoldsChanges = hasChangesInWal(path);
+  if (writeBlocker(path) === undefined) {
+    try {
+      return readyForQueries(connect(path, path), path, true);
+    } catch (error) {
+      // A disk too full for the -shm file SQLite makes beside the store, or a file system that
+      // refuses what access() allowed: the file alone can still be read.
+      if (!(error instanceof StoreError && READ_ALONE.has(error.failure)) || walHoldsChanges) throw error;
+      return readyForQueries(readIntoMemory(path), path, false);
     }
-    db.pragma('busy_timeout = 10000');
-    db.pragma('query_only = 1');
-  } catch (error) {
-    db.close();
-    throw storeProblem(error, path);
   }
-  return db;
+  return readyForQueries(walHoldsChanges ? connect(path, path, { readonly: true }) : readIntoMemory(path), path, false);
 }
 
 /**
  * The file's bytes as an in-memory database. Such a database cannot be in WAL mode, so a WAL
- * store's header is set back to rollback mode in the copy: with no -wal file, the file alone
- * holds every committed change.
+ * store's header is set back to rollback mode in the copy: with no changes in a -wal file, the
+ * file alone holds every committed change.
  */
 export function readIntoMemory(path: string): Database.Database {
   let bytes: Buffer;
@@ -49,6 +48,32 @@ export function readIntoMemory(path: string): Database.Database {
     bytes[19] = 1;
   }
   return connect(path, bytes, { readonly: true });
+}
+
+function readyForQueries(db: Database.Database, path: string, mayUpgrade: boolean): Database.Database {
+  try {
+    refuseNewerSchema(db, path);
+    const version = schemaVersion(db);
+    if (version < LATEST_SCHEMA_VERSION) {
+      if (mayUpgrade) prepareForWriting(db, path);
+      else throw olderSchema(path, version);
+    }
+    db.pragma('busy_timeout = 10000');
+    db.pragma('query_only = 1');
+    return db;
+  } catch (error) {
+    db.close();
+    throw storeProblem(error, path);
+  }
+}
+
+/** Whether committed changes may be in the -wal file beside the store rather than in the file itself. */
+function hasChangesInWal(path: string): boolean {
+  try {
+    return statSync(`${path}-wal`).size > 0;
+  } catch {
+    return false;
+  }
 }
 
 function olderSchema(path: string, version: number): StoreError {
