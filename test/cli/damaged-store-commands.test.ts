@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { FIXTURE_STUDY, writeDamagedStore } from '../fixtures/stores/damaged-store.js';
 import { runCli } from '../helpers/cli-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -34,5 +35,27 @@ describe('commands on a store with garbage in the middle of its file', () => {
     assert.deepEqual((JSON.parse(studies.stdout) as { studies: { name: string }[] }).studies.map((s) => s.name), [FIXTURE_STUDY]);
     const best = await runCli(['best', FIXTURE_STUDY, '--db', db]);
     assert.equal(best.code, 0, best.stderr);
+  });
+
+  test('a query that reaches the damaged pages ends with exit 1 and says the store is damaged', async () => {
+    const store = SqliteTrialStore.openForReading(db);
+    let damaged: number | undefined;
+    try {
+      const study = await store.getStudy(FIXTURE_STUDY);
+      for (const trial of await store.listTrials(study.id)) {
+        if (await store.getEpochs(trial.id).then(() => false, () => true)) {
+          damaged = trial.number;
+          break;
+        }
+      }
+    } finally {
+      await store.close();
+    }
+    assert.notEqual(damaged, undefined, 'a trial has its epochs on the damaged pages');
+    const shown = await runCli(['show', FIXTURE_STUDY, String(damaged), '--db', db]);
+    assert.equal(shown.code, 1, shown.stderr);
+    assert.match(shown.stderr, /error: the trial store .*damaged\.db is damaged \(database disk image is malformed, SQLITE_CORRUPT/);
+    assert.match(shown.stderr, /hint: .*"\.recover"/);
+    assert.doesNotMatch(shown.stderr, /looks like a bug/);
   });
 });
