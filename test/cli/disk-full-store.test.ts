@@ -41,7 +41,7 @@ function readCopy(path: string): { complete: Map<number, number>; integrity: unk
   }
 }
 
-describe('a store on a full disk', { skip: confinementSkip() }, () => {
+describe('a store on a full disk', { skip: confinementSkip('mounts') }, () => {
   test('a sweep that fills the disk ends with exit 1 and says so; nothing finished is lost, and it goes on once there is space', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'sweep.yaml'), ENDLESS_SWEEP);

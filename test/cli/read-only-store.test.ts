@@ -44,7 +44,7 @@ async function assertQueriesWork(sweeper: (args: readonly string[]) => Promise<C
   assert.deepEqual(readdirSync(storeDir), ['store.db'], 'no -wal or -shm file was made');
 }
 
-describe('a store this user cannot write', { skip: confinementSkip() }, () => {
+describe('a store this user cannot write', () => {
   before(async () => {
     await writeHealthyStore(db, TRIALS, 3);
     chmodSync(storeDir, 0o755);
@@ -53,14 +53,14 @@ describe('a store this user cannot write', { skip: confinementSkip() }, () => {
     writeFileSync(sweepFile, 'study: more\nsynthetic:\n  epochs: 1\nspace:\n  x: { type: float, low: 0, high: 1 }\nbudget:\n  trials: 1\nobjective:\n  metric: val_loss\n  direction: minimize\n');
   });
 
-  test("another user's store (0644, in a folder they cannot write): the queries read it, run, resume and coordinator are refused with exit 2", async () => {
+  test("another user's store (0644, in a folder they cannot write): the queries read it, run, resume and coordinator are refused with exit 2", { skip: confinementSkip('nobody') }, async () => {
     await assertQueriesWork(sweeperAsNobody, 'nobody');
     assertReadOnlyRefusal(await sweeperAsNobody(['resume', FIXTURE_STUDY, '--db', db, '--no-progress']), /the file is not writable by this user/);
     assertReadOnlyRefusal(await sweeperAsNobody(['run', sweepFile, '--db', db, '--no-progress']), /the file is not writable by this user/);
     assertReadOnlyRefusal(await sweeperAsNobody(['coordinator', '--db', db, '--listen', '127.0.0.1:0']), /the file is not writable by this user/);
   });
 
-  test('a store on a read-only mount: the queries read it, run, resume and coordinator are refused with exit 2', async () => {
+  test('a store on a read-only mount: the queries read it, run, resume and coordinator are refused with exit 2', { skip: confinementSkip('mounts') }, async () => {
     const onMount = (args: readonly string[]): Promise<CliResult> => sweeperOnReadOnlyMount(storeDir, args);
     await assertQueriesWork(onMount, 'mount');
     assertReadOnlyRefusal(await onMount(['resume', FIXTURE_STUDY, '--db', db, '--no-progress']), /the file is on a read-only file system/);
@@ -68,7 +68,7 @@ describe('a store this user cannot write', { skip: confinementSkip() }, () => {
     assertReadOnlyRefusal(await onMount(['coordinator', '--db', db, '--listen', '127.0.0.1:0']), /the file is on a read-only file system/);
   });
 
-  test('what a running sweep has written but not yet checkpointed (its -wal file) is read too', async () => {
+  test('what a running sweep has written but not yet checkpointed (its -wal file) is read too', { skip: confinementSkip('nobody') }, async () => {
     const live = join(tempDir(), 'live.db');
     chmodSync(join(live, '..'), 0o755);
     const writer = SqliteTrialStore.open(live);
@@ -82,7 +82,7 @@ describe('a store this user cannot write', { skip: confinementSkip() }, () => {
     }
   });
 
-  test('a store of an older schema that this user cannot upgrade: exit 2, and what to do', async () => {
+  test('a store of an older schema that this user cannot upgrade: exit 2, and what to do', { skip: confinementSkip('nobody') }, async () => {
     const oldDir = tempDir();
     chmodSync(oldDir, 0o755);
     const old = join(oldDir, 'old.db');

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { cliEnvironment, type CliResult } from './cli-process.js';
 import { COMPILED_CLI } from './namespaced-cli.js';
 
@@ -9,22 +10,21 @@ const AS_NOBODY = ['--reuid=nobody', '--regid=nogroup', '--clear-groups'];
 const OWN_MOUNTS = ['unshare', '--mount', '--propagation', 'private'];
 
 /**
- * `false` where the tests can drop root (setpriv) and mount in a namespace of their own (unshare),
- * else why not, for `describe(..., { skip })`. Under CI it is always `false`: there the tests must
- * run, and fail if they cannot.
+ * `false` where the tests can run sweeper as nobody (setpriv), or mount file systems in a
+ * namespace of their own (unshare), else why not, for the `skip` option of a test. Under CI a
+ * missing permission never skips: there the tests must run, and fail if they cannot. A checkout
+ * or temp folder that nobody may not enter (under /root, say) skips the tests as nobody anywhere:
+ * that is where the files are, not what sweeper does.
  */
-export function confinementSkip(): string | false {
-  if (process.env.CI) return false;
-  if (process.getuid?.() !== 0) return 'needs root, to run sweeper as nobody and to mount file systems';
-  const probes = [
-    { command: 'setpriv', args: [...AS_NOBODY, 'true'], what: 'setpriv cannot run a command as nobody' },
-    { command: OWN_MOUNTS[0] as string, args: [...OWN_MOUNTS.slice(1), 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], what: 'unshare --mount cannot mount a tmpfs here' },
-  ];
-  for (const probe of probes) {
-    const result = spawnSync(probe.command, probe.args, { stdio: 'ignore' });
-    if (result.status !== 0) return probe.what;
+export function confinementSkip(needs: 'nobody' | 'mounts'): string | false {
+  if (process.getuid?.() !== 0) return process.env.CI ? false : 'needs root, to run sweeper as nobody and to mount file systems';
+  if (needs === 'mounts') {
+    const probe = spawnSync(OWN_MOUNTS[0] as string, [...OWN_MOUNTS.slice(1), 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], { stdio: 'ignore' });
+    return probe.status === 0 || process.env.CI ? false : 'unshare --mount cannot mount a file system here';
   }
-  return false;
+  if (spawnSync('setpriv', [...AS_NOBODY, 'true'], { stdio: 'ignore' }).status !== 0) return process.env.CI ? false : 'setpriv cannot run a command as nobody';
+  const reach = spawnSync('setpriv', [...AS_NOBODY, 'sh', '-c', 'test -r "$1" && test -x "$2"', 'sh', COMPILED_CLI, tmpdir()], { stdio: 'ignore' });
+  return reach.status === 0 ? false : `user nobody cannot read ${COMPILED_CLI} or enter ${tmpdir()}`;
 }
 
 /** `sweeper ARGS` as user nobody. */
