@@ -51,3 +51,4 @@ export { InvalidArgumentError } from './errors/invalid-argument-error.js';
 export { StaleAttemptError } from './errors/stale-attempt-error.js';
 export { DataError } from './errors/data-error.js';
 export { SearchExhaustedError } from './errors/search-exhausted-error.js';
+export { StoreError, type StoreFailure } from './errors/store-error.js';

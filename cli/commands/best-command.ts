@@ -23,7 +23,7 @@ export interface BestOptions {
 export type BestFlags = BestOptions & { db: string };
 
 export async function bestCommand(name: string, flags: BestFlags): Promise<void> {
-  const store = openExistingStore(flags.db);
+  const store = openExistingStore(flags.db, 'read');
   try {
     const width = outputWidth();
     process.stdout.write(await bestOutput(store, name, { ...flags, ...(width !== undefined && { width }) }));

@@ -20,7 +20,7 @@ export async function dashboardCommand(flags: DashboardFlags): Promise<number> {
   const listen = parseHostPort(flags.listen, '--listen');
   const token = flags.tokenFile === undefined ? undefined : readTokenFile(flags.tokenFile, '--token-file');
   checkDashboardListen(listen, '--listen', flags.listen, token, flags.insecure === true);
-  const store = openExistingStore(flags.db);
+  const store = openExistingStore(flags.db, 'read');
   const logger = createLogger({ ...(flags.logFile !== undefined && { file: flags.logFile }), level: flags.logLevel });
   let dashboard: DashboardServer;
   try {

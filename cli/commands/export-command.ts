@@ -8,7 +8,7 @@ import { exportStudy, type ExportOptions } from '../output/export-study.js';
 export type ExportFlags = ExportOptions & { db: string; output?: string };
 
 export async function exportCommand(name: string, flags: ExportFlags): Promise<void> {
-  const store = openExistingStore(flags.db);
+  const store = openExistingStore(flags.db, 'read');
   try {
     const output = flags.output === undefined ? process.stdout : openOutput(flags.output);
     const rows = await exportStudy(store, name, flags, output);

@@ -12,7 +12,7 @@ export interface ReportFlags {
 }
 
 export async function reportCommand(name: string, flags: ReportFlags): Promise<void> {
-  const store = openExistingStore(flags.db);
+  const store = openExistingStore(flags.db, 'read');
   let html: string;
   try {
     html = renderStudyReport(await loadStudyReportData(store, name, { top: flags.top }));

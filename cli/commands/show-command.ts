@@ -11,7 +11,7 @@ export interface ShowFlags {
 }
 
 export async function showCommand(name: string, number: number, flags: ShowFlags): Promise<void> {
-  const store = openExistingStore(flags.db);
+  const store = openExistingStore(flags.db, 'read');
   try {
     const width = outputWidth();
     process.stdout.write(await showOutput(store, name, number, { ...flags, ...(width !== undefined && { width }) }));

@@ -8,7 +8,7 @@ export interface StudiesFlags {
 }
 
 export async function studiesCommand(flags: StudiesFlags): Promise<void> {
-  const store = openExistingStore(flags.db);
+  const store = openExistingStore(flags.db, 'read');
   try {
     const studies = await store.listStudies();
     if (flags.json) {

@@ -12,7 +12,8 @@ export type SweeperErrorCode =
   | 'DATA_ERROR'
   | 'OUT_OF_RANGE'
   | 'UNAUTHENTICATED'
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  | 'DATA_LOSS';
 
 export class SweeperError extends Error {
   constructor(

@@ -14,6 +14,7 @@ const STATUS_OF: Record<SweeperErrorCode, status> = {
   OUT_OF_RANGE: status.OUT_OF_RANGE,
   UNAUTHENTICATED: status.UNAUTHENTICATED,
   UNAVAILABLE: status.UNAVAILABLE,
+  DATA_LOSS: status.DATA_LOSS,
 };
 
 /** The metadata key that carries a SweeperError's hint to the client. */
@@ -46,6 +47,7 @@ const CODE_OF: Partial<Record<status, SweeperErrorCode>> = {
   [status.UNAVAILABLE]: 'UNAVAILABLE',
   [status.DEADLINE_EXCEEDED]: 'UNAVAILABLE',
   [status.RESOURCE_EXHAUSTED]: 'INVALID_ARGUMENT',
+  [status.DATA_LOSS]: 'DATA_LOSS',
 };
 
 /**

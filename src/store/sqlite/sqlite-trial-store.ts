@@ -26,6 +26,8 @@ import { isValueList, PARAM_COMPARISONS } from '../records.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
 import type { TrialPage, TrialPageQuery } from '../trial-page.js';
 import { openDatabase } from './open-database.js';
+import { openDatabaseForReading } from './open-database-for-reading.js';
+import { translateSqliteError } from './sqlite-failure.js';
 import { StudyLocks } from './study-locks.js';
 import { trialPageSql } from './trial-page-sql.js';
 
@@ -112,8 +114,14 @@ export class SqliteTrialStore implements TrialStore {
     this.locks = new StudyLocks(path);
   }
 
+  /** Opens (creating if needed) a store to write: refused if this process cannot write it or its file is damaged. */
   static open(path: string): SqliteTrialStore {
     return new SqliteTrialStore(openDatabase(path), path);
+  }
+
+  /** Opens an existing store for queries only: it works on a store this process cannot write. */
+  static openForReading(path: string): SqliteTrialStore {
+    return new SqliteTrialStore(openDatabaseForReading(path), path);
   }
 
   createStudy(definition: StudyDefinition, source?: StudySource): Promise<StudyRecord> {
@@ -484,7 +492,7 @@ export class SqliteTrialStore implements TrialStore {
     try {
       return Promise.resolve(this.transaction.immediate(fn) as T);
     } catch (error) {
-      return Promise.reject(translateSqliteError(error));
+      return Promise.reject(translateSqliteError(error, this.path));
     }
   }
 
@@ -492,7 +500,7 @@ export class SqliteTrialStore implements TrialStore {
     try {
       return Promise.resolve(this.transaction.deferred(fn) as T);
     } catch (error) {
-      return Promise.reject(translateSqliteError(error));
+      return Promise.reject(translateSqliteError(error, this.path));
     }
   }
 
@@ -690,13 +698,4 @@ function ownedError(study: string, owner: StudyOwner | undefined): InvalidStateE
 
 function now(): string {
   return new Date().toISOString();
-}
-
-/** SQLite's own refusals (the invariant triggers) become the same errors the code raises itself. */
-function translateSqliteError(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error));
-  if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') && /COMPLETE|final result/.test(error.message)) {
-    return new InvalidStateError(error.message);
-  }
-  return error;
 }

@@ -1,0 +1,33 @@
+import { SweeperError, type SweeperErrorCode } from './sweeper-error.js';
+
+/** What went wrong with a trial store's file, whatever name SQLite gave it. */
+export type StoreFailure = 'DISK_FULL' | 'READ_ONLY' | 'DAMAGED' | 'NOT_A_STORE' | 'LOCKED' | 'IO_ERROR' | 'CANNOT_OPEN' | 'NEEDS_UPGRADE';
+
+/**
+ * The code says what a caller can do about it. A full disk, a lock or an I/O error can pass
+ * (UNAVAILABLE: a worker keeps its report and retries); a damaged file does not mend itself
+ * (DATA_LOSS); a read-only file, a wrong path or an old schema are the user's to fix (exit 2).
+ */
+const CODE_OF: Record<StoreFailure, SweeperErrorCode> = {
+  DISK_FULL: 'UNAVAILABLE',
+  LOCKED: 'UNAVAILABLE',
+  IO_ERROR: 'UNAVAILABLE',
+  DAMAGED: 'DATA_LOSS',
+  READ_ONLY: 'FAILED_PRECONDITION',
+  NEEDS_UPGRADE: 'FAILED_PRECONDITION',
+  NOT_A_STORE: 'INVALID_ARGUMENT',
+  CANNOT_OPEN: 'INVALID_ARGUMENT',
+};
+
+/** A trial store that cannot be used as asked; the message names the file, the hint what to do. */
+export class StoreError extends SweeperError {
+  constructor(
+    readonly failure: StoreFailure,
+    readonly path: string,
+    message: string,
+    hint: string,
+  ) {
+    super(CODE_OF[failure], message, hint);
+    this.name = 'StoreError';
+  }
+}
