@@ -7,6 +7,7 @@ import type { BackendPreference } from '../src/training/backend-preference.js';
 import { TaskRouter } from '../worker/task-router.js';
 import { isAlive, thisProcess } from './process-owner.js';
 import { ProgressDisplay } from './progress-display.js';
+import { printErr } from './output/terminal.js';
 
 export interface SessionOptions {
   readonly study: Study;
@@ -37,11 +38,11 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupts++;
     if (interrupts > 1) {
-      process.stderr.write('\nquitting now; `sweeper resume` will re-run the trials that were running\n');
+      printErr('\nquitting now; `sweeper resume` will re-run the trials that were running\n');
       process.exit(130);
     }
     display?.stop();
-    process.stderr.write(`\n${signal}: stopping; running trials go back to the queue (press Ctrl-C again to quit now)\n`);
+    printErr(`\n${signal}: stopping; running trials go back to the queue (press Ctrl-C again to quit now)\n`);
     logger.warn({ signal }, 'stop requested');
     controller.abort();
   };
