@@ -21,7 +21,7 @@ export function defineCoordinatorCommand(program: Command): void {
     .option('--tls-cert <path>', 'serve TLS with this certificate (PEM)')
     .option('--tls-key <path>', 'and this private key (PEM)')
     .option('--tls-ca <path>', 'require client certificates signed by this CA (mutual TLS)')
-    .option('--insecure', 'allow a non-loopback --listen (or --dashboard) without a token or mutual TLS')
+    .option('--insecure', 'allow a non-loopback --listen (or --dashboard) without a token or mutual TLS: anyone who reaches it can use it (the dashboard still answers only IP addresses, loopback names and this machine\'s name)')
     .option('--dashboard <host:port>', 'also serve the read-only live dashboard (HTTP) here, workers page included; the token applies')
     .addOption(secondsOption('--lease-timeout <seconds>', 'a worker silent this long loses its trials', LEASE_TIMEOUT_SECONDS))
     .option('--max-attempts <n>', 'lost attempts (worker dead or silent) before a trial is FAILED; stops and drains do not count', positiveInteger, MAX_ATTEMPTS)
