@@ -58,7 +58,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     if (options.token === undefined) return;
     const [header] = metadata.get(TOKEN_METADATA_KEY);
     if (!tokenMatches(options.token, typeof header === 'string' ? header : undefined)) {
-      throw new UnauthenticatedError('this coordinator requires its token: the call carried none or a wrong one', 'start the worker with --token-file naming the coordinator\'s token');
+      throw new UnauthenticatedError('this coordinator requires its token: the call carried none or a wrong one', 'give the command --token-file naming the coordinator\'s token');
     }
   };
 

@@ -16,7 +16,7 @@ export async function statusCommand(flags: ConnectionFlags & { json?: boolean })
     else printOut(formatStatus(status, address));
     process.exitCode = EXIT.OK;
   } catch (error) {
-    throw fromServiceError(error, address);
+    throw fromServiceError(error, address, 'status');
   } finally {
     client.close();
   }

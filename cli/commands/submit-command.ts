@@ -31,7 +31,7 @@ export async function submitCommand(file: string, flags: SubmitFlags): Promise<n
     else printOut(`submitted study ${reply.study} (${reply.budget > 0 ? counted(reply.budget, 'trial') : 'no trial budget'}) to ${address}\n`);
     return EXIT.OK;
   } catch (error) {
-    throw fromServiceError(error, address);
+    throw fromServiceError(error, address, 'submit');
   } finally {
     client.close();
   }

@@ -41,7 +41,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
     await agent.run();
   } catch (error) {
     await agent.close();
-    throw fromServiceError(error, address);
+    throw fromServiceError(error, address, 'worker');
   }
   printOut('worker stopped\n');
   return EXIT.OK;
