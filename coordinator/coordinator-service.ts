@@ -42,6 +42,8 @@ export interface CoordinatorServiceOptions {
   readonly logger: Logger;
   /** Every call must carry it when set. */
   readonly token?: string;
+  /** Told the peer (`HOST:PORT`) of every call that passed the token check (ConnectionGuard). */
+  readonly onAuthorized?: (peer: string) => void;
   readonly leaseMs: number;
   readonly heartbeatMs: number;
 }
@@ -67,6 +69,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
       Promise.resolve()
         .then(() => {
           authorize(call.metadata);
+          options.onAuthorized?.(call.getPeer());
           return handle(call.request);
         })
         .then(
@@ -88,6 +91,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     Work: (call: ServerWritableStream<WorkRequest, WorkItem>): void => {
       try {
         authorize(call.metadata);
+        options.onAuthorized?.(call.getPeer());
         executor.attach(sessionFromMessage(call.request), call);
       } catch (error) {
         logRefusal(logger, 'Work', call.getPeer(), error);

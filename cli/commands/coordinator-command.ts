@@ -22,6 +22,8 @@ export interface CoordinatorFlags {
   dashboard?: string;
   leaseTimeout: number;
   maxAttempts: number;
+  maxConnections: number;
+  authTimeout: number;
   drainTimeout: number;
   logFile?: string;
   logLevel: LevelWithSilent;
@@ -57,6 +59,7 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
       isAlive,
       leaseMs: flags.leaseTimeout,
       maxAttempts: flags.maxAttempts,
+      connectionLimits: { maxConnections: flags.maxConnections, authTimeoutMs: flags.authTimeout },
       ...(token !== undefined && { token }),
       ...(tls !== undefined && { tls }),
     });
