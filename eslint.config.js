@@ -39,4 +39,20 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // What the CLI prints holds text from sweep files, workers and trial errors: it goes through
+    // cli/output/terminal.ts, which shows control characters instead of letting a terminal act on them.
+    files: ['cli/**/*.ts'],
+    ignores: ['cli/output/terminal.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='write'][callee.object.object.name='process'][callee.object.property.name=/^std(out|err)$/]",
+          message: 'print through printOut, printErr or printJson (cli/output/terminal.ts), which escape control characters',
+        },
+      ],
+    },
+  },
 );

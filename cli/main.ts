@@ -12,6 +12,7 @@ import { defineStudiesCommand } from './commands/studies-definition.js';
 import { defineSubmitCommand } from './commands/submit-definition.js';
 import { defineTrialsCommand } from './commands/trials-definition.js';
 import { defineWorkerCommand } from './commands/worker-definition.js';
+import { printErr, printOut } from './output/terminal.js';
 import { reportError } from './report-error.js';
 import { softwareVersion } from './software-version.js';
 
@@ -23,6 +24,8 @@ const program = new Command()
   .description('Distributed, parallel hyperparameter sweeps for neural networks')
   .version(softwareVersion())
   .exitOverride()
+  // Commander repeats what was typed ("unknown option ..."): shown like the rest of the output.
+  .configureOutput({ writeOut: printOut, writeErr: printErr })
   .showHelpAfterError('(run with --help for usage)');
 
 defineRunCommand(program);

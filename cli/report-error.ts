@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { SweeperError, type SweeperErrorCode } from '../src/errors/sweeper-error.js';
 import { EXIT } from './exit-codes.js';
+import { printErr } from './output/terminal.js';
 
 /**
  * Failures the user can fix by changing what they typed; the others are exit code 1. A missing or
@@ -18,13 +19,13 @@ export function reportError(error: unknown): number {
     return error.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
   }
   if (error instanceof SweeperError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    printErr(`error: ${error.message}\n`);
+    if (error.hint) printErr(`hint: ${error.hint}\n`);
     return BAD_INPUT_CODES.has(error.code) ? EXIT.BAD_INPUT : EXIT.FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: ${message}\n`);
-  if (process.env.SWEEPER_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  else process.stderr.write('hint: this looks like a bug in sweeper; run again with SWEEPER_DEBUG=1 for the stack trace\n');
+  printErr(`error: ${message}\n`);
+  if (process.env.SWEEPER_DEBUG && error instanceof Error && error.stack) printErr(`${error.stack}\n`);
+  else printErr('hint: this looks like a bug in sweeper; run again with SWEEPER_DEBUG=1 for the stack trace\n');
   return EXIT.FAILURE;
 }

@@ -7,6 +7,7 @@ import type { BackendPreference } from '../src/training/backend-preference.js';
 import { TaskRouter } from '../worker/task-router.js';
 import { thisProcess } from './process-owner.js';
 import { ProgressDisplay } from './progress-display.js';
+import { printErr } from './output/terminal.js';
 import { takeOverWarning } from './take-over-warning.js';
 
 export interface SessionOptions {
@@ -30,7 +31,7 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
   const owner = thisProcess('run');
   const claim = await study.store.claimStudy(study.id, owner, { takeOver: options.takeOver === true });
   if (claim.previousAlive) {
-    process.stderr.write(takeOverWarning(study.name, claim.previous));
+    printErr(takeOverWarning(study.name, claim.previous));
     logger.warn({ study: study.name, previous: claim.previous }, 'took over a study whose owner still held its lock');
   } else if (claim.previous !== undefined) {
     logger.info({ study: study.name, previous: claim.previous }, 'the process that ran this study has ended: carrying on');
@@ -46,11 +47,11 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupts++;
     if (interrupts > 1) {
-      process.stderr.write('\nquitting now; `sweeper resume` will re-run the trials that were running\n');
+      printErr('\nquitting now; `sweeper resume` will re-run the trials that were running\n');
       process.exit(130);
     }
     display?.stop();
-    process.stderr.write(`\n${signal}: stopping; running trials go back to the queue (press Ctrl-C again to quit now)\n`);
+    printErr(`\n${signal}: stopping; running trials go back to the queue (press Ctrl-C again to quit now)\n`);
     logger.warn({ signal }, 'stop requested');
     controller.abort();
   };

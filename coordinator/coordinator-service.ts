@@ -42,6 +42,8 @@ export interface CoordinatorServiceOptions {
   readonly logger: Logger;
   /** Every call must carry it when set. */
   readonly token?: string;
+  /** Told the peer (`HOST:PORT`) of every call that passed the token check (ConnectionGuard). */
+  readonly onAuthorized?: (peer: string) => void;
   readonly leaseMs: number;
   readonly heartbeatMs: number;
 }
@@ -58,7 +60,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     if (options.token === undefined) return;
     const [header] = metadata.get(TOKEN_METADATA_KEY);
     if (!tokenMatches(options.token, typeof header === 'string' ? header : undefined)) {
-      throw new UnauthenticatedError('this coordinator requires its token: the call carried none or a wrong one', 'start the worker with --token-file naming the coordinator\'s token');
+      throw new UnauthenticatedError('this coordinator requires its token: the call carried none or a wrong one', 'give the command --token-file naming the coordinator\'s token');
     }
   };
 
@@ -67,6 +69,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
       Promise.resolve()
         .then(() => {
           authorize(call.metadata);
+          options.onAuthorized?.(call.getPeer());
           return handle(call.request);
         })
         .then(
@@ -88,6 +91,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     Work: (call: ServerWritableStream<WorkRequest, WorkItem>): void => {
       try {
         authorize(call.metadata);
+        options.onAuthorized?.(call.getPeer());
         executor.attach(sessionFromMessage(call.request), call);
       } catch (error) {
         logRefusal(logger, 'Work', call.getPeer(), error);

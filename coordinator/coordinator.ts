@@ -8,6 +8,7 @@ import type { StudyOwner } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import { WIRE_LIMITS } from '../src/wire/coordinator-codec.js';
 import { Coordinator as CoordinatorService, type StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-guard.js';
 import { coordinatorService } from './coordinator-service.js';
 import { coordinatorStatus } from './coordinator-status.js';
 import { RemoteExecutor } from './remote-executor.js';
@@ -27,6 +28,8 @@ export interface CoordinatorOptions {
   /** A worker not heard from for this long loses its runs (default 15 s). */
   readonly leaseMs?: number;
   readonly maxAttempts?: number;
+  /** Open connections at most, and how long one may stay without an authorized call. */
+  readonly connectionLimits?: ConnectionLimits;
 }
 
 export const DEFAULT_LEASE_MS = 15_000;
@@ -48,6 +51,7 @@ export class Coordinator {
     private readonly executor: RemoteExecutor,
     readonly host: StudyHost,
     private readonly store: TrialStore,
+    private readonly guard: ConnectionGuard,
   ) {}
 
   static async start(options: CoordinatorOptions): Promise<Coordinator> {
@@ -69,14 +73,18 @@ export class Coordinator {
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.http2.min_ping_interval_without_data_ms': 1_000,
     });
+    const injector = server.createConnectionInjector(serverCredentials(options.tls));
+    const guard = new ConnectionGuard(options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS, (socket) => injector.injectConnection(socket), options.logger);
     try {
       const resumed = await host.resumeHosted();
-      server.addService(grpcServiceDefinition(CoordinatorService), coordinatorService({ executor, host, store: options.store, logger: options.logger, leaseMs, heartbeatMs, ...(options.token !== undefined && { token: options.token }) }));
-      const port = await bind(server, formatHostPort(options.listen), options);
+      const onAuthorized = (peer: string): void => guard.authorized(peer);
+      server.addService(grpcServiceDefinition(CoordinatorService), coordinatorService({ executor, host, store: options.store, logger: options.logger, leaseMs, heartbeatMs, onAuthorized, ...(options.token !== undefined && { token: options.token }) }));
+      const port = await bind(guard, options.listen);
       const address = formatHostPort({ host: options.listen.host, port });
       options.logger.info({ address, tls: options.tls !== undefined, mutualTls: options.tls?.ca !== undefined, token: options.token !== undefined, resumed }, 'coordinator listening');
-      return new Coordinator(address, resumed, server, executor, host, options.store);
+      return new Coordinator(address, resumed, server, executor, host, options.store, guard);
     } catch (error) {
+      guard.close();
       server.forceShutdown();
       await host.drain(0);
       await executor.close();
@@ -97,21 +105,22 @@ export class Coordinator {
 
   async close(): Promise<void> {
     await this.executor.close();
+    this.guard.close();
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
   }
 
   /** Stops at once, as a crash would, but in-process (tests). */
   forceClose(): void {
+    this.guard.close();
     this.server.forceShutdown();
     void this.executor.close();
   }
 }
 
-function bind(server: Server, address: string, options: CoordinatorOptions): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(address, serverCredentials(options.tls), (error, port) => {
-      if (error) reject(new SweeperError('INVALID_ARGUMENT', `--listen ${address}: cannot listen there: ${error.message}`));
-      else resolve(port);
-    });
-  });
+async function bind(guard: ConnectionGuard, listen: HostPort): Promise<number> {
+  try {
+    return await guard.listen(listen.host, listen.port);
+  } catch (error) {
+    throw new SweeperError('INVALID_ARGUMENT', `--listen ${formatHostPort(listen)}: cannot listen there: ${(error as Error).message}`);
+  }
 }

@@ -17,19 +17,19 @@ export type AccessDecision =
  * `Authorization: Bearer <token>` (scripts), or once as `?token=<token>` in a browser's address,
  * which sets an HttpOnly cookie holding an HMAC of the token (not the token itself) and redirects
  * to the same address without it, so the token stays out of history and Referer headers.
- * Without a token (loopback only), the Host header must name a loopback address: a page on
- * another site that re-binds its DNS name to 127.0.0.1 cannot read the dashboard.
+ * Without a token, the Host header must be a name the dashboard is served as (servedHostNames):
+ * a page on another site that re-binds its DNS name to this machine cannot read the dashboard.
  */
 export class DashboardAccess {
   private readonly session: string | undefined;
 
   /**
-   * `checkHost`: refuse Host headers that are not loopback names when there is no token (off
-   * only for a non-loopback address served with --insecure).
+   * `hostAllowed`: which Host headers a dashboard without a token answers (loopback names by
+   * default; see servedHostNames for one served to the network with --insecure).
    */
   constructor(
     private readonly token: string | undefined,
-    private readonly checkHost = true,
+    private readonly hostAllowed: (host: string) => boolean = isLoopback,
   ) {
     this.session = token === undefined ? undefined : createHmac('sha256', token).update('sweeper dashboard session v1').digest('base64url');
   }
@@ -40,15 +40,16 @@ export class DashboardAccess {
 
   decide(request: IncomingMessage, url: URL): AccessDecision {
     if (this.token === undefined || this.session === undefined) {
-      if (!this.checkHost) return { allow: true };
       const host = hostName(request.headers.host);
-      return host !== undefined && isLoopback(host) ? { allow: true } : { allow: false, status: 403, reason: `this dashboard serves only loopback host names, but the request was for "${request.headers.host ?? ''}"` };
+      return host !== undefined && this.hostAllowed(host) ? { allow: true } : { allow: false, status: 403, reason: `this dashboard does not serve the host name "${request.headers.host ?? ''}" (a page elsewhere may have pointed its own name here)` };
     }
     const fromUrl = url.searchParams.get('token');
     if (fromUrl !== null) {
       if (!secretMatches(this.token, fromUrl)) return { allow: false, status: 401, reason: 'the token in the address is wrong' };
       url.searchParams.delete('token');
-      return { allow: 'set-cookie', cookie: `${SESSION_COOKIE}=${this.session}; HttpOnly; SameSite=Strict; Path=/`, location: `${url.pathname}${url.search}` };
+      // One leading slash: `//evil.com/` (what `/.//evil.com/` becomes) would leave this site.
+      const path = `/${url.pathname.replace(/^[/\\]+/, '')}`;
+      return { allow: 'set-cookie', cookie: `${SESSION_COOKIE}=${this.session}; HttpOnly; SameSite=Strict; Path=/`, location: `${path}${url.search}` };
     }
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {

@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { SweeperError } from '../src/errors/sweeper-error.js';
-import { formatHostPort, isLoopback, type HostPort } from '../src/rpc/host-port.js';
+import { formatHostPort, type HostPort } from '../src/rpc/host-port.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import type { StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { DashboardAccess } from './dashboard-access.js';
+import { servedHostNames } from './served-host-names.js';
 import { statusJson } from '../cli/output/status-json.js';
 import { studiesView, studyPageView, trialPageView } from './dashboard-views.js';
 import { pageShell, type PageName } from './page-shell.js';
@@ -65,7 +66,7 @@ export class DashboardServer {
   }
 
   static async start(options: DashboardOptions): Promise<DashboardServer> {
-    const access = new DashboardAccess(options.token, isLoopback(options.listen.host));
+    const access = new DashboardAccess(options.token, servedHostNames(options.listen.host));
     const assets = {
       'dashboard.js': readFileSync(`${ASSETS}dashboard.js`, 'utf8'),
       'dashboard.css': readFileSync(`${ASSETS}dashboard.css`, 'utf8'),

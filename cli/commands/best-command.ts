@@ -7,6 +7,7 @@ import { checkColumnNames, trialsTable, type TrialsTableOptions } from '../outpu
 import { outputWidth } from '../output/output-width.js';
 import { parseWhere, requireParam } from '../param-filter-option.js';
 import { formatParam } from '../output/format-values.js';
+import { printJson, printOut } from '../output/terminal.js';
 
 export interface BestOptions {
   readonly top: number;
@@ -26,7 +27,9 @@ export async function bestCommand(name: string, flags: BestFlags): Promise<void>
   const store = openExistingStore(flags.db, 'read');
   try {
     const width = outputWidth();
-    process.stdout.write(await bestOutput(store, name, { ...flags, ...(width !== undefined && { width }) }));
+    const output = await bestOutput(store, name, { ...flags, ...(width !== undefined && { width }) });
+    if (flags.json) printJson(output);
+    else printOut(output);
   } finally {
     await store.close();
   }

@@ -8,6 +8,7 @@ import { readTokenFile } from '../../src/rpc/auth-token.js';
 import { isLoopback, parseHostPort } from '../../src/rpc/host-port.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { EXIT } from '../exit-codes.js';
+import { printErr, printOut } from '../output/terminal.js';
 import { thisProcess } from '../process-owner.js';
 import { takeOverWarning } from '../take-over-warning.js';
 
@@ -22,6 +23,8 @@ export interface CoordinatorFlags {
   dashboard?: string;
   leaseTimeout: number;
   maxAttempts: number;
+  maxConnections: number;
+  authTimeout: number;
   drainTimeout: number;
   takeOver?: boolean;
   logFile?: string;
@@ -56,9 +59,10 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
       logger,
       owner: thisProcess('coordinator'),
       takeOver: flags.takeOver === true,
-      onTakeOver: (study, previous) => process.stderr.write(takeOverWarning(study, previous)),
+      onTakeOver: (study, previous) => printErr(takeOverWarning(study, previous)),
       leaseMs: flags.leaseTimeout,
       maxAttempts: flags.maxAttempts,
+      connectionLimits: { maxConnections: flags.maxConnections, authTimeoutMs: flags.authTimeout },
       ...(token !== undefined && { token }),
       ...(tls !== undefined && { tls }),
     });
@@ -76,18 +80,18 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
       throw error;
     }
   }
-  process.stdout.write(`coordinator listening on ${coordinator.address} (store ${flags.db})\n`);
-  if (dashboard) process.stdout.write(`dashboard on ${dashboard.url}${token === undefined ? '' : ' (open it once with ?token=TOKEN)'}\n`);
-  if (coordinator.resumed.length > 0) process.stdout.write(`resumed studies: ${coordinator.resumed.join(', ')}\n`);
+  printOut(`coordinator listening on ${coordinator.address} (store ${flags.db})\n`);
+  if (dashboard) printOut(`dashboard on ${dashboard.url}${token === undefined ? '' : ' (open it once with ?token=TOKEN)'}\n`);
+  if (coordinator.resumed.length > 0) printOut(`resumed studies: ${coordinator.resumed.join(', ')}\n`);
 
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
       if (++signals > 1) {
-        process.stderr.write('quitting now; running trials are re-queued when a coordinator starts on this store\n');
+        printErr('quitting now; running trials are re-queued when a coordinator starts on this store\n');
         process.exit(EXIT.INTERRUPTED);
       }
-      process.stderr.write(`${signal}: draining; running trials get ${flags.drainTimeout / 1000} s to finish (again to quit now)\n`);
+      printErr(`${signal}: draining; running trials get ${flags.drainTimeout / 1000} s to finish (again to quit now)\n`);
       resolve(signal);
     };
     process.on('SIGINT', onSignal);
@@ -101,6 +105,6 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
   } finally {
     await store.close();
   }
-  process.stdout.write('coordinator stopped\n');
+  printOut('coordinator stopped\n');
   return EXIT.OK;
 }

@@ -6,6 +6,7 @@ import { readTokenFile } from '../../src/rpc/auth-token.js';
 import { parseHostPort } from '../../src/rpc/host-port.js';
 import { EXIT } from '../exit-codes.js';
 import { openExistingStore } from '../open-existing-store.js';
+import { printOut } from '../output/terminal.js';
 
 export interface DashboardFlags {
   db: string;
@@ -29,7 +30,7 @@ export async function dashboardCommand(flags: DashboardFlags): Promise<number> {
     await store.close();
     throw error;
   }
-  process.stdout.write(`dashboard on ${dashboard.url} (store ${flags.db}${token === undefined ? '' : '; open it once with ?token=TOKEN'})\n`);
+  printOut(`dashboard on ${dashboard.url} (store ${flags.db}${token === undefined ? '' : '; open it once with ?token=TOKEN'})\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -37,6 +38,6 @@ export async function dashboardCommand(flags: DashboardFlags): Promise<number> {
   logger.info({ signal }, 'dashboard stopping');
   await dashboard.close();
   await store.close();
-  process.stdout.write('dashboard stopped\n');
+  printOut('dashboard stopped\n');
   return EXIT.OK;
 }

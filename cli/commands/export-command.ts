@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js
 import { openExistingStore } from '../open-existing-store.js';
 import { counted } from '../output/counted.js';
 import { exportStudy, type ExportOptions } from '../output/export-study.js';
+import { printOut } from '../output/terminal.js';
 
 export type ExportFlags = ExportOptions & { db: string; output?: string };
 
@@ -12,7 +13,7 @@ export async function exportCommand(name: string, flags: ExportFlags): Promise<v
   try {
     const output = flags.output === undefined ? process.stdout : openOutput(flags.output);
     const rows = await exportStudy(store, name, flags, output);
-    if (flags.output !== undefined) process.stdout.write(`wrote ${counted(rows, flags.epochs ? 'epoch' : 'trial')} of study ${name} to ${flags.output}\n`);
+    if (flags.output !== undefined) printOut(`wrote ${counted(rows, flags.epochs ? 'epoch' : 'trial')} of study ${name} to ${flags.output}\n`);
   } finally {
     await store.close();
   }

@@ -3,6 +3,7 @@ import type { Study } from '../../src/study/study.js';
 import { studyJson, trialJson } from '../output/trial-json.js';
 import { outputWidth } from '../output/output-width.js';
 import { trialsTable } from '../output/trials-table.js';
+import { printJson, printOut } from '../output/terminal.js';
 
 const SHOWN = 5;
 
@@ -10,17 +11,17 @@ const SHOWN = 5;
 export async function printSweepResult(study: Study, result: SweepResult, options: { json: boolean; db: string }): Promise<void> {
   const best = await study.best(SHOWN);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ study: studyJson(result.summary), interrupted: result.interrupted, best: best.map(trialJson) }, null, 2)}\n`);
+    printJson(`${JSON.stringify({ study: studyJson(result.summary), interrupted: result.interrupted, best: best.map(trialJson) }, null, 2)}\n`);
     return;
   }
   const { counts } = result.summary;
   const line = `study ${study.name}: ${counts.COMPLETE} complete, ${counts.FAILED} failed, ${counts.PRUNED} pruned, ${counts.QUEUED} queued`;
-  process.stdout.write(`${line}${result.interrupted ? ' (interrupted)' : ''}\n`);
+  printOut(`${line}${result.interrupted ? ' (interrupted)' : ''}\n`);
   if (best.length > 0) {
-    process.stdout.write(`best ${best.length} by ${study.definition.objective.metric} (${study.definition.objective.direction}):\n`);
-    process.stdout.write(`${trialsTable(best, { rank: true, metric: study.definition.objective.metric, paramOrder: study.space.order, ...widthOption() })}\n`);
+    printOut(`best ${best.length} by ${study.definition.objective.metric} (${study.definition.objective.direction}):\n`);
+    printOut(`${trialsTable(best, { rank: true, metric: study.definition.objective.metric, paramOrder: study.space.order, ...widthOption() })}\n`);
   }
-  if (result.interrupted) process.stdout.write(`continue with: sweeper resume ${study.name} --db ${options.db}\n`);
+  if (result.interrupted) printOut(`continue with: sweeper resume ${study.name} --db ${options.db}\n`);
 }
 
 function widthOption(): { width?: number } {

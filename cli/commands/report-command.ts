@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js
 import { loadStudyReportData } from '../../src/report/study-report-data.js';
 import { renderStudyReport } from '../../src/report/study-report-html.js';
 import { openExistingStore } from '../open-existing-store.js';
+import { printOut } from '../output/terminal.js';
 
 export interface ReportFlags {
   output: string;
@@ -20,7 +21,7 @@ export async function reportCommand(name: string, flags: ReportFlags): Promise<v
     await store.close();
   }
   writeReport(flags.output, html);
-  process.stdout.write(`wrote the report of study ${name} to ${flags.output} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB)\n`);
+  printOut(`wrote the report of study ${name} to ${flags.output} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB)\n`);
 }
 
 /** Written beside the target and renamed, so a failure never leaves half a report under the name. */

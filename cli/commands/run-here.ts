@@ -6,12 +6,13 @@ import { EXIT } from '../exit-codes.js';
 import { runSession } from '../sweep-session.js';
 import { printSweepResult } from './print-sweep-result.js';
 import type { SessionFlags } from './session-options.js';
+import { printErr } from '../output/terminal.js';
 
 /** The part `run` and `resume` share: run the study on this machine, print the result, pick the exit code. */
 export async function runHere(study: Study, datasets: DatasetCache, flags: SessionFlags, context: Record<string, unknown>): Promise<number> {
   const progress = flags.progress && process.stderr.isTTY === true;
   const { logger, file: logFile } = sessionLogger(flags, progress);
-  if (logFile !== undefined && !flags.json) process.stderr.write(`logs: ${logFile}\n`);
+  if (logFile !== undefined && !flags.json) printErr(`logs: ${logFile}\n`);
   logger.info({ study: study.name, db: flags.db, ...context }, 'sweep started');
   const result = await runSession({ study, threads: flags.threads, backend: flags.backend, logger, datasets, progress, takeOver: flags.takeOver === true });
   await printSweepResult(study, result, { json: flags.json === true, db: flags.db });

@@ -4,6 +4,7 @@ import { trialDetailJson } from '../output/trial-detail-json.js';
 import { outputWidth } from '../output/output-width.js';
 import { trialDetailText } from '../output/trial-detail-text.js';
 import { studyClassNames } from '../../src/datasets/class-names.js';
+import { printJson, printOut } from '../output/terminal.js';
 
 export interface ShowFlags {
   db: string;
@@ -14,7 +15,9 @@ export async function showCommand(name: string, number: number, flags: ShowFlags
   const store = openExistingStore(flags.db, 'read');
   try {
     const width = outputWidth();
-    process.stdout.write(await showOutput(store, name, number, { ...flags, ...(width !== undefined && { width }) }));
+    const output = await showOutput(store, name, number, { ...flags, ...(width !== undefined && { width }) });
+    if (flags.json) printJson(output);
+    else printOut(output);
   } finally {
     await store.close();
   }

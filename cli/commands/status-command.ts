@@ -6,15 +6,17 @@ import { statusJson } from '../output/status-json.js';
 import { studyState, workersSummary } from '../output/status-wording.js';
 import { connect } from './connect-to-coordinator.js';
 import type { ConnectionFlags } from './connection-options.js';
+import { printJson, printOut } from '../output/terminal.js';
 
 export async function statusCommand(flags: ConnectionFlags & { json?: boolean }): Promise<void> {
   const { client, address } = connect(flags, 5_000);
   try {
     const status = await client.status();
-    process.stdout.write(flags.json ? `${JSON.stringify(statusJson(status), null, 2)}\n` : formatStatus(status, address));
+    if (flags.json) printJson(`${JSON.stringify(statusJson(status), null, 2)}\n`);
+    else printOut(formatStatus(status, address));
     process.exitCode = EXIT.OK;
   } catch (error) {
-    throw fromServiceError(error, address);
+    throw fromServiceError(error, address, 'status');
   } finally {
     client.close();
   }

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { openExistingStore } from '../open-existing-store.js';
 import { studyJson } from '../output/trial-json.js';
+import { printJson, printOut } from '../output/terminal.js';
 
 export interface StudiesFlags {
   db: string;
@@ -12,11 +13,11 @@ export async function studiesCommand(flags: StudiesFlags): Promise<void> {
   try {
     const studies = await store.listStudies();
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ studies: studies.map(studyJson) }, null, 2)}\n`);
+      printJson(`${JSON.stringify({ studies: studies.map(studyJson) }, null, 2)}\n`);
       return;
     }
     if (studies.length === 0) {
-      process.stdout.write(`no studies in ${flags.db}\n`);
+      printOut(`no studies in ${flags.db}\n`);
       return;
     }
     const table = new Table({ head: ['study', 'objective', 'finished', 'running', 'queued', 'complete', 'failed', 'pruned', 'best', 'created'], style: { head: [], border: [] } });
@@ -36,7 +37,7 @@ export async function studiesCommand(flags: StudiesFlags): Promise<void> {
         study.createdAt.replace('T', ' ').slice(0, 19),
       ]);
     }
-    process.stdout.write(`${table.toString()}\n`);
+    printOut(`${table.toString()}\n`);
   } finally {
     await store.close();
   }

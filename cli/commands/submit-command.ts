@@ -7,6 +7,7 @@ import { EXIT } from '../exit-codes.js';
 import { counted } from '../output/counted.js';
 import { connect } from './connect-to-coordinator.js';
 import type { ConnectionFlags } from './connection-options.js';
+import { printJson, printOut } from '../output/terminal.js';
 
 export interface SubmitFlags extends ConnectionFlags {
   study?: string;
@@ -26,11 +27,11 @@ export async function submitCommand(file: string, flags: SubmitFlags): Promise<n
   const { client, address } = connect(flags);
   try {
     const reply = await client.submit({ sweepYaml: text, fileName: basename(file), ...(flags.study !== undefined && { study: flags.study }) });
-    if (flags.json) process.stdout.write(`${JSON.stringify({ study: reply.study, budget: reply.budget || null, coordinator: address })}\n`);
-    else process.stdout.write(`submitted study ${reply.study} (${reply.budget > 0 ? counted(reply.budget, 'trial') : 'no trial budget'}) to ${address}\n`);
+    if (flags.json) printJson(`${JSON.stringify({ study: reply.study, budget: reply.budget || null, coordinator: address })}\n`);
+    else printOut(`submitted study ${reply.study} (${reply.budget > 0 ? counted(reply.budget, 'trial') : 'no trial budget'}) to ${address}\n`);
     return EXIT.OK;
   } catch (error) {
-    throw fromServiceError(error, address);
+    throw fromServiceError(error, address, 'submit');
   } finally {
     client.close();
   }

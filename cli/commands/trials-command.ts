@@ -4,6 +4,7 @@ import { exportStudy } from '../output/export-study.js';
 import { studyJson, trialJson } from '../output/trial-json.js';
 import { outputWidth } from '../output/output-width.js';
 import { checkColumnNames, trialsTable, type TrialsTableOptions } from '../output/trials-table.js';
+import { printJson, printOut } from '../output/terminal.js';
 
 export interface TrialsFlags {
   db: string;
@@ -28,12 +29,12 @@ export async function trialsCommand(name: string, flags: TrialsFlags): Promise<v
     const trials = await store.listTrials(study.id, flags.state ? { states: flags.state } : {});
     if (flags.json) {
       const summary = await store.summariseStudy(study.id);
-      process.stdout.write(`${JSON.stringify({ study: studyJson(summary), trials: trials.map(trialJson) }, null, 2)}\n`);
+      printJson(`${JSON.stringify({ study: studyJson(summary), trials: trials.map(trialJson) }, null, 2)}\n`);
     } else if (trials.length === 0) {
-      process.stdout.write(`study ${name} has no trials${flags.state ? ` in state ${flags.state.join(' or ')}` : ''}\n`);
+      printOut(`study ${name} has no trials${flags.state ? ` in state ${flags.state.join(' or ')}` : ''}\n`);
     } else {
-      process.stdout.write(`${trialsTable(trials, table)}\n`);
-      for (const trial of trials.filter((t) => t.reason !== undefined)) process.stdout.write(`trial ${trial.number}: ${trial.reason}\n`);
+      printOut(`${trialsTable(trials, table)}\n`);
+      for (const trial of trials.filter((t) => t.reason !== undefined)) printOut(`trial ${trial.number}: ${trial.reason}\n`);
     }
   } finally {
     await store.close();

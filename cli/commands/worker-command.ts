@@ -10,6 +10,7 @@ import { counted } from '../output/counted.js';
 import { connect } from './connect-to-coordinator.js';
 import type { ConnectionFlags } from './connection-options.js';
 import { softwareVersion } from '../software-version.js';
+import { printErr, printOut } from '../output/terminal.js';
 
 export interface WorkerFlags extends ConnectionFlags {
   threads?: number;
@@ -26,12 +27,12 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
   // Training runs on `threads` threads, started with the first training run; synthetic runs are timers.
   const executor = new TaskRouter({ threads, syntheticSlots: threads, backend: flags.backend, logger });
   const agent = new WorkerAgent({ client, executor, threads, logger, softwareVersion: softwareVersion() });
-  process.stdout.write(`worker ${agent.workerId} with ${counted(threads, 'thread')}, coordinator ${address}\n`);
+  printOut(`worker ${agent.workerId} with ${counted(threads, 'thread')}, coordinator ${address}\n`);
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (++signals > 1) process.exit(EXIT.INTERRUPTED);
-    process.stderr.write(`${signal}: draining; running trials get ${flags.drainTimeout / 1000} s to finish (again to quit now)\n`);
+    printErr(`${signal}: draining; running trials get ${flags.drainTimeout / 1000} s to finish (again to quit now)\n`);
     void agent.drain(flags.drainTimeout);
   };
   process.on('SIGINT', onSignal);
@@ -40,8 +41,8 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
     await agent.run();
   } catch (error) {
     await agent.close();
-    throw fromServiceError(error, address);
+    throw fromServiceError(error, address, 'worker');
   }
-  process.stdout.write('worker stopped\n');
+  printOut('worker stopped\n');
   return EXIT.OK;
 }

@@ -3,6 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { TrialStore } from '../../src/store/trial-store.js';
 import type { TrialState } from '../../src/study/trial-state.js';
+import { jsonWithoutControls } from '../../src/logging/visible-controls.js';
+import { visibleControlsStage } from './terminal.js';
 import type { ExportFormat } from './export-formats.js';
 import { EPOCH_EXPORT_COLUMNS, epochExportRow, trialExportColumns, trialExportRow, type ExportRow } from './export-rows.js';
 
@@ -44,8 +46,11 @@ export async function exportStudy(store: TrialStore, name: string, options: Expo
     options.format === 'csv'
       ? stringify({ header: true, columns, cast: { boolean: (value) => String(value) } })
       : jsonRecords(options.format);
+  // JSON escapes what a terminal would act on (jsonRecords); CSV holds it raw, so a terminal sees it escaped.
+  const toTerminal = options.format === 'csv' && output === process.stdout && process.stdout.isTTY === true;
   try {
-    await pipeline(Readable.from(counted(rows())), format, output, { end: output !== process.stdout });
+    if (toTerminal) await pipeline(Readable.from(counted(rows())), format, visibleControlsStage(), output, { end: false });
+    else await pipeline(Readable.from(counted(rows())), format, output, { end: output !== process.stdout });
   } catch (error) {
     // A reader that stops early (`| head`) is not a failure.
     if ((error as { code?: string }).code !== 'EPIPE') throw error;
@@ -53,13 +58,13 @@ export async function exportStudy(store: TrialStore, name: string, options: Expo
   return count;
 }
 
-/** Records as one JSON array (a record a line inside it) or as JSON lines. */
+/** Records as one JSON array (a record a line inside it) or as JSON lines, with no raw control character. */
 function jsonRecords(format: 'json' | 'jsonl'): Transform {
   let first = true;
   return new Transform({
     writableObjectMode: true,
     transform(record: ExportRow, _encoding, done) {
-      const text = JSON.stringify(record);
+      const text = jsonWithoutControls(JSON.stringify(record));
       if (format === 'jsonl') done(null, `${text}\n`);
       else done(null, `${first ? '[\n' : ',\n'}${text}`);
       first = false;

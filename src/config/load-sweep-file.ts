@@ -16,6 +16,7 @@ import type { StudySource } from '../store/records.js';
 import type { StudyDefinition } from '../study/study-definition.js';
 import { syntheticTaskFromSection } from '../synthetic/synthetic-section.js';
 import { CHANNELS_KNOBS, INTEGER_KNOBS, isKnob, KNOBS, MODEL_WIDE_KNOBS, TRAINING_KNOBS, WIDTH_KNOBS } from '../training/knobs.js';
+import { inheritedNameProblems } from '../validation/inherited-names.js';
 import { describeValue, zodProblems } from '../validation/zod-problems.js';
 import { checkBatchSizeChange } from './check-batch-size-change.js';
 import { checkScheduleSettings } from './check-schedule-settings.js';
@@ -74,6 +75,8 @@ export function parseSweep(text: string, sourceName: string, options: SweepParse
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigError(sourceName, [{ field: '', message: `expected a mapping of sweep settings, but got ${describeValue(input)}` }]);
   }
+  const inherited = inheritedNameProblems(input);
+  if (inherited.length > 0) throw new ConfigError(sourceName, located(inherited));
   const parsed = sweepFileSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(sourceName, located(zodProblems(sweepFileSchema, input, parsed.error.issues)));
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/dataset-spec.js';
 import { earlyStoppingSectionSchema, prunerSectionSchema } from '../pruners/pruner-schema.js';
 import { samplerSectionSchema } from '../samplers/sampler-schema.js';
-import { searchSpaceSchema } from '../space/space-schema.js';
+import { userSearchSpaceSchema } from '../space/space-schema.js';
 import { syntheticSectionSchema } from '../synthetic/synthetic-section.js';
 import { MAX_DEPTH, MODEL_KNOBS, TRAINING_KNOBS } from '../training/knobs.js';
 import { METRICS } from '../training/training-task.js';
@@ -57,7 +57,7 @@ export const sweepFileSchema = z.strictObject({
   model: modelSchema.optional(),
   training: trainingSchema.optional(),
   synthetic: syntheticSectionSchema.optional(),
-  space: searchSpaceSchema,
+  space: userSearchSpaceSchema,
   sampler: samplerSectionSchema.optional(),
   pruner: prunerSectionSchema.optional(),
   early_stopping: earlyStoppingSectionSchema.optional(),

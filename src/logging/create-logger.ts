@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { jsonWithoutControls } from './visible-controls.js';
 
 export interface LoggerOptions {
   /** Append JSON lines to this file; standard error when absent. */
@@ -13,5 +14,8 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = pino.destination({ dest: options.file ?? 2, sync: true, mkdir: true, append: true });
-  return pino({ level: options.level ?? 'info', base: { pid: process.pid } }, destination);
+  // Log lines carry trial parameters and errors; a terminal reading them must not act on the C1
+  // controls pino leaves raw (it escapes those below 0x20). Same JSON, written synchronously.
+  const stream = { write: (line: string): boolean => destination.write(jsonWithoutControls(line)) };
+  return pino({ level: options.level ?? 'info', base: { pid: process.pid } }, stream);
 }

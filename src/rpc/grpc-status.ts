@@ -53,8 +53,16 @@ const CODE_OF: Partial<Record<status, SweeperErrorCode>> = {
 /**
  * A coordinator's error as the CLI reports it: its message and hint, under the matching code; or,
  * for a call that did not reach one, what was tried and what to check (connectionFailure).
+ * `command` (`submit`, `status`, `worker`) is named in the hint of a refused token: the
+ * coordinator cannot know which command called it.
  */
-export function fromServiceError(error: unknown, address: string): Error {
+export function fromServiceError(error: unknown, address: string, command?: string): Error {
+  const reported = reportedError(error, address);
+  if (command === undefined || !(reported instanceof SweeperError) || reported.code !== 'UNAUTHENTICATED') return reported;
+  return new SweeperError('UNAUTHENTICATED', reported.message, `give \`sweeper ${command}\` --token-file naming the coordinator's token (or set SWEEPER_TOKEN_FILE)`);
+}
+
+function reportedError(error: unknown, address: string): Error {
   const serviceError = error as Partial<ServiceError>;
   if (error instanceof SweeperError || typeof serviceError.code !== 'number') return error as Error;
   const details = serviceError.details ?? '';

@@ -49,5 +49,13 @@ export const searchSpaceSchema = z.record(
   paramSpecSchema,
 );
 
+/**
+ * A space as a user writes it: with no parameter, every trial would run the same settings, so
+ * a sweep of them only repeats one run. (Stored spaces are read with `searchSpaceSchema`.)
+ */
+export const userSearchSpaceSchema = searchSpaceSchema.refine((space) => Object.keys(space).length > 0, {
+  message: 'needs at least one parameter: with none, every trial would run the same settings',
+});
+
 export type ParamSpecInput = z.input<typeof paramSpecSchema>;
 export type SearchSpaceInput = z.input<typeof searchSpaceSchema>;

@@ -5,7 +5,8 @@ import { formatPath, type PathProblem } from '../errors/path-problem.js';
 import { samplerSeed } from '../random/seed-streams.js';
 import { samplerSectionSchema, samplerSpecFromSection } from '../samplers/sampler-schema.js';
 import { checkSearchSpace } from '../space/check-search-space.js';
-import { searchSpaceSchema } from '../space/space-schema.js';
+import { userSearchSpaceSchema } from '../space/space-schema.js';
+import { inheritedNameProblems } from '../validation/inherited-names.js';
 import { zodProblems } from '../validation/zod-problems.js';
 import type { StudyDefinition } from './study-definition.js';
 
@@ -15,7 +16,7 @@ export const studyNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99
 export const studyOptionsSchema = z.strictObject({
   name: studyNameSchema,
   description: z.string().optional(),
-  space: searchSpaceSchema,
+  space: userSearchSpaceSchema,
   direction: z.enum(['maximize', 'minimize']),
   metric: z.string().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
@@ -32,6 +33,8 @@ export function studyDefinitionFromOptions(options: unknown): StudyDefinition {
   const fail = (problems: readonly PathProblem[]): never => {
     throw new ConfigError('study options', problems.map((p) => ({ field: formatPath(p.path), message: p.message })));
   };
+  const inherited = inheritedNameProblems(options);
+  if (inherited.length > 0) return fail(inherited);
   if (!parsed.success) return fail(zodProblems(studyOptionsSchema, options, parsed.error.issues));
   const checked = checkSearchSpace(parsed.data.space);
   if (!checked.space) return fail(checked.problems.map((p) => ({ ...p, path: ['space', ...p.path] })));

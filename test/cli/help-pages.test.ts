@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_LEASE_MS } from '../../coordinator/coordinator.js';
+import { DEFAULT_CONNECTION_LIMITS } from '../../coordinator/connection-guard.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../../coordinator/sweep-runner.js';
 import { runCli } from '../helpers/cli-process.js';
 import { helpOptions, type HelpOption } from '../helpers/help-options.js';
@@ -31,6 +32,8 @@ describe('help pages', () => {
     const coordinator = pages.get('coordinator');
     assert.equal(coordinator?.get('--lease-timeout')?.default, String(DEFAULT_LEASE_MS / 1000), "the coordinator's own default");
     assert.equal(coordinator?.get('--max-attempts')?.default, String(DEFAULT_MAX_ATTEMPTS));
+    assert.equal(coordinator?.get('--max-connections')?.default, String(DEFAULT_CONNECTION_LIMITS.maxConnections));
+    assert.equal(coordinator?.get('--auth-timeout')?.default, String(DEFAULT_CONNECTION_LIMITS.authTimeoutMs / 1000));
     assert.equal(coordinator?.get('--drain-timeout')?.default, '30');
     assert.equal(pages.get('worker')?.get('--drain-timeout')?.default, '30');
   });
