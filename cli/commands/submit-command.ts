@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseSweep } from '../../src/config/load-sweep-file.js';
-import { ConfigError } from '../../src/errors/config-error.js';
+import { readSweepText } from '../../src/config/read-sweep-text.js';
 import { fromServiceError } from '../../src/rpc/grpc-status.js';
 import { EXIT } from '../exit-codes.js';
 import { counted } from '../output/counted.js';
@@ -15,13 +14,7 @@ export interface SubmitFlags extends ConnectionFlags {
 }
 
 export async function submitCommand(file: string, flags: SubmitFlags): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ConfigError(file, [{ field: '', message: `cannot read the sweep file: ${reason}` }]);
-  }
+  const text = await readSweepText(file);
   // Checked here first, so a bad file is reported with its path before anything is sent.
   parseSweep(text, file, { ...(flags.study !== undefined && { studyName: flags.study }) });
   const { client, address } = connect(flags);

@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../errors/config-error.js';
@@ -26,6 +25,8 @@ import { sweepFileSchema, type SweepFile } from './sweep-schema.js';
 import { sectionEpochs, taskSections, trainingTaskFromSections } from './task-sections.js';
 import { locateField } from './yaml-locations.js';
 import { modelSectionProblems } from './model-section.js';
+import { readSweepText } from './read-sweep-text.js';
+import { SWEEP_FILE_LIMIT_BYTES, sweepFileTooLarge } from './sweep-file-limit.js';
 
 export interface LoadedSweep {
   readonly definition: StudyDefinition;
@@ -46,17 +47,13 @@ export interface SweepParseOptions {
 
 /** Reads and checks a sweep file; throws ConfigError naming the file, field and line of every problem. */
 export async function loadSweepFile(path: string, options: SweepParseOptions = {}): Promise<LoadedSweep> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ConfigError(path, [{ field: '', message: `cannot read the sweep file: ${reason}` }]);
-  }
+  const text = await readSweepText(path);
   return parseSweep(text, path, { baseDir: dirname(resolve(path)), ...options });
 }
 
 export function parseSweep(text: string, sourceName: string, options: SweepParseOptions = {}): LoadedSweep {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > SWEEP_FILE_LIMIT_BYTES) throw new ConfigError(sourceName, [{ field: '', message: sweepFileTooLarge(bytes) }]);
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {
@@ -68,7 +65,14 @@ export function parseSweep(text: string, sourceName: string, options: SweepParse
       }),
     );
   }
-  const input: unknown = document.toJS();
+  let input: unknown;
+  try {
+    // yaml refuses more than maxAliasCount alias expansions (the "billion laughs"); very deep nesting overflows the stack.
+    input = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    if (!(error instanceof ReferenceError || error instanceof RangeError)) throw error;
+    throw new ConfigError(sourceName, [{ field: '', message: `cannot be expanded: ${error.message} (too many aliases or too deep nesting)` }]);
+  }
   const located = (problems: readonly PathProblem[]): ConfigProblem[] =>
     problems.map((problem) => ({ field: formatPath(problem.path), message: problem.message, ...locateField(document, lineCounter, problem.path) }));
 

@@ -1,7 +1,13 @@
-import { open, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createGunzip, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { DataError } from '../errors/data-error.js';
+import { readBoundedFile } from '../files/read-bounded-file.js';
+import { UnreadableFileError } from '../files/unreadable-file-error.js';
+
+/** Larger than any supported dataset file; a bigger path is a mistake (or a device), not data. */
+const DATA_FILE_LIMIT_BYTES = 2 ** 31;
 
 const gunzipAsync = promisify(gunzip);
 
@@ -23,14 +29,14 @@ function reasonOf(error: unknown): string {
 export async function readDataFile(path: string): Promise<Buffer> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readBoundedFile(path, DATA_FILE_LIMIT_BYTES);
   } catch (error) {
-    throw new DataError(`${path}: cannot read: ${reasonOf(error)}`);
+    throw new DataError(`${path}: cannot read: ${error instanceof UnreadableFileError ? error.reason : reasonOf(error)}`);
   }
   if (!isGzip(bytes)) return bytes;
   try {
     // Asynchronous: on a coordinator, a synchronous inflate of 30 MB would stall its heartbeats.
-    return await gunzipAsync(bytes);
+    return await gunzipAsync(bytes, { maxOutputLength: DATA_FILE_LIMIT_BYTES });
   } catch (error) {
     throw new DataError(`${path}: corrupt gzip data: ${(error as Error).message}`);
   }
@@ -50,7 +56,8 @@ export interface DataFileHead {
 export async function readDataFileHead(path: string, headBytes: number): Promise<DataFileHead> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: a FIFO opens at once (and is refused below) instead of waiting for a writer.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw new DataError(`${path}: cannot read: ${reasonOf(error)}`);
   }

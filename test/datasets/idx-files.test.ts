@@ -191,7 +191,7 @@ describe('IDX datasets', () => {
       const explicit = spec(dir, { files: { test_labels: join(dir, 'gone.gz') } });
       assert.equal(await loadError(explicit), `${dir}/gone.gz: cannot read: no such file`);
       assert.equal(await checkError(explicit), `${dir}/gone.gz: cannot read: no such file`);
-      assert.equal(await loadError(spec(dir, { files: { test_labels: dir } })), `${dir}: cannot read: is a directory, expected a file`);
+      assert.equal(await loadError(spec(dir, { files: { test_labels: dir } })), `${dir}: cannot read: is a directory, not a regular file`);
     });
 
     test('a failed load is not cached: fixing the file and trying again works', async () => {
