@@ -12,6 +12,8 @@ export interface ThreadDatasetCheckerOptions {
   readonly timeoutMs?: number;
   /** Checks whose threads are still alive at once, at most (default 4). */
   readonly maxInFlight?: number;
+  /** The thread's script; tests pass one that never ends. */
+  readonly threadUrl?: URL;
 }
 
 const THREAD_URL = new URL('./dataset-check-thread.js', import.meta.url);
@@ -30,6 +32,7 @@ function describe(spec: DatasetSpec): string {
 export function threadDatasetChecker(options: ThreadDatasetCheckerOptions = {}): DatasetChecker {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const maxInFlight = options.maxInFlight ?? 4;
+  const threadUrl = options.threadUrl ?? THREAD_URL;
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new TypeError(`options.maxInFlight must be a positive integer, but got ${maxInFlight}`);
   if (!(timeoutMs > 0)) throw new TypeError(`options.timeoutMs must be positive, but got ${timeoutMs}`);
   let alive = 0;
@@ -42,7 +45,7 @@ export function threadDatasetChecker(options: ThreadDatasetCheckerOptions = {}):
       );
     }
     alive += 1;
-    const worker = new Worker(THREAD_URL, { workerData: spec });
+    const worker = new Worker(threadUrl, { workerData: spec });
     worker.once('exit', () => (alive -= 1));
     return new Promise<void>((resolve, reject) => {
       const settle = (error?: Error): void => {
