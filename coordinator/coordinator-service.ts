@@ -31,6 +31,7 @@ import type {
   WorkItem,
   WorkRequest,
 } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import { callSignal } from './call-signal.js';
 import { coordinatorStatus } from './coordinator-status.js';
 import type { RemoteExecutor } from './remote-executor.js';
 import type { StudyHost } from './study-host.js';
@@ -64,13 +65,13 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     }
   };
 
-  function unary<Request, Reply>(name: string, handle: (request: Request) => Reply | Promise<Reply>) {
+  function unary<Request, Reply>(name: string, handle: (request: Request, call: ServerUnaryCall<Request, Reply>) => Reply | Promise<Reply>) {
     return (call: ServerUnaryCall<Request, Reply>, callback: sendUnaryData<Reply>): void => {
       Promise.resolve()
         .then(() => {
           authorize(call.metadata);
           options.onAuthorized?.(call.getPeer());
-          return handle(call.request);
+          return handle(call.request, call);
         })
         .then(
           (reply) => callback(null, reply),
@@ -106,9 +107,11 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
       return reportReplyToMessage(await executor.report(report.session, report.events));
     }),
 
-    Submit: unary<SubmitRequest, SubmitReply>('Submit', async (message) => {
+    Submit: unary<SubmitRequest, SubmitReply>('Submit', async (message, call) => {
       const request = submitFromMessage(message);
-      const study = await host.submit(request.sweepYaml, request.fileName, request.study);
+      // A submit whose client has given up must not create its study later, unseen.
+      const { signal, dispose } = callSignal(call);
+      const study = await host.submit(request.sweepYaml, request.fileName, request.study, signal).finally(dispose);
       logger.info({ study: study.name, budget: study.definition.budget.trials }, 'study submitted');
       return submitReplyToMessage({ study: study.name, budget: study.definition.budget.trials ?? 0 });
     }),

@@ -11,6 +11,7 @@ import { Coordinator as CoordinatorService, type StatusReply } from '../src/wire
 import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-guard.js';
 import { coordinatorService } from './coordinator-service.js';
 import { coordinatorStatus } from './coordinator-status.js';
+import type { DatasetChecker } from './dataset-checker.js';
 import { RemoteExecutor } from './remote-executor.js';
 import { StudyHost } from './study-host.js';
 
@@ -30,6 +31,8 @@ export interface CoordinatorOptions {
   readonly maxAttempts?: number;
   /** Open connections at most, and how long one may stay without an authorized call. */
   readonly connectionLimits?: ConnectionLimits;
+  /** Checks each submitted sweep's dataset files (default: a thread per check, 5 s, 4 at once). */
+  readonly datasetChecker?: DatasetChecker;
 }
 
 export const DEFAULT_LEASE_MS = 15_000;
@@ -66,6 +69,7 @@ export class Coordinator {
       ...(options.takeOver !== undefined && { takeOver: options.takeOver }),
       ...(options.onTakeOver !== undefined && { onTakeOver: options.onTakeOver }),
       ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+      ...(options.datasetChecker !== undefined && { datasetChecker: options.datasetChecker }),
     });
     const server = new Server({
       'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,

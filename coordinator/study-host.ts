@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { parseSweep } from '../src/config/load-sweep-file.js';
-import { checkDatasetFiles } from '../src/datasets/check-dataset-files.js';
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { InvalidStateError } from '../src/errors/invalid-state-error.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
 import type { StudyOwner, StudySummary } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import { Study } from '../src/study/study.js';
+import { threadDatasetChecker, type DatasetChecker } from './dataset-checker.js';
 import { SweepRunner, type SweepResult } from './sweep-runner.js';
 
 export interface StudyHostOptions {
@@ -20,6 +20,8 @@ export interface StudyHostOptions {
   /** Called for each study so taken from a process that still held it. */
   readonly onTakeOver?: (study: string, previous: StudyOwner | undefined) => void;
   readonly maxAttempts?: number;
+  /** Checks a submitted sweep's dataset files (default: each in a thread of its own, bounded in time). */
+  readonly datasetChecker?: DatasetChecker;
 }
 
 interface HostedStudy {
@@ -36,8 +38,11 @@ interface HostedStudy {
  */
 export class StudyHost {
   private readonly studies = new Map<string, HostedStudy>();
+  private readonly checkDataset: DatasetChecker;
 
-  constructor(private readonly options: StudyHostOptions) {}
+  constructor(private readonly options: StudyHostOptions) {
+    this.checkDataset = options.datasetChecker ?? threadDatasetChecker();
+  }
 
   /** Resumes every hosted study that has trials left; resolves once each has taken back its running trials. */
   async resumeHosted(): Promise<string[]> {
@@ -56,13 +61,17 @@ export class StudyHost {
     return resumed;
   }
 
-  /** Creates a study from a sweep file's text and starts it. */
-  async submit(sweepYaml: string, fileName: string, studyName?: string): Promise<Study> {
+  /**
+   * Creates a study from a sweep file's text and starts it. Once `signal` has fired (the client
+   * gave up) the study is not created: the client was told the submit failed.
+   */
+  async submit(sweepYaml: string, fileName: string, studyName?: string, signal?: AbortSignal): Promise<Study> {
     const { definition, source } = parseSweep(sweepYaml, fileName, { ...(studyName !== undefined && { studyName }) });
     if (!definition.task) throw new InvalidArgumentError(`${fileName}: a study run by a coordinator needs a task (dataset and training, or synthetic)`);
     // Headers and sizes only: a missing or broken file is refused before the study exists,
     // instead of failing every trial on the workers.
-    if (definition.task.type === 'train') await checkDatasetFiles(definition.task.dataset);
+    if (definition.task.type === 'train') await this.checkDataset(definition.task.dataset, signal);
+    signal?.throwIfAborted();
     const study = await Study.createFromDefinition(this.options.store, definition, { ...source, path: fileName });
     await this.options.store.setHosted(study.id, true);
     await this.start(study);

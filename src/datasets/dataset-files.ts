@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../errors/data-error.js';
@@ -27,15 +28,18 @@ const ROLES = {
  * `dir` (and the sub-folders the official archives unpack to), each plain or gzipped. Runs where
  * the data is loaded, so a worker finds its own copy even if it is compressed differently.
  */
-export async function resolveDatasetFiles(spec: DatasetSpec): Promise<DatasetFilePaths> {
+/** How paths are looked at: fs/promises by default; a dataset-check thread passes a synchronous one. */
+export type StatPath = (path: string) => Stats | Promise<Stats>;
+
+export async function resolveDatasetFiles(spec: DatasetSpec, statPath: StatPath = stat): Promise<DatasetFilePaths> {
   const facts = DATASET_FACTS[spec.name];
   const wantsTest = spec.test !== 0;
   const folders = spec.dir === undefined ? [] : [spec.dir, ...(facts.subdirs ?? []).map((sub) => join(spec.dir as string, sub))];
-  if (spec.dir !== undefined) await checkFolder(spec.dir);
+  if (spec.dir !== undefined) await checkFolder(spec.dir, statPath);
   const find = async (name: string, role: string): Promise<string> => {
     for (const folder of folders) {
       for (const candidate of [name, `${name}.gz`]) {
-        if (await isFile(join(folder, candidate))) return join(folder, candidate);
+        if (await isFile(join(folder, candidate), statPath)) return join(folder, candidate);
       }
     }
     if (spec.dir === undefined) throw new DataError(`dataset.files: no file given for the ${role} of ${spec.name}, and no dataset.dir to look in`);
@@ -56,18 +60,18 @@ export async function resolveDatasetFiles(spec: DatasetSpec): Promise<DatasetFil
   return { format: 'idx', train, ...(test && { test }) };
 }
 
-async function isFile(path: string): Promise<boolean> {
+async function isFile(path: string, statPath: StatPath): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    return (await statPath(path)).isFile();
   } catch {
     return false;
   }
 }
 
-async function checkFolder(dir: string): Promise<void> {
+async function checkFolder(dir: string, statPath: StatPath): Promise<void> {
   let isDirectory: boolean;
   try {
-    isDirectory = (await stat(dir)).isDirectory();
+    isDirectory = (await statPath(dir)).isDirectory();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataError(`${dir}: cannot read dataset.dir: ${code === 'ENOENT' ? 'no such directory' : (error as Error).message}`);

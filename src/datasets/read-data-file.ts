@@ -7,12 +7,12 @@ import { readBoundedFile } from '../files/read-bounded-file.js';
 import { UnreadableFileError } from '../files/unreadable-file-error.js';
 
 /** Larger than any supported dataset file; a bigger path is a mistake (or a device), not data. */
-const DATA_FILE_LIMIT_BYTES = 2 ** 31;
+export const DATA_FILE_LIMIT_BYTES = 2 ** 31;
 
 const gunzipAsync = promisify(gunzip);
 
 /** Files are recognised as gzip by their first two bytes, not by their name: `.gz` names lie. */
-function isGzip(bytes: Uint8Array): boolean {
+export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
