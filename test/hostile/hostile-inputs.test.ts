@@ -22,7 +22,7 @@ interface HostileCase {
   readonly exit: number;
   /** A regex (multiline) that stderr must match: the line that names the problem. */
   readonly message: string;
-  readonly bounds?: { readonly seconds?: number; readonly rssMb?: number };
+  readonly bounds?: { readonly seconds?: number; readonly rssMb?: number; readonly stderrKib?: number };
   /** A known bug that makes the case fail: it runs as a todo test until the bug is fixed. */
   readonly bug?: string;
 }
@@ -36,6 +36,8 @@ interface HostileCase {
  */
 const DEFAULT_SECONDS = 20;
 const DEFAULT_RSS_MB = 300;
+/** A message that names the problem is a few lines; pages of it bury the problem (or echo the input). */
+const DEFAULT_STDERR_KIB = 16;
 
 /** Bytes: the sweep limit is 1 MiB (src/config/sweep-file-limit.ts). */
 const MIB = 1024 * 1024;
@@ -75,8 +77,22 @@ const SWEEP_GENERATORS: Record<string, (dir: string) => string> = {
     writeFileSync(join(dir, 'sweep.yaml'), base().replace('study: hostile', 'study: hostile\0\0'));
     return 'sweep.yaml';
   },
+  'dash-nesting': (dir) => {
+    writeFileSync(join(dir, 'sweep.yaml'), base().replace('objective:', `description: ${'- '.repeat(400_000)}x\nobjective:`));
+    return 'sweep.yaml';
+  },
+  'deep-indentation': (dir) => {
+    const keys = Array.from({ length: 1400 }, (_, i) => `${' '.repeat(i + 1)}k${i}:\n`);
+    writeFileSync(join(dir, 'sweep.yaml'), `study: hostile\nspace:\n${keys.join('')}`);
+    return 'sweep.yaml';
+  },
+  'megabyte-name': (dir) => {
+    writeFileSync(join(dir, 'sweep.yaml'), base().replace('study: hostile', `study: ${'a'.repeat(1_000_000)}`));
+    return 'sweep.yaml';
+  },
   'nul-only': (dir) => {
-    writeFileSync(join(dir, 'sweep.yaml'), Buffer.alloc(4096));
+    // 1 KiB: the refusal echoes the content (six bytes of `\u0000` a NUL), which 'megabyte-name' covers.
+    writeFileSync(join(dir, 'sweep.yaml'), Buffer.alloc(1024));
     return 'sweep.yaml';
   },
 };
@@ -202,6 +218,7 @@ describe('the hostile corpus: each input is refused fast, in bounded memory, nam
 
       const seconds = c.bounds?.seconds ?? DEFAULT_SECONDS;
       const rssMb = c.bounds?.rssMb ?? DEFAULT_RSS_MB;
+      const stderrKib = c.bounds?.stderrKib ?? DEFAULT_STDERR_KIB;
       const run = await measure(args, dir, seconds, rssMb);
       const peakMb = run.maxRssKib / 1024;
       t.diagnostic(`${c.name.padEnd(40)} exit ${String(run.code).padStart(3)}  ${run.seconds.toFixed(2).padStart(5)} s  peak ${peakMb.toFixed(1).padStart(5)} MB${run.killed === null ? '' : `  killed (${run.killed})`}`);
@@ -212,6 +229,7 @@ describe('the hostile corpus: each input is refused fast, in bounded memory, nam
       assert.doesNotMatch(run.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
       assert.doesNotMatch(run.stderr, /looks like a bug/);
       assert.ok(run.seconds <= seconds, `${run.seconds.toFixed(2)} s, bound ${seconds} s`);
+      assert.ok(Buffer.byteLength(run.stderr) <= stderrKib * 1024, `${Buffer.byteLength(run.stderr)} bytes of stderr, bound ${stderrKib} KiB`);
       assert.ok(peakMb <= rssMb, `peak RSS ${peakMb.toFixed(1)} MB, bound ${rssMb} MB`);
       assert.deepEqual(snapshot(dir), before, 'nothing written: no store created, no file changed');
     });
