@@ -91,7 +91,7 @@ const SWEEP_GENERATORS: Record<string, (dir: string) => string> = {
     return 'sweep.yaml';
   },
   'nul-only': (dir) => {
-    // 1 KiB: the refusal echoes the content (six bytes of `\u0000` a NUL), which 'megabyte-name' covers.
+    // 1 KiB: the refusal echoes the content (six bytes, `\u0000`, for each NUL), which 'megabyte-name' covers.
     writeFileSync(join(dir, 'sweep.yaml'), Buffer.alloc(1024));
     return 'sweep.yaml';
   },
