@@ -22,11 +22,25 @@ export class ConfigError extends SweeperError {
   }
 }
 
+/**
+ * A hostile file can hold thousands of problems, or a value of a megabyte that a message quotes:
+ * the user needs the first few, each on a line a terminal can show.
+ */
+const SHOWN_PROBLEMS = 20;
+const LINE_CHARACTERS = 500;
+
 function formatProblems(source: string, problems: readonly ConfigProblem[]): string {
-  const lines = problems.map((problem) => {
+  const lines = problems.slice(0, SHOWN_PROBLEMS).map((problem) => {
     const location = problem.line === undefined ? source : `${source}:${problem.line}:${problem.column ?? 1}`;
     const field = problem.field === '' ? '' : `${problem.field}: `;
-    return `${location}: ${field}${problem.message}`;
+    return shortened(`${location}: ${field}${problem.message}`);
   });
-  return lines.length === 1 ? (lines[0] ?? '') : `${problems.length} problems:\n${lines.join('\n')}`;
+  if (lines.length === 1) return lines[0] ?? '';
+  const shown = problems.length > SHOWN_PROBLEMS ? ` (the first ${SHOWN_PROBLEMS})` : '';
+  return `${problems.length} problems${shown}:\n${lines.join('\n')}`;
+}
+
+function shortened(line: string): string {
+  if (line.length <= LINE_CHARACTERS) return line;
+  return `${line.slice(0, LINE_CHARACTERS)}… (${(line.length - LINE_CHARACTERS).toLocaleString('en')} more characters)`;
 }

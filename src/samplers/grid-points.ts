@@ -38,6 +38,10 @@ export function gridPoints(space: SearchSpace): ParamValues[] {
       return [name, grid.values] as const;
     }),
   );
+  // The parameters without a condition are on every point, so their product is a floor on the
+  // grid's size: a grid far too large is refused here, before a million points are built.
+  const floor = space.order.filter((name) => space.param(name).when === undefined).reduce((product, name) => product * (valuesOf.get(name) as ParamValue[]).length, 1);
+  if (floor > MAX_GRID_POINTS) throw new RangeError(`the grid has more than ${MAX_GRID_POINTS.toLocaleString('en')} points`);
   let points: Record<string, ParamValue>[] = [{}];
   for (const name of space.order) {
     const next: Record<string, ParamValue>[] = [];

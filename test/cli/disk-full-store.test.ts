@@ -57,10 +57,10 @@ describe('a store on a full disk', { skip: confinementSkip('mounts') }, () => {
       step() { name=$1; shift; sweeper "$@" > $name.out 2> $name.err; echo $? > $name.code; }
       step run run sweep.yaml --db disk/store.db --no-progress --log-file run.log
       step studies studies --db disk/store.db --json
-      cp disk/store.db* copy1/
+      cp -r disk/store.db* copy1/
       rm disk/filler
       step resume resume fill --db disk/store.db --no-progress --log-file resume.log
-      cp disk/store.db* copy2/
+      cp -r disk/store.db* copy2/
     `;
     const shell = await confinedShell(script);
     assert.equal(shell.code, 0, shell.stderr);

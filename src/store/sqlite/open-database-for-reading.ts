@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { StoreError, type StoreFailure } from '../../errors/store-error.js';
 import { connect, LATEST_SCHEMA_VERSION, prepareForWriting, refuseNewerSchema, schemaVersion, storeProblem } from './open-database.js';
 import { storeFailure } from './sqlite-failure.js';
+import { requireStoreFile } from './store-file-kind.js';
 import { writeBlocker } from './write-blocker.js';
 
 /** Failures of the usual open that reading the file alone may avoid. */
@@ -16,6 +17,7 @@ const READ_ALONE: ReadonlySet<StoreFailure> = new Set(['DISK_FULL', 'IO_ERROR', 
  * -shm and -wal files beside it and cannot, read whole into memory.
  */
 export function openDatabaseForReading(path: string): Database.Database {
+  requireStoreFile(path);
   const walHoldsChanges = hasChangesInWal(path);
   if (writeBlocker(path) === undefined) {
     try {

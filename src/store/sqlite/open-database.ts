@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { SweeperError } from '../../errors/sweeper-error.js';
 import { MIGRATIONS } from './migrations.js';
 import { damagedStore, readOnlyStore, translateSqliteError } from './sqlite-failure.js';
+import { requireStoreFile } from './store-file-kind.js';
 import { writeBlocker } from './write-blocker.js';
 
 /** The schema version this code reads and writes. */
@@ -12,6 +13,7 @@ export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
  * this process cannot write, or whose file is damaged, is refused before anything is written.
  */
 export function openDatabase(path: string): Database.Database {
+  requireStoreFile(path);
   const blocker = writeBlocker(path);
   if (blocker !== undefined) throw readOnlyStore(path, blocker);
   const db = connect(path, path);
