@@ -25,6 +25,8 @@ interface HostileCase {
   readonly bounds?: { readonly seconds?: number; readonly rssMb?: number; readonly stderrKib?: number };
   /** A known bug that makes the case fail: it runs as a todo test until the bug is fixed. */
   readonly bug?: string;
+  /** Why a case's bounds differ from the defaults. */
+  readonly note?: string;
 }
 
 /*
