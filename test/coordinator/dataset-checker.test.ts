@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { threadDatasetChecker } from '../../coordinator/dataset-checker.js';
 import type { DatasetSpec } from '../../src/datasets/dataset-spec.js';
 
 const HANGING = new URL('../helpers/hanging-thread.js', import.meta.url);
+const STUCK = new URL('../helpers/stuck-thread.js', import.meta.url);
 const spec: DatasetSpec = { name: 'mnist', dir: '/data/slow-nfs/mnist', validation: 10, seed: 1 };
 
 describe('threadDatasetChecker', () => {
@@ -12,13 +17,27 @@ describe('threadDatasetChecker', () => {
     await assert.rejects(check(spec), { name: 'DataError', message: 'checking /data/slow-nfs/mnist took longer than 0.1 s: is it on a hung file system?' });
   });
 
-  test('beyond the checks in flight, a submit is refused at once as unavailable', async () => {
-    const check = threadDatasetChecker({ maxInFlight: 2, timeoutMs: 60_000, threadUrl: HANGING });
-    const controller = new AbortController();
-    const running = [check(spec, controller.signal), check(spec, controller.signal)];
-    await assert.rejects(check(spec), { code: 'UNAVAILABLE', message: /already checking 2 datasets, its limit/ });
-    controller.abort(new Error('test over'));
-    for (const result of await Promise.allSettled(running)) assert.equal(result.status, 'rejected');
+  test('checks beyond the threads in flight wait their turn instead of being refused', async () => {
+    const check = threadDatasetChecker({ maxInFlight: 2 });
+    const bundled: DatasetSpec = { name: 'bundled-mnist', validation: 10, seed: 1 };
+    await Promise.all(Array.from({ length: 6 }, () => check(bundled)));
+  });
+
+  test('once every thread is stuck in a system call past its time, checks are refused at once as unavailable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweeper-stuck-'));
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const check = threadDatasetChecker({ maxInFlight: 2, timeoutMs: 100, threadUrl: STUCK });
+    const stuckSpec: DatasetSpec = { ...spec, dir: fifo };
+    try {
+      const results = await Promise.allSettled([check(stuckSpec), check(stuckSpec)]);
+      for (const result of results) assert.equal(result.status, 'rejected');
+      await assert.rejects(check(stuckSpec), { code: 'UNAVAILABLE', message: /dataset checks are all stuck past their time/ });
+    } finally {
+      // A writer's open wakes both readers; their threads then end, as terminate() asked.
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the real thread checks a bundled dataset without reading anything', async () => {
