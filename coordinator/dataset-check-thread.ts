@@ -1,8 +1,6 @@
-import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkDatasetFiles } from '../src/datasets/check-dataset-files.js';
 import type { DatasetSpec } from '../src/datasets/dataset-spec.js';
-import { readDataFileHeadSync } from '../src/datasets/read-data-file-head-sync.js';
 
 /** What the thread tells its parent: nothing wrong, or the error to refuse the submit with. */
 export type DatasetCheckOutcome = { readonly ok: true } | { readonly ok: false; readonly name: string; readonly message: string };
@@ -14,7 +12,7 @@ export type DatasetCheckOutcome = { readonly ok: true } | { readonly ok: false; 
  */
 async function check(spec: DatasetSpec): Promise<DatasetCheckOutcome> {
   try {
-    await checkDatasetFiles(spec, { stat: (path) => statSync(path), readHead: readDataFileHeadSync });
+    await checkDatasetFiles(spec);
     return { ok: true };
   } catch (error) {
     return { ok: false, name: (error as Error).name, message: (error as Error).message };

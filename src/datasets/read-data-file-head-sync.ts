@@ -2,7 +2,13 @@ import { constants, gunzipSync } from 'node:zlib';
 import { DataError } from '../errors/data-error.js';
 import { readFileEndsSync } from '../files/read-bounded-file.js';
 import { UnreadableFileError } from '../files/unreadable-file-error.js';
-import { DATA_FILE_LIMIT_BYTES, isGzip, type DataFileHead } from './read-data-file.js';
+import { DATA_FILE_LIMIT_BYTES, isGzip } from './read-data-file.js';
+
+/** The first bytes and the total length of a file's content, without reading it all. */
+export interface DataFileHead {
+  readonly head: Buffer;
+  readonly length: number;
+}
 
 /**
  * Compressed bytes inflated to find a gzip file's header: plenty for an IDX header, and at
@@ -11,10 +17,11 @@ import { DATA_FILE_LIMIT_BYTES, isGzip, type DataFileHead } from './read-data-fi
 const GZIP_HEAD_BYTES = 4096;
 
 /**
- * readDataFileHead done synchronously, for a thread of its own: the file is opened O_NONBLOCK
+ * The first `headBytes` of a file's (decompressed) content and its length, enough to check a
+ * header against the file's size; synchronous, for a thread of its own: the file is opened O_NONBLOCK
  * and refused unless regular (readFileEndsSync), so a FIFO or a device never blocks the thread,
  * and nothing waits in the process's shared file-I/O pool. For gzip the length is the trailer's
- * ISIZE, as in readDataFileHead.
+ * ISIZE (the size modulo 2^32, exact for these datasets).
  */
 export function readDataFileHeadSync(path: string, headBytes: number): DataFileHead {
   let ends;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { readDataFile, readDataFileHead } from '../../src/datasets/read-data-file.js';
+import { readDataFileHeadSync } from '../../src/datasets/read-data-file-head-sync.js';
+import { readDataFile } from '../../src/datasets/read-data-file.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('dataset paths that are not regular files', () => {
@@ -14,6 +15,6 @@ describe('dataset paths that are not regular files', () => {
     const fifo = join(tempDir(), 'train-images-idx3-ubyte');
     execFileSync('mkfifo', [fifo]);
     await assert.rejects(readDataFile(fifo), { name: 'DataError', message: /is a FIFO \(named pipe\), not a regular file/ });
-    await assert.rejects(readDataFileHead(fifo, 16), { name: 'DataError', message: /cannot read/ });
+    assert.throws(() => readDataFileHeadSync(fifo, 16), { name: 'DataError', message: /cannot read/ });
   });
 });
