@@ -10,6 +10,7 @@ import { writeTinySweep } from '../helpers/tiny-sweep.js';
 
 const dir = tempDir();
 
+// The variables of docs/cli.md ("Commands"), each with a local store and coordinator.
 describe('SWEEPER_DB, SWEEPER_COORDINATOR and SWEEPER_TOKEN_FILE stand for the options', () => {
   test('SWEEPER_DB is the store of every command that takes --db; --db wins', async () => {
     const db = join(dir, 'env.db');

@@ -20,8 +20,8 @@ async function trialParams(cwd: string): Promise<Map<number, Record<string, unkn
 }
 
 describe('interrupting and resuming', () => {
-  test('README: `sweeper run sweeps/quickstart.yaml --db runs.db --threads 2`, Ctrl-C, `sweeper resume quickstart --db runs.db`', async () => {
-    // The quick start file (shortened to 4 trials of 2 epochs; its test split kept), typed as the README types it.
+  test('docs/cli.md: `sweeper run sweeps/quickstart.yaml --db runs.db --threads 2`, Ctrl-C, `sweeper resume quickstart --db runs.db`', async () => {
+    // The quick start file (shortened to 4 trials of 2 epochs; its test split kept), typed as docs/cli.md types it.
     const cwd = join(dir, 'readme');
     shortenSweep(join(SWEEPS_DIR, 'quickstart.yaml'), join(cwd, 'sweeps'), { trials: 4, epochs: 2 });
     const db = join(cwd, 'runs.db');

@@ -308,6 +308,7 @@ describe('sweeper export (hand-made store)', () => {
   });
 });
 
+// The study `tiny` of docs/cli.md's `sweeper best tiny --group-by optimizer --top 1` and `show` examples.
 describe('best, show and export on a real sweep (2 repeats, a test set)', () => {
   test('best --group-by optimizer agrees with the store', async () => {
     const output = await json<{ groups: { value: string; complete: number; trials: TrialJson[] }[] }>(['best', 'tiny', '--db', sweepDb, '--json', '--group-by', 'optimizer', '--top', '1']);

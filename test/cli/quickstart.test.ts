@@ -7,7 +7,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const QUICKSTART = fileURLToPath(new URL('../../../sweeps/quickstart.yaml', import.meta.url));
 
-test('the README quick start: 20 trials on real digits reach at least 0.93 validation accuracy', async () => {
+test('the README.md quick start: 20 trials on real digits reach at least 0.93 validation accuracy', async () => {
   const db = join(tempDir(), 'quickstart.db');
   const result = await runCli(['run', QUICKSTART, '--db', db, '--threads', '2', '--json']);
   assert.equal(result.code, 0, result.stderr);

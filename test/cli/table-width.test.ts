@@ -57,6 +57,7 @@ function assertFits(text: string, width: number, expected: readonly string[], wh
   for (const param of PARAMS.filter((name) => !headers.includes(name))) assert.match(notes, new RegExp(`\\b${param}\\b`), `${what} at ${width} says where ${param} went:\n${text}`);
 }
 
+// docs/cli.md, "Tables and the terminal": `sweeper best quickstart` on a terminal of 80 columns.
 describe('tables fit the terminal', () => {
   test('piped, with no COLUMNS, a table keeps every column (the data is wider than 120)', async () => {
     const text = await output(['best', 'wide']);

@@ -6,15 +6,16 @@ import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli-process.js';
 import { checkCluster, readStatus, waitForStudies } from '../helpers/coordinator-status.js';
 import { freePort } from '../helpers/free-port.js';
-import { blockCommands, readmeBlocks, tableCells } from '../helpers/readme.js';
+import { blockCommands, sectionBlocks, tableCells } from '../helpers/markdown.js';
 import { shortenSweep, SWEEPS_DIR } from '../helpers/shortened-sweep.js';
 import { SweeperProcess } from '../helpers/sweeper-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 
 /**
- * The README's "A cluster" section, run from the README's own text: its commands are read from
- * its code blocks, and run through bin/sweeper.js in a folder holding the quick start file as
+ * README.md's "A cluster" (one machine, over loopback) and docs/cluster.md's "Across machines, with a
+ * token and TLS", run from the pages' own text: their commands are read from their code blocks,
+ * and run through bin/sweeper.js in a folder holding the quick start file as
  * sweeps/quickstart.yaml, shortened to 3 trials of 1 epoch, its test split of 1,000 digits kept
  * (the path on which a worker's end-of-run report carries a test evaluation). Only what a test
  * must change is changed: addresses become 127.0.0.1 and a free port, a worker gets 1 thread.
@@ -30,10 +31,10 @@ async function ok(...args: string[]): Promise<string> {
   return result.stdout;
 }
 
-/** The commands of the README's ```sh block of "A cluster" that contains `marker`, as argument lists after `sweeper`, with `substitutions` made. */
-function clusterBlock(marker: string, substitutions: readonly [RegExp, string][]): { sweeper: string[][]; shell: string[] } {
-  const block = readmeBlocks().find((b) => b.section === 'A cluster' && b.lang === 'sh' && b.text.includes(marker));
-  assert.ok(block, `the README's "A cluster" has a block with ${marker}`);
+/** The commands of the ```sh block under `section` of `page` that contains `marker`, as argument lists after `sweeper`, with `substitutions` made. */
+function clusterBlock(page: string, section: string, marker: string, substitutions: readonly [RegExp, string][]): { sweeper: string[][]; shell: string[] } {
+  const block = sectionBlocks(page, section, 'sh').find((b) => b.text.includes(marker));
+  assert.ok(block, `${page} has a block with ${marker} under "${section}"`);
   const substituted = blockCommands(block).map((command) => substitutions.reduce((text, [from, to]) => text.replace(from, to), command));
   return {
     sweeper: substituted.filter((c) => c.startsWith('sweeper ')).map((c) => c.split(' ').slice(1)),
@@ -75,11 +76,11 @@ async function queryStore(db: string, workers: number): Promise<string> {
   return best;
 }
 
-describe('README "A cluster"', () => {
+describe('README.md "A cluster" and docs/cluster.md', () => {
   test('on one machine, over loopback: a coordinator, two workers, the quick start submitted and followed with status, best on its store', { timeout: 5 * 60_000 }, async (t) => {
     const address = `127.0.0.1:${await freePort()}`;
-    const { sweeper: commands } = clusterBlock('--listen 127.0.0.1:', [[/127\.0\.0\.1:7400/g, address]]);
-    assert.deepEqual(commands.map((args) => args[0]), ['coordinator', 'worker', 'worker', 'submit', 'status', 'best'], 'the block the README shows');
+    const { sweeper: commands } = clusterBlock('README.md', 'A cluster', '--listen 127.0.0.1:', [[/127\.0\.0\.1:7400/g, address]]);
+    assert.deepEqual(commands.map((args) => args[0]), ['coordinator', 'worker', 'worker', 'submit', 'status', 'best'], 'the block README.md shows');
     const [coordinatorArgs, ...rest] = commands as [string[], ...string[][]];
     const db = coordinatorArgs[coordinatorArgs.indexOf('--db') + 1] ?? assert.fail('the coordinator has --db');
     const coordinator = new SweeperProcess('coordinator', coordinatorArgs, { cwd: dir });
@@ -143,13 +144,13 @@ describe('README "A cluster"', () => {
 
   test('across machines, with a token and TLS: the openssl recipe, the coordinator, a worker, submit and status', { timeout: 5 * 60_000 }, async (t) => {
     const address = `127.0.0.1:${await freePort()}`;
-    // The README's machine 10.0.0.5 is this one; its coordinator listens on 0.0.0.0 (the token allows it), a test on loopback.
-    const { sweeper: commands, shell } = clusterBlock('openssl rand', [
+    // The machine 10.0.0.5 of docs/cluster.md is this one; its coordinator listens on 0.0.0.0 (the token allows it), a test on loopback.
+    const { sweeper: commands, shell } = clusterBlock('docs/cluster.md', 'Across machines, with a token and TLS', 'openssl rand', [
       [/10\.0\.0\.5:7400|0\.0\.0\.0:7400/g, address],
       [/IP:10\.0\.0\.5/, 'IP:127.0.0.1'],
       [/--threads 8/, '--threads 1'],
     ]);
-    assert.deepEqual(commands.map((args) => args[0]), ['coordinator', 'worker', 'submit', 'status'], 'the block the README shows');
+    assert.deepEqual(commands.map((args) => args[0]), ['coordinator', 'worker', 'submit', 'status'], 'the block docs/cluster.md shows');
     // "once: a CA, the coordinator's certificate (for its address), and a token"
     assert.equal(shell.length, 5, shell.join('\n'));
     for (const command of shell) execFileSync('sh', ['-c', command], { cwd: dir, stdio: 'pipe' });
@@ -172,10 +173,10 @@ describe('README "A cluster"', () => {
     assert.match(await ok(...status), new RegExp(`^coordinator ${address} \\(protocol \\d+\\): 1 worker, 0/1 thread busy\\n`));
     await queryStore(db, 1);
 
-    // The README's `sweeper submit sweeps/synthetic.yaml --study synthetic-2 --json`, with this coordinator's connection options.
+    // The `sweeper submit sweeps/synthetic.yaml --study synthetic-2 --json` of docs/cli.md, with this coordinator's connection options.
     assert.deepEqual(JSON.parse(await ok('submit', 'sweeps/synthetic.yaml', '--study', 'synthetic-2', '--json', ...connection)), { study: 'synthetic-2', budget: 4, coordinator: address });
     await waitForStudies(connection, ['synthetic-2'], { signal: t.signal, coordinator, workers: [worker], cwd: dir });
-    // The README's `sweeper status --json`, with this coordinator's connection options.
+    // The `sweeper status --json` of docs/cli.md, with this coordinator's connection options.
     const statusJson = JSON.parse(await ok('status', '--json', ...connection)) as Record<string, unknown>;
     assert.deepEqual(Object.keys(statusJson), ['protocol_version', 'workers', 'runs', 'studies']);
 
@@ -194,9 +195,9 @@ function shape(value: unknown): Record<string, string[]> {
   return keys;
 }
 
-describe('README "sweeper coordinator": --dashboard HOST:PORT', () => {
+describe('docs/cli.md "sweeper coordinator": --dashboard HOST:PORT', () => {
   test('serves the live dashboard beside the coordinator: the workers page, and /api/workers in the shape of status --json', { timeout: 2 * 60_000 }, async (t) => {
-    // The README's `sweeper coordinator --db runs.db --dashboard 127.0.0.1:7401` listens on 7400 and 7401: a test takes free ports.
+    // The `sweeper coordinator --db runs.db --dashboard 127.0.0.1:7401` of docs/cli.md listens on 7400 and 7401: a test takes free ports.
     const address = `127.0.0.1:${await freePort()}`;
     const port = await freePort();
     const coordinator = new SweeperProcess('coordinator', ['coordinator', '--db', 'dashboard.db', '--listen', address, '--dashboard', `127.0.0.1:${port}`], { cwd: dir });

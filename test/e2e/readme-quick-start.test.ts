@@ -5,15 +5,15 @@ import { describe, test } from 'node:test';
 import { runCli, type CliResult } from '../helpers/cli-process.js';
 import { freePort } from '../helpers/free-port.js';
 import { parseCsvRecords } from '../helpers/parse-csv.js';
-import { readmeBlocks, readmeJsonExamples, tableCells } from '../helpers/readme.js';
+import { jsonExamples, pageBlocks, sectionBlocks, tableCells } from '../helpers/markdown.js';
 import { shortenSweep, SWEEPS_DIR } from '../helpers/shortened-sweep.js';
 import { SweeperProcess } from '../helpers/sweeper-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /**
- * The README's quick start and the examples of its "Commands" section that read the quick start's
- * store, typed as the README types them, in a folder that holds the quick start file as
- * sweeps/quickstart.yaml (shortened to 3 trials of 1 epoch; its test split of 1,000 digits kept).
+ * README.md's quick start, and the examples of docs/cli.md that read the quick start's store, typed
+ * as the pages type them, in a folder that holds the quick start file as sweeps/quickstart.yaml
+ * (shortened to 3 trials of 1 epoch; its test split of 1,000 digits kept).
  */
 const TRIALS = 3;
 const dir = tempDir('sweeper-e2e-quickstart-');
@@ -27,12 +27,12 @@ async function ok(...args: string[]): Promise<string> {
   return result.stdout;
 }
 
-/** The shapes the README documents under "JSON output": a trial and a study. */
+/** The shapes docs/cli.md documents under "JSON output": a trial and a study. */
 const [TRIAL_EXAMPLE, STUDY_EXAMPLE] = ((): [Record<string, unknown>, Record<string, unknown>] => {
-  const examples = readmeJsonExamples() as Record<string, unknown>[];
+  const examples = jsonExamples('docs/cli.md') as Record<string, unknown>[];
   const trial = examples.find((e) => 'number' in e && 'state' in e);
   const study = examples.find((e) => 'name' in e && 'budget' in e);
-  assert.ok(trial && study, 'the README has a trial and a study under "JSON output"');
+  assert.ok(trial && study, 'docs/cli.md has a trial and a study under "JSON output"');
   return [trial, study];
 })();
 
@@ -62,7 +62,7 @@ interface TrialJson {
   params: Record<string, unknown>;
 }
 
-describe('README "Quick start": npx sweeper run sweeps/quickstart.yaml', () => {
+describe('README.md "Quick start": npx sweeper run sweeps/quickstart.yaml', () => {
   let run: CliResult;
 
   test('runs the sweep and prints the study line and the best trials with their test accuracy', async () => {
@@ -74,7 +74,7 @@ describe('README "Quick start": npx sweeper run sweeps/quickstart.yaml', () => {
     assert.equal(bestLine, `best ${TRIALS} by val_accuracy (maximize):`);
 
     // The columns of the README's table, in its order (momentum and beta1 as the trials have them).
-    const readmeOutput = readmeBlocks().find((b) => b.section === 'Quick start' && b.text.startsWith('study quickstart:'));
+    const readmeOutput = sectionBlocks('README.md', 'Quick start').find((b) => b.text.startsWith('study quickstart:'));
     assert.ok(readmeOutput, 'the README shows what the quick start prints');
     const documented = header(readmeOutput.text);
     const printed = header(run.stdout);
@@ -102,7 +102,7 @@ describe('README "Quick start": npx sweeper run sweeps/quickstart.yaml', () => {
   });
 });
 
-describe('README "Commands" on the quick start\'s store', () => {
+describe('docs/cli.md on the quick start\'s store', () => {
   test('sweeper best quickstart --top 3: the table, with test accuracy', async () => {
     const text = await ok('best', 'quickstart', '--top', '3');
     assert.match(text, /^best 3 of study quickstart by val_accuracy \(maximize\):\n/);
@@ -123,10 +123,11 @@ describe('README "Commands" on the quick start\'s store', () => {
     assert.equal(best?.value, output.study.best_value);
   });
 
-  test('sweeper best quickstart --where depth=two: the error the README shows, exit 2', async () => {
+  test('sweeper best quickstart --where depth=two: the error docs/cli.md shows, exit 2', async () => {
     const result = await sweeper('best', 'quickstart', '--where', 'depth=two');
     assert.equal(result.code, 2);
-    const documented = readmeBlocks().flatMap((b) => b.text.split('\n')).find((line) => line.startsWith('error: --where depth'));
+    const documented = pageBlocks('docs/cli.md').flatMap((b) => b.text.split('\n')).find((line) => line.startsWith('error: --where depth'));
+    assert.ok(documented, 'docs/cli.md shows the error');
     assert.equal(result.stderr.split('\n')[0], documented);
   });
 
@@ -159,7 +160,7 @@ describe('README "Commands" on the quick start\'s store', () => {
     };
     assert.deepEqual(Object.keys(output), ['study', 'trial', 'repeats', 'epochs']);
     assert.deepEqual(Object.keys(output.trial), Object.keys(TRIAL_EXAMPLE));
-    // As the README lists them under "JSON output", show --json.
+    // As docs/cli.md lists them under "JSON output", show --json.
     assert.equal(output.repeats.length, 1);
     const [repeat] = output.repeats;
     assert.ok(repeat);
@@ -236,7 +237,7 @@ describe('README "Commands" on the quick start\'s store', () => {
 
   test('sweeper dashboard --db runs.db: serves the studies until Ctrl-C, then exits 0', async (t) => {
     const port = await freePort();
-    // The README's command listens on 127.0.0.1:7401; a test takes a free port instead.
+    // The command of docs/cli.md listens on 127.0.0.1:7401; a test takes a free port instead.
     const dashboard = new SweeperProcess('dashboard', ['dashboard', '--db', 'runs.db', '--listen', `127.0.0.1:${port}`], { cwd: dir });
     t.after(() => dashboard.kill());
     await dashboard.waitForOutput(/dashboard on (\S+)/, t.signal);
@@ -253,7 +254,7 @@ describe('README "Commands" on the quick start\'s store', () => {
     const token = 'a-token-of-at-least-16-characters';
     writeFileSync(join(dir, 'token'), `${token}\n`);
     const port = await freePort();
-    // The README listens on 0.0.0.0 (what the token is for); a test stays on loopback.
+    // docs/cli.md listens on 0.0.0.0 (what the token is for); a test stays on loopback.
     const dashboard = new SweeperProcess('dashboard', ['dashboard', '--db', 'runs.db', '--listen', `127.0.0.1:${port}`, '--token-file', 'token'], { cwd: dir });
     t.after(() => dashboard.kill());
     await dashboard.waitForOutput(/dashboard on \S+/, t.signal);

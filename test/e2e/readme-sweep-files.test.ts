@@ -14,7 +14,7 @@ import { until } from '../helpers/until.js';
 import { writeIdxDataset } from '../datasets/dataset-fixtures.js';
 
 /**
- * Every example sweep file of sweeps/, as the README offers them ("Sweep files"): run on this
+ * Every example sweep file of sweeps/, as docs/sweep-files.md offers them ("Examples"): run on this
  * machine with `sweeper run`, and submitted to a coordinator with one worker. Each is shortened to
  * 2 trials of 1 epoch (a grid gets that budget too); its dataset, splits, model, sampler, pruner,
  * early stopping and repeats are as written.
@@ -32,7 +32,7 @@ const submitted = join(dir, 'submitted');
 const EMNIST = join(dir, 'emnist');
 writeIdxDataset(EMNIST, { train: 10_000, test: 2_000, classes: 47, gzip: true, prefix: 'emnist-balanced' });
 
-/** seed-000-learning-rates crosses SELU with SGD at 0.4, which diverges (the README's own example of a FAILED trial). */
+/** seed-000-learning-rates crosses SELU with SGD at 0.4, which diverges (docs/search.md's own example of a FAILED trial). */
 const MAY_DIVERGE = new Set(['seed-000-learning-rates.yaml']);
 
 interface SweepCase {
@@ -90,7 +90,7 @@ function checkBest(sweep: SweepCase, text: string, heading: (count: number) => s
   assert.equal(/│ test accuracy │/.test(text.slice(at)), sweep.tested, text);
 }
 
-describe('README "Sweep files": each sweeps/*.yaml run with `sweeper run`', () => {
+describe('docs/sweep-files.md: each sweeps/*.yaml run with `sweeper run`', () => {
   for (const sweep of cases) {
     test(`sweeper run ${sweep.name}`, { timeout: 5 * 60_000 }, async () => {
       const db = join(dir, 'local.db');
@@ -109,7 +109,7 @@ describe('README "Sweep files": each sweeps/*.yaml run with `sweeper run`', () =
     return trials.filter((t) => t.state === 'COMPLETE').map((t) => t.params);
   }
 
-  /** A README `best --where` example: its heading counts exactly the trials the conditions keep. */
+  /** A `best --where` example of docs/cli.md: its heading counts exactly the trials the conditions keep. */
   async function checkWhere(study: string, args: string[], keep: (params: Record<string, unknown>) => boolean): Promise<void> {
     const kept = (await complete(study)).filter(keep).length;
     const output = await ok('best', study, ...args, '--db', join(dir, 'local.db'));
@@ -153,7 +153,7 @@ describe('README "Sweep files": each sweeps/*.yaml run with `sweeper run`', () =
   }
 });
 
-describe('README "Sweep files": each sweeps/*.yaml submitted to a coordinator with one worker', () => {
+describe('docs/sweep-files.md: each sweeps/*.yaml submitted to a coordinator with one worker', () => {
   const db = join(dir, 'c.db');
   let coordinator: SweeperProcess | undefined;
   let worker: SweeperProcess | undefined;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 
 /**
- * A TCP port nobody listens on now, for commands that take HOST:PORT the way the README writes
+ * A TCP port nobody listens on now, for commands that take HOST:PORT the way the docs write
  * them. The kernel hands out ephemeral ports in turn, so it is not given again at once.
  */
 export function freePort(host = '127.0.0.1'): Promise<number> {

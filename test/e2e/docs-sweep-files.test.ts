@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseSweep } from '../../src/config/load-sweep-file.js';
+import { ConfigError } from '../../src/errors/config-error.js';
+import { pageBlocks } from '../helpers/markdown.js';
+
+/**
+ * The YAML of docs/sweep-files.md, read by the sweep file parser: the listing of every field, and
+ * the fragments (a dataset read from files, the synthetic task) inside the smallest file around
+ * them. The files of sweeps/ are run by readme-sweep-files.test.ts.
+ */
+const blocks = pageBlocks('docs/sweep-files.md').filter((b) => b.lang === 'yaml');
+
+/** The problems parseSweep finds in `text`, as `field: message`; none for a good file. */
+function problems(text: string): string[] {
+  try {
+    parseSweep(text, 'example.yaml');
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems.map((p) => `${p.field}: ${p.message}`);
+  }
+}
+
+describe('docs/sweep-files.md: its YAML', () => {
+  test('the page has the listing of every field and two fragments', () => {
+    assert.deepEqual(blocks.map((b) => b.text.split('\n')[0]), ['study: quickstart            # name of the study in the store: letters, digits, _ . -', 'dataset:', 'synthetic:']);
+  });
+
+  test('the listing of every field is refused only for the settings its ReLU MLPs cannot use, as the page says', () => {
+    const listing = blocks[0]?.text ?? assert.fail('no listing');
+    assert.deepEqual(problems(listing), [
+      'model.leaky_alpha: is never used: activation is relu, not leaky_relu',
+      'model.elu_alpha: is never used: activation is relu, not elu',
+      ...['conv_layers', 'channels', 'kernel', 'padding', 'pool'].map((name) => `model.${name}: is never used: it applies to CNNs, but architecture is mlp, not cnn`),
+    ]);
+    // Without them, it is a good file.
+    const usable = listing
+      .split('\n')
+      .filter((line) => !/^ {2}(leaky_alpha|elu_alpha|conv_layers|channels|kernel|padding|pool):/.test(line))
+      .join('\n');
+    assert.deepEqual(problems(usable), []);
+  });
+
+  test('the dataset fragment, in a file with a study, a space, training and a budget', () => {
+    const fragment = blocks[1]?.text ?? assert.fail('no dataset fragment');
+    const file = `study: files\nspace:\n  learning_rate: { type: float, low: 1.0e-4, high: 0.3, log: true }\ntraining:\n  epochs: 1\nbudget:\n  trials: 2\n${fragment}\n`;
+    assert.deepEqual(problems(file), []);
+  });
+
+  test('the synthetic fragment, in a file with a study, the parameters its optimum names and a budget', () => {
+    const fragment = blocks[2]?.text ?? assert.fail('no synthetic fragment');
+    const file = `study: synthetic\nspace:\n  learning_rate: { type: float, low: 1.0e-4, high: 0.3, log: true }\n  optimizer: { type: categorical, choices: [sgd, adam] }\nbudget:\n  trials: 2\n${fragment}\n`;
+    assert.deepEqual(problems(file), []);
+  });
+
+  test('a mistake in a fragment is caught', () => {
+    const fragment = (blocks[2]?.text ?? '').replace('epochs: 5', 'epochs: 0');
+    const file = `study: synthetic\nspace:\n  learning_rate: { type: float, low: 1.0e-4, high: 0.3, log: true }\n  optimizer: { type: categorical, choices: [sgd, adam] }\nbudget:\n  trials: 2\n${fragment}\n`;
+    assert.notDeepEqual(problems(file), []);
+  });
+});
