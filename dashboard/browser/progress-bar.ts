@@ -1,5 +1,4 @@
-import type { TrialState } from '../../src/study/trial-state.js';
-import type { StudyView } from '../page-views.js';
+import type { StudyView, TrialState } from '../page-views.js';
 import { h } from './element.js';
 import { stateCount } from './trial-states.js';
 

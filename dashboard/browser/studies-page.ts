@@ -1,5 +1,4 @@
-import type { TrialState } from '../../src/study/trial-state.js';
-import type { StudiesView } from '../page-views.js';
+import type { StudiesView, TrialState } from '../page-views.js';
 import { h } from './element.js';
 import { formatTime } from './format-values.js';
 import { poll } from './live-refresh.js';

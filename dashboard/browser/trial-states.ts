@@ -1,4 +1,4 @@
-import type { TrialState } from '../../src/study/trial-state.js';
+import type { TrialState } from '../page-views.js';
 
 /** Every trial state, in the order the pages list them. */
 export const STATES = ['QUEUED', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAILED'] as const satisfies readonly TrialState[];
