@@ -30,6 +30,20 @@ module.exports = {
       to: { path: '^(coordinator|worker)/|^cli/(?!output/)' },
     },
     {
+      name: 'page-script-imports-types-only',
+      comment: 'dashboard/browser/ is the page script, built for the browser on its own: from the server\'s side it may import types (the JSON it reads, shared vocabulary), which vanish in the build; any other import would be fetched by the browser and is not served.',
+      severity: 'error',
+      from: { path: '^dashboard/browser/' },
+      to: { pathNot: '^dashboard/browser/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'server-not-to-page-script',
+      comment: 'The server serves the page script\'s compiled files; it does not import its code, which is built for the browser.',
+      severity: 'error',
+      from: { path: '^(src|coordinator|worker|cli|dashboard)/', pathNot: '^dashboard/browser/' },
+      to: { path: '^dashboard/browser/' },
+    },
+    {
       name: 'coordinator-not-to-dashboard',
       severity: 'error',
       comment: 'The CLI starts the dashboard beside a coordinator; the coordinator does not know it.',

@@ -12,6 +12,7 @@ import { DashboardAccess } from './dashboard-access.js';
 import { servedHostNames } from './served-host-names.js';
 import { statusJson } from '../cli/output/status-json.js';
 import { studiesView, studyPageView, trialPageView } from './dashboard-views.js';
+import { pageScriptModules } from './page-script.js';
 import { pageShell, type PageName } from './page-shell.js';
 import { studyChartsView, chartScript } from './study-charts-view.js';
 import { ThrottledViews } from './throttled-views.js';
@@ -26,7 +27,7 @@ export interface DashboardOptions {
   readonly liveStatus?: () => Promise<StatusReply>;
 }
 
-/** dashboard/assets/ at the package root: this file compiles to dist/dashboard/. */
+/** dashboard/assets/ at the package root (the style sheet): this file compiles to dist/dashboard/. */
 const ASSETS = fileURLToPath(new URL('../../dashboard/assets/', import.meta.url));
 
 const SECURITY_HEADERS = {
@@ -41,7 +42,7 @@ type Reply = { status: number; type: string; body: string; headers?: Record<stri
 
 /**
  * The live dashboard: a read-only HTTP server (node:http) over a trial store. Pages are HTML
- * shells; dashboard/assets/dashboard.js fills them from the JSON API and polls it every second
+ * shells; the page script (dashboard/browser/) fills them from the JSON API and polls it every second
  * (`If-None-Match`: an unchanged answer is a bodiless 304), so they follow a running sweep.
  *
  * Routes (GET or HEAD only; anything else is 405):
@@ -52,7 +53,7 @@ type Reply = { status: number; type: string; body: string; headers?: Record<stri
  *   /api/studies, /api/studies/NAME, /api/studies/NAME/charts, /api/studies/NAME/trials/N,
  *   /api/workers                    the JSON behind each page (/api/studies/NAME?sort=&order=&state=&q=&offset=&limit=
  *                                   is one page of the trials table, see trial-table-query.ts)
- *   /assets/...                     the page script, the style sheet, the chart libraries
+ *   /assets/...                     the page script's modules (dashboard.js the entry), the style sheet, the chart libraries
  */
 export class DashboardServer {
   private constructor(
@@ -67,14 +68,12 @@ export class DashboardServer {
 
   static async start(options: DashboardOptions): Promise<DashboardServer> {
     const access = new DashboardAccess(options.token, servedHostNames(options.listen.host));
-    const assets = {
-      'dashboard.js': readFileSync(`${ASSETS}dashboard.js`, 'utf8'),
-      'dashboard.css': readFileSync(`${ASSETS}dashboard.css`, 'utf8'),
-    };
+    const assets = { 'dashboard.css': readFileSync(`${ASSETS}dashboard.css`, 'utf8') };
+    const scripts = pageScriptModules();
     // The charts hold every trial: recomputed at most once a second, and less often when they cost more.
     const charts = new ThrottledViews({ minIntervalMs: 1000, maxShare: 0.05 });
     const server = createServer((request, response) => {
-      handle(request, response, options, access, { assets, charts }).catch((error: unknown) => {
+      handle(request, response, options, access, { assets, scripts, charts }).catch((error: unknown) => {
         options.logger.error({ err: error, url: request.url }, 'dashboard request failed');
         if (!response.headersSent) send(request, response, { status: 500, type: 'text/plain', body: 'internal error (see the log)\n' });
         else response.destroy();
@@ -100,6 +99,8 @@ export class DashboardServer {
 
 interface ServerState {
   readonly assets: Record<string, string>;
+  /** The page script's modules by file name (page-script.ts). */
+  readonly scripts: ReadonlyMap<string, string>;
   readonly charts: ThrottledViews;
 }
 
@@ -121,7 +122,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   send(request, response, await route(url, options, state));
 }
 
-async function route(url: URL, options: DashboardOptions, { assets, charts }: ServerState): Promise<Reply> {
+async function route(url: URL, options: DashboardOptions, { assets, scripts, charts }: ServerState): Promise<Reply> {
   const path = url.pathname;
   const segments = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
   const workers = options.liveStatus !== undefined;
@@ -135,9 +136,10 @@ async function route(url: URL, options: DashboardOptions, { assets, charts }: Se
     if (first === 'assets' && third === undefined) {
       // Kept by the browser and revalidated by ETag: the chart libraries are over a megabyte.
       const asset = (type: string, body: string): Reply => ({ status: 200, type, body, headers: { 'cache-control': 'no-cache' } });
-      if (second === 'dashboard.js') return asset('text/javascript; charset=utf-8', assets['dashboard.js'] ?? '');
       if (second === 'dashboard.css') return asset('text/css; charset=utf-8', assets['dashboard.css'] ?? '');
       if (second === 'charts.js') return asset('text/javascript; charset=utf-8', chartScript());
+      const script = second === undefined ? undefined : scripts.get(second);
+      if (script !== undefined) return asset('text/javascript; charset=utf-8', script);
     }
     if (first === 'api') {
       if (second === 'studies' && third === undefined) return json(await studiesView(options.store));

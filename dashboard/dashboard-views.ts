@@ -2,41 +2,16 @@ import { studyClassNames } from '../src/datasets/class-names.js';
 import type { StudySummary } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import { trialDetailJson } from '../cli/output/trial-detail-json.js';
-import { studyJson, trialJson, type StudyJson, type TrialJson } from '../cli/output/trial-json.js';
+import { studyJson, trialJson } from '../cli/output/trial-json.js';
+import type { StudiesView, StudyPageView, StudyView, TrialPageView } from './page-views.js';
 import { trialCurvesSpec } from './trial-curves-spec.js';
 import { trialTableQuery } from './trial-table-query.js';
 
-/**
- * The JSON the dashboard's pages read (GET /api/...). Studies and trials have the shapes of the
- * CLI's `--json` output (README, "JSON output"), so a script can use either.
- */
+// The JSON the dashboard's pages read (GET /api/...), from the store; page-views.ts has its shapes.
 
-export interface StudyView extends StudyJson {
-  /** COMPLETE + PRUNED + FAILED. */
-  finished: number;
-}
-
-export interface DashboardTrialJson extends TrialJson {
-  /** The last epoch recorded (any repeat) while the trial runs; its final epochs once finished. */
-  current_epoch: number | null;
-}
-
-export async function studiesView(store: TrialStore): Promise<{ studies: StudyView[] }> {
+export async function studiesView(store: TrialStore): Promise<StudiesView> {
   const studies = await store.listStudies();
   return { studies: studies.map(studyView) };
-}
-
-export interface StudyPageView {
-  study: StudyView;
-  best: TrialJson | null;
-  /** The study's parameters, the table's parameter columns. */
-  params: string[];
-  /** One page of the trials table, as asked for. */
-  trials: DashboardTrialJson[];
-  /** Trials the table's filters keep, over all pages. */
-  matching: number;
-  offset: number;
-  limit: number;
 }
 
 /**
@@ -62,7 +37,7 @@ export async function studyPageView(store: TrialStore, name: string, search: URL
  * A trial's page: the shape of `sweeper show --json` (so the test evaluation carries its
  * per-class scores too), with the study's progress, the running epoch and the curves' spec.
  */
-export async function trialPageView(store: TrialStore, name: string, number: number): Promise<unknown> {
+export async function trialPageView(store: TrialStore, name: string, number: number): Promise<TrialPageView> {
   const record = await store.getStudy(name);
   const [summary, trial] = await Promise.all([store.summariseStudy(record.id), store.getTrial(record.id, number)]);
   const [epochs, repeats] = await Promise.all([store.getEpochs(trial.id), store.getRepeats(trial.id)]);

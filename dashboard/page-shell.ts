@@ -4,8 +4,8 @@ const TITLES: Readonly<Record<PageName, string>> = { studies: 'studies', study: 
 
 /**
  * The HTML of a page before its script fills it: which page it is and what it shows travel as
- * data attributes, read by dashboard/assets/dashboard.js. The chart libraries load only where
- * charts are drawn.
+ * data attributes, read by the page script (dashboard/browser/dashboard.ts, an ES module). The
+ * chart libraries, a classic script that runs first, load only where charts are drawn.
  */
 export function pageShell(page: PageName, params: Readonly<Record<string, string>>, workers: boolean): string {
   const title = [params.study, params.trial === undefined ? undefined : `trial ${params.trial}`, TITLES[page]].filter((part) => part !== undefined).join(' · ');
@@ -20,7 +20,7 @@ export function pageShell(page: PageName, params: Readonly<Record<string, string
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · sweeper</title>
 <link rel="stylesheet" href="/assets/dashboard.css">${charts}
-<script src="/assets/dashboard.js" defer></script>
+<script type="module" src="/assets/dashboard.js"></script>
 </head>
 <body${data}>
 <header><a class="brand" href="/">sweeper</a><nav><a href="/">studies</a>${workers ? '<a href="/workers">workers</a>' : ''}</nav><span id="live" class="live" title="updates every second">live</span></header>

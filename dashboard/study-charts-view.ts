@@ -2,15 +2,13 @@ import { chartLibraryScripts } from '../src/report/chart-scripts.js';
 import { studySections } from '../src/report/study-charts.js';
 import { loadStudyReportData } from '../src/report/study-report-data.js';
 import type { TrialStore } from '../src/store/trial-store.js';
-
-/** One section of the study page's charts: a Vega-Lite spec, or why the chart is missing. */
-export type ChartSection = { id: string; title: string; spec: object } | { id: string; title: string; note: string };
+import type { StudyChartsView } from './page-views.js';
 
 /**
  * The study report's charts (`sweeper report`), from the same data and the same module, in the
  * report's order: the dashboard draws exactly what the report would at this moment.
  */
-export async function studyChartsView(store: TrialStore, name: string): Promise<{ sections: ChartSection[] }> {
+export async function studyChartsView(store: TrialStore, name: string): Promise<StudyChartsView> {
   const data = await loadStudyReportData(store, name);
   return { sections: studySections(data).map((section) => ({ ...section })) };
 }
