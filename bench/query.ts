@@ -22,7 +22,7 @@ import { studyChartsView } from '../dashboard/study-charts-view.js';
 import { Rng } from '../src/random/rng.js';
 import type { ParamValue, SearchSpaceDefinition } from '../src/space/param-spec.js';
 import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
-import type { StudyDefinition } from '../src/study/study-definition.js';
+import type { StudyDefinition } from '../src/store/study-definition.js';
 import { printTable } from './bench-table.js';
 import { describeLoad } from './machine-load.js';
 import { findOptuna, findPythonPackage, runPython } from './optuna-peer.js';

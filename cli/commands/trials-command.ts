@@ -1,4 +1,4 @@
-import type { TrialState } from '../../src/study/trial-state.js';
+import type { TrialState } from '../../src/core/trial-state.js';
 import { openExistingStore } from '../open-existing-store.js';
 import { exportStudy } from '../output/export-study.js';
 import { studyJson, trialJson } from '../output/trial-json.js';

@@ -1,4 +1,5 @@
-import type { StudySummary, EpochRecord, RepeatResult, TestEvaluation, TrialRecord } from '../../src/store/records.js';
+import type { StudySummary, EpochRecord, RepeatResult, TrialRecord } from '../../src/store/records.js';
+import type { TestEvaluation } from '../../src/core/run-report.js';
 import { classificationReport } from '../../src/training/classification-report.js';
 import { studyJson, trialJson, type StudyJson, type TrialJson } from './trial-json.js';
 

@@ -5,7 +5,7 @@ import { samplerSectionSchema } from '../samplers/sampler-schema.js';
 import { userSearchSpaceSchema } from '../space/space-schema.js';
 import { syntheticSectionSchema } from '../synthetic/synthetic-section.js';
 import { MAX_DEPTH, MODEL_KNOBS, TRAINING_KNOBS } from '../training/knobs.js';
-import { METRICS } from '../training/training-task.js';
+import { METRICS } from '../core/metrics.js';
 import { studyNameSchema } from '../study/study-options.js';
 
 /** A fraction in (0, 1) or a whole count of examples. */

@@ -39,7 +39,7 @@
  */
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { ParamSpec, ParamValues, SearchSpaceDefinition } from '../space/param-spec.js';
-import type { Direction } from '../study/study-definition.js';
+import type { Direction } from '../core/direction.js';
 import { gridProbabilities } from './grid-parzen-estimator.js';
 import { importanceGrid } from './importance-grid.js';
 

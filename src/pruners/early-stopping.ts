@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { Direction } from '../study/study-definition.js';
+import type { Direction } from '../core/direction.js';
 import { checkInteger } from './check-setting.js';
 import { formatMetric } from './format-metric.js';
 import type { EarlyStoppingSpec } from './pruner-spec.js';

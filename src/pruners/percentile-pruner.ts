@@ -1,4 +1,4 @@
-import type { Direction } from '../study/study-definition.js';
+import type { Direction } from '../core/direction.js';
 import { checkInteger, checkRange } from './check-setting.js';
 import { formatMetric } from './format-metric.js';
 import { nanPercentile } from './nan-percentile.js';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { Direction } from '../study/study-definition.js';
+import type { Direction } from '../core/direction.js';
 import { checkInteger } from './check-setting.js';
 import { formatMetric } from './format-metric.js';
 import { KEEP, prune, type PruneContext, type PruneDecision, type Pruner, type TrialCurve } from './pruner.js';

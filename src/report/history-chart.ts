@@ -1,5 +1,5 @@
 import type { TrialRecord } from '../store/records.js';
-import type { Direction } from '../study/study-definition.js';
+import type { Direction } from '../core/direction.js';
 import { VEGA_LITE_SCHEMA, finiteValue } from './chart-format.js';
 
 export interface HistoryRow {

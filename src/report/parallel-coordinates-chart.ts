@@ -1,6 +1,6 @@
 import type { ParamSpec, ParamValue, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { TrialRecord } from '../store/records.js';
-import type { Direction } from '../study/study-definition.js';
+import type { Direction } from '../core/direction.js';
 import { VEGA_LITE_SCHEMA, formatNumber, formatParam } from './chart-format.js';
 
 /** Beyond this many trials the chart draws a sample (see `sampleByRank`): more lines are ink, not information. */

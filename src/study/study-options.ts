@@ -8,7 +8,7 @@ import { checkSearchSpace } from '../space/check-search-space.js';
 import { userSearchSpaceSchema } from '../space/space-schema.js';
 import { inheritedNameProblems } from '../validation/inherited-names.js';
 import { zodProblems } from '../validation/zod-problems.js';
-import type { StudyDefinition } from './study-definition.js';
+import type { StudyDefinition } from '../store/study-definition.js';
 
 export const studyNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'a name of letters, digits, "_", "." and "-"');
 

@@ -2,12 +2,12 @@ import { create } from '@bufbuild/protobuf';
 import { z } from 'zod';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { EpochReport, RunAssignment, RunKey, RunOutcome } from '../execution/run-assignment.js';
+import type { EpochReport, RunOutcome, TestEvaluation } from '../core/run-report.js';
+import type { RunAssignment, RunKey } from '../execution/run-assignment.js';
 import { sweepTaskSchema } from '../execution/sweep-task-schema.js';
 import { paramValueSchema } from '../space/space-schema.js';
 import { studyNameSchema } from '../study/study-options.js';
-import type { EpochMetrics, TestEvaluation } from '../store/records.js';
-import { METRICS } from '../training/training-task.js';
+import { METRICS, type EpochMetrics } from '../core/metrics.js';
 import type { RunKey as RunKeyMessage } from './gen/sweeper/v1/coordinator_pb.js';
 import { RunKeySchema } from './gen/sweeper/v1/coordinator_pb.js';
 import {

@@ -1,4 +1,4 @@
-import type { Direction } from '../../study/study-definition.js';
+import type { Direction } from '../../core/direction.js';
 import type { TrialSnapshot } from '../sampler.js';
 
 /** Trials divided into the good ones, which shape l(x), and the rest, which shape g(x). */

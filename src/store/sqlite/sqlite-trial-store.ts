@@ -4,24 +4,11 @@ import { InvalidStateError } from '../../errors/invalid-state-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import { StaleAttemptError } from '../../errors/stale-attempt-error.js';
 import type { ParamValue, ParamValues } from '../../space/param-spec.js';
-import type { StudyDefinition } from '../../study/study-definition.js';
-import { TRIAL_STATES, type TrialState } from '../../study/trial-state.js';
-import type {
-  EpochMetrics,
-  EpochRecord,
-  ParamFilter,
-  RepeatResult,
-  StudyOwner,
-  StudyRecord,
-  StudySource,
-  StudySummary,
-  TestEvaluation,
-  TrialEpochRecord,
-  TrialGroup,
-  TrialOutcome,
-  TrialRecord,
-  TrialResult,
-} from '../records.js';
+import type { StudyDefinition } from '../study-definition.js';
+import { TRIAL_STATES, type TrialState } from '../../core/trial-state.js';
+import type { EpochMetrics } from '../../core/metrics.js';
+import type { EpochRecord, ParamFilter, RepeatResult, StudyOwner, StudyRecord, StudySource, StudySummary, TrialEpochRecord, TrialGroup, TrialOutcome, TrialRecord, TrialResult } from '../records.js';
+import type { TestEvaluation } from '../../core/run-report.js';
 import { isValueList, PARAM_COMPARISONS } from '../records.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
 import type { TrialPage, TrialPageQuery } from '../trial-page.js';
