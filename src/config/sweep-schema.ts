@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIRECTIONS } from '../core/direction.js';
 import { DATASET_NAMES } from '../datasets/dataset-spec.js';
 import { earlyStoppingSectionSchema, prunerSectionSchema } from '../pruners/pruner-schema.js';
 import { samplerSectionSchema } from '../samplers/sampler-schema.js';
@@ -70,7 +71,7 @@ export const sweepFileSchema = z.strictObject({
   objective: z
     .strictObject({
       metric: z.enum(METRICS),
-      direction: z.enum(['maximize', 'minimize']),
+      direction: z.enum(DIRECTIONS),
     })
     .optional(),
   repeats: z.number().int().min(1).max(100).optional(),

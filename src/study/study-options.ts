@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { DIRECTIONS } from '../core/direction.js';
 import { ConfigError } from '../errors/config-error.js';
 import { formatPath, type PathProblem } from '../errors/path-problem.js';
 import { samplerSeed } from '../random/seed-streams.js';
@@ -17,7 +18,7 @@ export const studyOptionsSchema = z.strictObject({
   name: studyNameSchema,
   description: z.string().optional(),
   space: userSearchSpaceSchema,
-  direction: z.enum(['maximize', 'minimize']),
+  direction: z.enum(DIRECTIONS),
   metric: z.string().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   /** The same settings as a sweep file's `sampler:`; TPE when absent. */

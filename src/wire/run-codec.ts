@@ -1,5 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { z } from 'zod';
+import { DIRECTIONS } from '../core/direction.js';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { EpochReport, RunOutcome, TestEvaluation } from '../core/run-report.js';
@@ -78,7 +79,7 @@ const assignmentSchema = z.strictObject({
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   params: z.record(z.string(), paramValueSchema),
   task: sweepTaskSchema,
-  objective: z.strictObject({ metric: z.enum(METRICS), direction: z.enum(['maximize', 'minimize']) }),
+  objective: z.strictObject({ metric: z.enum(METRICS), direction: z.enum(DIRECTIONS) }),
 });
 
 export function assignmentFromMessage(message: RunAssignmentMessage): RunAssignment {
