@@ -16,7 +16,7 @@ import { bestOutput } from '../cli/commands/best-command.js';
 import { exportStudy } from '../cli/output/export-study.js';
 import { showOutput } from '../cli/commands/show-command.js';
 import { positiveInteger } from '../cli/option-parsers.js';
-import { studyJson, trialJson } from '../cli/output/trial-json.js';
+import { studyJson, trialJson } from '../src/views/trial-json.js';
 import { studyPageView } from '../dashboard/dashboard-views.js';
 import { studyChartsView } from '../dashboard/study-charts-view.js';
 import { Rng } from '../src/random/rng.js';
