@@ -13,7 +13,7 @@ import { Command, Option } from 'commander';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { readIntoMemory } from '../src/store/sqlite/open-database-for-reading.js';
 import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
-import type { StudyDefinition } from '../src/study/study-definition.js';
+import type { StudyDefinition } from '../src/store/study-definition.js';
 import { printTable } from './bench-table.js';
 import { describeLoad, loadAverage } from './machine-load.js';
 import { printResultLine } from './result-line.js';

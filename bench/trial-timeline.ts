@@ -1,5 +1,5 @@
 import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
-import type { TrialState } from '../src/study/trial-state.js';
+import type { TrialState } from '../src/core/trial-state.js';
 
 /** When a study's trials ran, as the coordinator recorded it in its store. */
 export interface TrialTimeline {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { TRIAL_STATES, type TrialState } from '../src/study/trial-state.js';
+import { TRIAL_STATES, type TrialState } from '../src/core/trial-state.js';
 
 export function positiveInteger(value: string): number {
   const parsed = Number(value);

@@ -1,7 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { SweepEvent } from '../coordinator/sweep-events.js';
-import type { Direction } from '../src/study/study-definition.js';
-import { isBetter } from '../src/study/objective.js';
+import { isBetter, type Direction } from '../src/core/direction.js';
 
 /**
  * The live progress bar on a terminal: trials finished of the budget, trials running, the best

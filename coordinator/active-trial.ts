@@ -1,4 +1,5 @@
-import type { EpochMetrics, RepeatResult, TrialRecord } from '../src/store/records.js';
+import type { EpochMetrics } from '../src/core/metrics.js';
+import type { RepeatResult, TrialRecord } from '../src/store/records.js';
 import type { RunDeadline } from './run-deadline.js';
 
 /** What the runner tracks of a trial while its repeats run. */

@@ -1,4 +1,5 @@
-import type { EpochDecision, EpochReport, RunAssignment, RunEnd, RunKey } from '../src/execution/run-assignment.js';
+import type { EpochDecision, RunAssignment, RunEnd, RunKey } from '../src/execution/run-assignment.js';
+import type { EpochReport } from '../src/core/run-report.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
 
 /** The worker side of a run, as the run sees it (a WorkerSession). */

@@ -1,4 +1,4 @@
-import type { EpochReport } from '../src/execution/run-assignment.js';
+import type { EpochReport } from '../src/core/run-report.js';
 import type { TrialRecord } from '../src/store/records.js';
 
 /** What a sweep reports as it goes, for progress bars and logs. */

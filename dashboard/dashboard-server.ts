@@ -10,7 +10,7 @@ import type { TrialStore } from '../src/store/trial-store.js';
 import type { StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { DashboardAccess } from './dashboard-access.js';
 import { servedHostNames } from './served-host-names.js';
-import { statusJson } from '../cli/output/status-json.js';
+import { statusJson } from '../src/views/status-json.js';
 import { studiesView, studyPageView, trialPageView } from './dashboard-views.js';
 import { pageScriptModules } from './page-script.js';
 import { pageShell, type PageName } from './page-shell.js';

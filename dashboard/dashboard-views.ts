@@ -1,8 +1,8 @@
 import { studyClassNames } from '../src/datasets/class-names.js';
 import type { StudySummary } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
-import { trialDetailJson } from '../cli/output/trial-detail-json.js';
-import { studyJson, trialJson } from '../cli/output/trial-json.js';
+import { trialDetailJson } from '../src/views/trial-detail-json.js';
+import { studyJson, trialJson } from '../src/views/trial-json.js';
 import type { StudiesView, StudyPageView, StudyView, TrialPageView } from './page-views.js';
 import { trialCurvesSpec } from './trial-curves-spec.js';
 import { trialTableQuery } from './trial-table-query.js';

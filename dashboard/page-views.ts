@@ -3,15 +3,15 @@
  * script (dashboard/browser/) draws. Types only, so that the browser's build can import them
  * without the server's code. They are the only types the page script imports from outside its
  * folder, so a type that moves is repointed here alone. Studies and trials have the shapes of
- * the CLI's `--json` output (README, "JSON output"), so a script can use either.
+ * the CLI's `--json` output (docs/cli.md, "JSON output"), so a script can use either.
  */
-import type { TrialDetailJson } from '../cli/output/trial-detail-json.js';
-import type { StudyJson, TrialJson } from '../cli/output/trial-json.js';
-import type { TrialState } from '../src/study/trial-state.js';
+import type { TrialDetailJson } from '../src/views/trial-detail-json.js';
+import type { StudyJson, TrialJson } from '../src/views/trial-json.js';
+import type { TrialState } from '../src/core/trial-state.js';
 
-export type { EpochColumn, EpochJson, RepeatJson, TestJson } from '../cli/output/trial-detail-json.js';
-export type { StudyJson, TrialJson } from '../cli/output/trial-json.js';
-export type { TrialState } from '../src/study/trial-state.js';
+export type { EpochColumn, EpochJson, RepeatJson, TestJson } from '../src/views/trial-detail-json.js';
+export type { StudyJson, TrialJson } from '../src/views/trial-json.js';
+export type { TrialState } from '../src/core/trial-state.js';
 
 export interface StudyView extends StudyJson {
   /** COMPLETE + PRUNED + FAILED. */

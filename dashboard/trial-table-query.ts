@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import type { SearchSpaceDefinition } from '../src/space/param-spec.js';
-import { TRIAL_STATES, type TrialState } from '../src/study/trial-state.js';
+import { TRIAL_STATES, type TrialState } from '../src/core/trial-state.js';
 import { TRIAL_SORT_COLUMNS, isTrialSortKey, type TrialPageQuery } from '../src/store/trial-page.js';
 
 export const DEFAULT_TABLE_ROWS = 100;

@@ -6,8 +6,10 @@
  */
 export { Study } from './study/study.js';
 export type { StudyOptions } from './study/study-options.js';
-export type { StudyDefinition, Direction, SamplerSpec } from './study/study-definition.js';
-export { TRIAL_STATES, type TrialState } from './study/trial-state.js';
+export type { StudyDefinition } from './store/study-definition.js';
+export type { Direction } from './core/direction.js';
+export type { SamplerSpec } from './samplers/sampler-spec.js';
+export { TRIAL_STATES, type TrialState } from './core/trial-state.js';
 
 export { SearchSpace } from './space/search-space.js';
 export type { ParamSpec, ParamValue, ParamValues, SearchSpaceDefinition, Condition } from './space/param-spec.js';
@@ -30,7 +32,9 @@ export type { PrunerSpec, EarlyStoppingSpec } from './pruners/pruner-spec.js';
 
 export type { StudyClaim, TrialStore } from './store/trial-store.js';
 export { SqliteTrialStore } from './store/sqlite/sqlite-trial-store.js';
-export type { TrialRecord, TrialResult, TrialOutcome, EpochMetrics, EpochRecord, RepeatResult, TestEvaluation, StudyRecord, StudySummary } from './store/records.js';
+export type { TrialRecord, TrialResult, TrialOutcome, EpochRecord, RepeatResult, StudyRecord, StudySummary } from './store/records.js';
+export type { EpochMetrics } from './core/metrics.js';
+export type { TestEvaluation } from './core/run-report.js';
 
 // Pure functions of the training side, without TensorFlow.js: a repeat's per-class scores from
 // its confusion matrix, the KSG estimator, and the learning-rate schedules.

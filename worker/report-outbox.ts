@@ -1,6 +1,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { runAttemptId, type EpochDecision, type EpochReport, type RunKey, type RunOutcome } from '../src/execution/run-assignment.js';
+import { runAttemptId, type EpochDecision, type RunKey } from '../src/execution/run-assignment.js';
+import type { EpochReport, RunOutcome } from '../src/core/run-report.js';
 import { callFailure } from '../src/rpc/call-failure.js';
 import type { EventResult, ReportRequest, RunEvent } from '../src/wire/coordinator-codec.js';
 

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { EpochDecision, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
+import type { EpochDecision, RunAssignment } from '../src/execution/run-assignment.js';
+import type { RunOutcome } from '../src/core/run-report.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';
 import { syntheticLoss } from '../src/synthetic/synthetic-loss.js';

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { DatasetSplit } from '../src/datasets/dataset-split.js';
-import type { EpochReport, RunAssignment, RunOutcome } from '../src/execution/run-assignment.js';
+import type { EpochReport, RunOutcome } from '../src/core/run-report.js';
+import type { RunAssignment } from '../src/execution/run-assignment.js';
 import type { BackendPreference } from '../src/training/tf-backend.js';
 import type { TrainingTask } from '../src/training/training-task.js';
 

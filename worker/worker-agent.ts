@@ -4,7 +4,8 @@ import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc
 import type { Logger } from 'pino';
 import { SweeperError } from '../src/errors/sweeper-error.js';
 import { Abandonment } from '../src/execution/abandonment.js';
-import { describeRun, runAttemptId, type EpochDecision, type EpochReport, type RunAssignment, type RunKey, type RunOutcome } from '../src/execution/run-assignment.js';
+import { describeRun, runAttemptId, type EpochDecision, type RunAssignment, type RunKey } from '../src/execution/run-assignment.js';
+import type { EpochReport, RunOutcome } from '../src/core/run-report.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
 import { callFailure } from '../src/rpc/call-failure.js';
 import type { CoordinatorClient } from '../src/rpc/coordinator-client.js';

@@ -2,7 +2,7 @@ import type { ParamValue } from '../../src/space/param-spec.js';
 import { isValueList, type ParamBounds } from '../../src/store/records.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
 import { openExistingStore } from '../open-existing-store.js';
-import { studyJson, trialJson } from '../output/trial-json.js';
+import { studyJson, trialJson } from '../../src/views/trial-json.js';
 import { checkColumnNames, trialsTable, type TrialsTableOptions } from '../output/trials-table.js';
 import { outputWidth } from '../output/output-width.js';
 import { parseWhere, requireParam } from '../param-filter-option.js';

@@ -1,6 +1,6 @@
 import type { SweepResult } from '../../coordinator/sweep-runner.js';
 import type { Study } from '../../src/study/study.js';
-import { studyJson, trialJson } from '../output/trial-json.js';
+import { studyJson, trialJson } from '../../src/views/trial-json.js';
 import { outputWidth } from '../output/output-width.js';
 import { trialsTable } from '../output/trials-table.js';
 import { printJson, printOut } from '../output/terminal.js';

@@ -1,6 +1,6 @@
 import type { TrialStore } from '../../src/store/trial-store.js';
 import { openExistingStore } from '../open-existing-store.js';
-import { trialDetailJson } from '../output/trial-detail-json.js';
+import { trialDetailJson } from '../../src/views/trial-detail-json.js';
 import { outputWidth } from '../output/output-width.js';
 import { trialDetailText } from '../output/trial-detail-text.js';
 import { studyClassNames } from '../../src/datasets/class-names.js';

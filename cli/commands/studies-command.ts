@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { openExistingStore } from '../open-existing-store.js';
-import { studyJson } from '../output/trial-json.js';
+import { studyJson } from '../../src/views/trial-json.js';
 import { printJson, printOut } from '../output/terminal.js';
 
 export interface StudiesFlags {

@@ -1,7 +1,7 @@
-import type { TrialState } from '../../src/study/trial-state.js';
+import type { TrialState } from '../../src/core/trial-state.js';
 import { openExistingStore } from '../open-existing-store.js';
 import { exportStudy } from '../output/export-study.js';
-import { studyJson, trialJson } from '../output/trial-json.js';
+import { studyJson, trialJson } from '../../src/views/trial-json.js';
 import { outputWidth } from '../output/output-width.js';
 import { checkColumnNames, trialsTable, type TrialsTableOptions } from '../output/trials-table.js';
 import { printJson, printOut } from '../output/terminal.js';

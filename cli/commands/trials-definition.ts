@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { TRIAL_STATES } from '../../src/study/trial-state.js';
+import { TRIAL_STATES } from '../../src/core/trial-state.js';
 import { columnNames, trialStates } from '../option-parsers.js';
 import { dbOption } from '../shared-options.js';
 import type { TrialsFlags } from './trials-command.js';

@@ -1,6 +1,6 @@
 import type { TrialEpochRecord, TrialRecord } from '../../src/store/records.js';
-import { trialJson } from './trial-json.js';
-import { EPOCH_COLUMNS, epochJson } from './trial-detail-json.js';
+import { trialJson } from '../../src/views/trial-json.js';
+import { EPOCH_COLUMNS, epochJson } from '../../src/views/trial-detail-json.js';
 
 /** A flat record: one value per column, null when unknown. */
 export type ExportRow = Record<string, string | number | boolean | null>;

@@ -2,7 +2,7 @@ import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { TrialStore } from '../../src/store/trial-store.js';
-import type { TrialState } from '../../src/study/trial-state.js';
+import type { TrialState } from '../../src/core/trial-state.js';
 import { jsonWithoutControls } from '../../src/logging/visible-controls.js';
 import { visibleControlsStage } from './terminal.js';
 import type { ExportFormat } from './export-formats.js';

@@ -1,11 +1,11 @@
 import Table from 'cli-table3';
 import { classLabel, studyClassNames } from '../../src/datasets/class-names.js';
-import type { EpochRecord, RepeatResult, TestEvaluation, TrialRecord } from '../../src/store/records.js';
-import { metricValue } from '../../src/study/objective.js';
-import type { StudyRecord } from '../../src/store/records.js';
+import type { EpochRecord, RepeatResult, TrialRecord, StudyRecord } from '../../src/store/records.js';
+import type { TestEvaluation } from '../../src/core/run-report.js';
+import { metricValue } from '../../src/core/objective.js';
 import { classificationReport } from '../../src/training/classification-report.js';
 import { formatObjective, formatParam, formatSeconds } from './format-values.js';
-import { EPOCH_COLUMNS, epochJson, type EpochColumn } from './trial-detail-json.js';
+import { EPOCH_COLUMNS, epochJson, type EpochColumn } from '../../src/views/trial-detail-json.js';
 import asciichart from 'asciichart';
 import type { TextColumn } from './text-column.js';
 import { textTable } from './text-table.js';

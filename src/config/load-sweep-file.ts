@@ -12,7 +12,7 @@ import { checkSearchSpace } from '../space/check-search-space.js';
 import type { SweepTask } from '../execution/sweep-task.js';
 import type { ParamSpec, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { StudySource } from '../store/records.js';
-import type { StudyDefinition } from '../study/study-definition.js';
+import type { StudyDefinition } from '../store/study-definition.js';
 import { syntheticTaskFromSection } from '../synthetic/synthetic-section.js';
 import { CHANNELS_KNOBS, INTEGER_KNOBS, isKnob, KNOBS, MODEL_WIDE_KNOBS, TRAINING_KNOBS, WIDTH_KNOBS } from '../training/knobs.js';
 import { inheritedNameProblems } from '../validation/inherited-names.js';

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { DIRECTIONS } from '../core/direction.js';
 import { DATASET_NAMES } from '../datasets/dataset-spec.js';
 import { earlyStoppingSectionSchema, prunerSectionSchema } from '../pruners/pruner-schema.js';
 import { samplerSectionSchema } from '../samplers/sampler-schema.js';
 import { userSearchSpaceSchema } from '../space/space-schema.js';
 import { syntheticSectionSchema } from '../synthetic/synthetic-section.js';
 import { MAX_DEPTH, MODEL_KNOBS, TRAINING_KNOBS } from '../training/knobs.js';
-import { METRICS } from '../training/training-task.js';
+import { METRICS } from '../core/metrics.js';
 import { studyNameSchema } from '../study/study-options.js';
 
 /** A fraction in (0, 1) or a whole count of examples. */
@@ -70,7 +71,7 @@ export const sweepFileSchema = z.strictObject({
   objective: z
     .strictObject({
       metric: z.enum(METRICS),
-      direction: z.enum(['maximize', 'minimize']),
+      direction: z.enum(DIRECTIONS),
     })
     .optional(),
   repeats: z.number().int().min(1).max(100).optional(),

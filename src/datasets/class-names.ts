@@ -1,4 +1,3 @@
-import type { StudyDefinition } from '../study/study-definition.js';
 import type { DatasetName } from './dataset-spec.js';
 
 /** Fashion-MNIST's labels 0..9, as Zalando's README lists them. */
@@ -24,12 +23,20 @@ const CLASS_NAMES: Readonly<Record<DatasetName, readonly string[] | undefined>> 
 };
 
 /**
+ * What a study's definition says about its data: a training task names its dataset. Only this
+ * part, so that datasets/ does not depend on the definition, which sits above it.
+ */
+export interface StudyData {
+  readonly task?: { readonly type: string; readonly dataset?: { readonly name: DatasetName } };
+}
+
+/**
  * The names of a study's classes, by label, when its dataset has names beyond the label numbers;
  * undefined otherwise (digits, the synthetic task, ask/tell studies).
  */
-export function studyClassNames(definition: StudyDefinition): readonly string[] | undefined {
+export function studyClassNames(definition: StudyData): readonly string[] | undefined {
   const task = definition.task;
-  return task?.type === 'train' ? CLASS_NAMES[task.dataset.name] : undefined;
+  return task?.type === 'train' && task.dataset ? CLASS_NAMES[task.dataset.name] : undefined;
 }
 
 /** "6 Shirt" where the class has a name, "6" where its number is its name. */

@@ -1,6 +1,6 @@
+import type { Direction } from '../core/direction.js';
+import type { RunOutcome } from '../core/run-report.js';
 import type { ParamValues } from '../space/param-spec.js';
-import type { EpochMetrics, TestEvaluation } from '../store/records.js';
-import type { Direction } from '../study/study-definition.js';
 import type { SweepTask } from './sweep-task.js';
 
 /**
@@ -19,22 +19,6 @@ export interface RunAssignment {
   readonly task: SweepTask;
   readonly objective: { readonly metric: string; readonly direction: Direction };
 }
-
-export interface EpochReport {
-  /** 1-based. */
-  readonly epoch: number;
-  readonly metrics: EpochMetrics;
-}
-
-/** How a run ended, as the worker saw it. */
-export type RunOutcome =
-  | { readonly status: 'finished'; readonly epochs: number; readonly trainSeconds: number; readonly test?: TestEvaluation }
-  /** The loss became NaN or infinite: the configuration cannot be trained. */
-  | { readonly status: 'diverged'; readonly epoch: number; readonly reason: string; readonly trainSeconds: number }
-  /** The coordinator asked the run to stop (pruned, or the sweep is shutting down). */
-  | { readonly status: 'stopped'; readonly epochs: number; readonly trainSeconds: number; readonly test?: TestEvaluation }
-  /** Anything else went wrong (a bug, a crashed thread, missing data). */
-  | { readonly status: 'error'; readonly message: string };
 
 /**
  * How a run ended as the coordinator sees it: the worker's outcome, or no outcome at all because

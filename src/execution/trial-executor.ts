@@ -1,4 +1,5 @@
-import type { EpochDecision, EpochReport, RunAssignment, RunEnd } from './run-assignment.js';
+import type { EpochDecision, RunAssignment, RunEnd } from './run-assignment.js';
+import type { EpochReport } from '../core/run-report.js';
 
 export interface RunListener {
   /** Called for each epoch, in order; the run resolves only after every call has settled. */

@@ -39,7 +39,7 @@
  */
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { ParamSpec, ParamValues, SearchSpaceDefinition } from '../space/param-spec.js';
-import type { Direction } from '../study/study-definition.js';
+import { lossSign, type Direction } from '../core/direction.js';
 import { gridProbabilities } from './grid-parzen-estimator.js';
 import { importanceGrid } from './importance-grid.js';
 
@@ -80,7 +80,7 @@ export function parameterImportance(input: ImportanceInput, options?: { readonly
   if (trials.length < minTrials || trials.length === 0) return {};
 
   const inTop = topTrials(
-    trials.map((trial) => (input.direction === 'maximize' ? -trial.value : trial.value)),
+    trials.map((trial) => lossSign(input.direction) * trial.value),
     quantile,
   );
   const names = Object.keys(input.space);

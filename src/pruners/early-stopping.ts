@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { Direction } from '../study/study-definition.js';
+import { isBetter, lossSign, worstValue, type Direction } from '../core/direction.js';
 import { checkInteger } from './check-setting.js';
 import { formatMetric } from './format-metric.js';
 import type { EarlyStoppingSpec } from './pruner-spec.js';
@@ -33,11 +33,12 @@ export class EarlyStopping {
    */
   decide(values: readonly number[], direction: Direction): EarlyStoppingDecision {
     const { patience, minDelta } = this.spec;
-    let best = direction === 'maximize' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    let best = worstValue(direction);
     let bestEpoch = 0;
     let wait = 0;
     for (const [index, value] of values.entries()) {
-      const improved = direction === 'maximize' ? value - minDelta > best : value + minDelta < best;
+      // Made worse by minDelta, the value must still beat the reference (never NaN: it starts infinite).
+      const improved = isBetter(value + lossSign(direction) * minDelta, best, direction);
       if (improved) {
         best = value;
         bestEpoch = index + 1;

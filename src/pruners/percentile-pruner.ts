@@ -1,4 +1,4 @@
-import type { Direction } from '../study/study-definition.js';
+import { isAtLeastAsGood, isBetter, percentileFromLowest, type Direction } from '../core/direction.js';
 import { checkInteger, checkRange } from './check-setting.js';
 import { formatMetric } from './format-metric.js';
 import { nanPercentile } from './nan-percentile.js';
@@ -55,10 +55,10 @@ export class PercentilePruner implements Pruner {
     });
     if (atStep.length < nMinTrials) return KEEP;
     // For maximize the kept share lies above the cut, so the cut is the complementary percentile.
-    const percentile = direction === 'maximize' ? 100 - this.percentile : this.percentile;
+    const percentile = percentileFromLowest(this.percentile, direction);
     const cutoff = nanPercentile(atStep, percentile);
     if (Number.isNaN(cutoff)) return KEEP;
-    if (direction === 'maximize' ? best >= cutoff : best <= cutoff) return KEEP;
+    if (isAtLeastAsGood(best, cutoff, direction)) return KEEP;
 
     const counted = atStep.filter((value) => !Number.isNaN(value)).length;
     return prune(
@@ -75,10 +75,7 @@ export class PercentilePruner implements Pruner {
 /** Optuna's nanmax/nanmin over a trial's values: NaN only when every value is NaN. */
 function bestSoFar(values: readonly number[], direction: Direction): number {
   let best = Number.NaN;
-  for (const value of values) {
-    if (Number.isNaN(value)) continue;
-    if (Number.isNaN(best) || (direction === 'maximize' ? value > best : value < best)) best = value;
-  }
+  for (const value of values) if (isBetter(value, best, direction)) best = value;
   return best;
 }
 

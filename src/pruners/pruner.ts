@@ -1,5 +1,5 @@
-import type { Direction } from '../study/study-definition.js';
-import type { TrialState } from '../study/trial-state.js';
+import type { Direction } from '../core/direction.js';
+import type { TrialState } from '../core/trial-state.js';
 
 /** One trial's intermediate values: epoch (1-based step) -> objective metric at that epoch. */
 export interface TrialCurve {

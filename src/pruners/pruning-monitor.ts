@@ -1,8 +1,9 @@
-import type { StudyDefinition } from '../study/study-definition.js';
-import type { TrialState } from '../study/trial-state.js';
+import type { Direction } from '../core/direction.js';
+import type { TrialState } from '../core/trial-state.js';
 import { createPruner } from './create-pruner.js';
 import { EarlyStopping } from './early-stopping.js';
 import type { Pruner, TrialCurve } from './pruner.js';
+import type { EarlyStoppingSpec, PrunerSpec } from './pruner-spec.js';
 
 /** What to do with a run after one of its epochs. */
 export type EpochVerdict =
@@ -11,6 +12,13 @@ export type EpochVerdict =
   | { readonly action: 'early-stop'; readonly reason: string }
   /** The whole trial is worse than its peers were at this epoch: end it as PRUNED. */
   | { readonly action: 'prune'; readonly reason: string };
+
+/** The parts of a study's definition that decide when its runs stop early. */
+export interface PruningSettings {
+  readonly objective: { readonly metric: string; readonly direction: Direction };
+  readonly pruner?: PrunerSpec;
+  readonly earlyStopping?: EarlyStoppingSpec;
+}
 
 const CONTINUE: EpochVerdict = Object.freeze({ action: 'continue' });
 
@@ -34,7 +42,7 @@ export class PruningMonitor {
   private readonly earlyStopping: EarlyStopping | undefined;
   private readonly trials = new Map<number, TrackedTrial>();
 
-  constructor(private readonly definition: StudyDefinition) {
+  constructor(private readonly definition: PruningSettings) {
     const { metric } = definition.objective;
     this.pruner = createPruner(definition.pruner ?? { type: 'none' }, { metric });
     this.earlyStopping = definition.earlyStopping && new EarlyStopping(definition.earlyStopping, metric);

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { Direction } from '../study/study-definition.js';
+import { boundWording, compareBestFirst, isAtLeastAsGood, type Direction } from '../core/direction.js';
 import { checkInteger } from './check-setting.js';
 import { formatMetric } from './format-metric.js';
 import { KEEP, prune, type PruneContext, type PruneDecision, type Pruner, type TrialCurve } from './pruner.js';
@@ -60,12 +60,12 @@ export class SuccessiveHalvingPruner implements Pruner {
         if (rungValue !== undefined && !Number.isNaN(rungValue)) competing.push(rungValue);
       }
       const { kept, threshold } = promotionThreshold(competing, this.settings.reductionFactor, direction);
-      const promoted = direction === 'maximize' ? value >= threshold : value <= threshold;
+      const promoted = isAtLeastAsGood(value, threshold, direction);
       if (!promoted) {
         return prune(
           `${this.metric} ${formatMetric(value)} at epoch ${step} is not among the best ${kept} of the ` +
             `${competing.length} trials that reached rung ${rung} (epoch ${rungStep}): going on needs ` +
-            `${direction === 'maximize' ? 'at least' : 'at most'} ${formatMetric(threshold)}`,
+            `${boundWording(direction)} ${formatMetric(threshold)}`,
         );
       }
     }
@@ -79,7 +79,7 @@ export class SuccessiveHalvingPruner implements Pruner {
  */
 function promotionThreshold(values: readonly number[], reductionFactor: number, direction: Direction): { kept: number; threshold: number } {
   const kept = Math.max(Math.floor(values.length / reductionFactor), 1);
-  const sorted = [...values].sort((a, b) => (direction === 'maximize' ? b - a : a - b));
+  const sorted = [...values].sort((a, b) => compareBestFirst(a, b, direction));
   return { kept, threshold: sorted[kept - 1] ?? Number.NaN };
 }
 

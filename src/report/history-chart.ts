@@ -1,5 +1,5 @@
 import type { TrialRecord } from '../store/records.js';
-import type { Direction } from '../study/study-definition.js';
+import { isBetter, type Direction } from '../core/direction.js';
 import { VEGA_LITE_SCHEMA, finiteValue } from './chart-format.js';
 
 export interface HistoryRow {
@@ -30,7 +30,7 @@ export function historyRows(trials: readonly TrialRecord[], direction: Direction
     if (trial.state !== 'COMPLETE' && trial.state !== 'PRUNED' && trial.state !== 'FAILED') continue;
     const value = finiteValue(trial);
     if (trial.state === 'COMPLETE' && value !== null) {
-      if (best === null || (direction === 'maximize' ? value > best : value < best)) best = value;
+      if (best === null || isBetter(value, best, direction)) best = value;
     }
     rows.push({
       trial: trial.number,

@@ -1,4 +1,4 @@
-import type { EpochMetrics } from '../store/records.js';
+import type { EpochMetrics } from '../core/metrics.js';
 import { VEGA_LITE_SCHEMA } from './chart-format.js';
 import type { TrialCurves } from './study-report-data.js';
 

@@ -1,6 +1,6 @@
 import type { ParamSpec, ParamValue, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { TrialRecord } from '../store/records.js';
-import type { Direction } from '../study/study-definition.js';
+import { compareBestFirst, type Direction } from '../core/direction.js';
 import { VEGA_LITE_SCHEMA, formatNumber, formatParam } from './chart-format.js';
 
 /** Beyond this many trials the chart draws a sample (see `sampleByRank`): more lines are ink, not information. */
@@ -21,7 +21,7 @@ interface Scored {
  */
 export function sampleByRank(scored: readonly Scored[], direction: Direction, limit = PARALLEL_MAX_LINES, keepBest = PARALLEL_KEEP_BEST): Scored[] {
   if (scored.length <= limit) return [...scored];
-  const ranked = [...scored].sort((a, b) => (direction === 'maximize' ? b.value - a.value : a.value - b.value) || a.trial.number - b.trial.number);
+  const ranked = [...scored].sort((a, b) => compareBestFirst(a.value, b.value, direction) || a.trial.number - b.trial.number);
   const kept = ranked.slice(0, keepBest);
   const rest = ranked.slice(keepBest);
   const slots = limit - keepBest;

@@ -1,7 +1,7 @@
 import type { SearchSpaceDefinition } from '../space/param-spec.js';
 import type { EpochRecord, RepeatResult, StudySummary, TrialRecord } from '../store/records.js';
 import type { TrialStore } from '../store/trial-store.js';
-import type { Direction } from '../study/study-definition.js';
+import type { Direction } from '../core/direction.js';
 import { studyClassNames } from '../datasets/class-names.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { DEFAULT_IMPORTANCE_MIN_TRIALS, parameterImportance } from '../importance/parameter-importance.js';

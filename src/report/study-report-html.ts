@@ -1,5 +1,5 @@
 import type { TrialRecord } from '../store/records.js';
-import { TRIAL_STATES } from '../study/trial-state.js';
+import { TRIAL_STATES } from '../core/trial-state.js';
 import { formatNumber, formatParam } from './chart-format.js';
 import { chartLibraryScripts, chartLibraryVersions } from './chart-scripts.js';
 import { studySections, type StudyChart } from './study-charts.js';

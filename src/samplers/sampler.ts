@@ -1,6 +1,6 @@
 import type { ParamValues } from '../space/param-spec.js';
 import type { SearchSpace } from '../space/search-space.js';
-import type { TrialState } from '../study/trial-state.js';
+import type { TrialState } from '../core/trial-state.js';
 
 /** What a sampler knows of one earlier or running trial. */
 export interface TrialSnapshot {

@@ -1,6 +1,9 @@
+import type { Direction } from '../core/direction.js';
+import type { EpochMetrics } from '../core/metrics.js';
+import type { TestEvaluation } from '../core/run-report.js';
+import type { TrialState } from '../core/trial-state.js';
 import type { ParamValue, ParamValues } from '../space/param-spec.js';
-import type { StudyDefinition } from '../study/study-definition.js';
-import type { TrialState } from '../study/trial-state.js';
+import type { StudyDefinition } from './study-definition.js';
 
 export interface StudySource {
   /** The definition exactly as the user wrote it (the sweep file's text). */
@@ -21,7 +24,7 @@ export interface StudySummary {
   readonly id: number;
   readonly name: string;
   readonly createdAt: string;
-  readonly direction: 'maximize' | 'minimize';
+  readonly direction: Direction;
   readonly metric: string;
   /** Trials the study runs in all; absent for open-ended studies driven through ask/tell. */
   readonly budget?: number;
@@ -29,21 +32,6 @@ export interface StudySummary {
   readonly hosted: boolean;
   readonly counts: Readonly<Record<TrialState, number>>;
   readonly bestValue?: number;
-}
-
-/** Metrics of one epoch of one repeat; absent metrics were not measured. */
-export interface EpochMetrics {
-  readonly trainLoss?: number;
-  readonly trainAccuracy?: number;
-  readonly valLoss?: number;
-  readonly valAccuracy?: number;
-  readonly learningRate?: number;
-  readonly epochSeconds?: number;
-  /**
-   * Mutual information (nats) between the last layer's activations and the labels, estimated
-   * when the learning-rate schedule uses it (seed report 003).
-   */
-  readonly mutualInformation?: number;
 }
 
 export interface EpochRecord extends EpochMetrics {
@@ -67,19 +55,6 @@ export interface RepeatResult {
   readonly trainSeconds: number;
   /** The one evaluation on the test set, when the data has a test part. */
   readonly test?: TestEvaluation;
-}
-
-/**
- * A trained model's evaluation on the test set, with the weights of its best epoch by the
- * objective (the model a user would keep, as seed report 004 selects it).
- */
-export interface TestEvaluation {
-  /** The epoch whose weights were evaluated. */
-  readonly epoch: number;
-  readonly loss: number;
-  readonly accuracy: number;
-  /** confusion[actual][predicted]: how many test examples of class `actual` got `predicted`. */
-  readonly confusion: readonly (readonly number[])[];
 }
 
 /** A trial's one final result: the objective over its repeats. */

@@ -1,4 +1,4 @@
-import type { TrialState } from '../study/trial-state.js';
+import type { TrialState } from '../core/trial-state.js';
 import type { TrialRecord } from './records.js';
 
 /** Columns a page of trials can be sorted by; `param:NAME` sorts by a parameter. */

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { DIRECTIONS } from '../core/direction.js';
 import { ConfigError } from '../errors/config-error.js';
 import { formatPath, type PathProblem } from '../errors/path-problem.js';
 import { samplerSeed } from '../random/seed-streams.js';
@@ -8,7 +9,7 @@ import { checkSearchSpace } from '../space/check-search-space.js';
 import { userSearchSpaceSchema } from '../space/space-schema.js';
 import { inheritedNameProblems } from '../validation/inherited-names.js';
 import { zodProblems } from '../validation/zod-problems.js';
-import type { StudyDefinition } from './study-definition.js';
+import type { StudyDefinition } from '../store/study-definition.js';
 
 export const studyNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'a name of letters, digits, "_", "." and "-"');
 
@@ -17,7 +18,7 @@ export const studyOptionsSchema = z.strictObject({
   name: studyNameSchema,
   description: z.string().optional(),
   space: userSearchSpaceSchema,
-  direction: z.enum(['maximize', 'minimize']),
+  direction: z.enum(DIRECTIONS),
   metric: z.string().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   /** The same settings as a sweep file's `sampler:`; TPE when absent. */

@@ -5,11 +5,12 @@ import { createSampler } from '../samplers/create-sampler.js';
 import type { Sampler, TrialSnapshot } from '../samplers/sampler.js';
 import type { ParamValues } from '../space/param-spec.js';
 import { SearchSpace } from '../space/search-space.js';
-import type { EpochMetrics, RepeatResult, StudyRecord, StudySource, TrialOutcome, TrialRecord } from '../store/records.js';
+import type { EpochMetrics } from '../core/metrics.js';
+import type { RepeatResult, StudyRecord, StudySource, TrialOutcome, TrialRecord } from '../store/records.js';
 import type { TrialStore } from '../store/trial-store.js';
-import type { StudyDefinition } from './study-definition.js';
+import type { StudyDefinition } from '../store/study-definition.js';
 import { studyDefinitionFromOptions, type StudyOptions } from './study-options.js';
-import type { TrialState } from './trial-state.js';
+import type { TrialState } from '../core/trial-state.js';
 
 /** Who runs trials asked for through the API, when the caller does not say. */
 const API_WORKER = 'api';

@@ -1,4 +1,4 @@
-import type { EpochMetrics } from '../store/records.js';
+import type { EpochMetrics } from '../core/metrics.js';
 import type { ParamValues } from '../space/param-spec.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { hashParams } from '../random/hash-params.js';

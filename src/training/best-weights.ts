@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { EpochMetrics } from '../store/records.js';
-import { isBetter, metricValue } from '../study/objective.js';
-import type { Direction } from '../study/study-definition.js';
+import type { EpochMetrics } from '../core/metrics.js';
+import { isBetter, type Direction } from '../core/direction.js';
+import { metricValue } from '../core/objective.js';
 
 /**
  * Keeps a copy of the model's weights at its best epoch by the objective, chosen exactly as the
- * coordinator chooses a repeat's best epoch (bestEpoch in study/objective.ts: the first epoch
+ * coordinator chooses a repeat's best epoch (bestEpoch in core/objective.ts: the first epoch
  * strictly better than all before it), so that the test evaluation describes the epoch the
  * trial's value comes from.
  */

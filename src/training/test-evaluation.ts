@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TestEvaluation } from '../store/records.js';
+import type { TestEvaluation } from '../core/run-report.js';
 import { meanLossInChunks } from './inference-chunks.js';
 import type { TensorPart } from './training-data.js';
 

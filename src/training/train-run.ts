@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { EpochReport, RunOutcome } from '../execution/run-assignment.js';
+import type { EpochReport, RunOutcome, TestEvaluation } from '../core/run-report.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { Rng } from '../random/rng.js';
-import type { TestEvaluation } from '../store/records.js';
-import type { Direction } from '../study/study-definition.js';
+import type { Direction } from '../core/direction.js';
 import { BestWeights } from './best-weights.js';
 import { buildModel } from './build-model.js';
 import { createOptimizer, setLearningRate } from './create-optimizer.js';

@@ -2,7 +2,8 @@ import { create } from '@bufbuild/protobuf';
 import { z } from 'zod';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { EpochDecision, EpochReport, RunAssignment, RunKey, RunOutcome } from '../execution/run-assignment.js';
+import type { EpochDecision, RunAssignment, RunKey } from '../execution/run-assignment.js';
+import type { EpochReport, RunOutcome } from '../core/run-report.js';
 import { studyNameSchema } from '../study/study-options.js';
 import {
   EventResultSchema,

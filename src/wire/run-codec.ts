@@ -1,13 +1,14 @@
 import { create } from '@bufbuild/protobuf';
 import { z } from 'zod';
+import { DIRECTIONS } from '../core/direction.js';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { EpochReport, RunAssignment, RunKey, RunOutcome } from '../execution/run-assignment.js';
+import type { EpochReport, RunOutcome, TestEvaluation } from '../core/run-report.js';
+import type { RunAssignment, RunKey } from '../execution/run-assignment.js';
 import { sweepTaskSchema } from '../execution/sweep-task-schema.js';
 import { paramValueSchema } from '../space/space-schema.js';
 import { studyNameSchema } from '../study/study-options.js';
-import type { EpochMetrics, TestEvaluation } from '../store/records.js';
-import { METRICS } from '../training/training-task.js';
+import { METRICS, type EpochMetrics } from '../core/metrics.js';
 import type { RunKey as RunKeyMessage } from './gen/sweeper/v1/coordinator_pb.js';
 import { RunKeySchema } from './gen/sweeper/v1/coordinator_pb.js';
 import {
@@ -78,7 +79,7 @@ const assignmentSchema = z.strictObject({
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   params: z.record(z.string(), paramValueSchema),
   task: sweepTaskSchema,
-  objective: z.strictObject({ metric: z.enum(METRICS), direction: z.enum(['maximize', 'minimize']) }),
+  objective: z.strictObject({ metric: z.enum(METRICS), direction: z.enum(DIRECTIONS) }),
 });
 
 export function assignmentFromMessage(message: RunAssignmentMessage): RunAssignment {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
-import type { EpochMetrics } from '../../src/store/records.js';
+import type { EpochMetrics } from '../../src/core/metrics.js';
 import { runCli } from '../helpers/cli-process.js';
 import { parseCsv, parseCsvRecords } from '../helpers/parse-csv.js';
 import { readTrials } from '../helpers/poll-store.js';

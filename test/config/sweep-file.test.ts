@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
-import type { StudyDefinition } from '../../src/study/study-definition.js';
+import type { StudyDefinition } from '../../src/store/study-definition.js';
 import { DEFAULT_MODEL } from '../../src/training/knobs.js';
 import type { TrainingTask } from '../../src/training/training-task.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
-import type { StudyDefinition } from '../../src/study/study-definition.js';
+import type { StudyDefinition } from '../../src/store/study-definition.js';
 import type { SyntheticTask } from '../../src/synthetic/synthetic-task.js';
 import { sweepErrorFor } from '../helpers/sweep-error.js';
 import { tinySweepYaml } from '../helpers/tiny-sweep.js';

@@ -8,7 +8,7 @@ import { DATASET_FACTS } from '../../src/datasets/dataset-catalog.js';
 import { studySections } from '../../src/report/study-charts.js';
 import { loadStudyReportData } from '../../src/report/study-report-data.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
-import type { StudyDefinition } from '../../src/study/study-definition.js';
+import type { StudyDefinition } from '../../src/store/study-definition.js';
 import { writeFashionStudy } from '../helpers/fashion-study.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { studyDefinition } from '../store/study-fixture.js';

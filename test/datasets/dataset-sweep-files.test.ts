@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { DatasetSpec } from '../../src/datasets/dataset-spec.js';
-import type { StudyDefinition } from '../../src/study/study-definition.js';
+import type { StudyDefinition } from '../../src/store/study-definition.js';
 import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
 import { trainingTaskSchema } from '../../src/training/training-task-schema.js';
 import { assignmentFromMessage, assignmentToMessage } from '../../src/wire/run-codec.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
-import type { EpochReport } from '../../src/execution/run-assignment.js';
+import type { EpochReport } from '../../src/core/run-report.js';
 import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
 import { initBackend } from '../../src/training/tf-backend.js';
 import { disposeTrainingData, toTrainingData } from '../../src/training/training-data.js';

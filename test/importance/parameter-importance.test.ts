@@ -5,7 +5,7 @@ import { Rng } from '../../src/random/rng.js';
 import { RandomSampler } from '../../src/samplers/random-sampler.js';
 import type { ParamValues, SearchSpaceDefinition } from '../../src/space/param-spec.js';
 import { SearchSpace } from '../../src/space/search-space.js';
-import type { Direction } from '../../src/study/study-definition.js';
+import type { Direction } from '../../src/core/direction.js';
 
 /** `count` trials drawn by our random sampler (seeded), each valued by `objective` plus N(0, noise²). */
 function randomStudy(

@@ -1,6 +1,6 @@
 import type { PruneContext, TrialCurve } from '../../src/pruners/pruner.js';
-import type { Direction } from '../../src/study/study-definition.js';
-import type { TrialState } from '../../src/study/trial-state.js';
+import type { Direction } from '../../src/core/direction.js';
+import type { TrialState } from '../../src/core/trial-state.js';
 
 /** A curve from per-epoch values, epoch 1 first; `undefined` leaves an epoch unreported. */
 export function curve(number: number, state: TrialState, values: readonly (number | undefined)[]): TrialCurve {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { createPruner } from '../../src/pruners/create-pruner.js';
 import { bracketBudgets, bracketOf, countBrackets } from '../../src/pruners/hyperband-brackets.js';
 import { prunerSectionSchema, prunerSpecFromFile } from '../../src/pruners/pruner-schema.js';
-import type { Direction } from '../../src/study/study-definition.js';
+import type { Direction } from '../../src/core/direction.js';
 import { replay, type ReportEvent } from './replay.js';
 
 /**

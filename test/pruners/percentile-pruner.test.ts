@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js
 import { MedianPruner } from '../../src/pruners/median-pruner.js';
 import { PercentilePruner } from '../../src/pruners/percentile-pruner.js';
 import type { Pruner, TrialCurve } from '../../src/pruners/pruner.js';
-import type { Direction } from '../../src/study/study-definition.js';
+import type { Direction } from '../../src/core/direction.js';
 import { completed, contextFor, curve } from './curves.js';
 
 /** Five COMPLETE trials; at every epoch the median is 0.5 and the values are 0.3..0.7. */

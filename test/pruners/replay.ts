@@ -1,6 +1,6 @@
 import type { Pruner, TrialCurve } from '../../src/pruners/pruner.js';
-import type { Direction } from '../../src/study/study-definition.js';
-import type { TrialState } from '../../src/study/trial-state.js';
+import type { Direction } from '../../src/core/direction.js';
+import type { TrialState } from '../../src/core/trial-state.js';
 
 /** [trial number, step, value]: one report, in the order trials made them. */
 export type ReportEvent = readonly [number, number, number];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TrialCurve } from '../../src/pruners/pruner.js';
 import { SuccessiveHalvingPruner } from '../../src/pruners/successive-halving-pruner.js';
-import type { Direction } from '../../src/study/study-definition.js';
+import type { Direction } from '../../src/core/direction.js';
 import { contextFor, curve } from './curves.js';
 
 function prunes(pruner: SuccessiveHalvingPruner, values: readonly (number | undefined)[], trials: readonly TrialCurve[], direction: Direction = 'maximize'): boolean {

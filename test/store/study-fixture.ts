@@ -1,4 +1,4 @@
-import type { StudyDefinition } from '../../src/study/study-definition.js';
+import type { StudyDefinition } from '../../src/store/study-definition.js';
 
 export function studyDefinition(name: string, overrides: Partial<StudyDefinition> = {}): StudyDefinition {
   return {

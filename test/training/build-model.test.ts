@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
-import type { EpochReport } from '../../src/execution/run-assignment.js';
+import type { EpochReport } from '../../src/core/run-report.js';
 import { buildModel } from '../../src/training/build-model.js';
 import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
 import { withRegularisation } from '../../src/training/regularisation-loss.js';

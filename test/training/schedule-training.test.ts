@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
-import type { EpochMetrics } from '../../src/store/records.js';
+import type { EpochMetrics } from '../../src/core/metrics.js';
 import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
 import { MutualInformationProbe } from '../../src/training/mutual-information-probe.js';
 import { createSchedule } from '../../src/training/schedules/create-schedule.js';

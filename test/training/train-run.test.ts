@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
-import type { EpochReport } from '../../src/execution/run-assignment.js';
+import type { EpochReport } from '../../src/core/run-report.js';
 import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
 import { initBackend } from '../../src/training/tf-backend.js';
 import { toTrainingData, type TrainingData } from '../../src/training/training-data.js';

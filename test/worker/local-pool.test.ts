@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
-import type { EpochReport, RunAssignment } from '../../src/execution/run-assignment.js';
+import type { EpochReport } from '../../src/core/run-report.js';
+import type { RunAssignment } from '../../src/execution/run-assignment.js';
 import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
 import type { TrainingTask } from '../../src/training/training-task.js';
 import { LocalPool } from '../../worker/local-pool.js';

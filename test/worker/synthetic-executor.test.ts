@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EpochDecision, EpochReport, RunAssignment } from '../../src/execution/run-assignment.js';
+import type { EpochDecision, RunAssignment } from '../../src/execution/run-assignment.js';
+import type { EpochReport } from '../../src/core/run-report.js';
 import type { RunListener } from '../../src/execution/trial-executor.js';
 import { syntheticMetrics } from '../../src/synthetic/synthetic-metrics.js';
 import type { SyntheticTask } from '../../src/synthetic/synthetic-task.js';

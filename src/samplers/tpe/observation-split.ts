@@ -1,4 +1,4 @@
-import type { Direction } from '../../study/study-definition.js';
+import { lossSign, type Direction } from '../../core/direction.js';
 import type { TrialSnapshot } from '../sampler.js';
 
 /** Trials divided into the good ones, which shape l(x), and the rest, which shape g(x). */
@@ -36,7 +36,7 @@ export class ObservationRanking {
     direction: Direction,
     private readonly constantLiar: boolean,
   ) {
-    this.sign = direction === 'minimize' ? 1 : -1;
+    this.sign = lossSign(direction);
   }
 
   /**

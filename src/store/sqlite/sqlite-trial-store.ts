@@ -4,24 +4,12 @@ import { InvalidStateError } from '../../errors/invalid-state-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import { StaleAttemptError } from '../../errors/stale-attempt-error.js';
 import type { ParamValue, ParamValues } from '../../space/param-spec.js';
-import type { StudyDefinition } from '../../study/study-definition.js';
-import { TRIAL_STATES, type TrialState } from '../../study/trial-state.js';
-import type {
-  EpochMetrics,
-  EpochRecord,
-  ParamFilter,
-  RepeatResult,
-  StudyOwner,
-  StudyRecord,
-  StudySource,
-  StudySummary,
-  TestEvaluation,
-  TrialEpochRecord,
-  TrialGroup,
-  TrialOutcome,
-  TrialRecord,
-  TrialResult,
-} from '../records.js';
+import type { StudyDefinition } from '../study-definition.js';
+import { compareBestFirst, sqlBest, sqlOrder, type Direction } from '../../core/direction.js';
+import { TRIAL_STATES, type TrialState } from '../../core/trial-state.js';
+import type { EpochMetrics } from '../../core/metrics.js';
+import type { EpochRecord, ParamFilter, RepeatResult, StudyOwner, StudyRecord, StudySource, StudySummary, TrialEpochRecord, TrialGroup, TrialOutcome, TrialRecord, TrialResult } from '../records.js';
+import type { TestEvaluation } from '../../core/run-report.js';
 import { isValueList, PARAM_COMPARISONS } from '../records.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
 import type { TrialPage, TrialPageQuery } from '../trial-page.js';
@@ -35,7 +23,7 @@ interface StudyRow {
   id: number;
   name: string;
   created_at: string;
-  direction: 'maximize' | 'minimize';
+  direction: Direction;
   metric: string;
   budget_trials: number | null;
   definition: string;
@@ -358,7 +346,7 @@ export class SqliteTrialStore implements TrialStore {
   bestTrials(studyId: number, limit: number, query: { where?: ParamFilter } = {}): Promise<TrialRecord[]> {
     return this.read(() => {
       const study = this.studyRowById(studyId);
-      const order = study.direction === 'maximize' ? 'DESC' : 'ASC';
+      const order = sqlOrder(study.direction);
       const filter = paramFilterSql(query.where);
       // Walks trial_results_by_value best first and stops after `limit` matches: a filter costs
       // one primary-key probe of trial_params per trial looked at.
@@ -376,7 +364,7 @@ export class SqliteTrialStore implements TrialStore {
   bestTrialsByGroup(studyId: number, param: string, limit: number, query: { where?: ParamFilter } = {}): Promise<TrialGroup[]> {
     return this.read(() => {
       const study = this.studyRowById(studyId);
-      const order = study.direction === 'maximize' ? 'DESC' : 'ASC';
+      const order = sqlOrder(study.direction);
       const filter = paramFilterSql(query.where);
       // One pass over the study's COMPLETE trials: a window ranks each group's trials.
       const rows = this
@@ -398,9 +386,8 @@ export class SqliteTrialStore implements TrialStore {
         if (!group) groups.set(row.group_value, (group = { value: JSON.parse(row.group_value) as ParamValue, complete: row.group_size, trials: [] }));
         group.trials.push(trials[index] as TrialRecord);
       });
-      const sign = study.direction === 'maximize' ? -1 : 1;
       const top = (group: TrialGroup): number => group.trials[0]?.result?.value ?? 0;
-      return [...groups.values()].sort((a, b) => sign * (top(a) - top(b)) || compareValues(a.value, b.value));
+      return [...groups.values()].sort((a, b) => compareBestFirst(top(a), top(b), study.direction) || compareValues(a.value, b.value));
     });
   }
 
@@ -571,7 +558,7 @@ export class SqliteTrialStore implements TrialStore {
     }
     const best = this.db
       .prepare<[number], { value: number }>(
-        `SELECT ${row.direction === 'maximize' ? 'MAX' : 'MIN'}(r.value) AS value FROM trial_results r JOIN trials t ON t.id = r.trial_id WHERE r.study_id = ? AND t.state = 'COMPLETE'`,
+        `SELECT ${sqlBest(row.direction)}(r.value) AS value FROM trial_results r JOIN trials t ON t.id = r.trial_id WHERE r.study_id = ? AND t.state = 'COMPLETE'`,
       )
       .get(row.id);
     return {

@@ -1,5 +1,6 @@
-import type { StudySummary, EpochRecord, RepeatResult, TestEvaluation, TrialRecord } from '../../src/store/records.js';
-import { classificationReport } from '../../src/training/classification-report.js';
+import type { StudySummary, EpochRecord, RepeatResult, TrialRecord } from '../store/records.js';
+import type { TestEvaluation } from '../core/run-report.js';
+import { classificationReport } from '../training/classification-report.js';
 import { studyJson, trialJson, type StudyJson, type TrialJson } from './trial-json.js';
 
 /** `show --json`: everything the store holds about one trial. Documented in the README under "JSON output". */

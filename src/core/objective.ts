@@ -1,6 +1,5 @@
-import type { EpochMetrics } from '../store/records.js';
-import type { MetricName } from '../training/training-task.js';
-import type { Direction } from './study-definition.js';
+import { isBetter, type Direction } from './direction.js';
+import type { EpochMetrics, MetricName } from './metrics.js';
 
 const METRIC_FIELDS: Readonly<Record<MetricName, keyof EpochMetrics>> = {
   val_accuracy: 'valAccuracy',
@@ -13,13 +12,6 @@ const METRIC_FIELDS: Readonly<Record<MetricName, keyof EpochMetrics>> = {
 export function metricValue(metrics: EpochMetrics, metric: string): number {
   const field = METRIC_FIELDS[metric as MetricName] as keyof EpochMetrics | undefined;
   return (field && metrics[field]) ?? Number.NaN;
-}
-
-/** Whether `a` is strictly better than `b`; NaN is worse than any number. */
-export function isBetter(a: number, b: number, direction: Direction): boolean {
-  if (Number.isNaN(a)) return false;
-  if (Number.isNaN(b)) return true;
-  return direction === 'maximize' ? a > b : a < b;
 }
 
 /** 1-based index of the best epoch, and its value. */

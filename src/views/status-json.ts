@@ -1,5 +1,5 @@
-import type { StatusReply } from '../../src/wire/gen/sweeper/v1/coordinator_pb.js';
-import { studyState } from './status-wording.js';
+import type { StatusReply } from '../wire/gen/sweeper/v1/coordinator_pb.js';
+import { studyState } from './study-state.js';
 
 /**
  * A coordinator's status as JSON: what `sweeper status --json` prints and the dashboard's

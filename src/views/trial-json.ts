@@ -1,4 +1,4 @@
-import type { StudySummary, TrialRecord } from '../../src/store/records.js';
+import type { StudySummary, TrialRecord } from '../store/records.js';
 
 /**
  * The `--json` shape of a trial: snake_case, every field always present (null when unknown), so

@@ -2,10 +2,7 @@ import type { SweepTask } from '../execution/sweep-task.js';
 import type { SearchSpaceDefinition } from '../space/param-spec.js';
 import type { EarlyStoppingSpec, PrunerSpec } from '../pruners/pruner-spec.js';
 import type { SamplerSpec } from '../samplers/sampler-spec.js';
-
-export type Direction = 'maximize' | 'minimize';
-
-export type { SamplerSpec } from '../samplers/sampler-spec.js';
+import type { Direction } from '../core/direction.js';
 
 /**
  * A study, normalised: what the store keeps, and what a sweep file or an API call becomes.

@@ -1,0 +1,31 @@
+import type { EpochMetrics } from './metrics.js';
+
+/** What a run reports after each epoch. */
+export interface EpochReport {
+  /** 1-based. */
+  readonly epoch: number;
+  readonly metrics: EpochMetrics;
+}
+
+/** How a run ended, as the worker saw it. */
+export type RunOutcome =
+  | { readonly status: 'finished'; readonly epochs: number; readonly trainSeconds: number; readonly test?: TestEvaluation }
+  /** The loss became NaN or infinite: the configuration cannot be trained. */
+  | { readonly status: 'diverged'; readonly epoch: number; readonly reason: string; readonly trainSeconds: number }
+  /** The coordinator asked the run to stop (pruned, or the sweep is shutting down). */
+  | { readonly status: 'stopped'; readonly epochs: number; readonly trainSeconds: number; readonly test?: TestEvaluation }
+  /** Anything else went wrong (a bug, a crashed thread, missing data). */
+  | { readonly status: 'error'; readonly message: string };
+
+/**
+ * A trained model's evaluation on the test set, with the weights of its best epoch by the
+ * objective (the model a user would keep, as seed report 004 selects it).
+ */
+export interface TestEvaluation {
+  /** The epoch whose weights were evaluated. */
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  /** confusion[actual][predicted]: how many test examples of class `actual` got `predicted`. */
+  readonly confusion: readonly (readonly number[])[];
+}
