@@ -1,4 +1,3 @@
-import { at, indexAt } from './element-at.js';
 import { lowerBound } from './lower-bound.js';
 
 /** Scott-rule scale of multivariate bandwidths, as in BOHB and Optuna (SIGMA0_MAGNITUDE). */
@@ -36,7 +35,7 @@ export function bandwidths(mus: Float64Array, low: number, high: number, scottSc
   // The "magic clip": no bandwidth below range / min(100, components), so that a few close
   // observations cannot collapse the density onto a point.
   const minSigma = rules.considerMagicClip ? range / Math.min(100, 1 + mus.length) : EPS;
-  for (let j = 0; j < n; j++) sigmas[j] = Math.min(range, Math.max(minSigma, at(sigmas, j)));
+  for (let j = 0; j < n; j++) sigmas[j] = Math.min(range, Math.max(minSigma, sigmas[j] ?? NaN));
   sigmas[n] = range;
   return sigmas;
 }
@@ -59,10 +58,10 @@ function neighbourBandwidths(mus: Float64Array, low: number, high: number, consi
   const sigmas = new Float64Array(count);
   const taken = new Int32Array(count + 2);
   for (let j = 0; j < count; j++) {
-    const first = lowerBound(sorted, at(mus, j), 1, count + 1);
-    const alreadyTaken = indexAt(taken, first);
+    const first = lowerBound(sorted, mus[j] ?? NaN, 1, count + 1);
+    const alreadyTaken = taken[first] ?? NaN;
     taken[first] = alreadyTaken + 1;
-    sigmas[j] = at(sortedSigmas, first + alreadyTaken - 1);
+    sigmas[j] = sortedSigmas[first + alreadyTaken - 1] ?? NaN;
   }
   return sigmas;
 }
@@ -75,7 +74,7 @@ function neighbourBandwidths(mus: Float64Array, low: number, high: number, consi
 function sortedNeighbourBandwidths(mus: Float64Array, low: number, high: number, considerEndpoints: boolean): Float64Array {
   const count = mus.length;
   const n = count - 1;
-  const prior = at(mus, n);
+  const prior = mus[n] ?? NaN;
   let priorPlace = lowerBound(mus.subarray(0, n), prior, 0, n);
   while (priorPlace < n && mus[priorPlace] === prior) priorPlace++;
   const sorted = new Float64Array(count + 2);
@@ -88,7 +87,7 @@ function sortedNeighbourBandwidths(mus: Float64Array, low: number, high: number,
   const sigmas = new Float64Array(count);
   sigmas.set(sortedSigmas.subarray(0, priorPlace), 0);
   sigmas.set(sortedSigmas.subarray(priorPlace + 1), priorPlace);
-  sigmas[n] = at(sortedSigmas, priorPlace);
+  sigmas[n] = sortedSigmas[priorPlace] ?? NaN;
   return sigmas;
 }
 
@@ -97,12 +96,12 @@ function gapBandwidths(sorted: Float64Array, considerEndpoints: boolean): Float6
   const count = sorted.length - 2;
   const sortedSigmas = new Float64Array(count);
   for (let p = 0; p < count; p++) {
-    const here = at(sorted, p + 1);
-    sortedSigmas[p] = Math.max(here - at(sorted, p), at(sorted, p + 2) - here);
+    const here = sorted[p + 1] ?? NaN;
+    sortedSigmas[p] = Math.max(here - (sorted[p] ?? NaN), (sorted[p + 2] ?? NaN) - here);
   }
   if (!considerEndpoints && sorted.length >= 4) {
-    sortedSigmas[0] = at(sorted, 2) - at(sorted, 1);
-    sortedSigmas[count - 1] = at(sorted, count) - at(sorted, count - 1);
+    sortedSigmas[0] = (sorted[2] ?? NaN) - (sorted[1] ?? NaN);
+    sortedSigmas[count - 1] = (sorted[count] ?? NaN) - (sorted[count - 1] ?? NaN);
   }
   return sortedSigmas;
 }

@@ -1,4 +1,3 @@
-import { at, indexAt } from './element-at.js';
 import type { CategoricalDimension } from './tpe-dimension.js';
 
 /**
@@ -32,7 +31,7 @@ export function categoricalKernel(dimension: CategoricalDimension, column: numbe
 /** Draws a choice from component j's row: `u` uniform in [0, 1). */
 export function sampleChoice(kernel: CategoricalKernel, component: number, u: number): number {
   const k = kernel.dimension.choices.length;
-  const own = component < kernel.observed.length ? indexAt(kernel.observed, component) : -1;
+  const own = component < kernel.observed.length ? (kernel.observed[component] ?? NaN) : -1;
   if (own < 0) return Math.min(k - 1, Math.floor(u * k));
   // Walk the choices in order, as a cumulative sum over the row would.
   let rest = u;
@@ -55,14 +54,14 @@ export function loneCategoricalLogPdf(kernel: CategoricalKernel, logWeights: Flo
   const weightOfChoice = new Float64Array(k);
   let observedWeight = 0;
   for (let j = 0; j < n; j++) {
-    const w = Math.exp(at(logWeights, j));
-    const choice = indexAt(kernel.observed, j);
-    weightOfChoice[choice] = at(weightOfChoice, choice) + w;
+    const w = Math.exp(logWeights[j] ?? NaN);
+    const choice = kernel.observed[j] ?? NaN;
+    weightOfChoice[choice] = (weightOfChoice[choice] ?? NaN) + w;
     observedWeight += w;
   }
-  const priorShare = Math.exp(at(logWeights, n)) / k;
+  const priorShare = Math.exp(logWeights[n] ?? NaN) / k;
   const logProbabilities = weightOfChoice.map((w) => Math.log(kernel.hit * w + kernel.miss * (observedWeight - w) + priorShare));
   const result = new Float64Array(size);
-  for (let i = 0; i < size; i++) result[i] = at(logProbabilities, at(values, i));
+  for (let i = 0; i < size; i++) result[i] = logProbabilities[values[i] ?? NaN] ?? NaN;
   return result;
 }

@@ -1,4 +1,3 @@
-import { at, indexAt } from './element-at.js';
 import { defaultWeights } from './parzen-weights.js';
 
 /** Normalised weights of a mixture's components (the prior last) and their logs. */
@@ -21,7 +20,7 @@ export function componentWeights(n: number, priorWeight: number): ComponentWeigh
   weights.set(defaultWeights(n));
   weights[n] = priorWeight;
   const total = weights.reduce((sum, w) => sum + w, 0);
-  for (let j = 0; j <= n; j++) weights[j] = at(weights, j) / total;
+  for (let j = 0; j <= n; j++) weights[j] = (weights[j] ?? NaN) / total;
   const entry = { weights, logWeights: weights.map(Math.log) };
   const oldest = recentWeights.keys().next();
   if (recentWeights.size >= 8 && !oldest.done) recentWeights.delete(oldest.value);
@@ -34,13 +33,13 @@ export function reorderWeights(trialOrder: ComponentWeights, ranks: Int32Array):
   const weights = new Float64Array(trialOrder.weights.length);
   const logWeights = new Float64Array(trialOrder.weights.length);
   for (let j = 0; j < ranks.length; j++) {
-    const rank = indexAt(ranks, j);
-    weights[j] = at(trialOrder.weights, rank);
-    logWeights[j] = at(trialOrder.logWeights, rank);
+    const rank = ranks[j] ?? NaN;
+    weights[j] = trialOrder.weights[rank] ?? NaN;
+    logWeights[j] = trialOrder.logWeights[rank] ?? NaN;
   }
   const prior = ranks.length;
-  weights[prior] = at(trialOrder.weights, prior);
-  logWeights[prior] = at(trialOrder.logWeights, prior);
+  weights[prior] = trialOrder.weights[prior] ?? NaN;
+  logWeights[prior] = trialOrder.logWeights[prior] ?? NaN;
   return { weights, logWeights };
 }
 
@@ -51,7 +50,7 @@ export function reorderWeights(trialOrder: ComponentWeights, ranks: Int32Array):
 export function bandwidthLogWeights(plain: Float64Array, logSigmasByDimension: readonly Float64Array[]): Float64Array {
   const logWeights = plain.slice();
   for (const logSigmas of logSigmasByDimension) {
-    for (let j = 0; j < logWeights.length; j++) logWeights[j] = at(logWeights, j) + at(logSigmas, j);
+    for (let j = 0; j < logWeights.length; j++) logWeights[j] = (logWeights[j] ?? NaN) + (logSigmas[j] ?? NaN);
   }
   let max = -Infinity;
   for (const value of logWeights) max = Math.max(max, value);

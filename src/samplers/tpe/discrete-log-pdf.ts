@@ -1,4 +1,3 @@
-import { at, indexAt } from './element-at.js';
 import type { NumericKernel } from './numeric-kernel.js';
 import { logCellMass } from './truncated-normal.js';
 
@@ -10,7 +9,7 @@ import { logCellMass } from './truncated-normal.js';
 export function discreteTermsByValue(kernel: NumericKernel, values: Float64Array, size: number): Map<number, Float64Array> {
   const byValue = new Map<number, Float64Array>();
   for (let i = 0; i < size; i++) {
-    const x = at(values, i);
+    const x = values[i] ?? NaN;
     if (!byValue.has(x)) byValue.set(x, cellTerms(kernel, x));
   }
   return byValue;
@@ -24,10 +23,10 @@ export function cellTerms(kernel: NumericKernel, x: number): Float64Array {
   const upper = Math.min(cellHigh, dimension.high);
   const pairTerms = new Float64Array(pairs.length);
   for (let p = 0; p < pairs.length; p++) {
-    const j = indexAt(pairs, p);
-    const mu = at(mus, j);
-    const sigma = at(sigmas, j);
-    pairTerms[p] = logCellMass((lower - mu) / sigma, (upper - mu) / sigma) + at(logNormalisers, j);
+    const j = pairs[p] ?? NaN;
+    const mu = mus[j] ?? NaN;
+    const sigma = sigmas[j] ?? NaN;
+    pairTerms[p] = logCellMass((lower - mu) / sigma, (upper - mu) / sigma) + (logNormalisers[j] ?? NaN);
   }
   return pairTerms;
 }
@@ -41,21 +40,21 @@ export function loneDiscreteLogPdf(kernel: NumericKernel, logWeights: Float64Arr
   const { pairs, pairOf } = kernel;
   const pairWeights = new Float64Array(pairs.length);
   for (let j = 0; j < pairOf.length; j++) {
-    const pair = indexAt(pairOf, j);
-    pairWeights[pair] = at(pairWeights, pair) + Math.exp(at(logWeights, j));
+    const pair = pairOf[j] ?? NaN;
+    pairWeights[pair] = (pairWeights[pair] ?? NaN) + Math.exp(logWeights[j] ?? NaN);
   }
   const logPairWeights = pairWeights.map(Math.log);
   const byValue = new Map<number, number>();
   const result = new Float64Array(size);
   for (let i = 0; i < size; i++) {
-    const x = at(values, i);
+    const x = values[i] ?? NaN;
     let logP = byValue.get(x);
     if (logP === undefined) {
       const terms = cellTerms(kernel, x);
       let max = -Infinity;
-      for (let p = 0; p < pairs.length; p++) max = Math.max(max, at(terms, p) + at(logPairWeights, p));
+      for (let p = 0; p < pairs.length; p++) max = Math.max(max, (terms[p] ?? NaN) + (logPairWeights[p] ?? NaN));
       let sum = 0;
-      for (let p = 0; p < pairs.length; p++) sum += Math.exp(at(terms, p) + at(logPairWeights, p) - max);
+      for (let p = 0; p < pairs.length; p++) sum += Math.exp((terms[p] ?? NaN) + (logPairWeights[p] ?? NaN) - max);
       logP = max === -Infinity ? -Infinity : max + Math.log(sum);
       byValue.set(x, logP);
     }

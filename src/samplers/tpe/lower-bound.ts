@@ -1,4 +1,3 @@
-import { at } from './element-at.js';
 
 /** The first index in [from, to) of sorted `values` whose value is >= `value`. */
 export function lowerBound(values: Float64Array, value: number, from: number, to: number): number {
@@ -6,7 +5,7 @@ export function lowerBound(values: Float64Array, value: number, from: number, to
   let high = to;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (at(values, mid) < value) low = mid + 1;
+    if ((values[mid] ?? NaN) < value) low = mid + 1;
     else high = mid;
   }
   return low;

@@ -1,6 +1,5 @@
 import type { CategoricalKernel } from './categorical-kernel.js';
 import { cellTerms, discreteTermsByValue } from './discrete-log-pdf.js';
-import { at, indexAt } from './element-at.js';
 import type { NumericKernel } from './numeric-kernel.js';
 
 /** An estimator's kernels by the way their densities are computed. */
@@ -42,34 +41,34 @@ export function mixtureLogPdf(kernels: MixtureKernels, logWeights: Float64Array,
   for (let i = 0; i < size; i++) {
     const same = mayRepeat ? earlierEqualSample(samples, i) : -1;
     if (same >= 0) {
-      result[i] = at(result, same);
+      result[i] = result[same] ?? NaN;
       continue;
     }
     row.set(logWeights);
     for (const { kernel, values } of continuousParts) {
       const { mus, inverseSigmas, logNormalisers } = kernel;
-      const x = at(values, i);
+      const x = values[i] ?? NaN;
       for (let j = 0; j < m; j++) {
-        const z = (x - at(mus, j)) * at(inverseSigmas, j);
-        row[j] = at(row, j) + at(logNormalisers, j) - 0.5 * z * z;
+        const z = (x - (mus[j] ?? NaN)) * (inverseSigmas[j] ?? NaN);
+        row[j] = (row[j] ?? NaN) + (logNormalisers[j] ?? NaN) - 0.5 * z * z;
       }
     }
     for (const { kernel, values, termsByValue } of discreteParts) {
-      const x = at(values, i);
+      const x = values[i] ?? NaN;
       // Every sample's value has its terms; the fallback only satisfies the type checker.
       const pairTerms = termsByValue.get(x) ?? cellTerms(kernel, x);
       const { pairOf } = kernel;
-      for (let j = 0; j < m; j++) row[j] = at(row, j) + at(pairTerms, indexAt(pairOf, j));
+      for (let j = 0; j < m; j++) row[j] = (row[j] ?? NaN) + (pairTerms[pairOf[j] ?? NaN] ?? NaN);
     }
     for (const { kernel, values, logUniform } of categoricalParts) {
       const { observed, logHit, logMiss } = kernel;
-      const choice = at(values, i);
-      for (let j = 0; j < n; j++) row[j] = at(row, j) + (observed[j] === choice ? logHit : logMiss);
-      row[n] = at(row, n) + logUniform;
+      const choice = values[i] ?? NaN;
+      for (let j = 0; j < n; j++) row[j] = (row[j] ?? NaN) + (observed[j] === choice ? logHit : logMiss);
+      row[n] = (row[n] ?? NaN) + logUniform;
     }
     let max = -Infinity;
     for (let j = 0; j < m; j++) {
-      const value = at(row, j);
+      const value = row[j] ?? NaN;
       if (value > max) max = value;
     }
     if (max === -Infinity) {
@@ -80,7 +79,7 @@ export function mixtureLogPdf(kernels: MixtureKernels, logWeights: Float64Array,
     let sum = 0;
     const floor = max - 40;
     for (let j = 0; j < m; j++) {
-      const value = at(row, j);
+      const value = row[j] ?? NaN;
       if (value > floor) sum += Math.exp(value - max);
     }
     result[i] = max + Math.log(sum);

@@ -1,5 +1,4 @@
 import { bandwidths, type BandwidthRules } from './bandwidth.js';
-import { at, indexAt } from './element-at.js';
 import type { NumericDimension } from './tpe-dimension.js';
 import { logGaussMass, normLogPdf, truncatedNormalPpf } from './truncated-normal.js';
 
@@ -46,28 +45,28 @@ export function numericKernel(dimension: NumericDimension, column: number, obser
     const logSigmas = sigmas.map(Math.log);
     const inverseSigmas = sigmas.map((sigma) => 1 / sigma);
     for (let j = 0; j <= n; j++) {
-      const mu = at(mus, j);
-      const inverse = at(inverseSigmas, j);
-      logNormalisers[j] = -logTruncationMass((low - mu) * inverse, (high - mu) * inverse) - at(logSigmas, j) + normLogPdf(0);
+      const mu = mus[j] ?? NaN;
+      const inverse = inverseSigmas[j] ?? NaN;
+      logNormalisers[j] = -logTruncationMass((low - mu) * inverse, (high - mu) * inverse) - (logSigmas[j] ?? NaN) + normLogPdf(0);
     }
     const none = new Int32Array(0);
     return { dimension, column, mus, sigmas, inverseSigmas, logSigmas, logNormalisers, pairOf: none, pairs: none, sorted };
   }
   const { pairOf, pairs } = distinctPairs(mus, sigmas);
   for (const j of pairs) {
-    const mu = at(mus, j);
-    const sigma = at(sigmas, j);
+    const mu = mus[j] ?? NaN;
+    const sigma = sigmas[j] ?? NaN;
     logNormalisers[j] = -logTruncationMass((low - mu) / sigma, (high - mu) / sigma);
   }
-  for (let j = 0; j <= n; j++) logNormalisers[j] = at(logNormalisers, indexAt(pairs, indexAt(pairOf, j)));
+  for (let j = 0; j <= n; j++) logNormalisers[j] = logNormalisers[pairs[pairOf[j] ?? NaN] ?? NaN] ?? NaN;
   // Discrete densities are cell masses: they use the pairs, not the inverse or log bandwidths.
   return { dimension, column, mus, sigmas, inverseSigmas: new Float64Array(0), logSigmas: new Float64Array(0), logNormalisers, pairOf, pairs, sorted };
 }
 
 /** A draw from `component`'s truncated normal: `u` uniform in [0, 1). */
 export function sampleNumeric(kernel: NumericKernel, component: number, u: number): number {
-  const mu = at(kernel.mus, component);
-  const sigma = at(kernel.sigmas, component);
+  const mu = kernel.mus[component] ?? NaN;
+  const sigma = kernel.sigmas[component] ?? NaN;
   const { low, high } = kernel.dimension;
   const standard = truncatedNormalPpf(u, (low - mu) / sigma, (high - mu) / sigma);
   return Math.min(high, Math.max(low, mu + sigma * standard));
@@ -87,8 +86,8 @@ function distinctPairs(mus: Float64Array, sigmas: Float64Array): { pairOf: Int32
   const pairs: number[] = [];
   const seen = new Map<number, Map<number, number>>();
   for (let j = 0; j < mus.length; j++) {
-    const mu = at(mus, j);
-    const sigma = at(sigmas, j);
+    const mu = mus[j] ?? NaN;
+    const sigma = sigmas[j] ?? NaN;
     let bySigma = seen.get(mu);
     if (!bySigma) seen.set(mu, (bySigma = new Map<number, number>()));
     let pair = bySigma.get(sigma);

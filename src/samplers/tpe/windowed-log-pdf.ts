@@ -1,4 +1,3 @@
-import { at } from './element-at.js';
 import { lowerBound } from './lower-bound.js';
 import type { NumericKernel } from './numeric-kernel.js';
 
@@ -30,8 +29,8 @@ export function contributionWindow(kernel: NumericKernel, logWeights: Float64Arr
   const widest = new Float64Array(blocks);
   for (let j = 0; j < n; j++) {
     const b = Math.floor(j / BLOCK);
-    peaks[b] = Math.max(at(peaks, b), at(logWeights, j) + at(kernel.logNormalisers, j));
-    widest[b] = Math.max(at(widest, b), at(kernel.sigmas, j));
+    peaks[b] = Math.max(peaks[b] ?? NaN, (logWeights[j] ?? NaN) + (kernel.logNormalisers[j] ?? NaN));
+    widest[b] = Math.max(widest[b] ?? NaN, kernel.sigmas[j] ?? NaN);
   }
   return { peaks, widest };
 }
@@ -42,7 +41,7 @@ export function loneContinuousLogPdf(kernel: NumericKernel, logWeights: Float64A
   if (size === 0) return result;
   const row = new Float64Array(logWeights.length);
   const window = kernel.sorted ? contributionWindow(kernel, logWeights) : undefined;
-  for (let i = 0; i < size; i++) result[i] = continuousLogPdfAt(kernel, at(values, i), logWeights, row, window);
+  for (let i = 0; i < size; i++) result[i] = continuousLogPdfAt(kernel, values[i] ?? NaN, logWeights, row, window);
   return result;
 }
 
@@ -54,8 +53,8 @@ export function continuousLogPdfAt(kernel: NumericKernel, x: number, logWeights:
   const { mus, inverseSigmas, logNormalisers } = kernel;
   const n = row.length - 1;
   const term = (j: number): number => {
-    const z = (x - at(mus, j)) * at(inverseSigmas, j);
-    return at(logWeights, j) + at(logNormalisers, j) - 0.5 * z * z;
+    const z = (x - (mus[j] ?? NaN)) * (inverseSigmas[j] ?? NaN);
+    return (logWeights[j] ?? NaN) + (logNormalisers[j] ?? NaN) - 0.5 * z * z;
   };
   const prior = term(n);
   let max = prior;
@@ -71,11 +70,11 @@ export function continuousLogPdfAt(kernel: NumericKernel, x: number, logWeights:
     const from = window ? b * BLOCK : 0;
     const to = window ? Math.min(n, from + BLOCK) : n;
     if (window) {
-      const first = at(mus, from);
-      const last = at(mus, to - 1);
+      const first = mus[from] ?? NaN;
+      const last = mus[to - 1] ?? NaN;
       const distance = x < first ? first - x : x > last ? x - last : 0;
-      const z = distance / at(window.widest, b);
-      if (at(window.peaks, b) - 0.5 * z * z < known - 40) continue;
+      const z = distance / (window.widest[b] ?? NaN);
+      if ((window.peaks[b] ?? NaN) - 0.5 * z * z < known - 40) continue;
     }
     live[b] = 1;
     for (let j = from; j < to; j++) {
@@ -92,7 +91,7 @@ export function continuousLogPdfAt(kernel: NumericKernel, x: number, logWeights:
     const from = window ? b * BLOCK : 0;
     const to = window ? Math.min(n, from + BLOCK) : n;
     for (let j = from; j < to; j++) {
-      const value = at(row, j);
+      const value = row[j] ?? NaN;
       if (value > floor) sum += Math.exp(value - max);
     }
   }
