@@ -37,6 +37,7 @@ export function cellTerms(kernel: NumericKernel, x: number): Float64Array {
  * pairs with the pair's total weight, computed once per distinct value.
  */
 export function loneDiscreteLogPdf(kernel: NumericKernel, logWeights: Float64Array, values: Float64Array, size: number): Float64Array {
+  const termsByValue = discreteTermsByValue(kernel, values, size);
   const { pairs, pairOf } = kernel;
   const pairWeights = new Float64Array(pairs.length);
   for (let j = 0; j < pairOf.length; j++) {
@@ -50,7 +51,8 @@ export function loneDiscreteLogPdf(kernel: NumericKernel, logWeights: Float64Arr
     const x = values[i] ?? NaN;
     let logP = byValue.get(x);
     if (logP === undefined) {
-      const terms = cellTerms(kernel, x);
+      // Every sample's value has its terms; the fallback only satisfies the type checker.
+      const terms = termsByValue.get(x) ?? cellTerms(kernel, x);
       let max = -Infinity;
       for (let p = 0; p < pairs.length; p++) max = Math.max(max, (terms[p] ?? NaN) + (logPairWeights[p] ?? NaN));
       let sum = 0;
