@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Rng } from '../../../src/random/rng.js';
+import { scottBandwidth } from '../../../src/samplers/tpe/bandwidth.js';
 import { bandwidthLogWeights, componentWeights, reorderWeights } from '../../../src/samplers/tpe/component-weights.js';
 import { mixtureLogPdf } from '../../../src/samplers/tpe/mixture-log-pdf.js';
 import { numericKernel, type NumericKernel } from '../../../src/samplers/tpe/numeric-kernel.js';
@@ -97,7 +98,7 @@ function randomCase(rng: Rng, index: number): Case {
 /** The kernel and density weights as ParzenEstimator builds them for sorted observations. */
 function sortedKernel({ dimension, options, sorted, ranks }: Case): { kernel: NumericKernel; logWeights: Float64Array } {
   const n = sorted.length;
-  const kernel = numericKernel(dimension, 0, sorted, options.multivariate ? 0.2 * Math.max(n, 1) ** (-1 / 5) : undefined, options, true);
+  const kernel = numericKernel(dimension, 0, sorted, options.multivariate ? scottBandwidth(n, 1) : undefined, options, true);
   const { logWeights } = reorderWeights(componentWeights(n, options.priorWeight), ranks);
   return { kernel, logWeights: options.weighByBandwidth ? bandwidthLogWeights(logWeights, [kernel.logSigmas]) : logWeights };
 }
