@@ -43,8 +43,8 @@ export function normalCdf(x: number): number {
     let num = C[8] * y;
     let den = y;
     for (let i = 0; i < 7; i++) {
-      num = (num + (C[i] as number)) * y;
-      den = (den + (D[i] as number)) * y;
+      num = (num + (C[i] ?? NaN)) * y;
+      den = (den + (D[i] ?? NaN)) * y;
     }
     tail = gaussianFactor(y) * ((num + C[7]) / (den + D[7]));
   } else {
@@ -53,8 +53,8 @@ export function normalCdf(x: number): number {
     let num = P[5] * xsq;
     let den = xsq;
     for (let i = 0; i < 4; i++) {
-      num = (num + (P[i] as number)) * xsq;
-      den = (den + (Q[i] as number)) * xsq;
+      num = (num + (P[i] ?? NaN)) * xsq;
+      den = (den + (Q[i] ?? NaN)) * xsq;
     }
     const ratio = (xsq * (num + P[4])) / (den + Q[4]);
     tail = (gaussianFactor(y) * (INV_SQRT_2PI - ratio)) / y;

@@ -25,34 +25,43 @@ export class SortedColumns {
 
   /** The column's values ascending, and the trial each came from. */
   column(column: number): { readonly values: readonly number[]; readonly numbers: readonly number[] } {
-    return { values: this.values[column] as number[], numbers: this.numbers[column] as number[] };
+    return this.entries(column);
   }
 
   private insert(column: number, value: number, number: number): void {
     const at = this.position(column, value, number);
-    (this.values[column] as number[]).splice(at, 0, value);
-    (this.numbers[column] as number[]).splice(at, 0, number);
+    const { values, numbers } = this.entries(column);
+    values.splice(at, 0, value);
+    numbers.splice(at, 0, number);
   }
 
   private remove(column: number, value: number, number: number): void {
     const at = this.position(column, value, number);
-    if ((this.numbers[column] as number[])[at] !== number) return;
-    (this.values[column] as number[]).splice(at, 1);
-    (this.numbers[column] as number[]).splice(at, 1);
+    const { values, numbers } = this.entries(column);
+    if (numbers[at] !== number) return;
+    values.splice(at, 1);
+    numbers.splice(at, 1);
   }
 
   /** The first place whose (value, number) is not less than the given pair. */
   private position(column: number, value: number, number: number): number {
-    const values = this.values[column] as number[];
-    const numbers = this.numbers[column] as number[];
+    const { values, numbers } = this.entries(column);
     let low = 0;
     let high = values.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      const v = values[mid] as number;
-      if (v < value || (v === value && (numbers[mid] as number) < number)) low = mid + 1;
+      const v = values[mid] ?? NaN;
+      if (v < value || (v === value && (numbers[mid] ?? NaN) < number)) low = mid + 1;
       else high = mid;
     }
     return low;
+  }
+
+  /** A column's values and trial numbers, in step; `column` is below the count given to the constructor. */
+  private entries(column: number): { values: number[]; numbers: number[] } {
+    const values = this.values[column];
+    const numbers = this.numbers[column];
+    if (!values || !numbers) throw new RangeError(`column must be below ${this.values.length}, but got ${column}`);
+    return { values, numbers };
   }
 }

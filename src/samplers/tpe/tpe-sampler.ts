@@ -90,7 +90,7 @@ export class TpeSampler implements Sampler {
    */
   private sortedObservations(layout: SpaceLayout, name: string, sides: SplitSides): SortedSides | undefined {
     if (layout.dimensions.get(name)?.kind !== 'numeric') return undefined;
-    const { values, numbers } = this.columns.column(layout.columns.get(name) as number);
+    const { values, numbers } = this.columns.column(columnOf(layout, name));
     const result = { below: sides.collect(values, numbers, BELOW), above: sides.collect(values, numbers, ABOVE) };
     return result.below && result.above ? (result as SortedSides) : undefined;
   }
@@ -104,7 +104,7 @@ export class TpeSampler implements Sampler {
     sorted?: SortedSides,
   ): Record<string, ParamValue> {
     const dimensions = group.map((name) => layout.dimensions.get(name) as TpeDimension);
-    const columns = group.map((name) => layout.columns.get(name) as number);
+    const columns = group.map((name) => columnOf(layout, name));
     const good = sorted
       ? new ParzenEstimator(dimensions, [sorted.below.values], this.parzen, sorted.below.ranks)
       : new ParzenEstimator(dimensions, observations(below, columns), this.parzen);
@@ -118,17 +118,17 @@ export class TpeSampler implements Sampler {
     dimensions.forEach((dimension, d) => {
       if (dimension.kind === 'categorical') return;
       const values = candidates[d] as Float64Array;
-      for (let i = 0; i < size; i++) values[i] = dimension.toInternal(dimension.toExternal(values[i] as number));
+      for (let i = 0; i < size; i++) values[i] = dimension.toInternal(dimension.toExternal(values[i] ?? NaN));
     });
     const logGood = good.logPdf(candidates, size);
     const logBad = bad.logPdf(candidates, size);
     let best = 0;
     for (let i = 1; i < size; i++) {
-      if ((logGood[i] as number) - (logBad[i] as number) > (logGood[best] as number) - (logBad[best] as number)) best = i;
+      if ((logGood[i] ?? NaN) - (logBad[i] ?? NaN) > (logGood[best] ?? NaN) - (logBad[best] ?? NaN)) best = i;
     }
     const params: Record<string, ParamValue> = {};
     dimensions.forEach((dimension, d) => {
-      const value = (candidates[d] as Float64Array)[best] as number;
+      const value = candidates[d]?.[best] ?? NaN;
       params[dimension.name] = dimension.kind === 'categorical' ? (dimension.choices[value] as ParamValue) : dimension.toExternal(value);
     });
     return params;
@@ -199,20 +199,27 @@ class SplitSides {
 
   /** The column's entries on `side`, in the column's (sorted) order; undefined unless every trial of the side has one. */
   collect(values: readonly number[], numbers: readonly number[], side: number): SortedObservations | undefined {
-    const size = this.sizes[side] as number;
+    const size = this.sizes[side] ?? 0;
     const collected = new Float64Array(size);
     const ranks = new Int32Array(size);
     let count = 0;
     for (let k = 0; k < numbers.length; k++) {
-      const number = numbers[k] as number;
+      const number = numbers[k] ?? NaN;
       if (this.side[number] !== side) continue;
       if (count === size) return undefined;
-      collected[count] = values[k] as number;
-      ranks[count] = this.rank[number] as number;
+      collected[count] = values[k] ?? NaN;
+      ranks[count] = this.rank[number] ?? NaN;
       count++;
     }
     return count === size ? { values: collected, ranks } : undefined;
   }
+}
+
+/** A parameter's column; every name a group or a split holds is in the layout. */
+function columnOf(layout: SpaceLayout, name: string): number {
+  const column = layout.columns.get(name);
+  if (column === undefined) throw new RangeError(`no column for the parameter ${name} in the TPE layout`);
+  return column;
 }
 
 function encode(layout: SpaceLayout, params: ParamValues): Float64Array {
@@ -236,7 +243,7 @@ function observations(vectors: readonly Float64Array[], columns: readonly number
   const rows = vectors.filter((vector) => hasColumns(vector, columns));
   return columns.map((column) => {
     const values = new Float64Array(rows.length);
-    for (let r = 0; r < rows.length; r++) values[r] = (rows[r] as Float64Array)[column] as number;
+    for (let r = 0; r < rows.length; r++) values[r] = rows[r]?.[column] ?? NaN;
     return values;
   });
 }

@@ -47,6 +47,16 @@ describe('Parzen estimator: the maths of Optuna 3.1 (reference numbers printed b
     assertClose([...parzen.weights], [0.2, 0.2, 0.2, 0.2, 0.2], 1e-15, 'weights');
   });
 
+  test('weights is a copy: changing it changes neither the estimator nor the next one (which shares the weight cache)', () => {
+    const param: ParamSpec = { type: 'float', low: 0, high: 10, log: false };
+    const first = estimator({ x: param }, { x: [1, 2.5, 2.6, 7] });
+    first.weights.fill(99);
+    const handedOut = first.weights;
+    handedOut[0] = 99;
+    assertClose([...first.weights], [0.2, 0.2, 0.2, 0.2, 0.2], 1e-15, 'the same estimator');
+    assertClose([...estimator({ x: param }, { x: [3, 4, 5, 6] }).weights], [0.2, 0.2, 0.2, 0.2, 0.2], 1e-15, 'a new estimator');
+  });
+
   test('weighByBandwidth scores exactly as Optuna 3.1 did, up to a constant, while staying a density', () => {
     const observations = { x: [1, 2.5, 2.6, 7] };
     const param: ParamSpec = { type: 'float', low: 0, high: 10, log: false };
