@@ -29,7 +29,9 @@ export function translateSqliteError(error: unknown, path: string): Error {
   if (error instanceof SweeperError) return error;
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return error;
-  if (code.startsWith('SQLITE_CONSTRAINT') && /COMPLETE|final result/.test(error.message)) return new InvalidStateError(error.message);
+  // RAISE(ABORT) in a trigger is the one source of this code, and every trigger of the schema
+  // (migrations.ts) guards an invariant: no message needs reading.
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER') return new InvalidStateError(error.message);
   const failure = FAILURE_OF[/^SQLITE_[A-Z]+/.exec(code)?.[0] ?? ''];
   return failure === undefined ? error : storeFailure(failure, path, `${error.message}, ${code}`);
 }
