@@ -2,7 +2,10 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { SweeperError, type SweeperErrorCode } from '../errors/sweeper-error.js';
 import { connectionFailure } from './connection-failure.js';
 
-/** Domain errors become wire errors here and only here. */
+/**
+ * Domain errors become wire errors here and only here, and wire errors domain errors; whether a
+ * worker tries a failed call again is decided beside it, in call-failure.ts.
+ */
 const STATUS_OF: Record<SweeperErrorCode, status> = {
   INVALID_CONFIG: status.INVALID_ARGUMENT,
   INVALID_ARGUMENT: status.INVALID_ARGUMENT,
@@ -16,6 +19,14 @@ const STATUS_OF: Record<SweeperErrorCode, status> = {
   UNAVAILABLE: status.UNAVAILABLE,
   DATA_LOSS: status.DATA_LOSS,
 };
+
+/**
+ * A refusal of one event in a batch of reports (the batch itself succeeds): the status and text
+ * the worker's outbox receives for it.
+ */
+export function refusalOf(error: SweeperError): { code: status; message: string } {
+  return { code: STATUS_OF[error.code], message: error.message };
+}
 
 /** The metadata key that carries a SweeperError's hint to the client. */
 const HINT_KEY = 'sweeper-hint';
@@ -72,4 +83,14 @@ function reportedError(error: unknown, address: string): Error {
   const code = CODE_OF[serviceError.code];
   if (code === undefined) return new Error(`the coordinator at ${address} failed: ${serviceError.details ?? serviceError.message ?? ''}`);
   return new SweeperError(code, serviceError.details ?? 'refused', hintOf(serviceError as ServiceError));
+}
+
+/**
+ * A registration the coordinator refused for good (callFailure's `give-up` for `register`:
+ * FAILED_PRECONDITION, UNAUTHENTICATED, INVALID_ARGUMENT or PERMISSION_DENIED), as the worker
+ * command reports it; PERMISSION_DENIED has no domain code of its own and counts as a precondition.
+ */
+export function refusedWorker(error: ServiceError): SweeperError {
+  const code = error.code === status.UNAUTHENTICATED || error.code === status.INVALID_ARGUMENT ? (CODE_OF[error.code] as SweeperErrorCode) : 'FAILED_PRECONDITION';
+  return new SweeperError(code, `the coordinator refused this worker: ${error.details}`, hintOf(error));
 }
