@@ -30,6 +30,7 @@ export type { PrunerSpec, EarlyStoppingSpec } from './pruners/pruner-spec.js';
 
 export type { StudyClaim, TrialStore } from './store/trial-store.js';
 export { SqliteTrialStore } from './store/sqlite/sqlite-trial-store.js';
+export { MemoryTrialStore } from './store/memory/memory-trial-store.js';
 export type { TrialRecord, TrialResult, TrialOutcome, EpochMetrics, EpochRecord, RepeatResult, TestEvaluation, StudyRecord, StudySummary } from './store/records.js';
 
 // Pure functions of the training side, without TensorFlow.js: a repeat's per-class scores from
@@ -43,6 +44,7 @@ export type { LearningRateSchedule, ScheduleHistory } from './training/schedules
 export { loadSweepFile, parseSweep, type LoadedSweep } from './config/load-sweep-file.js';
 
 export { SweeperError, type SweeperErrorCode } from './errors/sweeper-error.js';
+export type { ErrorFacts, ErrorReason } from './errors/error-facts.js';
 export { ConfigError, type ConfigProblem } from './errors/config-error.js';
 export { NotFoundError } from './errors/not-found-error.js';
 export { AlreadyExistsError } from './errors/already-exists-error.js';
