@@ -147,6 +147,15 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         }
       }));
 
+    test('a COMPLETE trial without its result is refused, and the trial stays as it was', () =>
+      withStore(async (store) => {
+        const { studyId, trialId } = await runningTrial(store);
+        const before = await store.getTrial(studyId, 0);
+        // Only an untyped caller can try it: the SQLite store's complete_trial_has_result trigger.
+        await assert.rejects(store.finishTrial(trialId, 1, { state: 'COMPLETE' } as unknown as TrialOutcome), InvalidStateError);
+        assert.deepEqual(await store.getTrial(studyId, 0), before);
+      }));
+
     test('requeue keeps finished repeats and drops the epochs of unfinished ones', () =>
       withStore(async (store) => {
         const { trialId } = await runningTrial(store);

@@ -282,7 +282,7 @@ export class MemoryTrialStore implements TrialStore {
   }
 
   getRepeats(trialId: number): Promise<RepeatResult[]> {
-    return this.run(() => [...this.trial(trialId).repeats.values()].sort((a, b) => a.repeat - b.repeat).map((repeat) => throughJsonKeepingNaN(repeat)));
+    return this.run(() => [...this.trial(trialId).repeats.values()].sort((a, b) => a.repeat - b.repeat).map(repeatCopy));
   }
 
   close(): Promise<void> {
@@ -379,7 +379,8 @@ function finiteMetrics(metrics: EpochMetrics): EpochMetrics {
   return kept;
 }
 
-function throughJsonKeepingNaN(repeat: RepeatResult): RepeatResult {
+/** A copy of a repeat's result; its value may be NaN (not kept as a number), which JSON would turn into null. */
+function repeatCopy(repeat: RepeatResult): RepeatResult {
   return { ...repeat, ...(repeat.test !== undefined && { test: throughJson(repeat.test) }) };
 }
 
