@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { SweeperError, type SweeperErrorCode } from '../src/errors/sweeper-error.js';
+import { hintFor } from './error-hints.js';
 import { EXIT } from './exit-codes.js';
 import { printErr } from './output/terminal.js';
 
@@ -20,7 +21,8 @@ export function reportError(error: unknown): number {
   }
   if (error instanceof SweeperError) {
     printErr(`error: ${error.message}\n`);
-    if (error.hint) printErr(`hint: ${error.hint}\n`);
+    const hint = hintFor(error);
+    if (hint) printErr(`hint: ${hint}\n`);
     return BAD_INPUT_CODES.has(error.code) ? EXIT.BAD_INPUT : EXIT.FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { ServerWritableStream } from '@grpc/grpc-js';
+import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
+import { InvalidStateError } from '../src/errors/invalid-state-error.js';
 import { NotFoundError } from '../src/errors/not-found-error.js';
 import { abandonmentOf } from '../src/execution/abandonment.js';
 import { describeRun, runSlotId, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
+import { refusalOf } from '../src/rpc/grpc-status.js';
 import { checkProtocolVersion } from '../src/rpc/protocol-version.js';
 import type { EventResult, HeartbeatRequest, InvalidEvent, RegisterRequest, RunEvent } from '../src/wire/coordinator-codec.js';
 import type { WorkItem, WorkRequest } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
@@ -160,15 +162,15 @@ export class RemoteExecutor implements TrialExecutor {
       const run = event.run && this.runs.get(runSlotId(event.run));
       const refusal = event.run && this.refusal(session, event.run, run);
       if (refusal || !run) {
-        const refused = refusal ?? { code: grpcStatus.INVALID_ARGUMENT, message: event.type === 'invalid' ? event.problem : 'the event names no run' };
+        const refused = refusal ?? new InvalidArgumentError(event.type === 'invalid' ? event.problem : 'the event names no run');
         this.options.logger.warn({ worker: session.name, run: event.run, reason: refused.message }, 'refused a report');
-        return { refused };
+        return { refused: refusalOf(refused) };
       }
       switch (event.type) {
         case 'invalid':
           this.options.logger.error({ worker: session.name, run: event.run, reason: event.problem }, 'a worker sent a report the coordinator cannot accept: ending the attempt');
           this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} sent a report the coordinator cannot accept (${event.problem})` });
-          return { refused: { code: grpcStatus.INVALID_ARGUMENT, message: event.problem } };
+          return { refused: refusalOf(new InvalidArgumentError(event.problem)) };
         case 'epoch':
           return run.onEpoch(event.report, (error) => this.options.logger.error({ err: error, run: event.run }, 'handling an epoch failed; stopping the run')).then((decision) => ({ decision }));
         case 'end':
@@ -222,15 +224,15 @@ export class RemoteExecutor implements TrialExecutor {
     return true;
   }
 
-  private refusal(session: WorkerSession, key: RunKey, run: RemoteRun | undefined): { code: number; message: string } | undefined {
+  private refusal(session: WorkerSession, key: RunKey, run: RemoteRun | undefined): InvalidStateError | undefined {
     if (!run || run.isEnded) {
-      return { code: grpcStatus.FAILED_PRECONDITION, message: `${describeRun(key)} is not running: it ended, or its lease expired and it was re-queued` };
+      return new InvalidStateError(`${describeRun(key)} is not running: it ended, or its lease expired and it was re-queued`);
     }
     if (run.key.attempt !== key.attempt) {
-      return { code: grpcStatus.FAILED_PRECONDITION, message: `${describeRun(key)} is stale: attempt ${run.key.attempt} is the current one` };
+      return new InvalidStateError(`${describeRun(key)} is stale: attempt ${run.key.attempt} is the current one`);
     }
     if (run.session !== session) {
-      return { code: grpcStatus.FAILED_PRECONDITION, message: `${describeRun(key)} was not given to worker ${session.name}` };
+      return new InvalidStateError(`${describeRun(key)} was not given to worker ${session.name}`);
     }
     return undefined;
   }

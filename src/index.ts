@@ -32,6 +32,7 @@ export type { PrunerSpec, EarlyStoppingSpec } from './pruners/pruner-spec.js';
 
 export type { StudyClaim, TrialStore } from './store/trial-store.js';
 export { SqliteTrialStore } from './store/sqlite/sqlite-trial-store.js';
+export { MemoryTrialStore } from './store/memory/memory-trial-store.js';
 export type { TrialRecord, TrialResult, TrialOutcome, EpochRecord, RepeatResult, StudyRecord, StudySummary } from './store/records.js';
 export type { EpochMetrics } from './core/metrics.js';
 export type { TestEvaluation } from './core/run-report.js';
@@ -47,6 +48,7 @@ export type { LearningRateSchedule, ScheduleHistory } from './training/schedules
 export { loadSweepFile, parseSweep, type LoadedSweep } from './config/load-sweep-file.js';
 
 export { SweeperError, type SweeperErrorCode } from './errors/sweeper-error.js';
+export type { ErrorFacts, ErrorReason } from './errors/error-facts.js';
 export { ConfigError, type ConfigProblem } from './errors/config-error.js';
 export { NotFoundError } from './errors/not-found-error.js';
 export { AlreadyExistsError } from './errors/already-exists-error.js';

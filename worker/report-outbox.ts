@@ -1,4 +1,4 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { runAttemptId, type EpochDecision, type RunKey } from '../src/execution/run-assignment.js';
 import type { EpochReport, RunOutcome } from '../src/core/run-report.js';
@@ -111,14 +111,14 @@ export class ReportOutbox {
   }
 
   private failed(session: string, batch: Pending[], error: ServiceError): void {
-    if (error.code === status.RESOURCE_EXHAUSTED && batch.length > 1) {
+    const failure = callFailure(error, 'report');
+    if (failure === 'split' && batch.length > 1) {
       // Too large for the coordinator: send it again in smaller batches.
       this.batchLimit = Math.max(1, Math.floor(batch.length / 2));
       this.queue.unshift(...batch);
       return;
     }
-    const failure = callFailure(error);
-    if (failure === 'give-up' || (failure === 'retry' && ++this.retries > MAX_RETRIES)) {
+    if (failure === 'give-up' || failure === 'split' || (failure === 'retry' && ++this.retries > MAX_RETRIES)) {
       // The coordinator will never take these as they are. The runs stop; the coordinator ends
       // their attempts when the next heartbeat no longer lists them.
       this.logger.error({ code: error.code, reason: error.details, events: batch.length }, 'the coordinator cannot accept these reports: giving them up');

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { SweeperError } from '../src/errors/sweeper-error.js';
 import { Abandonment } from '../src/execution/abandonment.js';
 import { describeRun, runAttemptId, type EpochDecision, type RunAssignment, type RunKey } from '../src/execution/run-assignment.js';
 import type { EpochReport, RunOutcome } from '../src/core/run-report.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
-import { callFailure } from '../src/rpc/call-failure.js';
+import { callFailure, isCancelled, isRetryable } from '../src/rpc/call-failure.js';
 import type { CoordinatorClient } from '../src/rpc/coordinator-client.js';
-import { hintOf } from '../src/rpc/grpc-status.js';
+import { refusedWorker } from '../src/rpc/grpc-status.js';
 import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
 import { workItemFromMessage, type WorkItem } from '../src/wire/coordinator-codec.js';
 import type { WorkItem as WorkItemMessage } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
@@ -73,7 +72,7 @@ export class WorkerAgent {
       try {
         await this.serveSession(() => (failures = 0));
       } catch (error) {
-        if (isFatal(error)) throw refusal(error as ServiceError);
+        if (!isRetryable(error, 'register')) throw refusedWorker(error as ServiceError);
         failures++;
         if (failures === 1 || failures % 20 === 0) {
           this.options.logger.warn({ reason: (error as ServiceError).details ?? (error as Error).message, attempts: failures }, 'cannot reach the coordinator; retrying');
@@ -136,7 +135,7 @@ export class WorkerAgent {
     const heartbeat = setInterval(() => {
       this.sendHeartbeat().catch((error: ServiceError) => {
         // Only if the call was about this session: a late answer must not end a newer one.
-        if (callFailure(error) === 'register' && this.session === reply.session) this.endSession?.();
+        if (callFailure(error, 'heartbeat') === 'register' && this.session === reply.session) this.endSession?.();
       });
     }, reply.heartbeatMs);
     try {
@@ -148,7 +147,7 @@ export class WorkerAgent {
         });
         stream.on('end', () => resolve());
         stream.on('error', (error: ServiceError) => {
-          if (error.code !== status.CANCELLED) logger.warn({ code: error.code, reason: error.details }, 'the work stream broke');
+          if (!isCancelled(error)) logger.warn({ code: error.code, reason: error.details }, 'the work stream broke');
           resolve();
         });
         // Reports go out once the stream is open, so the coordinator has this session ready.
@@ -266,17 +265,6 @@ export class WorkerAgent {
       check();
     });
   }
-}
-
-/** Errors that retrying will not fix: a protocol mismatch, a wrong token, a bad registration. */
-function isFatal(error: unknown): boolean {
-  const code = (error as Partial<ServiceError>).code;
-  return code === status.FAILED_PRECONDITION || code === status.UNAUTHENTICATED || code === status.INVALID_ARGUMENT || code === status.PERMISSION_DENIED;
-}
-
-function refusal(error: ServiceError): SweeperError {
-  const code = error.code === status.UNAUTHENTICATED ? 'UNAUTHENTICATED' : error.code === status.INVALID_ARGUMENT ? 'INVALID_ARGUMENT' : 'FAILED_PRECONDITION';
-  return new SweeperError(code, `the coordinator refused this worker: ${error.details}`, hintOf(error));
 }
 
 function cancelQuietly(stream: ClientReadableStream<WorkItemMessage>): void {

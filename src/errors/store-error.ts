@@ -1,7 +1,7 @@
+import type { StoreFailure } from './error-facts.js';
 import { SweeperError, type SweeperErrorCode } from './sweeper-error.js';
 
-/** What went wrong with a trial store's file, whatever name SQLite gave it. */
-export type StoreFailure = 'DISK_FULL' | 'READ_ONLY' | 'DAMAGED' | 'NOT_A_STORE' | 'LOCKED' | 'IO_ERROR' | 'CANNOT_OPEN' | 'NEEDS_UPGRADE';
+export type { StoreFailure } from './error-facts.js';
 
 /**
  * The code says what a caller can do about it. A full disk, a lock or an I/O error can pass
@@ -19,15 +19,17 @@ const CODE_OF: Record<StoreFailure, SweeperErrorCode> = {
   CANNOT_OPEN: 'INVALID_ARGUMENT',
 };
 
-/** A trial store that cannot be used as asked; the message names the file, the hint what to do. */
+/**
+ * A trial store that cannot be used as asked; the message names the file and what happened.
+ * It gives no advice: the failure and the path are its facts, from which the CLI chooses a hint.
+ */
 export class StoreError extends SweeperError {
   constructor(
     readonly failure: StoreFailure,
     readonly path: string,
     message: string,
-    hint: string,
   ) {
-    super(CODE_OF[failure], message, hint);
+    super(CODE_OF[failure], message, undefined, { reason: failure, path });
     this.name = 'StoreError';
   }
 }

@@ -1,3 +1,5 @@
+import type { ErrorFacts } from './error-facts.js';
+
 /**
  * Codes let callers (the CLI, and later the gRPC boundary) branch on the kind of failure
  * structurally, instead of matching message text.
@@ -21,6 +23,8 @@ export class SweeperError extends Error {
     message: string,
     /** A next step for the user, printed by the CLI under the message. */
     readonly hint?: string,
+    /** What the error is about, for a front end to choose its own advice (errors of the store carry no hint). */
+    readonly facts?: ErrorFacts,
   ) {
     super(message);
     this.name = 'SweeperError';

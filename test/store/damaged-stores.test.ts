@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { hintFor } from '../../cli/error-hints.js';
 import { StoreError, type StoreFailure } from '../../src/errors/store-error.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { FIXTURE_STUDY, writeDamagedStore, writeNotADatabase, writeOldSchemaStore, writeTruncatedStore } from '../fixtures/stores/damaged-store.js';
@@ -32,7 +33,7 @@ describe('damaged stores', () => {
       },
     );
     assert.equal(refusal?.code, 'DATA_LOSS');
-    assert.match(refusal?.hint ?? '', /sqlite3 .*garbage\.db "\.recover" \| sqlite3 recovered\.db/);
+    assert.match(refusal === undefined ? '' : (hintFor(refusal) ?? ''), /sqlite3 .*garbage\.db "\.recover" \| sqlite3 recovered\.db/);
     assert.ok(readFileSync(path).equals(before), 'the damaged file is unchanged');
     assert.equal(existsSync(`${path}-wal`), false, 'no -wal file is left beside it');
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import Database from 'better-sqlite3';
+import { hintFor } from '../../cli/error-hints.js';
 import { reportError } from '../../cli/report-error.js';
 import { InvalidStateError } from '../../src/errors/invalid-state-error.js';
 import { StoreError, type StoreFailure } from '../../src/errors/store-error.js';
@@ -45,7 +46,9 @@ describe('SQLite failures as the user reads them', () => {
       assert.ok(error instanceof StoreError, String(error));
       assert.equal(error.failure, failure);
       assert.ok(error.message.includes(PATH), error.message);
-      assert.ok(error.hint !== undefined && error.hint !== '');
+      assert.deepEqual(error.facts, { reason: failure, path: PATH });
+      assert.equal(error.hint, undefined, 'the store gives no advice: the CLI does');
+      assert.ok((hintFor(error) ?? '') !== '');
       const { code: exit, printed } = exitCodeOf(error);
       assert.equal(exit, exitCode);
       assert.doesNotMatch(printed, /looks like a bug/);
@@ -56,7 +59,7 @@ describe('SQLite failures as the user reads them', () => {
   test('a full disk says that nothing was lost and how to go on', () => {
     const error = translateSqliteError(new Database.SqliteError('database or disk is full', 'SQLITE_FULL'), PATH) as StoreError;
     assert.equal(error.message, `the disk holding the trial store ${PATH} is full: the last change was not stored, and nothing stored before it was lost`);
-    assert.equal(error.hint, 'free space on that disk (`df -h /data`), then continue with `sweeper resume STUDY`');
+    assert.equal(hintFor(error), 'free space on that disk (`df -h /data`), then continue with `sweeper resume STUDY`');
   });
 
   test("the store's invariant triggers stay InvalidStateError; other constraints and non-SQLite errors pass through", () => {

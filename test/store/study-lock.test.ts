@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { hintFor } from '../../cli/error-hints.js';
 import { InvalidStateError } from '../../src/errors/invalid-state-error.js';
 import { SweeperError } from '../../src/errors/sweeper-error.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
@@ -65,7 +66,8 @@ describe('study locks (a lock beside the store that dies with its process)', () 
       await assert.rejects(second.store.claimStudy(second.studyId, owner('second', 1)), (error: unknown) => {
         assert.ok(error instanceof InvalidStateError);
         assert.match(error.message, /^study "s" is being run by process 1 on vm since \d{4}-/);
-        assert.match(error.hint ?? '', /--take-over/);
+        assert.equal(error.facts?.reason, 'STUDY_OWNED');
+        assert.match(hintFor(error) ?? '', /--take-over/);
         return true;
       });
       await first.store.close();

@@ -154,6 +154,18 @@ describe('the package entry point', () => {
     assert.ok(new sweeper.ConfigError('f', [{ field: 'a', message: 'b' }]) instanceof sweeper.SweeperError);
     await store.close();
   });
+
+  test('a study with no file: ask/tell on the in-memory store', async () => {
+    const sweeper = await import('sweeper');
+    const store = new sweeper.MemoryTrialStore();
+    const study = await sweeper.Study.create(store, { name: 'mem', space: { x: { type: 'int', low: 0, high: 3 } }, direction: 'maximize' });
+    for (let i = 0; i < 3; i++) {
+      const trial = await study.ask();
+      await study.tell(trial, Number(trial.params.x));
+    }
+    assert.equal((await store.summariseStudy(study.id)).counts.COMPLETE, 3);
+    await store.close();
+  });
 });
 
 describe('aggregateRepeats', () => {

@@ -80,10 +80,5 @@ function hasChangesInWal(path: string): boolean {
 
 function olderSchema(path: string, version: number): StoreError {
   if (version === 0) return storeFailure('NOT_A_STORE', path, 'no sweeper schema');
-  return new StoreError(
-    'NEEDS_UPGRADE',
-    path,
-    `the trial store ${path} has schema version ${version}, older than this sweeper's (${LATEST_SCHEMA_VERSION}), and this user cannot upgrade it`,
-    'run any sweeper command on it once as a user who may write it (it is upgraded in place), or read it with the sweeper version that wrote it',
-  );
+  return new StoreError('NEEDS_UPGRADE', path, `the trial store ${path} has schema version ${version}, older than this sweeper's (${LATEST_SCHEMA_VERSION}), and this user cannot upgrade it`);
 }

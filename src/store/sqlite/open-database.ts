@@ -68,7 +68,8 @@ export function refuseNewerSchema(db: Database.Database, path: string): void {
     throw new SweeperError(
       'FAILED_PRECONDITION',
       `${path} has schema version ${version}, newer than this sweeper knows (${LATEST_SCHEMA_VERSION})`,
-      'upgrade sweeper to open this store',
+      undefined,
+      { reason: 'NEWER_SCHEMA', path },
     );
   }
 }

@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { InvalidStateError } from '../../errors/invalid-state-error.js';
 import { StoreError, type StoreFailure } from '../../errors/store-error.js';
 import { SweeperError } from '../../errors/sweeper-error.js';
@@ -20,7 +19,7 @@ const FAILURE_OF: Readonly<Record<string, SqliteFailure>> = {
 };
 
 /**
- * SQLite's errors as the user should read them: what happened to which file, and what to do.
+ * SQLite's errors as the user should read them: what happened to which file, as a StoreError.
  * The store's own refusals (the invariant triggers) become the errors the code raises itself;
  * anything else (a bug) is returned as it is.
  */
@@ -29,62 +28,39 @@ export function translateSqliteError(error: unknown, path: string): Error {
   if (error instanceof SweeperError) return error;
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return error;
-  if (code.startsWith('SQLITE_CONSTRAINT') && /COMPLETE|final result/.test(error.message)) return new InvalidStateError(error.message);
+  // RAISE(ABORT) in a trigger is the one source of this code, and every trigger of the schema
+  // (migrations.ts) guards an invariant: no message needs reading.
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER') return new InvalidStateError(error.message);
   const failure = FAILURE_OF[/^SQLITE_[A-Z]+/.exec(code)?.[0] ?? ''];
   return failure === undefined ? error : storeFailure(failure, path, `${error.message}, ${code}`);
 }
 
-/** A StoreError of the given kind, with the message and hint that go with it. */
+/** A StoreError of the given kind, with the message that goes with it (the CLI chooses the hint). */
 export function storeFailure(failure: SqliteFailure, path: string, detail: string): StoreError {
   switch (failure) {
     case 'DISK_FULL':
-      return new StoreError(
-        failure,
-        path,
-        `the disk holding the trial store ${path} is full: the last change was not stored, and nothing stored before it was lost`,
-        `free space on that disk (\`df -h ${dirname(path)}\`), then continue with \`sweeper resume STUDY\``,
-      );
+      return new StoreError(failure, path, `the disk holding the trial store ${path} is full: the last change was not stored, and nothing stored before it was lost`);
     case 'READ_ONLY':
       return readOnlyStore(path, detail);
     case 'DAMAGED':
       return damagedStore(path, detail);
     case 'NOT_A_STORE':
-      return new StoreError(
-        failure,
-        path,
-        `cannot use ${path} as a trial store: file is not a database`,
-        'check --db (or SWEEPER_DB); if this file was a store, its first page is damaged: restore it from a backup',
-      );
+      return new StoreError(failure, path, `cannot use ${path} as a trial store: file is not a database`);
     case 'LOCKED':
-      return new StoreError(failure, path, `the trial store ${path} stayed locked by another process: ${detail}`, 'another sweeper (or sqlite3) is writing it; try again when it is done');
+      return new StoreError(failure, path, `the trial store ${path} stayed locked by another process: ${detail}`);
     case 'IO_ERROR':
-      return new StoreError(
-        failure,
-        path,
-        `reading or writing the trial store ${path} failed: ${detail}`,
-        'check the disk and the file system that hold it (`dmesg`); a network file system without working locks cannot hold a store',
-      );
+      return new StoreError(failure, path, `reading or writing the trial store ${path} failed: ${detail}`);
     case 'CANNOT_OPEN':
-      return new StoreError(failure, path, `cannot open the trial store ${path}: ${detail}`, 'check that its folder exists and that this user may read it');
+      return new StoreError(failure, path, `cannot open the trial store ${path}: ${detail}`);
   }
 }
 
 /** Refuses to write a store this process cannot change; readers open such a store read-only. */
 export function readOnlyStore(path: string, reason: string): StoreError {
-  return new StoreError(
-    'READ_ONLY',
-    path,
-    `the trial store ${path} is read-only: ${reason}`,
-    'run this as a user who may write the file and its folder, or copy the store to a folder you can write and use --db COPY; best, studies, trials, show, report, export and dashboard read a read-only store',
-  );
+  return new StoreError('READ_ONLY', path, `the trial store ${path} is read-only: ${reason}`);
 }
 
 /** Refuses a store whose file is damaged: writing into it would bury more trials in a broken file. */
 export function damagedStore(path: string, detail: string): StoreError {
-  return new StoreError(
-    'DAMAGED',
-    path,
-    `the trial store ${path} is damaged (${detail})`,
-    `sweeper writes nothing more into it. Copy what can be read into a new store: \`sqlite3 ${path} ".recover" | sqlite3 recovered.db\`, then use --db recovered.db; or restore the store from a backup`,
-  );
+  return new StoreError('DAMAGED', path, `the trial store ${path} is damaged (${detail})`);
 }

@@ -115,10 +115,7 @@ export class SqliteTrialStore implements TrialStore {
   createStudy(definition: StudyDefinition, source?: StudySource): Promise<StudyRecord> {
     return this.write(() => {
       if (this.studyRow(definition.name)) {
-        throw new AlreadyExistsError(
-          `study "${definition.name}" already exists in ${this.path}`,
-          `continue it with \`sweeper resume ${definition.name}\`, or give the new one another name (--study NAME)`,
-        );
+        throw new AlreadyExistsError(`study "${definition.name}" already exists in ${this.path}`, undefined, { reason: 'STUDY_EXISTS', study: definition.name, path: this.path });
       }
       const info = this
         .prepare(
@@ -174,7 +171,7 @@ export class SqliteTrialStore implements TrialStore {
         const previous = recorded?.id === owner.id ? undefined : recorded;
         // Held elsewhere, or held here for an owner that has not let go: either way, alive.
         const previousAlive = !locked || (heldBefore !== undefined && heldBefore !== owner.id);
-        if (previousAlive && options.takeOver !== true) throw ownedError(row.name, previous);
+        if (previousAlive && options.takeOver !== true) throw ownedError(row.name, previous, this.path);
         this.prepare('UPDATE studies SET owner = ? WHERE id = ?').run(JSON.stringify({ ...owner, since: now() }), studyId);
         return { ...(previous !== undefined && { previous }), previousAlive };
       });
@@ -325,7 +322,7 @@ export class SqliteTrialStore implements TrialStore {
       const row = this.prepare<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?').get(studyId, number);
       if (!row) {
         const name = this.studyRowById(studyId).name;
-        throw new NotFoundError(`study ${name} has no trial ${number}`, `list its trials with \`sweeper trials ${name}\``);
+        throw new NotFoundError(`study ${name} has no trial ${number}`, undefined, { reason: 'NO_SUCH_TRIAL', study: name, path: this.path });
       }
       return this.assemble([row])[0] as TrialRecord;
     });
@@ -503,7 +500,7 @@ export class SqliteTrialStore implements TrialStore {
 
   private requireStudyRow(name: string): StudyRow {
     const row = this.studyRow(name);
-    if (!row) throw new NotFoundError(`no study named "${name}" in ${this.path}`, 'list the studies with `sweeper studies`');
+    if (!row) throw new NotFoundError(`no study named "${name}" in ${this.path}`, undefined, { reason: 'NO_SUCH_STUDY', study: name, path: this.path });
     return row;
   }
 
@@ -675,12 +672,9 @@ function finiteOrNull(value: number | undefined): number | null {
   return value !== undefined && Number.isFinite(value) ? value : null;
 }
 
-function ownedError(study: string, owner: StudyOwner | undefined): InvalidStateError {
+function ownedError(study: string, owner: StudyOwner | undefined, path: string): InvalidStateError {
   const who = owner === undefined ? 'another process' : `process ${owner.pid} on ${owner.host} since ${owner.since ?? 'an unknown time'}`;
-  return new InvalidStateError(
-    `study "${study}" is being run by ${who}`,
-    'wait for that run to finish, or stop it (Ctrl-C) before resuming here; if you are sure it is gone (a lock on a network disk can outlive a host that died), add --take-over',
-  );
+  return new InvalidStateError(`study "${study}" is being run by ${who}`, undefined, { reason: 'STUDY_OWNED', study, path });
 }
 
 function now(): string {

@@ -16,6 +16,6 @@ export function requireStoreFile(path: string): void {
     return; // absent (a writer creates it) or unreadable: SQLite's own refusal says which
   }
   if (reason !== undefined) {
-    throw new SweeperError('INVALID_ARGUMENT', `the trial store ${path} ${reason}`, 'give --db the path of a SQLite file (a new one is created by `sweeper run`)');
+    throw new SweeperError('INVALID_ARGUMENT', `the trial store ${path} ${reason}`, undefined, { reason: 'NOT_A_STORE_FILE', path });
   }
 }
