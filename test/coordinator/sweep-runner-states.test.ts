@@ -137,7 +137,8 @@ async function sweep(study: Study, executor: TrialExecutor, options: { maxAttemp
 const counts = (run: Run): Record<string, number> => ({ ...run.result.summary.counts });
 const kinds = (events: readonly SweepEvent[], trial: number): string[] => events.filter((e) => e.type !== 'epoch' && e.trial.number === trial).map((e) => e.type);
 
-describe('SweepRunner states, with a scripted executor', () => {
+// A runner that misses a transition waits for ever: the timeout turns that into a failure.
+describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, () => {
   test('complete: every repeat finishes, the trial is COMPLETE with the mean of its repeats', async () => {
     const study = await studyOf([...FLOAT_SPACE, ...budget(3), 'repeats: 2']);
     const executor = new ScriptedExecutor((run) => train(run, [0.9, 0.5 + run.assignment.repeat / 10, 0.8]));
@@ -232,7 +233,7 @@ describe('SweepRunner states, with a scripted executor', () => {
 
   test('max attempts: a trial lost on every attempt is FAILED after the last one', async () => {
     const study = await studyOf([...FLOAT_SPACE, ...budget(1)]);
-    const executor = new ScriptedExecutor(async (run) => ({ status: 'lost', reason: `attempt ${run.assignment.attempt} lost` }));
+    const executor = new ScriptedExecutor((run) => Promise.resolve<RunEnd>({ status: 'lost', reason: `attempt ${run.assignment.attempt} lost` }));
     const run = await sweep(study, executor, { maxAttempts: 2 });
     assert.deepEqual(counts(run), { QUEUED: 0, RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAILED: 1 });
     assert.equal(run.trials[0]?.attempt, 2);
@@ -268,6 +269,21 @@ describe('SweepRunner states, with a scripted executor', () => {
     assert.equal(resumed.result.interrupted, false);
     assert.deepEqual(counts(resumed), { QUEUED: 0, RUNNING: 0, COMPLETE: 2, PRUNED: 0, FAILED: 0 });
     assert.deepEqual(second.runs.filter((a) => a.trialNumber === 0).map((a) => a.repeat), [1], 'the repeat finished before the stop is not run again');
+  });
+
+  test('stop: a trial whose repeats wait for a free slot goes back to the queue too', async () => {
+    const study = await studyOf([...FLOAT_SPACE, ...budget(1), 'repeats: 3']);
+    const controller = new AbortController();
+    const executor = new ScriptedExecutor(async (run) => {
+      await run.epoch(0.5);
+      await run.stopRequested();
+      return stopped(1);
+    });
+    const run = await sweep(study, executor, { signal: controller.signal, onEvent: (event) => event.type === 'epoch' && event.repeat === 1 && controller.abort() });
+    assert.equal(run.result.interrupted, true);
+    assert.equal(run.trials[0]?.state, 'QUEUED');
+    assert.equal(run.trials[0]?.reason, 'interrupted: the sweep was stopped');
+    assert.deepEqual(executor.runs.map((a) => a.repeat), [0, 1], 'repeat 2 never got a slot');
   });
 
   test('lost during a stop: the loss wins over the interruption and counts; the trial is not run again by this sweep', async () => {
