@@ -274,12 +274,16 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
   test('stop: a trial whose repeats wait for a free slot goes back to the queue too', async () => {
     const study = await studyOf([...FLOAT_SPACE, ...budget(1), 'repeats: 3']);
     const controller = new AbortController();
+    const late: EpochDecision[] = [];
     const executor = new ScriptedExecutor(async (run) => {
       await run.epoch(0.5);
       await run.stopRequested();
-      return stopped(1);
+      late.push(await run.epoch(0.4));
+      return stopped(2);
     });
     const run = await sweep(study, executor, { signal: controller.signal, onEvent: (event) => event.type === 'epoch' && event.repeat === 1 && controller.abort() });
+    assert.deepEqual(late, ['stop', 'stop'], 'an epoch reported after the stop is answered stop');
+    assert.equal((await study.store.getEpochs(run.trials[0]?.id ?? -1)).length, 0, 'and not recorded; the interrupted attempt keeps no epoch');
     assert.equal(run.result.interrupted, true);
     assert.equal(run.trials[0]?.state, 'QUEUED');
     assert.equal(run.trials[0]?.reason, 'interrupted: the sweep was stopped');
