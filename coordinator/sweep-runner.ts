@@ -51,6 +51,9 @@ export interface SweepResult {
  * sampler for trials, hands their repeats to free executor slots, records every epoch and result,
  * re-queues the trials whose runs were lost with a worker, and on a stop request puts unfinished
  * trials back in the queue so that a later `resume` runs them again.
+ *
+ * Its life cycle is `phase` (sweep-phase.ts); each active trial's fate is its `ending`
+ * (trial-ending.ts), which `writeEnd` turns into the trial's end in the store.
  */
 export class SweepRunner {
   private readonly active = new Map<number, ActiveTrial>();
