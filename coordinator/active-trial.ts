@@ -1,6 +1,7 @@
 import type { EpochMetrics } from '../src/core/metrics.js';
 import type { RepeatResult, TrialRecord } from '../src/store/records.js';
 import type { RunDeadline } from './run-deadline.js';
+import { endingAfter, NO_ENDING, type TrialEnding } from './trial-ending.js';
 
 /** What the runner tracks of a trial while its repeats run. */
 export class ActiveTrial {
@@ -12,14 +13,7 @@ export class ActiveTrial {
   readonly results: RepeatResult[];
   /** Per repeat, the epochs reported so far in this attempt. */
   readonly curves = new Map<number, EpochMetrics[]>();
-  /** Set when one repeat failed: the others are stopped and the trial fails. */
-  failure: string | undefined;
-  /** Set when the pruner stopped the trial: its runs are stopped and it ends PRUNED. */
-  pruned: string | undefined;
-  /** Set when a run was lost with its worker: the trial goes back to the queue with a new attempt. */
-  lost: string | undefined;
-  /** Whether the loss counts against the trial's attempts (a run handed back by a draining worker does not). */
-  lostCounts = false;
+  private endingSoFar: TrialEnding = NO_ENDING;
   /** Repeats ended by early stopping: their stop is a finish, not an interruption. */
   readonly earlyStopped = new Set<number>();
 
@@ -39,7 +33,18 @@ export class ActiveTrial {
 
   /** Whether the trial ends without running its remaining repeats. */
   get ended(): boolean {
-    return this.failure !== undefined || this.pruned !== undefined || this.lost !== undefined;
+    return this.endingSoFar.kind !== 'none';
+  }
+
+  get ending(): TrialEnding {
+    return this.endingSoFar;
+  }
+
+  /** Records that `next` happened to the trial; returns whether it is now the trial's ending (see `endingAfter`). */
+  end(next: TrialEnding): boolean {
+    const before = this.endingSoFar;
+    this.endingSoFar = endingAfter(before, next);
+    return this.endingSoFar !== before;
   }
 
   /** Records one epoch of one repeat; a report sent again (after a reconnection) replaces the first. */

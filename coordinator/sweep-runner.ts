@@ -17,6 +17,8 @@ import type { Study } from '../src/study/study.js';
 import { ActiveTrial } from './active-trial.js';
 import { RunDeadline } from './run-deadline.js';
 import type { SweepEvent } from './sweep-events.js';
+import { carriesOn, phaseAfter, RUNNING, startsTrials, type SweepPhase, type SweepPhaseEvent } from './sweep-phase.js';
+import { resolution } from './trial-ending.js';
 
 export interface SweepRunnerOptions {
   readonly study: Study;
@@ -34,6 +36,12 @@ export interface SweepRunnerOptions {
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
+/**
+ * fill() awaits the store while slots free up and trials are re-queued: one pass runs at a time,
+ * and a call during it is noted so that the pass looks again before it ends.
+ */
+type FillPass = 'idle' | 'filling' | 'changed-while-filling';
+
 export interface SweepResult {
   /** True when the sweep was stopped before reaching its budget. */
   readonly interrupted: boolean;
@@ -45,17 +53,19 @@ export interface SweepResult {
  * sampler for trials, hands their repeats to free executor slots, records every epoch and result,
  * re-queues the trials whose runs were lost with a worker, and on a stop request puts unfinished
  * trials back in the queue so that a later `resume` runs them again.
+ *
+ * Its life cycle is `phase` (sweep-phase.ts); each active trial's fate is its `ending`
+ * (trial-ending.ts), which `writeEnd` turns into the trial's end in the store.
  */
 export class SweepRunner {
   private readonly active = new Map<number, ActiveTrial>();
   private queued: TrialRecord[] = [];
   private trialCount = 0;
-  private stopping = false;
-  private draining = false;
-  private exhausted = false;
-  private fatal: Error | undefined;
-  private filling = false;
-  private refill = false;
+  /** Every change of phase goes through `phaseAfter` (sweep-phase.ts). */
+  private phase: SweepPhase = RUNNING;
+  /** The sampler has no point left: only queued trials still start, and the sweep is complete. */
+  private searchExhausted = false;
+  private fillPass: FillPass = 'idle';
   /** Trials whose end is being written: the sweep is not over until they are in the store. */
   private settling = 0;
   private finished?: () => void;
@@ -79,7 +89,7 @@ export class SweepRunner {
     this.options.onReady?.();
 
     const done = new Promise<void>((resolve) => (this.finished = resolve));
-    const stop = (): void => this.stop('interrupted');
+    const stop = (): void => this.stop({ type: 'stop' }, 'interrupted');
     if (signal.aborted) stop();
     signal.addEventListener('abort', stop, { once: true });
     const unsubscribe = this.options.executor.onFreeSlots(() => void this.fill());
@@ -90,12 +100,13 @@ export class SweepRunner {
       unsubscribe();
       signal.removeEventListener('abort', stop);
     }
-    if (this.fatal !== undefined) throw this.fatal;
+    this.phase = phaseAfter(this.phase, { type: 'end' });
+    if (this.phase.kind === 'done' && this.phase.error !== undefined) throw this.phase.error;
     const summary = await study.store.summariseStudy(study.id);
     const budget = study.definition.budget.trials;
     const finishedCount = summary.counts.COMPLETE + summary.counts.PRUNED + summary.counts.FAILED;
     logger.info({ counts: summary.counts, best: summary.bestValue }, 'sweep ended');
-    return { interrupted: !this.exhausted && budget !== undefined && finishedCount < budget, summary };
+    return { interrupted: !this.searchExhausted && budget !== undefined && finishedCount < budget, summary };
   }
 
   /**
@@ -158,13 +169,15 @@ export class SweepRunner {
 
   /** Starts no new trial: the sweep ends once the running ones have finished (or `signal` stops them). */
   drain(): void {
-    this.draining = true;
+    this.phase = phaseAfter(this.phase, { type: 'drain' });
     this.checkDone();
   }
 
-  private stop(reason: string): void {
-    if (this.stopping) return;
-    this.stopping = true;
+  /** Enters the stopping phase (a stop request, or an error): every running trial is stopped. */
+  private stop(event: Extract<SweepPhaseEvent, { type: 'stop' | 'fail' }>, reason: string): void {
+    const before = this.phase;
+    this.phase = phaseAfter(before, event);
+    if (!carriesOn(before)) return;
     this.options.logger.info({ reason, running: this.active.size }, 'stopping the sweep');
     for (const active of this.active.values()) {
       active.stopAll();
@@ -176,22 +189,22 @@ export class SweepRunner {
 
   /** Hands out runs until the executor is full or nothing is left to start. */
   private async fill(): Promise<void> {
-    if (this.filling) {
+    if (this.fillPass !== 'idle') {
       // Something changed while a fill was under way (a trial re-queued, a slot freed): it
       // looks again before it ends rather than missing the change.
-      this.refill = true;
+      this.fillPass = 'changed-while-filling';
       return;
     }
-    this.filling = true;
+    this.fillPass = 'filling';
     try {
-      while (!this.stopping && this.options.executor.freeSlots > 0) {
-        this.refill = false;
+      while (carriesOn(this.phase) && this.options.executor.freeSlots > 0) {
+        this.fillPass = 'filling';
         const next = this.nextActive() ?? (await this.startTrial());
         if (!next) {
-          if (this.refill) continue;
+          if (this.changedWhileFilling) continue;
           break;
         }
-        if (this.stopping) {
+        if (!carriesOn(this.phase)) {
           // Stopped while the trial was being started: it goes straight back to the queue.
           await this.settle(next);
           break;
@@ -202,9 +215,14 @@ export class SweepRunner {
     } catch (error) {
       this.fail(error);
     } finally {
-      this.filling = false;
+      this.fillPass = 'idle';
       this.checkDone();
     }
+  }
+
+  /** A getter, so that the compiler does not take `fillPass` to be still what fill() set before awaiting. */
+  private get changedWhileFilling(): boolean {
+    return this.fillPass === 'changed-while-filling';
   }
 
   private nextActive(): ActiveTrial | undefined {
@@ -219,21 +237,21 @@ export class SweepRunner {
     const { study, executor } = this.options;
     const { budget, repeats } = study.definition;
     const workerName = executor.placement();
-    if (this.draining) return undefined;
+    if (!startsTrials(this.phase)) return undefined;
     if (budget.maxConcurrent !== undefined && this.active.size >= budget.maxConcurrent) return undefined;
     let trial: TrialRecord;
     let fresh = false;
     const queued = this.queued.shift();
     if (queued) {
       trial = await study.start(queued, workerName);
-    } else if (!this.exhausted && (budget.trials === undefined || this.trialCount < budget.trials)) {
+    } else if (!this.searchExhausted && (budget.trials === undefined || this.trialCount < budget.trials)) {
       try {
         trial = await study.ask({ worker: workerName });
       } catch (error) {
         if (!(error instanceof SearchExhaustedError)) throw error;
         // Every grid point is taken (e.g. by trials enqueued by hand): the sweep is complete.
         this.options.logger.info({ study: study.name }, error.message);
-        this.exhausted = true;
+        this.searchExhausted = true;
         return undefined;
       }
       this.trialCount++;
@@ -299,16 +317,14 @@ export class SweepRunner {
    * hangs, a result the store refuses.
    */
   private endAttempt(active: ActiveTrial, reason: string): void {
-    if (active.ended) return;
-    active.lost = reason;
-    active.lostCounts = true;
+    if (!active.end({ kind: 'lost', reason, counts: true })) return;
     this.options.logger.warn({ trial: active.trial.number, attempt: active.trial.attempt, reason }, 'attempt ended');
     active.stopAll();
   }
 
   /** Records the epoch, then asks the pruner and the early-stopping rule whether the run goes on. */
   private async onEpoch(active: ActiveTrial, repeat: number, report: EpochReport): Promise<EpochDecision> {
-    if (active.ended || this.stopping) return 'stop';
+    if (active.ended || !carriesOn(this.phase)) return 'stop';
     const { study, logger } = this.options;
     active.deadlines.get(repeat)?.restart();
     try {
@@ -329,7 +345,7 @@ export class SweepRunner {
         logger.info({ trial: active.trial.number, repeat, epoch: report.epoch, reason: verdict.reason }, 'early stopping');
         return 'stop';
       case 'prune':
-        active.pruned = `pruned at epoch ${report.epoch}: ${verdict.reason}`;
+        active.end({ kind: 'pruned', reason: `pruned at epoch ${report.epoch}: ${verdict.reason}` });
         logger.info({ trial: active.trial.number, epoch: report.epoch, reason: verdict.reason }, 'trial pruned');
         active.stopAll();
         return 'stop';
@@ -348,23 +364,23 @@ export class SweepRunner {
         await this.recordRepeat(active, repeat, outcome);
         return;
       case 'diverged':
-        active.failure ??= repeat === 0 && study.definition.repeats === 1 ? outcome.reason : `repeat ${repeat} ${outcome.reason}`;
+        active.end({ kind: 'failed', reason: repeat === 0 && study.definition.repeats === 1 ? outcome.reason : `repeat ${repeat} ${outcome.reason}` });
         break;
       case 'error':
-        active.failure ??= `repeat ${repeat} failed: ${outcome.message}`;
+        active.end({ kind: 'failed', reason: `repeat ${repeat} failed: ${outcome.message}` });
         break;
       case 'stopped':
         return;
       case 'lost':
       case 'handed-back':
-        if (active.ended) return;
-        active.lost = outcome.reason;
-        active.lostCounts ||= outcome.status === 'lost';
+        if (!active.end({ kind: 'lost', reason: outcome.reason, counts: outcome.status === 'lost' })) return;
         logger.warn({ trial: active.trial.number, attempt: active.trial.attempt, repeat, reason: outcome.reason }, 'run lost');
         active.stopAll();
         return;
     }
-    logger.warn({ trial: active.trial.number, repeat, reason: active.failure }, 'trial failed');
+    // The first failure is the trial's, whatever this repeat's was.
+    const { ending } = active;
+    logger.warn({ trial: active.trial.number, repeat, reason: ending.kind === 'failed' ? ending.reason : undefined }, 'trial failed');
     active.stopAll();
   }
 
@@ -387,7 +403,7 @@ export class SweepRunner {
 
   private async afterRun(active: ActiveTrial): Promise<void> {
     try {
-      if (active.isSettled || (this.stopping && active.running.size === 0)) await this.settle(active);
+      if (active.isSettled || (this.phase.kind === 'stopping' && active.running.size === 0)) await this.settle(active);
     } catch (error) {
       this.fail(error);
     }
@@ -423,26 +439,31 @@ export class SweepRunner {
   /** Writes the trial's end and returns it finished, or undefined when it went back to the queue. */
   private async writeEnd(active: ActiveTrial): Promise<TrialRecord | undefined> {
     const { study, logger } = this.options;
-    if (active.failure !== undefined) return study.finish(active.trial, { state: 'FAILED', reason: active.failure });
-    if (active.pruned !== undefined) return study.finish(active.trial, { state: 'PRUNED', reason: active.pruned, ...this.prunedResult(active) });
-    if (active.lost === undefined && active.pending.length === 0 && active.results.length === study.definition.repeats) {
-      return study.finish(active.trial, { state: 'COMPLETE', result: aggregateRepeats(active.results) });
-    }
-    if (active.lost !== undefined) {
-      const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-      // Only lost runs count: restarts of the coordinator and drained workers are not the trial's fault.
-      if (active.lostCounts && active.trial.lostAttempts + 1 >= maxAttempts) {
-        return study.finish(active.trial, { state: 'FAILED', reason: `${active.lost}; gave up after ${maxAttempts} lost attempts` });
+    const end = resolution(active.ending, {
+      allRepeatsDone: active.pending.length === 0 && active.results.length === study.definition.repeats,
+      lostAttempts: active.trial.lostAttempts,
+      maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    });
+    switch (end.kind) {
+      case 'failed':
+        return study.finish(active.trial, { state: 'FAILED', reason: end.reason });
+      case 'pruned':
+        return study.finish(active.trial, { state: 'PRUNED', reason: end.reason, ...this.prunedResult(active) });
+      case 'complete':
+        return study.finish(active.trial, { state: 'COMPLETE', result: aggregateRepeats(active.results) });
+      case 'requeued-lost': {
+        const trial = await study.requeue(active.trial, end.reason, { lost: end.counted });
+        logger.warn({ trial: trial.number, attempt: active.trial.attempt, reason: end.reason }, 'trial re-queued');
+        this.emit({ type: 'trial-requeued', trial });
+        if (carriesOn(this.phase)) this.queued.push(trial);
+        return undefined;
       }
-      const trial = await study.requeue(active.trial, active.lost, { lost: active.lostCounts });
-      logger.warn({ trial: trial.number, attempt: active.trial.attempt, reason: active.lost }, 'trial re-queued');
-      this.emit({ type: 'trial-requeued', trial });
-      if (!this.stopping) this.queued.push(trial);
-      return undefined;
+      case 'requeued-interrupted': {
+        const trial = await study.requeue(active.trial, end.reason);
+        this.emit({ type: 'trial-requeued', trial });
+        return undefined;
+      }
     }
-    const trial = await study.requeue(active.trial, 'interrupted: the sweep was stopped');
-    this.emit({ type: 'trial-requeued', trial });
-    return undefined;
   }
 
   /**
@@ -469,18 +490,17 @@ export class SweepRunner {
 
   private fail(error: unknown): void {
     this.options.logger.error({ err: error }, 'the sweep cannot go on');
-    this.fatal ??= error instanceof Error ? error : new Error(String(error));
-    this.stop('error');
+    this.stop({ type: 'fail', error: error instanceof Error ? error : new Error(String(error)) }, 'error');
   }
 
   private checkDone(): void {
-    if (this.filling || this.settling > 0 || this.active.size > 0 || this.hasWorkLeft) return;
+    if (this.fillPass !== 'idle' || this.settling > 0 || this.active.size > 0 || this.hasWorkLeft) return;
     this.finished?.();
   }
 
   /** Trials still to run; with no free slot (no worker yet) the sweep waits for one. */
   private get hasWorkLeft(): boolean {
-    if (this.stopping || this.draining || this.exhausted || this.fatal !== undefined) return false;
+    if (!startsTrials(this.phase) || this.searchExhausted) return false;
     const { trials } = this.options.study.definition.budget;
     return this.queued.length > 0 || trials === undefined || this.trialCount < trials;
   }
