@@ -10,7 +10,7 @@ import type { TrialRecord } from '../../src/store/records.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
 import { Study } from '../../src/study/study.js';
-import type { StudyDefinition } from '../../src/study/study-definition.js';
+import type { StudyDefinition } from '../../src/store/study-definition.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
