@@ -1,5 +1,5 @@
 /**
- * Layering of the code base (see README, "Architecture"); checked on the TypeScript sources,
+ * Layering of the code base (see docs/internals.md, "Architecture"); checked on the TypeScript sources,
  * type-only imports included.
  *
  * Processes: cli/ starts the coordinator/, worker/ and dashboard/, which know src/ and not each

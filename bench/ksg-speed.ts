@@ -1,5 +1,5 @@
 /**
- * bench:ksg-speed: seconds per KSG estimate at seed report 003's sample size (N = 1,000) for
+ * bench:ksg-speed: seconds per KSG estimate at reference report 003's sample size (N = 1,000) for
  * X of 10 dimensions (the last layer, IHYLL) and of 784 (the input images, IXY), with labels as
  * Y. The training loop pays the first once per epoch and the second once per run.
  *   node dist/bench/ksg-speed.js [--samples 1000] [--dims 10,784] [--repeats 3]

@@ -14,7 +14,7 @@ import { Command, Option } from 'commander';
 import { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { LabelledImages } from '../src/datasets/labelled-images.js';
 import { buildModel } from '../src/training/build-model.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig } from '../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig } from '../src/training/settings.js';
 import { initBackend } from '../src/training/tf-backend.js';
 import { trainRun } from '../src/training/train-run.js';
 import { disposeTrainingData, toTrainingData, type TrainingData } from '../src/training/training-data.js';
@@ -107,7 +107,7 @@ class EpochClock {
   }
 }
 
-/** The two models, as the product's settings: seed baseline MLP, and seed 004's one-conv CNN. */
+/** The two models, as the product's settings: seed baseline MLP, and report 004's one-conv CNN. */
 function modelConfig(name: ModelName): ModelConfig {
   return name === 'mlp'
     ? { ...DEFAULT_MODEL, depth: 2, width: HIDDEN }

@@ -1,4 +1,4 @@
-/** Exit codes, documented in the README. */
+/** Exit codes, documented in docs/cli.md, "Exit codes". */
 export const EXIT = {
   OK: 0,
   /** Something failed while running (a full disk, a damaged store, a crashed pool). */

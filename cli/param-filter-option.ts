@@ -25,7 +25,7 @@ export function parseWhere(conditions: readonly string[], space: SearchSpaceDefi
       (values[name] ??= []).push(parseParamValue(name, text, spec));
       continue;
     }
-    // A categorical of numbers (seed 000's grid of learning rates) has an order; one of words does not.
+    // A categorical of numbers (report 000's grid of learning rates) has an order; one of words does not.
     if (spec.type === 'categorical' && !spec.choices.every((choice) => typeof choice === 'number')) {
       throw new InvalidArgumentError(
         `--where ${name}${op}${text}: ${name} has choices that are not numbers, so it has no order; only numeric parameters take <, <=, > and >=`,

@@ -66,7 +66,7 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
       logger,
       onEvent: (event: SweepEvent) => display?.onEvent(event),
     });
-    return await runner.run(controller.signal);
+    return await runner.sweep(controller.signal);
   } finally {
     display?.stop();
     process.off('SIGINT', onSignal);

@@ -38,7 +38,7 @@ import type { StudyHost } from './study-host.js';
 
 export interface CoordinatorServiceOptions {
   readonly executor: RemoteExecutor;
-  readonly host: StudyHost;
+  readonly studyHost: StudyHost;
   readonly store: TrialStore;
   readonly logger: Logger;
   /** Every call must carry it when set. */
@@ -55,7 +55,7 @@ export interface CoordinatorServiceOptions {
  * statuses in one place; a bad call never stops the coordinator serving everyone else.
  */
 export function coordinatorService(options: CoordinatorServiceOptions): UntypedServiceImplementation {
-  const { executor, host, store, logger } = options;
+  const { executor, studyHost, store, logger } = options;
 
   const authorize = (metadata: Metadata): void => {
     if (options.token === undefined) return;
@@ -111,12 +111,12 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
       const request = submitFromMessage(message);
       // A submit whose client has given up must not create its study later, unseen.
       const { signal, dispose } = callSignal(call);
-      const study = await host.submit(request.sweepYaml, request.fileName, request.study, signal).finally(dispose);
+      const study = await studyHost.submit(request.sweepYaml, request.fileName, request.study, signal).finally(dispose);
       logger.info({ study: study.name, budget: study.definition.budget.trials }, 'study submitted');
       return submitReplyToMessage({ study: study.name, budget: study.definition.budget.trials ?? 0 });
     }),
 
-    Status: unary<StatusRequest, StatusReply>('Status', () => coordinatorStatus(executor, host, store)),
+    Status: unary<StatusRequest, StatusReply>('Status', () => coordinatorStatus(executor, studyHost, store)),
   };
 }
 

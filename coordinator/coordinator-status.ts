@@ -11,7 +11,7 @@ import type { StudyHost } from './study-host.js';
  * each last reported) and hosted studies (from the store). One function, so that the Status RPC
  * and the dashboard's workers page cannot disagree.
  */
-export async function coordinatorStatus(executor: RemoteExecutor, host: StudyHost, store: TrialStore): Promise<StatusReply> {
+export async function coordinatorStatus(executor: RemoteExecutor, studyHost: StudyHost, store: TrialStore): Promise<StatusReply> {
   const { sessions, runs, silentMs } = executor.snapshot();
   const studies = await store.listStudies();
   return create(StatusReplySchema, {
@@ -34,7 +34,7 @@ export async function coordinatorStatus(executor: RemoteExecutor, host: StudyHos
       runningMs: BigInt(Math.round(performance.now() - run.startedAt)),
     })),
     studies: studies
-      .filter((summary) => summary.hosted || host.isActive(summary.name))
+      .filter((summary) => summary.hosted || studyHost.isActive(summary.name))
       .map((summary) => ({
         name: summary.name,
         budget: summary.budget ?? 0,
@@ -46,7 +46,7 @@ export async function coordinatorStatus(executor: RemoteExecutor, host: StudyHos
         bestValue: summary.bestValue,
         metric: summary.metric,
         direction: summary.direction,
-        active: host.isActive(summary.name),
+        active: studyHost.isActive(summary.name),
       })),
   });
 }

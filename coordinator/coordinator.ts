@@ -52,7 +52,7 @@ export class Coordinator {
     readonly resumed: readonly string[],
     private readonly server: Server,
     private readonly executor: RemoteExecutor,
-    readonly host: StudyHost,
+    readonly studyHost: StudyHost,
     private readonly store: TrialStore,
     private readonly guard: ConnectionGuard,
   ) {}
@@ -61,7 +61,7 @@ export class Coordinator {
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     const heartbeatMs = Math.max(50, Math.floor(leaseMs / 5));
     const executor = new RemoteExecutor({ leaseMs, heartbeatMs, reclaimMs: leaseMs, logger: options.logger });
-    const host = new StudyHost({
+    const studyHost = new StudyHost({
       store: options.store,
       executor,
       logger: options.logger,
@@ -80,17 +80,17 @@ export class Coordinator {
     const injector = server.createConnectionInjector(serverCredentials(options.tls));
     const guard = new ConnectionGuard(options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS, (socket) => injector.injectConnection(socket), options.logger);
     try {
-      const resumed = await host.resumeHosted();
+      const resumed = await studyHost.resumeHosted();
       const onAuthorized = (peer: string): void => guard.authorized(peer);
-      server.addService(grpcServiceDefinition(CoordinatorService), coordinatorService({ executor, host, store: options.store, logger: options.logger, leaseMs, heartbeatMs, onAuthorized, ...(options.token !== undefined && { token: options.token }) }));
+      server.addService(grpcServiceDefinition(CoordinatorService), coordinatorService({ executor, studyHost, store: options.store, logger: options.logger, leaseMs, heartbeatMs, onAuthorized, ...(options.token !== undefined && { token: options.token }) }));
       const port = await bind(guard, options.listen);
       const address = formatHostPort({ host: options.listen.host, port });
       options.logger.info({ address, tls: options.tls !== undefined, mutualTls: options.tls?.ca !== undefined, token: options.token !== undefined, resumed }, 'coordinator listening');
-      return new Coordinator(address, resumed, server, executor, host, options.store, guard);
+      return new Coordinator(address, resumed, server, executor, studyHost, options.store, guard);
     } catch (error) {
       guard.close();
       server.forceShutdown();
-      await host.drain(0);
+      await studyHost.drain(0);
       await executor.close();
       throw error;
     }
@@ -98,12 +98,12 @@ export class Coordinator {
 
   /** Connected workers, running trials and hosted studies: what the Status RPC returns. */
   status(): Promise<StatusReply> {
-    return coordinatorStatus(this.executor, this.host, this.store);
+    return coordinatorStatus(this.executor, this.studyHost, this.store);
   }
 
   /** Takes no new trials; running ones get `graceMs` to finish, then go back to the queue. */
   async drain(graceMs: number): Promise<void> {
-    await this.host.drain(graceMs);
+    await this.studyHost.drain(graceMs);
     await this.close();
   }
 

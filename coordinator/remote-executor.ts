@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { InvalidStateError } from '../src/errors/invalid-state-error.js';
 import { NotFoundError } from '../src/errors/not-found-error.js';
 import { abandonmentOf } from '../src/execution/abandonment.js';
-import { describeRun, runSlotId, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
+import { describeRun, repeatId, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import { refusalOf } from '../src/rpc/grpc-status.js';
 import { checkProtocolVersion } from '../src/rpc/protocol-version.js';
@@ -85,7 +85,7 @@ export class RemoteExecutor implements TrialExecutor {
   reclaim(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
     return new Promise<RunEnd>((resolve) => {
       const run = this.track(assignment, listener, signal, resolve);
-      const id = runSlotId(run.key);
+      const id = repeatId(run.key);
       const seconds = this.options.reclaimMs / 1000;
       const timer = setTimeout(() => {
         this.unclaimed.delete(id);
@@ -114,11 +114,11 @@ export class RemoteExecutor implements TrialExecutor {
     const abandon: RunKey[] = [];
     const listed = new Set<string>();
     for (const key of request.running) {
-      listed.add(runSlotId(key));
+      listed.add(repeatId(key));
       (this.adopt(session, key) ? adopted : abandon).push(key);
     }
     for (const run of [...session.runs.values()]) {
-      if (!listed.has(runSlotId(run.key))) this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} came back without it` });
+      if (!listed.has(repeatId(run.key))) this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} came back without it` });
     }
     this.options.logger.info({ worker: session.name, workerId, threads, adopted: adopted.length, abandoned: abandon.length, previous: previous !== undefined }, 'worker registered');
     return { session: session.id, adopted, abandon };
@@ -159,7 +159,7 @@ export class RemoteExecutor implements TrialExecutor {
     const session = this.session(sessionId);
     this.leases.touch(session.id);
     const results = events.map((event): EventResult | Promise<EventResult> => {
-      const run = event.run && this.runs.get(runSlotId(event.run));
+      const run = event.run && this.runs.get(repeatId(event.run));
       const refusal = event.run && this.refusal(session, event.run, run);
       if (refusal || !run) {
         const refused = refusal ?? new InvalidArgumentError(event.type === 'invalid' ? event.problem : 'the event names no run');
@@ -203,7 +203,7 @@ export class RemoteExecutor implements TrialExecutor {
       signal.removeEventListener('abort', onAbort);
       resolve(end);
     });
-    this.runs.set(runSlotId(run.key), run);
+    this.runs.set(repeatId(run.key), run);
     if (signal.aborted) queueMicrotask(onAbort);
     else signal.addEventListener('abort', onAbort, { once: true });
     return run;
@@ -211,7 +211,7 @@ export class RemoteExecutor implements TrialExecutor {
 
   /** Takes a run the worker lists if it is this worker's, or a current one left by an earlier coordinator. */
   private adopt(session: WorkerSession, key: RunKey): boolean {
-    const id = runSlotId(key);
+    const id = repeatId(key);
     const run = this.runs.get(id);
     if (!run || run.isEnded || run.key.attempt !== key.attempt) return false;
     if (run.session === session) return true;
@@ -245,7 +245,7 @@ export class RemoteExecutor implements TrialExecutor {
     run.stopRequested = true;
     const abandonment = abandonmentOf(signal);
     const lost: RunEnd | undefined = abandonment && { status: 'lost', reason: abandonment.reason };
-    const id = runSlotId(run.key);
+    const id = repeatId(run.key);
     const waitingAt = this.waiting.indexOf(run);
     if (waitingAt >= 0) {
       this.waiting.splice(waitingAt, 1);
@@ -264,7 +264,7 @@ export class RemoteExecutor implements TrialExecutor {
   private endRun(run: RemoteRun, end: RunEnd): void {
     if (run.isEnded) return;
     run.session?.release(run);
-    const id = runSlotId(run.key);
+    const id = repeatId(run.key);
     if (this.runs.get(id) === run) this.runs.delete(id);
     run.end(end);
     this.slotsFreed();

@@ -119,7 +119,7 @@ export class StudyHost {
     const isReady = new Promise<void>((resolve) => (ready = resolve));
     const runner = new SweepRunner({ study, executor, logger: logger.child({ study: study.name }), onReady: ready, ...(maxAttempts !== undefined && { maxAttempts }) });
     const done = runner
-      .run(controller.signal)
+      .sweep(controller.signal)
       .then((result) => {
         logger.info({ study: study.name, counts: result.summary.counts, interrupted: result.interrupted }, result.interrupted ? 'study stopped' : 'study finished');
         return result;

@@ -74,7 +74,7 @@ export class SweepRunner {
 
   constructor(private readonly options: SweepRunnerOptions) {}
 
-  async run(signal: AbortSignal): Promise<SweepResult> {
+  async sweep(signal: AbortSignal): Promise<SweepResult> {
     const { study, logger } = this.options;
     if (!study.definition.task) {
       throw new InvalidArgumentError(`study "${study.name}" has no training task: its trials are run through ask/tell`);
@@ -384,7 +384,7 @@ export class SweepRunner {
     active.stopAll();
   }
 
-  /** A repeat's result is its best epoch's value of the objective, as the seed reports select. */
+  /** A repeat's result is its best epoch's value of the objective, as the reference reports select. */
   private async recordRepeat(active: ActiveTrial, repeat: number, outcome: Extract<RunOutcome, { status: 'finished' | 'stopped' }>): Promise<void> {
     const { study } = this.options;
     const { objective, seed } = study.definition;

@@ -1,6 +1,6 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { RunKey } from '../src/execution/run-assignment.js';
-import { runAttemptId, runSlotId } from '../src/execution/run-assignment.js';
+import { runId, repeatId } from '../src/execution/run-assignment.js';
 import { workItemToMessage, type WorkItem } from '../src/wire/coordinator-codec.js';
 import type { WorkItem as WorkItemMessage, WorkRequest } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import type { RemoteRun, RunHolder } from './remote-run.js';
@@ -56,7 +56,7 @@ export class WorkerSession implements RunHolder {
   assign(run: RemoteRun): void {
     run.session = this;
     run.assignedAs = ++this.assignments;
-    this.runs.set(runSlotId(run.key), run);
+    this.runs.set(repeatId(run.key), run);
     this.write({ type: 'assign', assignment: run.assignment });
   }
 
@@ -64,7 +64,7 @@ export class WorkerSession implements RunHolder {
   adopt(run: RemoteRun): void {
     run.session = this;
     run.assignedAs = 0;
-    this.runs.set(runSlotId(run.key), run);
+    this.runs.set(repeatId(run.key), run);
   }
 
   /**
@@ -72,8 +72,8 @@ export class WorkerSession implements RunHolder {
    * does not list: it no longer holds them, so no report of them will ever come.
    */
   dropped(listed: readonly RunKey[], assignmentsReceived: number): RemoteRun[] {
-    const held = new Set(listed.map(runAttemptId));
-    return [...this.runs.values()].filter((run) => run.assignedAs <= assignmentsReceived && !held.has(runAttemptId(run.key)));
+    const held = new Set(listed.map(runId));
+    return [...this.runs.values()].filter((run) => run.assignedAs <= assignmentsReceived && !held.has(runId(run.key)));
   }
 
   stop(key: RunKey): void {
@@ -81,7 +81,7 @@ export class WorkerSession implements RunHolder {
   }
 
   release(run: RemoteRun): void {
-    const id = runSlotId(run.key);
+    const id = repeatId(run.key);
     if (this.runs.get(id) === run) this.runs.delete(id);
   }
 

@@ -1,6 +1,6 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { runAttemptId, type EpochDecision, type RunKey } from '../src/execution/run-assignment.js';
+import { runId, type EpochDecision, type RunKey } from '../src/execution/run-assignment.js';
 import type { EpochReport, RunOutcome } from '../src/core/run-report.js';
 import { callFailure } from '../src/rpc/call-failure.js';
 import type { EventResult, ReportRequest, RunEvent } from '../src/wire/coordinator-codec.js';
@@ -73,7 +73,7 @@ export class ReportOutbox {
 
   /** Forgets a run's events (it was taken away from this worker): they are answered as refused. */
   drop(key: RunKey, reason: string): void {
-    const run = runAttemptId(key);
+    const run = runId(key);
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const pending = this.queue[i] as Pending;
       if (pending.run !== run) continue;
@@ -84,7 +84,7 @@ export class ReportOutbox {
 
   private push(event: RunEvent): Promise<Delivery> {
     return new Promise<Delivery>((settle) => {
-      this.queue.push({ run: runAttemptId(event.run), event, settle });
+      this.queue.push({ run: runId(event.run), event, settle });
       this.flush();
     });
   }

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { Abandonment } from '../src/execution/abandonment.js';
-import { describeRun, runAttemptId, type EpochDecision, type RunAssignment, type RunKey } from '../src/execution/run-assignment.js';
+import { describeRun, runId, type EpochDecision, type RunAssignment, type RunKey } from '../src/execution/run-assignment.js';
 import type { EpochReport, RunOutcome } from '../src/core/run-report.js';
 import type { TrialExecutor } from '../src/execution/trial-executor.js';
 import { callFailure, isCancelled, isRetryable } from '../src/rpc/call-failure.js';
@@ -180,7 +180,7 @@ export class WorkerAgent {
     if (item.type === 'assign') {
       this.start(item.assignment);
     } else {
-      this.held.get(runAttemptId(item.run))?.controller.abort();
+      this.held.get(runId(item.run))?.controller.abort();
     }
   }
 
@@ -204,7 +204,7 @@ export class WorkerAgent {
 
   private start(assignment: RunAssignment): void {
     const key: RunKey = { study: assignment.study, trialNumber: assignment.trialNumber, attempt: assignment.attempt, repeat: assignment.repeat };
-    const slot = runAttemptId(key);
+    const slot = runId(key);
     if (this.held.has(slot)) return;
     const held: HeldRun = { key, controller: new AbortController(), abandoned: false };
     this.held.set(slot, held);
@@ -236,7 +236,7 @@ export class WorkerAgent {
 
   /** The run is no longer this worker's (fenced, or its attempt ended): stop it and report nothing more of it. */
   private abandon(key: RunKey, reason: string): void {
-    const held = this.held.get(runAttemptId(key));
+    const held = this.held.get(runId(key));
     if (!held || held.abandoned) return;
     held.abandoned = true;
     held.controller.abort(new Abandonment(reason));

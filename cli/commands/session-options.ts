@@ -25,5 +25,5 @@ export function addSessionOptions(command: Command): Command {
     .addOption(logFileOption('write JSON logs here (default: <db>.log with a progress bar, else standard error)'))
     .addOption(logLevelOption('info'))
     .option('--no-progress', 'no progress bar, even on a terminal')
-    .option('--json', 'print the result as JSON (see README, "JSON output")');
+    .option('--json', 'print the result as JSON (see docs/cli.md, "JSON output")');
 }

@@ -10,6 +10,6 @@ export function defineShowCommand(program: Command): void {
     .argument('<study>', 'study name')
     .argument('<trial>', 'trial number', nonNegativeInteger)
     .addOption(dbOption())
-    .option('--json', 'print JSON (see README, "JSON output")')
+    .option('--json', 'print JSON (see docs/cli.md, "JSON output")')
     .action(async (name: string, number: number, flags: ShowFlags) => (await import('./show-command.js')).showCommand(name, number, flags));
 }

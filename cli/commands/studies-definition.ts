@@ -7,6 +7,6 @@ export function defineStudiesCommand(program: Command): void {
     .command('studies')
     .description('the studies in a trial store, with their progress and best value')
     .addOption(dbOption())
-    .option('--json', 'print JSON (see README, "JSON output")')
+    .option('--json', 'print JSON (see docs/cli.md, "JSON output")')
     .action(async (flags: StudiesFlags) => (await import('./studies-command.js')).studiesCommand(flags));
 }

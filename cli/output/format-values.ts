@@ -2,7 +2,7 @@ import { visibleControls } from '../../src/logging/visible-controls.js';
 import type { ParamValue } from '../../src/space/param-spec.js';
 import type { TrialResult } from '../../src/store/records.js';
 
-/** Objective as the seed reports print it: mean +- std over repeats. */
+/** Objective as the reference reports print it: mean +- std over repeats. */
 export function formatObjective(result: TrialResult | undefined): string {
   if (!result || !Number.isFinite(result.value)) return '-';
   const mean = result.value.toFixed(4);

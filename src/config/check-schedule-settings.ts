@@ -1,8 +1,8 @@
 import { InvalidSettingError } from '../errors/invalid-setting-error.js';
 import type { PathProblem } from '../errors/path-problem.js';
 import type { SearchSpaceDefinition } from '../space/param-spec.js';
-import { DEFAULT_TRAINING, type TrainingConfig } from '../training/knobs.js';
-import { SCHEDULE_KNOBS } from '../training/schedule-knobs.js';
+import { DEFAULT_TRAINING, type TrainingConfig } from '../training/settings.js';
+import { SCHEDULE_SETTINGS } from '../training/schedule-settings.js';
 import { createSchedule } from '../training/schedules/create-schedule.js';
 
 /**
@@ -12,7 +12,7 @@ import { createSchedule } from '../training/schedules/create-schedule.js';
  * instead, and a bad one fails that trial with the same message.
  */
 export function checkScheduleSettings(training: Partial<TrainingConfig> & { epochs: number }, space: SearchSpaceDefinition | undefined): PathProblem[] {
-  const varied = Object.keys(space ?? {}).some((name) => name === 'learning_rate' || Object.hasOwn(SCHEDULE_KNOBS, name));
+  const varied = Object.keys(space ?? {}).some((name) => name === 'learning_rate' || Object.hasOwn(SCHEDULE_SETTINGS, name));
   if (varied) return [];
   try {
     createSchedule({ ...DEFAULT_TRAINING, ...training });

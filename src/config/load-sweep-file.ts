@@ -14,7 +14,7 @@ import type { ParamSpec, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { StudySource } from '../store/records.js';
 import type { StudyDefinition } from '../store/study-definition.js';
 import { syntheticTaskFromSection } from '../synthetic/synthetic-section.js';
-import { CHANNELS_KNOBS, INTEGER_KNOBS, isKnob, KNOBS, MODEL_WIDE_KNOBS, TRAINING_KNOBS, WIDTH_KNOBS } from '../training/knobs.js';
+import { CHANNELS_SETTINGS, INTEGER_SETTINGS, isSetting, SETTINGS, MODEL_WIDE_SETTINGS, TRAINING_SETTINGS, WIDTH_SETTINGS } from '../training/settings.js';
 import { inheritedNameProblems } from '../validation/inherited-names.js';
 import { describeValue, zodProblems } from '../validation/zod-problems.js';
 import { checkBatchSizeChange } from './check-batch-size-change.js';
@@ -113,7 +113,7 @@ function checkSweep(file: SweepFile, seed: number, baseDir: string | undefined):
   let task: SweepTask | undefined;
   if (sections.type === 'train') {
     // Parameters of a training sweep override settings; the synthetic task takes any name.
-    for (const [name, param] of Object.entries(checked.space ?? {})) problems.push(...checkKnobParam(name, param));
+    for (const [name, param] of Object.entries(checked.space ?? {})) problems.push(...checkSettingParam(name, param));
     const facts = DATASET_FACTS[sections.dataset.name];
     problems.push(...modelSectionProblems(sections.model, checked.space, facts.shape));
     problems.push(...checkBatchSizeChange(sections.training, checked.space), ...checkScheduleSettings(sections.training, checked.space));
@@ -162,21 +162,21 @@ function checkBudget(file: SweepFile, space: SearchSpaceDefinition): { trials: n
 }
 
 const SEARCHABLE = [
-  ...Object.keys(MODEL_WIDE_KNOBS),
-  `${WIDTH_KNOBS[0]}..${WIDTH_KNOBS.at(-1) ?? ''}`,
-  `${CHANNELS_KNOBS[0]}..${CHANNELS_KNOBS.at(-1) ?? ''}`,
-  ...Object.keys(TRAINING_KNOBS),
+  ...Object.keys(MODEL_WIDE_SETTINGS),
+  `${WIDTH_SETTINGS[0]}..${WIDTH_SETTINGS.at(-1) ?? ''}`,
+  `${CHANNELS_SETTINGS[0]}..${CHANNELS_SETTINGS.at(-1) ?? ''}`,
+  ...Object.keys(TRAINING_SETTINGS),
 ].join(', ');
 
 /** A space parameter must name a setting, and every value it can take must suit that setting. */
-function checkKnobParam(name: string, param: ParamSpec): PathProblem[] {
-  if (!isKnob(name)) {
+function checkSettingParam(name: string, param: ParamSpec): PathProblem[] {
+  if (!isSetting(name)) {
     return [{ path: ['space', name], message: `is not a setting that can be searched (expected one of: ${SEARCHABLE})` }];
   }
-  if (INTEGER_KNOBS.has(name) && param.type === 'float') {
+  if (INTEGER_SETTINGS.has(name) && param.type === 'float') {
     return [{ path: ['space', name, 'type'], message: `${name} takes whole numbers: expected "int" or "categorical", but got "float"` }];
   }
-  const schema = KNOBS[name];
+  const schema = SETTINGS[name];
   const problems: PathProblem[] = [];
   const check = (path: (string | number)[], value: unknown): void => {
     const result = schema.safeParse(value);

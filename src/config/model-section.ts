@@ -1,7 +1,7 @@
 import type { PathProblem } from '../errors/path-problem.js';
 import type { ParamValue, SearchSpaceDefinition } from '../space/param-spec.js';
 import { convOutputSize, type ImageShape } from '../training/model-shape.js';
-import { CHANNELS_KNOBS, DEFAULT_MODEL, isKnob, MODEL_KNOBS, WIDTH_KNOBS, type ModelConfig } from '../training/knobs.js';
+import { CHANNELS_SETTINGS, DEFAULT_MODEL, isSetting, MODEL_SETTINGS, WIDTH_SETTINGS, type ModelConfig } from '../training/settings.js';
 import type { SweepFile } from './sweep-schema.js';
 
 export type ModelSection = NonNullable<SweepFile['model']>;
@@ -12,7 +12,7 @@ export type ModelSection = NonNullable<SweepFile['model']>;
  */
 export function modelFromSection(section: ModelSection = {}): ModelConfig {
   const { widths, ...settings } = section;
-  const perLayer = Object.fromEntries((widths ?? []).map((units, index) => [WIDTH_KNOBS[index] as string, units]));
+  const perLayer = Object.fromEntries((widths ?? []).map((units, index) => [WIDTH_SETTINGS[index] as string, units]));
   return { ...DEFAULT_MODEL, ...(widths && { depth: widths.length }), ...perLayer, ...settings };
 }
 
@@ -43,10 +43,10 @@ export function modelSectionProblems(section: ModelSection = {}, space: SearchSp
   const describe = (name: 'architecture' | 'activation'): string => (space[name] ? `space.${name} never chooses` : `${name} is ${String(fixed(name))}, not`);
 
   const unused = (name: string): string | undefined => {
-    const width = (WIDTH_KNOBS as readonly string[]).indexOf(name) + 1;
+    const width = (WIDTH_SETTINGS as readonly string[]).indexOf(name) + 1;
     if (width > 0) return width > max('depth') ? `is never used: depth is at most ${max('depth')}` : undefined;
-    if (CNN_KNOBS.has(name) && !canBe('architecture', 'cnn')) return `is never used: it applies to CNNs, but ${describe('architecture')} cnn`;
-    const block = (CHANNELS_KNOBS as readonly string[]).indexOf(name) + 1;
+    if (CNN_SETTINGS.has(name) && !canBe('architecture', 'cnn')) return `is never used: it applies to CNNs, but ${describe('architecture')} cnn`;
+    const block = (CHANNELS_SETTINGS as readonly string[]).indexOf(name) + 1;
     if (block > 0) return block > max('conv_layers') ? `is never used: conv_layers is at most ${max('conv_layers')}` : undefined;
     if (name === 'leaky_alpha' && !canBe('activation', 'leaky_relu')) return `is never used: ${describe('activation')} leaky_relu`;
     if (name === 'elu_alpha' && !canBe('activation', 'elu')) return `is never used: ${describe('activation')} elu`;
@@ -57,13 +57,13 @@ export function modelSectionProblems(section: ModelSection = {}, space: SearchSp
     if (message) problems.push({ path: ['model', name], message });
   }
   for (const name of Object.keys(space)) {
-    const message = isKnob(name) && Object.hasOwn(MODEL_KNOBS, name) ? unused(name) : undefined;
+    const message = isSetting(name) && Object.hasOwn(MODEL_SETTINGS, name) ? unused(name) : undefined;
     if (message) problems.push({ path: ['space', name], message });
   }
 
   const { widths } = section;
   if (widths !== undefined) {
-    for (const name of WIDTH_KNOBS) {
+    for (const name of WIDTH_SETTINGS) {
       if (section[name] !== undefined) problems.push({ path: ['model', name], message: 'cannot be given with model.widths, which sets every layer' });
     }
     if (space.depth === undefined && widths.length !== model.depth) {
@@ -83,4 +83,4 @@ export function modelSectionProblems(section: ModelSection = {}, space: SearchSp
   return problems;
 }
 
-const CNN_KNOBS: ReadonlySet<string> = new Set(['conv_layers', 'channels', ...CHANNELS_KNOBS, 'kernel', 'padding', 'pool']);
+const CNN_SETTINGS: ReadonlySet<string> = new Set(['conv_layers', 'channels', ...CHANNELS_SETTINGS, 'kernel', 'padding', 'pool']);

@@ -5,7 +5,7 @@ import { earlyStoppingSectionSchema, prunerSectionSchema } from '../pruners/prun
 import { samplerSectionSchema } from '../samplers/sampler-schema.js';
 import { userSearchSpaceSchema } from '../space/space-schema.js';
 import { syntheticSectionSchema } from '../synthetic/synthetic-section.js';
-import { MAX_DEPTH, MODEL_KNOBS, TRAINING_KNOBS } from '../training/knobs.js';
+import { MAX_DEPTH, MODEL_SETTINGS, TRAINING_SETTINGS } from '../training/settings.js';
 import { METRICS } from '../core/metrics.js';
 import { studyNameSchema } from '../study/study-options.js';
 
@@ -35,18 +35,18 @@ const datasetSchema = z.strictObject({
 });
 
 const modelSchema = z.strictObject({
-  ...partial(MODEL_KNOBS),
+  ...partial(MODEL_SETTINGS),
   /** One width per hidden layer, for width_1, width_2, ...; `model-section.ts` explains. */
-  widths: z.array(MODEL_KNOBS.width).min(1).max(MAX_DEPTH).optional(),
+  widths: z.array(MODEL_SETTINGS.width).min(1).max(MAX_DEPTH).optional(),
 });
 
 const trainingSchema = z.strictObject({
   epochs: z.number().int().min(1).max(100000),
-  ...partial(TRAINING_KNOBS),
+  ...partial(TRAINING_SETTINGS),
 });
 
 /**
- * The sweep file format; README "Sweep files" documents each field. A sweep trains a model
+ * The sweep file format; docs/sweep-files.md documents each field. A sweep trains a model
  * (`dataset:` and `training:`, optionally `model:`) or runs the synthetic task (`synthetic:`);
  * `taskSections` checks that it does exactly one, with a message zod's union errors could not give.
  */

@@ -2,7 +2,7 @@ import { DATASET_FACTS } from '../datasets/dataset-catalog.js';
 import type { PathProblem } from '../errors/path-problem.js';
 import type { DatasetPaths } from './dataset-section.js';
 import type { SyntheticSection } from '../synthetic/synthetic-section.js';
-import { DEFAULT_TRAINING } from '../training/knobs.js';
+import { DEFAULT_TRAINING } from '../training/settings.js';
 import { modelFromSection } from './model-section.js';
 import type { TrainingTask } from '../training/training-task.js';
 import type { SweepFile } from './sweep-schema.js';

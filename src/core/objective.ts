@@ -1,12 +1,5 @@
 import { isBetter, type Direction } from './direction.js';
-import type { EpochMetrics, MetricName } from './metrics.js';
-
-const METRIC_FIELDS: Readonly<Record<MetricName, keyof EpochMetrics>> = {
-  val_accuracy: 'valAccuracy',
-  val_loss: 'valLoss',
-  train_accuracy: 'trainAccuracy',
-  train_loss: 'trainLoss',
-};
+import { METRIC_FIELDS, type EpochMetrics, type MetricName } from './metrics.js';
 
 /** The objective metric in one epoch's metrics; NaN when it was not measured. */
 export function metricValue(metrics: EpochMetrics, metric: string): number {

@@ -19,7 +19,7 @@ export type RunOutcome =
 
 /**
  * A trained model's evaluation on the test set, with the weights of its best epoch by the
- * objective (the model a user would keep, as seed report 004 selects it).
+ * objective (the model a user would keep, as reference report 004 selects it).
  */
 export interface TestEvaluation {
   /** The epoch whose weights were evaluated. */

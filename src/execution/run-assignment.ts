@@ -37,13 +37,13 @@ export interface RunKey {
 }
 
 /** Identifies a run across attempts: two attempts of the same repeat share it. */
-export function runSlotId(key: Omit<RunKey, 'attempt'>): string {
+export function repeatId(key: Omit<RunKey, 'attempt'>): string {
   return `${key.study}#${key.trialNumber}.${key.repeat}`;
 }
 
 /** Identifies one attempt of a run: the unit a worker holds and the coordinator fences. */
-export function runAttemptId(key: RunKey): string {
-  return `${runSlotId(key)}@${key.attempt}`;
+export function runId(key: RunKey): string {
+  return `${repeatId(key)}@${key.attempt}`;
 }
 
 export function describeRun(key: RunKey): string {

@@ -81,7 +81,7 @@ export function confusionSpec(best: BestConfusion, trialNumber: number, classNam
   };
 }
 
-/** Precision, recall and F1 per class and their macro average, as seed report 002 tabulates them. */
+/** Precision, recall and F1 per class and their macro average, as reference report 002 tabulates them. */
 export function classScoresSpec(best: BestConfusion, trialNumber: number, classNames?: readonly string[]): object {
   const report = classificationReport(best.confusion);
   const rows: object[] = [];

@@ -1,7 +1,7 @@
 import type { RepeatResult, TrialResult } from '../store/records.js';
 
 /**
- * A trial's result from its repeats, as the seed reports give them: mean +- sample standard
+ * A trial's result from its repeats, as the reference reports give them: mean +- sample standard
  * deviation (n - 1). The best epoch and epochs come from the repeat closest to the mean, so
  * that they describe a run that really happened.
  */

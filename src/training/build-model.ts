@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { EluLayer } from './elu-layer.js';
-import type { ModelConfig } from './knobs.js';
+import type { ModelConfig } from './settings.js';
 import { convChannels, convOutputSize, hiddenWidths, type ImageShape } from './model-shape.js';
 import { SeededDropout } from './seeded-dropout.js';
 import { kernelInitializer } from './weight-initializer.js';

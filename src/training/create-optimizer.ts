@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TrainingConfig } from './knobs.js';
+import type { TrainingConfig } from './settings.js';
 
 export function createOptimizer(config: TrainingConfig): tf.Optimizer {
   switch (config.optimizer) {

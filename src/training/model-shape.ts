@@ -1,4 +1,4 @@
-import { CHANNELS_KNOBS, WIDTH_KNOBS, type ModelConfig } from './knobs.js';
+import { CHANNELS_SETTINGS, WIDTH_SETTINGS, type ModelConfig } from './settings.js';
 
 /*
  * The shapes a model's settings imply, without TensorFlow.js: sweep files are checked with them
@@ -11,12 +11,12 @@ export type ImageShape = readonly [number, number, number];
 
 /** Units of each hidden dense layer: `width_<n>` where set, else `width`. */
 export function hiddenWidths(config: ModelConfig): number[] {
-  return WIDTH_KNOBS.slice(0, config.depth).map((name) => config[name] ?? config.width);
+  return WIDTH_SETTINGS.slice(0, config.depth).map((name) => config[name] ?? config.width);
 }
 
 /** Output channels of each conv block: `channels_<n>` where set, else `channels`. */
 export function convChannels(config: ModelConfig): number[] {
-  return CHANNELS_KNOBS.slice(0, config.conv_layers).map((name) => config[name] ?? config.channels);
+  return CHANNELS_SETTINGS.slice(0, config.conv_layers).map((name) => config[name] ?? config.channels);
 }
 
 /** The conv blocks' flattened output size, or why the image is too small for them. */

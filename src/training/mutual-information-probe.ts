@@ -16,7 +16,7 @@ const ixyCache = new Map<string, number>();
 const IXY_CACHE_SIZE = 16;
 
 /**
- * Seed report 003's measurements on a fixed subset of the training data: I(X;Y) between the
+ * Reference report 003's measurements on a fixed subset of the training data: I(X;Y) between the
  * inputs and the labels, once, and I(H;Y) between the model's output layer (softmax) and the
  * labels after each epoch. The same rows every epoch, so that the changes the policies react
  * to are the model's, not the sampling's.

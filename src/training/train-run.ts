@@ -8,7 +8,7 @@ import { buildModel } from './build-model.js';
 import { createOptimizer, setLearningRate } from './create-optimizer.js';
 import { MutualInformationProbe } from './mutual-information-probe.js';
 import { createSchedule } from './schedules/create-schedule.js';
-import { batchSizeAt } from './knobs.js';
+import { batchSizeAt } from './settings.js';
 import type { TrialConfig } from './trial-config.js';
 import { meanLossInChunks } from './inference-chunks.js';
 import { evaluateTest } from './test-evaluation.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DATASET_NAMES } from '../datasets/dataset-spec.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, LAYER_KNOBS, MODEL_WIDE_KNOBS, TRAINING_KNOBS } from './knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, LAYER_SETTINGS, MODEL_WIDE_SETTINGS, TRAINING_SETTINGS } from './settings.js';
 
 /**
  * Fills settings a task lacks with today's defaults before the strict check: a study stored by
@@ -38,9 +38,9 @@ export const trainingTaskSchema = z.strictObject({
   }),
   model: z.preprocess(
     (model) => withDefaults(DEFAULT_MODEL)(withoutLegacyType(model)),
-    z.strictObject({ ...MODEL_WIDE_KNOBS, ...optional(LAYER_KNOBS) }),
+    z.strictObject({ ...MODEL_WIDE_SETTINGS, ...optional(LAYER_SETTINGS) }),
   ),
-  training: z.preprocess(withDefaults(DEFAULT_TRAINING), z.strictObject({ epochs: z.number().int().min(1), ...TRAINING_KNOBS })),
+  training: z.preprocess(withDefaults(DEFAULT_TRAINING), z.strictObject({ epochs: z.number().int().min(1), ...TRAINING_SETTINGS })),
 });
 
 /**

@@ -1,5 +1,5 @@
 import type { DatasetSpec } from '../datasets/dataset-spec.js';
-import type { ModelConfig, TrainingConfig } from './knobs.js';
+import type { ModelConfig, TrainingConfig } from './settings.js';
 
 /**
  * What every trial of a sweep trains: the data, and the model and training settings that the

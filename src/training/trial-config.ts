@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { ParamValues } from '../space/param-spec.js';
 import { describeValue } from '../validation/zod-problems.js';
-import { isKnob, KNOBS, MODEL_KNOBS, type ModelConfig, type TrainingConfig } from './knobs.js';
+import { isSetting, SETTINGS, MODEL_SETTINGS, type ModelConfig, type TrainingConfig } from './settings.js';
 import type { TrainingTask } from './training-task.js';
 
 export interface TrialConfig {
@@ -17,9 +17,9 @@ export function resolveTrialConfig(task: TrainingTask, params: ParamValues): Tri
   const model: Record<string, unknown> = { ...task.model };
   const training: Record<string, unknown> = { ...task.training };
   for (const [name, value] of Object.entries(params)) {
-    if (!isKnob(name)) throw new InvalidArgumentError(`parameter ${name} is not a model or training setting`);
-    if (!KNOBS[name].safeParse(value).success) throw new InvalidArgumentError(`parameter ${name} cannot be ${describeValue(value)}`);
-    if (Object.hasOwn(MODEL_KNOBS, name)) model[name] = value;
+    if (!isSetting(name)) throw new InvalidArgumentError(`parameter ${name} is not a model or training setting`);
+    if (!SETTINGS[name].safeParse(value).success) throw new InvalidArgumentError(`parameter ${name} cannot be ${describeValue(value)}`);
+    if (Object.hasOwn(MODEL_SETTINGS, name)) model[name] = value;
     else training[name] = value;
   }
   return { model: model as unknown as ModelConfig, training: training as unknown as TrainingConfig };

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import type { InitializerName } from './knobs.js';
+import type { InitializerName } from './settings.js';
 
 type Initializer = ReturnType<typeof tf.initializers.randomNormal>;
 
 /**
  * The seeded initialiser for a kernel of the given shape, as the `initializer` setting names it:
  *
- * - glorot:  U(-sqrt(6 / (n_in + n_out)), +sqrt(6 / (n_in + n_out)))   (seed report 000)
- * - fan_in:  U(-sqrt(3 / n_in), +sqrt(3 / n_in))                       (seed report 000)
- * - fan_out: U(-sqrt(3 / n_out), +sqrt(3 / n_out))                     (seed report 000)
- * - selu:    N(0, 1 / n_in), not truncated                             (seed report 000's SELUInit)
+ * - glorot:  U(-sqrt(6 / (n_in + n_out)), +sqrt(6 / (n_in + n_out)))   (reference report 000)
+ * - fan_in:  U(-sqrt(3 / n_in), +sqrt(3 / n_in))                       (reference report 000)
+ * - fan_out: U(-sqrt(3 / n_out), +sqrt(3 / n_out))                     (reference report 000)
+ * - selu:    N(0, 1 / n_in), not truncated                             (reference report 000's SELUInit)
  * - he:      N(0, 2 / n_in), not truncated                             (He et al. 2015, eq. 10)
  *
  * The uniform three equal TensorFlow.js's varianceScaling (scale 1, fanAvg / fanIn / fanOut,

@@ -3,7 +3,7 @@ import type { TestEvaluation } from '../core/run-report.js';
 import { classificationReport } from '../training/classification-report.js';
 import { studyJson, trialJson, type StudyJson, type TrialJson } from './trial-json.js';
 
-/** `show --json`: everything the store holds about one trial. Documented in the README under "JSON output". */
+/** `show --json`: everything the store holds about one trial. Documented in docs/cli.md, "JSON output". */
 export interface TrialDetailJson {
   study: StudyJson;
   trial: TrialJson;

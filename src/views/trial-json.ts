@@ -2,7 +2,7 @@ import type { StudySummary, TrialRecord } from '../store/records.js';
 
 /**
  * The `--json` shape of a trial: snake_case, every field always present (null when unknown), so
- * that scripts can rely on it. Documented in the README under "JSON output".
+ * that scripts can rely on it. Documented in docs/cli.md, "JSON output".
  */
 export interface TrialJson {
   number: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseSweep } from '../../src/config/load-sweep-file.js';
-import { DEFAULT_MODEL } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL } from '../../src/training/settings.js';
 import type { TrainingTask } from '../../src/training/training-task.js';
 import { trainingTaskSchema } from '../../src/training/training-task-schema.js';
 import { resolveTrialConfig } from '../../src/training/trial-config.js';
@@ -17,7 +17,7 @@ function modelOf(model: string, space = SPACE): TrainingTask['model'] {
 }
 
 describe('model settings in sweep files', () => {
-  test('defaults are seed report 000\'s baseline; every setting can be fixed', () => {
+  test('defaults are reference report 000\'s baseline; every setting can be fixed', () => {
     assert.deepEqual(modelOf(''), DEFAULT_MODEL);
     assert.deepEqual(DEFAULT_MODEL, {
       architecture: 'mlp', depth: 2, width: 100, activation: 'relu', leaky_alpha: 0.01, elu_alpha: 1, initializer: 'glorot',

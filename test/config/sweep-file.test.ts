@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
 import type { StudyDefinition } from '../../src/store/study-definition.js';
-import { DEFAULT_MODEL } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL } from '../../src/training/settings.js';
 import type { TrainingTask } from '../../src/training/training-task.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { sweepErrorFor } from '../helpers/sweep-error.js';

@@ -22,7 +22,7 @@ const log = capturingLogger();
 before(async () => {
   // Every poison report below ends an attempt: enough attempts that the trial outlives them all.
   fixture = await startCoordinator(dir, 'bad-input', { maxAttempts: 100, logger: log.logger });
-  await fixture.coordinator.host.submit(tinySweepYaml({ study: 'study: bad', budget: 'budget:\n  trials: 1' }), 'tiny.yaml');
+  await fixture.coordinator.studyHost.submit(tinySweepYaml({ study: 'study: bad', budget: 'budget:\n  trials: 1' }), 'tiny.yaml');
   worker = new FakeWorker(fixture.coordinator.address);
   await worker.register(1);
   stopHeartbeats = worker.keepAlive(200);

@@ -17,7 +17,7 @@ after(async () => {
 async function coordinatorWithStudy(name: string, options: Parameters<typeof startCoordinator>[2] = {}, budget = 1): Promise<CoordinatorFixture> {
   const fixture = await startCoordinator(dir, name, options);
   open.push(fixture);
-  await fixture.coordinator.host.submit(tinySweepYaml({ study: `study: ${name}`, budget: `budget:\n  trials: ${budget}` }), 'tiny.yaml');
+  await fixture.coordinator.studyHost.submit(tinySweepYaml({ study: `study: ${name}`, budget: `budget:\n  trials: ${budget}` }), 'tiny.yaml');
   return fixture;
 }
 
@@ -100,7 +100,7 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     // Stopped with no drain time, as SIGTERM does once its drain timeout is over: the coordinator
     // tells the worker to stop, the worker says it stopped, the trial goes back to the queue.
     // Attempt 1 was not lost: its worker is alive and well.
-    const drained = first.coordinator.host.drain(0);
+    const drained = first.coordinator.studyHost.drain(0);
     await waitFor('the stop of the run', () => a.items.some((item) => item.type === 'stop' && item.run.attempt === 1), 10_000);
     await a.report([stoppedEvent(run, 0)]);
     await drained;
@@ -220,8 +220,8 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     const second = await startCoordinator(dir, 'claimed');
     open.push(second);
     assert.deepEqual(second.coordinator.resumed, [], 'not resumed: the first coordinator holds its lock');
-    assert.equal(second.coordinator.host.isActive('claimed'), false);
-    assert.equal(first.coordinator.host.isActive('claimed'), true);
+    assert.equal(second.coordinator.studyHost.isActive('claimed'), false);
+    assert.equal(first.coordinator.studyHost.isActive('claimed'), true);
 
     const takenFrom: string[] = [];
     const third = await startCoordinator(dir, 'claimed', { takeOver: true, onTakeOver: (study, previous) => takenFrom.push(`${study} from ${previous?.id}`) });

@@ -106,6 +106,6 @@ describe('a submit whose client gave up does not create its study', () => {
     // The coordinator logs the submit's end either way: refused, or (the bug) submitted late.
     await until(() => log.records.some((record) => record.rpc === 'Submit' || record.msg === 'study submitted'), { what: 'the submit to end', signal: t.signal });
     assert.equal(await fixture.store.findStudy('late'), undefined);
-    assert.equal(fixture.coordinator.host.isActive('late'), false);
+    assert.equal(fixture.coordinator.studyHost.isActive('late'), false);
   });
 });

@@ -55,7 +55,7 @@ describe('SweepRunner: runs that stall', () => {
     const study = await studyOf('timeout', 'run_timeout: 0.2');
     assert.equal(study.definition.runTimeout, 0.2);
     const runner = new SweepRunner({ study, executor: new ScriptedExecutor(new Set([1])), logger: silentLogger(), maxAttempts: 2 });
-    const result = await runner.run(new AbortController().signal);
+    const result = await runner.sweep(new AbortController().signal);
     assert.equal(result.interrupted, false);
     assert.deepEqual(result.summary.counts, { QUEUED: 0, RUNNING: 0, COMPLETE: 3, PRUNED: 0, FAILED: 1 });
     const hung = (await study.trials()).find((t) => t.number === 1);
@@ -66,7 +66,7 @@ describe('SweepRunner: runs that stall', () => {
   test('without run_timeout nothing is timed: runs that report go on as long as they take', async () => {
     const study = await studyOf('no-timeout', '');
     assert.equal(study.definition.runTimeout, undefined);
-    const result = await new SweepRunner({ study, executor: new ScriptedExecutor(new Set()), logger: silentLogger() }).run(new AbortController().signal);
+    const result = await new SweepRunner({ study, executor: new ScriptedExecutor(new Set()), logger: silentLogger() }).sweep(new AbortController().signal);
     assert.equal(result.summary.counts.COMPLETE, 4);
   });
 

@@ -130,7 +130,7 @@ async function sweep(study: Study, executor: TrialExecutor, options: { maxAttemp
     },
     ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
   });
-  const result = await runner.run(options.signal ?? new AbortController().signal);
+  const result = await runner.sweep(options.signal ?? new AbortController().signal);
   return { result, events, trials: await study.trials() };
 }
 

@@ -30,7 +30,7 @@ function runner(study: Study, onEvent?: (event: SweepEvent) => void): SweepRunne
 describe('SweepRunner', () => {
   test('runs the budget: every trial complete, with its epochs and one result', async () => {
     const { study, store } = await newStudy({ budget: 'budget:\n  trials: 5' });
-    const result = await runner(study).run(new AbortController().signal);
+    const result = await runner(study).sweep(new AbortController().signal);
     assert.equal(result.interrupted, false);
     assert.deepEqual(result.summary.counts, { QUEUED: 0, RUNNING: 0, COMPLETE: 5, PRUNED: 0, FAILED: 0 });
     const trials = await study.trials();
@@ -49,7 +49,7 @@ describe('SweepRunner', () => {
 
   test('repeats: each configuration trained with the same N seeds; mean and std recorded', async () => {
     const { study, store } = await newStudy({ budget: 'budget:\n  trials: 2', repeats: 'repeats: 3' });
-    await runner(study).run(new AbortController().signal);
+    await runner(study).sweep(new AbortController().signal);
     const seedsPerTrial: number[][] = [];
     for (const trial of await study.trials()) {
       const repeats = await store.getRepeats(trial.id);
@@ -74,7 +74,7 @@ describe('SweepRunner', () => {
       budget: 'budget:\n  trials: 1',
       repeats: 'repeats: 2',
     });
-    await runner(study).run(new AbortController().signal);
+    await runner(study).sweep(new AbortController().signal);
     const [trial] = await study.trials();
     assert.ok(trial);
     const repeats = await store.getRepeats(trial.id);
@@ -96,7 +96,7 @@ describe('SweepRunner', () => {
     await runner(study, (event) => {
       if (event.type === 'trial-started') peak = Math.max(peak, ++running);
       if (event.type === 'trial-finished') running--;
-    }).run(new AbortController().signal);
+    }).sweep(new AbortController().signal);
     assert.equal(peak, 1);
     assert.equal((await study.trials(['COMPLETE'])).length, 4);
     await store.close();
@@ -109,7 +109,7 @@ describe('SweepRunner', () => {
       space: 'space:\n  learning_rate: { type: categorical, choices: [0.05, 100000] }',
       budget: 'budget:\n  trials: 6',
     });
-    const result = await runner(study).run(new AbortController().signal);
+    const result = await runner(study).sweep(new AbortController().signal);
     const trials = await study.trials();
     const failed = trials.filter((t) => t.state === 'FAILED');
     const complete = trials.filter((t) => t.state === 'COMPLETE');
@@ -132,7 +132,7 @@ describe('SweepRunner', () => {
       budget: 'budget:\n  trials: 1',
       repeats: 'repeats: 2',
     });
-    await runner(study).run(new AbortController().signal);
+    await runner(study).sweep(new AbortController().signal);
     const [trial] = await study.trials();
     assert.equal(trial?.state, 'FAILED');
     assert.match(trial?.reason ?? '', /^repeat [01] diverged at epoch 1: training loss is NaN$/);
@@ -145,7 +145,7 @@ describe('SweepRunner', () => {
     let finished = 0;
     const first = await runner(study, (event) => {
       if (event.type === 'trial-finished' && ++finished === 2) controller.abort();
-    }).run(controller.signal);
+    }).sweep(controller.signal);
     assert.equal(first.interrupted, true);
     const afterStop = await study.trials();
     assert.equal(afterStop.filter((t) => t.state === 'RUNNING').length, 0);
@@ -158,7 +158,7 @@ describe('SweepRunner', () => {
     const completeBefore = afterStop.filter((t) => t.state === 'COMPLETE');
 
     const reopened = await Study.open(store, study.name);
-    const second = await runner(reopened).run(new AbortController().signal);
+    const second = await runner(reopened).sweep(new AbortController().signal);
     assert.equal(second.interrupted, false);
     const trials = await reopened.trials();
     assert.equal(trials.length, 6);
@@ -175,7 +175,7 @@ describe('SweepRunner', () => {
   test('a study without a training task is refused before anything runs', async () => {
     const store = SqliteTrialStore.open(join(dir, `runner-${stores++}.db`));
     const study = await Study.create(store, { name: 'by-hand', space: { x: { type: 'float', low: 0, high: 1 } }, direction: 'minimize' });
-    await assert.rejects(runner(study).run(new AbortController().signal), { name: 'InvalidArgumentError', message: 'study "by-hand" has no training task: its trials are run through ask/tell' });
+    await assert.rejects(runner(study).sweep(new AbortController().signal), { name: 'InvalidArgumentError', message: 'study "by-hand" has no training task: its trials are run through ask/tell' });
     assert.deepEqual(await study.trials(), []);
     await store.close();
   });
@@ -185,7 +185,7 @@ describe('SweepRunner', () => {
     const orphan = await study.ask({ worker: 'crashed-process' });
     await study.report(orphan, 1, { valAccuracy: 0.1 });
     const reopened = await Study.open(store, study.name);
-    await runner(reopened).run(new AbortController().signal);
+    await runner(reopened).sweep(new AbortController().signal);
     const trial = await store.getTrial(study.id, orphan.number);
     assert.equal(trial.state, 'COMPLETE');
     assert.equal(trial.attempt, 2);
@@ -202,7 +202,7 @@ describe('SweepRunner', () => {
       // No epoch can beat the first by a whole unit of accuracy: every trial stops after epoch 2.
       early_stopping: 'early_stopping:\n  patience: 1\n  min_delta: 1',
     });
-    const result = await runner(study).run(new AbortController().signal);
+    const result = await runner(study).sweep(new AbortController().signal);
     assert.equal(result.summary.counts.COMPLETE, 2);
     for (const trial of await study.trials()) {
       const epochs = await store.getEpochs(trial.id);
@@ -228,7 +228,7 @@ describe('SweepRunner', () => {
     const events: string[] = [];
     const result = await runner(study, (event) => {
       if (event.type === 'trial-finished') events.push(`${event.trial.number}:${event.trial.state}`);
-    }).run(new AbortController().signal);
+    }).sweep(new AbortController().signal);
     assert.equal(result.interrupted, false);
     assert.deepEqual(events, ['0:COMPLETE', '1:PRUNED']);
     const [good, bad] = await study.trials();

@@ -6,7 +6,7 @@ import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { DatasetSpec } from '../../src/datasets/dataset-spec.js';
 import type { StudyDefinition } from '../../src/store/study-definition.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/settings.js';
 import { trainingTaskSchema } from '../../src/training/training-task-schema.js';
 import { assignmentFromMessage, assignmentToMessage } from '../../src/wire/run-codec.js';
 import { startCoordinator } from '../helpers/in-process-coordinator.js';
@@ -108,11 +108,11 @@ describe('dataset sections of sweep files', () => {
     const fixture = await startCoordinator(dir, 'submit');
     try {
       const yaml = tinySweepYaml({ dataset: `dataset: { name: fashion-mnist, dir: ${join(dir, 'nowhere')}, validation: 10 }` });
-      await assert.rejects(fixture.coordinator.host.submit(yaml, 'fm.yaml'), { name: 'DataError', message: `${join(dir, 'nowhere')}: cannot read dataset.dir: no such directory` });
+      await assert.rejects(fixture.coordinator.studyHost.submit(yaml, 'fm.yaml'), { name: 'DataError', message: `${join(dir, 'nowhere')}: cannot read dataset.dir: no such directory` });
       writeIdxDataset(join(dir, 'fm'), { train: 20, test: 5 });
       writeFileSync(join(dir, 'fm', 'train-labels-idx1-ubyte'), idxLabels([1]));
       const broken = tinySweepYaml({ dataset: `dataset: { name: fashion-mnist, dir: ${join(dir, 'fm')}, validation: 10 }` });
-      await assert.rejects(fixture.coordinator.host.submit(broken, 'fm.yaml'), /train-labels-idx1-ubyte: has 1 labels, but .*train-images-idx3-ubyte has 20 images/);
+      await assert.rejects(fixture.coordinator.studyHost.submit(broken, 'fm.yaml'), /train-labels-idx1-ubyte: has 1 labels, but .*train-images-idx3-ubyte has 20 images/);
       assert.deepEqual(await fixture.store.listStudies(), []);
     } finally {
       await fixture.close();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochReport } from '../../src/core/run-report.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/settings.js';
 import { initBackend } from '../../src/training/tf-backend.js';
 import { disposeTrainingData, toTrainingData } from '../../src/training/training-data.js';
 import { trainRun } from '../../src/training/train-run.js';

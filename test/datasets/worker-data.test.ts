@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { DatasetSpec } from '../../src/datasets/dataset-spec.js';
 import type { RunAssignment } from '../../src/execution/run-assignment.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/settings.js';
 import { LocalPool } from '../../worker/local-pool.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 import { tempDir } from '../helpers/temp-dir.js';

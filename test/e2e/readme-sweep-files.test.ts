@@ -25,15 +25,15 @@ const local = join(dir, 'local');
 const submitted = join(dir, 'submitted');
 
 /**
- * EMNIST balanced has no Debian package, and the seed 004 files read it from data/emnist/, which
+ * EMNIST balanced has no Debian package, and the report 004 files read it from data/emnist/, which
  * a clone does not have: those two run on files of the same names and sizes, made here (47
  * classes, every pixel of an image its label), so that everything but the pictures is theirs.
  */
 const EMNIST = join(dir, 'emnist');
 writeIdxDataset(EMNIST, { train: 10_000, test: 2_000, classes: 47, gzip: true, prefix: 'emnist-balanced' });
 
-/** seed-000-learning-rates crosses SELU with SGD at 0.4, which diverges (docs/search.md's own example of a FAILED trial). */
-const MAY_DIVERGE = new Set(['seed-000-learning-rates.yaml']);
+/** report-000-learning-rates crosses SELU with SGD at 0.4, which diverges (docs/search.md's own example of a FAILED trial). */
+const MAY_DIVERGE = new Set(['report-000-learning-rates.yaml']);
 
 interface SweepCase {
   readonly name: string;
@@ -117,28 +117,28 @@ describe('docs/sweep-files.md: each sweeps/*.yaml run with `sweeper run`', () =>
     else assert.match(output, new RegExp(`^best ${kept} of study ${study} by val_accuracy \\(maximize\\) where .+:\\n`));
   }
 
-  test('sweeper best seed-004-learning-rules --group-by optimizer --top 1: one group per learning rule that has a complete trial', async () => {
-    const optimizers = [...new Set((await complete('seed-004-learning-rules')).map((p) => String(p.optimizer)))];
-    const output = await ok('best', 'seed-004-learning-rules', '--group-by', 'optimizer', '--top', '1', '--db', join(dir, 'local.db'));
+  test('sweeper best report-004-learning-rules --group-by optimizer --top 1: one group per learning rule that has a complete trial', async () => {
+    const optimizers = [...new Set((await complete('report-004-learning-rules')).map((p) => String(p.optimizer)))];
+    const output = await ok('best', 'report-004-learning-rules', '--group-by', 'optimizer', '--top', '1', '--db', join(dir, 'local.db'));
     if (optimizers.length === 0) return assert.match(output, /has no complete trial with a value of optimizer/);
-    assert.match(output, /^best 1 of study seed-004-learning-rules for each optimizer, by val_accuracy \(maximize\):\n/);
+    assert.match(output, /^best 1 of study report-004-learning-rules for each optimizer, by val_accuracy \(maximize\):\n/);
     assert.deepEqual([...output.matchAll(/^optimizer = (\w+): best 1 of \d+ complete$/gm)].map((m) => m[1]).sort(), optimizers.sort());
   });
 
-  test('sweeper best seed-004-learning-rules --where optimizer=adam --where beta1=0.9', () => checkWhere('seed-004-learning-rules', ['--where', 'optimizer=adam', '--where', 'beta1=0.9'], (p) => p.optimizer === 'adam' && p.beta1 === 0.9));
+  test('sweeper best report-004-learning-rules --where optimizer=adam --where beta1=0.9', () => checkWhere('report-004-learning-rules', ['--where', 'optimizer=adam', '--where', 'beta1=0.9'], (p) => p.optimizer === 'adam' && p.beta1 === 0.9));
 
-  test('sweeper best seed-004-learning-rules --where optimizer=sgd --where optimizer=rmsprop', () => checkWhere('seed-004-learning-rules', ['--where', 'optimizer=sgd', '--where', 'optimizer=rmsprop'], (p) => p.optimizer === 'sgd' || p.optimizer === 'rmsprop'));
+  test('sweeper best report-004-learning-rules --where optimizer=sgd --where optimizer=rmsprop', () => checkWhere('report-004-learning-rules', ['--where', 'optimizer=sgd', '--where', 'optimizer=rmsprop'], (p) => p.optimizer === 'sgd' || p.optimizer === 'rmsprop'));
 
-  test('sweeper best seed-004-batchnorm-cnn --where architecture=cnn --where batch_norm=true', () => checkWhere('seed-004-batchnorm-cnn', ['--where', 'architecture=cnn', '--where', 'batch_norm=true'], (p) => p.architecture === 'cnn' && p.batch_norm === true));
+  test('sweeper best report-004-batchnorm-cnn --where architecture=cnn --where batch_norm=true', () => checkWhere('report-004-batchnorm-cnn', ['--where', 'architecture=cnn', '--where', 'batch_norm=true'], (p) => p.architecture === 'cnn' && p.batch_norm === true));
 
-  test('sweeper best seed-000-learning-rates --where "learning_rate>=1e-3" --where "learning_rate<0.1"', async () => {
+  test('sweeper best report-000-learning-rates --where "learning_rate>=1e-3" --where "learning_rate<0.1"', async () => {
     const db = join(dir, 'local.db');
-    const { trials } = JSON.parse(await ok('trials', 'seed-000-learning-rates', '--db', db, '--json')) as { trials: { state: string; params: { learning_rate: number } }[] };
+    const { trials } = JSON.parse(await ok('trials', 'report-000-learning-rates', '--db', db, '--json')) as { trials: { state: string; params: { learning_rate: number } }[] };
     const kept = trials.filter((t) => t.state === 'COMPLETE' && t.params.learning_rate >= 1e-3 && t.params.learning_rate < 0.1);
-    const output = await ok('best', 'seed-000-learning-rates', '--where', 'learning_rate>=1e-3', '--where', 'learning_rate<0.1', '--db', db);
+    const output = await ok('best', 'report-000-learning-rates', '--where', 'learning_rate>=1e-3', '--where', 'learning_rate<0.1', '--db', db);
     const where = 'where learning_rate>=0.001, learning_rate<0.1';
-    if (kept.length === 0) assert.equal(output, `study seed-000-learning-rates has no complete trial ${where}\n`);
-    else assert.match(output, new RegExp(`^best ${kept.length} of study seed-000-learning-rates by val_accuracy \\(maximize\\) ${where.replaceAll('.', '\\.')}:\\n`));
+    if (kept.length === 0) assert.equal(output, `study report-000-learning-rates has no complete trial ${where}\n`);
+    else assert.match(output, new RegExp(`^best ${kept.length} of study report-000-learning-rates by val_accuracy \\(maximize\\) ${where.replaceAll('.', '\\.')}:\\n`));
   });
 
   const emnistAsWritten = resolve(SWEEPS_DIR, '../data/emnist');

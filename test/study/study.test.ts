@@ -169,7 +169,7 @@ describe('the package entry point', () => {
 });
 
 describe('aggregateRepeats', () => {
-  test('mean and sample standard deviation, as the seed reports give them', () => {
+  test('mean and sample standard deviation, as the reference reports give them', () => {
     const repeats = [0.9, 0.92, 0.94].map((value, repeat) => ({ repeat, seed: repeat, value, epochs: 5 + repeat, bestEpoch: 3 + repeat, trainSeconds: 2 * (repeat + 1) }));
     const result = aggregateRepeats(repeats);
     assert.ok(Math.abs(result.value - 0.92) < 1e-12);

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochReport } from '../../src/core/run-report.js';
 import { buildModel } from '../../src/training/build-model.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/settings.js';
 import { withRegularisation } from '../../src/training/regularisation-loss.js';
 import { initBackend } from '../../src/training/tf-backend.js';
 import { toTrainingData, type TrainingData } from '../../src/training/training-data.js';
@@ -72,7 +72,7 @@ describe('model structure', () => {
     });
   });
 
-  test("seed report 004's CNNs: 5x5 kernels, padding 2 ('same'), max-pool 2, then the dense layers", () => {
+  test("reference report 004's CNNs: 5x5 kernels, padding 2 ('same'), max-pool 2, then the dense layers", () => {
     withModel({ architecture: 'cnn', conv_layers: 2, channels_1: 5, channels_2: 10, depth: 1, width: 150 }, (model) => {
       assert.deepEqual(kernelShapes(model), [[5, 5, 1, 5], [5, 5, 5, 10], [490, 150], [150, 10]], '10 x 7 x 7 = 490 after two pools');
     });

@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochMetrics } from '../../src/core/metrics.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/settings.js';
 import { MutualInformationProbe } from '../../src/training/mutual-information-probe.js';
 import { createSchedule } from '../../src/training/schedules/create-schedule.js';
 import { initBackend } from '../../src/training/tf-backend.js';
@@ -34,7 +34,7 @@ function curve(training: Partial<TrainingConfig>): EpochMetrics[] {
 }
 
 describe('learning-rate schedules in training', () => {
-  test("seed 003's warm-up: each epoch trains and reports the scheduled rate", () => {
+  test("report 003's warm-up: each epoch trains and reports the scheduled rate", () => {
     const rates = curve({ optimizer: 'sgd', learning_rate: 0.01, lr_schedule: 'warmup', warmup_from: 0.001, warmup_epochs: 5 }).map((m) => m.learningRate);
     assert.deepEqual(rates.map((r) => Number(r?.toFixed(6))), [0.001, 0.0028, 0.0046]);
   });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochReport, RunOutcome } from '../../src/core/run-report.js';
 import { bestEpoch } from '../../src/core/objective.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig, type TrainingConfig } from '../../src/training/settings.js';
 import { initBackend } from '../../src/training/tf-backend.js';
 import { toTrainingData, type TrainingData } from '../../src/training/training-data.js';
 import { trainRun } from '../../src/training/train-run.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../src/training/build-model.js';
-import { DEFAULT_MODEL, INITIALIZERS, type InitializerName, type ModelConfig } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, INITIALIZERS, type InitializerName, type ModelConfig } from '../../src/training/settings.js';
 import { initBackend } from '../../src/training/tf-backend.js';
 import { kernelFans, kernelInitializer } from '../../src/training/weight-initializer.js';
 
@@ -10,7 +10,7 @@ before(async () => {
   assert.equal(await initBackend('wasm'), 'wasm');
 });
 
-/** The seed report's distribution of each initialiser for a kernel with these fans. */
+/** The reference report's distribution of each initialiser for a kernel with these fans. */
 function expected(name: InitializerName, nIn: number, nOut: number): { kind: 'uniform'; limit: number } | { kind: 'normal'; std: number } {
   switch (name) {
     case 'glorot':
@@ -43,7 +43,7 @@ function moments(values: Float32Array): { mean: number; std: number; maxAbs: num
   return { mean, std: Math.sqrt(squares / values.length), maxAbs };
 }
 
-describe('weight initialisers (seed report 000 definitions)', () => {
+describe('weight initialisers (reference report 000 definitions)', () => {
   // 784 x 300 = 235,200 weights. Tolerances are 5 standard errors at this size: for the mean
   // sigma / sqrt(N); for the sample std, relative sqrt((kurtosis - 1) / 4N): kurtosis 1.8 for a
   // uniform (0.09 %), 3 for a normal (0.15 %). A normal truncated at 2 sigma, as TF.js's

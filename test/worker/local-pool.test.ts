@@ -3,7 +3,7 @@ import { after, describe, test } from 'node:test';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import type { EpochReport } from '../../src/core/run-report.js';
 import type { RunAssignment } from '../../src/execution/run-assignment.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/settings.js';
 import type { TrainingTask } from '../../src/training/training-task.js';
 import { LocalPool } from '../../worker/local-pool.js';
 import { silentLogger } from '../helpers/silent-logger.js';

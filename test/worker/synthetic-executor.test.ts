@@ -5,7 +5,7 @@ import type { EpochReport } from '../../src/core/run-report.js';
 import type { RunListener } from '../../src/execution/trial-executor.js';
 import { syntheticMetrics } from '../../src/synthetic/synthetic-metrics.js';
 import type { SyntheticTask } from '../../src/synthetic/synthetic-task.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/settings.js';
 import { SyntheticExecutor } from '../../worker/synthetic-executor.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 

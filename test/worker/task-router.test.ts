@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EpochReport } from '../../src/core/run-report.js';
 import type { RunAssignment } from '../../src/execution/run-assignment.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/knobs.js';
+import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/settings.js';
 import { TaskRouter } from '../../worker/task-router.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 

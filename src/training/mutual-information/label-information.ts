@@ -10,7 +10,7 @@ export interface LabelInformationOptions extends KsgOptions {
 
 /**
  * I(features; labels) in nats, by KSG with the labels encoded as `encoding` (one-hot by default).
- * Seed report 003's IXY (features = the input images) and IHYLL (features = the last layer's
+ * Reference report 003's IXY (features = the input images) and IHYLL (features = the last layer's
  * activations for the same samples) are both this.
  */
 export function labelInformation(

@@ -1,5 +1,5 @@
 import { InvalidSettingError } from '../../errors/invalid-setting-error.js';
-import type { ScheduleConfig } from '../schedule-knobs.js';
+import type { ScheduleConfig } from '../schedule-settings.js';
 import { constantSchedule, cosineSchedule, stepSchedule, warmupSchedule } from './fixed-schedules.js';
 import type { LearningRateSchedule } from './learning-rate-schedule.js';
 import { MI_IXY_DEFAULTS, miIxySchedule } from './mi-ixy-policy.js';
@@ -12,7 +12,7 @@ export interface ScheduleSettings extends ScheduleConfig {
 }
 
 /**
- * The trial's schedule. Settings are checked one by one by their knob schemas when a sweep is
+ * The trial's schedule. Settings are checked one by one by their setting schemas when a sweep is
  * loaded; here the combinations, since a search space can pair any values. Throws
  * InvalidSettingError naming the setting and what was expected.
  */

@@ -30,7 +30,7 @@ export interface MiIxyDecision {
 }
 
 /**
- * "Dynamic LR policy based on change and value of IHYLL relative to IXY" (seed 003, appendix):
+ * "Dynamic LR policy based on change and value of IHYLL relative to IXY" (report 003, appendix):
  *   d1_t = 1 - IHYLL_{t-1} / IXY,   d2_t = |IHYLL_{t-1} - IHYLL_{t-2}| / IHYLL_{t-1}
  *   row 1: d1 > 0  & d2 > eps:   min(LR_max, LR_{t-1} + gamma1 d1)
  *   row 2: d1 <= 0 & d2 <= eps:  max(LR_min, LR_{t-1} - gamma2 d1)

@@ -26,7 +26,7 @@ export interface MiRelativeDecision {
 }
 
 /**
- * "Dynamic LR policy based on change in IHYLL" (seed 003, appendix), as printed:
+ * "Dynamic LR policy based on change in IHYLL" (report 003, appendix), as printed:
  *   delta_t = |IHYLL_{t-1} - IHYLL_{t-2}| / IHYLL_{t-1}
  *   LR_t = min(LR_max, LR_{t-1} + gamma1 delta_t)  if delta_t > epsilon
  *          max(LR_min, LR_{t-1} - gamma2 delta_t)  if delta_t <= epsilon

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
-import { DEFAULT_TRAINING, type TrainingConfig } from '../../../src/training/knobs.js';
+import { DEFAULT_TRAINING, type TrainingConfig } from '../../../src/training/settings.js';
 import { createSchedule } from '../../../src/training/schedules/create-schedule.js';
 import { EMPTY_HISTORY } from '../../../src/training/schedules/learning-rate-schedule.js';
 

@@ -19,7 +19,7 @@ describe('schedules that depend on the epoch only', () => {
     assert.deepEqual(constantSchedule(0.01).measures, { ihyll: false, ixy: false });
   });
 
-  test('warm-up as in seed 003: 0.001 to 0.01 over 5 epochs, then 0.01', () => {
+  test('warm-up as in report 003: 0.001 to 0.01 over 5 epochs, then 0.01', () => {
     assertClose(rates(warmupSchedule(0.01, 0.001, 5), 7), [0.001, 0.0028, 0.0046, 0.0064, 0.0082, 0.01, 0.01]);
     assertClose(rates(warmupSchedule(0.01, 0.001, 1), 2), [0.001, 0.01]);
   });

@@ -12,7 +12,7 @@ function history(lr: number, before: number, last: number, ixy?: number): Schedu
   return { learningRates: [0.001, lr], ihyll: [0.5, before, last], ...(ixy !== undefined && { ixy }) };
 }
 
-describe('mi_relative: LR from the relative change of IHYLL (seed 003, appendix, first policy)', () => {
+describe('mi_relative: LR from the relative change of IHYLL (report 003, appendix, first policy)', () => {
   const params: MiRelativeParams = { lrMin: 0.001, lrMax: 0.1, gamma1: 0.1, gamma2: 1, epsilon: 0.01 };
 
   test('the paper\'s MNIST values are the defaults', () => {
@@ -66,7 +66,7 @@ describe('mi_relative: LR from the relative change of IHYLL (seed 003, appendix,
   });
 });
 
-describe('mi_ixy: LR from IHYLL and its change relative to IXY (seed 003, appendix, second policy)', () => {
+describe('mi_ixy: LR from IHYLL and its change relative to IXY (report 003, appendix, second policy)', () => {
   const params: MiIxyParams = { lrMin: 0.001, lrMax: 0.1, gamma1: 0.1, gamma2: 0.1, gamma3: 0.1, epsilon: 0.01 };
   const IXY = 2;
 

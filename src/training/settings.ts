@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_SCHEDULE, SCHEDULE_INTEGER_KNOBS, SCHEDULE_KNOBS, type ScheduleConfig } from './schedule-knobs.js';
+import { DEFAULT_SCHEDULE, SCHEDULE_INTEGER_SETTINGS, SCHEDULE_SETTINGS, type ScheduleConfig } from './schedule-settings.js';
 
 export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -20,27 +20,27 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const MAX_DEPTH = 10;
 export const MAX_CONV_LAYERS = 3;
 
-/** Per-layer overrides of `width` and `channels`: the search space is flat, so one knob a layer. */
-export const WIDTH_KNOBS = ['width_1', 'width_2', 'width_3', 'width_4', 'width_5', 'width_6', 'width_7', 'width_8', 'width_9', 'width_10'] as const;
-export const CHANNELS_KNOBS = ['channels_1', 'channels_2', 'channels_3'] as const;
-export type LayerKnob = (typeof WIDTH_KNOBS)[number] | (typeof CHANNELS_KNOBS)[number];
+/** Per-layer overrides of `width` and `channels`: the search space is flat, so one setting a layer. */
+export const WIDTH_SETTINGS = ['width_1', 'width_2', 'width_3', 'width_4', 'width_5', 'width_6', 'width_7', 'width_8', 'width_9', 'width_10'] as const;
+export const CHANNELS_SETTINGS = ['channels_1', 'channels_2', 'channels_3'] as const;
+export type LayerSetting = (typeof WIDTH_SETTINGS)[number] | (typeof CHANNELS_SETTINGS)[number];
 
 const units = z.number().int().min(1).max(8192);
 const channels = z.number().int().min(1).max(1024);
 
-/** The per-layer knobs: optional, unlike every other setting, and ignored beyond the layers built. */
-export const LAYER_KNOBS = {
-  ...(Object.fromEntries(WIDTH_KNOBS.map((name) => [name, units])) as Record<(typeof WIDTH_KNOBS)[number], typeof units>),
-  ...(Object.fromEntries(CHANNELS_KNOBS.map((name) => [name, channels])) as Record<(typeof CHANNELS_KNOBS)[number], typeof channels>),
+/** The per-layer settings: optional, unlike every other setting, and ignored beyond the layers built. */
+export const LAYER_SETTINGS = {
+  ...(Object.fromEntries(WIDTH_SETTINGS.map((name) => [name, units])) as Record<(typeof WIDTH_SETTINGS)[number], typeof units>),
+  ...(Object.fromEntries(CHANNELS_SETTINGS.map((name) => [name, channels])) as Record<(typeof CHANNELS_SETTINGS)[number], typeof channels>),
 };
 
 /**
  * Every setting of the model and of training that a sweep can fix or search over. A search
  * space parameter takes the name of the setting it varies, so `space.learning_rate` overrides
  * `training.learning_rate`; the schemas here also check the space's bounds and choices.
- * Model settings are the ones below, which every model has, and the per-layer LAYER_KNOBS.
+ * Model settings are the ones below, which every model has, and the per-layer LAYER_SETTINGS.
  */
-export const MODEL_WIDE_KNOBS = {
+export const MODEL_WIDE_SETTINGS = {
   /** mlp: dense layers only; cnn: conv blocks, then the same dense layers. */
   architecture: z.enum(ARCHITECTURES),
   /** Hidden dense layers; 0 is a linear (softmax regression) model, or a CNN with no dense layer. */
@@ -48,9 +48,9 @@ export const MODEL_WIDE_KNOBS = {
   /** Units in each hidden layer, unless `width_<n>` sets layer n's. */
   width: units,
   activation: z.enum(ACTIVATIONS),
-  /** Slope of leaky ReLU below zero (seed 000: 0.01). */
+  /** Slope of leaky ReLU below zero (report 000: 0.01). */
   leaky_alpha: z.number().min(0).lt(1),
-  /** ELU's alpha: alpha * (exp(x) - 1) below zero (seed 000: 1). */
+  /** ELU's alpha: alpha * (exp(x) - 1) below zero (report 000: 1). */
   elu_alpha: z.number().positive().max(10),
   initializer: z.enum(INITIALIZERS),
   /** L2 penalty: l2 * (sum of squared kernel weights, every dense and conv layer) added to the loss. */
@@ -63,7 +63,7 @@ export const MODEL_WIDE_KNOBS = {
   conv_layers: z.number().int().min(1).max(MAX_CONV_LAYERS),
   /** cnn: output channels of each conv layer, unless `channels_<n>` sets block n's. */
   channels,
-  /** cnn: side of the square kernel (seed 004: 5). */
+  /** cnn: side of the square kernel (report 004: 5). */
   kernel: z.number().int().min(1).max(15),
   /** cnn: 'same' pads with zeros to keep the size ((kernel - 1) / 2 a side: 2 for 5x5); 'valid' does not pad. */
   padding: z.enum(PADDINGS),
@@ -71,14 +71,14 @@ export const MODEL_WIDE_KNOBS = {
   pool: z.number().int().min(1).max(8),
 } as const;
 
-export const MODEL_KNOBS = { ...MODEL_WIDE_KNOBS, ...LAYER_KNOBS };
+export const MODEL_SETTINGS = { ...MODEL_WIDE_SETTINGS, ...LAYER_SETTINGS };
 
-export const TRAINING_KNOBS = {
+export const TRAINING_SETTINGS = {
   optimizer: z.enum(OPTIMIZERS),
   learning_rate: z.number().positive().finite(),
   /** Momentum of SGD and RMSprop; 0 is none. */
   momentum: z.number().min(0).lt(1),
-  /** RMSprop's decay of its mean of squared gradients (seed report 004's beta, Keras' rho). */
+  /** RMSprop's decay of its mean of squared gradients (reference report 004's beta, Keras' rho). */
   rho: z.number().min(0).lt(1),
   /** Adam's decay of the first and second moment estimates. */
   beta1: z.number().min(0).lt(1),
@@ -86,29 +86,29 @@ export const TRAINING_KNOBS = {
   epsilon: z.number().positive().finite(),
   batch_size: z.number().int().min(1).max(65536),
   /**
-   * A batch-size change during training (seed report 003: 100 to 500 at epoch 3): from epoch
+   * A batch-size change during training (reference report 003: 100 to 500 at epoch 3): from epoch
    * `batch_size_change_epoch` on, batches hold `batch_size_after` examples. 0 means no change.
    */
   batch_size_change_epoch: z.number().int().min(0),
   batch_size_after: z.number().int().min(1).max(65536),
-  ...SCHEDULE_KNOBS,
+  ...SCHEDULE_SETTINGS,
 } as const;
 
-export type ModelKnob = keyof typeof MODEL_KNOBS;
-export type TrainingKnob = keyof typeof TRAINING_KNOBS;
-export type Knob = ModelKnob | TrainingKnob;
+export type ModelSetting = keyof typeof MODEL_SETTINGS;
+export type TrainingSetting = keyof typeof TRAINING_SETTINGS;
+export type Setting = ModelSetting | TrainingSetting;
 
-export const KNOBS: Readonly<Record<Knob, z.ZodType>> = { ...MODEL_KNOBS, ...TRAINING_KNOBS };
+export const SETTINGS: Readonly<Record<Setting, z.ZodType>> = { ...MODEL_SETTINGS, ...TRAINING_SETTINGS };
 
 /** Settings that hold only whole numbers: searched with int or categorical parameters. */
-export const INTEGER_KNOBS: ReadonlySet<Knob> = new Set<Knob>([
-  'depth', 'width', ...WIDTH_KNOBS, 'conv_layers', 'channels', ...CHANNELS_KNOBS, 'kernel', 'pool', 'batch_size', 'batch_size_change_epoch', 'batch_size_after', ...SCHEDULE_INTEGER_KNOBS,
+export const INTEGER_SETTINGS: ReadonlySet<Setting> = new Set<Setting>([
+  'depth', 'width', ...WIDTH_SETTINGS, 'conv_layers', 'channels', ...CHANNELS_SETTINGS, 'kernel', 'pool', 'batch_size', 'batch_size_change_epoch', 'batch_size_after', ...SCHEDULE_INTEGER_SETTINGS,
 ]);
 
-/** A model's settings: every knob present, except the per-layer overrides that are set. */
+/** A model's settings: every setting present, except the per-layer overrides that are set. */
 export type ModelConfig = {
-  readonly [K in keyof typeof MODEL_WIDE_KNOBS]: z.output<(typeof MODEL_WIDE_KNOBS)[K]>;
-} & { readonly [K in LayerKnob]?: number };
+  readonly [K in keyof typeof MODEL_WIDE_SETTINGS]: z.output<(typeof MODEL_WIDE_SETTINGS)[K]>;
+} & { readonly [K in LayerSetting]?: number };
 
 export interface TrainingConfig extends ScheduleConfig {
   readonly epochs: number;
@@ -125,8 +125,8 @@ export interface TrainingConfig extends ScheduleConfig {
 }
 
 /**
- * Defaults follow seed report 000's baseline (2 x 100 ReLU, Glorot-uniform, batch 50) and, for
- * CNNs, seed report 004's one-conv network (10 channels, 5x5 kernel, padding 2, max-pool 2).
+ * Defaults follow reference report 000's baseline (2 x 100 ReLU, Glorot-uniform, batch 50) and, for
+ * CNNs, reference report 004's one-conv network (10 channels, 5x5 kernel, padding 2, max-pool 2).
  */
 export const DEFAULT_MODEL: ModelConfig = {
   architecture: 'mlp',
@@ -165,6 +165,6 @@ export function batchSizeAt(training: TrainingConfig, epoch: number): number {
   return change > 0 && epoch >= change ? training.batch_size_after : training.batch_size;
 }
 
-export function isKnob(name: string): name is Knob {
-  return Object.hasOwn(KNOBS, name);
+export function isSetting(name: string): name is Setting {
+  return Object.hasOwn(SETTINGS, name);
 }

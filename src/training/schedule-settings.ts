@@ -4,11 +4,11 @@ export const LR_SCHEDULES = ['constant', 'warmup', 'step', 'cosine', 'warmup_cos
 export type LrScheduleName = (typeof LR_SCHEDULES)[number];
 
 /**
- * The learning-rate schedule's settings, spread into TRAINING_KNOBS: flat names a sweep can fix
+ * The learning-rate schedule's settings, spread into TRAINING_SETTINGS: flat names a sweep can fix
  * in `training:` or search in `space:`. Each schedule reads only its own (the comments say which);
  * combinations are checked when the schedule is built (schedules/create-schedule.ts).
  */
-export const SCHEDULE_KNOBS = {
+export const SCHEDULE_SETTINGS = {
   /** How learning_rate changes from epoch to epoch; constant keeps it. */
   lr_schedule: z.enum(LR_SCHEDULES),
   /** warmup, warmup_cosine: the rate of epoch 1, rising linearly to learning_rate. */
@@ -24,7 +24,7 @@ export const SCHEDULE_KNOBS = {
   lr_max: z.number().positive().finite(),
   /** mi_*: the appendix's gamma1 (increases); unset means the policy's own default. */
   mi_gamma1: z.number().positive().finite().optional(),
-  /** mi_*: gamma2 (decreases); unset: 1 for mi_relative, 0.1 for mi_ixy, as in seed 003. */
+  /** mi_*: gamma2 (decreases); unset: 1 for mi_relative, 0.1 for mi_ixy, as in report 003. */
   mi_gamma2: z.number().positive().finite().optional(),
   /** mi_ixy: gamma3 (decreases once IHYLL exceeds IXY); unset: 0.1. */
   mi_gamma3: z.number().positive().finite().optional(),
@@ -36,14 +36,14 @@ export const SCHEDULE_KNOBS = {
   mi_neighbours: z.number().int().min(1).max(100),
 } as const;
 
-export type ScheduleKnob = keyof typeof SCHEDULE_KNOBS;
-export type ScheduleConfig = Readonly<z.output<z.ZodObject<typeof SCHEDULE_KNOBS>>>;
+export type ScheduleSetting = keyof typeof SCHEDULE_SETTINGS;
+export type ScheduleConfig = Readonly<z.output<z.ZodObject<typeof SCHEDULE_SETTINGS>>>;
 
 /** Whole-number settings: searched with int or categorical parameters. */
-export const SCHEDULE_INTEGER_KNOBS = ['warmup_epochs', 'step_every', 'mi_samples', 'mi_neighbours'] as const;
+export const SCHEDULE_INTEGER_SETTINGS = ['warmup_epochs', 'step_every', 'mi_samples', 'mi_neighbours'] as const;
 
 /**
- * A constant rate unless a sweep asks otherwise; the rest are seed report 003's values (warm-up
+ * A constant rate unless a sweep asks otherwise; the rest are reference report 003's values (warm-up
  * 0.001 over 5 epochs, LR in [0.001, 0.1], epsilon 0.01, 1,000 samples, k = 3) and the common
  * step decay (x0.1 every 10 epochs). The gammas are left unset: each policy has its own defaults.
  */
