@@ -7,7 +7,6 @@
  */
 import type { TrialDetailJson } from '../src/views/trial-detail-json.js';
 import type { StudyJson, TrialJson } from '../src/views/trial-json.js';
-import type { TrialState } from '../src/core/trial-state.js';
 
 export type { EpochColumn, EpochJson, RepeatJson, TestJson } from '../src/views/trial-detail-json.js';
 export type { StudyJson, TrialJson } from '../src/views/trial-json.js';
@@ -58,47 +57,5 @@ export interface StudyChartsView {
   sections: ChartSection[];
 }
 
-/**
- * GET /api/workers: `sweeper status --json`, as cli/output/status-json.ts writes it. That
- * function declares no type yet, so this one is written out here; the fields of a run that the
- * wire may leave unset are optional, since JSON then leaves them out.
- */
-export interface WorkersView {
-  protocol_version: number;
-  workers: WorkerJson[];
-  runs: RunJson[];
-  studies: HostedStudyJson[];
-}
-
-export interface WorkerJson {
-  id: string;
-  host: string;
-  pid: number;
-  threads: number;
-  busy: number;
-  connected: boolean;
-  draining: boolean;
-  silent_ms: number;
-  version: string;
-}
-
-export interface RunJson {
-  study?: string;
-  trial?: number;
-  attempt?: number;
-  repeat?: number;
-  worker: string | null;
-  epoch: number;
-  running_ms: number;
-}
-
-export interface HostedStudyJson {
-  name: string;
-  state: string;
-  active: boolean;
-  budget: number | null;
-  counts: Record<TrialState, number>;
-  metric: string;
-  direction: string;
-  best_value: number | null;
-}
+/** GET /api/workers: `sweeper status --json`. */
+export type { StatusJson as WorkersView, WorkerJson, RunJson, HostedStudyJson } from '../src/views/status-json.js';

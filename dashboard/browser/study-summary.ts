@@ -29,8 +29,7 @@ export function renderStudySummary(element: HTMLElement, { study, best }: StudyP
         h('table', { class: 'counts' }, h('tbody', {}, STATES.map((state) => h('tr', {}, h('th', {}, state.toLowerCase()), h('td', { class: 'num', 'data-count': state }, c[state]))))),
       ),
     ),
-    // Before a first trial completes this is the text "null": the page script has always passed
-    // null here, which replaceChildren shows as text. Kept as it was; worth its own change.
-    best ? h('p', { class: 'params' }, 'best parameters: ', Object.entries(best.params).map(([key, value]) => h('code', {}, `${key}=${formatNumber(value)}`))) : String(null),
+    // Nothing until a first trial completes (the untyped script passed null, which replaceChildren showed as "null").
+    best ? h('p', { class: 'params' }, 'best parameters: ', Object.entries(best.params).map(([key, value]) => h('code', {}, `${key}=${formatNumber(value)}`))) : '',
   );
 }

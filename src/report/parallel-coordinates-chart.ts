@@ -1,6 +1,6 @@
 import type { ParamSpec, ParamValue, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { TrialRecord } from '../store/records.js';
-import { compareBestFirst, type Direction } from '../core/direction.js';
+import { compareBestFirst, lossSign, type Direction } from '../core/direction.js';
 import { VEGA_LITE_SCHEMA, formatNumber, formatParam } from './chart-format.js';
 
 /** Beyond this many trials the chart draws a sample (see `sampleByRank`): more lines are ink, not information. */
@@ -100,7 +100,7 @@ export function parallelCoordinatesSpec(space: SearchSpaceDefinition, scored: re
           x,
           y,
           detail: { field: 'trial', type: 'nominal' },
-          color: { field: 'objective', type: 'quantitative', title: metric, scale: { scheme: 'viridis', reverse: direction === 'minimize' } },
+          color: { field: 'objective', type: 'quantitative', title: metric, scale: { scheme: 'viridis', reverse: lossSign(direction) === 1 } },
           tooltip: [{ field: 'trial' }, { field: 'axis' }, { field: 'label', title: 'value' }, { field: 'objective', title: metric, format: '.5~g' }],
         },
       },
