@@ -26,8 +26,14 @@ const SRC_LAYERS = [
   { folders: ['validation'], why: 'zod problems become path problems here, for every schema above' },
   { folders: ['space'], why: 'a search space is checked input that samplers, tasks and the store all refer to' },
   { folders: ['random'], why: 'seed streams hash parameter values, so they know the space' },
-  { folders: ['samplers', 'pruners', 'datasets'], why: 'each works from the vocabulary, a space and seeds alone, and knows neither the task nor the store' },
-  { folders: ['importance', 'training', 'synthetic'], why: 'what a trial runs (and importance, a reading of finished trials) uses samplers\' maths or datasets, not the contract that hands runs out' },
+  {
+    folders: ['samplers', 'pruners', 'datasets'],
+    why: 'each works from the vocabulary, a space and seeds alone, and knows neither the task nor the store',
+  },
+  {
+    folders: ['importance', 'training', 'synthetic'],
+    why: "what a trial runs (and importance, a reading of finished trials) uses samplers' maths or datasets, not the contract that hands runs out",
+  },
   { folders: ['execution'], why: 'a run assignment carries its task: execution knows the task kinds, which know nothing of execution' },
   { folders: ['store'], why: 'the store keeps whole study definitions (task, sampler, pruner), so it sits above all of them' },
   { folders: ['study'], why: 'a Study drives a sampler over a store' },
@@ -43,7 +49,7 @@ const layerRules = SRC_LAYERS.slice(1).map((layer, index) => {
   return {
     name: `src-layer-${layer.folders.join('-')}`,
     severity: 'error',
-    comment: `src/ layer ${index + 1} (${layer.folders.join(', ')}): ${layer.why}. It may import only lower layers: not ${[...layer.folders.length > 1 ? ['its own other folders'] : [], ...higher].join(', ') || 'anything else'}.`,
+    comment: `src/ layer ${index + 1} (${layer.folders.join(', ')}): ${layer.why}. It may import only lower layers: not ${[...(layer.folders.length > 1 ? ['its own other folders'] : []), ...higher].join(', ') || 'anything else'}.`,
     from: { path: `^src/(${layer.folders.join('|')})/` },
     to: { path: `^src/(${[...layer.folders, ...higher].join('|')})/`, pathNot: '^src/$1/' },
   };
@@ -54,7 +60,8 @@ module.exports = {
     {
       name: 'src-core-is-a-leaf',
       severity: 'error',
-      comment: 'src/core holds the words every folder shares (direction, trial states, metrics): importing anything but itself and Node would make it a folder like the others, and the cycles it broke would come back.',
+      comment:
+        'src/core holds the words every folder shares (direction, trial states, metrics): importing anything but itself and Node would make it a folder like the others, and the cycles it broke would come back.',
       from: { path: '^src/core/' },
       to: { pathNot: '^src/core/', dependencyTypesNot: ['core'] },
     },
@@ -69,7 +76,8 @@ module.exports = {
     {
       name: 'tensorflow-only-in-training',
       severity: 'error',
-      comment: 'TensorFlow.js takes a second and hundreds of MB to load: only src/training (which worker threads import) may load it, so the library, the coordinator and the CLI start without it (test/study/no-tensorflow.test.ts checks that at run time).',
+      comment:
+        'TensorFlow.js takes a second and hundreds of MB to load: only src/training (which worker threads import) may load it, so the library, the coordinator and the CLI start without it (test/study/no-tensorflow.test.ts checks that at run time).',
       from: { pathNot: '^(src/training|worker|test|bench)/' },
       to: { path: 'node_modules/@tensorflow/' },
     },
@@ -96,21 +104,23 @@ module.exports = {
     },
     {
       name: 'dashboard-reads-the-store',
-      comment: 'The dashboard reads the trial store; the coordinator hands it its live state as a callback, so neither depends on the other. The JSON it serves is the CLI\'s --json output, built by the same functions in src/views.',
+      comment:
+        "The dashboard reads the trial store; the coordinator hands it its live state as a callback, so neither depends on the other. The JSON it serves is the CLI's --json output, built by the same functions in src/views.",
       severity: 'error',
       from: { path: '^dashboard/' },
       to: { path: '^(coordinator|worker|cli)/' },
     },
     {
       name: 'page-script-imports-types-only',
-      comment: 'dashboard/browser/ is the page script, built for the browser on its own: from the server\'s side it may import types (the JSON it reads, shared vocabulary), which vanish in the build; any other import would be fetched by the browser and is not served.',
+      comment:
+        "dashboard/browser/ is the page script, built for the browser on its own: from the server's side it may import types (the JSON it reads, shared vocabulary), which vanish in the build; any other import would be fetched by the browser and is not served.",
       severity: 'error',
       from: { path: '^dashboard/browser/' },
       to: { pathNot: '^dashboard/browser/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'server-not-to-page-script',
-      comment: 'The server serves the page script\'s compiled files; it does not import its code, which is built for the browser.',
+      comment: "The server serves the page script's compiled files; it does not import its code, which is built for the browser.",
       severity: 'error',
       from: { path: '^(src|coordinator|worker|cli|dashboard)/', pathNot: '^dashboard/browser/' },
       to: { path: '^dashboard/browser/' },
@@ -132,9 +142,16 @@ module.exports = {
     {
       name: 'commands-load-when-they-run',
       severity: 'error',
-      comment: 'sweeper --version, --help and the parsing of every command load cli/main.ts, the command definitions and their option helpers only; a command\'s code (gRPC, SQLite, pino...) is imported with `await import()` when it runs, so that start-up stays near Node\'s own (bench/README, "start-up"). test/cli/lazy-commands.test.ts checks the whole graph at run time.',
-      from: { path: '^cli/(main|shared-options|option-parsers|report-error|software-version|exit-codes)\\.ts$|^cli/commands/.*-(definition|options)\\.ts$' },
-      to: { dependencyTypesNot: ['type-only', 'dynamic-import'], path: 'node_modules/|^(coordinator|worker)/|^cli/commands/.*-command\\.ts$', pathNot: 'node_modules/commander/' },
+      comment:
+        'sweeper --version, --help and the parsing of every command load cli/main.ts, the command definitions and their option helpers only; a command\'s code (gRPC, SQLite, pino...) is imported with `await import()` when it runs, so that start-up stays near Node\'s own (bench/README, "start-up"). test/cli/lazy-commands.test.ts checks the whole graph at run time.',
+      from: {
+        path: '^cli/(main|shared-options|option-parsers|report-error|software-version|exit-codes)\\.ts$|^cli/commands/.*-(definition|options)\\.ts$',
+      },
+      to: {
+        dependencyTypesNot: ['type-only', 'dynamic-import'],
+        path: 'node_modules/|^(coordinator|worker)/|^cli/commands/.*-command\\.ts$',
+        pathNot: 'node_modules/commander/',
+      },
     },
   ],
   options: {

@@ -21,7 +21,10 @@ export default tseslint.config(
     files: ['test/**/*.ts'],
     rules: {
       // node:test's describe/test return promises that the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite'] }] },
+      ],
     },
   },
   {
@@ -30,7 +33,16 @@ export default tseslint.config(
     // as markup, and the Content-Security-Policy allows no inline script: so no HTML sinks, no eval.
     files: ['dashboard/browser/**/*.ts'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', Node: 'readonly', HTMLElement: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URLSearchParams: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        Node: 'readonly',
+        HTMLElement: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URLSearchParams: 'readonly',
+      },
     },
     rules: {
       'no-eval': 'error',
@@ -63,7 +75,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.property.name='write'][callee.object.object.name='process'][callee.object.property.name=/^std(out|err)$/]",
+          selector:
+            "CallExpression[callee.property.name='write'][callee.object.object.name='process'][callee.object.property.name=/^std(out|err)$/]",
           message: 'print through printOut, printErr or printJson (cli/output/terminal.ts), which escape control characters',
         },
       ],

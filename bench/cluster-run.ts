@@ -47,7 +47,10 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
       workers: options.workers,
       threads: options.threads,
       logLevel: options.logLevel,
-      ...(options.cpuProfDir !== undefined && { coordinatorNodeArgs: cpuProf(options.cpuProfDir, 'coordinator'), workerNodeArgs: cpuProf(options.cpuProfDir, 'workers') }),
+      ...(options.cpuProfDir !== undefined && {
+        coordinatorNodeArgs: cpuProf(options.cpuProfDir, 'coordinator'),
+        workerNodeArgs: cpuProf(options.cpuProfDir, 'workers'),
+      }),
     });
     let submittedAt: number;
     let cpuBefore: ReturnType<LoopbackCluster['cpuSeconds']>;
@@ -65,14 +68,21 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
     const timeline = await readTimeline(cluster.storePath, options.studyName);
     const finished = timeline.counts.COMPLETE + timeline.counts.PRUNED + timeline.counts.FAILED;
     if (timeline.counts.COMPLETE !== options.trials) {
-      throw new Error(`expected ${options.trials} COMPLETE trials, but the store has ${timeline.counts.COMPLETE} (${finished} finished, ${timeline.counts.FAILED} FAILED)`);
+      throw new Error(
+        `expected ${options.trials} COMPLETE trials, but the store has ${timeline.counts.COMPLETE} (${finished} finished, ${timeline.counts.FAILED} FAILED)`,
+      );
     }
     const cpuMsPerTrial = cpuBefore &&
       cpuAfter && {
         coordinator: ((cpuAfter.coordinator - cpuBefore.coordinator) * 1000) / options.trials,
         workers: ((cpuAfter.workers - cpuBefore.workers) * 1000) / options.trials,
       };
-    return { wallMs: timeline.lastFinishMs - submittedAt, firstStartMs: timeline.firstStartMs - submittedAt, timeline, ...(cpuMsPerTrial && { cpuMsPerTrial }) };
+    return {
+      wallMs: timeline.lastFinishMs - submittedAt,
+      firstStartMs: timeline.firstStartMs - submittedAt,
+      timeline,
+      ...(cpuMsPerTrial && { cpuMsPerTrial }),
+    };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

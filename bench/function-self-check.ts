@@ -24,7 +24,9 @@ export async function checkTestFunctions(functions: readonly TestFunction[], pee
   if (!peer?.available) return `self-check: ${functions.length} functions reach their minima (TypeScript only)`;
 
   const points = functions.flatMap((fn) => [fn.minimiser, ...randomPoints(fn)].map((params) => ({ fn, params })));
-  const [pythonValues] = (await runPython(peer, 'evaluate_points.py', { points: points.map(({ fn, params }) => ({ function: fn.name, params })) })) as [number[]];
+  const [pythonValues] = (await runPython(peer, 'evaluate_points.py', {
+    points: points.map(({ fn, params }) => ({ function: fn.name, params })),
+  })) as [number[]];
   points.forEach(({ fn, params }, i) => {
     const ours = fn.evaluate(params);
     const theirs = pythonValues[i] as number;
@@ -39,5 +41,7 @@ export async function checkTestFunctions(functions: readonly TestFunction[], pee
 function randomPoints(fn: TestFunction): ParamValues[] {
   const space = SearchSpace.fromDefinition(fn.space);
   const sampler = new RandomSampler(12345);
-  return Array.from({ length: POINTS_PER_FUNCTION }, (_, trialNumber) => sampler.suggest({ space, direction: 'minimize', trialNumber, trials: [] }));
+  return Array.from({ length: POINTS_PER_FUNCTION }, (_, trialNumber) =>
+    sampler.suggest({ space, direction: 'minimize', trialNumber, trials: [] }),
+  );
 }

@@ -16,7 +16,11 @@ const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync
 
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, Node.js ${process.version}, ${describeLoad()}`);
 const dir = mkdtempSync(join(tmpdir(), 'sweeper-idle-'));
-const child = spawn(process.execPath, [bin, 'coordinator', '--db', join(dir, 'idle.db'), '--listen', '127.0.0.1:0', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  [bin, 'coordinator', '--db', join(dir, 'idle.db'), '--listen', '127.0.0.1:0', '--log-level', 'silent'],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const port = await new Promise<number>((resolve) => {
   child.stdout.on('data', (chunk: Buffer) => {
     const match = /listening on 127\.0\.0\.1:(\d+)/.exec(chunk.toString());
@@ -39,7 +43,16 @@ const withSessions = rssMb(child.pid ?? 0);
 const openAt3s = count - closed;
 await sleep(12_000);
 const after = rssMb(child.pid ?? 0);
-console.log(JSON.stringify({ sessions: count, rssBeforeMb: Math.round(before), rssWithSessionsMb: Math.round(withSessions), openAfter3s: openAt3s, rssAfter15sMb: Math.round(after), openAfter15s: count - closed }));
+console.log(
+  JSON.stringify({
+    sessions: count,
+    rssBeforeMb: Math.round(before),
+    rssWithSessionsMb: Math.round(withSessions),
+    openAfter3s: openAt3s,
+    rssAfter15sMb: Math.round(after),
+    openAfter15s: count - closed,
+  }),
+);
 for (const session of sessions) session.destroy();
 child.kill('SIGKILL');
 rmSync(dir, { recursive: true, force: true });

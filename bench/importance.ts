@@ -64,7 +64,9 @@ function timeOurs(input: ImportanceInput): { medianMs: number; maxMs: number } {
   return { medianMs: median(times), maxMs: Math.max(...times) };
 }
 
-async function optunaImportances(input: ImportanceInput): Promise<{ importances: Record<string, number>; seconds: number; evaluator: string } | string> {
+async function optunaImportances(
+  input: ImportanceInput,
+): Promise<{ importances: Record<string, number>; seconds: number; evaluator: string } | string> {
   const optuna = findOptuna();
   if (!optuna.available) return optuna.reason;
   const sklearn = findPythonPackage(SKLEARN);
@@ -82,18 +84,23 @@ async function main(): Promise<void> {
     result[`ours_ms_${count}`] = timing.medianMs;
     return [count, options.repeats, timing.medianMs, timing.maxMs];
   });
-  console.log(`importance: parameterImportance (PED-ANOVA) on the mixed space (10 parameters), seed ${options.seed}; ms per call after ${WARMUP} untimed`);
+  console.log(
+    `importance: parameterImportance (PED-ANOVA) on the mixed space (10 parameters), seed ${options.seed}; ms per call after ${WARMUP} untimed`,
+  );
   printTable(['trials', 'timed', 'median ms', 'max ms'], timingRows);
   const at10000 = result.ours_ms_10000;
   if (typeof at10000 === 'number') {
-    console.log(`target at 10,000 trials: <= ${BUDGET_MS_AT_10000} ms (a dashboard refresh): ${at10000 <= BUDGET_MS_AT_10000 ? 'met' : 'NOT met'} (${significant(at10000)} ms)`);
+    console.log(
+      `target at 10,000 trials: <= ${BUDGET_MS_AT_10000} ms (a dashboard refresh): ${at10000 <= BUDGET_MS_AT_10000 ? 'met' : 'NOT met'} (${significant(at10000)} ms)`,
+    );
   }
 
   const input = studyOf(options.compare);
   const ours = parameterImportance(input);
   const peer = options.optuna ? await optunaImportances(input) : 'Optuna comparison skipped (--no-optuna)';
   if (typeof peer === 'string') console.log(peer);
-  const rankOf = (importances: Record<string, number>): Map<string, number> => new Map(Object.keys(importances).map((name, i) => [name, i + 1]));
+  const rankOf = (importances: Record<string, number>): Map<string, number> =>
+    new Map(Object.keys(importances).map((name, i) => [name, i + 1]));
   const ourRank = rankOf(ours);
   const theirRank = typeof peer === 'string' ? undefined : rankOf(peer.importances);
   const rows = Object.keys(ours).map((name) => {
@@ -104,7 +111,9 @@ async function main(): Promise<void> {
     }
     return row;
   });
-  console.log(`rankings on ${options.compare} trials${typeof peer === 'string' ? '' : `; ${peer.evaluator} took ${significant(peer.seconds)} s`}`);
+  console.log(
+    `rankings on ${options.compare} trials${typeof peer === 'string' ? '' : `; ${peer.evaluator} took ${significant(peer.seconds)} s`}`,
+  );
   printTable(['parameter', 'ours rank', 'ours share', ...(typeof peer === 'string' ? [] : ['fanova rank', 'fanova share'])], rows);
   if (typeof peer === 'string') result.optuna = 'skipped';
   else {

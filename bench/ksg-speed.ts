@@ -35,5 +35,7 @@ for (const dims of options.dims) {
     nats = labelInformation(features, labels, 10, { seed: r });
     seconds.push((performance.now() - started) / 1000);
   }
-  console.log(`N=${options.samples} d=${dims}: median ${median(seconds).toFixed(3)} s (of ${options.repeats}), I = ${nats.toFixed(3)} nats`);
+  console.log(
+    `N=${options.samples} d=${dims}: median ${median(seconds).toFixed(3)} s (of ${options.repeats}), I = ${nats.toFixed(3)} nats`,
+  );
 }

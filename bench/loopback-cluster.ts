@@ -38,12 +38,22 @@ export class LoopbackCluster {
   static async start(options: LoopbackClusterOptions): Promise<LoopbackCluster> {
     const storePath = join(options.directory, 'sweeper.db');
     const log = (name: string): string[] => ['--log-file', join(options.directory, `${name}.log`), '--log-level', options.logLevel];
-    const coordinator = new CliChild('coordinator', ['coordinator', '--db', storePath, '--listen', '127.0.0.1:0', '--drain-timeout', '5', ...log('coordinator')], options.coordinatorNodeArgs);
+    const coordinator = new CliChild(
+      'coordinator',
+      ['coordinator', '--db', storePath, '--listen', '127.0.0.1:0', '--drain-timeout', '5', ...log('coordinator')],
+      options.coordinatorNodeArgs,
+    );
     const workers: CliChild[] = [];
     try {
       const [, address] = (await coordinator.waitForLine(/coordinator listening on (\S+)/, START_MS)) as [string, string];
       for (let i = 0; i < options.workers; i++) {
-        workers.push(new CliChild(`worker ${i + 1}`, ['worker', '--coordinator', address, '--threads', String(options.threads), ...log(`worker-${i + 1}`)], options.workerNodeArgs));
+        workers.push(
+          new CliChild(
+            `worker ${i + 1}`,
+            ['worker', '--coordinator', address, '--threads', String(options.threads), ...log(`worker-${i + 1}`)],
+            options.workerNodeArgs,
+          ),
+        );
       }
       const client = new CoordinatorClient({ address, credentials: ChannelCredentials.createInsecure() });
       const cluster = new LoopbackCluster(address, storePath, client, coordinator, workers);
@@ -62,7 +72,10 @@ export class LoopbackCluster {
       const summary = (await this.client.status()).studies.find((s) => s.name === study);
       if (!summary) throw new Error(`the coordinator does not list study ${study}`);
       if (summary.complete + summary.pruned + summary.failed >= budget && summary.running === 0) return;
-      if (!summary.active) throw this.coordinator.failure(`stopped study ${study} at ${summary.complete + summary.pruned + summary.failed} of ${budget} trials`);
+      if (!summary.active)
+        throw this.coordinator.failure(
+          `stopped study ${study} at ${summary.complete + summary.pruned + summary.failed} of ${budget} trials`,
+        );
       if (Date.now() > deadline) throw new Error(`study ${study} did not finish within ${timeoutMs / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

@@ -13,11 +13,13 @@ export function mannWhitneyGreater(a: readonly number[], b: readonly number[]): 
   const n1 = a.length;
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) return Number.NaN;
-  const pooled = [...a.map((value) => ({ value, fromA: true })), ...b.map((value) => ({ value, fromA: false }))].sort((x, y) => x.value - y.value);
+  const pooled = [...a.map((value) => ({ value, fromA: true })), ...b.map((value) => ({ value, fromA: false }))].sort(
+    (x, y) => x.value - y.value,
+  );
   const n = pooled.length;
   let rankSumA = 0;
   let tieTerm = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end + 1 < n && pooled[end + 1]?.value === pooled[start]?.value) end++;
     const averageRank = (start + end) / 2 + 1;

@@ -36,7 +36,7 @@ export function mixedObjective(params: ParamValues): number {
     2 * (n('dropout') - 0.15) ** 2 +
     5 * (n('label_smoothing') - 0.05) ** 2 +
     0.05 * (n('depth') - 3.5) ** 2 +
-    0.5 * (Math.log2(n('width')) - 8) ** 2 / 4 +
+    (0.5 * (Math.log2(n('width')) - 8) ** 2) / 4 +
     (ACTIVATION_COST[String(params.activation)] ?? 0);
   if (params.optimizer === 'adam') loss += 10 * (n('beta1') - 0.9) ** 2 + 100 * (n('beta2') - 0.999) ** 2;
   else loss += 0.4;

@@ -19,6 +19,7 @@ export function namesFrom(allowed: readonly string[]): (value: string) => string
 /** Commander parser for a seed: a whole number from 0 to 2^32 - 1. */
 export function seed(value: string): number {
   const parsed = Number(value);
-  if (!/^\d+$/.test(value.trim()) || parsed > 2 ** 32 - 1) throw new InvalidArgumentError(`expected a seed from 0 to 4294967295, but got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || parsed > 2 ** 32 - 1)
+    throw new InvalidArgumentError(`expected a seed from 0 to 4294967295, but got "${value}"`);
   return parsed;
 }

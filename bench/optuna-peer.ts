@@ -24,7 +24,8 @@ const PYTHON_DIR = fileURLToPath(new URL('../../bench/python/', import.meta.url)
  */
 const PYTHON = process.env.SWEEPER_BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
-export type PythonPeer = { readonly available: true; readonly python: string; readonly version: string } | { readonly available: false; readonly reason: string };
+export type PythonPeer =
+  { readonly available: true; readonly python: string; readonly version: string } | { readonly available: false; readonly reason: string };
 export type OptunaPeer = PythonPeer;
 
 /** A Python package a benchmark compares against: how to import it, install it, and say it is missing. */
@@ -86,7 +87,12 @@ function aptGet(args: readonly string[]): boolean {
  * Runs bench/python/SCRIPT with `input` as JSON on stdin. The script answers with one JSON
  * value per line, so long runs can report each finished piece (`onRecord`) as it comes.
  */
-export function runPython(peer: PythonPeer & { available: true }, script: string, input: unknown, onRecord?: (record: unknown) => void): Promise<unknown[]> {
+export function runPython(
+  peer: PythonPeer & { available: true },
+  script: string,
+  input: unknown,
+  onRecord?: (record: unknown) => void,
+): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     // -B: no __pycache__ written into the source tree.
     const child = spawn(peer.python, ['-B', `${PYTHON_DIR}${script}`], { stdio: ['pipe', 'pipe', 'pipe'] });

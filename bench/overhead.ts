@@ -42,24 +42,36 @@ const options = new Command()
   .addOption(new Option('--slots <n>', 'trials at once: worker threads in all').default(64).argParser(positiveInteger))
   .addOption(new Option('--workers <n>', 'worker processes sharing the slots').default(4).argParser(positiveInteger))
   .addOption(new Option('--seconds <s>', "a trial's duration").default(1).argParser(positiveSeconds))
-  .addOption(new Option('--epochs <n>', 'epochs a trial is split into (each one a report and a decision)').default(1).argParser(positiveInteger))
+  .addOption(
+    new Option('--epochs <n>', 'epochs a trial is split into (each one a report and a decision)').default(1).argParser(positiveInteger),
+  )
   .addOption(new Option('--sampler <name>', 'tpe or random, on both sides').default('tpe').choices(['tpe', 'random']))
   .addOption(new Option('--seed <n>', 'seed of both samplers').default(1).argParser(seed))
   .option('--no-optuna', 'run ours only')
   .option('--no-memory', "skip Optuna's in-memory storage run")
-  .addOption(new Option('--log-level <level>', "our processes' log level (logs go to files)").default('info').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
-  .option('--cpu-prof <dir>', 'write CPU profiles (node --cpu-prof) of our coordinator into DIR/coordinator and of our workers into DIR/workers')
+  .addOption(
+    new Option('--log-level <level>', "our processes' log level (logs go to files)")
+      .default('info')
+      .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
+  )
+  .option(
+    '--cpu-prof <dir>',
+    'write CPU profiles (node --cpu-prof) of our coordinator into DIR/coordinator and of our workers into DIR/workers',
+  )
   .parse()
   .opts<Options>();
 
 function positiveSeconds(value: string): number {
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`expected a number of seconds > 0, but got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0)
+    throw new InvalidArgumentError(`expected a number of seconds > 0, but got "${value}"`);
   return parsed;
 }
 
 if (options.slots % options.workers !== 0) {
-  console.error(`error: --slots (${options.slots}) must be a multiple of --workers (${options.workers}): each worker gets slots/workers threads`);
+  console.error(
+    `error: --slots (${options.slots}) must be a multiple of --workers (${options.workers}): each worker gets slots/workers threads`,
+  );
   process.exit(2);
 }
 
@@ -99,7 +111,12 @@ async function timeOurs(study: SyntheticStudy): Promise<OursRow> {
   };
 }
 
-async function timeOptuna(peer: OptunaPeer & { available: true }, study: SyntheticStudy, storage: 'sqlite' | 'memory', directory: string): Promise<Row> {
+async function timeOptuna(
+  peer: OptunaPeer & { available: true },
+  study: SyntheticStudy,
+  storage: 'sqlite' | 'memory',
+  directory: string,
+): Promise<Row> {
   const [answer] = (await runPython(peer, 'overhead.py', {
     definition: study.definition,
     order: study.order,
@@ -112,8 +129,12 @@ async function timeOptuna(peer: OptunaPeer & { available: true }, study: Synthet
     storage,
     path: join(directory, 'optuna.db'),
   })) as [{ wall_s: number; complete: number; failed: number }];
-  if (answer.complete !== options.trials) throw new Error(`Optuna (${storage}) completed ${answer.complete} of ${options.trials} trials (${answer.failed} failed)`);
-  return { name: `optuna ${peer.version} (${options.sampler}, ${storage === 'sqlite' ? 'RDB SQLite' : 'in-memory'}, n_jobs=${options.slots})`, seconds: answer.wall_s };
+  if (answer.complete !== options.trials)
+    throw new Error(`Optuna (${storage}) completed ${answer.complete} of ${options.trials} trials (${answer.failed} failed)`);
+  return {
+    name: `optuna ${peer.version} (${options.sampler}, ${storage === 'sqlite' ? 'RDB SQLite' : 'in-memory'}, n_jobs=${options.slots})`,
+    seconds: answer.wall_s,
+  };
 }
 
 const overheadPercent = (seconds: number): number => (seconds / idealSeconds - 1) * 100;
@@ -121,7 +142,14 @@ const overheadPercent = (seconds: number): number => (seconds / idealSeconds - 1
 async function main(): Promise<void> {
   const peer = options.optuna ? findOptuna() : undefined;
   if (peer && !peer.available) console.log(peer.reason);
-  const study = syntheticStudy({ name: 'bench-overhead', trials: options.trials, epochs: options.epochs, epochSeconds: options.seconds / options.epochs, sampler: options.sampler, seed: options.seed });
+  const study = syntheticStudy({
+    name: 'bench-overhead',
+    trials: options.trials,
+    epochs: options.epochs,
+    epochSeconds: options.seconds / options.epochs,
+    sampler: options.sampler,
+    seed: options.seed,
+  });
   console.log(
     `overhead: ${options.trials} trials of ${options.seconds} s (${options.epochs} epoch${options.epochs > 1 ? 's' : ''} each) on ${options.slots} slots, ${options.sampler} sampler; ` +
       `ideal ${idealSeconds} s = ceil(${options.trials} / ${options.slots}) × ${options.seconds} s`,
@@ -151,17 +179,28 @@ async function main(): Promise<void> {
 
   printTable(
     ['run', 'wall s', 'ideal s', 'actual/ideal', 'overhead %', 'overhead vs ours'],
-    rows.map((row) => [row.name, row.seconds, idealSeconds, row.seconds / idealSeconds, overheadPercent(row.seconds), row === ours ? '' : `${(overheadPercent(row.seconds) / overheadPercent(ours.seconds)).toPrecision(3)}x`]),
+    rows.map((row) => [
+      row.name,
+      row.seconds,
+      idealSeconds,
+      row.seconds / idealSeconds,
+      overheadPercent(row.seconds),
+      row === ours ? '' : `${(overheadPercent(row.seconds) / overheadPercent(ours.seconds)).toPrecision(3)}x`,
+    ]),
   );
   console.log(
     `ours: first trial started ${(ours.firstStartMs / 1000).toFixed(3)} s after the submit; a trial held its slot ${(ours.meanTrialMs / 1000).toFixed(4)} s on average ` +
       `(started → finished in the store); slots busy ${(ours.utilisation * 100).toFixed(1)} % of the wall time`,
   );
   if (ours.cpuMsPerTrial) {
-    console.log(`ours: CPU per trial ${ours.cpuMsPerTrial.coordinator.toFixed(2)} ms in the coordinator, ${ours.cpuMsPerTrial.workers.toFixed(2)} ms in the workers (all ${options.workers} together)`);
+    console.log(
+      `ours: CPU per trial ${ours.cpuMsPerTrial.coordinator.toFixed(2)} ms in the coordinator, ${ours.cpuMsPerTrial.workers.toFixed(2)} ms in the workers (all ${options.workers} together)`,
+    );
   }
   const met = overheadPercent(ours.seconds) < TARGET_OVERHEAD_PERCENT;
-  console.log(`target: our overhead under ${TARGET_OVERHEAD_PERCENT} %: ${met ? 'met' : 'NOT met'} (${overheadPercent(ours.seconds).toFixed(2)} %)`);
+  console.log(
+    `target: our overhead under ${TARGET_OVERHEAD_PERCENT} %: ${met ? 'met' : 'NOT met'} (${overheadPercent(ours.seconds).toFixed(2)} %)`,
+  );
 
   const result: Record<string, number | string> = {
     trials: options.trials,

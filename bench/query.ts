@@ -125,12 +125,16 @@ async function buildOurs(path: string, trials: readonly MadeTrial[]): Promise<nu
   const start = performance.now();
   const db = new Database(path);
   const time = new Date().toISOString();
-  const insertTrial = db.prepare('INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertTrial = db.prepare(
+    'INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const insertParam = db.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
   const insertEpoch = db.prepare(
     'INSERT INTO trial_epochs (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertRepeat = db.prepare('INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at, test) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertRepeat = db.prepare(
+    'INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at, test) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const insertResult = db.prepare(
     'INSERT INTO trial_results (trial_id, study_id, value, value_std, repeats, epochs, best_epoch, train_seconds, test_accuracy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -138,19 +142,33 @@ async function buildOurs(path: string, trials: readonly MadeTrial[]): Promise<nu
   db.transaction(() => {
     trials.forEach((trial, number) => {
       const queued = trial.state === 'QUEUED';
-      const id = Number(insertTrial.run(studyId, number, queued ? 'QUEUED' : 'RUNNING', queued ? 0 : 1, queued ? null : 'bench:1', time, queued ? null : time).lastInsertRowid);
+      const id = Number(
+        insertTrial.run(
+          studyId,
+          number,
+          queued ? 'QUEUED' : 'RUNNING',
+          queued ? 0 : 1,
+          queued ? null : 'bench:1',
+          time,
+          queued ? null : time,
+        ).lastInsertRowid,
+      );
       for (const [name, value] of Object.entries(trial.params)) insertParam.run(id, name, JSON.stringify(value));
       if (queued) return;
       const tested = trial.curves.length > 0;
       trial.curves.forEach((curve, repeat) =>
-        curve.forEach((valAccuracy, e) => insertEpoch.run(id, repeat, e + 1, 1 / (e + 1), valAccuracy - 0.01, 0.5 / (e + 1), valAccuracy, trial.params.learning_rate, 0.8)),
+        curve.forEach((valAccuracy, e) =>
+          insertEpoch.run(id, repeat, e + 1, 1 / (e + 1), valAccuracy - 0.01, 0.5 / (e + 1), valAccuracy, trial.params.learning_rate, 0.8),
+        ),
       );
       if (trial.state === 'FAILED') {
         finish.run('FAILED', time, 'diverged at epoch 1: training loss is NaN', id);
         return;
       }
       for (let repeat = 0; repeat < trial.repeats; repeat++) {
-        const test = tested ? JSON.stringify({ epoch: EPOCHS, loss: 0.3, accuracy: 0.9, confusion: confusionMatrix(number + repeat) }) : null;
+        const test = tested
+          ? JSON.stringify({ epoch: EPOCHS, loss: 0.3, accuracy: 0.9, confusion: confusionMatrix(number + repeat) })
+          : null;
         insertRepeat.run(id, repeat, 1000 + repeat, trial.value, EPOCHS, EPOCHS, 4, time, test);
       }
       insertResult.run(id, studyId, trial.value, trial.repeats > 1 ? 0.004 : null, trial.repeats, EPOCHS, EPOCHS, 4, tested ? 0.9 : null);
@@ -163,7 +181,11 @@ async function buildOurs(path: string, trials: readonly MadeTrial[]): Promise<nu
 
 /** A 10-class confusion matrix of 1,000 test examples, 90 % on the diagonal. */
 function confusionMatrix(salt: number): number[][] {
-  return Array.from({ length: CLASSES }, (_, actual) => Array.from({ length: CLASSES }, (_, predicted) => (actual === predicted ? 90 : predicted === (actual + 1 + (salt % 9)) % CLASSES ? 10 : 0)));
+  return Array.from({ length: CLASSES }, (_, actual) =>
+    Array.from({ length: CLASSES }, (_, predicted) =>
+      actual === predicted ? 90 : predicted === (actual + 1 + (salt % 9)) % CLASSES ? 10 : 0,
+    ),
+  );
 }
 
 /** Counts bytes and drops them, as a fast terminal or /dev/null would take the output. */
@@ -201,7 +223,12 @@ function queries(showNumber: number): Query[] {
       return sink.bytes;
     });
   return [
-    { name: 'best --top 10', args: ['best', STUDY, '--top', '10'], ours: (p) => withStore(p, async (s) => (await bestOutput(s, STUDY, { top: 10 })).length), optuna: { key: 'best', what: 'load_study + best_trial (top 1)' } },
+    {
+      name: 'best --top 10',
+      args: ['best', STUDY, '--top', '10'],
+      ours: (p) => withStore(p, async (s) => (await bestOutput(s, STUDY, { top: 10 })).length),
+      optuna: { key: 'best', what: 'load_study + best_trial (top 1)' },
+    },
     {
       name: 'best --where optimizer=adam --where depth=2',
       args: ['best', STUDY, '--top', '10', '--where', 'optimizer=adam', '--where', 'depth=2'],
@@ -230,7 +257,12 @@ function queries(showNumber: number): Query[] {
       ours: (p) => withStore(p, async (s) => (await showOutput(s, STUDY, showNumber, {})).length),
       optuna: { key: 'show', what: 'load_study + storage.get_trial' },
     },
-    { name: 'export --format csv', args: ['export', STUDY, '--format', 'csv'], ours: exported(false), optuna: { key: 'export', what: 'load_study + trials_dataframe().to_csv' } },
+    {
+      name: 'export --format csv',
+      args: ['export', STUDY, '--format', 'csv'],
+      ours: exported(false),
+      optuna: { key: 'export', what: 'load_study + trials_dataframe().to_csv' },
+    },
     {
       name: 'export --epochs',
       args: ['export', STUDY, '--epochs'],
@@ -279,7 +311,9 @@ function timeProcess(args: readonly string[], path?: string): number {
   const devNull = openSync('/dev/null', 'w');
   try {
     const start = performance.now();
-    const result = spawnSync(process.execPath, [CLI_MAIN, ...args, ...(path === undefined ? [] : ['--db', path])], { stdio: ['ignore', devNull, 'pipe'] });
+    const result = spawnSync(process.execPath, [CLI_MAIN, ...args, ...(path === undefined ? [] : ['--db', path])], {
+      stdio: ['ignore', devNull, 'pipe'],
+    });
     const elapsed = performance.now() - start;
     if (result.status !== 0) throw new Error(`sweeper ${args.join(' ')} exited with ${result.status}: ${result.stderr.toString()}`);
     return elapsed;
@@ -317,12 +351,20 @@ async function main(): Promise<void> {
       }
       oursMs.set(query.name, median(times));
       const args = query.args;
-      if (options.cli && args) cliMs.set(query.name, median(Array.from({ length: Math.min(3, options.runs) }, () => timeProcess(args, ours))));
+      if (options.cli && args)
+        cliMs.set(query.name, median(Array.from({ length: Math.min(3, options.runs) }, () => timeProcess(args, ours))));
     }
 
     const optunaMs = new Map<string, number>();
     const peer = options.optuna ? findOptuna() : undefined;
-    const pandas = peer?.available ? findPythonPackage({ module: 'pandas', debian: 'python3-pandas', missing: 'pandas not available: install python3-pandas', columns: 'Optuna' }) : undefined;
+    const pandas = peer?.available
+      ? findPythonPackage({
+          module: 'pandas',
+          debian: 'python3-pandas',
+          missing: 'pandas not available: install python3-pandas',
+          columns: 'Optuna',
+        })
+      : undefined;
     if (peer && !peer.available) console.log(peer.reason);
     if (pandas && !pandas.available) console.log(pandas.reason);
     if (peer?.available && pandas?.available) {
@@ -334,15 +376,31 @@ async function main(): Promise<void> {
         space: SPACE,
         trials: trials.map((t) => ({ state: t.state, value: t.value, params: t.params, intermediate: t.curves[0] ?? [] })),
       })) as [{ seconds: number }];
-      console.log(`optuna ${peer.version} built in ${built.seconds.toFixed(1)} s (study.add_trials of create_trial), ${(statSync(path).size / 2 ** 20).toFixed(0)} MiB`);
+      console.log(
+        `optuna ${peer.version} built in ${built.seconds.toFixed(1)} s (study.add_trials of create_trial), ${(statSync(path).size / 2 ** 20).toFixed(0)} MiB`,
+      );
       console.error('timing optuna ...');
       // At most 3 runs a query on Optuna's side: each of its dataframe queries takes seconds on 100,000 trials.
-      const answers = (await runPython(peer, 'query.py', { phase: 'time', path, runs: Math.min(3, options.runs), show_number: showNumber, csv_path: join(directory, 'optuna.csv') })) as { query: string; ms: number[] }[];
+      const answers = (await runPython(peer, 'query.py', {
+        phase: 'time',
+        path,
+        runs: Math.min(3, options.runs),
+        show_number: showNumber,
+        csv_path: join(directory, 'optuna.csv'),
+      })) as { query: string; ms: number[] }[];
       for (const answer of answers) optunaMs.set(answer.query, median(answer.ms));
     }
 
-    if (options.cli) console.log(`a sweeper process that does nothing (sweeper --version) takes ${median([0, 1, 2].map(() => timeProcess(['--version']))).toFixed(0)} ms: module loading, part of every process time below`);
-    const head = ['query', 'ours ms', ...(options.cli ? ['sweeper process ms'] : []), ...(optunaMs.size > 0 ? ['optuna ms', 'ratio (optuna/ours)', 'optuna equivalent'] : [])];
+    if (options.cli)
+      console.log(
+        `a sweeper process that does nothing (sweeper --version) takes ${median([0, 1, 2].map(() => timeProcess(['--version']))).toFixed(0)} ms: module loading, part of every process time below`,
+      );
+    const head = [
+      'query',
+      'ours ms',
+      ...(options.cli ? ['sweeper process ms'] : []),
+      ...(optunaMs.size > 0 ? ['optuna ms', 'ratio (optuna/ours)', 'optuna equivalent'] : []),
+    ];
     printTable(
       head,
       list.map((query) => {
@@ -357,7 +415,12 @@ async function main(): Promise<void> {
       }),
     );
 
-    const key = (name: string): string => name.split(' (')[0]?.replace(/^--?|[^a-z0-9]+/gi, '_').replace(/^_+|_+$/g, '').toLowerCase() ?? name;
+    const key = (name: string): string =>
+      name
+        .split(' (')[0]
+        ?.replace(/^--?|[^a-z0-9]+/gi, '_')
+        .replace(/^_+|_+$/g, '')
+        .toLowerCase() ?? name;
     const result: Record<string, number | string> = { trials: options.trials };
     for (const query of list) {
       const mine = oursMs.get(query.name) ?? Number.NaN;

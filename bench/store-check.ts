@@ -35,7 +35,10 @@ const options = new Command()
 
 const definition: StudyDefinition = {
   name: 'bench-store-check',
-  space: { learning_rate: { type: 'float', low: 1e-4, high: 0.3, log: true }, depth: { type: 'int', low: 1, high: 4, log: false, step: 1 } },
+  space: {
+    learning_rate: { type: 'float', low: 1e-4, high: 0.3, log: true },
+    depth: { type: 'int', low: 1, high: 4, log: false, step: 1 },
+  },
   objective: { metric: 'val_accuracy', direction: 'maximize' },
   sampler: { type: 'random', seed: 1 },
   budget: { trials: options.trials },
@@ -50,11 +53,19 @@ async function build(path: string): Promise<void> {
   await store.close();
   const db = new Database(path);
   const time = new Date().toISOString();
-  const insertTrial = db.prepare(`INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, 'RUNNING', 1, 'bench:1', ?, ?)`);
+  const insertTrial = db.prepare(
+    `INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, 'RUNNING', 1, 'bench:1', ?, ?)`,
+  );
   const insertParam = db.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
-  const insertEpoch = db.prepare('INSERT INTO trial_epochs (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)');
-  const insertRepeat = db.prepare('INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at) VALUES (?, 0, 1, ?, ?, ?, 4, ?)');
-  const insertResult = db.prepare('INSERT INTO trial_results (trial_id, study_id, value, repeats, epochs, best_epoch, train_seconds) VALUES (?, ?, ?, 1, ?, ?, 4)');
+  const insertEpoch = db.prepare(
+    'INSERT INTO trial_epochs (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertRepeat = db.prepare(
+    'INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at) VALUES (?, 0, 1, ?, ?, ?, 4, ?)',
+  );
+  const insertResult = db.prepare(
+    'INSERT INTO trial_results (trial_id, study_id, value, repeats, epochs, best_epoch, train_seconds) VALUES (?, ?, ?, 1, ?, ?, 4)',
+  );
   const finish = db.prepare(`UPDATE trials SET state = 'COMPLETE', finished_at = ? WHERE id = ?`);
   db.transaction(() => {
     for (let number = 0; number < options.trials; number++) {
@@ -62,7 +73,8 @@ async function build(path: string): Promise<void> {
       const id = Number(insertTrial.run(studyId, number, time, time).lastInsertRowid);
       insertParam.run(id, 'learning_rate', JSON.stringify(learningRate));
       insertParam.run(id, 'depth', JSON.stringify((number % 4) + 1));
-      for (let epoch = 1; epoch <= options.epochs; epoch++) insertEpoch.run(id, epoch, 1 / epoch, 0.9 - 0.5 / epoch, 1.2 / epoch, 0.88 - 0.5 / epoch, learningRate, 0.8);
+      for (let epoch = 1; epoch <= options.epochs; epoch++)
+        insertEpoch.run(id, epoch, 1 / epoch, 0.9 - 0.5 / epoch, 1.2 / epoch, 0.88 - 0.5 / epoch, learningRate, 0.8);
       const value = 0.88 - 0.5 / options.epochs;
       insertRepeat.run(id, value, options.epochs, options.epochs, time);
       insertResult.run(id, studyId, value, options.epochs, options.epochs);
@@ -97,7 +109,9 @@ async function main(): Promise<void> {
     console.error(`building a store of ${options.trials} trials x ${options.epochs} epochs ...`);
     await build(path);
     const megabytes = statSync(path).size / 2 ** 20;
-    console.log(`store: ${options.trials} trials x ${options.epochs} epochs, ${megabytes.toFixed(1)} MiB; median of ${options.runs} runs, the file in the page cache`);
+    console.log(
+      `store: ${options.trials} trials x ${options.epochs} epochs, ${megabytes.toFixed(1)} MiB; median of ${options.runs} runs, the file in the page cache`,
+    );
 
     const pragma = (name: string) => () => {
       const db = new Database(path, { readonly: true });
@@ -136,7 +150,10 @@ async function main(): Promise<void> {
       console.error(`timing ${name} ...`);
       ms.push(await time(fn));
     }
-    printTable(['step', 'ms (median)'], steps.map(([name], index) => [name, ms[index] as number]));
+    printTable(
+      ['step', 'ms (median)'],
+      steps.map(([name], index) => [name, ms[index] as number]),
+    );
     console.log(`machine after: ${describeLoad()}`);
     printResultLine({
       trials: options.trials,

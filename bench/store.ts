@@ -44,7 +44,13 @@ const toldValue = (number: number): number => (number % 97) / 97;
 async function timeOurs(directory: string): Promise<number[]> {
   const store = SqliteTrialStore.open(join(directory, 'ours.db'));
   try {
-    const study = await Study.create(store, { name: 'bench-store', space: MIXED_SPACE, direction: 'minimize', sampler: { type: 'random', seed: options.seed }, seed: options.seed });
+    const study = await Study.create(store, {
+      name: 'bench-store',
+      space: MIXED_SPACE,
+      direction: 'minimize',
+      sampler: { type: 'random', seed: options.seed },
+      seed: options.seed,
+    });
     const times: number[] = [];
     for (let number = 0; number < options.trials; number++) {
       const start = performance.now();
@@ -75,7 +81,9 @@ const mean = (values: readonly number[]): number => values.reduce((sum, value) =
 async function main(): Promise<void> {
   const peer = options.optuna ? findOptuna() : undefined;
   if (peer && !peer.available) console.log(peer.reason);
-  console.log(`store: ${options.trials} trials of ask + tell on each side, random sampler (seed ${options.seed}), fresh SQLite files in ${tmpdir()}`);
+  console.log(
+    `store: ${options.trials} trials of ask + tell on each side, random sampler (seed ${options.seed}), fresh SQLite files in ${tmpdir()}`,
+  );
 
   const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-store-'));
   try {
@@ -98,12 +106,23 @@ async function main(): Promise<void> {
       { label: `first ${edge}`, pick: (times) => times.slice(0, edge) },
       { label: `last ${edge}`, pick: (times) => times.slice(-edge) },
     ];
-    const head = ['trials', 'ours ms/trial', ...columns.slice(1).flatMap(({ name, short }) => [`${name} ms/trial`, `ratio (${short}/ours)`])];
+    const head = [
+      'trials',
+      'ours ms/trial',
+      ...columns.slice(1).flatMap(({ name, short }) => [`${name} ms/trial`, `ratio (${short}/ours)`]),
+    ];
     printTable(
       head,
-      ranges.map(({ label, pick }) => [label, mean(pick(ours)), ...columns.slice(1).flatMap(({ times }) => [mean(pick(times)), mean(pick(times)) / mean(pick(ours))])]),
+      ranges.map(({ label, pick }) => [
+        label,
+        mean(pick(ours)),
+        ...columns.slice(1).flatMap(({ times }) => [mean(pick(times)), mean(pick(times)) / mean(pick(ours))]),
+      ]),
     );
-    if (columns.length > 1) console.log("ours: WAL, synchronous=NORMAL (our store's settings); optuna: SQLite's defaults as SQLAlchemy leaves them (rollback journal, synchronous=FULL)");
+    if (columns.length > 1)
+      console.log(
+        "ours: WAL, synchronous=NORMAL (our store's settings); optuna: SQLite's defaults as SQLAlchemy leaves them (rollback journal, synchronous=FULL)",
+      );
 
     const result: Record<string, number | string> = { trials: options.trials, ours_ms_per_trial: mean(ours) };
     const optuna = columns[1]?.times;

@@ -36,7 +36,11 @@ interface Options {
 const options = new Command()
   .name('throughput')
   .description('Trials per second of zero-length synthetic trials through coordinator, gRPC and workers, ours vs Optuna ask/tell')
-  .addOption(new Option('--samplers <list>', 'tpe and/or random, on both sides').default(['random', 'tpe'], 'random,tpe').argParser(namesFrom(['random', 'tpe'])))
+  .addOption(
+    new Option('--samplers <list>', 'tpe and/or random, on both sides')
+      .default(['random', 'tpe'], 'random,tpe')
+      .argParser(namesFrom(['random', 'tpe'])),
+  )
   .addOption(new Option('--random-trials <n>', 'trials with the random sampler').default(5000).argParser(positiveInteger))
   .addOption(new Option('--tpe-trials <n>', 'trials with the TPE sampler').default(1000).argParser(positiveInteger))
   .addOption(new Option('--workers <n>', 'worker processes').default(2).argParser(positiveInteger))
@@ -44,8 +48,15 @@ const options = new Command()
   .addOption(new Option('--seed <n>', 'seed of both samplers').default(1).argParser(seed))
   .option('--no-optuna', 'run ours only')
   .option('--no-memory', "skip Optuna's in-memory storage runs")
-  .addOption(new Option('--log-level <level>', "our processes' log level (logs go to files)").default('info').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
-  .option('--cpu-prof <dir>', 'write CPU profiles (node --cpu-prof) of our coordinator into DIR/coordinator and of our workers into DIR/workers')
+  .addOption(
+    new Option('--log-level <level>', "our processes' log level (logs go to files)")
+      .default('info')
+      .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
+  )
+  .option(
+    '--cpu-prof <dir>',
+    'write CPU profiles (node --cpu-prof) of our coordinator into DIR/coordinator and of our workers into DIR/workers',
+  )
   .parse()
   .opts<Options>();
 
@@ -79,7 +90,13 @@ async function ratesFor(sampler: BenchSampler, peer: OptunaPeer | undefined): Pr
     // Far beyond any plausible run: 10 trials per second would take this long.
     timeoutMs: trials * 100 + 60_000,
   });
-  const rates: Rates = { sampler, trials, ours: trials / (run.wallMs / 1000), oursFirstStartMs: run.firstStartMs, ...(run.cpuMsPerTrial && { cpuMsPerTrial: run.cpuMsPerTrial }) };
+  const rates: Rates = {
+    sampler,
+    trials,
+    ours: trials / (run.wallMs / 1000),
+    oursFirstStartMs: run.firstStartMs,
+    ...(run.cpuMsPerTrial && { cpuMsPerTrial: run.cpuMsPerTrial }),
+  };
   if (!peer?.available) return rates;
   console.error(`running optuna (${sampler}, SQLite) ...`);
   const optuna = await optunaRate(peer, study, sampler, trials, 'sqlite');
@@ -88,7 +105,13 @@ async function ratesFor(sampler: BenchSampler, peer: OptunaPeer | undefined): Pr
   return { ...rates, optuna, memory: await optunaRate(peer, study, sampler, trials, 'memory') };
 }
 
-async function optunaRate(peer: OptunaPeer & { available: true }, study: SyntheticStudy, sampler: BenchSampler, trials: number, storage: 'sqlite' | 'memory'): Promise<number> {
+async function optunaRate(
+  peer: OptunaPeer & { available: true },
+  study: SyntheticStudy,
+  sampler: BenchSampler,
+  trials: number,
+  storage: 'sqlite' | 'memory',
+): Promise<number> {
   const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-throughput-'));
   try {
     const [answer] = (await runPython(peer, 'throughput.py', {
@@ -127,7 +150,9 @@ async function main(): Promise<void> {
   const loadAtEnd = loadAverage();
   console.log(`machine at end: ${describeLoad()}`);
 
-  const optunaColumns = peer?.available ? ['optuna SQLite trials/s', 'ours/optuna', ...(options.memory ? ['optuna in-memory trials/s', 'ours/in-memory'] : [])] : [];
+  const optunaColumns = peer?.available
+    ? ['optuna SQLite trials/s', 'ours/optuna', ...(options.memory ? ['optuna in-memory trials/s', 'ours/in-memory'] : [])]
+    : [];
   printTable(
     ['sampler', 'trials', 'ours trials/s', ...optunaColumns],
     all.map((r) => [
@@ -139,15 +164,25 @@ async function main(): Promise<void> {
     ]),
   );
   for (const r of all) {
-    const cpu = r.cpuMsPerTrial ? `; CPU per trial ${r.cpuMsPerTrial.coordinator.toFixed(3)} ms in the coordinator, ${r.cpuMsPerTrial.workers.toFixed(3)} ms in the workers` : '';
+    const cpu = r.cpuMsPerTrial
+      ? `; CPU per trial ${r.cpuMsPerTrial.coordinator.toFixed(3)} ms in the coordinator, ${r.cpuMsPerTrial.workers.toFixed(3)} ms in the workers`
+      : '';
     console.log(`ours (${r.sampler}): first trial started ${(r.oursFirstStartMs / 1000).toFixed(3)} s after the submit${cpu}`);
   }
 
   const random = all.find((r) => r.sampler === 'random');
   const met = random === undefined ? undefined : random.ours > TARGET_RANDOM_PER_SECOND;
-  if (met !== undefined) console.log(`target: over ${TARGET_RANDOM_PER_SECOND} trials/s with the random sampler: ${met ? 'met' : 'NOT met'} (${random?.ours.toFixed(0)})`);
+  if (met !== undefined)
+    console.log(
+      `target: over ${TARGET_RANDOM_PER_SECOND} trials/s with the random sampler: ${met ? 'met' : 'NOT met'} (${random?.ours.toFixed(0)})`,
+    );
 
-  const result: Record<string, number | string> = { workers: options.workers, threads: options.threads, load_start: loadAtStart, load_end: loadAtEnd };
+  const result: Record<string, number | string> = {
+    workers: options.workers,
+    threads: options.threads,
+    load_start: loadAtStart,
+    load_end: loadAtEnd,
+  };
   for (const r of all) {
     result[`${r.sampler}_trials`] = r.trials;
     result[`ours_${r.sampler}_per_s`] = r.ours;

@@ -38,15 +38,30 @@ interface Options {
 const options = new Command()
   .name('tpe-quality')
   .description('Best value found after N trials, median over seeds: ours vs Optuna TPE vs random')
-  .addOption(new Option('--samplers <list>', 'our samplers: tpe, tpe-multivariate, random').default(['tpe', 'tpe-multivariate', 'random'], 'tpe,tpe-multivariate,random').argParser(parseSamplerNames))
+  .addOption(
+    new Option('--samplers <list>', 'our samplers: tpe, tpe-multivariate, random')
+      .default(['tpe', 'tpe-multivariate', 'random'], 'tpe,tpe-multivariate,random')
+      .argParser(parseSamplerNames),
+  )
   .addOption(
     new Option('--functions <list>', 'test functions')
-      .default(TEST_FUNCTIONS.map((fn) => fn.name), TEST_FUNCTIONS.map((fn) => fn.name).join(','))
+      .default(
+        TEST_FUNCTIONS.map((fn) => fn.name),
+        TEST_FUNCTIONS.map((fn) => fn.name).join(','),
+      )
       .argParser(namesFrom(TEST_FUNCTIONS.map((fn) => fn.name))),
   )
-  .addOption(new Option('--trials <list>', 'checkpoints; the last is the length of each run').default([50, 100, 200], '50,100,200').argParser(positiveIntegers))
+  .addOption(
+    new Option('--trials <list>', 'checkpoints; the last is the length of each run')
+      .default([50, 100, 200], '50,100,200')
+      .argParser(positiveIntegers),
+  )
   .addOption(new Option('--seeds <n>', 'seeds per function and sampler (1..n)').default(20).argParser(positiveInteger))
-  .addOption(new Option('--processes <n>', 'processes at once: this one plus Python ones').default(Math.min(2, availableParallelism()), 'min(2, cores)').argParser(positiveInteger))
+  .addOption(
+    new Option('--processes <n>', 'processes at once: this one plus Python ones')
+      .default(Math.min(2, availableParallelism()), 'min(2, cores)')
+      .argParser(positiveInteger),
+  )
   .option('--no-optuna', 'run ours only')
   .option('--no-multivariate', "skip Optuna's multivariate TPE column")
   .parse()
@@ -109,11 +124,15 @@ interface OptunaJob {
 async function runAll(peer: OptunaPeer | undefined): Promise<void> {
   const ours = functions.flatMap((fn) => options.samplers.flatMap((name) => seeds.map((seed) => ({ fn, name, seed }))));
   const variants: OptunaVariant[] = options.multivariate ? ['default', 'multivariate'] : ['default'];
-  const optunaJobs: OptunaJob[] = peer?.available ? functions.flatMap((fn) => variants.flatMap((variant) => seeds.map((seed) => ({ function: fn.name, seed, variant })))) : [];
+  const optunaJobs: OptunaJob[] = peer?.available
+    ? functions.flatMap((fn) => variants.flatMap((variant) => seeds.map((seed) => ({ function: fn.name, seed, variant }))))
+    : [];
   const total = { ours: ours.length, optuna: optunaJobs.length };
   const done = { ours: 0, optuna: 0 };
   const progress = (): void => console.error(`runs finished: ours ${done.ours}/${total.ours}, optuna ${done.optuna}/${total.optuna}`);
-  const spaces = Object.fromEntries(functions.map((fn) => [fn.name, { definition: fn.space, order: SearchSpace.fromDefinition(fn.space).order }]));
+  const spaces = Object.fromEntries(
+    functions.map((fn) => [fn.name, { definition: fn.space, order: SearchSpace.fromDefinition(fn.space).order }]),
+  );
 
   const slot = async (runsOurs: boolean): Promise<void> => {
     for (;;) {
@@ -149,11 +168,14 @@ function verdictPairs(): { ours: { title: string; key: string }; optuna: { title
   const judged = tpes.length > 0 ? tpes : options.samplers.slice(0, 1);
   return judged.flatMap((name) => [
     { ours: OURS_COLUMN[name], optuna: OPTUNA_COLUMN.default, why: " (Optuna's default TPESampler)" },
-    ...(name === 'tpe-multivariate' && options.multivariate ? [{ ours: OURS_COLUMN[name], optuna: OPTUNA_COLUMN.multivariate, why: ' (both multivariate: like for like)' }] : []),
+    ...(name === 'tpe-multivariate' && options.multivariate
+      ? [{ ours: OURS_COLUMN[name], optuna: OPTUNA_COLUMN.multivariate, why: ' (both multivariate: like for like)' }]
+      : []),
   ]);
 }
 
-const cell = (values: readonly number[]): string => `${significant(median(values), 4)} [${significant(quantile(values, 0.25), 3)}, ${significant(quantile(values, 0.75), 3)}]`;
+const cell = (values: readonly number[]): string =>
+  `${significant(median(values), 4)} [${significant(quantile(values, 0.25), 3)}, ${significant(quantile(values, 0.75), 3)}]`;
 
 async function main(): Promise<void> {
   const peer = options.optuna ? findOptuna() : undefined;
@@ -202,8 +224,11 @@ async function main(): Promise<void> {
         const ours = last(pair.ours.title);
         const optuna = last(pair.optuna.title);
         const p = mannWhitneyGreater(ours, optuna);
-        const verdict = median(ours) <= median(optuna) ? 'no worse (lower or equal median)' : p >= ALPHA ? 'no worse within noise' : 'WORSE';
-        console.log(`  ${fn.name}: median ${significant(median(ours), 4)} vs ${significant(median(optuna), 4)}, p(ours worse) = ${significant(p, 2)}: ${verdict}`);
+        const verdict =
+          median(ours) <= median(optuna) ? 'no worse (lower or equal median)' : p >= ALPHA ? 'no worse within noise' : 'WORSE';
+        console.log(
+          `  ${fn.name}: median ${significant(median(ours), 4)} vs ${significant(median(optuna), 4)}, p(ours worse) = ${significant(p, 2)}: ${verdict}`,
+        );
         const key = `${fn.name}_${pair.ours.key}_vs_${pair.optuna.key}`;
         result[key] = verdict === 'WORSE' ? 'worse' : 'no_worse';
         result[`${key}_p`] = p;

@@ -71,7 +71,11 @@ function timeOurs(history: readonly TrialSnapshot[]): Timing {
   return { medianMs: median(times), coldMs, count };
 }
 
-async function timeOptuna(peer: OptunaPeer & { available: true }, history: readonly TrialSnapshot[], variant: 'default' | 'multivariate'): Promise<Timing> {
+async function timeOptuna(
+  peer: OptunaPeer & { available: true },
+  history: readonly TrialSnapshot[],
+  variant: 'default' | 'multivariate',
+): Promise<Timing> {
   const [answer] = (await runPython(peer, 'tpe_speed.py', {
     definition: MIXED_SPACE,
     order: SearchSpace.fromDefinition(MIXED_SPACE).order,
@@ -88,7 +92,9 @@ async function timeOptuna(peer: OptunaPeer & { available: true }, history: reado
 async function main(): Promise<void> {
   const peer = options.optuna ? findOptuna() : undefined;
   if (peer && !peer.available) console.log(peer.reason);
-  console.log(`tpe-speed: ours = ${options.sampler}; optuna = ${peer?.available ? `Optuna ${peer.version} TPESampler` : 'skipped'}; seed ${options.seed}; median ms per suggestion, after ${WARMUP} untimed`);
+  console.log(
+    `tpe-speed: ours = ${options.sampler}; optuna = ${peer?.available ? `Optuna ${peer.version} TPESampler` : 'skipped'}; seed ${options.seed}; median ms per suggestion, after ${WARMUP} untimed`,
+  );
 
   const history = randomHistory(Math.max(...options.trials), options.seed);
   // Untimed: let V8 compile our sampler's hot paths first, as it has in any study past its first
@@ -126,10 +132,13 @@ async function main(): Promise<void> {
     if (options.multivariate) head.push('optuna mv timed', 'optuna mv ms', 'ratio (mv/ours)');
   }
   printTable(head, rows);
-  if (peer?.available && options.multivariate) console.log('optuna mv = TPESampler(multivariate=True, group=True, constant_liar=True), what our tpe-multivariate does');
+  if (peer?.available && options.multivariate)
+    console.log('optuna mv = TPESampler(multivariate=True, group=True, constant_liar=True), what our tpe-multivariate does');
   const ratio1000 = result.ratio_1000;
   if (typeof ratio1000 === 'number') {
-    console.log(`target at 1,000 trials: ours >= ${TARGET_RATIO_AT_1000}x faster than Optuna's TPE: ${ratio1000 >= TARGET_RATIO_AT_1000 ? 'met' : 'NOT met'} (${significant(ratio1000)}x)`);
+    console.log(
+      `target at 1,000 trials: ours >= ${TARGET_RATIO_AT_1000}x faster than Optuna's TPE: ${ratio1000 >= TARGET_RATIO_AT_1000 ? 'met' : 'NOT met'} (${significant(ratio1000)}x)`,
+    );
   }
   if (!peer?.available) result.optuna = 'skipped';
   printResultLine(result);

@@ -59,7 +59,11 @@ const options = new Command()
   .addOption(new Option('--epochs <n>', 'timed epochs per run of the MLP').default(5).argParser(positiveInteger))
   .addOption(new Option('--cnn-epochs <n>', 'timed epochs per run of the CNN').default(1).argParser(positiveInteger))
   .addOption(new Option('--warmup <n>', 'untimed epochs before the timed ones, on every side').default(1).argParser(positiveInteger))
-  .addOption(new Option('--repeats <n>', 'runs of each side, interleaved; the table shows the median and range').default(3).argParser(positiveInteger))
+  .addOption(
+    new Option('--repeats <n>', 'runs of each side, interleaved; the table shows the median and range')
+      .default(3)
+      .argParser(positiveInteger),
+  )
   .addOption(new Option('--filters <n>', "the CNN's convolution channels").default(32).argParser(positiveInteger))
   .addOption(new Option('--seed <n>', 'seed of the models and shuffles').default(1).argParser(seed))
   .option('--no-torch', 'time ours only')
@@ -112,7 +116,17 @@ function modelConfig(name: ModelName): ModelConfig {
   return name === 'mlp'
     ? { ...DEFAULT_MODEL, depth: 2, width: HIDDEN }
     : // 5x5 convolution ('same' padding), ReLU, 2x2 max-pool, dense 100 ReLU, then the logits.
-      { ...DEFAULT_MODEL, architecture: 'cnn', conv_layers: 1, channels: options.filters, kernel: 5, padding: 'same', pool: 2, depth: 1, width: HIDDEN };
+      {
+        ...DEFAULT_MODEL,
+        architecture: 'cnn',
+        conv_layers: 1,
+        channels: options.filters,
+        kernel: 5,
+        padding: 'same',
+        pool: 2,
+        depth: 1,
+        width: HIDDEN,
+      };
 }
 
 /** Ours: the product's path, trainRun, with its per-epoch validation on a single example. */
@@ -159,7 +173,12 @@ async function fit(data: TrainingData, name: ModelName): Promise<Rates> {
   return clock.rates();
 }
 
-async function torch(peer: PythonPeer & { available: true }, files: { images: string; labels: string }, images: LabelledImages, name: ModelName): Promise<Rates> {
+async function torch(
+  peer: PythonPeer & { available: true },
+  files: { images: string; labels: string },
+  images: LabelledImages,
+  name: ModelName,
+): Promise<Rates> {
   const [answer] = (await runPython(peer, 'train.py', {
     ...files,
     count: images.count,
@@ -194,7 +213,9 @@ const round = (value: number): string => (Number.isFinite(value) ? String(Math.r
 function summary(values: readonly number[], format: (value: number) => string): string {
   if (values.length === 0) return '';
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 1 ? format(median(sorted)) : `${format(median(sorted))} [${format(sorted[0] as number)}–${format(sorted.at(-1) as number)}]`;
+  return sorted.length === 1
+    ? format(median(sorted))
+    : `${format(median(sorted))} [${format(sorted[0] as number)}–${format(sorted.at(-1) as number)}]`;
 }
 
 /** Run-by-run ratios of two columns: each pair ran one after the other, under the same load. */
@@ -217,9 +238,20 @@ async function main(): Promise<void> {
   writeFileSync(files.labels, split.train.labels);
 
   const columns: Column[] = [
-    { label: `ours (trainRun, ${backend}, 1 thread)`, key: 'ours', run: (name) => Promise.resolve(trainOurs(data, name)), rates: new Map() },
+    {
+      label: `ours (trainRun, ${backend}, 1 thread)`,
+      key: 'ours',
+      run: (name) => Promise.resolve(trainOurs(data, name)),
+      rates: new Map(),
+    },
   ];
-  if (peer?.available) columns.push({ label: `PyTorch ${peer.version} (1 thread)`, key: 'torch', run: (name) => torch(peer, files, split.train, name), rates: new Map() });
+  if (peer?.available)
+    columns.push({
+      label: `PyTorch ${peer.version} (1 thread)`,
+      key: 'torch',
+      run: (name) => torch(peer, files, split.train, name),
+      rates: new Map(),
+    });
   if (options.fit) columns.push({ label: `plain model.fit (${backend})`, key: 'fit', run: (name) => fit(data, name), rates: new Map() });
 
   console.log(
@@ -246,14 +278,25 @@ async function main(): Promise<void> {
   console.log(`machine at end: ${describeLoad()}`);
 
   const [ours, pytorch, plainFit] = [columns[0] as Column, columns.find((c) => c.key === 'torch'), columns.find((c) => c.key === 'fit')];
-  const head = ['model', 'clock', ...columns.map((c) => `${c.label} samples/s`), ...(pytorch ? ['ours/PyTorch'] : []), ...(pytorch && plainFit ? ['fit/PyTorch'] : [])];
+  const head = [
+    'model',
+    'clock',
+    ...columns.map((c) => `${c.label} samples/s`),
+    ...(pytorch ? ['ours/PyTorch'] : []),
+    ...(pytorch && plainFit ? ['fit/PyTorch'] : []),
+  ];
   const rows: string[][] = [];
   for (const name of options.models) {
     for (const clock of ['cpu', 'wall'] as const) {
       rows.push([
         name === 'mlp' ? `MLP 784-${HIDDEN}-${HIDDEN}-10` : `CNN conv5x5x${options.filters}-pool2-${HIDDEN}-10`,
         clock === 'cpu' ? 'CPU time' : 'wall time',
-        ...columns.map((c) => summary((c.rates.get(name) ?? []).map((r) => r[clock]), round)),
+        ...columns.map((c) =>
+          summary(
+            (c.rates.get(name) ?? []).map((r) => r[clock]),
+            round,
+          ),
+        ),
         ...(pytorch ? [summary(ratios(ours, pytorch, name, clock), significant)] : []),
         ...(pytorch && plainFit ? [summary(ratios(plainFit, pytorch, name, clock), significant)] : []),
       ]);
@@ -261,12 +304,23 @@ async function main(): Promise<void> {
   }
   printTable(head, rows);
   console.log('samples/s: median [min–max] over the runs, each a fresh model timed over its epochs after the warm-up; ratios run by run');
-  console.log('CPU time: samples per second of CPU the process used (a core to itself); wall time also counts waiting for a core on a shared machine');
+  console.log(
+    'CPU time: samples per second of CPU the process used (a core to itself); wall time also counts waiting for a core on a shared machine',
+  );
 
   const mlpRatio = pytorch && options.models.includes('mlp') ? median(ratios(ours, pytorch, 'mlp', 'cpu')) : undefined;
-  if (mlpRatio !== undefined) console.log(`target: ours at least ${TARGET_RATIO}x PyTorch per thread (CPU time) on the MLP: ${mlpRatio >= TARGET_RATIO ? 'met' : 'NOT met'} (${significant(mlpRatio)}x)`);
+  if (mlpRatio !== undefined)
+    console.log(
+      `target: ours at least ${TARGET_RATIO}x PyTorch per thread (CPU time) on the MLP: ${mlpRatio >= TARGET_RATIO ? 'met' : 'NOT met'} (${significant(mlpRatio)}x)`,
+    );
 
-  const result: Record<string, number | string> = { samples: split.train.count, batch: TRAINING.batch_size, repeats: options.repeats, load_start: loadStart, load_end: loadAverage() };
+  const result: Record<string, number | string> = {
+    samples: split.train.count,
+    batch: TRAINING.batch_size,
+    repeats: options.repeats,
+    load_start: loadStart,
+    load_end: loadAverage(),
+  };
   for (const name of options.models) {
     for (const column of columns) {
       result[`${column.key}_${name}_cpu`] = median((column.rates.get(name) ?? []).map((r) => r.cpu));

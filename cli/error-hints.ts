@@ -14,9 +14,11 @@ const HINTS: Readonly<Record<ErrorReason, (facts: ErrorFacts) => string>> = {
     `sweeper writes nothing more into it. Copy what can be read into a new store: \`sqlite3 ${path ?? 'STORE'} ".recover" | sqlite3 recovered.db\`, then use --db recovered.db; or restore the store from a backup`,
   NOT_A_STORE: () => 'check --db (or SWEEPER_DB); if this file was a store, its first page is damaged: restore it from a backup',
   LOCKED: () => 'another sweeper (or sqlite3) is writing it; try again when it is done',
-  IO_ERROR: () => 'check the disk and the file system that hold it (`dmesg`); a network file system without working locks cannot hold a store',
+  IO_ERROR: () =>
+    'check the disk and the file system that hold it (`dmesg`); a network file system without working locks cannot hold a store',
   CANNOT_OPEN: () => 'check that its folder exists and that this user may read it',
-  NEEDS_UPGRADE: () => 'run any sweeper command on it once as a user who may write it (it is upgraded in place), or read it with the sweeper version that wrote it',
+  NEEDS_UPGRADE: () =>
+    'run any sweeper command on it once as a user who may write it (it is upgraded in place), or read it with the sweeper version that wrote it',
   STUDY_EXISTS: ({ study }) => `continue it with \`sweeper resume ${study ?? 'STUDY'}\`, or give the new one another name (--study NAME)`,
   NO_SUCH_STUDY: () => 'list the studies with `sweeper studies`',
   NO_SUCH_TRIAL: ({ study }) => `list its trials with \`sweeper trials ${study ?? 'STUDY'}\``,

@@ -9,7 +9,10 @@ import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
  */
 export function openExistingStore(path: string, use: 'read' | 'write'): SqliteTrialStore {
   if (!existsSync(path)) {
-    throw new NotFoundError(`no trial store at ${path}`, 'run a sweep first (`sweeper run FILE`), or point to the store with --db PATH (or SWEEPER_DB)');
+    throw new NotFoundError(
+      `no trial store at ${path}`,
+      'run a sweep first (`sweeper run FILE`), or point to the store with --db PATH (or SWEEPER_DB)',
+    );
   }
   return use === 'read' ? SqliteTrialStore.openForReading(path) : SqliteTrialStore.open(path);
 }

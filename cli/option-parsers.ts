@@ -46,7 +46,10 @@ export function trialStates(value: string, previous: readonly TrialState[] | und
   const states = [...(previous ?? [])];
   for (const word of value.split(',')) {
     const state = TRIAL_STATES.find((known) => known === word.trim().toUpperCase());
-    if (state === undefined) throw new InvalidArgumentError(`expected trial states among ${TRIAL_STATES.join(', ')} (in any case, several separated by commas), but got "${word.trim()}"`);
+    if (state === undefined)
+      throw new InvalidArgumentError(
+        `expected trial states among ${TRIAL_STATES.join(', ')} (in any case, several separated by commas), but got "${word.trim()}"`,
+      );
     if (!states.includes(state)) states.push(state);
   }
   return states;

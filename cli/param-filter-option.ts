@@ -16,7 +16,8 @@ export function parseWhere(conditions: readonly string[], space: SearchSpaceDefi
   const bounds: Record<string, Partial<Record<ParamComparison, number>>> = {};
   for (const condition of conditions) {
     const match = CONDITION.exec(condition.trim());
-    if (!match) throw new InvalidArgumentError(`--where must be NAME=VALUE or NAME<VALUE (also <=, >, >=), but got "${condition}"`, EXAMPLES);
+    if (!match)
+      throw new InvalidArgumentError(`--where must be NAME=VALUE or NAME<VALUE (also <=, >, >=), but got "${condition}"`, EXAMPLES);
     const [, rawName, op, rawValue] = match as unknown as [string, string, ParamComparison | '=', string];
     const name = rawName.trim();
     const spec = requireParam(space, name, study, '--where');
@@ -35,11 +36,15 @@ export function parseWhere(conditions: readonly string[], space: SearchSpaceDefi
     const bound = Number(text);
     if (text === '' || !Number.isFinite(bound)) throw new InvalidArgumentError(`--where ${name}${op}: must be a number, but got "${text}"`);
     const own = (bounds[name] ??= {});
-    if (own[op] !== undefined) throw new InvalidArgumentError(`--where ${name}${op} is given twice (${own[op]} and ${text}): give each bound once`);
+    if (own[op] !== undefined)
+      throw new InvalidArgumentError(`--where ${name}${op} is given twice (${own[op]} and ${text}): give each bound once`);
     own[op] = bound;
   }
   for (const name of Object.keys(values)) {
-    if (bounds[name]) throw new InvalidArgumentError(`--where ${name}: give either values (${name}=A --where ${name}=B) or bounds (${name}>=A --where ${name}<B), not both`);
+    if (bounds[name])
+      throw new InvalidArgumentError(
+        `--where ${name}: give either values (${name}=A --where ${name}=B) or bounds (${name}>=A --where ${name}<B), not both`,
+      );
   }
   return { ...values, ...(bounds as Record<string, ParamBounds>) };
 }
@@ -57,11 +62,14 @@ export function requireParam(space: SearchSpaceDefinition, name: string, study: 
 }
 
 function parseParamValue(name: string, text: string, spec: ParamSpec): ParamValue {
-  const problem = (expected: string): InvalidArgumentError => new InvalidArgumentError(`--where ${name}: must be ${expected}, but got "${text}"`);
+  const problem = (expected: string): InvalidArgumentError =>
+    new InvalidArgumentError(`--where ${name}: must be ${expected}, but got "${text}"`);
   switch (spec.type) {
     case 'categorical': {
       // Choices keep their YAML types: "2" finds the choice 2, "true" the choice true.
-      const choice = spec.choices.find((c) => String(c) === text) ?? spec.choices.find((c) => typeof c === 'number' && text !== '' && Number(text) === c);
+      const choice =
+        spec.choices.find((c) => String(c) === text) ??
+        spec.choices.find((c) => typeof c === 'number' && text !== '' && Number(text) === c);
       if (choice === undefined) throw problem(`one of ${spec.choices.map(String).join(', ')}`);
       return choice;
     }

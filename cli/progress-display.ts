@@ -68,6 +68,10 @@ export class ProgressDisplay {
     const left = this.bar.getTotal() - this.finished;
     if (done <= 0) return left <= 0 ? '0s' : '-';
     const seconds = Math.round(((Date.now() - this.startedAt) / 1000 / done) * left);
-    return seconds < 60 ? `${seconds}s` : seconds < 3600 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+    return seconds < 60
+      ? `${seconds}s`
+      : seconds < 3600
+        ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`
+        : `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
   }
 }

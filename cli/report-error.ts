@@ -8,7 +8,15 @@ import { printErr } from './output/terminal.js';
  * Failures the user can fix by changing what they typed; the others are exit code 1. A missing or
  * broken dataset file (DATA_ERROR) is one: it is fixed like a wrong path in the sweep file.
  */
-const BAD_INPUT_CODES: ReadonlySet<SweeperErrorCode> = new Set(['INVALID_CONFIG', 'DATA_ERROR', 'INVALID_ARGUMENT', 'NOT_FOUND', 'ALREADY_EXISTS', 'FAILED_PRECONDITION', 'UNAUTHENTICATED']);
+const BAD_INPUT_CODES: ReadonlySet<SweeperErrorCode> = new Set([
+  'INVALID_CONFIG',
+  'DATA_ERROR',
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'FAILED_PRECONDITION',
+  'UNAUTHENTICATED',
+]);
 
 /**
  * Prints an error as a message and a hint, never a stack trace (unless SWEEPER_DEBUG is set

@@ -42,5 +42,8 @@ export function secondsOption(flags: string, description: string, defaultSeconds
 
 /** `--take-over`, for `resume` and `coordinator`: for a person who knows the study's lock is wrong. */
 export function takeOverOption(): Option {
-  return new Option('--take-over', 'run a study even if its lock says another process still runs it (warns; for a process you know is gone)');
+  return new Option(
+    '--take-over',
+    'run a study even if its lock says another process still runs it (warns; for a process you know is gone)',
+  );
 }

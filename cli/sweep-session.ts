@@ -40,7 +40,9 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
   const summary = await study.store.summariseStudy(study.id);
   const budget = study.definition.budget.trials ?? 0;
   const finished = summary.counts.COMPLETE + summary.counts.PRUNED + summary.counts.FAILED;
-  const display = options.progress ? new ProgressDisplay(budget, finished, summary.bestValue, study.definition.objective.direction, study.definition.objective.metric) : undefined;
+  const display = options.progress
+    ? new ProgressDisplay(budget, finished, summary.bestValue, study.definition.objective.direction, study.definition.objective.metric)
+    : undefined;
 
   const controller = new AbortController();
   let interrupts = 0;

@@ -9,7 +9,8 @@ import { SweeperError } from '../src/errors/sweeper-error.js';
 export function callSignal(call: ServerUnaryCall<unknown, unknown>): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const abort = (why: string): void => {
-    if (!controller.signal.aborted) controller.abort(new SweeperError('UNAVAILABLE', `the call was ${why} before it was done: nothing was changed`));
+    if (!controller.signal.aborted)
+      controller.abort(new SweeperError('UNAVAILABLE', `the call was ${why} before it was done: nothing was changed`));
   };
   const onCancelled = (): void => abort('cancelled by the client, or its deadline passed,');
   call.on('cancelled', onCancelled);

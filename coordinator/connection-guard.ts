@@ -58,7 +58,8 @@ export class ConnectionGuard {
 
   private accept(socket: Socket, inject: (socket: Socket) => void): void {
     if (this.open.size >= this.limits.maxConnections) {
-      if (this.refusedSinceFull++ === 0) this.logger.warn({ maxConnections: this.limits.maxConnections }, 'too many open connections: refusing new ones');
+      if (this.refusedSinceFull++ === 0)
+        this.logger.warn({ maxConnections: this.limits.maxConnections }, 'too many open connections: refusing new ones');
       socket.destroy();
       return;
     }

@@ -61,11 +61,17 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     if (options.token === undefined) return;
     const [header] = metadata.get(TOKEN_METADATA_KEY);
     if (!tokenMatches(options.token, typeof header === 'string' ? header : undefined)) {
-      throw new UnauthenticatedError('this coordinator requires its token: the call carried none or a wrong one', 'give the command --token-file naming the coordinator\'s token');
+      throw new UnauthenticatedError(
+        'this coordinator requires its token: the call carried none or a wrong one',
+        "give the command --token-file naming the coordinator's token",
+      );
     }
   };
 
-  function unary<Request, Reply>(name: string, handle: (request: Request, call: ServerUnaryCall<Request, Reply>) => Reply | Promise<Reply>) {
+  function unary<Request, Reply>(
+    name: string,
+    handle: (request: Request, call: ServerUnaryCall<Request, Reply>) => Reply | Promise<Reply>,
+  ) {
     return (call: ServerUnaryCall<Request, Reply>, callback: sendUnaryData<Reply>): void => {
       Promise.resolve()
         .then(() => {
@@ -86,7 +92,12 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
   return {
     Register: unary<RegisterRequest, RegisterReply>('Register', (message) => {
       const registration = executor.register(registerFromMessage(message));
-      return registerReplyToMessage({ ...registration, protocolVersion: PROTOCOL_VERSION, leaseMs: options.leaseMs, heartbeatMs: options.heartbeatMs });
+      return registerReplyToMessage({
+        ...registration,
+        protocolVersion: PROTOCOL_VERSION,
+        leaseMs: options.leaseMs,
+        heartbeatMs: options.heartbeatMs,
+      });
     }),
 
     Work: (call: ServerWritableStream<WorkRequest, WorkItem>): void => {
@@ -100,7 +111,9 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
       }
     },
 
-    Heartbeat: unary<HeartbeatRequest, HeartbeatReply>('Heartbeat', (message) => heartbeatReplyToMessage(executor.heartbeat(heartbeatFromMessage(message)))),
+    Heartbeat: unary<HeartbeatRequest, HeartbeatReply>('Heartbeat', (message) =>
+      heartbeatReplyToMessage(executor.heartbeat(heartbeatFromMessage(message))),
+    ),
 
     Report: unary<ReportRequest, ReportReply>('Report', async (message) => {
       const report = reportFromMessage(message);

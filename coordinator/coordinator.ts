@@ -78,14 +78,33 @@ export class Coordinator {
       'grpc.http2.min_ping_interval_without_data_ms': 1_000,
     });
     const injector = server.createConnectionInjector(serverCredentials(options.tls));
-    const guard = new ConnectionGuard(options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS, (socket) => injector.injectConnection(socket), options.logger);
+    const guard = new ConnectionGuard(
+      options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS,
+      (socket) => injector.injectConnection(socket),
+      options.logger,
+    );
     try {
       const resumed = await studyHost.resumeHosted();
       const onAuthorized = (peer: string): void => guard.authorized(peer);
-      server.addService(grpcServiceDefinition(CoordinatorService), coordinatorService({ executor, studyHost, store: options.store, logger: options.logger, leaseMs, heartbeatMs, onAuthorized, ...(options.token !== undefined && { token: options.token }) }));
+      server.addService(
+        grpcServiceDefinition(CoordinatorService),
+        coordinatorService({
+          executor,
+          studyHost,
+          store: options.store,
+          logger: options.logger,
+          leaseMs,
+          heartbeatMs,
+          onAuthorized,
+          ...(options.token !== undefined && { token: options.token }),
+        }),
+      );
       const port = await bind(guard, options.listen);
       const address = formatHostPort({ host: options.listen.host, port });
-      options.logger.info({ address, tls: options.tls !== undefined, mutualTls: options.tls?.ca !== undefined, token: options.token !== undefined, resumed }, 'coordinator listening');
+      options.logger.info(
+        { address, tls: options.tls !== undefined, mutualTls: options.tls?.ca !== undefined, token: options.token !== undefined, resumed },
+        'coordinator listening',
+      );
       return new Coordinator(address, resumed, server, executor, studyHost, options.store, guard);
     } catch (error) {
       guard.close();

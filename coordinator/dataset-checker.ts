@@ -36,15 +36,21 @@ export function threadDatasetChecker(options: ThreadDatasetCheckerOptions = {}):
   const timeoutMs = options.timeoutMs ?? 5_000;
   const maxInFlight = options.maxInFlight ?? 4;
   const threadUrl = options.threadUrl ?? THREAD_URL;
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new TypeError(`options.maxInFlight must be a positive integer, but got ${maxInFlight}`);
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1)
+    throw new TypeError(`options.maxInFlight must be a positive integer, but got ${maxInFlight}`);
   if (!(timeoutMs > 0)) throw new TypeError(`options.timeoutMs must be positive, but got ${timeoutMs}`);
   let alive = 0;
   let stuck = 0;
   const waiting: { readonly start: () => void; readonly refuse: (error: Error) => void }[] = [];
 
   const allStuck = (): SweeperError =>
-    new SweeperError('UNAVAILABLE', `the coordinator's ${stuck} dataset checks are all stuck past their time: try again shortly`, 'a dataset path may be on a hung file system');
-  const cancelled = (signal: AbortSignal | undefined): Error => (signal?.reason instanceof Error ? signal.reason : new Error('the dataset check was cancelled'));
+    new SweeperError(
+      'UNAVAILABLE',
+      `the coordinator's ${stuck} dataset checks are all stuck past their time: try again shortly`,
+      'a dataset path may be on a hung file system',
+    );
+  const cancelled = (signal: AbortSignal | undefined): Error =>
+    signal?.reason instanceof Error ? signal.reason : new Error('the dataset check was cancelled');
 
   const run = (spec: DatasetSpec, signal: AbortSignal | undefined): Promise<void> => {
     alive += 1;

@@ -89,7 +89,10 @@ export class RemoteExecutor implements TrialExecutor {
       const seconds = this.options.reclaimMs / 1000;
       const timer = setTimeout(() => {
         this.unclaimed.delete(id);
-        this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: no worker took it back within ${seconds} s of the coordinator starting` });
+        this.endRun(run, {
+          status: 'lost',
+          reason: `attempt ${run.key.attempt} was lost: no worker took it back within ${seconds} s of the coordinator starting`,
+        });
       }, this.options.reclaimMs);
       this.unclaimed.set(id, timer);
     });
@@ -118,9 +121,13 @@ export class RemoteExecutor implements TrialExecutor {
       (this.adopt(session, key) ? adopted : abandon).push(key);
     }
     for (const run of [...session.runs.values()]) {
-      if (!listed.has(repeatId(run.key))) this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} came back without it` });
+      if (!listed.has(repeatId(run.key)))
+        this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} came back without it` });
     }
-    this.options.logger.info({ worker: session.name, workerId, threads, adopted: adopted.length, abandoned: abandon.length, previous: previous !== undefined }, 'worker registered');
+    this.options.logger.info(
+      { worker: session.name, workerId, threads, adopted: adopted.length, abandoned: abandon.length, previous: previous !== undefined },
+      'worker registered',
+    );
     return { session: session.id, adopted, abandon };
   }
 
@@ -143,7 +150,10 @@ export class RemoteExecutor implements TrialExecutor {
     const abandon = request.running.filter((key) => !this.adopt(session, key));
     for (const run of session.dropped(request.running, request.assignmentsReceived)) {
       this.options.logger.warn({ worker: session.name, run: run.key }, 'a worker no longer holds a run it was given');
-      this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} no longer runs it and sent no end that the coordinator could accept` });
+      this.endRun(run, {
+        status: 'lost',
+        reason: `attempt ${run.key.attempt} was lost: worker ${session.name} no longer runs it and sent no end that the coordinator could accept`,
+      });
     }
     return abandon;
   }
@@ -168,14 +178,27 @@ export class RemoteExecutor implements TrialExecutor {
       }
       switch (event.type) {
         case 'invalid':
-          this.options.logger.error({ worker: session.name, run: event.run, reason: event.problem }, 'a worker sent a report the coordinator cannot accept: ending the attempt');
-          this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} sent a report the coordinator cannot accept (${event.problem})` });
+          this.options.logger.error(
+            { worker: session.name, run: event.run, reason: event.problem },
+            'a worker sent a report the coordinator cannot accept: ending the attempt',
+          );
+          this.endRun(run, {
+            status: 'lost',
+            reason: `attempt ${run.key.attempt} was lost: worker ${session.name} sent a report the coordinator cannot accept (${event.problem})`,
+          });
           return { refused: refusalOf(new InvalidArgumentError(event.problem)) };
         case 'epoch':
-          return run.onEpoch(event.report, (error) => this.options.logger.error({ err: error, run: event.run }, 'handling an epoch failed; stopping the run')).then((decision) => ({ decision }));
+          return run
+            .onEpoch(event.report, (error) =>
+              this.options.logger.error({ err: error, run: event.run }, 'handling an epoch failed; stopping the run'),
+            )
+            .then((decision) => ({ decision }));
         case 'end':
           if (event.outcome.status === 'stopped' && !run.stopRequested) {
-            this.endRun(run, { status: 'handed-back', reason: `worker ${session.name} handed attempt ${run.key.attempt} back: it is shutting down` });
+            this.endRun(run, {
+              status: 'handed-back',
+              reason: `worker ${session.name} handed attempt ${run.key.attempt} back: it is shutting down`,
+            });
           } else {
             this.endRun(run, event.outcome);
           }
@@ -187,7 +210,11 @@ export class RemoteExecutor implements TrialExecutor {
 
   /** What `sweeper status` shows. */
   snapshot(): { sessions: WorkerSession[]; runs: RemoteRun[]; silentMs: (session: WorkerSession) => number } {
-    return { sessions: [...this.sessions.values()], runs: [...this.runs.values()], silentMs: (session) => this.leases.silentMs(session.id) };
+    return {
+      sessions: [...this.sessions.values()],
+      runs: [...this.runs.values()],
+      silentMs: (session) => this.leases.silentMs(session.id),
+    };
   }
 
   close(): Promise<void> {
@@ -277,7 +304,10 @@ export class RemoteExecutor implements TrialExecutor {
       const seconds = (this.leases.silentMs(id) / 1000).toFixed(1);
       this.options.logger.warn({ worker: session.name, runs: session.runs.size, silentSeconds: seconds }, 'worker lost its lease');
       for (const run of [...session.runs.values()]) {
-        this.endRun(run, { status: 'lost', reason: `attempt ${run.key.attempt} was lost: worker ${session.name} was not heard from for ${seconds} s (lease ${this.options.leaseMs / 1000} s)` });
+        this.endRun(run, {
+          status: 'lost',
+          reason: `attempt ${run.key.attempt} was lost: worker ${session.name} was not heard from for ${seconds} s (lease ${this.options.leaseMs / 1000} s)`,
+        });
       }
       this.forget(session);
     }
@@ -293,7 +323,8 @@ export class RemoteExecutor implements TrialExecutor {
 
   private session(id: string): WorkerSession {
     const session = this.sessions.get(id);
-    if (!session) throw new NotFoundError(`session ${id} is unknown: its lease expired, or the coordinator restarted`, 'the worker registers again');
+    if (!session)
+      throw new NotFoundError(`session ${id} is unknown: its lease expired, or the coordinator restarted`, 'the worker registers again');
     return session;
   }
 

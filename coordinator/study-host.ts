@@ -67,7 +67,8 @@ export class StudyHost {
    */
   async submit(sweepYaml: string, fileName: string, studyName?: string, signal?: AbortSignal): Promise<Study> {
     const { definition, source } = parseSweep(sweepYaml, fileName, { ...(studyName !== undefined && { studyName }) });
-    if (!definition.task) throw new InvalidArgumentError(`${fileName}: a study run by a coordinator needs a task (dataset and training, or synthetic)`);
+    if (!definition.task)
+      throw new InvalidArgumentError(`${fileName}: a study run by a coordinator needs a task (dataset and training, or synthetic)`);
     // Headers and sizes only: a missing or broken file is refused before the study exists,
     // instead of failing every trial on the workers.
     if (definition.task.type === 'train') await this.checkDataset(definition.task.dataset, signal);
@@ -96,7 +97,10 @@ export class StudyHost {
     for (const { runner } of hosted) runner.drain();
     const all = Promise.all(hosted.map((h) => h.done));
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))]);
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+    ]);
     clearTimeout(timer);
     if (timedOut) {
       this.options.logger.warn({ graceMs }, 'drain time is up: stopping the running trials; they go back to the queue');
@@ -117,11 +121,20 @@ export class StudyHost {
     const controller = new AbortController();
     let ready!: () => void;
     const isReady = new Promise<void>((resolve) => (ready = resolve));
-    const runner = new SweepRunner({ study, executor, logger: logger.child({ study: study.name }), onReady: ready, ...(maxAttempts !== undefined && { maxAttempts }) });
+    const runner = new SweepRunner({
+      study,
+      executor,
+      logger: logger.child({ study: study.name }),
+      onReady: ready,
+      ...(maxAttempts !== undefined && { maxAttempts }),
+    });
     const done = runner
       .sweep(controller.signal)
       .then((result) => {
-        logger.info({ study: study.name, counts: result.summary.counts, interrupted: result.interrupted }, result.interrupted ? 'study stopped' : 'study finished');
+        logger.info(
+          { study: study.name, counts: result.summary.counts, interrupted: result.interrupted },
+          result.interrupted ? 'study stopped' : 'study finished',
+        );
         return result;
       })
       .catch((error: unknown) => {

@@ -141,7 +141,10 @@ export class SweepRunner {
       // Replayed so the pruner and early stopping know the curve so far; live epochs decide.
       this.monitor.judge(trial.number, record.repeat, record.epoch, metricValue(record, metric));
     }
-    logger.info({ trial: trial.number, attempt: trial.attempt, repeats: active.pending }, 'waiting for workers to take back a running trial');
+    logger.info(
+      { trial: trial.number, attempt: trial.attempt, repeats: active.pending },
+      'waiting for workers to take back a running trial',
+    );
     if (active.pending.length === 0) {
       await this.settle(active);
       return;
@@ -274,7 +277,11 @@ export class SweepRunner {
     return active;
   }
 
-  private dispatch(active: ActiveTrial, repeat: number, start?: (assignment: RunAssignment, listener: RunListener, signal: AbortSignal) => Promise<RunEnd>): void {
+  private dispatch(
+    active: ActiveTrial,
+    repeat: number,
+    start?: (assignment: RunAssignment, listener: RunListener, signal: AbortSignal) => Promise<RunEnd>,
+  ): void {
     const { study, executor } = this.options;
     const { definition } = study;
     const controller = new AbortController();
@@ -292,7 +299,8 @@ export class SweepRunner {
     };
     const listener: RunListener = { onEpoch: (report) => this.onEpoch(active, repeat, report) };
     const timeout = definition.runTimeout;
-    if (timeout !== undefined) active.deadlines.set(repeat, new RunDeadline(timeout, () => this.timedOut(active, repeat, controller, timeout)));
+    if (timeout !== undefined)
+      active.deadlines.set(repeat, new RunDeadline(timeout, () => this.timedOut(active, repeat, controller, timeout)));
     (start ? start(assignment, listener, controller.signal) : executor.run(assignment, listener, controller.signal, active.trial.worker))
       .then((outcome) => this.onRunEnded(active, repeat, outcome))
       .catch((error: unknown) => this.fail(error))
@@ -330,7 +338,11 @@ export class SweepRunner {
     try {
       await study.report(active.trial, report.epoch, report.metrics, repeat);
     } catch (error) {
-      if (!(error instanceof StaleAttemptError)) this.endAttempt(active, `attempt ${active.trial.attempt} failed: epoch ${report.epoch} of repeat ${repeat} could not be stored (${(error as Error).message})`);
+      if (!(error instanceof StaleAttemptError))
+        this.endAttempt(
+          active,
+          `attempt ${active.trial.attempt} failed: epoch ${report.epoch} of repeat ${repeat} could not be stored (${(error as Error).message})`,
+        );
       return 'stop';
     }
     active.recordEpoch(repeat, report.epoch, report.metrics);
@@ -364,7 +376,10 @@ export class SweepRunner {
         await this.recordRepeat(active, repeat, outcome);
         return;
       case 'diverged':
-        active.end({ kind: 'failed', reason: repeat === 0 && study.definition.repeats === 1 ? outcome.reason : `repeat ${repeat} ${outcome.reason}` });
+        active.end({
+          kind: 'failed',
+          reason: repeat === 0 && study.definition.repeats === 1 ? outcome.reason : `repeat ${repeat} ${outcome.reason}`,
+        });
         break;
       case 'error':
         active.end({ kind: 'failed', reason: `repeat ${repeat} failed: ${outcome.message}` });
@@ -385,17 +400,32 @@ export class SweepRunner {
   }
 
   /** A repeat's result is its best epoch's value of the objective, as the reference reports select. */
-  private async recordRepeat(active: ActiveTrial, repeat: number, outcome: Extract<RunOutcome, { status: 'finished' | 'stopped' }>): Promise<void> {
+  private async recordRepeat(
+    active: ActiveTrial,
+    repeat: number,
+    outcome: Extract<RunOutcome, { status: 'finished' | 'stopped' }>,
+  ): Promise<void> {
     const { study } = this.options;
     const { objective, seed } = study.definition;
     const { epochs, trainSeconds, test } = outcome;
     const best = bestEpoch(active.curves.get(repeat) ?? [], objective.metric, objective.direction);
-    const result = { repeat, seed: repeatSeed(seed, repeat), value: best.value, epochs, bestEpoch: best.epoch, trainSeconds, ...(test && { test }) };
+    const result = {
+      repeat,
+      seed: repeatSeed(seed, repeat),
+      value: best.value,
+      epochs,
+      bestEpoch: best.epoch,
+      trainSeconds,
+      ...(test && { test }),
+    };
     try {
       await study.recordRepeat(active.trial, result);
     } catch (error) {
       if (error instanceof StaleAttemptError) return;
-      this.endAttempt(active, `attempt ${active.trial.attempt} failed: the result of repeat ${repeat} could not be stored (${(error as Error).message})`);
+      this.endAttempt(
+        active,
+        `attempt ${active.trial.attempt} failed: the result of repeat ${repeat} could not be stored (${(error as Error).message})`,
+      );
       return;
     }
     active.results.push(result);

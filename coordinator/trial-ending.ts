@@ -10,7 +10,11 @@ export type TrialEnding =
   /** Nothing ended it: it completes once every repeat has a result, or was interrupted by a stop. */
   | { readonly kind: 'none' }
   /** A run was lost with its worker, timed out, or its report could not be stored. */
-  | { readonly kind: 'lost'; readonly reason: string; /** Whether it counts against the trial's attempts (a run handed back by a draining worker does not). */ readonly counts: boolean }
+  | {
+      readonly kind: 'lost';
+      readonly reason: string;
+      /** Whether it counts against the trial's attempts (a run handed back by a draining worker does not). */ readonly counts: boolean;
+    }
   /** The pruner stopped it: it ends PRUNED with how far it got. */
   | { readonly kind: 'pruned'; readonly reason: string }
   /** A repeat diverged or failed: the others are stopped and the trial fails. */

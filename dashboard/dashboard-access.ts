@@ -41,7 +41,13 @@ export class DashboardAccess {
   decide(request: IncomingMessage, url: URL): AccessDecision {
     if (this.token === undefined || this.session === undefined) {
       const host = hostName(request.headers.host);
-      return host !== undefined && this.hostAllowed(host) ? { allow: true } : { allow: false, status: 403, reason: `this dashboard does not serve the host name "${request.headers.host ?? ''}" (a page elsewhere may have pointed its own name here)` };
+      return host !== undefined && this.hostAllowed(host)
+        ? { allow: true }
+        : {
+            allow: false,
+            status: 403,
+            reason: `this dashboard does not serve the host name "${request.headers.host ?? ''}" (a page elsewhere may have pointed its own name here)`,
+          };
     }
     const fromUrl = url.searchParams.get('token');
     if (fromUrl !== null) {
@@ -49,14 +55,24 @@ export class DashboardAccess {
       url.searchParams.delete('token');
       // One leading slash: `//evil.com/` (what `/.//evil.com/` becomes) would leave this site.
       const path = `/${url.pathname.replace(/^[/\\]+/, '')}`;
-      return { allow: 'set-cookie', cookie: `${SESSION_COOKIE}=${this.session}; HttpOnly; SameSite=Strict; Path=/`, location: `${path}${url.search}` };
+      return {
+        allow: 'set-cookie',
+        cookie: `${SESSION_COOKIE}=${this.session}; HttpOnly; SameSite=Strict; Path=/`,
+        location: `${path}${url.search}`,
+      };
     }
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      return tokenMatches(this.token, authorization) ? { allow: true } : { allow: false, status: 401, reason: 'the Authorization header carries a wrong token' };
+      return tokenMatches(this.token, authorization)
+        ? { allow: true }
+        : { allow: false, status: 401, reason: 'the Authorization header carries a wrong token' };
     }
     if (secretMatches(this.session, cookie(request.headers.cookie, SESSION_COOKIE))) return { allow: true };
-    return { allow: false, status: 401, reason: 'this dashboard requires its token: open it once as http://HOST:PORT/?token=TOKEN, or send Authorization: Bearer TOKEN' };
+    return {
+      allow: false,
+      status: 401,
+      reason: 'this dashboard requires its token: open it once as http://HOST:PORT/?token=TOKEN, or send Authorization: Bearer TOKEN',
+    };
   }
 }
 

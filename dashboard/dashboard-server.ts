@@ -32,7 +32,8 @@ const ASSETS = fileURLToPath(new URL('../../dashboard/assets/', import.meta.url)
 
 const SECURITY_HEADERS = {
   // vega compiles its expressions with Function() and styles its tooltips inline.
-  'content-security-policy': "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -80,7 +81,14 @@ export class DashboardServer {
       });
     });
     const port = await new Promise<number>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(new SweeperError('INVALID_ARGUMENT', `cannot serve the dashboard on ${formatHostPort(options.listen)}: ${error.code ?? error.message}`)));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          new SweeperError(
+            'INVALID_ARGUMENT',
+            `cannot serve the dashboard on ${formatHostPort(options.listen)}: ${error.code ?? error.message}`,
+          ),
+        ),
+      );
       server.listen(options.listen.port, options.listen.host, () => resolve((server.address() as AddressInfo).port));
     });
     const address = formatHostPort({ host: options.listen.host, port });
@@ -104,15 +112,31 @@ interface ServerState {
   readonly charts: ThrottledViews;
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: DashboardOptions, access: DashboardAccess, state: ServerState): Promise<void> {
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: DashboardOptions,
+  access: DashboardAccess,
+  state: ServerState,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    send(request, response, { status: 405, type: 'text/plain', body: 'the dashboard is read-only: GET and HEAD only\n', headers: { allow: 'GET, HEAD' } });
+    send(request, response, {
+      status: 405,
+      type: 'text/plain',
+      body: 'the dashboard is read-only: GET and HEAD only\n',
+      headers: { allow: 'GET, HEAD' },
+    });
     return;
   }
   const url = new URL(request.url ?? '/', 'http://dashboard');
   const decision = access.decide(request, url);
   if (decision.allow === 'set-cookie') {
-    send(request, response, { status: 303, type: 'text/plain', body: '', headers: { 'set-cookie': decision.cookie, location: decision.location } });
+    send(request, response, {
+      status: 303,
+      type: 'text/plain',
+      body: '',
+      headers: { 'set-cookie': decision.cookie, location: decision.location },
+    });
     return;
   }
   if (decision.allow === false) {
@@ -124,14 +148,22 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
 
 async function route(url: URL, options: DashboardOptions, { assets, scripts, charts }: ServerState): Promise<Reply> {
   const path = url.pathname;
-  const segments = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  const segments = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => decodeURIComponent(s));
   const workers = options.liveStatus !== undefined;
-  const page = (name: PageName, params: Record<string, string> = {}): Reply => ({ status: 200, type: 'text/html; charset=utf-8', body: pageShell(name, params, workers) });
+  const page = (name: PageName, params: Record<string, string> = {}): Reply => ({
+    status: 200,
+    type: 'text/html; charset=utf-8',
+    body: pageShell(name, params, workers),
+  });
   const [first, second, third, fourth, fifth] = segments;
   try {
     if (first === undefined) return page('studies');
     if (first === 'studies' && second !== undefined && third === undefined) return page('study', { study: second });
-    if (first === 'studies' && second !== undefined && third === 'trials' && fourth !== undefined && segments.length === 4) return page('trial', { study: second, trial: fourth });
+    if (first === 'studies' && second !== undefined && third === 'trials' && fourth !== undefined && segments.length === 4)
+      return page('trial', { study: second, trial: fourth });
     if (first === 'workers' && second === undefined) return page('workers');
     if (first === 'assets' && third === undefined) {
       // Kept by the browser and revalidated by ETag: the chart libraries are over a megabyte.
@@ -143,11 +175,25 @@ async function route(url: URL, options: DashboardOptions, { assets, scripts, cha
     }
     if (first === 'api') {
       if (second === 'studies' && third === undefined) return json(await studiesView(options.store));
-      if (second === 'studies' && third !== undefined && fourth === undefined) return json(await studyPageView(options.store, third, url.searchParams));
-      if (second === 'studies' && third !== undefined && fourth === 'charts' && fifth === undefined) return { status: 200, type: 'application/json', body: await charts.get(third, async () => JSON.stringify(await studyChartsView(options.store, third))) };
-      if (second === 'studies' && third !== undefined && fourth === 'trials' && fifth !== undefined && segments.length === 5) return json(await trialPageView(options.store, third, trialNumber(fifth)));
+      if (second === 'studies' && third !== undefined && fourth === undefined)
+        return json(await studyPageView(options.store, third, url.searchParams));
+      if (second === 'studies' && third !== undefined && fourth === 'charts' && fifth === undefined)
+        return {
+          status: 200,
+          type: 'application/json',
+          body: await charts.get(third, async () => JSON.stringify(await studyChartsView(options.store, third))),
+        };
+      if (second === 'studies' && third !== undefined && fourth === 'trials' && fifth !== undefined && segments.length === 5)
+        return json(await trialPageView(options.store, third, trialNumber(fifth)));
       if (second === 'workers' && third === undefined) {
-        if (!options.liveStatus) return { status: 404, type: 'application/json', body: JSON.stringify({ error: 'workers are known to a coordinator only: start the dashboard with `sweeper coordinator --dashboard HOST:PORT`' }) };
+        if (!options.liveStatus)
+          return {
+            status: 404,
+            type: 'application/json',
+            body: JSON.stringify({
+              error: 'workers are known to a coordinator only: start the dashboard with `sweeper coordinator --dashboard HOST:PORT`',
+            }),
+          };
         return json(statusJson(await options.liveStatus()));
       }
     }

@@ -18,10 +18,18 @@ export async function studiesView(store: TrialStore): Promise<StudiesView> {
  * A study's page: its progress, its best trial and one page of its trials, sorted and filtered
  * by the store, so that a poll costs the same on a study of 100 trials and of 100,000.
  */
-export async function studyPageView(store: TrialStore, name: string, search: URLSearchParams = new URLSearchParams()): Promise<StudyPageView> {
+export async function studyPageView(
+  store: TrialStore,
+  name: string,
+  search: URLSearchParams = new URLSearchParams(),
+): Promise<StudyPageView> {
   const record = await store.getStudy(name);
   const query = trialTableQuery(search, record.definition.space);
-  const [summary, page, [best]] = await Promise.all([store.summariseStudy(record.id), store.pageTrials(record.id, query), store.bestTrials(record.id, 1)]);
+  const [summary, page, [best]] = await Promise.all([
+    store.summariseStudy(record.id),
+    store.pageTrials(record.id, query),
+    store.bestTrials(record.id, 1),
+  ]);
   return {
     study: studyView(summary),
     best: best === undefined ? null : trialJson(best),

@@ -16,7 +16,11 @@ export const PAGE_SCRIPT_ENTRY = 'dashboard.js';
  */
 export function pageScriptModules(dir = COMPILED): ReadonlyMap<string, string> {
   if (!existsSync(join(dir, PAGE_SCRIPT_ENTRY))) {
-    throw new SweeperError('FAILED_PRECONDITION', `the dashboard's page script is not built: ${join(dir, PAGE_SCRIPT_ENTRY)} is missing`, 'build it with `npm run build`');
+    throw new SweeperError(
+      'FAILED_PRECONDITION',
+      `the dashboard's page script is not built: ${join(dir, PAGE_SCRIPT_ENTRY)} is missing`,
+      'build it with `npm run build`',
+    );
   }
   const names = readdirSync(dir).filter((name) => name.endsWith('.js'));
   return new Map(names.map((name) => [name, readFileSync(join(dir, name), 'utf8')]));

@@ -8,7 +8,9 @@ const TITLES: Readonly<Record<PageName, string>> = { studies: 'studies', study: 
  * chart libraries, a classic script that runs first, load only where charts are drawn.
  */
 export function pageShell(page: PageName, params: Readonly<Record<string, string>>, workers: boolean): string {
-  const title = [params.study, params.trial === undefined ? undefined : `trial ${params.trial}`, TITLES[page]].filter((part) => part !== undefined).join(' · ');
+  const title = [params.study, params.trial === undefined ? undefined : `trial ${params.trial}`, TITLES[page]]
+    .filter((part) => part !== undefined)
+    .join(' · ');
   const data = Object.entries({ page, ...params, workers: workers ? 'yes' : 'no' })
     .map(([key, value]) => ` data-${key}="${escapeHtml(value)}"`)
     .join('');

@@ -24,7 +24,18 @@ export function trialCurvesSpec(epochs: readonly EpochRow[], objectiveMetric: st
     const values = epochs.flatMap((row) =>
       panel.metrics.flatMap((metric) => {
         const value = row[metric];
-        return value === null || !Number.isFinite(value) ? [] : [{ epoch: row.epoch, repeat: `repeat ${row.repeat}`, metric, series: `${metric} (repeat ${row.repeat})`, value, objective: metric === objectiveMetric }];
+        return value === null || !Number.isFinite(value)
+          ? []
+          : [
+              {
+                epoch: row.epoch,
+                repeat: `repeat ${row.repeat}`,
+                metric,
+                series: `${metric} (repeat ${row.repeat})`,
+                value,
+                objective: metric === objectiveMetric,
+              },
+            ];
       }),
     );
     return { panel, values };
@@ -43,7 +54,18 @@ export function trialCurvesSpec(epochs: readonly EpochRow[], objectiveMetric: st
         y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: panel.title },
         color: { field: 'metric', type: 'nominal' },
         detail: { field: 'repeat', type: 'nominal' },
-        strokeDash: { field: 'objective', type: 'nominal', legend: null, scale: { domain: [true, false], range: [[1, 0], [4, 3]] } },
+        strokeDash: {
+          field: 'objective',
+          type: 'nominal',
+          legend: null,
+          scale: {
+            domain: [true, false],
+            range: [
+              [1, 0],
+              [4, 3],
+            ],
+          },
+        },
         tooltip: [{ field: 'series' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],
       },
     })),

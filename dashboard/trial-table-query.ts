@@ -19,7 +19,8 @@ export function trialTableQuery(search: URLSearchParams, space: SearchSpaceDefin
   const order = search.get('order') ?? 'asc';
   if (order !== 'asc' && order !== 'desc') throw new InvalidArgumentError(`order: must be asc or desc, but got "${order}"`);
   const state = search.get('state') ?? '';
-  if (state !== '' && !(TRIAL_STATES as readonly string[]).includes(state)) throw new InvalidArgumentError(`state: must be one of ${TRIAL_STATES.join(', ')}, but got "${state}"`);
+  if (state !== '' && !(TRIAL_STATES as readonly string[]).includes(state))
+    throw new InvalidArgumentError(`state: must be one of ${TRIAL_STATES.join(', ')}, but got "${state}"`);
   return {
     sort,
     descending: order === 'desc',
@@ -34,6 +35,7 @@ function count(search: URLSearchParams, name: string, fallback: number, low: num
   const text = search.get(name);
   if (text === null) return fallback;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < low || value > high) throw new InvalidArgumentError(`${name}: must be an integer from ${low} to ${high}, but got "${text}"`);
+  if (!/^\d+$/.test(text) || value < low || value > high)
+    throw new InvalidArgumentError(`${name}: must be an integer from ${low} to ${high}, but got "${text}"`);
   return value;
 }

@@ -29,7 +29,10 @@ export abstract class InProcessExecutor implements TrialExecutor {
 
   /** An abandoned run ends at once; its slot stays taken until it has really stopped. */
   run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
-    return unlessAbandoned(this.slots.track(() => this.execute(assignment, listener, signal)), signal);
+    return unlessAbandoned(
+      this.slots.track(() => this.execute(assignment, listener, signal)),
+      signal,
+    );
   }
 
   protected abstract execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd>;

@@ -70,7 +70,10 @@ export class LocalPool extends InProcessExecutor {
       Atomics.store(stopFlag, 0, 1);
       if (abandonmentOf(signal) && deadline === undefined) {
         deadline = setTimeout(() => {
-          this.logger.warn({ trial: assignment.trialNumber, repeat: assignment.repeat, seconds: ABANDONED_STOP_MS / 1000 }, 'an abandoned run did not stop: terminating its thread');
+          this.logger.warn(
+            { trial: assignment.trialNumber, repeat: assignment.repeat, seconds: ABANDONED_STOP_MS / 1000 },
+            'an abandoned run did not stop: terminating its thread',
+          );
           terminate.abort();
         }, ABANDONED_STOP_MS);
       }

@@ -100,7 +100,9 @@ export class ReportOutbox {
         this.batchLimit = Math.min(MAX_BATCH, this.batchLimit * 2);
         batch.forEach((pending, index) => {
           const result = results[index];
-          pending.settle(result && 'refused' in result ? { refused: result.refused.message } : { decision: result?.decision ?? 'continue' });
+          pending.settle(
+            result && 'refused' in result ? { refused: result.refused.message } : { decision: result?.decision ?? 'continue' },
+          );
         });
       })
       .catch((error: ServiceError) => this.failed(session, batch, error))
@@ -121,7 +123,10 @@ export class ReportOutbox {
     if (failure === 'give-up' || failure === 'split' || (failure === 'retry' && ++this.retries > MAX_RETRIES)) {
       // The coordinator will never take these as they are. The runs stop; the coordinator ends
       // their attempts when the next heartbeat no longer lists them.
-      this.logger.error({ code: error.code, reason: error.details, events: batch.length }, 'the coordinator cannot accept these reports: giving them up');
+      this.logger.error(
+        { code: error.code, reason: error.details, events: batch.length },
+        'the coordinator cannot accept these reports: giving them up',
+      );
       this.retries = 0;
       for (const pending of batch) pending.settle({ refused: `the coordinator cannot accept the report: ${error.details}` });
       return;

@@ -37,7 +37,8 @@ export class SyntheticExecutor extends InProcessExecutor {
 
   protected async execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
     const { task } = assignment;
-    if (task.type !== 'synthetic') return { status: 'error', message: `the synthetic executor runs synthetic tasks only, but got a ${task.type} task` };
+    if (task.type !== 'synthetic')
+      return { status: 'error', message: `the synthetic executor runs synthetic tasks only, but got a ${task.type} task` };
     if (this.closed) return { status: 'error', message: 'the synthetic executor is closed' };
     try {
       // Bad parameters fail at once, not after the first epoch's sleep.

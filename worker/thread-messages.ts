@@ -18,7 +18,8 @@ export interface ThreadTask {
  * Sent by the thread on the task's port. The outcome travels on the same port as the epochs
  * so that it can never overtake the last epoch report.
  */
-export type ThreadMessage = { readonly type: 'epoch'; readonly report: EpochReport } | { readonly type: 'done'; readonly outcome: RunOutcome };
+export type ThreadMessage =
+  { readonly type: 'epoch'; readonly report: EpochReport } | { readonly type: 'done'; readonly outcome: RunOutcome };
 
 export interface ThreadOptions {
   readonly backend: BackendPreference;

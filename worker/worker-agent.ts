@@ -75,7 +75,10 @@ export class WorkerAgent {
         if (!isRetryable(error, 'register')) throw refusedWorker(error as ServiceError);
         failures++;
         if (failures === 1 || failures % 20 === 0) {
-          this.options.logger.warn({ reason: (error as ServiceError).details ?? (error as Error).message, attempts: failures }, 'cannot reach the coordinator; retrying');
+          this.options.logger.warn(
+            { reason: (error as ServiceError).details ?? (error as Error).message, attempts: failures },
+            'cannot reach the coordinator; retrying',
+          );
         }
       }
       if (this.closing) break;
@@ -129,7 +132,10 @@ export class WorkerAgent {
     for (const key of reply.abandon) this.abandon(key, 'the coordinator no longer gives this run to this worker');
     this.session = reply.session;
     this.assignmentsReceived = 0;
-    logger.info({ workerId: this.workerId, threads, adopted: reply.adopted.length, abandoned: reply.abandon.length, leaseMs: reply.leaseMs }, 'registered with the coordinator');
+    logger.info(
+      { workerId: this.workerId, threads, adopted: reply.adopted.length, abandoned: reply.abandon.length, leaseMs: reply.leaseMs },
+      'registered with the coordinator',
+    );
 
     const stream = client.work(reply.session);
     const heartbeat = setInterval(() => {
@@ -165,8 +171,14 @@ export class WorkerAgent {
   private async sendHeartbeat(): Promise<void> {
     const session = this.session;
     if (session === undefined) return;
-    const abandon = await this.options.client.heartbeat({ session, running: this.heldKeys(), draining: this.draining, assignmentsReceived: this.assignmentsReceived });
-    for (const key of abandon) this.abandon(key, 'the coordinator no longer gives this run to this worker (it ended the attempt, or the lease expired)');
+    const abandon = await this.options.client.heartbeat({
+      session,
+      running: this.heldKeys(),
+      draining: this.draining,
+      assignmentsReceived: this.assignmentsReceived,
+    });
+    for (const key of abandon)
+      this.abandon(key, 'the coordinator no longer gives this run to this worker (it ended the attempt, or the lease expired)');
   }
 
   private onItem(message: WorkItemMessage): void {
@@ -203,7 +215,12 @@ export class WorkerAgent {
   }
 
   private start(assignment: RunAssignment): void {
-    const key: RunKey = { study: assignment.study, trialNumber: assignment.trialNumber, attempt: assignment.attempt, repeat: assignment.repeat };
+    const key: RunKey = {
+      study: assignment.study,
+      trialNumber: assignment.trialNumber,
+      attempt: assignment.attempt,
+      repeat: assignment.repeat,
+    };
     const slot = runId(key);
     if (this.held.has(slot)) return;
     const held: HeldRun = { key, controller: new AbortController(), abandoned: false };
@@ -214,7 +231,8 @@ export class WorkerAgent {
       .run(assignment, { onEpoch: (report) => this.onEpoch(held, report) }, held.controller.signal)
       .then(async (end) => {
         if (held.abandoned) return;
-        const outcome: RunOutcome = end.status === 'lost' || end.status === 'handed-back' ? { status: 'error', message: end.reason } : (end as RunOutcome);
+        const outcome: RunOutcome =
+          end.status === 'lost' || end.status === 'handed-back' ? { status: 'error', message: end.reason } : (end as RunOutcome);
         await this.outbox.end(key, outcome);
       })
       .catch((error: unknown) => this.options.logger.error({ err: error, run: key }, 'a run failed to report its end'))

@@ -43,9 +43,17 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
   if (options.groupBy !== undefined) requireParam(space, options.groupBy, name, '--group-by');
   const { metric, direction } = study.definition.objective;
   const paramOrder = Object.keys(space);
-  const table: TrialsTableOptions = { rank: true, metric, paramOrder, ...(options.width !== undefined && { width: options.width }), ...(options.columns !== undefined && { columns: options.columns }) };
+  const table: TrialsTableOptions = {
+    rank: true,
+    metric,
+    paramOrder,
+    ...(options.width !== undefined && { width: options.width }),
+    ...(options.columns !== undefined && { columns: options.columns }),
+  };
   checkColumnNames(table);
-  const condition = Object.entries(where).map(([param, condition]) => describeCondition(param, condition)).join(', ');
+  const condition = Object.entries(where)
+    .map(([param, condition]) => describeCondition(param, condition))
+    .join(', ');
   const filtered = condition === '' ? '' : ` where ${condition}`;
 
   if (options.groupBy === undefined) {

@@ -10,9 +10,20 @@ export function defineBestCommand(program: Command): void {
     .argument('<study>', 'study name')
     .addOption(dbOption())
     .option('--top <k>', 'how many configurations (with --group-by: in each group)', positiveInteger, 5)
-    .option('--where <condition>', 'only trials whose parameter NAME=VALUE, or NAME<VALUE (<=, >, >=: numeric parameters); repeatable: values of one name are alternatives, bounds must all hold', collect)
+    .option(
+      '--where <condition>',
+      'only trials whose parameter NAME=VALUE, or NAME<VALUE (<=, >, >=: numeric parameters); repeatable: values of one name are alternatives, bounds must all hold',
+      collect,
+    )
     .option('--group-by <name>', 'the best --top configurations for each value of this parameter')
-    .addOption(new Option('--columns <names>', 'show these columns (comma-separated) after rank, trial and the objective, at any width; e.g. learning_rate,width').argParser(columnNames).conflicts('json'))
+    .addOption(
+      new Option(
+        '--columns <names>',
+        'show these columns (comma-separated) after rank, trial and the objective, at any width; e.g. learning_rate,width',
+      )
+        .argParser(columnNames)
+        .conflicts('json'),
+    )
     .option('--json', 'print JSON (see docs/cli.md, "JSON output")')
     .action(async (name: string, flags: BestFlags) => (await import('./best-command.js')).bestCommand(name, flags));
 }

@@ -8,11 +8,23 @@ import type { ConnectionFlags } from './connection-options.js';
 /** A client of the coordinator the connection options name (see addConnectionOptions). */
 export function connect(flags: ConnectionFlags, timeoutMs?: number): { client: CoordinatorClient; address: string } {
   const address = formatHostPort(parseHostPort(flags.coordinator, '--coordinator'));
-  const tls = flags.tlsCa === undefined ? undefined : { ca: flags.tlsCa, ...(flags.tlsCert !== undefined && { cert: flags.tlsCert }), ...(flags.tlsKey !== undefined && { key: flags.tlsKey }) };
+  const tls =
+    flags.tlsCa === undefined
+      ? undefined
+      : {
+          ca: flags.tlsCa,
+          ...(flags.tlsCert !== undefined && { cert: flags.tlsCert }),
+          ...(flags.tlsKey !== undefined && { key: flags.tlsKey }),
+        };
   if (tls === undefined && (flags.tlsCert !== undefined || flags.tlsKey !== undefined)) {
-    throw new InvalidArgumentError('--tls-cert and --tls-key need --tls-ca (the CA that signed the coordinator\'s certificate)');
+    throw new InvalidArgumentError("--tls-cert and --tls-key need --tls-ca (the CA that signed the coordinator's certificate)");
   }
   const token = flags.tokenFile === undefined ? undefined : readTokenFile(flags.tokenFile, '--token-file');
-  const client = new CoordinatorClient({ address, credentials: channelCredentials(tls), ...(token !== undefined && { token }), ...(timeoutMs !== undefined && { timeoutMs }) });
+  const client = new CoordinatorClient({
+    address,
+    credentials: channelCredentials(tls),
+    ...(token !== undefined && { token }),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+  });
   return { client, address };
 }

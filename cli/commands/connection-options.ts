@@ -15,9 +15,14 @@ export const DEFAULT_COORDINATOR = '127.0.0.1:7400';
 /** Options of every command that talks to a coordinator: `worker`, `submit`, `status`. */
 export function addConnectionOptions(command: Command): Command {
   return command
-    .addOption(new Option('--coordinator <host:port>', 'the coordinator to connect to').env(ENV.coordinator).argParser(nonEmpty).default(DEFAULT_COORDINATOR))
+    .addOption(
+      new Option('--coordinator <host:port>', 'the coordinator to connect to')
+        .env(ENV.coordinator)
+        .argParser(nonEmpty)
+        .default(DEFAULT_COORDINATOR),
+    )
     .addOption(tokenFileOption("file holding the coordinator's shared token"))
     .option('--tls-ca <path>', "connect with TLS, trusting this CA (PEM) for the coordinator's certificate")
-    .option('--tls-cert <path>', 'this side\'s certificate (PEM), for a coordinator that requires mutual TLS')
+    .option('--tls-cert <path>', "this side's certificate (PEM), for a coordinator that requires mutual TLS")
     .option('--tls-key <path>', "this side's private key (PEM), with --tls-cert");
 }

@@ -33,9 +33,12 @@ export interface CoordinatorFlags {
 
 export async function coordinatorCommand(flags: CoordinatorFlags): Promise<number> {
   const listen = parseHostPort(flags.listen, '--listen');
-  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new InvalidArgumentError('--tls-cert and --tls-key must be given together');
-  if (flags.tlsCa !== undefined && flags.tlsCert === undefined) throw new InvalidArgumentError('--tls-ca (mutual TLS) needs --tls-cert and --tls-key');
-  if (flags.leaseTimeout < 100) throw new InvalidArgumentError(`--lease-timeout must be at least 0.1 seconds, but got ${flags.leaseTimeout / 1000}`);
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
+    throw new InvalidArgumentError('--tls-cert and --tls-key must be given together');
+  if (flags.tlsCa !== undefined && flags.tlsCert === undefined)
+    throw new InvalidArgumentError('--tls-ca (mutual TLS) needs --tls-cert and --tls-key');
+  if (flags.leaseTimeout < 100)
+    throw new InvalidArgumentError(`--lease-timeout must be at least 0.1 seconds, but got ${flags.leaseTimeout / 1000}`);
   const token = flags.tokenFile === undefined ? undefined : readTokenFile(flags.tokenFile, '--token-file');
   const mutualTls = flags.tlsCa !== undefined;
   if (!isLoopback(listen.host) && token === undefined && !mutualTls && !flags.insecure) {
@@ -46,8 +49,12 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
   }
   const dashboardListen = flags.dashboard === undefined ? undefined : parseHostPort(flags.dashboard, '--dashboard');
   // The dashboard has no TLS: mutual TLS does not guard it, only the token does.
-  if (dashboardListen !== undefined) checkDashboardListen(dashboardListen, '--dashboard', flags.dashboard ?? '', token, flags.insecure === true);
-  const tls = flags.tlsCert !== undefined && flags.tlsKey !== undefined ? { cert: flags.tlsCert, key: flags.tlsKey, ...(mutualTls && { ca: flags.tlsCa }) } : undefined;
+  if (dashboardListen !== undefined)
+    checkDashboardListen(dashboardListen, '--dashboard', flags.dashboard ?? '', token, flags.insecure === true);
+  const tls =
+    flags.tlsCert !== undefined && flags.tlsKey !== undefined
+      ? { cert: flags.tlsCert, key: flags.tlsKey, ...(mutualTls && { ca: flags.tlsCa }) }
+      : undefined;
   const logger = createLogger({ ...(flags.logFile !== undefined && { file: flags.logFile }), level: flags.logLevel });
 
   const store = SqliteTrialStore.open(flags.db);
@@ -73,7 +80,13 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
   let dashboard: DashboardServer | undefined;
   if (dashboardListen !== undefined) {
     try {
-      dashboard = await DashboardServer.start({ store, listen: dashboardListen, logger, liveStatus: () => coordinator.status(), ...(token !== undefined && { token }) });
+      dashboard = await DashboardServer.start({
+        store,
+        listen: dashboardListen,
+        logger,
+        liveStatus: () => coordinator.status(),
+        ...(token !== undefined && { token }),
+      });
     } catch (error) {
       await coordinator.drain(0);
       await store.close();

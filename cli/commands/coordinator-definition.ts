@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
 import { positiveInteger } from '../option-parsers.js';
-import { DEFAULT_DRAIN_SECONDS, dbOption, logFileOption, logLevelOption, secondsOption, takeOverOption, tokenFileOption } from '../shared-options.js';
+import {
+  DEFAULT_DRAIN_SECONDS,
+  dbOption,
+  logFileOption,
+  logLevelOption,
+  secondsOption,
+  takeOverOption,
+  tokenFileOption,
+} from '../shared-options.js';
 import { DEFAULT_COORDINATOR } from './connection-options.js';
 import type { CoordinatorFlags } from './coordinator-command.js';
 
@@ -24,13 +32,33 @@ export function defineCoordinatorCommand(program: Command): void {
     .option('--tls-cert <path>', 'serve TLS with this certificate (PEM)')
     .option('--tls-key <path>', 'and this private key (PEM)')
     .option('--tls-ca <path>', 'require client certificates signed by this CA (mutual TLS)')
-    .option('--insecure', 'allow a non-loopback --listen (or --dashboard) without a token or mutual TLS: anyone who reaches it can use it (the dashboard still answers only IP addresses, loopback names and this machine\'s name)')
+    .option(
+      '--insecure',
+      "allow a non-loopback --listen (or --dashboard) without a token or mutual TLS: anyone who reaches it can use it (the dashboard still answers only IP addresses, loopback names and this machine's name)",
+    )
     .option('--dashboard <host:port>', 'also serve the read-only live dashboard (HTTP) here, workers page included; the token applies')
     .addOption(secondsOption('--lease-timeout <seconds>', 'a worker silent this long loses its trials', LEASE_TIMEOUT_SECONDS))
-    .option('--max-attempts <n>', 'lost attempts (worker dead or silent) before a trial is FAILED; stops and drains do not count', positiveInteger, MAX_ATTEMPTS)
+    .option(
+      '--max-attempts <n>',
+      'lost attempts (worker dead or silent) before a trial is FAILED; stops and drains do not count',
+      positiveInteger,
+      MAX_ATTEMPTS,
+    )
     .option('--max-connections <n>', 'open connections at most; more are closed at once', positiveInteger, MAX_CONNECTIONS)
-    .addOption(secondsOption('--auth-timeout <seconds>', 'a connection that has made no call with the right token (or none needed) by then is closed', AUTH_TIMEOUT_SECONDS))
-    .addOption(secondsOption('--drain-timeout <seconds>', 'on SIGTERM, how long running trials get to finish before going back to the queue', DEFAULT_DRAIN_SECONDS))
+    .addOption(
+      secondsOption(
+        '--auth-timeout <seconds>',
+        'a connection that has made no call with the right token (or none needed) by then is closed',
+        AUTH_TIMEOUT_SECONDS,
+      ),
+    )
+    .addOption(
+      secondsOption(
+        '--drain-timeout <seconds>',
+        'on SIGTERM, how long running trials get to finish before going back to the queue',
+        DEFAULT_DRAIN_SECONDS,
+      ),
+    )
     .addOption(takeOverOption())
     .addOption(logFileOption())
     .addOption(logLevelOption('info'))

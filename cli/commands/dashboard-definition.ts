@@ -10,7 +10,10 @@ export function defineDashboardCommand(program: Command): void {
     .addOption(dbOption())
     .option('--listen <host:port>', 'address to serve on; port 0 picks a free one', DEFAULT_DASHBOARD)
     .addOption(tokenFileOption("require this token (the file's first line): open http://HOST:PORT/?token=TOKEN once"))
-    .option('--insecure', 'serve a non-loopback --listen without a token: anyone who reaches it reads every study (the Host check stays: IP addresses, loopback names and this machine\'s name only)')
+    .option(
+      '--insecure',
+      "serve a non-loopback --listen without a token: anyone who reaches it reads every study (the Host check stays: IP addresses, loopback names and this machine's name only)",
+    )
     .addOption(logFileOption())
     .addOption(logLevelOption('warn'))
     .action(async (flags: DashboardFlags) => {

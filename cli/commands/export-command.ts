@@ -13,7 +13,8 @@ export async function exportCommand(name: string, flags: ExportFlags): Promise<v
   try {
     const output = flags.output === undefined ? process.stdout : openOutput(flags.output);
     const rows = await exportStudy(store, name, flags, output);
-    if (flags.output !== undefined) printOut(`wrote ${counted(rows, flags.epochs ? 'epoch' : 'trial')} of study ${name} to ${flags.output}\n`);
+    if (flags.output !== undefined)
+      printOut(`wrote ${counted(rows, flags.epochs ? 'epoch' : 'trial')} of study ${name} to ${flags.output}\n`);
   } finally {
     await store.close();
   }

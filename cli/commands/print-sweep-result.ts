@@ -11,7 +11,9 @@ const SHOWN = 5;
 export async function printSweepResult(study: Study, result: SweepResult, options: { json: boolean; db: string }): Promise<void> {
   const best = await study.best(SHOWN);
   if (options.json) {
-    printJson(`${JSON.stringify({ study: studyJson(result.summary), interrupted: result.interrupted, best: best.map(trialJson) }, null, 2)}\n`);
+    printJson(
+      `${JSON.stringify({ study: studyJson(result.summary), interrupted: result.interrupted, best: best.map(trialJson) }, null, 2)}\n`,
+    );
     return;
   }
   const { counts } = result.summary;
@@ -19,7 +21,9 @@ export async function printSweepResult(study: Study, result: SweepResult, option
   printOut(`${line}${result.interrupted ? ' (interrupted)' : ''}\n`);
   if (best.length > 0) {
     printOut(`best ${best.length} by ${study.definition.objective.metric} (${study.definition.objective.direction}):\n`);
-    printOut(`${trialsTable(best, { rank: true, metric: study.definition.objective.metric, paramOrder: study.space.order, ...widthOption() })}\n`);
+    printOut(
+      `${trialsTable(best, { rank: true, metric: study.definition.objective.metric, paramOrder: study.space.order, ...widthOption() })}\n`,
+    );
   }
   if (result.interrupted) printOut(`continue with: sweeper resume ${study.name} --db ${options.db}\n`);
 }

@@ -34,10 +34,13 @@ function writeReport(path: string, html: string): void {
     rmSync(partial, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === 'ENOENT' ? 'no such directory'
-      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
-      : code === 'EISDIR' ? 'is a directory, expected a file'
-      : (error as Error).message;
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory, expected a file'
+            : (error as Error).message;
     throw new InvalidArgumentError(`cannot write the report to ${path}: ${reason}`, 'choose another path with -o FILE');
   }
 }

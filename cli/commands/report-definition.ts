@@ -7,7 +7,9 @@ import type { ReportFlags } from './report-command.js';
 export function defineReportCommand(program: Command): void {
   program
     .command('report')
-    .description('write one self-contained HTML report of a study (opens offline): history, parallel coordinates, importance, slices, learning curves, confusion matrix')
+    .description(
+      'write one self-contained HTML report of a study (opens offline): history, parallel coordinates, importance, slices, learning curves, confusion matrix',
+    )
     .argument('<study>', 'study name')
     .requiredOption('-o, --output <file>', 'the HTML file to write')
     .addOption(dbOption())

@@ -9,12 +9,25 @@ import type { SessionFlags } from './session-options.js';
 import { printErr } from '../output/terminal.js';
 
 /** The part `run` and `resume` share: run the study on this machine, print the result, pick the exit code. */
-export async function runHere(study: Study, datasets: DatasetCache, flags: SessionFlags, context: Record<string, unknown>): Promise<number> {
+export async function runHere(
+  study: Study,
+  datasets: DatasetCache,
+  flags: SessionFlags,
+  context: Record<string, unknown>,
+): Promise<number> {
   const progress = flags.progress && process.stderr.isTTY === true;
   const { logger, file: logFile } = sessionLogger(flags, progress);
   if (logFile !== undefined && !flags.json) printErr(`logs: ${logFile}\n`);
   logger.info({ study: study.name, db: flags.db, ...context }, 'sweep started');
-  const result = await runSession({ study, threads: flags.threads, backend: flags.backend, logger, datasets, progress, takeOver: flags.takeOver === true });
+  const result = await runSession({
+    study,
+    threads: flags.threads,
+    backend: flags.backend,
+    logger,
+    datasets,
+    progress,
+    takeOver: flags.takeOver === true,
+  });
   await printSweepResult(study, result, { json: flags.json === true, db: flags.db });
   return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
 }

@@ -21,7 +21,11 @@ export function addSessionOptions(command: Command): Command {
   return command
     .addOption(dbOption())
     .option('--threads <n>', 'worker threads (default: the number of cores)', positiveInteger)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend: auto uses tfjs-node when installed, else wasm').choices(BACKEND_PREFERENCES).default('auto'))
+    .addOption(
+      new Option('--backend <name>', 'TensorFlow.js backend: auto uses tfjs-node when installed, else wasm')
+        .choices(BACKEND_PREFERENCES)
+        .default('auto'),
+    )
     .addOption(logFileOption('write JSON logs here (default: <db>.log with a progress bar, else standard error)'))
     .addOption(logLevelOption('info'))
     .option('--no-progress', 'no progress bar, even on a terminal')

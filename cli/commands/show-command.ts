@@ -24,10 +24,16 @@ export async function showCommand(name: string, number: number, flags: ShowFlags
 }
 
 /** What `sweeper show` prints (kept apart from the process so that bench:query times it in-process). */
-export async function showOutput(store: TrialStore, name: string, number: number, options: { json?: boolean; width?: number }): Promise<string> {
+export async function showOutput(
+  store: TrialStore,
+  name: string,
+  number: number,
+  options: { json?: boolean; width?: number },
+): Promise<string> {
   const study = await store.getStudy(name);
   const trial = await store.getTrial(study.id, number);
   const [repeats, epochs] = await Promise.all([store.getRepeats(trial.id), store.getEpochs(trial.id)]);
-  if (options.json) return `${JSON.stringify(trialDetailJson(await store.summariseStudy(study.id), trial, repeats, epochs, studyClassNames(study.definition)), null, 2)}\n`;
+  if (options.json)
+    return `${JSON.stringify(trialDetailJson(await store.summariseStudy(study.id), trial, repeats, epochs, studyClassNames(study.definition)), null, 2)}\n`;
   return trialDetailText(study, trial, repeats, epochs, options);
 }

@@ -29,14 +29,29 @@ function formatStatus(status: StatusReply, address: string): string {
   if (status.workers.length > 0) {
     const table = new Table({ head: ['worker', 'host:pid', 'threads', 'busy', 'state', 'last heard'], style });
     for (const w of status.workers) {
-      table.push([w.workerId, `${w.host}:${w.pid}`, String(w.threads), String(w.busy), w.draining ? 'draining' : w.connected ? 'connected' : 'reconnecting', `${(w.silentMs / 1000).toFixed(1)}s ago`]);
+      table.push([
+        w.workerId,
+        `${w.host}:${w.pid}`,
+        String(w.threads),
+        String(w.busy),
+        w.draining ? 'draining' : w.connected ? 'connected' : 'reconnecting',
+        `${(w.silentMs / 1000).toFixed(1)}s ago`,
+      ]);
     }
     lines.push(table.toString());
   }
   if (status.runs.length > 0) {
     const table = new Table({ head: ['study', 'trial', 'attempt', 'repeat', 'worker', 'epoch', 'running'], style });
     for (const r of status.runs) {
-      table.push([r.run?.study ?? '', String(r.run?.trialNumber), String(r.run?.attempt), String(r.run?.repeat), r.workerId || '(waiting)', String(r.epoch), `${(Number(r.runningMs) / 1000).toFixed(1)}s`]);
+      table.push([
+        r.run?.study ?? '',
+        String(r.run?.trialNumber),
+        String(r.run?.attempt),
+        String(r.run?.repeat),
+        r.workerId || '(waiting)',
+        String(r.epoch),
+        `${(Number(r.runningMs) / 1000).toFixed(1)}s`,
+      ]);
     }
     lines.push(table.toString());
   }
@@ -44,7 +59,17 @@ function formatStatus(status: StatusReply, address: string): string {
     const table = new Table({ head: ['study', 'state', 'finished', 'running', 'queued', 'complete', 'pruned', 'failed', 'best'], style });
     for (const s of status.studies) {
       const finished = s.complete + s.pruned + s.failed;
-      table.push([s.name, studyState(s), s.budget > 0 ? `${finished}/${s.budget}` : String(finished), String(s.running), String(s.queued), String(s.complete), String(s.pruned), String(s.failed), s.bestValue === undefined ? '-' : s.bestValue.toFixed(4)]);
+      table.push([
+        s.name,
+        studyState(s),
+        s.budget > 0 ? `${finished}/${s.budget}` : String(finished),
+        String(s.running),
+        String(s.queued),
+        String(s.complete),
+        String(s.pruned),
+        String(s.failed),
+        s.bestValue === undefined ? '-' : s.bestValue.toFixed(4),
+      ]);
     }
     lines.push(table.toString());
   }

@@ -3,9 +3,6 @@ import { addConnectionOptions, type ConnectionFlags } from './connection-options
 
 export function defineStatusCommand(program: Command): void {
   addConnectionOptions(
-    program
-      .command('status')
-      .description("a coordinator's live workers, running trials and studies")
-      .option('--json', 'print JSON'),
+    program.command('status').description("a coordinator's live workers, running trials and studies").option('--json', 'print JSON'),
   ).action(async (flags: ConnectionFlags & { json?: boolean }) => (await import('./status-command.js')).statusCommand(flags));
 }

@@ -20,7 +20,10 @@ export async function studiesCommand(flags: StudiesFlags): Promise<void> {
       printOut(`no studies in ${flags.db}\n`);
       return;
     }
-    const table = new Table({ head: ['study', 'objective', 'finished', 'running', 'queued', 'complete', 'failed', 'pruned', 'best', 'created'], style: { head: [], border: [] } });
+    const table = new Table({
+      head: ['study', 'objective', 'finished', 'running', 'queued', 'complete', 'failed', 'pruned', 'best', 'created'],
+      style: { head: [], border: [] },
+    });
     for (const study of studies) {
       const c = study.counts;
       const finished = c.COMPLETE + c.FAILED + c.PRUNED;

@@ -19,9 +19,14 @@ export async function submitCommand(file: string, flags: SubmitFlags): Promise<n
   parseSweep(text, file, { ...(flags.study !== undefined && { studyName: flags.study }) });
   const { client, address } = connect(flags);
   try {
-    const reply = await client.submit({ sweepYaml: text, fileName: basename(file), ...(flags.study !== undefined && { study: flags.study }) });
+    const reply = await client.submit({
+      sweepYaml: text,
+      fileName: basename(file),
+      ...(flags.study !== undefined && { study: flags.study }),
+    });
     if (flags.json) printJson(`${JSON.stringify({ study: reply.study, budget: reply.budget || null, coordinator: address })}\n`);
-    else printOut(`submitted study ${reply.study} (${reply.budget > 0 ? counted(reply.budget, 'trial') : 'no trial budget'}) to ${address}\n`);
+    else
+      printOut(`submitted study ${reply.study} (${reply.budget > 0 ? counted(reply.budget, 'trial') : 'no trial budget'}) to ${address}\n`);
     return EXIT.OK;
   } catch (error) {
     throw fromServiceError(error, address, 'submit');

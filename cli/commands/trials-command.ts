@@ -24,7 +24,12 @@ export async function trialsCommand(name: string, flags: TrialsFlags): Promise<v
     }
     const study = await store.getStudy(name);
     const width = outputWidth();
-    const table: TrialsTableOptions = { metric: study.definition.objective.metric, paramOrder: Object.keys(study.definition.space), ...(width !== undefined && { width }), ...(flags.columns !== undefined && { columns: flags.columns }) };
+    const table: TrialsTableOptions = {
+      metric: study.definition.objective.metric,
+      paramOrder: Object.keys(study.definition.space),
+      ...(width !== undefined && { width }),
+      ...(flags.columns !== undefined && { columns: flags.columns }),
+    };
     checkColumnNames(table);
     const trials = await store.listTrials(study.id, flags.state ? { states: flags.state } : {});
     if (flags.json) {

@@ -9,10 +9,20 @@ export function defineWorkerCommand(program: Command): void {
   addConnectionOptions(
     program
       .command('worker')
-      .description("run trials for a coordinator: a pool of threads training what it hands out")
+      .description('run trials for a coordinator: a pool of threads training what it hands out')
       .option('--threads <n>', 'trials run at once (default: the number of cores)', positiveInteger)
-      .addOption(new Option('--backend <name>', 'TensorFlow.js backend: auto uses tfjs-node when installed, else wasm').choices(BACKEND_PREFERENCES).default('auto'))
-      .addOption(secondsOption('--drain-timeout <seconds>', 'on SIGTERM, how long running trials get to finish before they are handed back', DEFAULT_DRAIN_SECONDS))
+      .addOption(
+        new Option('--backend <name>', 'TensorFlow.js backend: auto uses tfjs-node when installed, else wasm')
+          .choices(BACKEND_PREFERENCES)
+          .default('auto'),
+      )
+      .addOption(
+        secondsOption(
+          '--drain-timeout <seconds>',
+          'on SIGTERM, how long running trials get to finish before they are handed back',
+          DEFAULT_DRAIN_SECONDS,
+        ),
+      )
       .addOption(logFileOption())
       .addOption(logLevelOption('info')),
   ).action(async (flags: WorkerFlags) => {

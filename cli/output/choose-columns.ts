@@ -9,7 +9,10 @@ export function chooseColumns(columns: readonly TextColumn[], names: readonly st
   const chosen = columns.filter((column) => column.keep);
   for (const name of names) {
     const column = columns.find((c) => c.key === name) ?? columns.find((c) => c.aliases?.includes(name));
-    if (column === undefined) throw new InvalidArgumentError(`--columns must name columns of this table (${columns.map((c) => c.key).join(', ')}), but got "${name}"`);
+    if (column === undefined)
+      throw new InvalidArgumentError(
+        `--columns must name columns of this table (${columns.map((c) => c.key).join(', ')}), but got "${name}"`,
+      );
     if (!chosen.some((c) => c.key === column.key)) chosen.push({ ...column, keep: true });
   }
   return chosen;

@@ -7,8 +7,21 @@ export type ExportRow = Record<string, string | number | boolean | null>;
 
 /** The trial columns of `sweeper export`, before one `params_<name>` column per parameter. */
 export const TRIAL_COLUMNS = [
-  'number', 'state', 'value', 'value_std', 'repeats', 'epochs', 'best_epoch', 'train_seconds', 'test_accuracy',
-  'attempt', 'worker', 'queued_at', 'started_at', 'finished_at', 'reason',
+  'number',
+  'state',
+  'value',
+  'value_std',
+  'repeats',
+  'epochs',
+  'best_epoch',
+  'train_seconds',
+  'test_accuracy',
+  'attempt',
+  'worker',
+  'queued_at',
+  'started_at',
+  'finished_at',
+  'reason',
 ] as const;
 
 /** The columns of `sweeper export --epochs`: the trial's number, then the epoch's metrics. */

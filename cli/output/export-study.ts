@@ -32,7 +32,8 @@ export async function exportStudy(store: TrialStore, name: string, options: Expo
       for await (const page of store.epochPages(study.id)) for (const epoch of page) yield epochExportRow(epoch);
     } else {
       for await (const page of store.trialPages(study.id)) {
-        for (const trial of page) if (options.states === undefined || options.states.includes(trial.state)) yield trialExportRow(trial, paramNames);
+        for (const trial of page)
+          if (options.states === undefined || options.states.includes(trial.state)) yield trialExportRow(trial, paramNames);
       }
     }
   }

@@ -38,7 +38,9 @@ export function fitColumns(columns: readonly TextColumn[], width: number | undef
   if (tableWidth(shown) > width) shown = shown.map((column) => ({ ...column, header: wrapHeader(column.header, valuesWidth(column)) }));
   const dropped = new Set<string>();
   while (tableWidth(shown) > width) {
-    const victim = shown.filter((column) => !column.keep).reduce<TextColumn | undefined>((low, column) => (low === undefined || column.priority <= low.priority ? column : low), undefined);
+    const victim = shown
+      .filter((column) => !column.keep)
+      .reduce<TextColumn | undefined>((low, column) => (low === undefined || column.priority <= low.priority ? column : low), undefined);
     if (victim === undefined) break;
     shown = shown.filter((column) => column !== victim);
     dropped.add(victim.key);

@@ -4,7 +4,10 @@
  * pipe); else the terminal's width when standard output is a terminal. Undefined otherwise: piped
  * output keeps every column, so that scripts read the same table whatever terminal ran them.
  */
-export function outputWidth(stream: { readonly isTTY?: boolean; readonly columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number | undefined {
+export function outputWidth(
+  stream: { readonly isTTY?: boolean; readonly columns?: number } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): number | undefined {
   const fromEnv = env.COLUMNS?.trim() ?? '';
   if (/^\d+$/.test(fromEnv) && Number(fromEnv) > 0) return Number(fromEnv);
   // A pseudo-terminal that was never given a size reports 0 columns.

@@ -22,16 +22,25 @@ export function textTable(columns: readonly TextColumn[], options: TextTableOpti
 function drawBox(columns: readonly TextColumn[]): string {
   if (columns.length === 0) return '';
   const widths = columns.map(columnWidth);
-  const rule = (left: string, middle: string, right: string): string => `${left}${widths.map((width) => '─'.repeat(width + 2)).join(middle)}${right}`;
+  const rule = (left: string, middle: string, right: string): string =>
+    `${left}${widths.map((width) => '─'.repeat(width + 2)).join(middle)}${right}`;
   const row = (cells: readonly string[]): string[] => {
     const lines = cells.map((cell) => cell.split('\n'));
     const height = Math.max(...lines.map((cellLines) => cellLines.length));
-    return Array.from({ length: height }, (_, line) => `│${lines.map((cellLines, column) => ` ${pad(cellLines[line] ?? '', widths[column] ?? 0)} `).join('│')}│`);
+    return Array.from(
+      { length: height },
+      (_, line) => `│${lines.map((cellLines, column) => ` ${pad(cellLines[line] ?? '', widths[column] ?? 0)} `).join('│')}│`,
+    );
   };
   const rows = columns[0]?.cells.length ?? 0;
   const body: string[] = [];
   for (let index = 0; index < rows; index++) body.push(...row(columns.map((column) => column.cells[index] ?? '')));
-  return [rule('┌', '┬', '┐'), ...row(columns.map((column) => column.header)), ...(rows > 0 ? [rule('├', '┼', '┤'), ...body] : []), rule('└', '┴', '┘')].join('\n');
+  return [
+    rule('┌', '┬', '┐'),
+    ...row(columns.map((column) => column.header)),
+    ...(rows > 0 ? [rule('├', '┼', '┤'), ...body] : []),
+    rule('└', '┴', '┘'),
+  ].join('\n');
 }
 
 function pad(text: string, width: number): string {

@@ -13,7 +13,13 @@ import { textTable } from './text-table.js';
 const TABLE_STYLE = { head: [], border: [], compact: true };
 
 /** `sweeper show` for a terminal: the trial, its result, repeats, curves and test evaluations; the repeats and epochs tables fit `width`. */
-export function trialDetailText(study: StudyRecord, trial: TrialRecord, repeats: readonly RepeatResult[], epochs: readonly EpochRecord[], options: { width?: number } = {}): string {
+export function trialDetailText(
+  study: StudyRecord,
+  trial: TrialRecord,
+  repeats: readonly RepeatResult[],
+  epochs: readonly EpochRecord[],
+  options: { width?: number } = {},
+): string {
   const { metric } = study.definition.objective;
   const sections = [header(study, trial), parameters(study, trial), result(trial, metric)];
   if (repeats.length > 0) sections.push(repeatsTable(repeats, metric, options.width));
@@ -25,15 +31,22 @@ export function trialDetailText(study: StudyRecord, trial: TrialRecord, repeats:
 
 function header(study: StudyRecord, trial: TrialRecord): string {
   const lines = [`trial ${trial.number} of study ${study.name}: ${trial.state}`];
-  const times = [`queued ${trial.queuedAt}`, ...(trial.startedAt ? [`started ${trial.startedAt}`] : []), ...(trial.finishedAt ? [`finished ${trial.finishedAt}`] : [])];
-  const took = trial.startedAt && trial.finishedAt ? ` (${formatSeconds((Date.parse(trial.finishedAt) - Date.parse(trial.startedAt)) / 1000)})` : '';
+  const times = [
+    `queued ${trial.queuedAt}`,
+    ...(trial.startedAt ? [`started ${trial.startedAt}`] : []),
+    ...(trial.finishedAt ? [`finished ${trial.finishedAt}`] : []),
+  ];
+  const took =
+    trial.startedAt && trial.finishedAt ? ` (${formatSeconds((Date.parse(trial.finishedAt) - Date.parse(trial.startedAt)) / 1000)})` : '';
   lines.push(`attempt ${trial.attempt}${trial.worker ? ` on worker ${trial.worker}` : ''}; ${times.join(', ')}${took}`);
   if (trial.reason) lines.push(`reason: ${trial.reason}`);
   return lines.join('\n');
 }
 
 function parameters(study: StudyRecord, trial: TrialRecord): string {
-  const order = [...Object.keys(study.definition.space), ...Object.keys(trial.params)].filter((name, index, all) => all.indexOf(name) === index && name in trial.params);
+  const order = [...Object.keys(study.definition.space), ...Object.keys(trial.params)].filter(
+    (name, index, all) => all.indexOf(name) === index && name in trial.params,
+  );
   if (order.length === 0) return 'parameters: none';
   const width = Math.max(...order.map((name) => name.length));
   return ['parameters:', ...order.map((name) => `  ${name.padEnd(width)}  ${formatParam(trial.params[name])}`)].join('\n');
@@ -53,7 +66,13 @@ function result(trial: TrialRecord, metric: string): string {
 
 function repeatsTable(repeats: readonly RepeatResult[], metric: string, width: number | undefined): string {
   const tested = repeats.some((r) => r.test);
-  const column = (key: string, cell: (r: RepeatResult) => string, priority: number, keep = false): TextColumn => ({ key, header: key.replace(/^(best|train|test)_/, '$1 '), cells: repeats.map(cell), priority, keep });
+  const column = (key: string, cell: (r: RepeatResult) => string, priority: number, keep = false): TextColumn => ({
+    key,
+    header: key.replace(/^(best|train|test)_/, '$1 '),
+    cells: repeats.map(cell),
+    priority,
+    keep,
+  });
   const columns = [
     column('repeat', (r) => String(r.repeat), 0, true),
     column('seed', (r) => String(r.seed), 0),
@@ -61,7 +80,12 @@ function repeatsTable(repeats: readonly RepeatResult[], metric: string, width: n
     column('epochs', (r) => String(r.epochs), 1),
     column('best_epoch', (r) => String(r.bestEpoch), 1),
     column('train_time', (r) => formatSeconds(r.trainSeconds), 2),
-    ...(tested ? [column('test_accuracy', (r) => (r.test ? r.test.accuracy.toFixed(4) : '-'), 3), column('test_loss', (r) => (r.test ? formatMetric(r.test.loss) : '-'), 2)] : []),
+    ...(tested
+      ? [
+          column('test_accuracy', (r) => (r.test ? r.test.accuracy.toFixed(4) : '-'), 3),
+          column('test_loss', (r) => (r.test ? formatMetric(r.test.loss) : '-'), 2),
+        ]
+      : []),
   ];
   return `repeats:\n${textTable(columns, { ...(width !== undefined && { width }), hint: SHOW_HINT })}`;
 }
@@ -72,13 +96,27 @@ function epochsTable(epochs: readonly EpochRecord[], metric: string, width: numb
   const columns: TextColumn[] = [
     { key: 'repeat', header: 'repeat', cells: rows.map((row) => String(row.repeat)), keep: true, priority: 0 },
     { key: 'epoch', header: 'epoch', cells: rows.map((row) => String(row.epoch)), keep: true, priority: 0 },
-    ...measured.map((name): TextColumn => ({ key: name, header: name, cells: rows.map((row) => formatColumn(name, row[name])), keep: name === metric, priority: EPOCH_PRIORITY[name] })),
+    ...measured.map((name): TextColumn => ({
+      key: name,
+      header: name,
+      cells: rows.map((row) => formatColumn(name, row[name])),
+      keep: name === metric,
+      priority: EPOCH_PRIORITY[name],
+    })),
   ];
   return `epochs:\n${textTable(columns, { ...(width !== undefined && { width }), hint: SHOW_HINT })}`;
 }
 
 /** Which metrics of the epochs table go first when the terminal is narrow (the objective's stays). */
-const EPOCH_PRIORITY: Record<EpochColumn, number> = { epoch_seconds: 0, mutual_information: 1, learning_rate: 1, train_loss: 2, train_accuracy: 2, val_loss: 3, val_accuracy: 3 };
+const EPOCH_PRIORITY: Record<EpochColumn, number> = {
+  epoch_seconds: 0,
+  mutual_information: 1,
+  learning_rate: 1,
+  train_loss: 2,
+  train_accuracy: 2,
+  val_loss: 3,
+  val_accuracy: 3,
+};
 const SHOW_HINT = 'all of them in show --json';
 
 /** Rows of the terminal chart: enough to read a trend, few enough to keep the page short. */
@@ -108,7 +146,8 @@ function curves(epochs: readonly EpochRecord[], metric: string): string {
   const what = repeats.size > 1 ? `mean over ${repeats.size} repeats` : 'one repeat';
   const title = `${metric} by epoch 1..${series.length} (${what}), from ${formatMetric(series[0])} to ${formatMetric(series.at(-1))}:`;
   // asciichart labels a flat series (one epoch, say) with values it does not have: draw its one level.
-  if (Math.min(...series) === Math.max(...series)) return `${title}\n${formatMetric(series[0]).padStart(9)} ┼${'─'.repeat(series.length - 1)}`;
+  if (Math.min(...series) === Math.max(...series))
+    return `${title}\n${formatMetric(series[0]).padStart(9)} ┼${'─'.repeat(series.length - 1)}`;
   return `${title}\n${asciichart.plot(series, { height: CHART_HEIGHT, format: (value: number) => formatMetric(value).padStart(9) })}`;
 }
 
@@ -119,8 +158,16 @@ function testEvaluation(repeat: number, test: TestEvaluation, several: boolean, 
   const confusion = new Table({ head: ['actual \\ predicted', ...classes], style: TABLE_STYLE });
   test.confusion.forEach((row, k) => confusion.push([classLabel(k, names), ...row.map(String)]));
   const scores = new Table({ head: ['class', 'precision', 'recall', 'f1', 'support'], style: TABLE_STYLE });
-  report.classes.forEach((c, k) => scores.push([classLabel(k, names), c.precision.toFixed(4), c.recall.toFixed(4), c.f1.toFixed(4), String(c.support)]));
-  scores.push(['macro avg', report.macro.precision.toFixed(4), report.macro.recall.toFixed(4), report.macro.f1.toFixed(4), String(report.classes.reduce((sum, c) => sum + c.support, 0))]);
+  report.classes.forEach((c, k) =>
+    scores.push([classLabel(k, names), c.precision.toFixed(4), c.recall.toFixed(4), c.f1.toFixed(4), String(c.support)]),
+  );
+  scores.push([
+    'macro avg',
+    report.macro.precision.toFixed(4),
+    report.macro.recall.toFixed(4),
+    report.macro.f1.toFixed(4),
+    String(report.classes.reduce((sum, c) => sum + c.support, 0)),
+  ]);
   return [
     `test evaluation${several ? ` of repeat ${repeat}` : ''} (weights of epoch ${test.epoch}): accuracy ${test.accuracy.toFixed(4)}, loss ${formatMetric(test.loss)}`,
     'confusion matrix (rows: actual class, columns: predicted class):',

@@ -30,7 +30,10 @@ export function trialsTable(trials: readonly TrialRecord[], options: TrialsTable
   const present = new Set(trials.flatMap((t) => Object.keys(t.params)));
   // Only studies whose data has a test part have test accuracies; the others keep their width.
   const tested = trials.some((t) => t.result?.testAccuracy !== undefined);
-  const shown = [...fixed.filter((column) => column.key !== 'test_accuracy' || tested), ...params.filter((p) => present.has(p.name)).map((p) => p.column)];
+  const shown = [
+    ...fixed.filter((column) => column.key !== 'test_accuracy' || tested),
+    ...params.filter((p) => present.has(p.name)).map((p) => p.column),
+  ];
   return textTable(shown, { ...width, hint: 'choose with --columns' });
 }
 
@@ -44,7 +47,10 @@ export function checkColumnNames(options: TrialsTableOptions): void {
  * Every column a table of these trials can have. A parameter's column is called by the
  * parameter's name, or `params_NAME` (as `export` names it) when a column above has that name.
  */
-function trialColumns(trials: readonly TrialRecord[], options: TrialsTableOptions): { fixed: TextColumn[]; params: { name: string; column: TextColumn }[] } {
+function trialColumns(
+  trials: readonly TrialRecord[],
+  options: TrialsTableOptions,
+): { fixed: TextColumn[]; params: { name: string; column: TextColumn }[] } {
   const present = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
   const order = options.paramOrder ?? [];
   const paramNames = [...order, ...present.filter((name) => !order.includes(name))];
@@ -53,10 +59,27 @@ function trialColumns(trials: readonly TrialRecord[], options: TrialsTableOption
     ...(options.rank ? [{ key: 'rank', header: 'rank', cells: cells((_, index) => String(index + 1)), keep: true, priority: 0 }] : []),
     { key: 'trial', header: 'trial', cells: cells((t) => String(t.number)), keep: true, priority: 0 },
     { key: 'state', header: 'state', cells: cells((t) => t.state), priority: PRIORITY.state },
-    { key: options.metric, aliases: ['value'], header: options.metric, cells: cells((t) => formatObjective(t.result)), keep: true, priority: 0 },
-    { key: 'test_accuracy', header: 'test accuracy', cells: cells((t) => (t.result?.testAccuracy !== undefined ? t.result.testAccuracy.toFixed(4) : '-')), priority: PRIORITY.testAccuracy },
+    {
+      key: options.metric,
+      aliases: ['value'],
+      header: options.metric,
+      cells: cells((t) => formatObjective(t.result)),
+      keep: true,
+      priority: 0,
+    },
+    {
+      key: 'test_accuracy',
+      header: 'test accuracy',
+      cells: cells((t) => (t.result?.testAccuracy !== undefined ? t.result.testAccuracy.toFixed(4) : '-')),
+      priority: PRIORITY.testAccuracy,
+    },
     { key: 'epochs', header: 'epochs', cells: cells((t) => (t.result ? String(t.result.epochs) : '-')), priority: PRIORITY.epochs },
-    { key: 'best_epoch', header: 'best epoch', cells: cells((t) => (t.result ? String(t.result.bestEpoch) : '-')), priority: PRIORITY.epochs },
+    {
+      key: 'best_epoch',
+      header: 'best epoch',
+      cells: cells((t) => (t.result ? String(t.result.bestEpoch) : '-')),
+      priority: PRIORITY.epochs,
+    },
     { key: 'train_time', header: 'train time', cells: cells((t) => formatSeconds(t.result?.trainSeconds)), priority: PRIORITY.trainTime },
   ];
   const taken = new Set(fixed.flatMap((column) => [column.key, ...(column.aliases ?? [])]));

@@ -15,11 +15,16 @@ export interface ChartsEtag {
  */
 export async function loadCharts(name: string, element: HTMLElement, etag: ChartsEtag, trials: number): Promise<void> {
   try {
-    const response = await fetch(apiUrl(`/studies/${encodeURIComponent(name)}/charts`), { cache: 'no-store', headers: etag.value ? { 'if-none-match': etag.value } : {} });
+    const response = await fetch(apiUrl(`/studies/${encodeURIComponent(name)}/charts`), {
+      cache: 'no-store',
+      headers: etag.value ? { 'if-none-match': etag.value } : {},
+    });
     if (response.status !== 200) return;
     etag.value = response.headers.get('etag');
     const { sections } = (await response.json()) as StudyChartsView;
-    const existing = new Map([...element.children].filter((child) => child instanceof HTMLElement).map((child) => [child.dataset.chartId, child]));
+    const existing = new Map(
+      [...element.children].filter((child) => child instanceof HTMLElement).map((child) => [child.dataset.chartId, child]),
+    );
     const children: HTMLElement[] = sections.map((section) => {
       const block = existing.get(section.id) || h('figure', { class: 'chart', 'data-chart-id': section.id });
       const plot = h('div', { class: 'plot' });

@@ -12,7 +12,11 @@ export type Child = Node | string | number | boolean | null | undefined;
  * values, reasons...) goes into text nodes and attribute values, never into markup, so none of
  * it needs escaping and none of it can become HTML.
  */
-export function h<Tag extends keyof HTMLElementTagNameMap>(tag: Tag, attrs: Attributes, ...children: (Child | readonly Child[])[]): HTMLElementTagNameMap[Tag] {
+export function h<Tag extends keyof HTMLElementTagNameMap>(
+  tag: Tag,
+  attrs: Attributes,
+  ...children: (Child | readonly Child[])[]
+): HTMLElementTagNameMap[Tag] {
   const element = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;

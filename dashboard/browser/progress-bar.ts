@@ -7,7 +7,8 @@ export function progressBar(study: StudyView): HTMLDivElement {
   const budget = study.budget;
   const count = (state: TrialState): number => stateCount(study.counts, state);
   const total = budget || Math.max(1, study.finished + count('RUNNING') + count('QUEUED'));
-  const segment = (state: TrialState): HTMLSpanElement => h('span', { class: `seg ${state.toLowerCase()}`, style: `width:${(100 * count(state)) / total}%` });
+  const segment = (state: TrialState): HTMLSpanElement =>
+    h('span', { class: `seg ${state.toLowerCase()}`, style: `width:${(100 * count(state)) / total}%` });
   return h(
     'div',
     { class: 'progress', title: `${study.finished} finished${budget ? ` of ${budget}` : ''}` },

@@ -29,6 +29,22 @@ export function studiesPage(): void {
         h('td', {}, formatTime(s.created_at)),
       ),
     );
-    app.replaceChildren(h('h1', {}, 'Studies'), h('table', { class: 'grid', id: 'studies' }, h('thead', {}, h('tr', {}, HEAD.map((name) => h('th', {}, name)))), h('tbody', {}, rows)));
+    app.replaceChildren(
+      h('h1', {}, 'Studies'),
+      h(
+        'table',
+        { class: 'grid', id: 'studies' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            HEAD.map((name) => h('th', {}, name)),
+          ),
+        ),
+        h('tbody', {}, rows),
+      ),
+    );
   });
 }

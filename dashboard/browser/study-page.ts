@@ -12,7 +12,14 @@ export function studyPage(name: string): void {
   const summary = h('section', { id: 'summary' });
   const charts = h('section', { id: 'charts' });
   const trials = h('section', { id: 'trials' });
-  app.replaceChildren(h('h1', {}, 'Study ', h('span', { class: 'name' }, name)), summary, h('h2', {}, 'Charts'), charts, h('h2', {}, 'Trials'), trials);
+  app.replaceChildren(
+    h('h1', {}, 'Study ', h('span', { class: 'name' }, name)),
+    summary,
+    h('h2', {}, 'Charts'),
+    charts,
+    h('h2', {}, 'Trials'),
+    trials,
+  );
   const table = trialsTable(name, () => poller.refresh());
   trials.append(table.element);
 

@@ -3,7 +3,14 @@ import { h } from './element.js';
 import { formatSeconds } from './format-values.js';
 import { numberCell } from './number-cell.js';
 
-const METRICS = ['train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'learning_rate', 'mutual_information'] as const satisfies readonly EpochColumn[];
+const METRICS = [
+  'train_loss',
+  'train_accuracy',
+  'val_loss',
+  'val_accuracy',
+  'learning_rate',
+  'mutual_information',
+] as const satisfies readonly EpochColumn[];
 
 /** A trial's epochs, a row per repeat and epoch, with the metrics some epoch measured. */
 export function renderEpochs(element: HTMLElement, { epochs }: { epochs: readonly EpochJson[] }): void {
@@ -16,8 +23,32 @@ export function renderEpochs(element: HTMLElement, { epochs }: { epochs: readonl
     h(
       'table',
       { class: 'grid', id: 'epochs-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'repeat'), h('th', {}, 'epoch'), metrics.map((m) => h('th', {}, m)), h('th', {}, 'time'))),
-      h('tbody', {}, epochs.map((e) => h('tr', { 'data-repeat': e.repeat, 'data-epoch': e.epoch }, h('td', { class: 'num' }, e.repeat), h('td', { class: 'num' }, e.epoch), metrics.map((m) => numberCell(e[m])), h('td', { class: 'num' }, formatSeconds(e.epoch_seconds))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'repeat'),
+          h('th', {}, 'epoch'),
+          metrics.map((m) => h('th', {}, m)),
+          h('th', {}, 'time'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        epochs.map((e) =>
+          h(
+            'tr',
+            { 'data-repeat': e.repeat, 'data-epoch': e.epoch },
+            h('td', { class: 'num' }, e.repeat),
+            h('td', { class: 'num' }, e.epoch),
+            metrics.map((m) => numberCell(e[m])),
+            h('td', { class: 'num' }, formatSeconds(e.epoch_seconds)),
+          ),
+        ),
+      ),
     ),
   );
 }

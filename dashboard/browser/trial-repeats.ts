@@ -15,12 +15,32 @@ export function renderRepeats(element: HTMLElement, { repeats }: { repeats: read
     h(
       'table',
       { class: 'grid', id: 'repeats-table' },
-      h('thead', {}, h('tr', {}, HEAD.map((title) => h('th', {}, title)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          HEAD.map((title) => h('th', {}, title)),
+        ),
+      ),
       h(
         'tbody',
         {},
         repeats.map((r) =>
-          h('tr', { 'data-repeat': r.repeat }, h('td', { class: 'num' }, r.repeat), h('td', { class: 'num' }, r.seed), numberCell(r.value), numberCell(r.epochs), numberCell(r.best_epoch), h('td', { class: 'num' }, formatSeconds(r.train_seconds)), numberCell(r.test ? r.test.epoch : null), numberCell(r.test ? r.test.loss : null), numberCell(r.test ? r.test.accuracy : null, { 'data-field': 'test-accuracy' })),
+          h(
+            'tr',
+            { 'data-repeat': r.repeat },
+            h('td', { class: 'num' }, r.repeat),
+            h('td', { class: 'num' }, r.seed),
+            numberCell(r.value),
+            numberCell(r.epochs),
+            numberCell(r.best_epoch),
+            h('td', { class: 'num' }, formatSeconds(r.train_seconds)),
+            numberCell(r.test ? r.test.epoch : null),
+            numberCell(r.test ? r.test.loss : null),
+            numberCell(r.test ? r.test.accuracy : null, { 'data-field': 'test-accuracy' }),
+          ),
         ),
       ),
     ),
@@ -38,8 +58,28 @@ function confusionMatrix(repeat: number, test: TestJson): HTMLElement[] {
     h(
       'table',
       { class: 'grid confusion' },
-      h('thead', {}, h('tr', {}, h('th', {}, ''), Array.from({ length: classes }, (_, i) => h('th', {}, i)))),
-      h('tbody', {}, test.confusion.map((row, actual) => h('tr', {}, h('th', { 'data-class': actual }, classLabel(test.classes[actual], actual)), row.map((count, predicted) => h('td', { class: `num${actual === predicted ? ' diagonal' : ''}` }, count))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, ''),
+          Array.from({ length: classes }, (_, i) => h('th', {}, i)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        test.confusion.map((row, actual) =>
+          h(
+            'tr',
+            {},
+            h('th', { 'data-class': actual }, classLabel(test.classes[actual], actual)),
+            row.map((count, predicted) => h('td', { class: `num${actual === predicted ? ' diagonal' : ''}` }, count)),
+          ),
+        ),
+      ),
     ),
   ];
 }

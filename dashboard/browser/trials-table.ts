@@ -40,7 +40,12 @@ export function trialsTable(studyName: string, changed: () => void): TrialsTable
     if (reset) offset = 0;
     changed();
   };
-  const stateSelect = h('select', { id: 'state-filter' }, h('option', { value: '' }, 'all states'), STATES.map((state) => h('option', { value: state }, state)));
+  const stateSelect = h(
+    'select',
+    { id: 'state-filter' },
+    h('option', { value: '' }, 'all states'),
+    STATES.map((state) => h('option', { value: state }, state)),
+  );
   stateSelect.addEventListener('change', () => {
     stateFilter = stateSelect.value;
     requery();
@@ -54,7 +59,11 @@ export function trialsTable(studyName: string, changed: () => void): TrialsTable
     }, 200);
   });
   const shown = h('span', { id: 'shown', class: 'muted' });
-  const previous = h('button', { id: 'page-previous', type: 'button', onclick: () => ((offset = Math.max(0, offset - PAGE_ROWS)), requery(false)) }, '‹ previous');
+  const previous = h(
+    'button',
+    { id: 'page-previous', type: 'button', onclick: () => ((offset = Math.max(0, offset - PAGE_ROWS)), requery(false)) },
+    '‹ previous',
+  );
   const next = h('button', { id: 'page-next', type: 'button', onclick: () => ((offset += PAGE_ROWS), requery(false)) }, 'next ›');
   const table = h('table', { class: 'grid sortable', id: 'trials-table' });
   const element = h('div', {}, h('div', { class: 'controls' }, stateSelect, textInput, shown, previous, next), table);
@@ -95,7 +104,20 @@ export function trialsTable(studyName: string, changed: () => void): TrialsTable
         ),
       ),
     );
-    table.replaceChildren(h('thead', {}, header), h('tbody', {}, view.trials.map((t) => h('tr', { 'data-trial': t.number, 'data-state': t.state, title: t.reason ?? '' }, cols.map((c) => c.cell(t))))));
+    table.replaceChildren(
+      h('thead', {}, header),
+      h(
+        'tbody',
+        {},
+        view.trials.map((t) =>
+          h(
+            'tr',
+            { 'data-trial': t.number, 'data-state': t.state, title: t.reason ?? '' },
+            cols.map((c) => c.cell(t)),
+          ),
+        ),
+      ),
+    );
     const range = view.trials.length === 0 ? '0' : `${view.offset + 1}–${view.offset + view.trials.length}`;
     shown.textContent = `${range} of ${view.matching} matching, ${trialCount(view.study.counts)} trials`;
     shown.dataset.matching = String(view.matching);
@@ -104,7 +126,12 @@ export function trialsTable(studyName: string, changed: () => void): TrialsTable
   }
 
   function query(): string {
-    const params = new URLSearchParams({ sort: sortKey, order: descending ? 'desc' : 'asc', offset: String(offset), limit: String(PAGE_ROWS) });
+    const params = new URLSearchParams({
+      sort: sortKey,
+      order: descending ? 'desc' : 'asc',
+      offset: String(offset),
+      limit: String(PAGE_ROWS),
+    });
     if (stateFilter) params.set('state', stateFilter);
     if (textFilter) params.set('q', textFilter);
     return params.toString();

@@ -24,7 +24,15 @@ export function workersPage(): void {
 }
 
 function headRow(titles: readonly string[]): HTMLTableSectionElement {
-  return h('thead', {}, h('tr', {}, titles.map((title) => h('th', {}, title))));
+  return h(
+    'thead',
+    {},
+    h(
+      'tr',
+      {},
+      titles.map((title) => h('th', {}, title)),
+    ),
+  );
 }
 
 function workerTable(workers: readonly WorkerJson[]): HTMLTableElement {
@@ -87,7 +95,16 @@ function studyTable(studies: readonly HostedStudyJson[]): HTMLTableElement {
     h(
       'tbody',
       {},
-      studies.map((s) => h('tr', {}, h('td', {}, h('a', { href: studyUrl(s.name) }, s.name)), h('td', {}, s.state), h('td', {}, `${s.counts.COMPLETE + s.counts.PRUNED + s.counts.FAILED}${s.budget ? `/${s.budget}` : ''}`), numberCell(s.best_value))),
+      studies.map((s) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, h('a', { href: studyUrl(s.name) }, s.name)),
+          h('td', {}, s.state),
+          h('td', {}, `${s.counts.COMPLETE + s.counts.PRUNED + s.counts.FAILED}${s.budget ? `/${s.budget}` : ''}`),
+          numberCell(s.best_value),
+        ),
+      ),
     ),
   );
 }

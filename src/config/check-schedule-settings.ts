@@ -11,7 +11,10 @@ import { createSchedule } from '../training/schedules/create-schedule.js';
  * varies a setting the schedule reads, each trial's combination is checked when it starts
  * instead, and a bad one fails that trial with the same message.
  */
-export function checkScheduleSettings(training: Partial<TrainingConfig> & { epochs: number }, space: SearchSpaceDefinition | undefined): PathProblem[] {
+export function checkScheduleSettings(
+  training: Partial<TrainingConfig> & { epochs: number },
+  space: SearchSpaceDefinition | undefined,
+): PathProblem[] {
   const varied = Object.keys(space ?? {}).some((name) => name === 'learning_rate' || Object.hasOwn(SCHEDULE_SETTINGS, name));
   if (varied) return [];
   try {

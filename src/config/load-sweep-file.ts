@@ -14,7 +14,15 @@ import type { ParamSpec, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { StudySource } from '../store/records.js';
 import type { StudyDefinition } from '../store/study-definition.js';
 import { syntheticTaskFromSection } from '../synthetic/synthetic-section.js';
-import { CHANNELS_SETTINGS, INTEGER_SETTINGS, isSetting, SETTINGS, MODEL_WIDE_SETTINGS, TRAINING_SETTINGS, WIDTH_SETTINGS } from '../training/settings.js';
+import {
+  CHANNELS_SETTINGS,
+  INTEGER_SETTINGS,
+  isSetting,
+  SETTINGS,
+  MODEL_WIDE_SETTINGS,
+  TRAINING_SETTINGS,
+  WIDTH_SETTINGS,
+} from '../training/settings.js';
 import { inheritedNameProblems } from '../validation/inherited-names.js';
 import { describeValue, zodProblems } from '../validation/zod-problems.js';
 import { checkBatchSizeChange } from './check-batch-size-change.js';
@@ -71,10 +79,16 @@ export function parseSweep(text: string, sourceName: string, options: SweepParse
     input = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
     if (!(error instanceof ReferenceError || error instanceof RangeError)) throw error;
-    throw new ConfigError(sourceName, [{ field: '', message: `cannot be expanded: ${error.message} (too many aliases or too deep nesting)` }]);
+    throw new ConfigError(sourceName, [
+      { field: '', message: `cannot be expanded: ${error.message} (too many aliases or too deep nesting)` },
+    ]);
   }
   const located = (problems: readonly PathProblem[]): ConfigProblem[] =>
-    problems.map((problem) => ({ field: formatPath(problem.path), message: problem.message, ...locateField(document, lineCounter, problem.path) }));
+    problems.map((problem) => ({
+      field: formatPath(problem.path),
+      message: problem.message,
+      ...locateField(document, lineCounter, problem.path),
+    }));
 
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigError(sourceName, [{ field: '', message: `expected a mapping of sweep settings, but got ${describeValue(input)}` }]);
@@ -129,7 +143,10 @@ function checkSweep(file: SweepFile, seed: number, baseDir: string | undefined):
   const { epochs, field } = sectionEpochs(sections);
   const pruner = file.pruner;
   if (pruner?.type === 'hyperband' && pruner.max_resource === undefined && (pruner.min_resource ?? 1) > epochs) {
-    problems.push({ path: ['pruner', 'min_resource'], message: `must be at most max_resource, which defaults to ${field} (${epochs}), but got ${pruner.min_resource}` });
+    problems.push({
+      path: ['pruner', 'min_resource'],
+      message: `must be at most max_resource, which defaults to ${field} (${epochs}), but got ${pruner.min_resource}`,
+    });
   }
   return problems.length === 0 && checked.space && task ? { space: checked.space, task, epochs } : { problems };
 }
@@ -141,7 +158,10 @@ function checkSweep(file: SweepFile, seed: number, baseDir: string | undefined):
 function checkBudget(file: SweepFile, space: SearchSpaceDefinition): { trials: number } | { problem: PathProblem } {
   const trials = file.budget?.trials;
   if (file.sampler?.type !== 'grid') {
-    if (trials === undefined) return { problem: { path: ['budget', 'trials'], message: 'is required: how many trials to run (only a grid sweep can leave it out)' } };
+    if (trials === undefined)
+      return {
+        problem: { path: ['budget', 'trials'], message: 'is required: how many trials to run (only a grid sweep can leave it out)' },
+      };
     return { trials };
   }
   const searchSpace = SearchSpace.fromDefinition(space);
@@ -193,7 +213,11 @@ function checkSettingParam(name: string, param: ParamSpec): PathProblem[] {
   return problems;
 }
 
-function toStudyDefinition(file: SweepFile, checked: CheckedSweep & { trials: number; seed: number }, options: SweepParseOptions): StudyDefinition {
+function toStudyDefinition(
+  file: SweepFile,
+  checked: CheckedSweep & { trials: number; seed: number },
+  options: SweepParseOptions,
+): StudyDefinition {
   return {
     name: options.studyName ?? file.study,
     ...(file.description !== undefined && { description: file.description }),

@@ -22,7 +22,11 @@ export function modelFromSection(section: ModelSection = {}): ModelConfig {
  * not silently ignored, since they usually mean a typo or a forgotten parameter. A trial whose
  * depth is searched and comes out lower simply ignores the widths beyond it.
  */
-export function modelSectionProblems(section: ModelSection = {}, space: SearchSpaceDefinition = {}, imageShape?: ImageShape): PathProblem[] {
+export function modelSectionProblems(
+  section: ModelSection = {},
+  space: SearchSpaceDefinition = {},
+  imageShape?: ImageShape,
+): PathProblem[] {
   const model = modelFromSection(section);
   const problems: PathProblem[] = [];
   const fixed = (name: keyof ModelConfig): ParamValue => model[name] as ParamValue;
@@ -40,12 +44,14 @@ export function modelSectionProblems(section: ModelSection = {}, space: SearchSp
     const range = values(name);
     return !('high' in range) && range.includes(value);
   };
-  const describe = (name: 'architecture' | 'activation'): string => (space[name] ? `space.${name} never chooses` : `${name} is ${String(fixed(name))}, not`);
+  const describe = (name: 'architecture' | 'activation'): string =>
+    space[name] ? `space.${name} never chooses` : `${name} is ${String(fixed(name))}, not`;
 
   const unused = (name: string): string | undefined => {
     const width = (WIDTH_SETTINGS as readonly string[]).indexOf(name) + 1;
     if (width > 0) return width > max('depth') ? `is never used: depth is at most ${max('depth')}` : undefined;
-    if (CNN_SETTINGS.has(name) && !canBe('architecture', 'cnn')) return `is never used: it applies to CNNs, but ${describe('architecture')} cnn`;
+    if (CNN_SETTINGS.has(name) && !canBe('architecture', 'cnn'))
+      return `is never used: it applies to CNNs, but ${describe('architecture')} cnn`;
     const block = (CHANNELS_SETTINGS as readonly string[]).indexOf(name) + 1;
     if (block > 0) return block > max('conv_layers') ? `is never used: conv_layers is at most ${max('conv_layers')}` : undefined;
     if (name === 'leaky_alpha' && !canBe('activation', 'leaky_relu')) return `is never used: ${describe('activation')} leaky_relu`;
@@ -64,12 +70,19 @@ export function modelSectionProblems(section: ModelSection = {}, space: SearchSp
   const { widths } = section;
   if (widths !== undefined) {
     for (const name of WIDTH_SETTINGS) {
-      if (section[name] !== undefined) problems.push({ path: ['model', name], message: 'cannot be given with model.widths, which sets every layer' });
+      if (section[name] !== undefined)
+        problems.push({ path: ['model', name], message: 'cannot be given with model.widths, which sets every layer' });
     }
     if (space.depth === undefined && widths.length !== model.depth) {
-      problems.push({ path: ['model', 'widths'], message: `lists ${widths.length} width(s), but depth is ${model.depth}: give one width per hidden layer` });
+      problems.push({
+        path: ['model', 'widths'],
+        message: `lists ${widths.length} width(s), but depth is ${model.depth}: give one width per hidden layer`,
+      });
     } else if (space.depth !== undefined && widths.length < max('depth')) {
-      problems.push({ path: ['model', 'widths'], message: `lists ${widths.length} width(s), but space.depth reaches ${max('depth')}: give one width per hidden layer of the deepest model` });
+      problems.push({
+        path: ['model', 'widths'],
+        message: `lists ${widths.length} width(s), but space.depth reaches ${max('depth')}: give one width per hidden layer of the deepest model`,
+      });
     }
   }
 
@@ -77,7 +90,12 @@ export function modelSectionProblems(section: ModelSection = {}, space: SearchSp
   const convFixed = ['conv_layers', 'kernel', 'padding', 'pool'].every((name) => space[name] === undefined);
   if (imageShape && convFixed && canBe('architecture', 'cnn')) {
     const size = convOutputSize({ ...model, architecture: 'cnn' }, imageShape);
-    const path = section.conv_layers !== undefined ? ['model', 'conv_layers'] : section.architecture !== undefined ? ['model', 'architecture'] : ['space', 'architecture'];
+    const path =
+      section.conv_layers !== undefined
+        ? ['model', 'conv_layers']
+        : section.architecture !== undefined
+          ? ['model', 'architecture']
+          : ['space', 'architecture'];
     if ('problem' in size) problems.push({ path, message: size.problem });
   }
   return problems;

@@ -53,7 +53,12 @@ const trainingSchema = z.strictObject({
 export const sweepFileSchema = z.strictObject({
   study: studyNameSchema,
   description: z.string().optional(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
   dataset: datasetSchema.optional(),
   model: modelSchema.optional(),
   training: trainingSchema.optional(),
@@ -76,7 +81,11 @@ export const sweepFileSchema = z.strictObject({
     .optional(),
   repeats: z.number().int().min(1).max(100).optional(),
   /** Seconds a run may go without reporting an epoch before its attempt is given up. */
-  run_timeout: z.number().gt(0).max(365 * 24 * 3600).optional(),
+  run_timeout: z
+    .number()
+    .gt(0)
+    .max(365 * 24 * 3600)
+    .optional(),
 });
 
 export type SweepFile = z.output<typeof sweepFileSchema>;

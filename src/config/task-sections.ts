@@ -39,7 +39,9 @@ export function taskSections(file: SweepFile): { sections: TaskSections } | { pr
 
 /** Epochs per trial, and the field that sets them (for messages). */
 export function sectionEpochs(sections: TaskSections): { epochs: number; field: string } {
-  return sections.type === 'train' ? { epochs: sections.training.epochs, field: 'training.epochs' } : { epochs: sections.synthetic.epochs, field: 'synthetic.epochs' };
+  return sections.type === 'train'
+    ? { epochs: sections.training.epochs, field: 'training.epochs' }
+    : { epochs: sections.synthetic.epochs, field: 'synthetic.epochs' };
 }
 
 /**
@@ -47,7 +49,11 @@ export function sectionEpochs(sections: TaskSections): { epochs: number; field: 
  * `paths` are the dataset's dir and files made absolute (see dataset-section.ts): workers look
  * them up on their own disks.
  */
-export function trainingTaskFromSections(sections: Extract<TaskSections, { type: 'train' }>, studySeed: number, paths: DatasetPaths = {}): TrainingTask {
+export function trainingTaskFromSections(
+  sections: Extract<TaskSections, { type: 'train' }>,
+  studySeed: number,
+  paths: DatasetPaths = {},
+): TrainingTask {
   const { dataset } = sections;
   const bundled = DATASET_FACTS[dataset.name].format === 'bundled';
   return {

@@ -18,7 +18,9 @@ export async function loadBundledMnist(): Promise<LabelledImages> {
       path = require.resolve(path);
       const parsed = JSON.parse(await readFile(path, 'utf8')) as { data?: unknown };
       if (!Array.isArray(parsed.data) || parsed.data.length % PIXELS !== 0) {
-        throw new Error(`expected a "data" array of 28x28 images, but got ${Array.isArray(parsed.data) ? `${parsed.data.length} values` : typeof parsed.data}`);
+        throw new Error(
+          `expected a "data" array of 28x28 images, but got ${Array.isArray(parsed.data) ? `${parsed.data.length} values` : typeof parsed.data}`,
+        );
       }
       perClass.push(parsed.data as number[]);
     } catch (error) {

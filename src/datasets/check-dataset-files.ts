@@ -19,7 +19,8 @@ export async function checkDatasetFiles(spec: DatasetSpec): Promise<void> {
   if (DATASET_FACTS[spec.name].format === 'bundled') return;
   const files = await resolveDatasetFiles(spec, (path) => statSync(path));
   if (files.format === 'cifar') {
-    for (const path of [...files.train, ...(files.test === undefined ? [] : [files.test])]) checkCifarLength(path, readDataFileHeadSync(path, 0).length);
+    for (const path of [...files.train, ...(files.test === undefined ? [] : [files.test])])
+      checkCifarLength(path, readDataFileHeadSync(path, 0).length);
     return;
   }
   const [height, width] = DATASET_FACTS[spec.name].shape;
@@ -29,7 +30,9 @@ export async function checkDatasetFiles(spec: DatasetSpec): Promise<void> {
     const imageCount = checkIdxHeader(pair.images, images.head, images.length, 'images', { rows: height, cols: width }).count;
     const labelCount = checkIdxHeader(pair.labels, labels.head, labels.length, 'labels').count;
     if (labelCount !== imageCount) {
-      throw new DataError(`${pair.labels}: has ${labelCount} labels, but ${pair.images} has ${imageCount} images: they must match one to one`);
+      throw new DataError(
+        `${pair.labels}: has ${labelCount} labels, but ${pair.images} has ${imageCount} images: they must match one to one`,
+      );
     }
   };
   checkPair(files.train);

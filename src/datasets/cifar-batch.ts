@@ -28,7 +28,8 @@ export function parseCifarBatch(path: string, bytes: Uint8Array): { count: numbe
   for (let n = 0; n < count; n++) {
     const record = n * CIFAR_RECORD_BYTES;
     const label = bytes[record] as number;
-    if (label >= CIFAR_CLASSES) throw new DataError(`${path}: record ${n} has label ${label}, but CIFAR-10 has ${CIFAR_CLASSES} classes (0..9)`);
+    if (label >= CIFAR_CLASSES)
+      throw new DataError(`${path}: record ${n} has label ${label}, but CIFAR-10 has ${CIFAR_CLASSES} classes (0..9)`);
     labels[n] = label;
     const out = n * 3 * PLANE;
     for (let channel = 0; channel < 3; channel++) {

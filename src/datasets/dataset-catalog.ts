@@ -11,7 +11,12 @@ export interface DatasetFacts {
   /** Examples in all, where the count is fixed (bundled data); file datasets are counted when read. */
   readonly examples?: number;
   /** The four standard IDX file names (without `.gz`). */
-  readonly idxNames?: { readonly train_images: string; readonly train_labels: string; readonly test_images: string; readonly test_labels: string };
+  readonly idxNames?: {
+    readonly train_images: string;
+    readonly train_labels: string;
+    readonly test_images: string;
+    readonly test_labels: string;
+  };
   /**
    * EMNIST's IDX images are stored transposed relative to MNIST (column after column); the loader
    * turns them upright so that models, and pictures drawn later, see MNIST's orientation.

@@ -42,7 +42,8 @@ export async function resolveDatasetFiles(spec: DatasetSpec, statPath: StatPath 
         if (await isFile(join(folder, candidate), statPath)) return join(folder, candidate);
       }
     }
-    if (spec.dir === undefined) throw new DataError(`dataset.files: no file given for the ${role} of ${spec.name}, and no dataset.dir to look in`);
+    if (spec.dir === undefined)
+      throw new DataError(`dataset.files: no file given for the ${role} of ${spec.name}, and no dataset.dir to look in`);
     throw new DataError(`${spec.dir}: found neither ${name} nor ${name}.gz (the ${role} of ${spec.name}) in ${folders.join(' or ')}`);
   };
   const files = spec.files ?? {};

@@ -53,7 +53,8 @@ export function splitFileDataset(data: FileDataset, spec: DatasetSpec, facts: Fa
   const available = testSource.count;
   const share = spec.test ?? available;
   const testCount = share > 0 && share < 1 ? Math.round(share * available) : share;
-  if (testCount > available) throw new InvalidArgumentError(`dataset.test must be at most ${available} (the examples in the test files), but got ${share}`);
+  if (testCount > available)
+    throw new InvalidArgumentError(`dataset.test must be at most ${available} (the examples in the test files), but got ${share}`);
   // All of the test files keep their order; a subset is a seeded draw from them.
   const testOrder = testCount === available ? identity(available) : new Rng(spec.seed).permutation(available);
   const { name, dir, files, validation, test, limit, seed } = spec;

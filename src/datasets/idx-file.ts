@@ -25,10 +25,17 @@ const hex = (value: number): string => `0x${value.toString(16).padStart(8, '0')}
  * the file's length, which must be exactly header + data: a short file is truncated, a long one
  * is not the file the header describes.
  */
-export function checkIdxHeader(path: string, head: Uint8Array, length: number, kind: IdxKind, imageSize?: { rows: number; cols: number }): IdxHeader {
+export function checkIdxHeader(
+  path: string,
+  head: Uint8Array,
+  length: number,
+  kind: IdxKind,
+  imageSize?: { rows: number; cols: number },
+): IdxHeader {
   const expected = kind === 'images' ? IDX_IMAGES_MAGIC : IDX_LABELS_MAGIC;
   const headerBytes = kind === 'images' ? 16 : 8;
-  if (length < 4 || head.length < 4) throw new DataError(`${path}: truncated: expected an IDX file of ${kind}, but it has only ${Math.min(length, head.length)} bytes`);
+  if (length < 4 || head.length < 4)
+    throw new DataError(`${path}: truncated: expected an IDX file of ${kind}, but it has only ${Math.min(length, head.length)} bytes`);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const magic = view.getUint32(0);
   if (magic !== expected) {
@@ -53,12 +60,20 @@ export function checkIdxHeader(path: string, head: Uint8Array, length: number, k
 }
 
 function checkLength(path: string, length: number, expected: number, what: string): void {
-  if (length < expected) throw new DataError(`${path}: truncated: the header declares ${what} (${expected} bytes in all), but the file has ${length}`);
-  if (length > expected) throw new DataError(`${path}: the header declares ${what} (${expected} bytes in all), but the file has ${length}: ${length - expected} bytes too many`);
+  if (length < expected)
+    throw new DataError(`${path}: truncated: the header declares ${what} (${expected} bytes in all), but the file has ${length}`);
+  if (length > expected)
+    throw new DataError(
+      `${path}: the header declares ${what} (${expected} bytes in all), but the file has ${length}: ${length - expected} bytes too many`,
+    );
 }
 
 /** The images of an IDX file (bytes, one image after another) after checking its header. */
-export function parseIdxImages(path: string, bytes: Uint8Array, imageSize: { rows: number; cols: number }): { count: number; pixels: Uint8Array } {
+export function parseIdxImages(
+  path: string,
+  bytes: Uint8Array,
+  imageSize: { rows: number; cols: number },
+): { count: number; pixels: Uint8Array } {
   const header = checkIdxHeader(path, bytes, bytes.length, 'images', imageSize);
   return { count: header.count, pixels: bytes.subarray(header.offset) };
 }

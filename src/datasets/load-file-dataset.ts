@@ -33,7 +33,9 @@ async function idxSource(spec: DatasetSpec, pair: IdxPair): Promise<SourceImages
   const images = parseIdxImages(pair.images, imageBytes, { rows: height, cols: width });
   const labels = parseIdxLabels(pair.labels, labelBytes, facts.classes);
   if (labels.length !== images.count) {
-    throw new DataError(`${pair.labels}: has ${labels.length} labels, but ${pair.images} has ${images.count} images: they must match one to one`);
+    throw new DataError(
+      `${pair.labels}: has ${labels.length} labels, but ${pair.images} has ${images.count} images: they must match one to one`,
+    );
   }
   const pixels = facts.transposed ? transposeImages(images.pixels, images.count, height, width) : images.pixels;
   return { count: images.count, images: pixels, labels };

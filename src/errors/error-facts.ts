@@ -1,5 +1,14 @@
 /** What went wrong with a trial store's file, whatever name its backend gave it. */
-export const STORE_FAILURES = ['DISK_FULL', 'READ_ONLY', 'DAMAGED', 'NOT_A_STORE', 'LOCKED', 'IO_ERROR', 'CANNOT_OPEN', 'NEEDS_UPGRADE'] as const;
+export const STORE_FAILURES = [
+  'DISK_FULL',
+  'READ_ONLY',
+  'DAMAGED',
+  'NOT_A_STORE',
+  'LOCKED',
+  'IO_ERROR',
+  'CANNOT_OPEN',
+  'NEEDS_UPGRADE',
+] as const;
 export type StoreFailure = (typeof STORE_FAILURES)[number];
 
 /**
@@ -7,7 +16,15 @@ export type StoreFailure = (typeof STORE_FAILURES)[number];
  * contract that a user can act on (a study name taken, a study or trial not there, a study run
  * by another process, a path that is no store file, a store newer than this code).
  */
-export const ERROR_REASONS = [...STORE_FAILURES, 'STUDY_EXISTS', 'NO_SUCH_STUDY', 'NO_SUCH_TRIAL', 'STUDY_OWNED', 'NOT_A_STORE_FILE', 'NEWER_SCHEMA'] as const;
+export const ERROR_REASONS = [
+  ...STORE_FAILURES,
+  'STUDY_EXISTS',
+  'NO_SUCH_STUDY',
+  'NO_SUCH_TRIAL',
+  'STUDY_OWNED',
+  'NOT_A_STORE_FILE',
+  'NEWER_SCHEMA',
+] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
 /**

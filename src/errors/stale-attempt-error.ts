@@ -10,10 +10,7 @@ export class StaleAttemptError extends SweeperError {
     readonly attempt: number,
     readonly currentAttempt: number,
   ) {
-    super(
-      'STALE_ATTEMPT',
-      `trial ${trialNumber}: attempt ${attempt} is stale, the current attempt is ${currentAttempt}`,
-    );
+    super('STALE_ATTEMPT', `trial ${trialNumber}: attempt ${attempt} is stale, the current attempt is ${currentAttempt}`);
     this.name = 'StaleAttemptError';
   }
 }

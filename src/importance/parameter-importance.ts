@@ -67,7 +67,10 @@ const EPS = 1e-12;
  * not finite are left out and do not count towards `minTrials`. Deterministic: the result does
  * not depend on the order of the trials.
  */
-export function parameterImportance(input: ImportanceInput, options?: { readonly quantile?: number; readonly minTrials?: number }): Record<string, number> {
+export function parameterImportance(
+  input: ImportanceInput,
+  options?: { readonly quantile?: number; readonly minTrials?: number },
+): Record<string, number> {
   const quantile = options?.quantile ?? DEFAULT_IMPORTANCE_QUANTILE;
   const minTrials = options?.minTrials ?? DEFAULT_IMPORTANCE_MIN_TRIALS;
   if (typeof quantile !== 'number' || !(quantile > 0 && quantile <= 1)) {

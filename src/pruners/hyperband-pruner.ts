@@ -19,10 +19,7 @@ export class HyperbandPruner implements Pruner {
   readonly budgets: readonly number[];
   private readonly brackets: readonly SuccessiveHalvingPruner[];
 
-  constructor(
-    settings: Partial<HyperbandSettings> & Pick<HyperbandSettings, 'maxResource'>,
-    metric = 'value',
-  ) {
+  constructor(settings: Partial<HyperbandSettings> & Pick<HyperbandSettings, 'maxResource'>, metric = 'value') {
     this.settings = {
       minResource: settings.minResource ?? HYPERBAND_DEFAULTS.minResource,
       maxResource: settings.maxResource,

@@ -45,7 +45,12 @@ export const prunerSectionSchema = z.discriminatedUnion('type', [
       const { min_resource: min = HYPERBAND_DEFAULTS.minResource, max_resource: max } = context.value;
       // Only between valid values: a bad field already has its own issue.
       if (context.issues.length === 0 && max !== undefined && max < min) {
-        context.issues.push({ code: 'custom', input: max, path: ['max_resource'], message: `must be >= min_resource (${min}), but got ${max}` });
+        context.issues.push({
+          code: 'custom',
+          input: max,
+          path: ['max_resource'],
+          message: `must be >= min_resource (${min}), but got ${max}`,
+        });
       }
     }),
 ]);

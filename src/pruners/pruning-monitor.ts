@@ -87,7 +87,9 @@ export class PruningMonitor {
       step: epoch,
       trial: curveOf(number, trial),
       // Every other trial's curve costs a pass over the whole study per epoch: only for a pruner that reads them.
-      trials: this.needsHistory ? [...this.trials].filter(([other]) => other !== number).map(([other, tracked]) => curveOf(other, tracked)) : [],
+      trials: this.needsHistory
+        ? [...this.trials].filter(([other]) => other !== number).map(([other, tracked]) => curveOf(other, tracked))
+        : [],
     });
     if (decision.prune) return { action: 'prune', reason: decision.reason };
     if (this.earlyStopping) {

@@ -24,10 +24,12 @@ export function bestConfusion(repeats: readonly RepeatResult[]): BestConfusion |
   const n = first.confusion.length;
   const sum = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (const repeat of tested) {
-    repeat.test?.confusion.forEach((row, actual) => row.forEach((count, predicted) => {
-      const target = sum[actual];
-      if (target && predicted < n) target[predicted] = (target[predicted] ?? 0) + count;
-    }));
+    repeat.test?.confusion.forEach((row, actual) =>
+      row.forEach((count, predicted) => {
+        const target = sum[actual];
+        if (target && predicted < n) target[predicted] = (target[predicted] ?? 0) + count;
+      }),
+    );
   }
   return { confusion: sum, repeats: tested.length };
 }
@@ -45,7 +47,13 @@ export function confusionSpec(best: BestConfusion, trialNumber: number, classNam
   const labels = best.confusion.map((_, k) => classLabel(k, classNames));
   const rows = best.confusion.flatMap((row, actual) => {
     const support = row.reduce((a, b) => a + b, 0);
-    return row.map((count, predicted) => ({ actual: labels[actual], predicted, predicted_class: labels[predicted], count, share: support > 0 ? count / support : 0 }));
+    return row.map((count, predicted) => ({
+      actual: labels[actual],
+      predicted,
+      predicted_class: labels[predicted],
+      count,
+      share: support > 0 ? count / support : 0,
+    }));
   });
   const x = { field: 'predicted', type: 'ordinal', title: 'predicted class', axis: { labelAngle: 0 } };
   const y = { field: 'actual', type: 'ordinal', title: 'actual class', sort: labels };
@@ -63,19 +71,26 @@ export function confusionSpec(best: BestConfusion, trialNumber: number, classNam
           x,
           y,
           color: { field: 'share', type: 'quantitative', title: 'share of row', scale: { scheme: 'blues', domain: [0, 1] } },
-          tooltip: [{ field: 'actual' }, { field: 'predicted_class', title: 'predicted' }, { field: 'count' }, { field: 'share', format: '.1%' }],
+          tooltip: [
+            { field: 'actual' },
+            { field: 'predicted_class', title: 'predicted' },
+            { field: 'count' },
+            { field: 'share', format: '.1%' },
+          ],
         },
       },
       ...(n <= MAX_LABELLED_CLASSES
-        ? [{
-            mark: { type: 'text', fontSize: 10 },
-            encoding: {
-              x,
-              y,
-              text: { field: 'count', type: 'quantitative' },
-              color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: 'black' },
+        ? [
+            {
+              mark: { type: 'text', fontSize: 10 },
+              encoding: {
+                x,
+                y,
+                text: { field: 'count', type: 'quantitative' },
+                color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: 'black' },
+              },
             },
-          }]
+          ]
         : []),
     ],
   };
@@ -103,7 +118,14 @@ export function classScoresSpec(best: BestConfusion, trialNumber: number, classN
     width: { step: 70 },
     height: { step: 18 },
     layer: [
-      { mark: { type: 'rect' }, encoding: { x, y, color: { field: 'value', type: 'quantitative', title: 'score', scale: { scheme: 'greens', domain: [0, 1] }, legend: null } } },
+      {
+        mark: { type: 'rect' },
+        encoding: {
+          x,
+          y,
+          color: { field: 'value', type: 'quantitative', title: 'score', scale: { scheme: 'greens', domain: [0, 1] }, legend: null },
+        },
+      },
       { mark: { type: 'text', fontSize: 11 }, encoding: { x, y, text: { field: 'value', type: 'quantitative', format: '.3f' } } },
     ],
   };

@@ -58,7 +58,12 @@ export function historySpec(rows: readonly HistoryRow[], metric: string, directi
     scale: { domain: Object.keys(STATE_COLOURS), range: Object.values(STATE_COLOURS) },
   };
   const dense = rows.length > 2000;
-  const tooltip = [{ field: 'trial' }, { field: 'state' }, { field: 'value', format: '.5~g' }, { field: 'best', title: 'best so far', format: '.5~g' }];
+  const tooltip = [
+    { field: 'trial' },
+    { field: 'state' },
+    { field: 'value', format: '.5~g' },
+    { field: 'best', title: 'best so far', format: '.5~g' },
+  ];
   const chart = {
     width: 720,
     height: 300,

@@ -4,7 +4,10 @@ export function importanceSpec(importance: Readonly<Record<string, number>>, met
   const rows = Object.entries(importance).map(([parameter, value]) => ({ parameter, importance: value }));
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Parameter importance', subtitle: `PED-ANOVA over COMPLETE trials: how much each parameter decides reaching the best 10% by ${metric}; sums to 1` },
+    title: {
+      text: 'Parameter importance',
+      subtitle: `PED-ANOVA over COMPLETE trials: how much each parameter decides reaching the best 10% by ${metric}; sums to 1`,
+    },
     width: 480,
     height: { step: 22 },
     data: { values: rows },

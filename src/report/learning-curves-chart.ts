@@ -33,7 +33,10 @@ export function curveRows(top: readonly TrialCurves[]): CurveRow[] {
     const maxEpoch = epochs.reduce((m, e) => Math.max(m, e.epoch), 0);
     for (const series of SERIES) {
       for (let epoch = 1; epoch <= maxEpoch; epoch++) {
-        const values = epochs.filter((e) => e.epoch === epoch).map((e) => e[series.field]).filter((v): v is number => v !== undefined && Number.isFinite(v));
+        const values = epochs
+          .filter((e) => e.epoch === epoch)
+          .map((e) => e[series.field])
+          .filter((v): v is number => v !== undefined && Number.isFinite(v));
         if (values.length === 0) continue;
         rows.push({
           trial: `trial ${trial.number}`,
@@ -80,8 +83,29 @@ export function learningCurvesSpec(rows: readonly CurveRow[], trialCount: number
             x,
             y: { field: 'mean', type: 'quantitative', title: null, scale: { zero: false } },
             color,
-            strokeDash: { field: 'split', type: 'nominal', title: null, sort: ['validation', 'train'], scale: { domain: ['validation', 'train'], range: [[1, 0], [4, 3]] } },
-            tooltip: [{ field: 'trial' }, { field: 'split' }, { field: 'metric' }, { field: 'epoch' }, { field: 'mean', format: '.4f' }, { field: 'min', format: '.4f' }, { field: 'max', format: '.4f' }, { field: 'repeats' }],
+            strokeDash: {
+              field: 'split',
+              type: 'nominal',
+              title: null,
+              sort: ['validation', 'train'],
+              scale: {
+                domain: ['validation', 'train'],
+                range: [
+                  [1, 0],
+                  [4, 3],
+                ],
+              },
+            },
+            tooltip: [
+              { field: 'trial' },
+              { field: 'split' },
+              { field: 'metric' },
+              { field: 'epoch' },
+              { field: 'mean', format: '.4f' },
+              { field: 'min', format: '.4f' },
+              { field: 'max', format: '.4f' },
+              { field: 'repeats' },
+            ],
           },
         },
       ],

@@ -19,7 +19,12 @@ interface Scored {
  * At most `limit` trials: the best `keepBest`, then evenly spaced ranks of the rest, so the
  * spread of the objective is kept and the sample is the same on every run (no randomness).
  */
-export function sampleByRank(scored: readonly Scored[], direction: Direction, limit = PARALLEL_MAX_LINES, keepBest = PARALLEL_KEEP_BEST): Scored[] {
+export function sampleByRank(
+  scored: readonly Scored[],
+  direction: Direction,
+  limit = PARALLEL_MAX_LINES,
+  keepBest = PARALLEL_KEEP_BEST,
+): Scored[] {
   if (scored.length <= limit) return [...scored];
   const ranked = [...scored].sort((a, b) => compareBestFirst(a.value, b.value, direction) || a.trial.number - b.trial.number);
   const kept = ranked.slice(0, keepBest);
@@ -49,7 +54,12 @@ function axisTicks(spec: ParamSpec): { position: number; label: string }[] {
   return [spec.low, mid, spec.high].map((v) => ({ position: axisPosition(spec, v), label: formatNumber(v) }));
 }
 
-export function parallelCoordinatesSpec(space: SearchSpaceDefinition, scored: readonly Scored[], metric: string, direction: Direction): object {
+export function parallelCoordinatesSpec(
+  space: SearchSpaceDefinition,
+  scored: readonly Scored[],
+  metric: string,
+  direction: Direction,
+): object {
   const shown = sampleByRank(scored, direction);
   const names = Object.keys(space);
   const axes = [...names, metric];
@@ -77,7 +87,8 @@ export function parallelCoordinatesSpec(space: SearchSpaceDefinition, scored: re
     for (const tick of axisTicks(spec)) ticks.push({ axis: name, ...tick });
     if (spec.when) ticks.push({ axis: name, position: INACTIVE_POSITION, label: 'inactive' });
   }
-  for (const v of high > low ? [low, (low + high) / 2, high] : [low]) ticks.push({ axis: metric, position: objectivePosition(v), label: formatNumber(v) });
+  for (const v of high > low ? [low, (low + high) / 2, high] : [low])
+    ticks.push({ axis: metric, position: objectivePosition(v), label: formatNumber(v) });
 
   const subtitle = [
     `${names.length} parameter(s) and ${metric}; each line a COMPLETE trial, coloured by ${metric}`,
@@ -85,7 +96,13 @@ export function parallelCoordinatesSpec(space: SearchSpaceDefinition, scored: re
       ? `${shown.length} of ${scored.length} trials drawn: the best ${PARALLEL_KEEP_BEST} and evenly spaced ranks of the rest`
       : '',
   ].filter((s) => s !== '');
-  const x = { field: 'axis', type: 'nominal', sort: axes, title: null, axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false } };
+  const x = {
+    field: 'axis',
+    type: 'nominal',
+    sort: axes,
+    title: null,
+    axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false },
+  };
   const y = { field: 'position', type: 'quantitative', axis: null, scale: { domain: [INACTIVE_POSITION - 0.03, 1.02] } };
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -100,8 +117,18 @@ export function parallelCoordinatesSpec(space: SearchSpaceDefinition, scored: re
           x,
           y,
           detail: { field: 'trial', type: 'nominal' },
-          color: { field: 'objective', type: 'quantitative', title: metric, scale: { scheme: 'viridis', reverse: lossSign(direction) === 1 } },
-          tooltip: [{ field: 'trial' }, { field: 'axis' }, { field: 'label', title: 'value' }, { field: 'objective', title: metric, format: '.5~g' }],
+          color: {
+            field: 'objective',
+            type: 'quantitative',
+            title: metric,
+            scale: { scheme: 'viridis', reverse: lossSign(direction) === 1 },
+          },
+          tooltip: [
+            { field: 'trial' },
+            { field: 'axis' },
+            { field: 'label', title: 'value' },
+            { field: 'objective', title: metric, format: '.5~g' },
+          ],
         },
       },
       {

@@ -30,9 +30,15 @@ export function sliceSpec(space: SearchSpaceDefinition, scored: readonly { trial
       return {
         ...base,
         layer: [
-          { mark: { type: 'point', filled: true, opacity: rows.length > 2000 ? 0.2 : 0.5, size: rows.length > 2000 ? 8 : 30 }, encoding: { x, y, color, tooltip } },
+          {
+            mark: { type: 'point', filled: true, opacity: rows.length > 2000 ? 0.2 : 0.5, size: rows.length > 2000 ? 8 : 30 },
+            encoding: { x, y, color, tooltip },
+          },
           // The mean per category, so a dense column of points still reads.
-          { mark: { type: 'tick', color: '#222', thickness: 2 }, encoding: { x, y: { aggregate: 'mean', field: 'value', type: 'quantitative' } } },
+          {
+            mark: { type: 'tick', color: '#222', thickness: 2 },
+            encoding: { x, y: { aggregate: 'mean', field: 'value', type: 'quantitative' } },
+          },
         ],
       };
     }
@@ -49,7 +55,10 @@ export function sliceSpec(space: SearchSpaceDefinition, scored: readonly { trial
   });
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Slice plots', subtitle: `${metric} against each parameter (COMPLETE trials where it is active); log axes for log-scale parameters, the black tick is a category's mean` },
+    title: {
+      text: 'Slice plots',
+      subtitle: `${metric} against each parameter (COMPLETE trials where it is active); log axes for log-scale parameters, the black tick is a category's mean`,
+    },
     datasets: { trials: rows },
     data: { name: 'trials' },
     columns: 3,

@@ -22,7 +22,15 @@ export interface StudyChartNote {
 }
 
 /** Every chart a study report can hold, in the order it shows them. */
-export const STUDY_CHART_IDS = ['history', 'parallel-coordinates', 'importance', 'slices', 'learning-curves', 'confusion-matrix', 'class-scores'] as const;
+export const STUDY_CHART_IDS = [
+  'history',
+  'parallel-coordinates',
+  'importance',
+  'slices',
+  'learning-curves',
+  'confusion-matrix',
+  'class-scores',
+] as const;
 export type StudyChartId = (typeof STUDY_CHART_IDS)[number];
 
 const TITLES: Readonly<Record<StudyChartId, string>> = {
@@ -57,7 +65,9 @@ export function studySections(data: StudyReportData): (StudyChart | StudyChartNo
   const history = historyRows(data.trials, direction);
   const unfinished = data.trials.length - history.length;
   const sections: (StudyChart | StudyChartNote)[] = [
-    history.length > 0 ? chart('history', historySpec(history, metric, direction, unfinished)) : note('history', 'no trial has finished yet'),
+    history.length > 0
+      ? chart('history', historySpec(history, metric, direction, unfinished))
+      : note('history', 'no trial has finished yet'),
   ];
 
   if (scored.length === 0) sections.push(note('parallel-coordinates', noneComplete));
@@ -72,7 +82,8 @@ export function studySections(data: StudyReportData): (StudyChart | StudyChartNo
 
   const curves = curveRows(data.top);
   if (data.top.length === 0) sections.push(note('learning-curves', 'no COMPLETE trial yet'));
-  else if (curves.length === 0) sections.push(note('learning-curves', 'the best trials recorded no per-epoch metrics (an ask/tell study reports only final values)'));
+  else if (curves.length === 0)
+    sections.push(note('learning-curves', 'the best trials recorded no per-epoch metrics (an ask/tell study reports only final values)'));
   else sections.push(chart('learning-curves', learningCurvesSpec(curves, data.top.length)));
 
   const confusion = data.best ? bestConfusion(data.best.repeats) : undefined;
@@ -83,7 +94,10 @@ export function studySections(data: StudyReportData): (StudyChart | StudyChartNo
     sections.push(note('confusion-matrix', why), note('class-scores', why));
   } else {
     const number = data.best.trial.number;
-    sections.push(chart('confusion-matrix', confusionSpec(confusion, number, data.classNames)), chart('class-scores', classScoresSpec(confusion, number, data.classNames)));
+    sections.push(
+      chart('confusion-matrix', confusionSpec(confusion, number, data.classNames)),
+      chart('class-scores', classScoresSpec(confusion, number, data.classNames)),
+    );
   }
   return sections;
 }

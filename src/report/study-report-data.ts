@@ -53,7 +53,11 @@ export interface StudyReportOptions {
   readonly top?: number;
 }
 
-export async function loadStudyReportData(store: TrialStore, studyName: string, options: StudyReportOptions = {}): Promise<StudyReportData> {
+export async function loadStudyReportData(
+  store: TrialStore,
+  studyName: string,
+  options: StudyReportOptions = {},
+): Promise<StudyReportData> {
   const top = options.top ?? DEFAULT_TOP;
   if (!Number.isSafeInteger(top) || top < 1) {
     throw new InvalidArgumentError(`options.top must be a positive integer, but got ${String(top)}`);
@@ -88,7 +92,11 @@ export async function loadStudyReportData(store: TrialStore, studyName: string, 
  * PED-ANOVA importance over the COMPLETE trials with a finite value: a pruned trial's value is an
  * intermediate one, and would make its parameters look worse than they are.
  */
-function studyImportance(space: SearchSpaceDefinition, direction: Direction, trials: readonly TrialRecord[]): { importance: Record<string, number>; importanceNote?: string } {
+function studyImportance(
+  space: SearchSpaceDefinition,
+  direction: Direction,
+  trials: readonly TrialRecord[],
+): { importance: Record<string, number>; importanceNote?: string } {
   const scored: { params: TrialRecord['params']; value: number }[] = [];
   for (const trial of trials) {
     const value = trial.result?.value;

@@ -19,7 +19,10 @@ function escapeHtml(text: string): string {
 
 /** JSON inside a <script> element: "<" escaped so no string in the data can close the element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The spec as embedded: without `$schema`, whose URL is an identifier the report never needs to fetch. */
@@ -33,7 +36,10 @@ function bestTrialTable(trial: TrialRecord, metric: string): string {
   const result = trial.result;
   const rows: [string, string][] = [['trial', String(trial.number)]];
   if (result) {
-    rows.push([metric, `${formatNumber(result.value)}${result.valueStd !== undefined ? ` ± ${formatNumber(result.valueStd)}` : ''} (${result.repeats} repeat${result.repeats === 1 ? '' : 's'})`]);
+    rows.push([
+      metric,
+      `${formatNumber(result.value)}${result.valueStd !== undefined ? ` ± ${formatNumber(result.valueStd)}` : ''} (${result.repeats} repeat${result.repeats === 1 ? '' : 's'})`,
+    ]);
     rows.push(['epochs', `${result.epochs} (best epoch ${result.bestEpoch})`]);
     rows.push(['train time', `${result.trainSeconds.toFixed(1)} s per repeat`]);
     if (result.testAccuracy !== undefined) rows.push(['test accuracy', formatNumber(result.testAccuracy)]);
@@ -48,7 +54,9 @@ export function renderStudyReport(data: StudyReportData): string {
   const sections = studySections(data);
   const charts = sections.filter((s): s is StudyChart => 'spec' in s);
   const counts = TRIAL_STATES.map((state) => `${study.counts[state]} ${state.toLowerCase()}`).join(', ');
-  const versions = Object.entries(chartLibraryVersions()).map(([name, version]) => `${name} ${version}`).join(', ');
+  const versions = Object.entries(chartLibraryVersions())
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
   const body = sections.map((s) =>
     'spec' in s
       ? `<section id="${s.id}"><h2>${escapeHtml(s.title)}</h2><div class="chart" id="chart-${s.id}"></div></section>`

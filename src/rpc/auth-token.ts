@@ -45,6 +45,8 @@ export function tokenMatches(expected: string, header: string | undefined): bool
  */
 export function secretMatches(expected: string, given: string | undefined): boolean {
   const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given ?? '').digest();
+  const b = createHash('sha256')
+    .update(given ?? '')
+    .digest();
   return timingSafeEqual(a, b) && given !== undefined && given.length > 0;
 }

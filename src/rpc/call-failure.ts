@@ -48,7 +48,12 @@ const IN_SESSION: Readonly<Record<status, CallFailure>> = {
  * be refused the same way. Anything else, a session's UNAUTHENTICATED included, the worker
  * waits out and registers again (with backoff), however long it takes.
  */
-const REGISTER_REFUSED: ReadonlySet<status> = new Set([status.FAILED_PRECONDITION, status.UNAUTHENTICATED, status.INVALID_ARGUMENT, status.PERMISSION_DENIED]);
+const REGISTER_REFUSED: ReadonlySet<status> = new Set([
+  status.FAILED_PRECONDITION,
+  status.UNAUTHENTICATED,
+  status.INVALID_ARGUMENT,
+  status.PERMISSION_DENIED,
+]);
 
 /** What the worker does after `call` failed with `error` (a gRPC ServiceError, or anything thrown). */
 export function callFailure(error: unknown, call: WorkerCall): CallFailure {

@@ -71,7 +71,8 @@ export function connectionFailure(address: string, details: string, timedOut: bo
     );
   }
   const cause = CAUSES.find((c) => c.test.test(details));
-  if (cause !== undefined) return new SweeperError('UNAVAILABLE', `cannot reach the coordinator at ${address} (${cause.what(details)})`, cause.hint(address));
+  if (cause !== undefined)
+    return new SweeperError('UNAVAILABLE', `cannot reach the coordinator at ${address} (${cause.what(details)})`, cause.hint(address));
   return new SweeperError(
     'UNAVAILABLE',
     `cannot reach the coordinator at ${address}${details === '' ? '' : ` (${lastError(details)})`}`,

@@ -1,5 +1,13 @@
 import { create, type MessageShape } from '@bufbuild/protobuf';
-import { makeGenericClientConstructor, Metadata, type CallOptions, type ChannelCredentials, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  makeGenericClientConstructor,
+  Metadata,
+  type CallOptions,
+  type ChannelCredentials,
+  type Client,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import {
   heartbeatReplyFromMessage,
   heartbeatToMessage,
@@ -18,7 +26,12 @@ import {
   type SubmitReply,
   type SubmitRequest,
 } from '../wire/coordinator-codec.js';
-import { Coordinator, StatusRequestSchema, type StatusReply, type WorkItem as WorkItemMessage } from '../wire/gen/sweeper/v1/coordinator_pb.js';
+import {
+  Coordinator,
+  StatusRequestSchema,
+  type StatusReply,
+  type WorkItem as WorkItemMessage,
+} from '../wire/gen/sweeper/v1/coordinator_pb.js';
 import type { RunKey } from '../execution/run-assignment.js';
 import { bearer, TOKEN_METADATA_KEY } from './auth-token.js';
 import { grpcServiceDefinition } from './grpc-service-definition.js';
@@ -31,7 +44,12 @@ export interface CoordinatorClientOptions {
   readonly timeoutMs?: number;
 }
 
-type UnaryMethod = (request: unknown, metadata: Metadata, options: CallOptions, callback: (error: ServiceError | null, reply?: unknown) => void) => void;
+type UnaryMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: CallOptions,
+  callback: (error: ServiceError | null, reply?: unknown) => void,
+) => void;
 type Methods = typeof Coordinator.method;
 type Unary = { [K in keyof Methods]: Methods[K]['methodKind'] extends 'unary' ? K : never }[keyof Methods];
 
@@ -84,7 +102,10 @@ export class CoordinatorClient {
 
   /** The session's work stream; the caller decodes each item (one it cannot read is its to report). */
   work(session: string): ClientReadableStream<WorkItemMessage> {
-    const method = this.client[Coordinator.method.work.name] as (request: unknown, metadata: Metadata) => ClientReadableStream<WorkItemMessage>;
+    const method = this.client[Coordinator.method.work.name] as (
+      request: unknown,
+      metadata: Metadata,
+    ) => ClientReadableStream<WorkItemMessage>;
     return method.call(this.client, workRequestToMessage(session), this.metadata.clone());
   }
 
@@ -92,7 +113,11 @@ export class CoordinatorClient {
     this.client.close();
   }
 
-  private unary<K extends Unary>(name: K, request: MessageShape<Methods[K]['input']>, timeoutMs = this.timeoutMs): Promise<MessageShape<Methods[K]['output']>> {
+  private unary<K extends Unary>(
+    name: K,
+    request: MessageShape<Methods[K]['input']>,
+    timeoutMs = this.timeoutMs,
+  ): Promise<MessageShape<Methods[K]['output']>> {
     const method = this.client[Coordinator.method[name].name] as UnaryMethod;
     return new Promise((resolve, reject) => {
       method.call(this.client, request, this.metadata.clone(), { deadline: Date.now() + timeoutMs }, (error, reply) => {

@@ -80,7 +80,11 @@ const CODE_OF: Partial<Record<status, SweeperErrorCode>> = {
 export function fromServiceError(error: unknown, address: string, command?: string): Error {
   const reported = reportedError(error, address);
   if (command === undefined || !(reported instanceof SweeperError) || reported.code !== 'UNAUTHENTICATED') return reported;
-  return new SweeperError('UNAUTHENTICATED', reported.message, `give \`sweeper ${command}\` --token-file naming the coordinator's token (or set SWEEPER_TOKEN_FILE)`);
+  return new SweeperError(
+    'UNAUTHENTICATED',
+    reported.message,
+    `give \`sweeper ${command}\` --token-file naming the coordinator's token (or set SWEEPER_TOKEN_FILE)`,
+  );
 }
 
 function reportedError(error: unknown, address: string): Error {
@@ -88,8 +92,12 @@ function reportedError(error: unknown, address: string): Error {
   if (error instanceof SweeperError || typeof serviceError.code !== 'number') return error as Error;
   const details = serviceError.details ?? '';
   // A coordinator's own errors carry its hint or their facts; a server that is not gRPC answers with an HTTP status.
-  const unreached = serviceError.code === status.UNAVAILABLE || serviceError.code === status.DEADLINE_EXCEEDED || details.startsWith('Received HTTP status code');
-  if (unreached && hintOf(serviceError as ServiceError) === undefined && factsOf(serviceError) === undefined) return connectionFailure(address, details, serviceError.code === status.DEADLINE_EXCEEDED);
+  const unreached =
+    serviceError.code === status.UNAVAILABLE ||
+    serviceError.code === status.DEADLINE_EXCEEDED ||
+    details.startsWith('Received HTTP status code');
+  if (unreached && hintOf(serviceError as ServiceError) === undefined && factsOf(serviceError) === undefined)
+    return connectionFailure(address, details, serviceError.code === status.DEADLINE_EXCEEDED);
   const code = CODE_OF[serviceError.code];
   if (code === undefined) return new Error(`the coordinator at ${address} failed: ${serviceError.details ?? serviceError.message ?? ''}`);
   return new SweeperError(code, serviceError.details ?? 'refused', hintOf(serviceError as ServiceError), factsOf(serviceError));
@@ -101,6 +109,9 @@ function reportedError(error: unknown, address: string): Error {
  * command reports it; PERMISSION_DENIED has no domain code of its own and counts as a precondition.
  */
 export function refusedWorker(error: ServiceError): SweeperError {
-  const code = error.code === status.UNAUTHENTICATED || error.code === status.INVALID_ARGUMENT ? (CODE_OF[error.code] as SweeperErrorCode) : 'FAILED_PRECONDITION';
+  const code =
+    error.code === status.UNAUTHENTICATED || error.code === status.INVALID_ARGUMENT
+      ? (CODE_OF[error.code] as SweeperErrorCode)
+      : 'FAILED_PRECONDITION';
   return new SweeperError(code, `the coordinator refused this worker: ${error.details}`, hintOf(error), factsOf(error));
 }

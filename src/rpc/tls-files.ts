@@ -20,13 +20,17 @@ export interface ClientTlsFiles {
 export function serverCredentials(tls: ServerTlsFiles | undefined): ServerCredentials {
   if (!tls) return ServerCredentials.createInsecure();
   const ca = tls.ca === undefined ? null : readPem(tls.ca, '--tls-ca');
-  return ServerCredentials.createSsl(ca, [{ cert_chain: readPem(tls.cert, '--tls-cert'), private_key: readPem(tls.key, '--tls-key') }], ca !== null);
+  return ServerCredentials.createSsl(
+    ca,
+    [{ cert_chain: readPem(tls.cert, '--tls-cert'), private_key: readPem(tls.key, '--tls-key') }],
+    ca !== null,
+  );
 }
 
 export function channelCredentials(tls: ClientTlsFiles | undefined): ChannelCredentials {
   if (!tls) return ChannelCredentials.createInsecure();
   if ((tls.cert === undefined) !== (tls.key === undefined)) {
-    throw new InvalidArgumentError('--tls-cert and --tls-key must be given together (the worker\'s certificate for mutual TLS)');
+    throw new InvalidArgumentError("--tls-cert and --tls-key must be given together (the worker's certificate for mutual TLS)");
   }
   return ChannelCredentials.createSsl(
     readPem(tls.ca, '--tls-ca'),

@@ -20,7 +20,10 @@ export function gridValues(param: ParamSpec): { values: ParamValue[] } | { probl
 
 function steps(low: number, high: number, step: number, valueAt: (k: number) => number): { values: number[] } | { problem: string } {
   const count = Math.round((high - low) / step) + 1;
-  if (count > MAX_GRID_POINTS) return { problem: `must have at most ${MAX_GRID_POINTS.toLocaleString('en')} values for grid search, but its step gives ${count.toLocaleString('en')}: give it choices, or a larger step` };
+  if (count > MAX_GRID_POINTS)
+    return {
+      problem: `must have at most ${MAX_GRID_POINTS.toLocaleString('en')} values for grid search, but its step gives ${count.toLocaleString('en')}: give it choices, or a larger step`,
+    };
   return { values: Array.from({ length: count }, (_, k) => valueAt(k)) };
 }
 
@@ -40,7 +43,9 @@ export function gridPoints(space: SearchSpace): ParamValues[] {
   );
   // The parameters without a condition are on every point, so their product is a floor on the
   // grid's size: a grid far too large is refused here, before a million points are built.
-  const floor = space.order.filter((name) => space.param(name).when === undefined).reduce((product, name) => product * (valuesOf.get(name) as ParamValue[]).length, 1);
+  const floor = space.order
+    .filter((name) => space.param(name).when === undefined)
+    .reduce((product, name) => product * (valuesOf.get(name) as ParamValue[]).length, 1);
   if (floor > MAX_GRID_POINTS) throw new RangeError(`the grid has more than ${MAX_GRID_POINTS.toLocaleString('en')} points`);
   let points: Record<string, ParamValue>[] = [{}];
   for (const name of space.order) {

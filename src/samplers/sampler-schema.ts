@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { TPE_DEFAULTS, type SamplerSpec } from './sampler-spec.js';
 
-const seed = z.number().int().min(0).max(2 ** 32 - 1);
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
 
 /** The `sampler:` section of a sweep file (snake_case, as Optuna names the settings). */
 export const samplerSectionSchema = z.discriminatedUnion('type', [

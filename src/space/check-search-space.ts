@@ -26,7 +26,14 @@ export function checkSearchSpace(input: SearchSpaceInput): {
           if (log) report('step', 'cannot be combined with log: true (a log scale has no fixed step)');
           else checkStepDivides(param.low, param.high, param.step, report);
         }
-        space[name] = { type: 'float', low: param.low, high: param.high, log, ...(param.step !== undefined && { step: param.step }), ...(when && { when }) };
+        space[name] = {
+          type: 'float',
+          low: param.low,
+          high: param.high,
+          log,
+          ...(param.step !== undefined && { step: param.step }),
+          ...(when && { when }),
+        };
         break;
       }
       case 'int': {
@@ -89,7 +96,10 @@ function checkConditions(space: Readonly<Record<string, ParamSpec>>, problems: P
       } else {
         allowed.forEach((value, index) => {
           if (valueProblem(parentParam, value) !== undefined) {
-            problems.push({ path: allowed.length > 1 ? [...path, index] : path, message: `${parent} never takes the value ${JSON.stringify(value)} (${describeValues(parentParam)})` });
+            problems.push({
+              path: allowed.length > 1 ? [...path, index] : path,
+              message: `${parent} never takes the value ${JSON.stringify(value)} (${describeValues(parentParam)})`,
+            });
           }
         });
       }

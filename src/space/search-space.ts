@@ -61,13 +61,15 @@ export class SearchSpace {
   checkValues(values: ParamValues): PathProblem[] {
     const problems: PathProblem[] = [];
     for (const name of Object.keys(values)) {
-      if (!(name in this.definition)) problems.push({ path: [name], message: `is not a parameter of the search space (expected one of: ${this.names.join(', ')})` });
+      if (!(name in this.definition))
+        problems.push({ path: [name], message: `is not a parameter of the search space (expected one of: ${this.names.join(', ')})` });
     }
     for (const name of this.order) {
       const value = values[name];
       const active = this.isActive(name, values);
       if (active && value === undefined) problems.push({ path: [name], message: 'is required' });
-      else if (!active && value !== undefined) problems.push({ path: [name], message: `must be absent: its condition ${JSON.stringify(this.param(name).when)} does not hold` });
+      else if (!active && value !== undefined)
+        problems.push({ path: [name], message: `must be absent: its condition ${JSON.stringify(this.param(name).when)} does not hold` });
       else if (value !== undefined) {
         const problem = valueProblem(this.param(name), value);
         if (problem) problems.push({ path: [name], message: problem });
@@ -91,5 +93,8 @@ function conditionOrder(definition: SearchSpaceDefinition): string[] {
 }
 
 function toConfigError(source: string, problems: readonly PathProblem[]): ConfigError {
-  return new ConfigError(source, problems.map((p) => ({ field: formatPath(p.path), message: p.message })));
+  return new ConfigError(
+    source,
+    problems.map((p) => ({ field: formatPath(p.path), message: p.message })),
+  );
 }

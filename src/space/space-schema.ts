@@ -7,10 +7,7 @@ import { z } from 'zod';
  */
 export const paramValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
-const conditionSchema = z.record(
-  z.string(),
-  z.union([paramValueSchema, z.array(paramValueSchema).min(1).readonly()]),
-);
+const conditionSchema = z.record(z.string(), z.union([paramValueSchema, z.array(paramValueSchema).min(1).readonly()]));
 
 const finite = z.number().finite();
 
@@ -38,11 +35,7 @@ export const categoricalParamSchema = z.strictObject({
   when: conditionSchema.optional(),
 });
 
-export const paramSpecSchema = z.discriminatedUnion('type', [
-  floatParamSchema,
-  intParamSchema,
-  categoricalParamSchema,
-]);
+export const paramSpecSchema = z.discriminatedUnion('type', [floatParamSchema, intParamSchema, categoricalParamSchema]);
 
 export const searchSpaceSchema = z.record(
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a parameter name of letters, digits and underscores'),

@@ -7,7 +7,9 @@ export const STEP_TOLERANCE = 1e-9;
 export function valueProblem(param: ParamSpec, value: ParamValue): string | undefined {
   switch (param.type) {
     case 'categorical':
-      return param.choices.includes(value) ? undefined : `expected one of ${param.choices.map((c) => JSON.stringify(c)).join(', ')}, but got ${JSON.stringify(value)}`;
+      return param.choices.includes(value)
+        ? undefined
+        : `expected one of ${param.choices.map((c) => JSON.stringify(c)).join(', ')}, but got ${JSON.stringify(value)}`;
     case 'int':
     case 'float': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return `expected a finite number, but got ${JSON.stringify(value)}`;
@@ -16,7 +18,8 @@ export function valueProblem(param: ParamSpec, value: ParamValue): string | unde
       const step = param.step;
       if (step !== undefined) {
         const k = (value - param.low) / step;
-        if (Math.abs(k - Math.round(k)) > STEP_TOLERANCE * Math.max(1, Math.abs(k))) return `must be ${param.low} + k * ${step}, but got ${value}`;
+        if (Math.abs(k - Math.round(k)) > STEP_TOLERANCE * Math.max(1, Math.abs(k)))
+          return `must be ${param.low} + k * ${step}, but got ${value}`;
       }
       return undefined;
     }

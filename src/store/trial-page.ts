@@ -2,7 +2,16 @@ import type { TrialState } from '../core/trial-state.js';
 import type { TrialRecord } from './records.js';
 
 /** Columns a page of trials can be sorted by; `param:NAME` sorts by a parameter. */
-export const TRIAL_SORT_COLUMNS = ['number', 'state', 'value', 'current_epoch', 'best_epoch', 'train_seconds', 'test_accuracy', 'worker'] as const;
+export const TRIAL_SORT_COLUMNS = [
+  'number',
+  'state',
+  'value',
+  'current_epoch',
+  'best_epoch',
+  'train_seconds',
+  'test_accuracy',
+  'worker',
+] as const;
 export type TrialSortColumn = (typeof TRIAL_SORT_COLUMNS)[number];
 export type TrialSortKey = TrialSortColumn | `param:${string}`;
 

@@ -2,7 +2,19 @@ import type { ParamValues } from '../space/param-spec.js';
 import type { StudyDefinition } from './study-definition.js';
 import type { TrialState } from '../core/trial-state.js';
 import type { EpochMetrics } from '../core/metrics.js';
-import type { EpochRecord, ParamFilter, RepeatResult, StudyOwner, StudyRecord, StudySource, StudySummary, TrialEpochRecord, TrialGroup, TrialOutcome, TrialRecord } from './records.js';
+import type {
+  EpochRecord,
+  ParamFilter,
+  RepeatResult,
+  StudyOwner,
+  StudyRecord,
+  StudySource,
+  StudySummary,
+  TrialEpochRecord,
+  TrialGroup,
+  TrialOutcome,
+  TrialRecord,
+} from './records.js';
 import type { TrialPage, TrialPageQuery } from './trial-page.js';
 
 /** What a claim found: the owner recorded before, and whether it still ran (only with takeOver). */

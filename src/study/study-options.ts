@@ -20,7 +20,12 @@ export const studyOptionsSchema = z.strictObject({
   space: userSearchSpaceSchema,
   direction: z.enum(DIRECTIONS),
   metric: z.string().min(1).optional(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
   /** The same settings as a sweep file's `sampler:`; TPE when absent. */
   sampler: samplerSectionSchema.optional(),
   budget: z.strictObject({ trials: z.number().int().min(1).optional(), maxConcurrent: z.number().int().min(1).optional() }).optional(),
@@ -32,7 +37,10 @@ export type StudyOptions = z.input<typeof studyOptionsSchema>;
 export function studyDefinitionFromOptions(options: unknown): StudyDefinition {
   const parsed = studyOptionsSchema.safeParse(options);
   const fail = (problems: readonly PathProblem[]): never => {
-    throw new ConfigError('study options', problems.map((p) => ({ field: formatPath(p.path), message: p.message })));
+    throw new ConfigError(
+      'study options',
+      problems.map((p) => ({ field: formatPath(p.path), message: p.message })),
+    );
   };
   const inherited = inheritedNameProblems(options);
   if (inherited.length > 0) return fail(inherited);

@@ -82,7 +82,10 @@ export class Study {
           trialNumber: number,
           trials: [...this.history.values()],
         });
-        if (!params) throw new SearchExhaustedError(`study "${this.name}" has tried every point of its ${this.sampler.name} search: there is nothing new to ask for`);
+        if (!params)
+          throw new SearchExhaustedError(
+            `study "${this.name}" has tried every point of its ${this.sampler.name} search: there is nothing new to ask for`,
+          );
         return params;
       },
       { worker: options.worker ?? API_WORKER },
@@ -94,7 +97,9 @@ export class Study {
   async enqueue(params: ParamValues): Promise<TrialRecord> {
     const problems = this.space.checkValues(params);
     if (problems.length > 0) {
-      throw new InvalidArgumentError(`parameters do not fit study "${this.name}": ${problems.map((p) => `${formatPath(p.path)} ${p.message}`).join('; ')}`);
+      throw new InvalidArgumentError(
+        `parameters do not fit study "${this.name}": ${problems.map((p) => `${formatPath(p.path)} ${p.message}`).join('; ')}`,
+      );
     }
     return this.remember(await this.store.createTrial(this.id, params));
   }
@@ -129,10 +134,16 @@ export class Study {
     const record = typeof trial === 'number' ? await this.store.getTrial(this.id, trial) : trial;
     if (typeof outcome === 'number') {
       if (!Number.isFinite(outcome)) {
-        throw new InvalidArgumentError(`the value told for trial ${record.number} must be a finite number, but got ${outcome}`, 'tell a diverged trial as { state: "FAILED", reason }');
+        throw new InvalidArgumentError(
+          `the value told for trial ${record.number} must be a finite number, but got ${outcome}`,
+          'tell a diverged trial as { state: "FAILED", reason }',
+        );
       }
       const seconds = record.startedAt ? (Date.now() - Date.parse(record.startedAt)) / 1000 : 0;
-      return this.finish(record, { state: 'COMPLETE', result: { value: outcome, repeats: 1, epochs: 0, bestEpoch: 0, trainSeconds: seconds } });
+      return this.finish(record, {
+        state: 'COMPLETE',
+        result: { value: outcome, repeats: 1, epochs: 0, bestEpoch: 0, trainSeconds: seconds },
+      });
     }
     return this.finish(record, outcome);
   }

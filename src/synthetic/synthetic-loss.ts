@@ -17,7 +17,9 @@ export function syntheticLoss(task: SyntheticTask, params: ParamValues): number 
     const scale = task.scales[name];
     const optimum = task.optimum[name];
     if (scale === undefined || optimum === undefined) {
-      throw new InvalidArgumentError(`parameter ${name} is not a parameter of the synthetic task (expected one of: ${Object.keys(task.scales).join(', ')})`);
+      throw new InvalidArgumentError(
+        `parameter ${name} is not a parameter of the synthetic task (expected one of: ${Object.keys(task.scales).join(', ')})`,
+      );
     }
     loss += distance(name, scale, value, optimum) ** 2;
   }
@@ -27,11 +29,15 @@ export function syntheticLoss(task: SyntheticTask, params: ParamValues): number 
 function distance(name: string, scale: SyntheticScale, value: ParamValue, optimum: ParamValue): number {
   if (isCategoricalScale(scale)) {
     if (!scale.choices.includes(value)) {
-      throw new InvalidArgumentError(`parameter ${name} must be one of ${scale.choices.map((c) => JSON.stringify(c)).join(', ')}, but got ${describeValue(value)}`);
+      throw new InvalidArgumentError(
+        `parameter ${name} must be one of ${scale.choices.map((c) => JSON.stringify(c)).join(', ')}, but got ${describeValue(value)}`,
+      );
     }
     return value === optimum ? 0 : 1;
   }
-  return (position(name, scale, value) - position(name, scale, optimum)) / (position(name, scale, scale.high) - position(name, scale, scale.low));
+  return (
+    (position(name, scale, value) - position(name, scale, optimum)) / (position(name, scale, scale.high) - position(name, scale, scale.low))
+  );
 }
 
 /** Where a value sits on the parameter's scale: its logarithm on a log scale. */

@@ -21,7 +21,10 @@ export type SyntheticSection = z.output<typeof syntheticSectionSchema>;
  * and an optimum, the file's or the default one. The file's optimum must name parameters of the
  * space and give values they can take; problems are reported under `synthetic.optimum`.
  */
-export function syntheticTaskFromSection(section: SyntheticSection, space: SearchSpaceDefinition): { task: SyntheticTask } | { problems: PathProblem[] } {
+export function syntheticTaskFromSection(
+  section: SyntheticSection,
+  space: SearchSpaceDefinition,
+): { task: SyntheticTask } | { problems: PathProblem[] } {
   const problems: PathProblem[] = [];
   for (const [name, value] of Object.entries(section.optimum ?? {})) {
     const path = ['synthetic', 'optimum', name];
@@ -42,6 +45,13 @@ export function syntheticTaskFromSection(section: SyntheticSection, space: Searc
     scales[name] = syntheticScale(param);
   }
   return {
-    task: { type: 'synthetic', epochs: section.epochs, epochSeconds: section.epoch_seconds ?? 0, noise: section.noise ?? 0, optimum, scales },
+    task: {
+      type: 'synthetic',
+      epochs: section.epochs,
+      epochSeconds: section.epoch_seconds ?? 0,
+      noise: section.noise ?? 0,
+      optimum,
+      scales,
+    },
   };
 }

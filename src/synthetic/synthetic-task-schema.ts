@@ -35,7 +35,12 @@ export const syntheticTaskSchema = z
       if (value === undefined) {
         issue(['optimum', name], value, 'is required: every parameter of scales needs an optimum');
       } else if ('choices' in scale) {
-        if (!scale.choices.includes(value)) issue(['optimum', name], value, `must be one of ${scale.choices.map((c) => JSON.stringify(c)).join(', ')}, but got ${JSON.stringify(value)}`);
+        if (!scale.choices.includes(value))
+          issue(
+            ['optimum', name],
+            value,
+            `must be one of ${scale.choices.map((c) => JSON.stringify(c)).join(', ')}, but got ${JSON.stringify(value)}`,
+          );
       } else {
         if (scale.low >= scale.high) issue(['scales', name, 'low'], scale.low, `must be < high (${scale.high}), but got ${scale.low}`);
         if (scale.log && scale.low <= 0) issue(['scales', name, 'low'], scale.low, `must be > 0 on a log scale, but got ${scale.low}`);
@@ -45,6 +50,7 @@ export const syntheticTaskSchema = z
       }
     }
     for (const name of Object.keys(optimum)) {
-      if (!(name in scales)) issue(['optimum', name], optimum[name], `is not a parameter of scales (expected one of: ${Object.keys(scales).join(', ')})`);
+      if (!(name in scales))
+        issue(['optimum', name], optimum[name], `is not a parameter of scales (expected one of: ${Object.keys(scales).join(', ')})`);
     }
   });

@@ -10,7 +10,11 @@ const CHUNK = 1000;
  * needs from each chunk's logits (rows start..start+size of `part`); it runs inside the chunk's
  * tidy, so it must return plain numbers, not tensors.
  */
-export function meanLossInChunks(model: tf.LayersModel, part: TensorPart, read: (logits: tf.Tensor, start: number, size: number) => void): number {
+export function meanLossInChunks(
+  model: tf.LayersModel,
+  part: TensorPart,
+  read: (logits: tf.Tensor, start: number, size: number) => void,
+): number {
   let loss = 0;
   for (let start = 0; start < part.count; start += CHUNK) {
     const size = Math.min(CHUNK, part.count - start);

@@ -21,7 +21,18 @@ export const MAX_DEPTH = 10;
 export const MAX_CONV_LAYERS = 3;
 
 /** Per-layer overrides of `width` and `channels`: the search space is flat, so one setting a layer. */
-export const WIDTH_SETTINGS = ['width_1', 'width_2', 'width_3', 'width_4', 'width_5', 'width_6', 'width_7', 'width_8', 'width_9', 'width_10'] as const;
+export const WIDTH_SETTINGS = [
+  'width_1',
+  'width_2',
+  'width_3',
+  'width_4',
+  'width_5',
+  'width_6',
+  'width_7',
+  'width_8',
+  'width_9',
+  'width_10',
+] as const;
 export const CHANNELS_SETTINGS = ['channels_1', 'channels_2', 'channels_3'] as const;
 export type LayerSetting = (typeof WIDTH_SETTINGS)[number] | (typeof CHANNELS_SETTINGS)[number];
 
@@ -102,7 +113,18 @@ export const SETTINGS: Readonly<Record<Setting, z.ZodType>> = { ...MODEL_SETTING
 
 /** Settings that hold only whole numbers: searched with int or categorical parameters. */
 export const INTEGER_SETTINGS: ReadonlySet<Setting> = new Set<Setting>([
-  'depth', 'width', ...WIDTH_SETTINGS, 'conv_layers', 'channels', ...CHANNELS_SETTINGS, 'kernel', 'pool', 'batch_size', 'batch_size_change_epoch', 'batch_size_after', ...SCHEDULE_INTEGER_SETTINGS,
+  'depth',
+  'width',
+  ...WIDTH_SETTINGS,
+  'conv_layers',
+  'channels',
+  ...CHANNELS_SETTINGS,
+  'kernel',
+  'pool',
+  'batch_size',
+  'batch_size_change_epoch',
+  'batch_size_after',
+  ...SCHEDULE_INTEGER_SETTINGS,
 ]);
 
 /** A model's settings: every setting present, except the per-layer overrides that are set. */

@@ -20,7 +20,8 @@ export async function initBackend(preference: BackendPreference): Promise<string
       await import(TFJS_NODE);
       if (await tf.setBackend('tensorflow')) return tf.getBackend();
     } catch (error) {
-      if (preference === 'tensorflow') throw new Error(`the tensorflow backend needs ${TFJS_NODE}: ${(error as Error).message}`, { cause: error });
+      if (preference === 'tensorflow')
+        throw new Error(`the tensorflow backend needs ${TFJS_NODE}: ${(error as Error).message}`, { cause: error });
     }
   }
   const name = preference === 'cpu' ? 'cpu' : 'wasm';

@@ -62,7 +62,12 @@ export function trainEpoch({ model, optimizer, part, order, batchSize, shouldSto
  * part.x, part.y and part.labels, copied row by row from host memory. Fresh arrays each time:
  * some backends (cpu) keep the array a tensor is made from.
  */
-export function takeBatch(part: TensorPart, order: Uint32Array, start: number, size: number): { x: tf.Tensor2D; y: tf.Tensor2D; labels: tf.Tensor1D } {
+export function takeBatch(
+  part: TensorPart,
+  order: Uint32Array,
+  start: number,
+  size: number,
+): { x: tf.Tensor2D; y: tf.Tensor2D; labels: tf.Tensor1D } {
   const [, inputSize = 0] = part.x.shape;
   const [, classes = 0] = part.y.shape;
   const { images, labels: hostLabels } = part.host;

@@ -55,7 +55,13 @@ export function registerWasmConvFilterGradient(): void {
  * Stride 1: dW[i,j,c,o] = sum over b,y,x of xPadded[b,y+i,x+j,c] dy[b,y,x,o], i.e. x with the
  * batch as channels ([c, H, W, b]) convolved ('valid') with dy as the filter ([y, x, b, o]).
  */
-function convolutionGradient({ pad2d, transpose, conv2d }: FastKernels, x: tf.TensorInfo, dy: tf.TensorInfo, backend: unknown, { pad, filterShape }: FilterGradientAttrs): tf.TensorInfo {
+function convolutionGradient(
+  { pad2d, transpose, conv2d }: FastKernels,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  backend: unknown,
+  { pad, filterShape }: FilterGradientAttrs,
+): tf.TensorInfo {
   const [filterHeight, filterWidth] = filterShape;
   // With stride 1, 'same' pads (f - 1) in all, the smaller half before (as TensorFlow does).
   const padding = (size: number): [number, number] =>
@@ -72,16 +78,46 @@ function convolutionGradient({ pad2d, transpose, conv2d }: FastKernels, x: tf.Te
     const dyAsFilter = run(transpose, { x: dy }, { perm: [1, 2, 0, 3] });
     const product = run(conv2d, { x: batchAsChannels, filter: dyAsFilter }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC' });
     // [c, i, j, o] -> [i, j, c, o]; the result is the caller's, not temporary.
-    return transpose.kernelFunc({ inputs: { x: product }, backend: backend as tf.KernelBackend, attrs: { perm: [1, 2, 0, 3] } }) as tf.TensorInfo;
+    return transpose.kernelFunc({
+      inputs: { x: product },
+      backend: backend as tf.KernelBackend,
+      attrs: { perm: [1, 2, 0, 3] },
+    }) as tf.TensorInfo;
   } finally {
     for (const t of temporary) (backend as tf.KernelBackend).disposeData(t.dataId);
   }
 }
 
 /** Any stride: the sum above, term by term. */
-function loopGradient(x: tf.TensorInfo, dy: tf.TensorInfo, wasm: WasmBackend, { strides, pad, dimRoundingMode, filterShape }: FilterGradientAttrs): tf.TensorInfo {
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+function loopGradient(
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  wasm: WasmBackend,
+  { strides, pad, dimRoundingMode, filterShape }: FilterGradientAttrs,
+): tf.TensorInfo {
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+  } = info;
   const { top, left } = info.padInfo;
   const input = wasm.readSync(x.dataId) as Float32Array;
   const grad = wasm.readSync(dy.dataId) as Float32Array;

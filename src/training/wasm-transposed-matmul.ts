@@ -27,7 +27,7 @@ export function registerWasmTransposedMatMul(): void {
       const flipped = [...(transposeA ? [flip(a)] : []), ...(transposeB ? [flip(b)] : [])];
       try {
         return original.kernelFunc({
-          inputs: { ...inputs, a: transposeA ? (flipped[0]) : a, b: transposeB ? (flipped.at(-1)) : b },
+          inputs: { ...inputs, a: transposeA ? flipped[0] : a, b: transposeB ? flipped.at(-1) : b },
           backend,
           attrs: { ...attrs, transposeA: false, transposeB: false },
         });

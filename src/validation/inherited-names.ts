@@ -25,7 +25,10 @@ export function inheritedNameProblems(input: unknown): PathProblem[] {
     }
     for (const key of Object.keys(value)) {
       if (INHERITED_NAMES.has(key)) {
-        problems.push({ path: [...path, key], message: `cannot be used as a name: every JavaScript object already has "${key}" (from Object.prototype), so it would be dropped or misread` });
+        problems.push({
+          path: [...path, key],
+          message: `cannot be used as a name: every JavaScript object already has "${key}" (from Object.prototype), so it would be dropped or misread`,
+        });
       } else visit((value as Record<string, unknown>)[key], [...path, key]);
     }
   };

@@ -157,7 +157,13 @@ function schemaAt(schema: AnySchema, input: unknown, path: readonly PropertyKey[
     const def = defOf(current);
     value = valueAt(value, [key]);
     const next: AnySchema | undefined =
-      def.type === 'object' ? def.shape?.[String(key)] : def.type === 'record' ? def.valueType : def.type === 'array' ? def.element : undefined;
+      def.type === 'object'
+        ? def.shape?.[String(key)]
+        : def.type === 'record'
+          ? def.valueType
+          : def.type === 'array'
+            ? def.element
+            : undefined;
     current = next ? resolveUnion(unwrap(next), value) : undefined;
   }
   return current;

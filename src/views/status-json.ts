@@ -50,8 +50,26 @@ export interface HostedStudyJson {
 export function statusJson(status: StatusReply): StatusJson {
   return {
     protocol_version: status.protocolVersion,
-    workers: status.workers.map((w) => ({ id: w.workerId, host: w.host, pid: w.pid, threads: w.threads, busy: w.busy, connected: w.connected, draining: w.draining, silent_ms: w.silentMs, version: w.softwareVersion })),
-    runs: status.runs.map((r) => ({ study: r.run?.study, trial: r.run?.trialNumber, attempt: r.run?.attempt, repeat: r.run?.repeat, worker: r.workerId || null, epoch: r.epoch, running_ms: Number(r.runningMs) })),
+    workers: status.workers.map((w) => ({
+      id: w.workerId,
+      host: w.host,
+      pid: w.pid,
+      threads: w.threads,
+      busy: w.busy,
+      connected: w.connected,
+      draining: w.draining,
+      silent_ms: w.silentMs,
+      version: w.softwareVersion,
+    })),
+    runs: status.runs.map((r) => ({
+      study: r.run?.study,
+      trial: r.run?.trialNumber,
+      attempt: r.run?.attempt,
+      repeat: r.run?.repeat,
+      worker: r.workerId || null,
+      epoch: r.epoch,
+      running_ms: Number(r.runningMs),
+    })),
     studies: status.studies.map((s) => ({
       name: s.name,
       state: studyState(s),

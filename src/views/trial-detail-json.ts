@@ -34,7 +34,15 @@ export interface TestJson {
 }
 
 /** Every metric column, always present (null when not measured), in the order tables show them. */
-export const EPOCH_COLUMNS = ['train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'learning_rate', 'epoch_seconds', 'mutual_information'] as const;
+export const EPOCH_COLUMNS = [
+  'train_loss',
+  'train_accuracy',
+  'val_loss',
+  'val_accuracy',
+  'learning_rate',
+  'epoch_seconds',
+  'mutual_information',
+] as const;
 export type EpochColumn = (typeof EPOCH_COLUMNS)[number];
 
 export type EpochJson = { repeat: number; epoch: number } & Record<EpochColumn, number | null>;
@@ -65,7 +73,13 @@ export function testJson(test: TestEvaluation, classNames?: readonly string[]): 
   };
 }
 
-export function trialDetailJson(study: StudySummary, trial: TrialRecord, repeats: readonly RepeatResult[], epochs: readonly EpochRecord[], classNames?: readonly string[]): TrialDetailJson {
+export function trialDetailJson(
+  study: StudySummary,
+  trial: TrialRecord,
+  repeats: readonly RepeatResult[],
+  epochs: readonly EpochRecord[],
+  classNames?: readonly string[],
+): TrialDetailJson {
   return {
     study: studyJson(study),
     trial: trialJson(trial),

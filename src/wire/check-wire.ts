@@ -7,6 +7,8 @@ import { zodProblems } from '../validation/zod-problems.js';
 export function checkWire<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = zodProblems(schema, value, parsed.error.issues).map((p) => (p.path.length > 0 ? `${formatPath(p.path)}: ${p.message}` : p.message));
+  const problems = zodProblems(schema, value, parsed.error.issues).map((p) =>
+    p.path.length > 0 ? `${formatPath(p.path)}: ${p.message}` : p.message,
+  );
   throw new InvalidArgumentError(`${what}: ${problems.join('; ')}`);
 }

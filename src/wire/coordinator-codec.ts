@@ -62,12 +62,19 @@ export const WIRE_LIMITS = {
   sweepFile: 1 << 20,
 } as const;
 
-const workerIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/, 'an id of up to 128 letters, digits, "_", ".", ":", "@" and "-"');
+const workerIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/, 'an id of up to 128 letters, digits, "_", ".", ":", "@" and "-"');
 const sessionSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'the session id the coordinator gave at registration');
-const uint32 = z.number().int().min(0).max(2 ** 32 - 1);
+const uint32 = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
 
 function keysFromMessage(keys: readonly Parameters<typeof keyFromMessage>[0][], what: string): RunKey[] {
-  if (keys.length > WIRE_LIMITS.threads) throw new InvalidArgumentError(`${what}: must list at most ${WIRE_LIMITS.threads} runs, but got ${keys.length}`);
+  if (keys.length > WIRE_LIMITS.threads)
+    throw new InvalidArgumentError(`${what}: must list at most ${WIRE_LIMITS.threads} runs, but got ${keys.length}`);
   return keys.map((key, index) => keyFromMessage(key, `${what}[${index}]`));
 }
 
@@ -125,7 +132,11 @@ const registerReplySchema = z.strictObject({
 export function registerReplyFromMessage(message: RegisterReplyMessage): RegisterReply {
   const { session, protocolVersion, leaseMs, heartbeatMs } = message;
   const checked = checkWire(registerReplySchema, { session, protocolVersion, leaseMs, heartbeatMs }, 'register reply');
-  return { ...checked, adopted: keysFromMessage(message.adopted, 'register reply: adopted'), abandon: keysFromMessage(message.abandon, 'register reply: abandon') };
+  return {
+    ...checked,
+    adopted: keysFromMessage(message.adopted, 'register reply: adopted'),
+    abandon: keysFromMessage(message.abandon, 'register reply: abandon'),
+  };
 }
 
 export function workRequestToMessage(session: string): WorkRequestMessage {
@@ -142,7 +153,10 @@ export type WorkItem = { readonly type: 'assign'; readonly assignment: RunAssign
 
 export function workItemToMessage(item: WorkItem): WorkItemMessage {
   return create(WorkItemSchema, {
-    item: item.type === 'assign' ? { case: 'assign', value: assignmentToMessage(item.assignment) } : { case: 'stop', value: keyToMessage(item.run) },
+    item:
+      item.type === 'assign'
+        ? { case: 'assign', value: assignmentToMessage(item.assignment) }
+        : { case: 'stop', value: keyToMessage(item.run) },
   });
 }
 
@@ -187,7 +201,9 @@ export function heartbeatReplyFromMessage(message: HeartbeatReplyMessage): RunKe
   return keysFromMessage(message.abandon, 'heartbeat reply: abandon');
 }
 
-export type RunEvent = { readonly run: RunKey } & ({ readonly type: 'epoch'; readonly report: EpochReport } | { readonly type: 'end'; readonly outcome: RunOutcome });
+export type RunEvent = { readonly run: RunKey } & (
+  { readonly type: 'epoch'; readonly report: EpochReport } | { readonly type: 'end'; readonly outcome: RunOutcome }
+);
 
 /**
  * An event the coordinator cannot accept as sent: it is answered on its own (the other events of
@@ -211,7 +227,10 @@ export function reportToMessage(request: ReportRequest): ReportRequestMessage {
 export function eventToMessage(event: RunEvent): RunEventMessage {
   return create(RunEventSchema, {
     run: keyToMessage(event.run),
-    event: event.type === 'epoch' ? { case: 'epoch', value: epochReportToMessage(event.report) } : { case: 'end', value: outcomeToMessage(event.outcome) },
+    event:
+      event.type === 'epoch'
+        ? { case: 'epoch', value: epochReportToMessage(event.report) }
+        : { case: 'end', value: outcomeToMessage(event.outcome) },
   });
 }
 
@@ -263,7 +282,8 @@ export function reportReplyToMessage(results: readonly EventResult[]): ReportRep
 /** The answers, one per event sent; a missing or unknown answer reads as "continue". */
 export function reportReplyFromMessage(message: ReportReplyMessage): EventResult[] {
   return message.results.map(({ result }): EventResult => {
-    if (result.case === 'refused') return { refused: { code: result.value.code, message: result.value.message.slice(0, WIRE_LIMITS.text) } };
+    if (result.case === 'refused')
+      return { refused: { code: result.value.code, message: result.value.message.slice(0, WIRE_LIMITS.text) } };
     return { decision: result.case === 'decision' && result.value === EpochDecisionMessage.STOP ? 'stop' : 'continue' };
   });
 }
@@ -280,7 +300,8 @@ export function submitToMessage(request: SubmitRequest): SubmitRequestMessage {
 
 export function submitFromMessage(message: SubmitRequestMessage): SubmitRequest {
   const bytes = Buffer.byteLength(message.sweepYaml);
-  if (bytes > WIRE_LIMITS.sweepFile) throw new InvalidArgumentError(`submit: sweep_yaml must be at most ${WIRE_LIMITS.sweepFile} bytes, but got ${bytes}`);
+  if (bytes > WIRE_LIMITS.sweepFile)
+    throw new InvalidArgumentError(`submit: sweep_yaml must be at most ${WIRE_LIMITS.sweepFile} bytes, but got ${bytes}`);
   if (bytes === 0) throw new InvalidArgumentError("submit: sweep_yaml must be the sweep file's text, but got nothing");
   const study = message.study ? checkWire(studyNameSchema, message.study, 'submit: study') : undefined;
   const fileName = checkWire(z.string().max(4096), message.fileName || 'sweep.yaml', 'submit: file_name');

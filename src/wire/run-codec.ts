@@ -36,7 +36,11 @@ import {
  * .proto cannot be dropped on one side unnoticed.
  */
 
-const uint32 = z.number().int().min(0).max(2 ** 32 - 1);
+const uint32 = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
 const finite = z.number().finite();
 
 export const WIRE_TEXT_LIMIT = 4096;
@@ -55,7 +59,11 @@ export function keyToMessage(key: RunKey): RunKeyMessage {
 
 export function keyFromMessage(message: Pick<RunKeyMessage, keyof RunKey> | undefined, what = 'run'): RunKey {
   if (!message) throw new InvalidArgumentError(`${what}: is required (expected a run key)`);
-  return checkWire(runKeySchema, { study: message.study, trialNumber: message.trialNumber, attempt: message.attempt, repeat: message.repeat }, what);
+  return checkWire(
+    runKeySchema,
+    { study: message.study, trialNumber: message.trialNumber, attempt: message.attempt, repeat: message.repeat },
+    what,
+  );
 }
 
 export function assignmentToMessage(assignment: RunAssignment): RunAssignmentMessage {
@@ -145,15 +153,32 @@ export function outcomeToMessage(outcome: RunOutcome): RunOutcomeMessage {
   switch (outcome.status) {
     case 'finished':
       return create(RunOutcomeSchema, {
-        status: { case: 'finished', value: create(RunOutcome_FinishedSchema, { epochs: outcome.epochs, trainSeconds: outcome.trainSeconds, test: outcome.test && testToMessage(outcome.test) }) },
+        status: {
+          case: 'finished',
+          value: create(RunOutcome_FinishedSchema, {
+            epochs: outcome.epochs,
+            trainSeconds: outcome.trainSeconds,
+            test: outcome.test && testToMessage(outcome.test),
+          }),
+        },
       });
     case 'diverged':
       return create(RunOutcomeSchema, {
-        status: { case: 'diverged', value: create(RunOutcome_DivergedSchema, { epoch: outcome.epoch, reason: outcome.reason, trainSeconds: outcome.trainSeconds }) },
+        status: {
+          case: 'diverged',
+          value: create(RunOutcome_DivergedSchema, { epoch: outcome.epoch, reason: outcome.reason, trainSeconds: outcome.trainSeconds }),
+        },
       });
     case 'stopped':
       return create(RunOutcomeSchema, {
-        status: { case: 'stopped', value: create(RunOutcome_StoppedSchema, { epochs: outcome.epochs, trainSeconds: outcome.trainSeconds, test: outcome.test && testToMessage(outcome.test) }) },
+        status: {
+          case: 'stopped',
+          value: create(RunOutcome_StoppedSchema, {
+            epochs: outcome.epochs,
+            trainSeconds: outcome.trainSeconds,
+            test: outcome.test && testToMessage(outcome.test),
+          }),
+        },
       });
     case 'error':
       return create(RunOutcomeSchema, { status: { case: 'error', value: create(RunOutcome_ErroredSchema, { message: outcome.message }) } });
@@ -187,7 +212,13 @@ export function outcomeFromMessage(message: RunOutcomeMessage): RunOutcome {
 }
 
 function testToMessage(test: TestEvaluation): TestEvaluationMessage {
-  return create(TestEvaluationSchema, { epoch: test.epoch, loss: test.loss, accuracy: test.accuracy, classes: test.confusion.length, confusion: test.confusion.flat() });
+  return create(TestEvaluationSchema, {
+    epoch: test.epoch,
+    loss: test.loss,
+    accuracy: test.accuracy,
+    classes: test.confusion.length,
+    confusion: test.confusion.flat(),
+  });
 }
 
 /** EMNIST balanced has 47 classes; far beyond any classification dataset we read. */
@@ -205,7 +236,10 @@ const testSchema = z
     message: 'confusion must hold classes x classes counts',
     path: ['confusion'],
   })
-  .refine((test) => test.confusion.some((count) => count > 0), { message: 'confusion must count at least one example', path: ['confusion'] });
+  .refine((test) => test.confusion.some((count) => count > 0), {
+    message: 'confusion must count at least one example',
+    path: ['confusion'],
+  });
 
 function testFromMessage(message: TestEvaluationMessage): TestEvaluation {
   const { epoch, loss, accuracy, classes, confusion: counts } = message;
@@ -218,6 +252,8 @@ function parseJson(text: string, field: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvalidArgumentError(`run assignment: ${field} must be JSON, but got ${JSON.stringify(text.slice(0, 40))} (${(error as Error).message})`);
+    throw new InvalidArgumentError(
+      `run assignment: ${field} must be JSON, but got ${JSON.stringify(text.slice(0, 40))} (${(error as Error).message})`,
+    );
   }
 }

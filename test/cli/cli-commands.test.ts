@@ -28,16 +28,27 @@ before(async () => {
 describe('sweeper run', () => {
   test('runs the sweep and prints the result as JSON', () => {
     assert.equal(run.code, 0, run.stderr);
-    const output = JSON.parse(run.stdout) as { study: { name: string; counts: Record<string, number> }; interrupted: boolean; best: TrialJson[] };
+    const output = JSON.parse(run.stdout) as {
+      study: { name: string; counts: Record<string, number> };
+      interrupted: boolean;
+      best: TrialJson[];
+    };
     assert.equal(output.study.name, 'tiny');
     assert.equal(output.interrupted, false);
     assert.deepEqual(output.study.counts, { QUEUED: 0, RUNNING: 0, COMPLETE: 4, PRUNED: 0, FAILED: 0 });
     const values = output.best.map((t) => t.value ?? 0);
-    assert.deepEqual(values, [...values].sort((a, b) => b - a), 'best first');
+    assert.deepEqual(
+      values,
+      [...values].sort((a, b) => b - a),
+      'best first',
+    );
   });
 
   test('logs go to standard error as JSON lines when there is no terminal', () => {
-    const lines = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
+    const lines = run.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string });
     assert.ok(lines.some((l) => l.msg === 'trial finished'));
     assert.ok(lines.some((l) => l.msg === 'sweep ended'));
   });
@@ -66,11 +77,17 @@ describe('sweeper run', () => {
   test('bad options and unknown names are clear errors with exit code 2', async () => {
     const cases: [string[], RegExp][] = [
       [['run', join(dir, 'missing.yaml'), '--db', db], /cannot read the sweep file: no such file/],
-      [['run', join(dir, 'x.yaml'), '--threads', '0'], /option '--threads <n>' argument '0' is invalid\. expected a positive integer, but got "0"/],
+      [
+        ['run', join(dir, 'x.yaml'), '--threads', '0'],
+        /option '--threads <n>' argument '0' is invalid\. expected a positive integer, but got "0"/,
+      ],
       [['run', join(dir, 'x.yaml'), '--study', 'has space'], /--study must be a name of letters/],
       [['best', 'nope', '--db', db], /error: no study named "nope" in .*\nhint: list the studies with `sweeper studies`/],
       [['best', 'tiny', '--db', join(dir, 'absent.db')], /error: no trial store at .*absent\.db/],
-      [['trials', 'tiny', '--db', db, '--state', 'DONE'], /option '--state <states>' argument 'DONE' is invalid\. expected trial states among QUEUED, RUNNING, COMPLETE, PRUNED, FAILED \(in any case, several separated by commas\), but got "DONE"/],
+      [
+        ['trials', 'tiny', '--db', db, '--state', 'DONE'],
+        /option '--state <states>' argument 'DONE' is invalid\. expected trial states among QUEUED, RUNNING, COMPLETE, PRUNED, FAILED \(in any case, several separated by commas\), but got "DONE"/,
+      ],
       [['trials', 'tiny', '--db', db, '--state', 'complete,done'], /option '--state <states>' .* but got "done"/],
       [['trials', 'tiny', '--db', db, '--json', '--csv'], /cannot be used with option '--csv'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
@@ -109,10 +126,33 @@ describe('sweeper best, trials and studies', () => {
     assert.equal(result.code, 0, result.stderr);
     const output = JSON.parse(result.stdout) as { study: { name: string }; trials: Record<string, unknown>[] };
     assert.equal(output.trials.length, 2);
-    assert.deepEqual(Object.keys(output.trials[0] ?? {}), ['number', 'state', 'value', 'value_std', 'repeats', 'epochs', 'best_epoch', 'train_seconds', 'test_accuracy', 'params', 'attempt', 'worker', 'queued_at', 'started_at', 'finished_at', 'reason']);
+    assert.deepEqual(Object.keys(output.trials[0] ?? {}), [
+      'number',
+      'state',
+      'value',
+      'value_std',
+      'repeats',
+      'epochs',
+      'best_epoch',
+      'train_seconds',
+      'test_accuracy',
+      'params',
+      'attempt',
+      'worker',
+      'queued_at',
+      'started_at',
+      'finished_at',
+      'reason',
+    ]);
     const stored = readTrials(db, 'tiny').sort((a, b) => (b.value ?? 0) - (a.value ?? 0) || a.number - b.number);
-    assert.deepEqual(output.trials.map((t) => t.number), stored.slice(0, 2).map((t) => t.number));
-    assert.deepEqual(output.trials.map((t) => t.value), stored.slice(0, 2).map((t) => t.value));
+    assert.deepEqual(
+      output.trials.map((t) => t.number),
+      stored.slice(0, 2).map((t) => t.number),
+    );
+    assert.deepEqual(
+      output.trials.map((t) => t.value),
+      stored.slice(0, 2).map((t) => t.value),
+    );
   });
 
   test('best prints a table of the best configurations', async () => {
@@ -125,7 +165,10 @@ describe('sweeper best, trials and studies', () => {
   test('trials --json, --csv and --state agree with the store', async () => {
     const json = JSON.parse((await runCli(['trials', 'tiny', '--db', db, '--json'])).stdout) as { trials: TrialJson[] };
     const stored = readTrials(db, 'tiny');
-    assert.deepEqual(json.trials.map((t) => [t.number, t.state, t.value]), stored.map((t) => [t.number, t.state, t.value]));
+    assert.deepEqual(
+      json.trials.map((t) => [t.number, t.state, t.value]),
+      stored.map((t) => [t.number, t.state, t.value]),
+    );
 
     const csv = (await runCli(['trials', 'tiny', '--db', db, '--csv'])).stdout.trim().split('\n');
     assert.equal(csv.length, 5);
@@ -135,7 +178,9 @@ describe('sweeper best, trials and studies', () => {
     const row = csv[1]?.split(',') ?? [];
     assert.equal(Number(row[header.indexOf('params_learning_rate')]), json.trials[0]?.params.learning_rate);
 
-    const onlyFailed = JSON.parse((await runCli(['trials', 'tiny', '--db', db, '--state', 'FAILED', '--json'])).stdout) as { trials: unknown[] };
+    const onlyFailed = JSON.parse((await runCli(['trials', 'tiny', '--db', db, '--state', 'FAILED', '--json'])).stdout) as {
+      trials: unknown[];
+    };
     assert.deepEqual(onlyFailed.trials, []);
   });
 
@@ -154,7 +199,9 @@ describe('sweeper best, trials and studies', () => {
   });
 
   test('studies --json lists the study with its progress', async () => {
-    const result = JSON.parse((await runCli(['studies', '--db', db, '--json'])).stdout) as { studies: { name: string; budget: number; counts: Record<string, number>; best_value: number }[] };
+    const result = JSON.parse((await runCli(['studies', '--db', db, '--json'])).stdout) as {
+      studies: { name: string; budget: number; counts: Record<string, number>; best_value: number }[];
+    };
     assert.equal(result.studies.length, 1);
     assert.equal(result.studies[0]?.name, 'tiny');
     assert.equal(result.studies[0]?.budget, 4);
@@ -163,13 +210,17 @@ describe('sweeper best, trials and studies', () => {
   });
 
   test('a diverging configuration shows as FAILED with its reason', async () => {
-    const file = writeTinySweep(dir, {
-      study: 'study: diverging',
-      model: 'model:\n  depth: 2\n  width: 64',
-      training: 'training:\n  epochs: 1\n  optimizer: sgd',
-      space: 'space:\n  learning_rate: { type: categorical, choices: [0.05, 100000] }',
-      budget: 'budget:\n  trials: 4',
-    }, 'diverging.yaml');
+    const file = writeTinySweep(
+      dir,
+      {
+        study: 'study: diverging',
+        model: 'model:\n  depth: 2\n  width: 64',
+        training: 'training:\n  epochs: 1\n  optimizer: sgd',
+        space: 'space:\n  learning_rate: { type: categorical, choices: [0.05, 100000] }',
+        budget: 'budget:\n  trials: 4',
+      },
+      'diverging.yaml',
+    );
     const result = await runCli(['run', file, '--db', db, '--threads', '2']);
     assert.equal(result.code, 0, result.stderr);
     const table = (await runCli(['trials', 'diverging', '--db', db])).stdout;
@@ -193,7 +244,10 @@ describe('on a terminal', () => {
     const ttyDir = tempDir();
     const file = writeTinySweep(ttyDir, { study: 'study: tty', budget: 'budget:\n  trials: 3' });
     const { SWEEPER_BIN } = await import('../helpers/cli-process.js');
-    const output = execFileSync('script', ['-qec', `${process.execPath} ${SWEEPER_BIN} run ${file} --threads 2`, '/dev/null'], { cwd: ttyDir, encoding: 'utf8' });
+    const output = execFileSync('script', ['-qec', `${process.execPath} ${SWEEPER_BIN} run ${file} --threads 2`, '/dev/null'], {
+      cwd: ttyDir,
+      encoding: 'utf8',
+    });
     assert.match(output, /logs: \.\/sweeper\.db\.log/);
     assert.match(output, /\d\/3 trials \| running \d \| best val_accuracy (-|\d\.\d{4}) \| \d+s elapsed, ETA /);
     assert.match(output, /3\/3 trials \| running 0 \| best val_accuracy \d\.\d{4}/);

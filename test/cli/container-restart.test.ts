@@ -34,7 +34,11 @@ async function crashMidSweep(study: string, container: ContainerLike): Promise<{
   const file = writeSyntheticSweep(dir, study, { trials: BUDGET, epochs: 4, epochSeconds: 0.25 });
   const run = sweeperInContainer(`run ${study}`, container, ['run', file, '--db', db, '--threads', '2', '--no-progress']);
   try {
-    await waitForTrials(db, study, (trials) => finished(trials).length >= 1 && finished(trials).length <= BUDGET - 3 && trials.some((t) => t.state === 'RUNNING'));
+    await waitForTrials(
+      db,
+      study,
+      (trials) => finished(trials).length >= 1 && finished(trials).length <= BUDGET - 3 && trials.some((t) => t.state === 'RUNNING'),
+    );
   } catch (error) {
     run.kill();
     throw new Error(`${(error as Error).message}\n${run.tail()}`, { cause: error });
@@ -58,24 +62,33 @@ function assertFinishedOnce(db: string, study: string, orphans: readonly TrialRo
   const final = readTrials(db, study);
   assert.equal(final.length, BUDGET, 'the budget, not more');
   assert.equal(finished(final).length, BUDGET);
-  for (const orphan of orphans) assert.equal(final.find((t) => t.number === orphan.number)?.attempt, 2, `trial ${orphan.number}, running at the crash, ran again`);
+  for (const orphan of orphans)
+    assert.equal(final.find((t) => t.number === orphan.number)?.attempt, 2, `trial ${orphan.number}, running at the crash, ran again`);
 }
 
 describe('a study restarted in a container (PID and UTS namespaces)', () => {
-  test('`sweeper run` killed as PID 1, resumed as PID 1 in a new container: the dead PID 1 is not mistaken for the live one', { timeout: 180_000 }, async (t) => {
-    if (skipWithoutNamespaces(t)) return;
-    const { db, orphans } = await crashMidSweep('pid-one', {});
-    assert.equal(recordedOwner(db, 'pid-one')?.pid, 1, 'the dead run is on record as PID 1');
-    await resumeInContainer(t, 'pid-one', db, {});
-    assertFinishedOnce(db, 'pid-one', orphans);
-  });
+  test(
+    '`sweeper run` killed as PID 1, resumed as PID 1 in a new container: the dead PID 1 is not mistaken for the live one',
+    { timeout: 180_000 },
+    async (t) => {
+      if (skipWithoutNamespaces(t)) return;
+      const { db, orphans } = await crashMidSweep('pid-one', {});
+      assert.equal(recordedOwner(db, 'pid-one')?.pid, 1, 'the dead run is on record as PID 1');
+      await resumeInContainer(t, 'pid-one', db, {});
+      assertFinishedOnce(db, 'pid-one', orphans);
+    },
+  );
 
-  test('`sweeper run` killed on host pod-a, resumed on host pod-b (a rescheduled pod): the other host is not taken for alive', { timeout: 180_000 }, async (t) => {
-    if (skipWithoutNamespaces(t)) return;
-    const { db, orphans } = await crashMidSweep('moved', { hostname: 'pod-a' });
-    const dead = recordedOwner(db, 'moved');
-    assert.deepEqual([dead?.host, dead?.pid], ['pod-a', 1], 'the dead run is on record on host pod-a');
-    await resumeInContainer(t, 'moved', db, { hostname: 'pod-b' });
-    assertFinishedOnce(db, 'moved', orphans);
-  });
+  test(
+    '`sweeper run` killed on host pod-a, resumed on host pod-b (a rescheduled pod): the other host is not taken for alive',
+    { timeout: 180_000 },
+    async (t) => {
+      if (skipWithoutNamespaces(t)) return;
+      const { db, orphans } = await crashMidSweep('moved', { hostname: 'pod-a' });
+      const dead = recordedOwner(db, 'moved');
+      assert.deepEqual([dead?.host, dead?.pid], ['pod-a', 1], 'the dead run is on record on host pod-a');
+      await resumeInContainer(t, 'moved', db, { hostname: 'pod-b' });
+      assertFinishedOnce(db, 'moved', orphans);
+    },
+  );
 });

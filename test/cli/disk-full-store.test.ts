@@ -34,7 +34,9 @@ interface Step {
 function readCopy(path: string): { complete: Map<number, number>; integrity: unknown } {
   const db = new Database(path, { readonly: true });
   try {
-    const rows = db.prepare(`SELECT t.number, r.value FROM trials t JOIN trial_results r ON r.trial_id = t.id WHERE t.state = 'COMPLETE'`).all() as { number: number; value: number }[];
+    const rows = db
+      .prepare(`SELECT t.number, r.value FROM trials t JOIN trial_results r ON r.trial_id = t.id WHERE t.state = 'COMPLETE'`)
+      .all() as { number: number; value: number }[];
     return { complete: new Map(rows.map((row) => [row.number, row.value])), integrity: db.pragma('integrity_check', { simple: true }) };
   } finally {
     db.close();
@@ -72,7 +74,10 @@ describe('a store on a full disk', { skip: confinementSkip('mounts') }, () => {
 
     const run = step('run');
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stderr, /error: the disk holding the trial store disk\/store\.db is full: the last change was not stored, and nothing stored before it was lost/);
+    assert.match(
+      run.stderr,
+      /error: the disk holding the trial store disk\/store\.db is full: the last change was not stored, and nothing stored before it was lost/,
+    );
     assert.match(run.stderr, /hint: free space on that disk \(`df -h disk`\), then continue with `sweeper resume STUDY`/);
     assert.doesNotMatch(run.stderr, /looks like a bug/);
 
@@ -89,7 +94,10 @@ describe('a store on a full disk', { skip: confinementSkip('mounts') }, () => {
 
     const studies = step('studies');
     assert.equal(studies.code, 0, `the full disk's store still opens for reading: ${studies.stderr}`);
-    assert.equal((JSON.parse(studies.stdout) as { studies: { counts: { COMPLETE: number } }[] }).studies[0]?.counts.COMPLETE, first.complete.size);
+    assert.equal(
+      (JSON.parse(studies.stdout) as { studies: { counts: { COMPLETE: number } }[] }).studies[0]?.counts.COMPLETE,
+      first.complete.size,
+    );
 
     // With 1 MB freed, resume goes on from where the sweep stopped, until the disk is full again.
     const resume = step('resume');
@@ -97,7 +105,10 @@ describe('a store on a full disk', { skip: confinementSkip('mounts') }, () => {
     assert.match(resume.stderr, /error: the disk holding the trial store disk\/store\.db is full/);
     const second = readCopy(join(dir, 'copy2', 'store.db'));
     assert.equal(second.integrity, 'ok');
-    assert.ok(second.complete.size > first.complete.size, `${second.complete.size} trials complete after resume, ${first.complete.size} before`);
+    assert.ok(
+      second.complete.size > first.complete.size,
+      `${second.complete.size} trials complete after resume, ${first.complete.size} before`,
+    );
     for (const [number, value] of first.complete) assert.equal(second.complete.get(number), value, `trial ${number} is unchanged`);
   });
 

@@ -18,7 +18,13 @@ describe('SWEEPER_DB, SWEEPER_COORDINATOR and SWEEPER_TOKEN_FILE stand for the o
     const run = await runCli(['run', file, '--threads', '1', '--json'], { env: { SWEEPER_DB: db }, cwd: dir });
     assert.equal(run.code, 0, run.stderr);
     const env = { SWEEPER_DB: db };
-    for (const args of [['best', 'envy', '--json'], ['trials', 'envy', '--json'], ['show', 'envy', '0', '--json'], ['export', 'envy'], ['studies', '--json']]) {
+    for (const args of [
+      ['best', 'envy', '--json'],
+      ['trials', 'envy', '--json'],
+      ['show', 'envy', '0', '--json'],
+      ['export', 'envy'],
+      ['studies', '--json'],
+    ]) {
       const result = await runCli(args, { env });
       assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stdout, /envy|number,state/, args.join(' '));
@@ -35,7 +41,9 @@ describe('SWEEPER_DB, SWEEPER_COORDINATOR and SWEEPER_TOKEN_FILE stand for the o
     const token = join(dir, 'token');
     writeFileSync(token, 'a-token-long-enough-for-the-rule\n', { mode: 0o600 });
     // The coordinator itself takes the token file from the environment, and so requires it.
-    const coordinator = startCli(['coordinator', '--db', join(dir, 'coordinator.db'), '--listen', '127.0.0.1:0', '--log-level', 'silent'], { env: { SWEEPER_TOKEN_FILE: token } });
+    const coordinator = startCli(['coordinator', '--db', join(dir, 'coordinator.db'), '--listen', '127.0.0.1:0', '--log-level', 'silent'], {
+      env: { SWEEPER_TOKEN_FILE: token },
+    });
     after(() => coordinator.child.kill('SIGKILL'));
     const address = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -56,25 +64,60 @@ describe('SWEEPER_DB, SWEEPER_COORDINATOR and SWEEPER_TOKEN_FILE stand for the o
     assert.match(withoutToken.stderr, /requires its token/);
 
     const elsewhere = `127.0.0.1:${await unusedPort()}`;
-    const flagWins = await runCli(['status', '--coordinator', elsewhere], { env: { SWEEPER_COORDINATOR: address, SWEEPER_TOKEN_FILE: token } });
+    const flagWins = await runCli(['status', '--coordinator', elsewhere], {
+      env: { SWEEPER_COORDINATOR: address, SWEEPER_TOKEN_FILE: token },
+    });
     assert.notEqual(flagWins.code, 0);
     assert.match(flagWins.stderr, new RegExp(elsewhere.replace(/\./g, '\\.')));
 
     const wrongToken = join(dir, 'wrong-token');
     writeFileSync(wrongToken, 'not-the-token-of-this-coordinator\n', { mode: 0o600 });
-    const tokenFlagWins = await runCli(['status', '--token-file', wrongToken], { env: { SWEEPER_COORDINATOR: address, SWEEPER_TOKEN_FILE: token } });
+    const tokenFlagWins = await runCli(['status', '--token-file', wrongToken], {
+      env: { SWEEPER_COORDINATOR: address, SWEEPER_TOKEN_FILE: token },
+    });
     assert.equal(tokenFlagWins.code, 2);
     assert.match(tokenFlagWins.stderr, /requires its token/);
   });
 
   test('--help names the variable beside each option it stands for', async () => {
     const expected: Record<string, Record<string, string>> = {
-      '--db': { run: 'SWEEPER_DB', resume: 'SWEEPER_DB', best: 'SWEEPER_DB', trials: 'SWEEPER_DB', show: 'SWEEPER_DB', export: 'SWEEPER_DB', studies: 'SWEEPER_DB', report: 'SWEEPER_DB', coordinator: 'SWEEPER_DB', dashboard: 'SWEEPER_DB' },
+      '--db': {
+        run: 'SWEEPER_DB',
+        resume: 'SWEEPER_DB',
+        best: 'SWEEPER_DB',
+        trials: 'SWEEPER_DB',
+        show: 'SWEEPER_DB',
+        export: 'SWEEPER_DB',
+        studies: 'SWEEPER_DB',
+        report: 'SWEEPER_DB',
+        coordinator: 'SWEEPER_DB',
+        dashboard: 'SWEEPER_DB',
+      },
       '--coordinator': { worker: 'SWEEPER_COORDINATOR', submit: 'SWEEPER_COORDINATOR', status: 'SWEEPER_COORDINATOR' },
-      '--token-file': { worker: 'SWEEPER_TOKEN_FILE', submit: 'SWEEPER_TOKEN_FILE', status: 'SWEEPER_TOKEN_FILE', coordinator: 'SWEEPER_TOKEN_FILE', dashboard: 'SWEEPER_TOKEN_FILE' },
+      '--token-file': {
+        worker: 'SWEEPER_TOKEN_FILE',
+        submit: 'SWEEPER_TOKEN_FILE',
+        status: 'SWEEPER_TOKEN_FILE',
+        coordinator: 'SWEEPER_TOKEN_FILE',
+        dashboard: 'SWEEPER_TOKEN_FILE',
+      },
     };
     const seen: Record<string, Record<string, string>> = { '--db': {}, '--coordinator': {}, '--token-file': {} };
-    for (const command of ['run', 'resume', 'best', 'trials', 'show', 'export', 'studies', 'report', 'coordinator', 'worker', 'submit', 'status', 'dashboard']) {
+    for (const command of [
+      'run',
+      'resume',
+      'best',
+      'trials',
+      'show',
+      'export',
+      'studies',
+      'report',
+      'coordinator',
+      'worker',
+      'submit',
+      'status',
+      'dashboard',
+    ]) {
       const options = helpOptions((await runCli([command, '--help'])).stdout);
       for (const name of Object.keys(seen)) {
         const option = options.get(name);

@@ -3,7 +3,13 @@ import { describe, test } from 'node:test';
 import { fitColumns, tableWidth, wrapHeader } from '../../cli/output/fit-columns.js';
 import type { TextColumn } from '../../cli/output/text-column.js';
 
-const column = (key: string, cells: string[], options: Partial<TextColumn> = {}): TextColumn => ({ key, header: key, cells, priority: 1, ...options });
+const column = (key: string, cells: string[], options: Partial<TextColumn> = {}): TextColumn => ({
+  key,
+  header: key,
+  cells,
+  priority: 1,
+  ...options,
+});
 
 describe('fitColumns', () => {
   test('breaks headers at spaces and after underscores, down to the width of the values or the longest word', () => {
@@ -21,16 +27,31 @@ describe('fitColumns', () => {
   });
 
   test('columns kept are kept when nothing else can go, and the table is as narrow as it gets', () => {
-    const columns = [column('trial', ['1', '2'], { keep: true }), column('value', ['0.91', '0.92'], { keep: true }), column('width', ['16', '32'])];
+    const columns = [
+      column('trial', ['1', '2'], { keep: true }),
+      column('value', ['0.91', '0.92'], { keep: true }),
+      column('width', ['16', '32']),
+    ];
     const fitted = fitColumns(columns, 5, 'choose with --columns');
-    assert.deepEqual(fitted.columns.map((c) => c.key), ['trial', 'value']);
+    assert.deepEqual(
+      fitted.columns.map((c) => c.key),
+      ['trial', 'value'],
+    );
     assert.deepEqual(fitted.notes, ['not shown, to fit 5 columns: width; choose with --columns']);
   });
 
   test('the lowest priority goes first, the rightmost among equals; the note keeps the table order', () => {
-    const columns = [column('trial', ['1', '2'], { keep: true }), column('aaaa', ['x', 'y'], { priority: 2 }), column('bbbb', ['x', 'y']), column('cccc', ['x', 'y'])];
+    const columns = [
+      column('trial', ['1', '2'], { keep: true }),
+      column('aaaa', ['x', 'y'], { priority: 2 }),
+      column('bbbb', ['x', 'y']),
+      column('cccc', ['x', 'y']),
+    ];
     const fitted = fitColumns(columns, tableWidth(columns) - 8, '');
-    assert.deepEqual(fitted.columns.map((c) => c.key), ['trial', 'aaaa']);
+    assert.deepEqual(
+      fitted.columns.map((c) => c.key),
+      ['trial', 'aaaa'],
+    );
     assert.deepEqual(fitted.notes, ['not shown, to fit 22 columns: bbbb, cccc']);
   });
 

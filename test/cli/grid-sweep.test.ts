@@ -8,7 +8,11 @@ import { writeTinySweep } from '../helpers/tiny-sweep.js';
 
 const GRID = {
   training: 'training:\n  epochs: 1\n  batch_size: 50\n  optimizer: adam\n  learning_rate: 0.01',
-  space: ['space:', '  learning_rate: { type: categorical, choices: [0.003, 0.03] }', '  width: { type: int, low: 8, high: 16, step: 8 }'].join('\n'),
+  space: [
+    'space:',
+    '  learning_rate: { type: categorical, choices: [0.003, 0.03] }',
+    '  width: { type: int, low: 8, high: 16, step: 8 }',
+  ].join('\n'),
   sampler: 'sampler:\n  type: grid',
   budget: '',
 };

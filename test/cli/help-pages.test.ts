@@ -6,7 +6,21 @@ import { DEFAULT_MAX_ATTEMPTS } from '../../coordinator/sweep-runner.js';
 import { runCli } from '../helpers/cli-process.js';
 import { helpOptions, type HelpOption } from '../helpers/help-options.js';
 
-const COMMANDS = ['run', 'resume', 'best', 'trials', 'show', 'export', 'studies', 'report', 'coordinator', 'worker', 'submit', 'status', 'dashboard'] as const;
+const COMMANDS = [
+  'run',
+  'resume',
+  'best',
+  'trials',
+  'show',
+  'export',
+  'studies',
+  'report',
+  'coordinator',
+  'worker',
+  'submit',
+  'status',
+  'dashboard',
+] as const;
 
 /** Every command's options as its `--help` page, printed by the real binary, lists them. */
 async function helpPages(): Promise<Map<string, Map<string, HelpOption>>> {
@@ -22,7 +36,9 @@ async function helpPages(): Promise<Map<string, Map<string, HelpOption>>> {
 describe('help pages', () => {
   test('a duration in seconds shows its default in seconds, as it is typed', async () => {
     const pages = await helpPages();
-    const durations = [...pages].flatMap(([command, options]) => [...options.values()].filter((o) => o.placeholder === '<seconds>').map((o) => ({ command, ...o })));
+    const durations = [...pages].flatMap(([command, options]) =>
+      [...options.values()].filter((o) => o.placeholder === '<seconds>').map((o) => ({ command, ...o })),
+    );
     assert.ok(durations.length >= 3, 'the coordinator and worker durations are found');
     for (const option of durations) {
       assert.match(option.default ?? '', /^\d+(\.\d+)?$/, `${option.command} ${option.name}: ${option.text}`);

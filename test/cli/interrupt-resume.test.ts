@@ -51,20 +51,38 @@ describe('interrupting and resuming', () => {
     assert.equal(final.length, 4, 'the budget, not more');
     assert.equal(finished(final).length, 4);
     // "Finished trials are never run again; interrupted ones are re-run with the next attempt number, keeping their parameters."
-    for (const before of done1) assert.deepEqual(final.find((t) => t.number === before.number), before, `finished trial ${before.number} is untouched`);
+    for (const before of done1)
+      assert.deepEqual(
+        final.find((t) => t.number === before.number),
+        before,
+        `finished trial ${before.number} is untouched`,
+      );
     for (const trial of requeued) assert.equal(final.find((t) => t.number === trial.number)?.attempt, 2);
     const paramsAfter = await trialParams(cwd);
     for (const [number, params] of paramsBefore) assert.deepEqual(paramsAfter.get(number), params, `trial ${number} kept its parameters`);
-    const { trials } = JSON.parse((await runCli(['trials', 'quickstart', '--db', 'runs.db', '--json'], { cwd })).stdout) as { trials: { test_accuracy: number | null }[] };
-    assert.ok(trials.every((t) => typeof t.test_accuracy === 'number'), 'each trial evaluated on the test split, resumed ones too');
+    const { trials } = JSON.parse((await runCli(['trials', 'quickstart', '--db', 'runs.db', '--json'], { cwd })).stdout) as {
+      trials: { test_accuracy: number | null }[];
+    };
+    assert.ok(
+      trials.every((t) => typeof t.test_accuracy === 'number'),
+      'each trial evaluated on the test split, resumed ones too',
+    );
   });
 
   test('after SIGKILL, resume re-queues the trials that were running and finishes', async () => {
     const db = join(dir, 'sigkill.db');
-    const file = writeTinySweep(dir, { study: 'study: killed', budget: 'budget:\n  trials: 8', training: 'training:\n  epochs: 4' }, 'sigkill.yaml');
+    const file = writeTinySweep(
+      dir,
+      { study: 'study: killed', budget: 'budget:\n  trials: 8', training: 'training:\n  epochs: 4' },
+      'sigkill.yaml',
+    );
     const { child, done } = startCli(['run', file, '--db', db, '--threads', '2']);
     // Kill well before the end, so that trials are surely running at that moment.
-    const atKill = await waitForTrials(db, 'killed', (trials) => finished(trials).length >= 1 && finished(trials).length <= 4 && trials.some((t) => t.state === 'RUNNING'));
+    const atKill = await waitForTrials(
+      db,
+      'killed',
+      (trials) => finished(trials).length >= 1 && finished(trials).length <= 4 && trials.some((t) => t.state === 'RUNNING'),
+    );
     child.kill('SIGKILL');
     assert.equal((await done).signal, 'SIGKILL');
     const orphans = readTrials(db, 'killed').filter((t) => t.state === 'RUNNING');
@@ -81,7 +99,11 @@ describe('interrupting and resuming', () => {
   test('a study being run cannot be resumed by a second process', async () => {
     const db = join(dir, 'busy.db');
     // Long enough (12 trials on one thread) to be still running when the second process asks.
-    const file = writeTinySweep(dir, { study: 'study: busy', budget: 'budget:\n  trials: 12', training: 'training:\n  epochs: 5' }, 'busy.yaml');
+    const file = writeTinySweep(
+      dir,
+      { study: 'study: busy', budget: 'budget:\n  trials: 12', training: 'training:\n  epochs: 5' },
+      'busy.yaml',
+    );
     const { child, done } = startCli(['run', file, '--db', db, '--threads', '1']);
     await waitForTrials(db, 'busy', (trials) => trials.some((t) => t.state === 'RUNNING'));
     const second = await runCli(['resume', 'busy', '--db', db]);

@@ -23,12 +23,30 @@ before(async () => {
 
 describe('sweeper loads a command only when it runs', () => {
   test('--version, --help and every help page load commander and none of the commands', () => {
-    const commands = ['run', 'resume', 'best', 'trials', 'show', 'export', 'studies', 'report', 'coordinator', 'worker', 'submit', 'status', 'dashboard'];
+    const commands = [
+      'run',
+      'resume',
+      'best',
+      'trials',
+      'show',
+      'export',
+      'studies',
+      'report',
+      'coordinator',
+      'worker',
+      'submit',
+      'status',
+      'dashboard',
+    ];
     for (const args of [['--version'], ['--help'], ...commands.map((command) => [command, '--help'])]) {
       const loaded = modulesLoadedBy(args, dir);
       assert.equal(loaded.status, 0, `${args.join(' ')}: ${loaded.stderr}`);
       assert.deepEqual(loaded.packages, ['commander'], args.join(' '));
-      assert.deepEqual(loaded.own.filter((path) => /^cli\/commands\/.*-command\.js$|^(coordinator|worker)\//.test(path)), [], args.join(' '));
+      assert.deepEqual(
+        loaded.own.filter((path) => /^cli\/commands\/.*-command\.js$|^(coordinator|worker)\//.test(path)),
+        [],
+        args.join(' '),
+      );
     }
   });
 

@@ -24,6 +24,9 @@ describe('parseWhere', () => {
   });
 
   test('a categorical of words takes no bound', () => {
-    assert.throws(() => parseWhere(['activation>relu'], SPACE, 's'), { name: 'InvalidArgumentError', message: /activation has choices that are not numbers/ });
+    assert.throws(() => parseWhere(['activation>relu'], SPACE, 's'), {
+      name: 'InvalidArgumentError',
+      message: /activation has choices that are not numbers/,
+    });
   });
 });

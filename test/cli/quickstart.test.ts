@@ -11,7 +11,10 @@ test('the README.md quick start: 20 trials on real digits reach at least 0.93 va
   const db = join(tempDir(), 'quickstart.db');
   const result = await runCli(['run', QUICKSTART, '--db', db, '--threads', '2', '--json']);
   assert.equal(result.code, 0, result.stderr);
-  const output = JSON.parse(result.stdout) as { study: { counts: Record<string, number> }; best: { value: number; params: Record<string, unknown> }[] };
+  const output = JSON.parse(result.stdout) as {
+    study: { counts: Record<string, number> };
+    best: { value: number; params: Record<string, unknown> }[];
+  };
   assert.equal(output.study.counts.COMPLETE, 20);
   const best = output.best[0];
   assert.ok(best && best.value >= 0.93, `best validation accuracy ${best?.value}`);

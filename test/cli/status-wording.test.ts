@@ -8,7 +8,16 @@ import { runCli } from '../helpers/cli-process.js';
 import { startCoordinatorProcess, startWorkerProcess } from '../helpers/cluster.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const study = (fields: Partial<StudyProgress>): StudyProgress => ({ active: false, budget: 10, queued: 0, running: 0, complete: 0, pruned: 0, failed: 0, ...fields });
+const study = (fields: Partial<StudyProgress>): StudyProgress => ({
+  active: false,
+  budget: 10,
+  queued: 0,
+  running: 0,
+  complete: 0,
+  pruned: 0,
+  failed: 0,
+  ...fields,
+});
 
 describe('how sweeper status words what it sees', () => {
   test('a study is finished at its budget, running while trials run, waiting with none, stopped short of its budget', () => {
@@ -24,7 +33,13 @@ describe('how sweeper status words what it sees', () => {
   test('counts take the number of their noun', () => {
     assert.equal(workersSummary([]), '0 workers, 0/0 threads busy');
     assert.equal(workersSummary([{ threads: 1, busy: 0 }]), '1 worker, 0/1 thread busy');
-    assert.equal(workersSummary([{ threads: 3, busy: 1 }, { threads: 3, busy: 2 }]), '2 workers, 3/6 threads busy');
+    assert.equal(
+      workersSummary([
+        { threads: 3, busy: 1 },
+        { threads: 3, busy: 2 },
+      ]),
+      '2 workers, 3/6 threads busy',
+    );
     assert.deepEqual([counted(0, 'trial'), counted(1, 'trial'), counted(2, 'study', 'studies')], ['0 trials', '1 trial', '2 studies']);
   });
 

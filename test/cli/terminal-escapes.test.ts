@@ -29,7 +29,19 @@ describe('control characters in what the CLI prints', () => {
     const dir = tempDir();
     const db = join(dir, 'escapes.db');
     const file = join(dir, 'escapes.yaml');
-    writeFileSync(file, ['study: escapes', 'seed: 1', 'synthetic: { epochs: 1, epoch_seconds: 0, noise: 0 }', 'space:', '  x: { type: float, low: 0, high: 1 }', `  mode: { type: categorical, choices: [${JSON.stringify(HOSTILE)}] }`, 'budget: { trials: 2 }', ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'study: escapes',
+        'seed: 1',
+        'synthetic: { epochs: 1, epoch_seconds: 0, noise: 0 }',
+        'space:',
+        '  x: { type: float, low: 0, high: 1 }',
+        `  mode: { type: categorical, choices: [${JSON.stringify(HOSTILE)}] }`,
+        'budget: { trials: 2 }',
+        '',
+      ].join('\n'),
+    );
     const outputs = [
       await runCli(['run', file, '--db', db, '--no-progress']),
       await runCli(['best', 'escapes', '--db', db]),

@@ -25,7 +25,13 @@ describe('textTable draws the box cli-table3 draws', () => {
 
   test('100,000 rows, as a large study has: every one drawn (cli-table3 takes minutes from 20,000)', () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => String(i));
-    const text = textTable([column('trial', rows), column('value', rows.map((r) => `0.${r}`))]);
+    const text = textTable([
+      column('trial', rows),
+      column(
+        'value',
+        rows.map((r) => `0.${r}`),
+      ),
+    ]);
     assert.equal(text.split('\n').length, 100_000 + 4);
   });
 });

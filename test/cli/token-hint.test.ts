@@ -32,7 +32,11 @@ describe('a refused token: the hint names the command that was run', () => {
     for (const [command, result] of Object.entries(runs)) {
       assert.equal(result.code, 2, `${command}: ${result.stderr}`);
       assert.match(result.stderr, /error: .*requires its token/, command);
-      assert.match(result.stderr, new RegExp(`hint: give \`sweeper ${command}\` --token-file naming the coordinator's token`), `${command}: ${result.stderr}`);
+      assert.match(
+        result.stderr,
+        new RegExp(`hint: give \`sweeper ${command}\` --token-file naming the coordinator's token`),
+        `${command}: ${result.stderr}`,
+      );
       assert.doesNotMatch(result.stderr, command === 'worker' ? /start the/ : /worker/, command);
     }
   });

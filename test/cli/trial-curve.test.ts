@@ -5,8 +5,22 @@ import { parseSweep } from '../../src/config/load-sweep-file.js';
 import type { EpochRecord, StudyRecord, TrialRecord } from '../../src/store/records.js';
 import { tinySweepYaml } from '../helpers/tiny-sweep.js';
 
-const study: StudyRecord = { id: 1, name: 'tiny', createdAt: '2026-12-04T00:00:00.000Z', definition: parseSweep(tinySweepYaml(), 'tiny.yaml').definition };
-const trial: TrialRecord = { id: 1, studyId: 1, number: 0, state: 'COMPLETE', attempt: 1, lostAttempts: 0, params: { optimizer: 'adam', learning_rate: 0.01, width: 16 }, queuedAt: study.createdAt };
+const study: StudyRecord = {
+  id: 1,
+  name: 'tiny',
+  createdAt: '2026-12-04T00:00:00.000Z',
+  definition: parseSweep(tinySweepYaml(), 'tiny.yaml').definition,
+};
+const trial: TrialRecord = {
+  id: 1,
+  studyId: 1,
+  number: 0,
+  state: 'COMPLETE',
+  attempt: 1,
+  lostAttempts: 0,
+  params: { optimizer: 'adam', learning_rate: 0.01, width: 16 },
+  queuedAt: study.createdAt,
+};
 
 function chart(values: number[]): string {
   const epochs: EpochRecord[] = values.map((valAccuracy, i) => ({ repeat: 0, epoch: i + 1, valAccuracy }));

@@ -46,14 +46,22 @@ async function listening(server: Server | ReturnType<typeof createHttpServer>): 
 
 /** What the CLI would report for a Status call to `address`: fromServiceError of the real failure. */
 async function failure(address: string, options: { tls?: ClientTlsFiles; timeoutMs?: number } = {}): Promise<SweeperError> {
-  const client = new CoordinatorClient({ address, credentials: channelCredentials(options.tls), ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) });
+  const client = new CoordinatorClient({
+    address,
+    credentials: channelCredentials(options.tls),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+  });
   try {
     await client.status();
   } catch (error) {
     const reported = fromServiceError(error, address);
     assert.ok(reported instanceof SweeperError, String(reported));
     assert.equal(reported.code, 'UNAVAILABLE');
-    assert.doesNotMatch(`${reported.message}\n${reported.hint}`, /UNAVAILABLE|No connection established|Resolution note|deps\/openssl/, 'no raw gRPC text');
+    assert.doesNotMatch(
+      `${reported.message}\n${reported.hint}`,
+      /UNAVAILABLE|No connection established|Resolution note|deps\/openssl/,
+      'no raw gRPC text',
+    );
     return reported;
   } finally {
     client.close();
@@ -66,7 +74,10 @@ describe('a coordinator out of reach is said in words, with what to check', () =
     const address = `127.0.0.1:${await unusedPort()}`;
     const error = await failure(address);
     assert.equal(error.message, `cannot reach the coordinator at ${address} (connection refused)`);
-    assert.equal(error.hint, `is \`sweeper coordinator --listen ${address}\` running there? check --coordinator (or SWEEPER_COORDINATOR) and the firewall`);
+    assert.equal(
+      error.hint,
+      `is \`sweeper coordinator --listen ${address}\` running there? check --coordinator (or SWEEPER_COORDINATOR) and the firewall`,
+    );
   });
 
   test('a host name that does not resolve', async () => {
@@ -113,8 +124,10 @@ describe('a coordinator out of reach is said in words, with what to check', () =
     for (const args of [['status'], ['submit', writeTinySweep(dir, {})]]) {
       const result = await runCli([...args, '--coordinator', address]);
       assert.equal(result.code, 1, result.stderr);
-      assert.equal(result.stderr, `error: cannot reach the coordinator at ${address} (connection refused)\nhint: is \`sweeper coordinator --listen ${address}\` running there? check --coordinator (or SWEEPER_COORDINATOR) and the firewall\n`);
+      assert.equal(
+        result.stderr,
+        `error: cannot reach the coordinator at ${address} (connection refused)\nhint: is \`sweeper coordinator --listen ${address}\` running there? check --coordinator (or SWEEPER_COORDINATOR) and the firewall\n`,
+      );
     }
   });
 });
-

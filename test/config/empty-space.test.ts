@@ -7,7 +7,10 @@ import { sweepErrorFor } from '../helpers/sweep-error.js';
 // An empty space used to run its whole budget of identical trials.
 describe('an empty search space', () => {
   test('is refused in a sweep file, naming space', () => {
-    assert.match(sweepErrorFor({ space: 'space: {}' }), /^bad\.yaml:\d+:\d+: space: needs at least one parameter: with none, every trial would run the same settings$/);
+    assert.match(
+      sweepErrorFor({ space: 'space: {}' }),
+      /^bad\.yaml:\d+:\d+: space: needs at least one parameter: with none, every trial would run the same settings$/,
+    );
   });
 
   test('is refused in study options from code', () => {

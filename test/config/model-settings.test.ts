@@ -17,14 +17,43 @@ function modelOf(model: string, space = SPACE): TrainingTask['model'] {
 }
 
 describe('model settings in sweep files', () => {
-  test('defaults are reference report 000\'s baseline; every setting can be fixed', () => {
+  test("defaults are reference report 000's baseline; every setting can be fixed", () => {
     assert.deepEqual(modelOf(''), DEFAULT_MODEL);
     assert.deepEqual(DEFAULT_MODEL, {
-      architecture: 'mlp', depth: 2, width: 100, activation: 'relu', leaky_alpha: 0.01, elu_alpha: 1, initializer: 'glorot',
-      l2: 0, dropout: 0, batch_norm: false, conv_layers: 1, channels: 10, kernel: 5, padding: 'same', pool: 2,
+      architecture: 'mlp',
+      depth: 2,
+      width: 100,
+      activation: 'relu',
+      leaky_alpha: 0.01,
+      elu_alpha: 1,
+      initializer: 'glorot',
+      l2: 0,
+      dropout: 0,
+      batch_norm: false,
+      conv_layers: 1,
+      channels: 10,
+      kernel: 5,
+      padding: 'same',
+      pool: 2,
     });
-    const model = modelOf('model:\n  architecture: cnn\n  conv_layers: 2\n  channels_1: 5\n  channels_2: 10\n  kernel: 5\n  padding: same\n  pool: 2\n  depth: 1\n  width: 150\n  activation: elu\n  elu_alpha: 0.5\n  initializer: he\n  l2: 1.0e-4\n  dropout: 0.25\n  batch_norm: true');
-    assert.deepEqual(model, { ...DEFAULT_MODEL, architecture: 'cnn', conv_layers: 2, channels_1: 5, channels_2: 10, depth: 1, width: 150, activation: 'elu', elu_alpha: 0.5, initializer: 'he', l2: 1e-4, dropout: 0.25, batch_norm: true });
+    const model = modelOf(
+      'model:\n  architecture: cnn\n  conv_layers: 2\n  channels_1: 5\n  channels_2: 10\n  kernel: 5\n  padding: same\n  pool: 2\n  depth: 1\n  width: 150\n  activation: elu\n  elu_alpha: 0.5\n  initializer: he\n  l2: 1.0e-4\n  dropout: 0.25\n  batch_norm: true',
+    );
+    assert.deepEqual(model, {
+      ...DEFAULT_MODEL,
+      architecture: 'cnn',
+      conv_layers: 2,
+      channels_1: 5,
+      channels_2: 10,
+      depth: 1,
+      width: 150,
+      activation: 'elu',
+      elu_alpha: 0.5,
+      initializer: 'he',
+      l2: 1e-4,
+      dropout: 0.25,
+      batch_norm: true,
+    });
   });
 
   test('widths: one per hidden layer, standing for width_1, width_2, ...; depth follows the list', () => {
@@ -48,41 +77,96 @@ describe('model settings in sweep files', () => {
       '  channels: { type: int, low: 4, high: 16, when: { architecture: cnn } }',
     ].join('\n');
     const { definition } = parseSweep(tinySweepYaml({ space }), 'ok.yaml');
-    assert.deepEqual(Object.keys(definition.space).sort(), ['architecture', 'batch_norm', 'channels', 'depth', 'dropout', 'initializer', 'l2', 'width_1', 'width_3']);
+    assert.deepEqual(Object.keys(definition.space).sort(), [
+      'architecture',
+      'batch_norm',
+      'channels',
+      'depth',
+      'dropout',
+      'initializer',
+      'l2',
+      'width_1',
+      'width_3',
+    ]);
   });
 
   test('bad values name the field and what was expected', () => {
-    assert.match(sweepErrorFor({ model: 'model:\n  initializer: xavier' }), /model\.initializer: expected one of "glorot", "fan_in", "fan_out", "selu", "he", but got "xavier"/);
-    assert.match(sweepErrorFor({ model: 'model:\n  initialiser: glorot' }), /model\.initialiser: unknown field \(expected one of: architecture, .*initializer.*\)/);
+    assert.match(
+      sweepErrorFor({ model: 'model:\n  initializer: xavier' }),
+      /model\.initializer: expected one of "glorot", "fan_in", "fan_out", "selu", "he", but got "xavier"/,
+    );
+    assert.match(
+      sweepErrorFor({ model: 'model:\n  initialiser: glorot' }),
+      /model\.initialiser: unknown field \(expected one of: architecture, .*initializer.*\)/,
+    );
     assert.match(sweepErrorFor({ model: 'model:\n  type: mlp' }), /model\.type: unknown field \(expected one of: architecture, /);
     assert.match(sweepErrorFor({ model: 'model:\n  dropout: 1' }), /model\.dropout: must be < 1, but got 1/);
     assert.match(sweepErrorFor({ model: 'model:\n  l2: -0.1' }), /model\.l2: must be >= 0, but got -0\.1/);
     assert.match(sweepErrorFor({ model: 'model:\n  batch_norm: yes' }), /model\.batch_norm: expected true or false, but got "yes"/);
-    assert.match(sweepErrorFor({ model: 'model:\n  architecture: resnet' }), /model\.architecture: expected one of "mlp", "cnn", but got "resnet"/);
+    assert.match(
+      sweepErrorFor({ model: 'model:\n  architecture: resnet' }),
+      /model\.architecture: expected one of "mlp", "cnn", but got "resnet"/,
+    );
     assert.match(sweepErrorFor({ model: 'model:\n  widths: []' }), /model\.widths: must have at least 1 item\(s\), but got an empty list/);
     assert.match(sweepErrorFor({ model: 'model:\n  widths: [64, 0]' }), /model\.widths\[1\]: must be >= 1, but got 0/);
     assert.match(sweepErrorFor({ model: 'model:\n  architecture: cnn\n  conv_layers: 4' }), /model\.conv_layers: must be <= 3, but got 4/);
-    assert.match(sweepErrorFor({ model: 'model:\n  architecture: cnn\n  padding: full' }), /model\.padding: expected one of "same", "valid", but got "full"/);
-    assert.match(sweepErrorFor({ space: 'space:\n  width_11: { type: int, low: 8, high: 16 }' }), /space\.width_11: is not a setting that can be searched/);
-    assert.match(sweepErrorFor({ space: 'space:\n  channels_2: { type: float, low: 8, high: 16 }' }), /space\.channels_2\.type: channels_2 takes whole numbers/);
+    assert.match(
+      sweepErrorFor({ model: 'model:\n  architecture: cnn\n  padding: full' }),
+      /model\.padding: expected one of "same", "valid", but got "full"/,
+    );
+    assert.match(
+      sweepErrorFor({ space: 'space:\n  width_11: { type: int, low: 8, high: 16 }' }),
+      /space\.width_11: is not a setting that can be searched/,
+    );
+    assert.match(
+      sweepErrorFor({ space: 'space:\n  channels_2: { type: float, low: 8, high: 16 }' }),
+      /space\.channels_2\.type: channels_2 takes whole numbers/,
+    );
   });
 
   test('settings no trial would use are errors, not silently ignored', () => {
-    assert.match(sweepErrorFor({ model: 'model:\n  depth: 2\n  width_4: 64' }), /bad\.yaml:\d+:\d+: model\.width_4: is never used: depth is at most 2/);
     assert.match(
-      sweepErrorFor({ model: 'model:\n  depth: 2', space: 'space:\n  depth: { type: int, low: 1, high: 3 }\n  width_4: { type: int, low: 8, high: 64 }' }),
+      sweepErrorFor({ model: 'model:\n  depth: 2\n  width_4: 64' }),
+      /bad\.yaml:\d+:\d+: model\.width_4: is never used: depth is at most 2/,
+    );
+    assert.match(
+      sweepErrorFor({
+        model: 'model:\n  depth: 2',
+        space: 'space:\n  depth: { type: int, low: 1, high: 3 }\n  width_4: { type: int, low: 8, high: 64 }',
+      }),
       /space\.width_4: is never used: depth is at most 3/,
     );
-    assert.match(sweepErrorFor({ model: 'model:\n  channels: 16' }), /model\.channels: is never used: it applies to CNNs, but architecture is mlp, not cnn/);
-    assert.match(sweepErrorFor({ model: 'model:\n  architecture: cnn\n  channels_2: 16' }), /model\.channels_2: is never used: conv_layers is at most 1/);
-    assert.match(sweepErrorFor({ model: 'model:\n  leaky_alpha: 0.2' }), /model\.leaky_alpha: is never used: activation is relu, not leaky_relu/);
     assert.match(
-      sweepErrorFor({ model: 'model:\n  depth: 1', space: 'space:\n  activation: { type: categorical, choices: [relu, selu] }\n  elu_alpha: { type: float, low: 0.5, high: 2 }' }),
+      sweepErrorFor({ model: 'model:\n  channels: 16' }),
+      /model\.channels: is never used: it applies to CNNs, but architecture is mlp, not cnn/,
+    );
+    assert.match(
+      sweepErrorFor({ model: 'model:\n  architecture: cnn\n  channels_2: 16' }),
+      /model\.channels_2: is never used: conv_layers is at most 1/,
+    );
+    assert.match(
+      sweepErrorFor({ model: 'model:\n  leaky_alpha: 0.2' }),
+      /model\.leaky_alpha: is never used: activation is relu, not leaky_relu/,
+    );
+    assert.match(
+      sweepErrorFor({
+        model: 'model:\n  depth: 1',
+        space: 'space:\n  activation: { type: categorical, choices: [relu, selu] }\n  elu_alpha: { type: float, low: 0.5, high: 2 }',
+      }),
       /space\.elu_alpha: is never used: space\.activation never chooses elu/,
     );
-    assert.match(sweepErrorFor({ model: 'model:\n  depth: 3\n  widths: [64, 32]' }), /model\.widths: lists 2 width\(s\), but depth is 3: give one width per hidden layer/);
-    assert.match(sweepErrorFor({ model: 'model:\n  widths: [64, 32]', space: 'space:\n  depth: { type: int, low: 1, high: 4 }' }), /model\.widths: lists 2 width\(s\), but space\.depth reaches 4/);
-    assert.match(sweepErrorFor({ model: 'model:\n  widths: [64, 32]\n  width_2: 8' }), /model\.width_2: cannot be given with model\.widths/);
+    assert.match(
+      sweepErrorFor({ model: 'model:\n  depth: 3\n  widths: [64, 32]' }),
+      /model\.widths: lists 2 width\(s\), but depth is 3: give one width per hidden layer/,
+    );
+    assert.match(
+      sweepErrorFor({ model: 'model:\n  widths: [64, 32]', space: 'space:\n  depth: { type: int, low: 1, high: 4 }' }),
+      /model\.widths: lists 2 width\(s\), but space\.depth reaches 4/,
+    );
+    assert.match(
+      sweepErrorFor({ model: 'model:\n  widths: [64, 32]\n  width_2: 8' }),
+      /model\.width_2: cannot be given with model\.widths/,
+    );
     assert.match(
       sweepErrorFor({ model: 'model:\n  architecture: cnn\n  conv_layers: 3\n  padding: valid' }),
       /model\.conv_layers: conv block 3 of 3 leaves no pixels of the 28x28 image \(kernel 5, padding valid, pool 2\)/,
@@ -98,7 +182,7 @@ describe('model settings after the sweep file', () => {
     training: { epochs: 1, optimizer: 'adam', learning_rate: 0.01, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, batch_size: 50 },
   }) as TrainingTask;
 
-  test('a trial\'s parameters override the model settings, per-layer widths included', () => {
+  test("a trial's parameters override the model settings, per-layer widths included", () => {
     const config = resolveTrialConfig(task, { depth: 3, width_3: 24, batch_norm: true, architecture: 'cnn', channels_1: 6 });
     assert.deepEqual(config.model, { ...DEFAULT_MODEL, depth: 3, width_3: 24, batch_norm: true, architecture: 'cnn', channels_1: 6 });
     assert.throws(() => resolveTrialConfig(task, { dropout: 1 }), /parameter dropout cannot be 1/);
@@ -108,6 +192,10 @@ describe('model settings after the sweep file', () => {
   test('a task stored before architectures existed still runs, as the same MLP', () => {
     const stored = { ...task, model: { type: 'mlp', depth: 1, width: 16, activation: 'tanh' } };
     assert.deepEqual(trainingTaskSchema.parse(stored).model, { ...DEFAULT_MODEL, depth: 1, width: 16, activation: 'tanh' });
-    assert.equal(trainingTaskSchema.safeParse({ ...task, model: { ...DEFAULT_MODEL, widths: [3] } }).success, false, 'the wire form has no widths list');
+    assert.equal(
+      trainingTaskSchema.safeParse({ ...task, model: { ...DEFAULT_MODEL, widths: [3] } }).success,
+      false,
+      'the wire form has no widths list',
+    );
   });
 });

@@ -8,7 +8,8 @@ import { EMPTY_HISTORY } from '../../src/training/schedules/learning-rate-schedu
 import { sweepErrorFor } from '../helpers/sweep-error.js';
 import { tinySweepYaml } from '../helpers/tiny-sweep.js';
 
-const WARMUP_TRAINING = 'training:\n  epochs: 6\n  optimizer: sgd\n  learning_rate: 0.01\n  lr_schedule: warmup\n  warmup_from: 0.001\n  warmup_epochs: 5';
+const WARMUP_TRAINING =
+  'training:\n  epochs: 6\n  optimizer: sgd\n  learning_rate: 0.01\n  lr_schedule: warmup\n  warmup_from: 0.001\n  warmup_epochs: 5';
 
 function trainingTask(text: string): TrainingTask {
   const task = parseSweep(text, 'ok.yaml').definition.task;
@@ -18,7 +19,8 @@ function trainingTask(text: string): TrainingTask {
 
 describe('sweep files: learning-rate schedule settings', () => {
   test('training: { lr_schedule: warmup, warmup_from, warmup_epochs } loads, with a space over lr_min and mi_gamma1', () => {
-    const space = 'space:\n  lr_min: { type: float, low: 0.0001, high: 0.01, log: true }\n  mi_gamma1: { type: float, low: 0.01, high: 0.1 }';
+    const space =
+      'space:\n  lr_min: { type: float, low: 0.0001, high: 0.01, log: true }\n  mi_gamma1: { type: float, low: 0.01, high: 0.1 }';
     const definition = parseSweep(tinySweepYaml({ training: WARMUP_TRAINING, space }), 'ok.yaml').definition;
     assert.deepEqual(Object.keys(definition.space), ['lr_min', 'mi_gamma1']);
     const task = trainingTask(tinySweepYaml({ training: WARMUP_TRAINING, space }));
@@ -34,16 +36,32 @@ describe('sweep files: learning-rate schedule settings', () => {
   });
 
   test('the schedule itself can be searched', () => {
-    const space = 'space:\n  lr_schedule: { type: categorical, choices: [constant, warmup, mi_relative, mi_ixy] }\n  mi_neighbours: { type: int, low: 2, high: 5 }\n  warmup_epochs: { type: int, low: 1, high: 5, when: { lr_schedule: warmup } }';
+    const space =
+      'space:\n  lr_schedule: { type: categorical, choices: [constant, warmup, mi_relative, mi_ixy] }\n  mi_neighbours: { type: int, low: 2, high: 5 }\n  warmup_epochs: { type: int, low: 1, high: 5, when: { lr_schedule: warmup } }';
     const definition = parseSweep(tinySweepYaml({ space }), 'ok.yaml').definition;
     assert.deepEqual(definition.space.warmup_epochs?.when, { lr_schedule: ['warmup'] });
   });
 
   test('bad values name the field', () => {
-    assert.match(sweepErrorFor({ training: `${WARMUP_TRAINING.replace('warmup_epochs: 5', 'warmup_epochs: 0')}` }), /training\.warmup_epochs: must be >= 1, but got 0/);
-    assert.match(sweepErrorFor({ training: 'training:\n  epochs: 2\n  lr_schedule: linear' }), /training\.lr_schedule: expected one of "constant", "warmup", "step", "cosine", "warmup_cosine", "mi_relative", "mi_ixy", but got "linear"/);
-    assert.match(sweepErrorFor({ space: 'space:\n  mi_samples: { type: float, low: 100, high: 1000 }' }), /space\.mi_samples\.type: mi_samples takes whole numbers/);
-    assert.match(sweepErrorFor({ space: 'space:\n  lr_max: { type: float, low: 0, high: 0.1 }' }), /space\.lr_max\.low: must be > 0, but got 0 \(as a value of lr_max\)/);
-    assert.match(sweepErrorFor({ space: 'space:\n  mi_gamma2: { type: float, low: -1, high: 1 }' }), /space\.mi_gamma2\.low: must be > 0, but got -1/);
+    assert.match(
+      sweepErrorFor({ training: `${WARMUP_TRAINING.replace('warmup_epochs: 5', 'warmup_epochs: 0')}` }),
+      /training\.warmup_epochs: must be >= 1, but got 0/,
+    );
+    assert.match(
+      sweepErrorFor({ training: 'training:\n  epochs: 2\n  lr_schedule: linear' }),
+      /training\.lr_schedule: expected one of "constant", "warmup", "step", "cosine", "warmup_cosine", "mi_relative", "mi_ixy", but got "linear"/,
+    );
+    assert.match(
+      sweepErrorFor({ space: 'space:\n  mi_samples: { type: float, low: 100, high: 1000 }' }),
+      /space\.mi_samples\.type: mi_samples takes whole numbers/,
+    );
+    assert.match(
+      sweepErrorFor({ space: 'space:\n  lr_max: { type: float, low: 0, high: 0.1 }' }),
+      /space\.lr_max\.low: must be > 0, but got 0 \(as a value of lr_max\)/,
+    );
+    assert.match(
+      sweepErrorFor({ space: 'space:\n  mi_gamma2: { type: float, low: -1, high: 1 }' }),
+      /space\.mi_gamma2\.low: must be > 0, but got -1/,
+    );
   });
 });

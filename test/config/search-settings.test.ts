@@ -19,36 +19,61 @@ const GRID_SPACE = [
 ].join('\n');
 
 describe('sweep files: sampler, pruner and early stopping', () => {
-  test('TPE is the default sampler, with Optuna\'s defaults written out', () => {
+  test("TPE is the default sampler, with Optuna's defaults written out", () => {
     const { sampler, seed } = definitionOf({ sampler: '' });
     assert.equal(sampler.type, 'tpe');
     assert.deepEqual({ ...sampler, seed: 0 }, { type: 'tpe', seed: 0, ...TPE_DEFAULTS });
     assert.equal(typeof seed, 'number');
   });
 
-  test('every TPE setting can be given, by Optuna\'s names', () => {
+  test("every TPE setting can be given, by Optuna's names", () => {
     const sampler = definitionOf({
-      sampler: 'sampler:\n  type: tpe\n  seed: 5\n  n_startup_trials: 3\n  n_ei_candidates: 48\n  multivariate: false\n  constant_liar: false\n  prior_weight: 2\n  consider_magic_clip: false\n  consider_endpoints: true\n  weigh_by_bandwidth: false',
+      sampler:
+        'sampler:\n  type: tpe\n  seed: 5\n  n_startup_trials: 3\n  n_ei_candidates: 48\n  multivariate: false\n  constant_liar: false\n  prior_weight: 2\n  consider_magic_clip: false\n  consider_endpoints: true\n  weigh_by_bandwidth: false',
     }).sampler;
-    assert.deepEqual(sampler, { type: 'tpe', seed: 5, nStartupTrials: 3, nEiCandidates: 48, multivariate: false, constantLiar: false, priorWeight: 2, considerMagicClip: false, considerEndpoints: true, weighByBandwidth: false });
+    assert.deepEqual(sampler, {
+      type: 'tpe',
+      seed: 5,
+      nStartupTrials: 3,
+      nEiCandidates: 48,
+      multivariate: false,
+      constantLiar: false,
+      priorWeight: 2,
+      considerMagicClip: false,
+      considerEndpoints: true,
+      weighByBandwidth: false,
+    });
     assert.match(errorFor({ sampler: 'sampler:\n  type: tpe\n  n_ei_candidates: 0' }), /sampler\.n_ei_candidates: must be >= 1, but got 0/);
-    assert.match(errorFor({ sampler: 'sampler:\n  type: annealing' }), /sampler\.type: expected one of "tpe", "random", "grid", but got "annealing"/);
+    assert.match(
+      errorFor({ sampler: 'sampler:\n  type: annealing' }),
+      /sampler\.type: expected one of "tpe", "random", "grid", but got "annealing"/,
+    );
   });
 
   test('a pruner and early stopping are stored with their defaults; none by default', () => {
     const plain = definitionOf({});
     assert.deepEqual(plain.pruner, { type: 'none' });
     assert.equal(plain.earlyStopping, undefined);
-    const pruned = definitionOf({ pruner: 'pruner:\n  type: median\n  n_warmup_steps: 1', early_stopping: 'early_stopping:\n  patience: 2' });
+    const pruned = definitionOf({
+      pruner: 'pruner:\n  type: median\n  n_warmup_steps: 1',
+      early_stopping: 'early_stopping:\n  patience: 2',
+    });
     assert.deepEqual(pruned.pruner, { type: 'median', nStartupTrials: 5, nWarmupSteps: 1, intervalSteps: 1, nMinTrials: 1 });
     assert.deepEqual(pruned.earlyStopping, { patience: 2, minDelta: 0 });
     const hyperband = definitionOf({ pruner: 'pruner:\n  type: hyperband' });
-    assert.deepEqual(hyperband.pruner, { type: 'hyperband', minResource: 1, maxResource: 2, reductionFactor: 3 }, 'max_resource defaults to the epochs');
+    assert.deepEqual(
+      hyperband.pruner,
+      { type: 'hyperband', minResource: 1, maxResource: 2, reductionFactor: 3 },
+      'max_resource defaults to the epochs',
+    );
   });
 
   test('bad pruner settings name the field', () => {
     assert.match(errorFor({ pruner: 'pruner:\n  type: asha\n  reduction_factor: 1' }), /pruner\.reduction_factor: must be >= 2, but got 1/);
-    assert.match(errorFor({ pruner: 'pruner:\n  type: hyperband\n  min_resource: 5' }), /pruner\.min_resource: must be at most max_resource, which defaults to training\.epochs \(2\), but got 5/);
+    assert.match(
+      errorFor({ pruner: 'pruner:\n  type: hyperband\n  min_resource: 5' }),
+      /pruner\.min_resource: must be at most max_resource, which defaults to training\.epochs \(2\), but got 5/,
+    );
     assert.match(errorFor({ early_stopping: 'early_stopping:\n  patience: 0' }), /early_stopping\.patience: must be >= 1, but got 0/);
   });
 
@@ -65,6 +90,9 @@ describe('sweep files: sampler, pruner and early stopping', () => {
       errorFor({ sampler: 'sampler:\n  type: grid', budget: '' }),
       /space\.learning_rate: must have a finite set of values for grid search: give it choices, or a step/,
     );
-    assert.match(errorFor({ sampler: 'sampler:\n  type: grid', space: GRID_SPACE, budget: 'budget:\n  trials: 9' }), /budget\.trials: must be at most the grid's 8 points, but got 9/);
+    assert.match(
+      errorFor({ sampler: 'sampler:\n  type: grid', space: GRID_SPACE, budget: 'budget:\n  trials: 9' }),
+      /budget\.trials: must be at most the grid's 8 points, but got 9/,
+    );
   });
 });

@@ -6,11 +6,17 @@ import { describe, test } from 'node:test';
 import { loadSweepFile, parseSweep } from '../../src/config/load-sweep-file.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
+const BOMB = [
+  'a: &a [x, x, x, x, x, x, x, x, x]',
+  ...'bcdefgh'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+].join('\n');
 
 describe('hostile sweep files', () => {
   test('/dev/zero is refused as not a regular file, without reading it', async () => {
-    await assert.rejects(loadSweepFile('/dev/zero'), { name: 'ConfigError', message: /\/dev\/zero: cannot read the sweep file: is a character device, not a regular file/ });
+    await assert.rejects(loadSweepFile('/dev/zero'), {
+      name: 'ConfigError',
+      message: /\/dev\/zero: cannot read the sweep file: is a character device, not a regular file/,
+    });
   });
 
   test('a FIFO is refused at once instead of waiting for a writer', async () => {
@@ -23,7 +29,10 @@ describe('hostile sweep files', () => {
     const path = join(tempDir(), 'big.yaml');
     writeFileSync(path, `study: big\n# ${'x'.repeat(2 << 20)}\n`);
     await assert.rejects(loadSweepFile(path), { name: 'ConfigError', message: /is 2\.0 MiB, more than the limit of 1 MiB/ });
-    assert.throws(() => parseSweep(`# ${'x'.repeat(2 << 20)}`, 'big.yaml'), { name: 'ConfigError', message: /more than the limit of 1 MiB/ });
+    assert.throws(() => parseSweep(`# ${'x'.repeat(2 << 20)}`, 'big.yaml'), {
+      name: 'ConfigError',
+      message: /more than the limit of 1 MiB/,
+    });
   });
 
   test('an alias bomb is a config error, not a crash', () => {

@@ -63,8 +63,14 @@ describe('sweep files', () => {
       errorFor({ budget: 'budget:\n  trials: 4\n  trails: 5' }),
       'bad.yaml:24:3: budget.trails: unknown field (expected one of: trials, max_concurrent)',
     );
-    assert.match(errorFor({ sampler: 'sampler:\n  type: random\n  sed: 3' }), /bad\.yaml:\d+:\d+: sampler\.sed: unknown field \(expected one of: type, seed\)/);
-    assert.match(errorFor({ extra: 'epochs: 3' }), /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, synthetic, space, sampler, pruner, early_stopping, budget, objective, repeats, run_timeout\)$/);
+    assert.match(
+      errorFor({ sampler: 'sampler:\n  type: random\n  sed: 3' }),
+      /bad\.yaml:\d+:\d+: sampler\.sed: unknown field \(expected one of: type, seed\)/,
+    );
+    assert.match(
+      errorFor({ extra: 'epochs: 3' }),
+      /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, synthetic, space, sampler, pruner, early_stopping, budget, objective, repeats, run_timeout\)$/,
+    );
   });
 
   test('low >= high and log scales with low <= 0 point at the line', () => {
@@ -79,39 +85,76 @@ describe('sweep files', () => {
   });
 
   test('empty choices, conditions on missing parameters, wrong types', () => {
-    assert.match(errorFor({ space: 'space:\n  activation: { type: categorical, choices: [] }' }), /space\.activation\.choices: must have at least 1 item\(s\), but got an empty list/);
+    assert.match(
+      errorFor({ space: 'space:\n  activation: { type: categorical, choices: [] }' }),
+      /space\.activation\.choices: must have at least 1 item\(s\), but got an empty list/,
+    );
     assert.match(
       errorFor({ space: 'space:\n  beta1: { type: float, low: 0.8, high: 0.99, when: { optimizer: adam } }' }),
       /bad\.yaml:18:55: space\.beta1\.when\.optimizer: refers to a parameter that is not in the space/,
     );
-    assert.match(errorFor({ training: 'training:\n  epochs: three' }), /bad\.yaml:\d+:\d+: training\.epochs: expected a number, but got "three"/);
+    assert.match(
+      errorFor({ training: 'training:\n  epochs: three' }),
+      /bad\.yaml:\d+:\d+: training\.epochs: expected a number, but got "three"/,
+    );
     assert.match(errorFor({ budget: 'budget: 4' }), /budget: expected a mapping, but got 4/);
-    assert.match(errorFor({ budget: '' }), /^bad\.yaml:1:1: budget\.trials: is required: how many trials to run \(only a grid sweep can leave it out\)$/);
+    assert.match(
+      errorFor({ budget: '' }),
+      /^bad\.yaml:1:1: budget\.trials: is required: how many trials to run \(only a grid sweep can leave it out\)$/,
+    );
   });
 
   test('space parameters must be settings, with values the setting accepts', () => {
-    assert.match(errorFor({ space: 'space:\n  lr: { type: float, low: 0.001, high: 0.1 }' }), /space\.lr: is not a setting that can be searched \(expected one of: architecture, depth, width, activation, .*, pool, width_1\.\.width_10, channels_1\.\.channels_3, optimizer, learning_rate/);
-    assert.match(errorFor({ space: 'space:\n  activation: { type: categorical, choices: [relu, swish] }' }), /space\.activation\.choices\[1\]: expected one of "relu", .*, but got "swish" \(as a value of activation\)/);
-    assert.match(errorFor({ space: 'space:\n  width: { type: float, low: 8, high: 64 }' }), /space\.width\.type: width takes whole numbers: expected "int" or "categorical", but got "float"/);
-    assert.match(errorFor({ space: 'space:\n  depth: { type: int, low: 0, high: 20 }' }), /space\.depth\.high: must be <= 10, but got 20 \(as a value of depth\)/);
-    assert.match(errorFor({ space: 'space:\n  beta1: { type: float, low: 0.5, high: 1.5 }' }), /space\.beta1\.high: must be < 1, but got 1\.5/);
+    assert.match(
+      errorFor({ space: 'space:\n  lr: { type: float, low: 0.001, high: 0.1 }' }),
+      /space\.lr: is not a setting that can be searched \(expected one of: architecture, depth, width, activation, .*, pool, width_1\.\.width_10, channels_1\.\.channels_3, optimizer, learning_rate/,
+    );
+    assert.match(
+      errorFor({ space: 'space:\n  activation: { type: categorical, choices: [relu, swish] }' }),
+      /space\.activation\.choices\[1\]: expected one of "relu", .*, but got "swish" \(as a value of activation\)/,
+    );
+    assert.match(
+      errorFor({ space: 'space:\n  width: { type: float, low: 8, high: 64 }' }),
+      /space\.width\.type: width takes whole numbers: expected "int" or "categorical", but got "float"/,
+    );
+    assert.match(
+      errorFor({ space: 'space:\n  depth: { type: int, low: 0, high: 20 }' }),
+      /space\.depth\.high: must be <= 10, but got 20 \(as a value of depth\)/,
+    );
+    assert.match(
+      errorFor({ space: 'space:\n  beta1: { type: float, low: 0.5, high: 1.5 }' }),
+      /space\.beta1\.high: must be < 1, but got 1\.5/,
+    );
   });
 
   test('RMSprop and a batch-size change are settings a sweep can fix or search', () => {
     const { definition } = parseSweep(
       tinySweepYaml({
         training: 'training:\n  epochs: 4\n  optimizer: rmsprop\n  batch_size: 100\n  batch_size_change_epoch: 3\n  batch_size_after: 500',
-        space: 'space:\n  rho: { type: categorical, choices: [0.5, 0.9] }\n  optimizer: { type: categorical, choices: [sgd, rmsprop, adam] }',
+        space:
+          'space:\n  rho: { type: categorical, choices: [0.5, 0.9] }\n  optimizer: { type: categorical, choices: [sgd, rmsprop, adam] }',
       }),
       'ok.yaml',
     );
     assert.equal(definition.task?.type === 'train' && definition.task.training.batch_size_after, 500);
-    assert.match(errorFor({ training: 'training:\n  epochs: 4\n  batch_size_after: 500' }), /training\.batch_size_after: has no effect without training\.batch_size_change_epoch/);
-    assert.match(errorFor({ training: 'training:\n  epochs: 4\n  batch_size_change_epoch: 5\n  batch_size_after: 500' }), /training\.batch_size_change_epoch: must be between 2 and training\.epochs \(4\) .* but got 5/);
-    assert.match(errorFor({ training: 'training:\n  epochs: 4\n  batch_size_change_epoch: 3' }), /training\.batch_size_after: is required with training\.batch_size_change_epoch/);
+    assert.match(
+      errorFor({ training: 'training:\n  epochs: 4\n  batch_size_after: 500' }),
+      /training\.batch_size_after: has no effect without training\.batch_size_change_epoch/,
+    );
+    assert.match(
+      errorFor({ training: 'training:\n  epochs: 4\n  batch_size_change_epoch: 5\n  batch_size_after: 500' }),
+      /training\.batch_size_change_epoch: must be between 2 and training\.epochs \(4\) .* but got 5/,
+    );
+    assert.match(
+      errorFor({ training: 'training:\n  epochs: 4\n  batch_size_change_epoch: 3' }),
+      /training\.batch_size_after: is required with training\.batch_size_change_epoch/,
+    );
     assert.match(errorFor({ space: 'space:\n  rho: { type: float, low: 0.5, high: 1 }' }), /space\.rho\.high: must be < 1, but got 1/);
     assert.match(
-      errorFor({ training: 'training:\n  epochs: 4\n  lr_schedule: mi_relative\n  lr_min: 0.2\n  lr_max: 0.1', space: 'space:\n  width: { type: int, low: 8, high: 32 }' }),
+      errorFor({
+        training: 'training:\n  epochs: 4\n  lr_schedule: mi_relative\n  lr_min: 0.2\n  lr_max: 0.1',
+        space: 'space:\n  width: { type: int, low: 8, high: 32 }',
+      }),
       /bad\.yaml:\d+:\d+: training\.lr_max: must be at least lr_min \(0\.2\), but got 0\.1/,
     );
   });
@@ -121,14 +164,26 @@ describe('sweep files', () => {
       errorFor({ dataset: 'dataset:\n  name: bundled-mnist\n  limit: 500\n  validation: 300\n  test: 200' }),
       /dataset\.validation: validation \(300\) \+ test \(200\) must be < the 500 examples/,
     );
-    assert.match(errorFor({ dataset: 'dataset:\n  name: bundled-mnist\n  limit: 20000\n  validation: 0.1' }), /dataset\.limit: must be at most 10000/);
-    assert.match(errorFor({ dataset: 'dataset:\n  name: emnist\n  validation: 0.1' }), /dataset\.name: expected one of "bundled-mnist", "mnist", "fashion-mnist", "emnist-balanced", "cifar-10", but got "emnist"/);
+    assert.match(
+      errorFor({ dataset: 'dataset:\n  name: bundled-mnist\n  limit: 20000\n  validation: 0.1' }),
+      /dataset\.limit: must be at most 10000/,
+    );
+    assert.match(
+      errorFor({ dataset: 'dataset:\n  name: emnist\n  validation: 0.1' }),
+      /dataset\.name: expected one of "bundled-mnist", "mnist", "fashion-mnist", "emnist-balanced", "cifar-10", but got "emnist"/,
+    );
   });
 
   test('bad YAML and bad files are clear errors', async () => {
     assert.match(errorFor({ budget: 'budget:\n  trials: [4' }), /^bad\.yaml:\d+:\d+: invalid YAML: /);
-    assert.equal(errorFor({ study: 'study: no spaces allowed' }), 'bad.yaml:1:1: study: expected a name of letters, digits, "_", "." and "-", but got "no spaces allowed"');
-    await assert.rejects(loadSweepFile('/nonexistent/sweep.yaml'), { name: 'ConfigError', message: '/nonexistent/sweep.yaml: cannot read the sweep file: no such file' });
+    assert.equal(
+      errorFor({ study: 'study: no spaces allowed' }),
+      'bad.yaml:1:1: study: expected a name of letters, digits, "_", "." and "-", but got "no spaces allowed"',
+    );
+    await assert.rejects(loadSweepFile('/nonexistent/sweep.yaml'), {
+      name: 'ConfigError',
+      message: '/nonexistent/sweep.yaml: cannot read the sweep file: no such file',
+    });
     const dir = tempDir();
     const path = writeTinySweep(dir);
     assert.equal((await loadSweepFile(path)).source.path, path);

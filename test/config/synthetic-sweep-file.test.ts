@@ -60,7 +60,10 @@ describe('sweep files with a synthetic: section', () => {
       sweepErrorFor({ synthetic: 'synthetic:\n  epochs: 3' }),
       'bad.yaml:24:1: synthetic: cannot be combined with dataset, model and training: a sweep either trains a model (dataset and training) or runs the synthetic task (synthetic), not both',
     );
-    assert.match(sweepErrorFor(synthetic('  epochs: 3', { model: 'model:\n  depth: 1' })), /^bad\.yaml:\d+:1: synthetic: cannot be combined with model: /);
+    assert.match(
+      sweepErrorFor(synthetic('  epochs: 3', { model: 'model:\n  depth: 1' })),
+      /^bad\.yaml:\d+:1: synthetic: cannot be combined with model: /,
+    );
   });
 
   test('a file with neither is refused, naming what is missing', () => {
@@ -88,18 +91,36 @@ describe('sweep files with a synthetic: section', () => {
       sweepErrorFor(synthetic('  epochs: 3\n  optimum: { learning_rate: 5 }')),
       /^bad\.yaml:12:14: synthetic\.optimum\.learning_rate: must be within \[0\.001, 0\.1\], but got 5 \(as a value of learning_rate\)$/,
     );
-    assert.match(sweepErrorFor(synthetic('  epochs: 3\n  optimum: { optimizer: rmsprop }')), /synthetic\.optimum\.optimizer: expected one of "sgd", "adam", but got "rmsprop"/);
-    assert.match(sweepErrorFor(synthetic('  epochs: 3\n  optimum: { width: 20 }')), /synthetic\.optimum\.width: must be 8 \+ k \* 8, but got 20/);
-    assert.match(sweepErrorFor(synthetic('  epochs: 3\n  optimum: { learning_rate: [0.01] }')), /synthetic\.optimum\.learning_rate: expected a string or a number or true or false, but got a list of 1/);
+    assert.match(
+      sweepErrorFor(synthetic('  epochs: 3\n  optimum: { optimizer: rmsprop }')),
+      /synthetic\.optimum\.optimizer: expected one of "sgd", "adam", but got "rmsprop"/,
+    );
+    assert.match(
+      sweepErrorFor(synthetic('  epochs: 3\n  optimum: { width: 20 }')),
+      /synthetic\.optimum\.width: must be 8 \+ k \* 8, but got 20/,
+    );
+    assert.match(
+      sweepErrorFor(synthetic('  epochs: 3\n  optimum: { learning_rate: [0.01] }')),
+      /synthetic\.optimum\.learning_rate: expected a string or a number or true or false, but got a list of 1/,
+    );
   });
 
   test('bad settings name the field, the bound and the value', () => {
-    assert.equal(sweepErrorFor(synthetic('  epochs: 3\n  epoch_seconds: -1')), 'bad.yaml:12:3: synthetic.epoch_seconds: must be >= 0, but got -1');
+    assert.equal(
+      sweepErrorFor(synthetic('  epochs: 3\n  epoch_seconds: -1')),
+      'bad.yaml:12:3: synthetic.epoch_seconds: must be >= 0, but got -1',
+    );
     assert.match(sweepErrorFor(synthetic('  epochs: 0')), /synthetic\.epochs: must be >= 1, but got 0/);
     assert.match(sweepErrorFor(synthetic('  epoch_seconds: 1')), /synthetic\.epochs: is required \(expected a number\)/);
     assert.match(sweepErrorFor(synthetic('  epochs: 3\n  noise: -0.1')), /synthetic\.noise: must be >= 0, but got -0\.1/);
-    assert.match(sweepErrorFor(synthetic('  epochs: 3\n  epoch_seconds: 1.0e+9')), /synthetic\.epoch_seconds: must be <= 86400, but got 1000000000/);
-    assert.match(sweepErrorFor(synthetic('  epochs: 3\n  epoch_secs: 1')), /synthetic\.epoch_secs: unknown field \(expected one of: epochs, epoch_seconds, noise, optimum\)/);
+    assert.match(
+      sweepErrorFor(synthetic('  epochs: 3\n  epoch_seconds: 1.0e+9')),
+      /synthetic\.epoch_seconds: must be <= 86400, but got 1000000000/,
+    );
+    assert.match(
+      sweepErrorFor(synthetic('  epochs: 3\n  epoch_secs: 1')),
+      /synthetic\.epoch_secs: unknown field \(expected one of: epochs, epoch_seconds, noise, optimum\)/,
+    );
   });
 
   test('a Hyperband pruner defaults its max_resource to synthetic.epochs', () => {

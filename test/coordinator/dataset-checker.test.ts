@@ -14,7 +14,10 @@ const spec: DatasetSpec = { name: 'mnist', dir: '/data/slow-nfs/mnist', validati
 describe('threadDatasetChecker', () => {
   test('a check that never ends is refused after its time, naming the path', async () => {
     const check = threadDatasetChecker({ timeoutMs: 100, threadUrl: HANGING });
-    await assert.rejects(check(spec), { name: 'DataError', message: 'checking /data/slow-nfs/mnist took longer than 0.1 s: is it on a hung file system?' });
+    await assert.rejects(check(spec), {
+      name: 'DataError',
+      message: 'checking /data/slow-nfs/mnist took longer than 0.1 s: is it on a hung file system?',
+    });
   });
 
   test('checks beyond the threads in flight wait their turn instead of being refused', async () => {

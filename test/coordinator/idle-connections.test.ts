@@ -52,7 +52,13 @@ describe('connections that never authenticate', () => {
     const session = connectHttp2(`http://127.0.0.1:${portOf(fixture)}`);
     session.on('error', () => undefined);
     const closed = new Promise<void>((done) => session.once('close', () => done()));
-    const stream = session.request({ ':method': 'POST', ':path': '/sweeper.v1.Coordinator/Status', 'content-type': 'application/grpc', te: 'trailers', authorization: 'Bearer wrong' });
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/sweeper.v1.Coordinator/Status',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      authorization: 'Bearer wrong',
+    });
     stream.on('error', () => undefined);
     stream.end(Buffer.from([0, 0, 0, 0, 0]));
     await closed;

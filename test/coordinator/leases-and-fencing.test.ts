@@ -14,10 +14,17 @@ after(async () => {
   for (const thing of open.reverse()) await thing.close();
 });
 
-async function coordinatorWithStudy(name: string, options: Parameters<typeof startCoordinator>[2] = {}, budget = 1): Promise<CoordinatorFixture> {
+async function coordinatorWithStudy(
+  name: string,
+  options: Parameters<typeof startCoordinator>[2] = {},
+  budget = 1,
+): Promise<CoordinatorFixture> {
   const fixture = await startCoordinator(dir, name, options);
   open.push(fixture);
-  await fixture.coordinator.studyHost.submit(tinySweepYaml({ study: `study: ${name}`, budget: `budget:\n  trials: ${budget}` }), 'tiny.yaml');
+  await fixture.coordinator.studyHost.submit(
+    tinySweepYaml({ study: `study: ${name}`, budget: `budget:\n  trials: ${budget}` }),
+    'tiny.yaml',
+  );
   return fixture;
 }
 
@@ -54,7 +61,10 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     // A comes back. Its old session is gone; registering again, it is told to abandon its run.
     await assert.rejects(a.heartbeat([keyOf(first)]), (error: { code: status }) => error.code === status.NOT_FOUND);
     const again = await a.register(1, [keyOf(first)]);
-    assert.deepEqual(again.abandon.map((k) => k.attempt), [1]);
+    assert.deepEqual(
+      again.abandon.map((k) => k.attempt),
+      [1],
+    );
     assert.equal(again.adopted.length, 0);
     // A misbehaving worker that reports anyway is refused, event by event, and nothing is written.
     const results = await a.report([epochEvent(keyOf(first), 1, 0.01), epochEvent(keyOf(first), 2, 0.01), finishedEvent(keyOf(first), 2)]);
@@ -175,7 +185,10 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     w.openWork();
     const run = await w.nextAssignment();
     const reply = await w.register(1, [keyOf(run)]);
-    assert.deepEqual(reply.adopted.map((k) => k.trialNumber), [run.trialNumber]);
+    assert.deepEqual(
+      reply.adopted.map((k) => k.trialNumber),
+      [run.trialNumber],
+    );
     w.openWork();
     await w.report([epochEvent(keyOf(run), 1, 0.6), epochEvent(keyOf(run), 2, 0.6), finishedEvent(keyOf(run), 2)]);
     const [done] = await waitForTrials(fixture.path, 'reconnect', ([t]) => t?.state === 'COMPLETE', 10_000);
@@ -201,12 +214,22 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     const back = new FakeWorker(second.coordinator.address, {}, kept.workerId);
     open.push(back);
     const reply = await back.register(1, [keyOf(keptRun)]);
-    assert.deepEqual(reply.adopted.map((k) => k.trialNumber), [keptRun.trialNumber], 'the live run is taken back');
+    assert.deepEqual(
+      reply.adopted.map((k) => k.trialNumber),
+      [keptRun.trialNumber],
+      'the live run is taken back',
+    );
     back.openWork();
     await back.report([epochEvent(keyOf(keptRun), 2, 0.9), finishedEvent(keyOf(keptRun), 2)]);
 
     // Nobody claims the other run: after the reclaim window it is re-queued and runs again.
-    const trials = await waitForTrials(second.path, 'restart', (ts) => ts.filter((t) => t.state === 'COMPLETE').length >= 1 && ts.some((t) => t.number === goneRun.trialNumber && t.state !== 'RUNNING'), 10_000);
+    const trials = await waitForTrials(
+      second.path,
+      'restart',
+      (ts) =>
+        ts.filter((t) => t.state === 'COMPLETE').length >= 1 && ts.some((t) => t.number === goneRun.trialNumber && t.state !== 'RUNNING'),
+      10_000,
+    );
     const keptTrial = trials.find((t) => t.number === keptRun.trialNumber);
     assert.equal(keptTrial?.state, 'COMPLETE');
     assert.equal(keptTrial?.attempt, 1, 'taken back, not re-run');
@@ -224,7 +247,10 @@ describe('leases and fencing (real gRPC, fake workers)', () => {
     assert.equal(first.coordinator.studyHost.isActive('claimed'), true);
 
     const takenFrom: string[] = [];
-    const third = await startCoordinator(dir, 'claimed', { takeOver: true, onTakeOver: (study, previous) => takenFrom.push(`${study} from ${previous?.id}`) });
+    const third = await startCoordinator(dir, 'claimed', {
+      takeOver: true,
+      onTakeOver: (study, previous) => takenFrom.push(`${study} from ${previous?.id}`),
+    });
     open.push(third);
     assert.deepEqual(third.coordinator.resumed, ['claimed'], '--take-over: resumed all the same');
     assert.equal(takenFrom.length, 1);

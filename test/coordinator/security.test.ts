@@ -70,7 +70,10 @@ describe('TLS', () => {
 
   test('with mutual TLS, a client without a certificate signed by the CA is turned away', async () => {
     const fixture = await coordinator('mtls', { tls: { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca } });
-    await assert.rejects(client(fixture, { credentials: channelCredentials({ ca: certs.ca }) }).register(1), rejectsWith(status.UNAVAILABLE));
+    await assert.rejects(
+      client(fixture, { credentials: channelCredentials({ ca: certs.ca }) }).register(1),
+      rejectsWith(status.UNAVAILABLE),
+    );
     const withCert = client(fixture, { credentials: channelCredentials({ ca: certs.ca, cert: certs.clientCert, key: certs.clientKey }) });
     assert.ok((await withCert.register(1)).session);
   });
@@ -112,8 +115,10 @@ describe('listening address', () => {
 describe('protocol versions', () => {
   test('a worker speaking another protocol version is refused with the versions that match', async () => {
     const fixture = await coordinator('versions', {});
-    await assert.rejects(client(fixture).register(1, [], 2), rejectsWith(status.FAILED_PRECONDITION, /the worker speaks protocol version 2, but this coordinator accepts version 1 only/));
+    await assert.rejects(
+      client(fixture).register(1, [], 2),
+      rejectsWith(status.FAILED_PRECONDITION, /the worker speaks protocol version 2, but this coordinator accepts version 1 only/),
+    );
     await assert.rejects(client(fixture).register(1, [], 0), rejectsWith(status.FAILED_PRECONDITION, /version 0/));
   });
 });
-

@@ -17,7 +17,8 @@ const FASHION = '/usr/share/datasets/fashion-mnist';
 
 /** A sweep on the given dataset section, under its own study name. */
 const sweep = (study: string, dataset: string): string => tinySweepYaml({ study: `study: ${study}`, dataset: `dataset: ${dataset}` });
-const mnistFiles = (images: string, labels: string): string => `{ name: mnist, validation: 10, test: 0, files: { train_images: ${images}, train_labels: ${labels} } }`;
+const mnistFiles = (images: string, labels: string): string =>
+  `{ name: mnist, validation: 10, test: 0, files: { train_images: ${images}, train_labels: ${labels} } }`;
 
 function fifo(name: string): string {
   const path = join(dir, name);
@@ -48,23 +49,41 @@ describe('a coordinator checks submitted dataset paths without ever blocking on 
   test('a FIFO is refused as not a regular file, naming it', async () => {
     const images = fifo('images.fifo');
     const labels = fifo('labels.fifo');
-    await assert.rejects(client.submit({ sweepYaml: sweep('fifo', mnistFiles(images, labels)), fileName: 'fifo.yaml' }), refused(new RegExp(`${escape(images)}: cannot read: is a FIFO \\(named pipe\\), not a regular file`)));
+    await assert.rejects(
+      client.submit({ sweepYaml: sweep('fifo', mnistFiles(images, labels)), fileName: 'fifo.yaml' }),
+      refused(new RegExp(`${escape(images)}: cannot read: is a FIFO \\(named pipe\\), not a regular file`)),
+    );
     assert.equal(await fixture.store.findStudy('fifo'), undefined);
   });
 
-  test('after five FIFO submits, a submit of real dataset files still succeeds', { skip: !existsSync(FASHION) && 'no Fashion-MNIST here' }, async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, i) => client.submit({ sweepYaml: sweep(`fifo-${i}`, mnistFiles(fifo(`images-${i}.fifo`), fifo(`labels-${i}.fifo`))), fileName: 'fifo.yaml' })),
-    );
-    for (const result of results) assert.equal(result.status, 'rejected');
-    const reply = await client.submit({ sweepYaml: sweep('fashion', `{ name: fashion-mnist, dir: ${FASHION}, validation: 10 }`), fileName: 'fashion.yaml' });
-    assert.equal(reply.study, 'fashion');
-  });
+  test(
+    'after five FIFO submits, a submit of real dataset files still succeeds',
+    { skip: !existsSync(FASHION) && 'no Fashion-MNIST here' },
+    async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) =>
+          client.submit({
+            sweepYaml: sweep(`fifo-${i}`, mnistFiles(fifo(`images-${i}.fifo`), fifo(`labels-${i}.fifo`))),
+            fileName: 'fifo.yaml',
+          }),
+        ),
+      );
+      for (const result of results) assert.equal(result.status, 'rejected');
+      const reply = await client.submit({
+        sweepYaml: sweep('fashion', `{ name: fashion-mnist, dir: ${FASHION}, validation: 10 }`),
+        fileName: 'fashion.yaml',
+      });
+      assert.equal(reply.study, 'fashion');
+    },
+  );
 
   test('/dev/zero is refused as a character device', async () => {
     writeIdxDataset(join(dir, 'unused'), { train: 1, test: 0 });
     await assert.rejects(
-      client.submit({ sweepYaml: sweep('zero', mnistFiles('/dev/zero', join(dir, 'unused', 'train-labels-idx1-ubyte'))), fileName: 'zero.yaml' }),
+      client.submit({
+        sweepYaml: sweep('zero', mnistFiles('/dev/zero', join(dir, 'unused', 'train-labels-idx1-ubyte'))),
+        fileName: 'zero.yaml',
+      }),
       refused(/\/dev\/zero: cannot read: is a character device, not a regular file/),
     );
     assert.equal(await fixture.store.findStudy('zero'), undefined);
@@ -96,15 +115,28 @@ describe('a submit whose client gave up does not create its study', () => {
   after(() => fixture.close());
 
   test('past the deadline, the study is not created when the check ends', async (t) => {
-    const client = new CoordinatorClient({ address: fixture.coordinator.address, credentials: credentials.createInsecure(), timeoutMs: 300 });
+    const client = new CoordinatorClient({
+      address: fixture.coordinator.address,
+      credentials: credentials.createInsecure(),
+      timeoutMs: 300,
+    });
     try {
-      const submitted = client.submit({ sweepYaml: sweep('late', '{ name: bundled-mnist, limit: 1200, validation: 200, test: 0 }'), fileName: 'late.yaml' });
-      await assert.rejects(submitted, (error: ServiceError) => error.code === status.DEADLINE_EXCEEDED || assert.fail(`${status[error.code]}: ${error.details}`));
+      const submitted = client.submit({
+        sweepYaml: sweep('late', '{ name: bundled-mnist, limit: 1200, validation: 200, test: 0 }'),
+        fileName: 'late.yaml',
+      });
+      await assert.rejects(
+        submitted,
+        (error: ServiceError) => error.code === status.DEADLINE_EXCEEDED || assert.fail(`${status[error.code]}: ${error.details}`),
+      );
     } finally {
       client.close();
     }
     // The coordinator logs the submit's end either way: refused, or (the bug) submitted late.
-    await until(() => log.records.some((record) => record.rpc === 'Submit' || record.msg === 'study submitted'), { what: 'the submit to end', signal: t.signal });
+    await until(() => log.records.some((record) => record.rpc === 'Submit' || record.msg === 'study submitted'), {
+      what: 'the submit to end',
+      signal: t.signal,
+    });
     assert.equal(await fixture.store.findStudy('late'), undefined);
     assert.equal(fixture.coordinator.studyHost.isActive('late'), false);
   });

@@ -33,7 +33,8 @@ class ScriptedExecutor extends InProcessExecutor {
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => abandonmentOf(signal) && resolve()));
       return { status: 'error', message: 'terminated' };
     }
-    for (const epoch of [1, 2]) await listener.onEpoch({ epoch, metrics: { valLoss: 1 / (epoch + assignment.trialNumber), valAccuracy: 0.5 } });
+    for (const epoch of [1, 2])
+      await listener.onEpoch({ epoch, metrics: { valLoss: 1 / (epoch + assignment.trialNumber), valAccuracy: 0.5 } });
     return { status: 'finished', epochs: 2, trainSeconds: 0.01 };
   }
 
@@ -45,7 +46,20 @@ class ScriptedExecutor extends InProcessExecutor {
 async function studyOf(name: string, extra: string): Promise<Study> {
   const store = SqliteTrialStore.open(join(dir, `${name}.db`));
   stores.push(store);
-  const yaml = [`study: ${name}`, 'synthetic:', '  epochs: 2', '  epoch_seconds: 0.01', 'space:', '  x: { type: float, low: 0, high: 1 }', 'budget:', '  trials: 4', 'objective:', '  metric: val_loss', '  direction: minimize', extra].join('\n');
+  const yaml = [
+    `study: ${name}`,
+    'synthetic:',
+    '  epochs: 2',
+    '  epoch_seconds: 0.01',
+    'space:',
+    '  x: { type: float, low: 0, high: 1 }',
+    'budget:',
+    '  trials: 4',
+    'objective:',
+    '  metric: val_loss',
+    '  direction: minimize',
+    extra,
+  ].join('\n');
   const { definition, source } = parseSweep(yaml, `${name}.yaml`);
   return Study.createFromDefinition(store, definition, source);
 }
@@ -66,14 +80,33 @@ describe('SweepRunner: runs that stall', () => {
   test('without run_timeout nothing is timed: runs that report go on as long as they take', async () => {
     const study = await studyOf('no-timeout', '');
     assert.equal(study.definition.runTimeout, undefined);
-    const result = await new SweepRunner({ study, executor: new ScriptedExecutor(new Set()), logger: silentLogger() }).sweep(new AbortController().signal);
+    const result = await new SweepRunner({ study, executor: new ScriptedExecutor(new Set()), logger: silentLogger() }).sweep(
+      new AbortController().signal,
+    );
     assert.equal(result.summary.counts.COMPLETE, 4);
   });
 
   test('a bad run_timeout is refused with the field named', () => {
-    assert.throws(() => parseSweep(['study: bad', 'synthetic:', '  epochs: 2', '  epoch_seconds: 0.01', 'space:', '  x: { type: float, low: 0, high: 1 }', 'budget:', '  trials: 4', 'run_timeout: 0'].join('\n'), 'bad.yaml'), {
-      name: 'ConfigError',
-      message: /bad\.yaml:9:\d+: run_timeout: must be > 0, but got 0/,
-    });
+    assert.throws(
+      () =>
+        parseSweep(
+          [
+            'study: bad',
+            'synthetic:',
+            '  epochs: 2',
+            '  epoch_seconds: 0.01',
+            'space:',
+            '  x: { type: float, low: 0, high: 1 }',
+            'budget:',
+            '  trials: 4',
+            'run_timeout: 0',
+          ].join('\n'),
+          'bad.yaml',
+        ),
+      {
+        name: 'ConfigError',
+        message: /bad\.yaml:9:\d+: run_timeout: must be > 0, but got 0/,
+      },
+    );
   });
 });

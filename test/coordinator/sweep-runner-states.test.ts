@@ -84,7 +84,8 @@ class ScriptedExecutor implements TrialExecutor {
         assignment,
         signal,
         epoch: async (valLoss) => listener.onEpoch({ epoch: ++epoch, metrics: { valLoss, epochSeconds: 0.01 } }),
-        stopRequested: () => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))),
+        stopRequested: () =>
+          new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))),
       });
     } finally {
       this.busy--;
@@ -101,16 +102,33 @@ class ScriptedExecutor implements TrialExecutor {
 
 let studies = 0;
 
-async function studyOf(extra: string[] = [], wrap?: (store: SqliteTrialStore) => TrialStore, edit?: (definition: StudyDefinition) => StudyDefinition): Promise<Study> {
+async function studyOf(
+  extra: string[] = [],
+  wrap?: (store: SqliteTrialStore) => TrialStore,
+  edit?: (definition: StudyDefinition) => StudyDefinition,
+): Promise<Study> {
   const store = SqliteTrialStore.open(join(dir, `states-${studies}.db`));
   stores.push(store);
-  const yaml = [`study: states-${studies++}`, 'synthetic:', '  epochs: 3', '  epoch_seconds: 0.01', 'objective:', '  metric: val_loss', '  direction: minimize', ...extra].join('\n');
+  const yaml = [
+    `study: states-${studies++}`,
+    'synthetic:',
+    '  epochs: 3',
+    '  epoch_seconds: 0.01',
+    'objective:',
+    '  metric: val_loss',
+    '  direction: minimize',
+    ...extra,
+  ].join('\n');
   const { definition, source } = parseSweep(`${yaml}\n`, 'states.yaml');
   return Study.createFromDefinition(wrap ? wrap(store) : store, edit ? edit(definition) : definition, source);
 }
 
 const FLOAT_SPACE = ['space:', '  x: { type: float, low: 0, high: 1 }'];
-const budget = (trials: number, maxConcurrent?: number): string[] => ['budget:', `  trials: ${trials}`, ...(maxConcurrent === undefined ? [] : [`  max_concurrent: ${maxConcurrent}`])];
+const budget = (trials: number, maxConcurrent?: number): string[] => [
+  'budget:',
+  `  trials: ${trials}`,
+  ...(maxConcurrent === undefined ? [] : [`  max_concurrent: ${maxConcurrent}`]),
+];
 
 interface Run {
   readonly result: SweepResult;
@@ -118,7 +136,11 @@ interface Run {
   readonly trials: TrialRecord[];
 }
 
-async function sweep(study: Study, executor: TrialExecutor, options: { maxAttempts?: number; signal?: AbortSignal; onEvent?: (event: SweepEvent, runner: SweepRunner) => void } = {}): Promise<Run> {
+async function sweep(
+  study: Study,
+  executor: TrialExecutor,
+  options: { maxAttempts?: number; signal?: AbortSignal; onEvent?: (event: SweepEvent, runner: SweepRunner) => void } = {},
+): Promise<Run> {
   const events: SweepEvent[] = [];
   const runner: SweepRunner = new SweepRunner({
     study,
@@ -135,7 +157,8 @@ async function sweep(study: Study, executor: TrialExecutor, options: { maxAttemp
 }
 
 const counts = (run: Run): Record<string, number> => ({ ...run.result.summary.counts });
-const kinds = (events: readonly SweepEvent[], trial: number): string[] => events.filter((e) => e.type !== 'epoch' && e.trial.number === trial).map((e) => e.type);
+const kinds = (events: readonly SweepEvent[], trial: number): string[] =>
+  events.filter((e) => e.type !== 'epoch' && e.trial.number === trial).map((e) => e.type);
 
 // A runner that misses a transition waits for ever: the timeout turns that into a failure.
 describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, () => {
@@ -166,12 +189,27 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
     const run = await sweep(study, executor);
     assert.deepEqual(counts(run), { QUEUED: 0, RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAILED: 1 });
     assert.equal(run.trials[0]?.reason, 'repeat 1 failed: out of memory');
-    assert.deepEqual(executor.stopRequests.map((a) => a.repeat).filter((r) => r !== 1).sort(), [0, 2], 'the other repeats were stopped');
+    assert.deepEqual(
+      executor.stopRequests
+        .map((a) => a.repeat)
+        .filter((r) => r !== 1)
+        .sort(),
+      [0, 2],
+      'the other repeats were stopped',
+    );
     assert.equal(run.result.interrupted, false);
   });
 
   test('failed after pruned: a repeat failing once the trial is pruned makes it FAILED', async () => {
-    const study = await studyOf([...FLOAT_SPACE, ...budget(2, 1), 'repeats: 2', 'pruner:', '  type: median', '  n_startup_trials: 1', '  n_warmup_steps: 0']);
+    const study = await studyOf([
+      ...FLOAT_SPACE,
+      ...budget(2, 1),
+      'repeats: 2',
+      'pruner:',
+      '  type: median',
+      '  n_startup_trials: 1',
+      '  n_warmup_steps: 0',
+    ]);
     const executor = new ScriptedExecutor(async (run) => {
       if (run.assignment.trialNumber === 0) return train(run, [0.2, 0.1]);
       if (run.assignment.repeat === 0) return train(run, [0.9, 0.9]);
@@ -185,7 +223,14 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
   });
 
   test('pruned: the pruner stops the trial, which keeps how far it got', async () => {
-    const study = await studyOf([...FLOAT_SPACE, ...budget(2, 1), 'pruner:', '  type: median', '  n_startup_trials: 1', '  n_warmup_steps: 0']);
+    const study = await studyOf([
+      ...FLOAT_SPACE,
+      ...budget(2, 1),
+      'pruner:',
+      '  type: median',
+      '  n_startup_trials: 1',
+      '  n_warmup_steps: 0',
+    ]);
     const executor = new ScriptedExecutor((run) => train(run, run.assignment.trialNumber === 0 ? [0.3, 0.2, 0.1] : [0.9, 0.9, 0.9]));
     const run = await sweep(study, executor);
     assert.deepEqual(counts(run), { QUEUED: 0, RUNNING: 0, COMPLETE: 1, PRUNED: 1, FAILED: 0 });
@@ -211,14 +256,19 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
     assert.equal(lost?.attempt, 2);
     assert.equal(lost?.lostAttempts, 1);
     assert.deepEqual(kinds(run.events, 0), ['trial-started', 'trial-requeued', 'trial-started', 'trial-finished']);
-    assert.deepEqual(executor.runs.filter((a) => a.trialNumber === 0).map((a) => a.attempt), [1, 2]);
+    assert.deepEqual(
+      executor.runs.filter((a) => a.trialNumber === 0).map((a) => a.attempt),
+      [1, 2],
+    );
   });
 
   test('lost vs handed back: with one attempt allowed, a lost run fails the trial; one handed back by a draining worker runs again', async () => {
     const study = await studyOf([...FLOAT_SPACE, ...budget(2, 1)]);
     const executor = new ScriptedExecutor(async (run) => {
       if (run.assignment.attempt === 1) {
-        return run.assignment.trialNumber === 0 ? { status: 'lost', reason: 'worker w1 lost' } : { status: 'handed-back', reason: 'worker w2 is shutting down' };
+        return run.assignment.trialNumber === 0
+          ? { status: 'lost', reason: 'worker w1 lost' }
+          : { status: 'handed-back', reason: 'worker w2 is shutting down' };
       }
       return train(run, [0.4]);
     });
@@ -233,7 +283,9 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
 
   test('max attempts: a trial lost on every attempt is FAILED after the last one', async () => {
     const study = await studyOf([...FLOAT_SPACE, ...budget(1)]);
-    const executor = new ScriptedExecutor((run) => Promise.resolve<RunEnd>({ status: 'lost', reason: `attempt ${run.assignment.attempt} lost` }));
+    const executor = new ScriptedExecutor((run) =>
+      Promise.resolve<RunEnd>({ status: 'lost', reason: `attempt ${run.assignment.attempt} lost` }),
+    );
     const run = await sweep(study, executor, { maxAttempts: 2 });
     assert.deepEqual(counts(run), { QUEUED: 0, RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAILED: 1 });
     assert.equal(run.trials[0]?.attempt, 2);
@@ -268,7 +320,11 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
     const resumed = await sweep(study, second);
     assert.equal(resumed.result.interrupted, false);
     assert.deepEqual(counts(resumed), { QUEUED: 0, RUNNING: 0, COMPLETE: 2, PRUNED: 0, FAILED: 0 });
-    assert.deepEqual(second.runs.filter((a) => a.trialNumber === 0).map((a) => a.repeat), [1], 'the repeat finished before the stop is not run again');
+    assert.deepEqual(
+      second.runs.filter((a) => a.trialNumber === 0).map((a) => a.repeat),
+      [1],
+      'the repeat finished before the stop is not run again',
+    );
   });
 
   test('stop: a trial whose repeats wait for a free slot goes back to the queue too', async () => {
@@ -281,13 +337,24 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
       late.push(await run.epoch(0.4));
       return stopped(2);
     });
-    const run = await sweep(study, executor, { signal: controller.signal, onEvent: (event) => event.type === 'epoch' && event.repeat === 1 && controller.abort() });
+    const run = await sweep(study, executor, {
+      signal: controller.signal,
+      onEvent: (event) => event.type === 'epoch' && event.repeat === 1 && controller.abort(),
+    });
     assert.deepEqual(late, ['stop', 'stop'], 'an epoch reported after the stop is answered stop');
-    assert.equal((await study.store.getEpochs(run.trials[0]?.id ?? -1)).length, 0, 'and not recorded; the interrupted attempt keeps no epoch');
+    assert.equal(
+      (await study.store.getEpochs(run.trials[0]?.id ?? -1)).length,
+      0,
+      'and not recorded; the interrupted attempt keeps no epoch',
+    );
     assert.equal(run.result.interrupted, true);
     assert.equal(run.trials[0]?.state, 'QUEUED');
     assert.equal(run.trials[0]?.reason, 'interrupted: the sweep was stopped');
-    assert.deepEqual(executor.runs.map((a) => a.repeat), [0, 1], 'repeat 2 never got a slot');
+    assert.deepEqual(
+      executor.runs.map((a) => a.repeat),
+      [0, 1],
+      'repeat 2 never got a slot',
+    );
   });
 
   test('lost during a stop: the loss wins over the interruption and counts; the trial is not run again by this sweep', async () => {
@@ -298,7 +365,10 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
       await run.stopRequested();
       return { status: 'lost', reason: 'worker w1 lost while stopping' };
     });
-    const run = await sweep(study, executor, { signal: controller.signal, onEvent: (event) => event.type === 'epoch' && controller.abort() });
+    const run = await sweep(study, executor, {
+      signal: controller.signal,
+      onEvent: (event) => event.type === 'epoch' && controller.abort(),
+    });
     assert.equal(run.result.interrupted, true);
     assert.equal(run.trials[0]?.state, 'QUEUED');
     assert.equal(run.trials[0]?.reason, 'worker w1 lost while stopping');
@@ -309,7 +379,9 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
   test('drain: no trial starts after it; the running ones finish and the sweep ends short of its budget', async () => {
     const study = await studyOf([...FLOAT_SPACE, ...budget(4, 1)]);
     const executor = new ScriptedExecutor((run) => train(run, [0.5, 0.4]));
-    const run = await sweep(study, executor, { onEvent: (event, runner) => event.type === 'trial-started' && event.trial.number === 1 && runner.drain() });
+    const run = await sweep(study, executor, {
+      onEvent: (event, runner) => event.type === 'trial-started' && event.trial.number === 1 && runner.drain(),
+    });
     assert.deepEqual(counts(run), { QUEUED: 0, RUNNING: 0, COMPLETE: 2, PRUNED: 0, FAILED: 0 });
     assert.equal(run.result.interrupted, true);
     assert.equal(executor.stopRequests.length, 0, 'a drain stops no run');
@@ -317,7 +389,11 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
 
   test('search exhausted: a grid with fewer points than the budget ends complete, not interrupted', async () => {
     // A sweep file's budget is checked against the grid's size; built directly, the sampler runs out first.
-    const study = await studyOf(['space:', '  x: { type: categorical, choices: [1, 2, 3] }', 'sampler:', '  type: grid', ...budget(3)], undefined, (definition) => ({ ...definition, budget: { trials: 10 } }));
+    const study = await studyOf(
+      ['space:', '  x: { type: categorical, choices: [1, 2, 3] }', 'sampler:', '  type: grid', ...budget(3)],
+      undefined,
+      (definition) => ({ ...definition, budget: { trials: 10 } }),
+    );
     const executor = new ScriptedExecutor((run) => train(run, [0.5]));
     const run = await sweep(study, executor);
     assert.deepEqual(counts(run), { QUEUED: 0, RUNNING: 0, COMPLETE: 3, PRUNED: 0, FAILED: 0 });
@@ -335,7 +411,13 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
   });
 
   test('fatal: when the store cannot write a trial end at all, run rejects with its error and starts nothing more', async () => {
-    const study = await studyOf([...FLOAT_SPACE, ...budget(3, 1)], (store) => failing(failing(store, 'finishTrial', () => true), 'requeueTrial', () => true));
+    const study = await studyOf([...FLOAT_SPACE, ...budget(3, 1)], (store) =>
+      failing(
+        failing(store, 'finishTrial', () => true),
+        'requeueTrial',
+        () => true,
+      ),
+    );
     const executor = new ScriptedExecutor((run) => train(run, [0.5]));
     await assert.rejects(sweep(study, executor), { message: 'disk I/O error' });
     assert.equal(executor.runs.length, 1);

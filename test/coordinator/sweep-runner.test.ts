@@ -34,13 +34,23 @@ describe('SweepRunner', () => {
     assert.equal(result.interrupted, false);
     assert.deepEqual(result.summary.counts, { QUEUED: 0, RUNNING: 0, COMPLETE: 5, PRUNED: 0, FAILED: 0 });
     const trials = await study.trials();
-    assert.deepEqual(trials.map((t) => t.number), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      trials.map((t) => t.number),
+      [0, 1, 2, 3, 4],
+    );
     for (const trial of trials) {
       assert.equal(trial.worker, pool.placement());
       assert.equal(trial.attempt, 1);
       const epochs = await store.getEpochs(trial.id);
-      assert.deepEqual(epochs.map((e) => e.epoch), [1, 2]);
-      assert.equal(trial.result?.value, Math.max(...epochs.map((e) => e.valAccuracy ?? 0)), 'the objective is the best epoch of the objective metric');
+      assert.deepEqual(
+        epochs.map((e) => e.epoch),
+        [1, 2],
+      );
+      assert.equal(
+        trial.result?.value,
+        Math.max(...epochs.map((e) => e.valAccuracy ?? 0)),
+        'the objective is the best epoch of the objective metric',
+      );
       assert.equal(trial.result?.epochs, 2);
     }
     assert.ok((result.summary.bestValue ?? 0) > 0.5);
@@ -53,7 +63,10 @@ describe('SweepRunner', () => {
     const seedsPerTrial: number[][] = [];
     for (const trial of await study.trials()) {
       const repeats = await store.getRepeats(trial.id);
-      assert.deepEqual(repeats.map((r) => r.repeat), [0, 1, 2]);
+      assert.deepEqual(
+        repeats.map((r) => r.repeat),
+        [0, 1, 2],
+      );
       seedsPerTrial.push(repeats.map((r) => r.seed));
       const values = repeats.map((r) => r.value);
       const mean = values.reduce((a, b) => a + b) / 3;
@@ -82,7 +95,10 @@ describe('SweepRunner', () => {
     for (const repeat of repeats) {
       const test = repeat.test ?? assert.fail('the repeat has a test evaluation');
       assert.equal(test.epoch, repeat.bestEpoch, 'the evaluated weights are those of the epoch the value comes from');
-      assert.equal(test.confusion.flat().reduce((a, b) => a + b, 0), 200);
+      assert.equal(
+        test.confusion.flat().reduce((a, b) => a + b, 0),
+        200,
+      );
     }
     const mean = repeats.reduce((sum, r) => sum + (r.test?.accuracy ?? 0), 0) / 2;
     assert.ok(Math.abs((trial.result?.testAccuracy ?? -1) - mean) < 1e-12);
@@ -162,8 +178,16 @@ describe('SweepRunner', () => {
     assert.equal(second.interrupted, false);
     const trials = await reopened.trials();
     assert.equal(trials.length, 6);
-    assert.deepEqual(trials.map((t) => t.state), Array(6).fill('COMPLETE'));
-    for (const before of completeBefore) assert.deepEqual(trials.find((t) => t.number === before.number), before, 'finished trials are untouched');
+    assert.deepEqual(
+      trials.map((t) => t.state),
+      Array(6).fill('COMPLETE'),
+    );
+    for (const before of completeBefore)
+      assert.deepEqual(
+        trials.find((t) => t.number === before.number),
+        before,
+        'finished trials are untouched',
+      );
     for (const trial of requeued) {
       const now = trials.find((t) => t.number === trial.number);
       assert.equal(now?.attempt, 2);
@@ -175,7 +199,10 @@ describe('SweepRunner', () => {
   test('a study without a training task is refused before anything runs', async () => {
     const store = SqliteTrialStore.open(join(dir, `runner-${stores++}.db`));
     const study = await Study.create(store, { name: 'by-hand', space: { x: { type: 'float', low: 0, high: 1 } }, direction: 'minimize' });
-    await assert.rejects(runner(study).sweep(new AbortController().signal), { name: 'InvalidArgumentError', message: 'study "by-hand" has no training task: its trials are run through ask/tell' });
+    await assert.rejects(runner(study).sweep(new AbortController().signal), {
+      name: 'InvalidArgumentError',
+      message: 'study "by-hand" has no training task: its trials are run through ask/tell',
+    });
     assert.deepEqual(await study.trials(), []);
     await store.close();
   });
@@ -206,7 +233,11 @@ describe('SweepRunner', () => {
     assert.equal(result.summary.counts.COMPLETE, 2);
     for (const trial of await study.trials()) {
       const epochs = await store.getEpochs(trial.id);
-      assert.deepEqual(epochs.map((e) => e.epoch), [1, 2], 'training stopped after the patience ran out');
+      assert.deepEqual(
+        epochs.map((e) => e.epoch),
+        [1, 2],
+        'training stopped after the patience ran out',
+      );
       assert.equal(trial.result?.epochs, 2);
       const best = Math.max(...epochs.map((e) => e.valAccuracy ?? 0));
       assert.equal(trial.result?.value, best);
@@ -233,9 +264,16 @@ describe('SweepRunner', () => {
     assert.deepEqual(events, ['0:COMPLETE', '1:PRUNED']);
     const [good, bad] = await study.trials();
     assert.equal(bad?.state, 'PRUNED');
-    assert.match(bad?.reason ?? '', /^pruned at epoch 1: best val_accuracy up to epoch 1 is [\d.]+, worse than the median [\d.]+ of 1 completed trial/);
+    assert.match(
+      bad?.reason ?? '',
+      /^pruned at epoch 1: best val_accuracy up to epoch 1 is [\d.]+, worse than the median [\d.]+ of 1 completed trial/,
+    );
     const badEpochs = await store.getEpochs(bad?.id ?? -1);
-    assert.deepEqual(badEpochs.map((e) => e.epoch), [1], 'the pruned trial stopped at once');
+    assert.deepEqual(
+      badEpochs.map((e) => e.epoch),
+      [1],
+      'the pruned trial stopped at once',
+    );
     assert.equal(bad?.result?.epochs, 1, 'recorded with the epoch it reached');
     assert.equal(bad?.result?.value, badEpochs[0]?.valAccuracy);
     assert.equal(good?.result?.epochs, 3);

@@ -49,20 +49,41 @@ describe('trial endings: what the trial becomes', () => {
   test('failed and pruned end the trial with their reason, even when every repeat is done', () => {
     for (const allRepeatsDone of [false, true]) {
       assert.deepEqual(resolution(failed(), { ...context, allRepeatsDone }), { kind: 'failed', reason: 'repeat 0 failed: boom' });
-      assert.deepEqual(resolution(pruned(), { ...context, allRepeatsDone }), { kind: 'pruned', reason: 'pruned at epoch 2: below the median' });
+      assert.deepEqual(resolution(pruned(), { ...context, allRepeatsDone }), {
+        kind: 'pruned',
+        reason: 'pruned at epoch 2: below the median',
+      });
     }
   });
 
   test('lost: re-queued, counted or not, even when every repeat is done', () => {
-    assert.deepEqual(resolution(lost(true), { ...context, allRepeatsDone: true }), { kind: 'requeued-lost', reason: 'worker w1 lost', counted: true });
+    assert.deepEqual(resolution(lost(true), { ...context, allRepeatsDone: true }), {
+      kind: 'requeued-lost',
+      reason: 'worker w1 lost',
+      counted: true,
+    });
     assert.deepEqual(resolution(lost(false), context), { kind: 'requeued-lost', reason: 'worker w1 lost', counted: false });
   });
 
   test('lost on the last attempt: FAILED, saying it gave up; a loss that does not count never fails', () => {
-    assert.deepEqual(resolution(lost(true), { ...context, lostAttempts: 2 }), { kind: 'failed', reason: 'worker w1 lost; gave up after 3 lost attempts' });
-    assert.deepEqual(resolution(lost(true), { ...context, lostAttempts: 1 }), { kind: 'requeued-lost', reason: 'worker w1 lost', counted: true });
-    assert.deepEqual(resolution(lost(false), { ...context, lostAttempts: 2 }), { kind: 'requeued-lost', reason: 'worker w1 lost', counted: false });
-    assert.deepEqual(resolution(lost(true), { ...context, maxAttempts: 1 }), { kind: 'failed', reason: 'worker w1 lost; gave up after 1 lost attempts' });
+    assert.deepEqual(resolution(lost(true), { ...context, lostAttempts: 2 }), {
+      kind: 'failed',
+      reason: 'worker w1 lost; gave up after 3 lost attempts',
+    });
+    assert.deepEqual(resolution(lost(true), { ...context, lostAttempts: 1 }), {
+      kind: 'requeued-lost',
+      reason: 'worker w1 lost',
+      counted: true,
+    });
+    assert.deepEqual(resolution(lost(false), { ...context, lostAttempts: 2 }), {
+      kind: 'requeued-lost',
+      reason: 'worker w1 lost',
+      counted: false,
+    });
+    assert.deepEqual(resolution(lost(true), { ...context, maxAttempts: 1 }), {
+      kind: 'failed',
+      reason: 'worker w1 lost; gave up after 1 lost attempts',
+    });
   });
 });
 
@@ -74,7 +95,8 @@ describe('sweep phases', () => {
 
   test('drain: running becomes draining; any other phase stays', () => {
     assert.deepEqual(phaseAfter(RUNNING, { type: 'drain' }), draining);
-    for (const phase of [draining, stopping, failing, { kind: 'done', error: undefined } as const]) assert.equal(phaseAfter(phase, { type: 'drain' }), phase);
+    for (const phase of [draining, stopping, failing, { kind: 'done', error: undefined } as const])
+      assert.equal(phaseAfter(phase, { type: 'drain' }), phase);
   });
 
   test('stop: running and draining become stopping; stopping and done stay', () => {

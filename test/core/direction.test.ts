@@ -38,8 +38,14 @@ describe('direction', () => {
   });
 
   test('compareBestFirst sorts the best first, ties compare as 0', () => {
-    assert.deepEqual([1, 3, 2].sort((a, b) => compareBestFirst(a, b, 'maximize')), [3, 2, 1]);
-    assert.deepEqual([1, 3, 2].sort((a, b) => compareBestFirst(a, b, 'minimize')), [1, 2, 3]);
+    assert.deepEqual(
+      [1, 3, 2].sort((a, b) => compareBestFirst(a, b, 'maximize')),
+      [3, 2, 1],
+    );
+    assert.deepEqual(
+      [1, 3, 2].sort((a, b) => compareBestFirst(a, b, 'minimize')),
+      [1, 2, 3],
+    );
     assert.equal(compareBestFirst(0.5, 0.5, 'maximize') || 7, 7);
   });
 

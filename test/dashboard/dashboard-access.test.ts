@@ -14,7 +14,10 @@ function get(port: number, path: string, host?: string): Promise<{ status: numbe
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: 'GET', ...(host !== undefined && { headers: { host } }) }, (response) => {
       response.resume();
-      resolve({ status: response.statusCode ?? 0, ...(response.headers.location !== undefined && { location: response.headers.location }) });
+      resolve({
+        status: response.statusCode ?? 0,
+        ...(response.headers.location !== undefined && { location: response.headers.location }),
+      });
     });
     req.on('error', reject);
     req.end();
@@ -34,7 +37,12 @@ describe('dashboard access', () => {
     await store.close();
   });
   const start = async (host: string, token?: string): Promise<number> => {
-    const dashboard = await DashboardServer.start({ store, listen: { host, port: 0 }, logger: silentLogger(), ...(token !== undefined && { token }) });
+    const dashboard = await DashboardServer.start({
+      store,
+      listen: { host, port: 0 },
+      logger: silentLogger(),
+      ...(token !== undefined && { token }),
+    });
     started.push(dashboard);
     return portOf(dashboard);
   };

@@ -9,7 +9,14 @@ import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import type { TrialRecord } from '../../src/store/records.js';
 import { browserSkipReason, launchBrowser, testOutputDir } from '../helpers/browser.js';
 import { runCli, startCli } from '../helpers/cli-process.js';
-import { startCoordinatorProcess, startWorkerProcess, waitFor, writeSyntheticSweep, type ClusterProcess, type CoordinatorProcess } from '../helpers/cluster.js';
+import {
+  startCoordinatorProcess,
+  startWorkerProcess,
+  waitFor,
+  writeSyntheticSweep,
+  type ClusterProcess,
+  type CoordinatorProcess,
+} from '../helpers/cluster.js';
 import { readTrials } from '../helpers/poll-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -112,7 +119,13 @@ describe('the live dashboard in a real browser', { skip: browserSkipReason() }, 
 
     const row = page.locator(`tr[data-study="${STUDY}"]`);
     await row.waitFor();
-    assert.equal(await row.locator('[data-field="progress"]').innerText().then((t) => t.split('/')[1]), String(TRIALS));
+    assert.equal(
+      await row
+        .locator('[data-field="progress"]')
+        .innerText()
+        .then((t) => t.split('/')[1]),
+      String(TRIALS),
+    );
     await screenshot('1-studies');
   });
 
@@ -124,7 +137,11 @@ describe('the live dashboard in a real browser', { skip: browserSkipReason() }, 
     assert.equal(await workerRow.locator('[data-field="threads"]').innerText(), '2');
     assert.equal(await workerRow.locator('[data-field="host-pid"]').innerText(), `${hostname()}:${worker.child.pid}`);
     // Both threads busy, at some epoch past the first: the page follows the coordinator's memory.
-    await page.waitForFunction(`document.querySelectorAll('#runs-table tr[data-trial]').length === 2 && [...document.querySelectorAll('#runs-table [data-field="epoch"]')].some((cell) => Number(cell.textContent) >= 1)`, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      `document.querySelectorAll('#runs-table tr[data-trial]').length === 2 && [...document.querySelectorAll('#runs-table [data-field="epoch"]')].some((cell) => Number(cell.textContent) >= 1)`,
+      undefined,
+      { timeout: 20_000 },
+    );
     const status = await runCli(['status', '--coordinator', coordinator.address, '--token-file', tokenFile, '--json']);
     assert.equal(status.code, 0, status.stderr);
     const [statusWorker] = (JSON.parse(status.stdout) as { workers: { id: string; threads: number }[] }).workers;
@@ -136,14 +153,24 @@ describe('the live dashboard in a real browser', { skip: browserSkipReason() }, 
     await page.goto(`${base}studies/${STUDY}`);
     await page.locator('#summary [data-field="progress"]').waitFor();
     await page.evaluate('window.loadedOnce = true');
-    const finishedShown = async (): Promise<number> => Number((await page.locator('#summary [data-field="progress"]').innerText()).split('/')[0]);
+    const finishedShown = async (): Promise<number> =>
+      Number((await page.locator('#summary [data-field="progress"]').innerText()).split('/')[0]);
     const first = await finishedShown();
     assert.ok(first < TRIALS, `the sweep is still running when the page opens (${first} finished)\n${diagnostics()}`);
     await screenshot('3-study-running');
-    await page.waitForFunction(`Number(document.querySelector('#summary [data-field="progress"]').textContent.split('/')[0]) > ${first}`, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      `Number(document.querySelector('#summary [data-field="progress"]').textContent.split('/')[0]) > ${first}`,
+      undefined,
+      { timeout: 30_000 },
+    );
     assert.equal(await page.evaluate('window.loadedOnce'), true, 'updated in place, not by reloading');
 
-    await waitFor('the sweep to finish', () => readTrials(db, STUDY).filter((t) => t.state === 'COMPLETE').length === TRIALS, 60_000, diagnostics);
+    await waitFor(
+      'the sweep to finish',
+      () => readTrials(db, STUDY).filter((t) => t.state === 'COMPLETE').length === TRIALS,
+      60_000,
+      diagnostics,
+    );
     await page.locator('#summary [data-field="progress"]', { hasText: `${TRIALS}/${TRIALS}` }).waitFor({ timeout: 10_000 });
     const { trials } = await storeSnapshot(db);
     for (const state of ['QUEUED', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAILED']) {
@@ -151,13 +178,18 @@ describe('the live dashboard in a real browser', { skip: browserSkipReason() }, 
     }
     const best = trials.filter((t) => t.result).sort((a, b) => (a.result?.value ?? 0) - (b.result?.value ?? 0))[0];
     assert.ok(best?.result);
-    assert.equal(Number(await page.locator('[data-field="best-value"]').getAttribute('data-value')), best.result.value, 'the exact best value');
+    assert.equal(
+      Number(await page.locator('[data-field="best-value"]').getAttribute('data-value')),
+      best.result.value,
+      'the exact best value',
+    );
     assert.equal(await page.locator('[data-field="best-value"]').innerText(), best.result.value.toFixed(4));
     assert.equal(await page.locator('[data-field="best-trial"]').innerText(), `trial ${best.number}`);
 
     // The table: every trial; sorted by the objective (by the server), the best comes first, then last.
     const rows = page.locator('#trials-table tbody tr');
-    const shows = (part: string): Promise<unknown> => page.waitForFunction(`(document.querySelector('#trials-table').getAttribute('data-query') || '').includes(${JSON.stringify(part)})`);
+    const shows = (part: string): Promise<unknown> =>
+      page.waitForFunction(`(document.querySelector('#trials-table').getAttribute('data-query') || '').includes(${JSON.stringify(part)})`);
     await page.waitForFunction(`document.querySelectorAll('#trials-table tbody tr[data-state="COMPLETE"]').length === ${TRIALS}`);
     assert.equal(await rows.count(), TRIALS);
     await page.locator('#trials-table th[data-sort="value"]').click();
@@ -183,7 +215,11 @@ describe('the live dashboard in a real browser', { skip: browserSkipReason() }, 
     // The report's charts: one figure per chart id; each drawn chart is an SVG.
     const charts = page.locator('#charts figure.chart');
     await charts.first().waitFor();
-    await page.waitForFunction(`[...document.querySelectorAll('#charts figure.chart')].every((f) => f.querySelector('svg') || f.querySelector('.note'))`, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      `[...document.querySelectorAll('#charts figure.chart')].every((f) => f.querySelector('svg') || f.querySelector('.note'))`,
+      undefined,
+      { timeout: 20_000 },
+    );
     assert.ok((await page.locator('#charts figure.chart svg').count()) >= 1, 'at least one chart drawn');
     await screenshot('4-study-finished');
   });

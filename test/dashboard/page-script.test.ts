@@ -58,41 +58,49 @@ describe("the page script's modules and what they show", () => {
     assert.ok(!compiled.includes('charts.js'));
   });
 
-  test('study names, parameter values, workers and failure reasons holding markup show as text, never as HTML', { skip: browserSkipReason() }, async () => {
-    let browser: Browser | undefined;
-    try {
-      browser = await launchBrowser();
-      const page = await browser.newPage();
-      const name = `s${MARKUP}`;
+  test(
+    'study names, parameter values, workers and failure reasons holding markup show as text, never as HTML',
+    { skip: browserSkipReason() },
+    async () => {
+      let browser: Browser | undefined;
+      try {
+        browser = await launchBrowser();
+        const page = await browser.newPage();
+        const name = `s${MARKUP}`;
 
-      await page.goto(dashboard.url);
-      const row = page.locator('#studies tbody tr');
-      await row.waitFor();
-      assert.equal(await row.getAttribute('data-study'), name);
-      assert.equal(await row.locator('a').innerText(), name);
-      assert.equal(await row.locator('a').getAttribute('href'), `/studies/${encodeURIComponent(name)}`);
+        await page.goto(dashboard.url);
+        const row = page.locator('#studies tbody tr');
+        await row.waitFor();
+        assert.equal(await row.getAttribute('data-study'), name);
+        assert.equal(await row.locator('a').innerText(), name);
+        assert.equal(await row.locator('a').getAttribute('href'), `/studies/${encodeURIComponent(name)}`);
 
-      await page.goto(`${dashboard.url}studies/${encodeURIComponent(name)}`);
-      await page.locator('#trials-table tbody tr[data-trial="1"]').waitFor();
-      assert.equal(await page.locator('h1 .name').innerText(), name);
-      const trial = page.locator('#trials-table tbody tr[data-trial="0"]');
-      assert.equal(await trial.locator('td').nth(7).innerText(), `w${MARKUP}`, 'the worker');
-      const lr = trial.locator('td').nth(8);
-      assert.equal(await lr.innerText(), MARKUP, 'the parameter value');
-      assert.equal(await lr.getAttribute('title'), MARKUP, 'the parameter value, exact in the tooltip');
-      assert.ok((await page.locator('#summary .params code').allInnerTexts()).includes(`lr=${MARKUP}`), 'the best parameters');
-      assert.equal(await page.locator('#trials-table tbody tr[data-trial="1"]').getAttribute('title'), `r${MARKUP}`, 'the failure reason');
+        await page.goto(`${dashboard.url}studies/${encodeURIComponent(name)}`);
+        await page.locator('#trials-table tbody tr[data-trial="1"]').waitFor();
+        assert.equal(await page.locator('h1 .name').innerText(), name);
+        const trial = page.locator('#trials-table tbody tr[data-trial="0"]');
+        assert.equal(await trial.locator('td').nth(7).innerText(), `w${MARKUP}`, 'the worker');
+        const lr = trial.locator('td').nth(8);
+        assert.equal(await lr.innerText(), MARKUP, 'the parameter value');
+        assert.equal(await lr.getAttribute('title'), MARKUP, 'the parameter value, exact in the tooltip');
+        assert.ok((await page.locator('#summary .params code').allInnerTexts()).includes(`lr=${MARKUP}`), 'the best parameters');
+        assert.equal(
+          await page.locator('#trials-table tbody tr[data-trial="1"]').getAttribute('title'),
+          `r${MARKUP}`,
+          'the failure reason',
+        );
 
-      await page.goto(`${dashboard.url}studies/${encodeURIComponent(name)}/trials/1`);
-      await page.locator('#summary [data-field="state"]').waitFor();
-      assert.equal(await page.locator('h1 a').innerText(), name);
-      assert.equal(await page.locator('#summary tr', { hasText: 'reason' }).locator('td').innerText(), `r${MARKUP}`);
+        await page.goto(`${dashboard.url}studies/${encodeURIComponent(name)}/trials/1`);
+        await page.locator('#summary [data-field="state"]').waitFor();
+        assert.equal(await page.locator('h1 a').innerText(), name);
+        assert.equal(await page.locator('#summary tr', { hasText: 'reason' }).locator('td').innerText(), `r${MARKUP}`);
 
-      assert.equal(await page.evaluate('window.pwned'), undefined, 'no markup ran');
-      assert.equal(await page.locator('#app img').count(), 0, 'no markup became an element');
-      await page.close();
-    } finally {
-      await browser?.close();
-    }
-  });
+        assert.equal(await page.evaluate('window.pwned'), undefined, 'no markup ran');
+        assert.equal(await page.locator('#app img').count(), 0, 'no markup became an element');
+        await page.close();
+      } finally {
+        await browser?.close();
+      }
+    },
+  );
 });

@@ -3,7 +3,12 @@ import { describe, test } from 'node:test';
 import { ThrottledViews } from '../../dashboard/throttled-views.js';
 
 /** A clock the test moves, and a view whose computation takes `costMs` of it. */
-function setup(costMs: number): { views: ThrottledViews; clock: { now: number }; computed: () => number; get: (key?: string) => Promise<string> } {
+function setup(costMs: number): {
+  views: ThrottledViews;
+  clock: { now: number };
+  computed: () => number;
+  get: (key?: string) => Promise<string>;
+} {
   const clock = { now: 0 };
   const views = new ThrottledViews({ minIntervalMs: 1000, maxShare: 0.05, now: () => clock.now, forgetAfterMs: 60_000 });
   let count = 0;

@@ -29,11 +29,27 @@ describe('a trial page with repeats and a test evaluation', { skip: browserSkipR
     const trial = await store.createTrial(study.id, { lr: 0.01, depth: 2 }, { worker: 'host:1' });
     for (const repeat of [0, 1]) {
       for (const epoch of [1, 2, 3]) {
-        await store.recordEpoch(trial.id, 1, repeat, epoch, { trainLoss: 1 / epoch + repeat / 10, valLoss: 1.1 / epoch, trainAccuracy: 0.5 + epoch / 10, valAccuracy: 0.45 + epoch / 10 + repeat / 100 });
+        await store.recordEpoch(trial.id, 1, repeat, epoch, {
+          trainLoss: 1 / epoch + repeat / 10,
+          valLoss: 1.1 / epoch,
+          trainAccuracy: 0.5 + epoch / 10,
+          valAccuracy: 0.45 + epoch / 10 + repeat / 100,
+        });
       }
-      await store.recordRepeat(trial.id, 1, { repeat, seed: 100 + repeat, value: 0.75 + repeat / 100, epochs: 3, bestEpoch: 3, trainSeconds: 2, test: { epoch: 3, loss: 0.6, accuracy: 0.85 + repeat / 100, confusion: CONFUSION } });
+      await store.recordRepeat(trial.id, 1, {
+        repeat,
+        seed: 100 + repeat,
+        value: 0.75 + repeat / 100,
+        epochs: 3,
+        bestEpoch: 3,
+        trainSeconds: 2,
+        test: { epoch: 3, loss: 0.6, accuracy: 0.85 + repeat / 100, confusion: CONFUSION },
+      });
     }
-    await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: { value: 0.755, valueStd: 0.00707, repeats: 2, epochs: 3, bestEpoch: 3, trainSeconds: 2, testAccuracy: 0.855 } });
+    await store.finishTrial(trial.id, 1, {
+      state: 'COMPLETE',
+      result: { value: 0.755, valueStd: 0.00707, repeats: 2, epochs: 3, bestEpoch: 3, trainSeconds: 2, testAccuracy: 0.855 },
+    });
     await writeFashionStudy(store);
     dashboard = await DashboardServer.start({ store, listen: { host: '127.0.0.1', port: 0 }, logger: silentLogger() });
     browser = await launchBrowser();
@@ -66,14 +82,32 @@ describe('a trial page with repeats and a test evaluation', { skip: browserSkipR
     await page.goto(`${dashboard.url}studies/fashion/trials/0`);
     const rows = page.locator('table.confusion tbody th');
     await rows.first().waitFor();
-    assert.deepEqual(await rows.allInnerTexts(), ['0 T-shirt/top', '1 Trouser', '2 Pullover', '3 Dress', '4 Coat', '5 Sandal', '6 Shirt', '7 Sneaker', '8 Bag', '9 Ankle boot']);
-    assert.equal(await page.locator('table.confusion').first().locator('tbody tr').nth(6).locator('td').first().innerText(), '30', 'Shirts taken for T-shirts');
+    assert.deepEqual(await rows.allInnerTexts(), [
+      '0 T-shirt/top',
+      '1 Trouser',
+      '2 Pullover',
+      '3 Dress',
+      '4 Coat',
+      '5 Sandal',
+      '6 Shirt',
+      '7 Sneaker',
+      '8 Bag',
+      '9 Ankle boot',
+    ]);
+    assert.equal(
+      await page.locator('table.confusion').first().locator('tbody tr').nth(6).locator('td').first().innerText(),
+      '30',
+      'Shirts taken for T-shirts',
+    );
     await page.close();
   });
 
   test('an unknown study or trial is a clear 404, on the page and in the API', async () => {
     assert.equal((await fetch(`${dashboard.url}api/studies/nope`)).status, 404);
-    assert.match(((await (await fetch(`${dashboard.url}api/studies/tested/trials/7`)).json()) as { error: string }).error, /has no trial 7/);
+    assert.match(
+      ((await (await fetch(`${dashboard.url}api/studies/tested/trials/7`)).json()) as { error: string }).error,
+      /has no trial 7/,
+    );
     assert.equal((await fetch(`${dashboard.url}api/studies/tested/trials/x`)).status, 404);
     const page = await browser.newPage();
     await page.goto(`${dashboard.url}studies/nope`);

@@ -44,7 +44,11 @@ describe('the trials table, a page at a time', () => {
     for (let n = 0; n < TRIALS; n++) {
       const trial = await store.createTrial(study.id, { lr: 0.001 * (1 + (n % 7)), depth: depthOf(n) }, { worker: 'host:1' });
       const value = valueOf(n);
-      await store.finishTrial(trial.id, 1, value === undefined ? { state: 'FAILED', reason: `diverged (trial ${n})` } : { state: 'COMPLETE', result: result(value) });
+      await store.finishTrial(
+        trial.id,
+        1,
+        value === undefined ? { state: 'FAILED', reason: `diverged (trial ${n})` } : { state: 'COMPLETE', result: result(value) },
+      );
     }
     // Over 5,000 trials the study charts are drawn on a canvas (SVG would take seconds at 100,000).
     const large = await store.createStudy(studyDefinition('large', { budget: { trials: LARGE } }));
@@ -116,7 +120,8 @@ describe('the trials table, a page at a time', () => {
       return Promise.all((await trs.all()).map(async (tr) => (await tr.getAttribute('data-trial')) ?? ''));
     };
     /** Waits until the table shows the answer to a query containing `part`. */
-    const shows = (part: string): Promise<unknown> => page.waitForFunction(`(document.querySelector('#trials-table').getAttribute('data-query') || '').includes(${JSON.stringify(part)})`);
+    const shows = (part: string): Promise<unknown> =>
+      page.waitForFunction(`(document.querySelector('#trials-table').getAttribute('data-query') || '').includes(${JSON.stringify(part)})`);
 
     before(async () => {
       browser = await launchBrowser();
@@ -162,7 +167,10 @@ describe('the trials table, a page at a time', () => {
       await page.goto(`${dashboard.url}studies/big`);
       await page.waitForFunction(drawn);
       assert.equal(await page.locator('#charts canvas').count(), 0);
-      assert.ok((await page.locator('#charts .plot[data-renderer="svg"] svg').count()) >= 3, 'history, parallel coordinates, slices at least');
+      assert.ok(
+        (await page.locator('#charts .plot[data-renderer="svg"] svg').count()) >= 3,
+        'history, parallel coordinates, slices at least',
+      );
       await page.goto(`${dashboard.url}studies/large`);
       await page.waitForFunction(drawn, undefined, { timeout: 30_000 });
       assert.equal(await page.locator('#charts svg.marks').count(), 0);

@@ -13,7 +13,8 @@ import { writeFashionStudy } from '../helpers/fashion-study.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { studyDefinition } from '../store/study-fixture.js';
 
-const trainingOn = (name: string): StudyDefinition => ({ ...studyDefinition('s'), task: { type: 'train', dataset: { name }, model: {}, training: {} } } as unknown as StudyDefinition);
+const trainingOn = (name: string): StudyDefinition =>
+  ({ ...studyDefinition('s'), task: { type: 'train', dataset: { name }, model: {}, training: {} } }) as unknown as StudyDefinition;
 
 describe('class names', () => {
   test('each dataset with named classes has one name per class; digits have none', () => {
@@ -21,7 +22,11 @@ describe('class names', () => {
       assert.equal(studyClassNames(trainingOn(name))?.length, DATASET_FACTS[name].classes, name);
     }
     const emnist = studyClassNames(trainingOn('emnist-balanced'));
-    assert.deepEqual([emnist?.[9], emnist?.[10], emnist?.[35], emnist?.[36], emnist?.[38], emnist?.[46]], ['9', 'A', 'Z', 'a', 'd', 't'], 'emnist-balanced-mapping.txt');
+    assert.deepEqual(
+      [emnist?.[9], emnist?.[10], emnist?.[35], emnist?.[36], emnist?.[38], emnist?.[46]],
+      ['9', 'A', 'Z', 'a', 'd', 't'],
+      'emnist-balanced-mapping.txt',
+    );
     assert.equal(studyClassNames(trainingOn('cifar-10'))?.[3], 'cat');
     assert.equal(studyClassNames(trainingOn('mnist')), undefined);
     assert.equal(studyClassNames(trainingOn('bundled-mnist')), undefined);
@@ -50,8 +55,17 @@ describe('class names', () => {
       assert.match(text, /│ 6 Shirt +│ 30 +│ 0 +│ 0 +│ 0 +│ 0 +│ 0 +│ 70 +│ 0 +│ 0 +│ 0 +│/, 'the confusion row of class 6');
       assert.match(text, /│ 6 Shirt +│ 1\.0000 +│ 0\.7000 +│ 0\.8235 +│ 100 +│/, 'its scores');
       assert.match(text, /│ 9 Ankle boot +│ 0 /);
-      const json = JSON.parse(await showOutput(store, 'fashion', 0, { json: true })) as { repeats: { test: { classes: { class: number; name: string }[] } }[] };
-      assert.deepEqual(json.repeats[0]?.test.classes[6], { class: 6, name: 'Shirt', precision: 1, recall: 0.7, f1: 0.8235294117647058, support: 100 });
+      const json = JSON.parse(await showOutput(store, 'fashion', 0, { json: true })) as {
+        repeats: { test: { classes: { class: number; name: string }[] } }[];
+      };
+      assert.deepEqual(json.repeats[0]?.test.classes[6], {
+        class: 6,
+        name: 'Shirt',
+        precision: 1,
+        recall: 0.7,
+        f1: 0.8235294117647058,
+        support: 100,
+      });
     });
 
     test('the report and the dashboard', async () => {

@@ -8,7 +8,10 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 describe('dataset paths that are not regular files', () => {
   test('/dev/zero is refused instead of read without end', async () => {
-    await assert.rejects(readDataFile('/dev/zero'), { name: 'DataError', message: '/dev/zero: cannot read: is a character device, not a regular file' });
+    await assert.rejects(readDataFile('/dev/zero'), {
+      name: 'DataError',
+      message: '/dev/zero: cannot read: is a character device, not a regular file',
+    });
   });
 
   test('a FIFO is refused instead of waiting for a writer, by the loader and by the header check', async () => {

@@ -38,12 +38,17 @@ export function writeFile(path: string, bytes: Buffer, gzip = false): string {
  * Writes a complete IDX dataset under the standard names: `train` and `test` examples labelled
  * i % classes, every pixel equal to the label, so that a split can be checked against its labels.
  */
-export function writeIdxDataset(dir: string, options: { train: number; test: number; classes?: number; gzip?: boolean; prefix?: string }): void {
+export function writeIdxDataset(
+  dir: string,
+  options: { train: number; test: number; classes?: number; gzip?: boolean; prefix?: string },
+): void {
   const classes = options.classes ?? 10;
-  const names = options.prefix === undefined
-    ? { train: 'train', test: 't10k' }
-    : { train: `${options.prefix}-train`, test: `${options.prefix}-test` };
-  for (const [part, count] of [['train', options.train], ['test', options.test]] as const) {
+  const names =
+    options.prefix === undefined ? { train: 'train', test: 't10k' } : { train: `${options.prefix}-train`, test: `${options.prefix}-test` };
+  for (const [part, count] of [
+    ['train', options.train],
+    ['test', options.test],
+  ] as const) {
     const labels = Array.from({ length: count }, (_, i) => i % classes);
     const images = labels.map((label) => flatImage(label));
     const suffix = options.gzip ? '.gz' : '';
@@ -71,7 +76,11 @@ export function cifarBatch(labels: readonly number[], pixel: (n: number, channel
 }
 
 /** Writes data_batch_1..5.bin and test_batch.bin with `perBatch` records each, in `dir`. */
-export function writeCifarDataset(dir: string, perBatch: number, pixel: (n: number, channel: number, row: number, col: number) => number = (n, c) => (n * 3 + c) % 256): void {
+export function writeCifarDataset(
+  dir: string,
+  perBatch: number,
+  pixel: (n: number, channel: number, row: number, col: number) => number = (n, c) => (n * 3 + c) % 256,
+): void {
   const labels = Array.from({ length: perBatch }, (_, i) => i % 10);
   for (let b = 1; b <= 5; b++) writeFile(`${dir}/data_batch_${b}.bin`, cifarBatch(labels, pixel));
   writeFile(`${dir}/test_batch.bin`, cifarBatch(labels, pixel));

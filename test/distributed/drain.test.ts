@@ -17,7 +17,10 @@ describe('SIGTERM drains', () => {
     const file = writeSyntheticSweep(dir, 'drain', { trials: 6, epochs: 8, epochSeconds: 0.25 });
     assert.equal((await runCli(['submit', file, '--coordinator', coordinator.address])).code, 0);
     const leavingName = `${hostname()}:${leaving.child.pid}`;
-    await waitFor('two trials running on the leaving worker', () => readTrials(db, 'drain').filter((t) => t.state === 'RUNNING' && t.worker === leavingName).length === 2);
+    await waitFor(
+      'two trials running on the leaving worker',
+      () => readTrials(db, 'drain').filter((t) => t.state === 'RUNNING' && t.worker === leavingName).length === 2,
+    );
 
     leaving.child.kill('SIGTERM');
     const left = await leaving.done;
@@ -28,12 +31,18 @@ describe('SIGTERM drains', () => {
     for (const trial of handedBack) assert.match(trial.reason ?? '', /handed attempt 1 back: it is shutting down/);
 
     const staying = startWorkerProcess(dir, coordinator.address, ['--threads', '2'], 'staying');
-    const trials = await waitFor('the budget', () => {
-      const ts = readTrials(db, 'drain');
-      return ts.filter((t) => t.state === 'COMPLETE').length === 6 && ts;
-    }, 60_000, () => `${coordinator.logTail()}\n${staying.logTail()}`);
+    const trials = await waitFor(
+      'the budget',
+      () => {
+        const ts = readTrials(db, 'drain');
+        return ts.filter((t) => t.state === 'COMPLETE').length === 6 && ts;
+      },
+      60_000,
+      () => `${coordinator.logTail()}\n${staying.logTail()}`,
+    );
     assert.equal(trials.length, 6);
-    for (const trial of handedBack) assert.equal(trials.find((t) => t.number === trial.number)?.attempt, 2, 'a handed-back trial runs again');
+    for (const trial of handedBack)
+      assert.equal(trials.find((t) => t.number === trial.number)?.attempt, 2, 'a handed-back trial runs again');
     staying.child.kill('SIGTERM');
     coordinator.child.kill('SIGTERM');
     assert.equal((await coordinator.done).code, 0);
@@ -53,13 +62,21 @@ describe('SIGTERM drains', () => {
     assert.equal(stopped.code, 0, stopped.stderr);
     const afterDrain = readTrials(db, 'later');
     assert.equal(afterDrain.filter((t) => t.state === 'RUNNING').length, 0, 'nothing is left RUNNING by a drain');
-    assert.ok(afterDrain.filter((t) => t.state === 'QUEUED').length >= 1, 'trials still running at the end of the drain went back to the queue');
+    assert.ok(
+      afterDrain.filter((t) => t.state === 'QUEUED').length >= 1,
+      'trials still running at the end of the drain went back to the queue',
+    );
 
     const second = await startCoordinatorProcess(dir, db, ['--listen', first.address], 'second');
-    const trials = await waitFor('the budget', () => {
-      const ts = readTrials(db, 'later');
-      return ts.filter((t) => t.state === 'COMPLETE').length === 9 && ts;
-    }, 60_000, () => `${second.logTail()}\n${worker.logTail()}`);
+    const trials = await waitFor(
+      'the budget',
+      () => {
+        const ts = readTrials(db, 'later');
+        return ts.filter((t) => t.state === 'COMPLETE').length === 9 && ts;
+      },
+      60_000,
+      () => `${second.logTail()}\n${worker.logTail()}`,
+    );
     assert.equal(trials.length, 9);
     worker.child.kill('SIGTERM');
     second.child.kill('SIGTERM');

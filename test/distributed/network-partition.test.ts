@@ -100,7 +100,12 @@ describe('network partition (network namespaces, real processes)', () => {
 
     const start = (name: string, namespace: string, args: readonly string[], logged = true): NamespacedCli => {
       const log = join(dir, `${name}.log`);
-      const child = new NamespacedCli(name, lab.commandIn(namespace), logged ? [...args, '--log-file', log, '--log-level', 'debug'] : args, logged ? log : undefined);
+      const child = new NamespacedCli(
+        name,
+        lab.commandIn(namespace),
+        logged ? [...args, '--log-file', log, '--log-level', 'debug'] : args,
+        logged ? log : undefined,
+      );
       processes.push(child);
       return child;
     };
@@ -112,7 +117,17 @@ describe('network partition (network namespaces, real processes)', () => {
     };
 
     try {
-      const coordinator = start('coordinator', coordinatorNs, ['coordinator', '--db', db, '--listen', `0.0.0.0:${PORT}`, '--token-file', tokenFile, '--lease-timeout', String(LEASE_SECONDS)]);
+      const coordinator = start('coordinator', coordinatorNs, [
+        'coordinator',
+        '--db',
+        db,
+        '--listen',
+        `0.0.0.0:${PORT}`,
+        '--token-file',
+        tokenFile,
+        '--lease-timeout',
+        String(LEASE_SECONDS),
+      ]);
       await coordinator.waitForOutput(/coordinator listening on/);
       const w1 = start('w1', w1Ns, ['worker', '--coordinator', `${link1.a.address}:${PORT}`, '--token-file', tokenFile, '--threads', '2']);
       const w2 = start('w2', w2Ns, ['worker', '--coordinator', `${link2.a.address}:${PORT}`, '--token-file', tokenFile, '--threads', '2']);
@@ -139,7 +154,8 @@ describe('network partition (network namespaces, real processes)', () => {
           if (now) seen.push({ sent, at: Date.now(), status: now });
         }
       })();
-      const w1RunsSeen = (from: number, to: number): Run[] => seen.filter((s) => s.sent > from && s.at < to).flatMap((s) => s.status.runs.filter((r) => r.worker === w1Id));
+      const w1RunsSeen = (from: number, to: number): Run[] =>
+        seen.filter((s) => s.sent > from && s.at < to).flatMap((s) => s.status.runs.filter((r) => r.worker === w1Id));
 
       // Cut w1 off while it is mid-trial: an epoch reported, more to come.
       await until('w1 to be mid-trial', () => seen.at(-1)?.status.runs.find((r) => r.worker === w1Id && r.epoch >= 1 && r.epoch < EPOCHS));
@@ -148,18 +164,31 @@ describe('network partition (network namespaces, real processes)', () => {
       t.diagnostic(`cut w1's link (${method})`);
 
       // Past the lease, the coordinator takes back every run w1 held: those are the runs cut off.
-      const lostReason = new RegExp(`^attempt \\d+ was lost: worker ${escapeRegExp(w1Name)} was not heard from for [\\d.]+ s \\(lease ${LEASE_SECONDS} s\\)$`);
-      const cutRuns = await until('w1 to lose its lease and its runs', () => {
-        const log = coordinator.logLines();
-        const expiry = log.find((line) => line.msg === 'worker lost its lease' && line.worker === w1Name);
-        const lost = log.filter((line) => line.msg === 'run lost' && lostReason.test(String(line.reason))).map((line) => ({ trial: Number(line.trial), attempt: Number(line.attempt) }));
-        return expiry && lost.length === expiry.runs ? lost : undefined;
-      }, 20_000);
+      const lostReason = new RegExp(
+        `^attempt \\d+ was lost: worker ${escapeRegExp(w1Name)} was not heard from for [\\d.]+ s \\(lease ${LEASE_SECONDS} s\\)$`,
+      );
+      const cutRuns = await until(
+        'w1 to lose its lease and its runs',
+        () => {
+          const log = coordinator.logLines();
+          const expiry = log.find((line) => line.msg === 'worker lost its lease' && line.worker === w1Name);
+          const lost = log
+            .filter((line) => line.msg === 'run lost' && lostReason.test(String(line.reason)))
+            .map((line) => ({ trial: Number(line.trial), attempt: Number(line.attempt) }));
+          return expiry && lost.length === expiry.runs ? lost : undefined;
+        },
+        20_000,
+      );
       assert.ok(cutRuns.length >= 1, 'w1 held runs when it was cut off');
       const cutKeys = new Set(cutRuns.map((r) => `${r.trial}.${r.attempt}`));
       const cutTrials = new Set(cutRuns.map((r) => r.trial));
       // In the store they are queued again, or already re-run as the next attempt.
-      await waitForTrials(db, STUDY, (trials) => cutRuns.every((r) => trials.some((x) => x.number === r.trial && (x.state === 'QUEUED' || x.attempt > r.attempt))), 10_000);
+      await waitForTrials(
+        db,
+        STUDY,
+        (trials) => cutRuns.every((r) => trials.some((x) => x.number === r.trial && (x.state === 'QUEUED' || x.attempt > r.attempt))),
+        10_000,
+      );
 
       await sleep(Math.max(0, cutAt + CUT_MS - Date.now()));
       const finishedAtHeal = readTrials(db, STUDY).filter(isFinished);
@@ -173,40 +202,74 @@ describe('network partition (network namespaces, real processes)', () => {
       await observer;
 
       // The budget, each trial once, every one complete with exactly its epochs.
-      assert.deepEqual(final.map((x) => x.number), Array.from({ length: BUDGET }, (_, i) => i), 'the budget, each trial once');
+      assert.deepEqual(
+        final.map((x) => x.number),
+        Array.from({ length: BUDGET }, (_, i) => i),
+        'the budget, each trial once',
+      );
       for (const trial of final) {
         assert.equal(trial.state, 'COMPLETE', `trial ${trial.number}: ${trial.reason}`);
         assert.equal(trial.epochs, EPOCHS, `trial ${trial.number} has the epochs of one attempt`);
       }
-      assert.deepEqual(atEnd.studies.find((s) => s.name === STUDY)?.counts, { QUEUED: 0, RUNNING: 0, COMPLETE: BUDGET, PRUNED: 0, FAILED: 0 });
+      assert.deepEqual(atEnd.studies.find((s) => s.name === STUDY)?.counts, {
+        QUEUED: 0,
+        RUNNING: 0,
+        COMPLETE: BUDGET,
+        PRUNED: 0,
+        FAILED: 0,
+      });
 
       // Nothing finished is lost or overwritten, by the healed worker or anyone.
-      for (const before of finishedAtHeal) assert.deepEqual(final.find((x) => x.number === before.number), before, `finished trial ${before.number} is untouched`);
+      for (const before of finishedAtHeal)
+        assert.deepEqual(
+          final.find((x) => x.number === before.number),
+          before,
+          `finished trial ${before.number} is untouched`,
+        );
 
       // The cut runs were re-queued and re-run as the next attempt; no other trial needed a second one.
       const coordinatorLog = coordinator.logLines();
       for (const run of cutRuns) {
-        const requeued = coordinatorLog.find((line) => line.msg === 'trial re-queued' && line.trial === run.trial && line.attempt === run.attempt);
+        const requeued = coordinatorLog.find(
+          (line) => line.msg === 'trial re-queued' && line.trial === run.trial && line.attempt === run.attempt,
+        );
         assert.match(String(requeued?.reason), lostReason, `trial ${run.trial} was re-queued because w1's lease ran out`);
-        assert.equal(final.find((x) => x.number === run.trial)?.attempt, run.attempt + 1, `trial ${run.trial} was finished by attempt ${run.attempt + 1}`);
+        assert.equal(
+          final.find((x) => x.number === run.trial)?.attempt,
+          run.attempt + 1,
+          `trial ${run.trial} was finished by attempt ${run.attempt + 1}`,
+        );
       }
       for (const trial of final.filter((x) => !cutTrials.has(x.number))) assert.equal(trial.attempt, 1, `trial ${trial.number} ran once`);
       assert.ok(!coordinatorLog.some((line) => line.msg === 'worker lost its lease' && line.worker === w2Name), 'w2 kept its lease');
 
       // While cut, w1 was given nothing new, so the re-runs went to w2, or to w1 once healed.
-      for (const run of w1RunsSeen(cutAt, healedAt)) assert.ok(cutKeys.has(`${run.trial}.${run.attempt}`), `w1 was given trial ${run.trial} (attempt ${run.attempt}) while cut off`);
+      for (const run of w1RunsSeen(cutAt, healedAt))
+        assert.ok(cutKeys.has(`${run.trial}.${run.attempt}`), `w1 was given trial ${run.trial} (attempt ${run.attempt}) while cut off`);
 
       // Healed, w1 was told its runs are no longer its own: it dropped them, reporting nothing more...
       const w1Log = w1.logLines();
       for (const run of cutRuns) {
         const key = describeRun({ study: STUDY, trialNumber: run.trial, attempt: run.attempt, repeat: 0 });
-        assert.ok(w1Log.some((line) => line.msg === 'abandoned a run' && line.run === key), `w1 abandoned ${key}`);
+        assert.ok(
+          w1Log.some((line) => line.msg === 'abandoned a run' && line.run === key),
+          `w1 abandoned ${key}`,
+        );
       }
-      assert.ok(w1Log.filter((line) => line.msg === 'registered with the coordinator').length >= 2, 'w1 registered again after the partition');
+      assert.ok(
+        w1Log.filter((line) => line.msg === 'registered with the coordinator').length >= 2,
+        'w1 registered again after the partition',
+      );
       // ...and went on working: it ran trials it was given after healing.
       const newRuns = w1RunsSeen(healedAt, Infinity).filter((r) => !cutKeys.has(`${r.trial}.${r.attempt}`));
-      assert.ok(newRuns.length > 0, `w1 took new trials after healing; workers in the store: ${final.map((x) => `${x.number}:${x.worker}`).join(', ')}`);
-      assert.ok(atEnd.workers.some((w) => w.id === w1Id && w.connected), 'w1 is connected at the end');
+      assert.ok(
+        newRuns.length > 0,
+        `w1 took new trials after healing; workers in the store: ${final.map((x) => `${x.number}:${x.worker}`).join(', ')}`,
+      );
+      assert.ok(
+        atEnd.workers.some((w) => w.id === w1Id && w.connected),
+        'w1 is connected at the end',
+      );
 
       for (const child of [coordinator, w1, w2]) assert.ok(child.running, `${child.name} is still running`);
     } catch (error) {

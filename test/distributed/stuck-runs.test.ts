@@ -60,7 +60,12 @@ async function submit(address: string, file: string): Promise<void> {
 
 /** Waits for the budget: every trial finished, none running or queued. */
 function finished(db: string, study: string, process: CoordinatorProcess): Promise<TrialRow[]> {
-  return waitForTrials(db, study, (trials) => trials.length === 3 && trials.every((t) => ['COMPLETE', 'PRUNED', 'FAILED'].includes(t.state)), 240_000).catch((error: Error) => {
+  return waitForTrials(
+    db,
+    study,
+    (trials) => trials.length === 3 && trials.every((t) => ['COMPLETE', 'PRUNED', 'FAILED'].includes(t.state)),
+    240_000,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n${process.logTail(30)}`);
   });
 }
@@ -77,18 +82,29 @@ async function assertNothingRunning(address: string, study: string): Promise<voi
 }
 
 describe('a run that can never end well ends its attempt (real coordinator and workers)', () => {
-  test('a report the coordinator can never accept: the attempt ends with its reason, then the trial fails; the study reaches its budget', { timeout: 300_000 }, async () => {
-    const { db, process } = await coordinator('poison');
-    startFaultyWorker(process.address, 'poison', 0);
-    await submit(process.address, writeSweep('poison'));
-    const trials = await finished(db, 'poison', process);
-    const [poisoned, ...others] = trials;
-    assert.equal(poisoned?.state, 'FAILED');
-    assert.equal(poisoned?.attempt, 2, 'it ran again once');
-    assert.match(poisoned?.reason ?? '', /^attempt 2 was lost: worker \S+ sent a report the coordinator cannot accept \(report: events\[\d+\]: outcome: test: accuracy: must be <= 1, but got 1\.5\); gave up after 2 lost attempts$/);
-    assert.deepEqual(others.map((t) => t.state), ['COMPLETE', 'COMPLETE'], 'the worker goes on with the other trials');
-    await assertNothingRunning(process.address, 'poison');
-  });
+  test(
+    'a report the coordinator can never accept: the attempt ends with its reason, then the trial fails; the study reaches its budget',
+    { timeout: 300_000 },
+    async () => {
+      const { db, process } = await coordinator('poison');
+      startFaultyWorker(process.address, 'poison', 0);
+      await submit(process.address, writeSweep('poison'));
+      const trials = await finished(db, 'poison', process);
+      const [poisoned, ...others] = trials;
+      assert.equal(poisoned?.state, 'FAILED');
+      assert.equal(poisoned?.attempt, 2, 'it ran again once');
+      assert.match(
+        poisoned?.reason ?? '',
+        /^attempt 2 was lost: worker \S+ sent a report the coordinator cannot accept \(report: events\[\d+\]: outcome: test: accuracy: must be <= 1, but got 1\.5\); gave up after 2 lost attempts$/,
+      );
+      assert.deepEqual(
+        others.map((t) => t.state),
+        ['COMPLETE', 'COMPLETE'],
+        'the worker goes on with the other trials',
+      );
+      await assertNothingRunning(process.address, 'poison');
+    },
+  );
 
   test('a run that heartbeats but reports no epoch for run_timeout: given up, run again, then failed', { timeout: 300_000 }, async () => {
     const { db, process } = await coordinator('hang');
@@ -99,11 +115,14 @@ describe('a run that can never end well ends its attempt (real coordinator and w
     assert.equal(hung?.state, 'FAILED');
     assert.equal(hung?.attempt, 2);
     assert.equal(hung?.reason, 'attempt 2 timed out: repeat 0 reported no epoch for 3 s (run_timeout); gave up after 2 lost attempts');
-    assert.deepEqual(trials.filter((t) => t.number !== 1).map((t) => t.state), ['COMPLETE', 'COMPLETE']);
+    assert.deepEqual(
+      trials.filter((t) => t.number !== 1).map((t) => t.state),
+      ['COMPLETE', 'COMPLETE'],
+    );
     await assertNothingRunning(process.address, 'hang');
   });
 
-  test('a result the store refuses: the attempt ends with the store\'s reason, then the trial fails', { timeout: 300_000 }, async () => {
+  test("a result the store refuses: the attempt ends with the store's reason, then the trial fails", { timeout: 300_000 }, async () => {
     const { db, process } = await coordinator('refused');
     // A real fault in the real database: every result of trial 0 is refused, as a full disk or a
     // broken constraint would refuse it.
@@ -116,8 +135,14 @@ describe('a run that can never end well ends its attempt (real coordinator and w
     await submit(process.address, writeSweep('refused'));
     const [refused, ...others] = await finished(db, 'refused', process);
     assert.equal(refused?.state, 'FAILED');
-    assert.match(refused?.reason ?? '', /^attempt 2 failed: the result of repeat 0 could not be stored \(.*injected fault: database or disk is full.*\); gave up after 2 lost attempts$/);
-    assert.deepEqual(others.map((t) => t.state), ['COMPLETE', 'COMPLETE']);
+    assert.match(
+      refused?.reason ?? '',
+      /^attempt 2 failed: the result of repeat 0 could not be stored \(.*injected fault: database or disk is full.*\); gave up after 2 lost attempts$/,
+    );
+    assert.deepEqual(
+      others.map((t) => t.state),
+      ['COMPLETE', 'COMPLETE'],
+    );
     await assertNothingRunning(process.address, 'refused');
   });
 });

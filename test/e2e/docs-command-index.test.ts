@@ -15,7 +15,10 @@ type Entry = { test: string; as?: string } | { ci: string } | { notRun: string }
 
 const INDEX: Record<string, Record<string, Entry>> = {
   'README.md': {
-    'npm install && npx sweeper run sweeps/quickstart.yaml': { test: 'e2e/readme-quick-start', as: 'the run; `npm install` is CI\'s `npm ci`' },
+    'npm install && npx sweeper run sweeps/quickstart.yaml': {
+      test: 'e2e/readme-quick-start',
+      as: "the run; `npm install` is CI's `npm ci`",
+    },
     'npm test': { ci: '.ci/run runs it' },
     'sweeper coordinator --db cluster.db --listen 127.0.0.1:7400': { test: 'e2e/readme-cluster', as: 'a free port' },
     'sweeper worker --coordinator 127.0.0.1:7400 --threads 1': { test: 'e2e/readme-cluster', as: 'a free port' },
@@ -29,10 +32,22 @@ const INDEX: Record<string, Record<string, Entry>> = {
     'sweeper resume quickstart --db runs.db': { test: 'cli/interrupt-resume' },
     'sweeper best quickstart --top 3': { test: 'e2e/readme-quick-start' },
     'sweeper best quickstart --top 1 --json': { test: 'e2e/readme-quick-start' },
-    'sweeper best report-004-learning-rules --group-by optimizer --top 1': { test: 'e2e/readme-sweep-files', as: 'on the shortened sweep run on generated EMNIST-format files' },
-    'sweeper best report-004-learning-rules --where optimizer=adam --where beta1=0.9': { test: 'e2e/readme-sweep-files', as: 'on the shortened sweep run on generated EMNIST-format files' },
-    'sweeper best report-004-learning-rules --where optimizer=sgd --where optimizer=rmsprop': { test: 'e2e/readme-sweep-files', as: 'on the shortened sweep run on generated EMNIST-format files' },
-    'sweeper best report-004-batchnorm-cnn --where architecture=cnn --where batch_norm=true': { test: 'e2e/readme-sweep-files', as: 'on the shortened sweep run on generated EMNIST-format files' },
+    'sweeper best report-004-learning-rules --group-by optimizer --top 1': {
+      test: 'e2e/readme-sweep-files',
+      as: 'on the shortened sweep run on generated EMNIST-format files',
+    },
+    'sweeper best report-004-learning-rules --where optimizer=adam --where beta1=0.9': {
+      test: 'e2e/readme-sweep-files',
+      as: 'on the shortened sweep run on generated EMNIST-format files',
+    },
+    'sweeper best report-004-learning-rules --where optimizer=sgd --where optimizer=rmsprop': {
+      test: 'e2e/readme-sweep-files',
+      as: 'on the shortened sweep run on generated EMNIST-format files',
+    },
+    'sweeper best report-004-batchnorm-cnn --where architecture=cnn --where batch_norm=true': {
+      test: 'e2e/readme-sweep-files',
+      as: 'on the shortened sweep run on generated EMNIST-format files',
+    },
     'sweeper best report-000-learning-rates --where "learning_rate>=1e-3" --where "learning_rate<0.1"': { test: 'e2e/readme-sweep-files' },
     'sweeper best quickstart --where depth=two': { test: 'e2e/readme-quick-start' },
     'sweeper best tiny --group-by optimizer --top 1': { test: 'cli/query-commands' },
@@ -44,34 +59,68 @@ const INDEX: Record<string, Record<string, Entry>> = {
     'sweeper export quickstart --format jsonl': { test: 'e2e/readme-quick-start' },
     'sweeper trials quickstart --state failed': { test: 'e2e/readme-quick-start' },
     'sweeper trials --state complete,pruned quickstart': { test: 'e2e/readme-quick-start' },
-    'export SWEEPER_DB=runs.db SWEEPER_COORDINATOR=10.0.0.5:7400 SWEEPER_TOKEN_FILE=~/.sweeper-token': { test: 'cli/environment-defaults', as: 'each variable with a local store and coordinator' },
-    'sweeper best quickstart': { test: 'cli/table-width', as: 'at 80 and 120 columns, on a study with the quick start\'s parameters' },
-    'sweeper best quickstart && npx sweeper status': { test: 'cli/environment-defaults', as: 'best and status taking their store, coordinator and token from the variables' },
+    'export SWEEPER_DB=runs.db SWEEPER_COORDINATOR=10.0.0.5:7400 SWEEPER_TOKEN_FILE=~/.sweeper-token': {
+      test: 'cli/environment-defaults',
+      as: 'each variable with a local store and coordinator',
+    },
+    'sweeper best quickstart': { test: 'cli/table-width', as: "at 80 and 120 columns, on a study with the quick start's parameters" },
+    'sweeper best quickstart && npx sweeper status': {
+      test: 'cli/environment-defaults',
+      as: 'best and status taking their store, coordinator and token from the variables',
+    },
     'sweeper trials quickstart --csv > trials.csv': { test: 'e2e/readme-quick-start' },
     'sweeper trials quickstart --json': { test: 'e2e/readme-quick-start' },
     'sweeper report quickstart -o quickstart.html --db runs.db --top 5': { test: 'e2e/readme-quick-start' },
     'sweeper studies --json': { test: 'e2e/readme-quick-start' },
     'sweeper coordinator --db runs.db': { test: 'e2e/readme-sweep-files', as: 'with --listen 127.0.0.1:PORT instead of the fixed 7400' },
-    'sweeper coordinator --db runs.db --listen 0.0.0.0:7400 --token-file token --tls-cert coordinator.pem --tls-key coordinator.key': { test: 'e2e/readme-cluster', as: '--listen 127.0.0.1:PORT' },
+    'sweeper coordinator --db runs.db --listen 0.0.0.0:7400 --token-file token --tls-cert coordinator.pem --tls-key coordinator.key': {
+      test: 'e2e/readme-cluster',
+      as: '--listen 127.0.0.1:PORT',
+    },
     'sweeper coordinator --db runs.db --dashboard 127.0.0.1:7401': { test: 'e2e/readme-cluster', as: 'free ports for both' },
-    'sweeper worker --coordinator 10.0.0.5:7400 --threads 8 --token-file token --tls-ca ca.pem': { test: 'e2e/readme-cluster', as: '127.0.0.1:PORT, 1 thread each for two workers' },
-    'sweeper submit sweeps/quickstart.yaml --coordinator 10.0.0.5:7400 --token-file token --tls-ca ca.pem': { test: 'e2e/readme-cluster', as: '127.0.0.1:PORT' },
-    'sweeper submit sweeps/synthetic.yaml --study synthetic-2 --json': { test: 'e2e/readme-cluster', as: 'with the connection options, not the default 127.0.0.1:7400' },
+    'sweeper worker --coordinator 10.0.0.5:7400 --threads 8 --token-file token --tls-ca ca.pem': {
+      test: 'e2e/readme-cluster',
+      as: '127.0.0.1:PORT, 1 thread each for two workers',
+    },
+    'sweeper submit sweeps/quickstart.yaml --coordinator 10.0.0.5:7400 --token-file token --tls-ca ca.pem': {
+      test: 'e2e/readme-cluster',
+      as: '127.0.0.1:PORT',
+    },
+    'sweeper submit sweeps/synthetic.yaml --study synthetic-2 --json': {
+      test: 'e2e/readme-cluster',
+      as: 'with the connection options, not the default 127.0.0.1:7400',
+    },
     'sweeper status --coordinator 10.0.0.5:7400 --token-file token --tls-ca ca.pem': { test: 'e2e/readme-cluster', as: '127.0.0.1:PORT' },
     'sweeper status --json': { test: 'e2e/readme-cluster', as: 'with the connection options, not the default 127.0.0.1:7400' },
     'sweeper dashboard --db runs.db': { test: 'e2e/readme-quick-start', as: 'with --listen 127.0.0.1:PORT instead of the fixed 7401' },
-    'sweeper dashboard --db runs.db --listen 0.0.0.0:7401 --token-file token': { test: 'e2e/readme-quick-start', as: '--listen 127.0.0.1:PORT' },
+    'sweeper dashboard --db runs.db --listen 0.0.0.0:7401 --token-file token': {
+      test: 'e2e/readme-quick-start',
+      as: '--listen 127.0.0.1:PORT',
+    },
   },
   // Read from the page and run as written, addresses made 127.0.0.1 and a free port.
   'docs/cluster.md': {
     'openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=sweeper-ca -keyout ca.key -out ca.pem': { test: 'e2e/readme-cluster' },
-    'openssl req -newkey rsa:2048 -nodes -subj /CN=coordinator -keyout coordinator.key -out coordinator.csr': { test: 'e2e/readme-cluster' },
+    'openssl req -newkey rsa:2048 -nodes -subj /CN=coordinator -keyout coordinator.key -out coordinator.csr': {
+      test: 'e2e/readme-cluster',
+    },
     "printf 'subjectAltName=IP:10.0.0.5\\n' > san.ext": { test: 'e2e/readme-cluster', as: 'IP:127.0.0.1' },
-    'openssl x509 -req -in coordinator.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 365 -extfile san.ext -out coordinator.pem': { test: 'e2e/readme-cluster' },
+    'openssl x509 -req -in coordinator.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 365 -extfile san.ext -out coordinator.pem': {
+      test: 'e2e/readme-cluster',
+    },
     'openssl rand -hex 32 > token': { test: 'e2e/readme-cluster' },
-    'sweeper coordinator --db runs.db --listen 0.0.0.0:7400 --token-file token --tls-cert coordinator.pem --tls-key coordinator.key': { test: 'e2e/readme-cluster', as: '--listen 127.0.0.1:PORT' },
-    'sweeper worker --coordinator 10.0.0.5:7400 --threads 8 --token-file token --tls-ca ca.pem': { test: 'e2e/readme-cluster', as: '127.0.0.1:PORT, 1 thread each for two workers' },
-    'sweeper submit sweeps/quickstart.yaml --coordinator 10.0.0.5:7400 --token-file token --tls-ca ca.pem': { test: 'e2e/readme-cluster', as: '127.0.0.1:PORT' },
+    'sweeper coordinator --db runs.db --listen 0.0.0.0:7400 --token-file token --tls-cert coordinator.pem --tls-key coordinator.key': {
+      test: 'e2e/readme-cluster',
+      as: '--listen 127.0.0.1:PORT',
+    },
+    'sweeper worker --coordinator 10.0.0.5:7400 --threads 8 --token-file token --tls-ca ca.pem': {
+      test: 'e2e/readme-cluster',
+      as: '127.0.0.1:PORT, 1 thread each for two workers',
+    },
+    'sweeper submit sweeps/quickstart.yaml --coordinator 10.0.0.5:7400 --token-file token --tls-ca ca.pem': {
+      test: 'e2e/readme-cluster',
+      as: '127.0.0.1:PORT',
+    },
     'sweeper status --coordinator 10.0.0.5:7400 --token-file token --tls-ca ca.pem': { test: 'e2e/readme-cluster', as: '127.0.0.1:PORT' },
   },
   'docs/internals.md': {
@@ -111,7 +160,11 @@ describe('the commands of README.md and docs/*.md', () => {
   });
 
   test('a command added to a page is caught: the index is compared with what the page shows', () => {
-    const text = '# A page\n\n```sh\nnpx sweeper best quickstart --top 2   # a comment\nnpx sweeper coordinator --db a.db \\\n    --listen 127.0.0.1:0\n```\n\n```\n$ npx sweeper studies\nno studies\n```\n';
-    assert.deepEqual(pageCommands('docs/example.md', text).map((c) => c.command), ['sweeper best quickstart --top 2', 'sweeper coordinator --db a.db --listen 127.0.0.1:0', 'sweeper studies']);
+    const text =
+      '# A page\n\n```sh\nnpx sweeper best quickstart --top 2   # a comment\nnpx sweeper coordinator --db a.db \\\n    --listen 127.0.0.1:0\n```\n\n```\n$ npx sweeper studies\nno studies\n```\n';
+    assert.deepEqual(
+      pageCommands('docs/example.md', text).map((c) => c.command),
+      ['sweeper best quickstart --top 2', 'sweeper coordinator --db a.db --listen 127.0.0.1:0', 'sweeper studies'],
+    );
   });
 });

@@ -21,7 +21,10 @@ describe('docs/library.md: ask and tell', () => {
     assert.match(block.text, /from 'sweeper';/);
     const entry = pathToFileURL(join(REPO, 'dist/src/index.js')).href;
     const source = `const evaluate = (params) => (params.x - 1) ** 2 + (params.kind === 'b' ? params.y / 10 : 0);\n${block.text.replace(/from 'sweeper';/, `from '${entry}';`)}`;
-    const { outputText, diagnostics } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }, reportDiagnostics: true });
+    const { outputText, diagnostics } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      reportDiagnostics: true,
+    });
     assert.deepEqual(diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) ?? [], []);
     const dir = tempDir('sweeper-e2e-library-');
     const script = join(dir, 'example.mjs');
@@ -36,8 +39,18 @@ describe('docs/library.md: ask and tell', () => {
     assert.equal(study.definition.objective.direction, 'minimize');
     const trials = await store.listTrials(study.id);
     assert.equal(trials.length, 50);
-    assert.ok(trials.every((trial) => trial.state === 'COMPLETE'), 'every trial told');
-    assert.deepEqual((await store.getEpochs(trials[0]?.id ?? -1)).map((e) => [e.epoch, e.valLoss]), [[1, 0.3]], 'the reported epoch');
-    assert.ok(trials.some((trial) => 'y' in trial.params) && trials.some((trial) => !('y' in trial.params)), 'y exists only when kind is b');
+    assert.ok(
+      trials.every((trial) => trial.state === 'COMPLETE'),
+      'every trial told',
+    );
+    assert.deepEqual(
+      (await store.getEpochs(trials[0]?.id ?? -1)).map((e) => [e.epoch, e.valLoss]),
+      [[1, 0.3]],
+      'the reported epoch',
+    );
+    assert.ok(
+      trials.some((trial) => 'y' in trial.params) && trials.some((trial) => !('y' in trial.params)),
+      'y exists only when kind is b',
+    );
   });
 });

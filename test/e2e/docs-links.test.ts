@@ -14,14 +14,20 @@ describe('the links of README.md and docs/*.md', () => {
 
   test('the README links to every page of docs/', () => {
     const linked = new Set(relativeLinks(pageText('README.md')).map((link) => link.target.split('#')[0]));
-    assert.deepEqual(docPages().filter((page) => page !== 'README.md' && !linked.has(page)), []);
+    assert.deepEqual(
+      docPages().filter((page) => page !== 'README.md' && !linked.has(page)),
+      [],
+    );
   });
 
   test('docs/sweep-files.md names every example of sweeps/', () => {
     const text = pageText('docs/sweep-files.md');
     const examples = text.slice(text.indexOf('## Examples'));
     const files = readdirSync(join(REPO, 'sweeps')).filter((name) => name.endsWith('.yaml'));
-    assert.deepEqual(files.filter((name) => !examples.includes(`\`${name}\``)), []);
+    assert.deepEqual(
+      files.filter((name) => !examples.includes(`\`${name}\``)),
+      [],
+    );
   });
 
   test('anchors are made as GitHub makes them', () => {

@@ -24,7 +24,10 @@ function problems(text: string): string[] {
 
 describe('docs/sweep-files.md: its YAML', () => {
   test('the page has the listing of every field and two fragments', () => {
-    assert.deepEqual(blocks.map((b) => b.text.split('\n')[0]), ['study: quickstart            # name of the study in the store: letters, digits, _ . -', 'dataset:', 'synthetic:']);
+    assert.deepEqual(
+      blocks.map((b) => b.text.split('\n')[0]),
+      ['study: quickstart            # name of the study in the store: letters, digits, _ . -', 'dataset:', 'synthetic:'],
+    );
   });
 
   test('the listing of every field is refused only for the settings its ReLU MLPs cannot use, as the page says', () => {
@@ -32,7 +35,9 @@ describe('docs/sweep-files.md: its YAML', () => {
     assert.deepEqual(problems(listing), [
       'model.leaky_alpha: is never used: activation is relu, not leaky_relu',
       'model.elu_alpha: is never used: activation is relu, not elu',
-      ...['conv_layers', 'channels', 'kernel', 'padding', 'pool'].map((name) => `model.${name}: is never used: it applies to CNNs, but architecture is mlp, not cnn`),
+      ...['conv_layers', 'channels', 'kernel', 'padding', 'pool'].map(
+        (name) => `model.${name}: is never used: it applies to CNNs, but architecture is mlp, not cnn`,
+      ),
     ]);
     // Without them, it is a good file.
     const usable = listing

@@ -41,7 +41,10 @@ const CONDITIONAL = new Set(['momentum', 'beta1']);
 
 /** The header of a box-drawn table: the first row of cells in `text` (after `from`). */
 function header(text: string, from = 0): string[] {
-  const row = text.slice(from).split('\n').find((line) => line.startsWith('│'));
+  const row = text
+    .slice(from)
+    .split('\n')
+    .find((line) => line.startsWith('│'));
   assert.ok(row, `a table after ${JSON.stringify(text.slice(from, from + 80))}`);
   return tableCells(row);
 }
@@ -78,8 +81,16 @@ describe('README.md "Quick start": npx sweeper run sweeps/quickstart.yaml', () =
     assert.ok(readmeOutput, 'the README shows what the quick start prints');
     const documented = header(readmeOutput.text);
     const printed = header(run.stdout);
-    assert.deepEqual(printed.filter((c) => !CONDITIONAL.has(c)), documented.filter((c) => !CONDITIONAL.has(c)), run.stdout);
-    assert.deepEqual(documented.filter((c) => printed.includes(c)), printed, 'no column the README does not have, none out of order');
+    assert.deepEqual(
+      printed.filter((c) => !CONDITIONAL.has(c)),
+      documented.filter((c) => !CONDITIONAL.has(c)),
+      run.stdout,
+    );
+    assert.deepEqual(
+      documented.filter((c) => printed.includes(c)),
+      printed,
+      'no column the README does not have, none out of order',
+    );
     assert.ok(printed.includes('test accuracy'));
 
     const table = rows(run.stdout);
@@ -92,26 +103,46 @@ describe('README.md "Quick start": npx sweeper run sweeps/quickstart.yaml', () =
     assert.deepEqual(column('best epoch'), ['1', '1', '1']);
     for (const cell of column('train time')) assert.match(cell, /^\d+\.\ds$/);
     const values = column('val_accuracy').map(Number);
-    assert.deepEqual(values, [...values].sort((a, b) => b - a), 'best first');
+    assert.deepEqual(
+      values,
+      [...values].sort((a, b) => b - a),
+      'best first',
+    );
   });
 
   test('without a terminal, the logs are JSON lines on standard error', () => {
-    const lines = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
+    const lines = run.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string });
     assert.ok(lines.some((line) => line.msg === 'sweep ended'));
     assert.equal(existsSync(join(dir, 'sweeper.db.log')), false);
   });
 });
 
-describe('docs/cli.md on the quick start\'s store', () => {
+describe("docs/cli.md on the quick start's store", () => {
   test('sweeper best quickstart --top 3: the table, with test accuracy', async () => {
     const text = await ok('best', 'quickstart', '--top', '3');
     assert.match(text, /^best 3 of study quickstart by val_accuracy \(maximize\):\n/);
-    assert.deepEqual(header(text).slice(0, 8), ['rank', 'trial', 'state', 'val_accuracy', 'test accuracy', 'epochs', 'best epoch', 'train time']);
+    assert.deepEqual(header(text).slice(0, 8), [
+      'rank',
+      'trial',
+      'state',
+      'val_accuracy',
+      'test accuracy',
+      'epochs',
+      'best epoch',
+      'train time',
+    ]);
     assert.equal(rows(text).length, 3);
   });
 
   test('sweeper best quickstart --top 1 --json: study, where and the best trial, in the documented shapes', async () => {
-    const output = JSON.parse(await ok('best', 'quickstart', '--top', '1', '--json')) as { study: Record<string, unknown>; where: unknown; trials: Record<string, unknown>[] };
+    const output = JSON.parse(await ok('best', 'quickstart', '--top', '1', '--json')) as {
+      study: Record<string, unknown>;
+      where: unknown;
+      trials: Record<string, unknown>[];
+    };
     assert.deepEqual(Object.keys(output), ['study', 'where', 'trials']);
     assert.deepEqual(output.where, {});
     assert.deepEqual(Object.keys(output.study), Object.keys(STUDY_EXAMPLE));
@@ -126,7 +157,9 @@ describe('docs/cli.md on the quick start\'s store', () => {
   test('sweeper best quickstart --where depth=two: the error docs/cli.md shows, exit 2', async () => {
     const result = await sweeper('best', 'quickstart', '--where', 'depth=two');
     assert.equal(result.code, 2);
-    const documented = pageBlocks('docs/cli.md').flatMap((b) => b.text.split('\n')).find((line) => line.startsWith('error: --where depth'));
+    const documented = pageBlocks('docs/cli.md')
+      .flatMap((b) => b.text.split('\n'))
+      .find((line) => line.startsWith('error: --where depth'));
     assert.ok(documented, 'docs/cli.md shows the error');
     assert.equal(result.stderr.split('\n')[0], documented);
   });
@@ -135,16 +168,54 @@ describe('docs/cli.md on the quick start\'s store', () => {
     const [best] = (JSON.parse(await ok('best', 'quickstart', '--top', '1', '--json')) as { trials: TrialJson[] }).trials;
     assert.ok(best);
     const text = await ok('show', 'quickstart', String(best.number));
-    assert.match(text, new RegExp(`^trial ${best.number} of study quickstart: COMPLETE\\nattempt 1 on worker \\S+; queued \\S+, started \\S+, finished \\S+ \\(\\d+\\.\\ds\\)\\n`));
+    assert.match(
+      text,
+      new RegExp(
+        `^trial ${best.number} of study quickstart: COMPLETE\\nattempt 1 on worker \\S+; queued \\S+, started \\S+, finished \\S+ \\(\\d+\\.\\ds\\)\\n`,
+      ),
+    );
     assert.match(text, /\nparameters:\n {2}optimizer +(sgd|adam)\n {2}learning_rate +\S+\n/);
-    assert.match(text, new RegExp(`\\nresult: val_accuracy ${best.value.toFixed(4)}; best epoch 1 of 1; train time \\d+\\.\\ds; test accuracy ${best.test_accuracy?.toFixed(4)}\\n`));
-    assert.deepEqual(header(text, text.indexOf('repeats:')), ['repeat', 'seed', 'val_accuracy', 'epochs', 'best epoch', 'train time', 'test accuracy', 'test loss']);
-    assert.deepEqual(header(text, text.indexOf('epochs:')), ['repeat', 'epoch', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'learning_rate', 'epoch_seconds']);
+    assert.match(
+      text,
+      new RegExp(
+        `\\nresult: val_accuracy ${best.value.toFixed(4)}; best epoch 1 of 1; train time \\d+\\.\\ds; test accuracy ${best.test_accuracy?.toFixed(4)}\\n`,
+      ),
+    );
+    assert.deepEqual(header(text, text.indexOf('repeats:')), [
+      'repeat',
+      'seed',
+      'val_accuracy',
+      'epochs',
+      'best epoch',
+      'train time',
+      'test accuracy',
+      'test loss',
+    ]);
+    assert.deepEqual(header(text, text.indexOf('epochs:')), [
+      'repeat',
+      'epoch',
+      'train_loss',
+      'train_accuracy',
+      'val_loss',
+      'val_accuracy',
+      'learning_rate',
+      'epoch_seconds',
+    ]);
     assert.match(text, /\nval_accuracy by epoch 1\.\.1 /);
-    assert.match(text, /\ntest evaluation \(weights of epoch 1\): accuracy \d\.\d{4}, loss \d+\.\d{4}\nconfusion matrix \(rows: actual class, columns: predicted class\):\n/);
+    assert.match(
+      text,
+      /\ntest evaluation \(weights of epoch 1\): accuracy \d\.\d{4}, loss \d+\.\d{4}\nconfusion matrix \(rows: actual class, columns: predicted class\):\n/,
+    );
     const matrix = rows(text, text.indexOf('confusion matrix'));
-    assert.deepEqual(header(text, text.indexOf('confusion matrix')), ['actual \\ predicted', ...Array.from({ length: 10 }, (_, k) => String(k))]);
-    assert.equal(matrix.flatMap((row) => row.slice(1)).reduce((sum, cell) => sum + Number(cell), 0), 1000, 'the 1,000 test digits of the quick start file');
+    assert.deepEqual(header(text, text.indexOf('confusion matrix')), [
+      'actual \\ predicted',
+      ...Array.from({ length: 10 }, (_, k) => String(k)),
+    ]);
+    assert.equal(
+      matrix.flatMap((row) => row.slice(1)).reduce((sum, cell) => sum + Number(cell), 0),
+      1000,
+      'the 1,000 test digits of the quick start file',
+    );
     assert.deepEqual(header(text, text.indexOf('per class:')), ['class', 'precision', 'recall', 'f1', 'support']);
     assert.match(text, /│ macro avg +│ \d\.\d{4} +│ \d\.\d{4} +│ \d\.\d{4} +│ 1000 +│/);
   });
@@ -155,7 +226,9 @@ describe('docs/cli.md on the quick start\'s store', () => {
     const output = JSON.parse(await ok('show', 'quickstart', String(best.number), '--json')) as {
       study: Record<string, unknown>;
       trial: Record<string, unknown>;
-      repeats: { test: { confusion: number[][]; classes: Record<string, unknown>[]; macro: Record<string, unknown> } & Record<string, unknown> }[];
+      repeats: {
+        test: { confusion: number[][]; classes: Record<string, unknown>[]; macro: Record<string, unknown> } & Record<string, unknown>;
+      }[];
       epochs: Record<string, unknown>[];
     };
     assert.deepEqual(Object.keys(output), ['study', 'trial', 'repeats', 'epochs']);
@@ -168,37 +241,80 @@ describe('docs/cli.md on the quick start\'s store', () => {
     assert.deepEqual(Object.keys(repeat.test), ['epoch', 'loss', 'accuracy', 'confusion', 'classes', 'macro']);
     assert.equal(repeat.test.accuracy, best.test_accuracy);
     assert.equal(repeat.test.confusion.length, 10);
-    assert.equal(repeat.test.confusion.flat().reduce((a, b) => a + b, 0), 1000);
+    assert.equal(
+      repeat.test.confusion.flat().reduce((a, b) => a + b, 0),
+      1000,
+    );
     assert.deepEqual(Object.keys(repeat.test.classes[0] ?? {}), ['class', 'name', 'precision', 'recall', 'f1', 'support']);
     assert.deepEqual(Object.keys(repeat.test.macro), ['precision', 'recall', 'f1']);
     assert.equal(output.epochs.length, 1);
-    assert.deepEqual(Object.keys(output.epochs[0] ?? {}), ['repeat', 'epoch', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'learning_rate', 'epoch_seconds', 'mutual_information']);
+    assert.deepEqual(Object.keys(output.epochs[0] ?? {}), [
+      'repeat',
+      'epoch',
+      'train_loss',
+      'train_accuracy',
+      'val_loss',
+      'val_accuracy',
+      'learning_rate',
+      'epoch_seconds',
+      'mutual_information',
+    ]);
   });
 
   test('sweeper export quickstart (> trials.csv, --epochs -o, --format json -o, --format jsonl): the documented columns', async () => {
-    const trialColumns = ['number', 'state', 'value', 'value_std', 'repeats', 'epochs', 'best_epoch', 'train_seconds', 'test_accuracy', 'attempt', 'worker', 'queued_at', 'started_at', 'finished_at', 'reason'];
+    const trialColumns = [
+      'number',
+      'state',
+      'value',
+      'value_std',
+      'repeats',
+      'epochs',
+      'best_epoch',
+      'train_seconds',
+      'test_accuracy',
+      'attempt',
+      'worker',
+      'queued_at',
+      'started_at',
+      'finished_at',
+      'reason',
+    ];
     // Every parameter of the space, alphabetical, as Optuna's trials_dataframe() names them.
-    const params = ['activation', 'batch_size', 'beta1', 'depth', 'learning_rate', 'momentum', 'optimizer', 'width'].map((name) => `params_${name}`);
+    const params = ['activation', 'batch_size', 'beta1', 'depth', 'learning_rate', 'momentum', 'optimizer', 'width'].map(
+      (name) => `params_${name}`,
+    );
     const csv = await ok('export', 'quickstart');
     assert.equal(csv.split('\n')[0], [...trialColumns, ...params].join(','));
     const trials = parseCsvRecords(csv);
     assert.equal(trials.length, TRIALS);
     assert.ok(trials.every((t) => t.state === 'COMPLETE' && Number(t.test_accuracy) > 0));
 
-    assert.equal(await ok('export', 'quickstart', '--epochs', '-o', 'epochs.csv'), `wrote ${TRIALS} epochs of study quickstart to epochs.csv\n`);
+    assert.equal(
+      await ok('export', 'quickstart', '--epochs', '-o', 'epochs.csv'),
+      `wrote ${TRIALS} epochs of study quickstart to epochs.csv\n`,
+    );
     const epochs = readFileSync(join(dir, 'epochs.csv'), 'utf8');
-    assert.equal(epochs.split('\n')[0], 'number,repeat,epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,epoch_seconds,mutual_information');
+    assert.equal(
+      epochs.split('\n')[0],
+      'number,repeat,epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,epoch_seconds,mutual_information',
+    );
     const epochRows = parseCsvRecords(epochs);
     assert.deepEqual(epochRows.map((e) => e.number).sort(), trials.map((t) => t.number).sort(), 'joins the trials on number');
 
-    assert.equal(await ok('export', 'quickstart', '--format', 'json', '-o', 'trials.json'), `wrote ${TRIALS} trials of study quickstart to trials.json\n`);
+    assert.equal(
+      await ok('export', 'quickstart', '--format', 'json', '-o', 'trials.json'),
+      `wrote ${TRIALS} trials of study quickstart to trials.json\n`,
+    );
     const records = JSON.parse(readFileSync(join(dir, 'trials.json'), 'utf8')) as Record<string, unknown>[];
     assert.equal(records.length, TRIALS);
     assert.deepEqual(Object.keys(records[0] ?? {}), [...trialColumns, ...params]);
     assert.equal(typeof records[0]?.test_accuracy, 'number', 'typed values');
 
     const lines = (await ok('export', 'quickstart', '--format', 'jsonl')).trim().split('\n');
-    assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), records);
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line) as unknown),
+      records,
+    );
   });
 
   test('sweeper trials quickstart (--state failed, --state complete,pruned before the study, --csv, --json)', async () => {
@@ -210,7 +326,11 @@ describe('docs/cli.md on the quick start\'s store', () => {
     assert.equal(parseCsvRecords(csv).length, TRIALS);
     const output = JSON.parse(await ok('trials', 'quickstart', '--json')) as { study: Record<string, unknown>; trials: TrialJson[] };
     assert.deepEqual(Object.keys(output), ['study', 'trials']);
-    assert.deepEqual(output.trials.map((t) => t.number), [0, 1, 2], 'by trial number');
+    assert.deepEqual(
+      output.trials.map((t) => t.number),
+      [0, 1, 2],
+      'by trial number',
+    );
   });
 
   test('sweeper run sweeps/quickstart.yaml --study quickstart-2: the same file, a new study beside the first', async () => {
@@ -227,7 +347,10 @@ describe('docs/cli.md on the quick start\'s store', () => {
 
   test('sweeper run sweeps/quickstart.yaml --db runs.db --threads 2, then sweeper report quickstart -o quickstart.html --db runs.db --top 5', async () => {
     assert.match(await ok('run', 'sweeps/quickstart.yaml', '--db', 'runs.db', '--threads', '2'), /^study quickstart: 3 complete/);
-    assert.match(await ok('report', 'quickstart', '-o', 'quickstart.html', '--db', 'runs.db', '--top', '5'), /^wrote the report of study quickstart to quickstart\.html \(\d+\.\d MB\)\n$/);
+    assert.match(
+      await ok('report', 'quickstart', '-o', 'quickstart.html', '--db', 'runs.db', '--top', '5'),
+      /^wrote the report of study quickstart to quickstart\.html \(\d+\.\d MB\)\n$/,
+    );
     const html = readFileSync(join(dir, 'quickstart.html'), 'utf8');
     assert.match(html, /^<!doctype html>/i);
     assert.doesNotMatch(html, /<script[^>]+src=/i, 'opens offline: nothing is fetched');
@@ -244,7 +367,10 @@ describe('docs/cli.md on the quick start\'s store', () => {
     const response = await fetch(`http://127.0.0.1:${port}/api/studies`);
     assert.equal(response.status, 200);
     const studies = (await response.json()) as { studies: { name: string }[] };
-    assert.deepEqual(studies.studies.map((s) => s.name), ['quickstart']);
+    assert.deepEqual(
+      studies.studies.map((s) => s.name),
+      ['quickstart'],
+    );
     const stopped = await dashboard.stop('SIGINT');
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.match(stopped.stdout, /dashboard stopped\n$/);
@@ -255,7 +381,11 @@ describe('docs/cli.md on the quick start\'s store', () => {
     writeFileSync(join(dir, 'token'), `${token}\n`);
     const port = await freePort();
     // docs/cli.md listens on 0.0.0.0 (what the token is for); a test stays on loopback.
-    const dashboard = new SweeperProcess('dashboard', ['dashboard', '--db', 'runs.db', '--listen', `127.0.0.1:${port}`, '--token-file', 'token'], { cwd: dir });
+    const dashboard = new SweeperProcess(
+      'dashboard',
+      ['dashboard', '--db', 'runs.db', '--listen', `127.0.0.1:${port}`, '--token-file', 'token'],
+      { cwd: dir },
+    );
     t.after(() => dashboard.kill());
     await dashboard.waitForOutput(/dashboard on \S+/, t.signal);
     const base = `http://127.0.0.1:${port}`;

@@ -59,7 +59,15 @@ const cases: SweepCase[] = sweepFiles().map((source) => {
   const shortening = { trials: TRIALS, epochs: 1, ...(emnist && { datasetDir: EMNIST }) };
   shortenSweep(source, local, shortening);
   shortenSweep(source, submitted, shortening);
-  return { name: basename(source), source, study: sweep.study, metric: sweep.objective?.metric ?? 'val_accuracy', direction: sweep.objective?.direction ?? 'maximize', tested, emnist };
+  return {
+    name: basename(source),
+    source,
+    study: sweep.study,
+    metric: sweep.objective?.metric ?? 'val_accuracy',
+    direction: sweep.objective?.direction ?? 'maximize',
+    tested,
+    emnist,
+  };
 });
 
 async function ok(...args: string[]): Promise<string> {
@@ -77,7 +85,8 @@ function checkTrials(sweep: SweepCase, trials: readonly TrialRow[]): void {
   for (const trial of trials) {
     assert.ok(allowed.includes(trial.state), `trial ${trial.number}: ${trial.state} (${trial.reason})`);
     if (trial.state === 'FAILED') assert.match(trial.reason ?? '', /^diverged at epoch 1: /);
-    if (trial.state === 'COMPLETE') assert.equal(typeof trial.test_accuracy, sweep.tested ? 'number' : 'object', `trial ${trial.number}'s test accuracy`);
+    if (trial.state === 'COMPLETE')
+      assert.equal(typeof trial.test_accuracy, sweep.tested ? 'number' : 'object', `trial ${trial.number}'s test accuracy`);
   }
 }
 
@@ -105,7 +114,9 @@ describe('docs/sweep-files.md: each sweeps/*.yaml run with `sweeper run`', () =>
 
   /** The COMPLETE trials of a study in the local store, with their parameters. */
   async function complete(study: string): Promise<Record<string, unknown>[]> {
-    const { trials } = JSON.parse(await ok('trials', study, '--db', join(dir, 'local.db'), '--json')) as { trials: { state: string; params: Record<string, unknown> }[] };
+    const { trials } = JSON.parse(await ok('trials', study, '--db', join(dir, 'local.db'), '--json')) as {
+      trials: { state: string; params: Record<string, unknown> }[];
+    };
     return trials.filter((t) => t.state === 'COMPLETE').map((t) => t.params);
   }
 
@@ -125,31 +136,67 @@ describe('docs/sweep-files.md: each sweeps/*.yaml run with `sweeper run`', () =>
     assert.deepEqual([...output.matchAll(/^optimizer = (\w+): best 1 of \d+ complete$/gm)].map((m) => m[1]).sort(), optimizers.sort());
   });
 
-  test('sweeper best report-004-learning-rules --where optimizer=adam --where beta1=0.9', () => checkWhere('report-004-learning-rules', ['--where', 'optimizer=adam', '--where', 'beta1=0.9'], (p) => p.optimizer === 'adam' && p.beta1 === 0.9));
+  test('sweeper best report-004-learning-rules --where optimizer=adam --where beta1=0.9', () =>
+    checkWhere(
+      'report-004-learning-rules',
+      ['--where', 'optimizer=adam', '--where', 'beta1=0.9'],
+      (p) => p.optimizer === 'adam' && p.beta1 === 0.9,
+    ));
 
-  test('sweeper best report-004-learning-rules --where optimizer=sgd --where optimizer=rmsprop', () => checkWhere('report-004-learning-rules', ['--where', 'optimizer=sgd', '--where', 'optimizer=rmsprop'], (p) => p.optimizer === 'sgd' || p.optimizer === 'rmsprop'));
+  test('sweeper best report-004-learning-rules --where optimizer=sgd --where optimizer=rmsprop', () =>
+    checkWhere(
+      'report-004-learning-rules',
+      ['--where', 'optimizer=sgd', '--where', 'optimizer=rmsprop'],
+      (p) => p.optimizer === 'sgd' || p.optimizer === 'rmsprop',
+    ));
 
-  test('sweeper best report-004-batchnorm-cnn --where architecture=cnn --where batch_norm=true', () => checkWhere('report-004-batchnorm-cnn', ['--where', 'architecture=cnn', '--where', 'batch_norm=true'], (p) => p.architecture === 'cnn' && p.batch_norm === true));
+  test('sweeper best report-004-batchnorm-cnn --where architecture=cnn --where batch_norm=true', () =>
+    checkWhere(
+      'report-004-batchnorm-cnn',
+      ['--where', 'architecture=cnn', '--where', 'batch_norm=true'],
+      (p) => p.architecture === 'cnn' && p.batch_norm === true,
+    ));
 
   test('sweeper best report-000-learning-rates --where "learning_rate>=1e-3" --where "learning_rate<0.1"', async () => {
     const db = join(dir, 'local.db');
-    const { trials } = JSON.parse(await ok('trials', 'report-000-learning-rates', '--db', db, '--json')) as { trials: { state: string; params: { learning_rate: number } }[] };
+    const { trials } = JSON.parse(await ok('trials', 'report-000-learning-rates', '--db', db, '--json')) as {
+      trials: { state: string; params: { learning_rate: number } }[];
+    };
     const kept = trials.filter((t) => t.state === 'COMPLETE' && t.params.learning_rate >= 1e-3 && t.params.learning_rate < 0.1);
-    const output = await ok('best', 'report-000-learning-rates', '--where', 'learning_rate>=1e-3', '--where', 'learning_rate<0.1', '--db', db);
+    const output = await ok(
+      'best',
+      'report-000-learning-rates',
+      '--where',
+      'learning_rate>=1e-3',
+      '--where',
+      'learning_rate<0.1',
+      '--db',
+      db,
+    );
     const where = 'where learning_rate>=0.001, learning_rate<0.1';
     if (kept.length === 0) assert.equal(output, `study report-000-learning-rates has no complete trial ${where}\n`);
-    else assert.match(output, new RegExp(`^best ${kept.length} of study report-000-learning-rates by val_accuracy \\(maximize\\) ${where.replaceAll('.', '\\.')}:\\n`));
+    else
+      assert.match(
+        output,
+        new RegExp(
+          `^best ${kept.length} of study report-000-learning-rates by val_accuracy \\(maximize\\) ${where.replaceAll('.', '\\.')}:\\n`,
+        ),
+      );
   });
 
   const emnistAsWritten = resolve(SWEEPS_DIR, '../data/emnist');
   for (const sweep of cases.filter((c) => c.emnist)) {
-    test(`sweeper run sweeps/${sweep.name} as written, without its EMNIST files: exit 2, the missing folder named, nothing stored`, { skip: existsSync(emnistAsWritten) && `${emnistAsWritten} exists here` }, async () => {
-      const db = join(dir, 'emnist-missing.db');
-      const result = await runCli(['run', sweep.source, '--db', db]);
-      assert.equal(result.code, 2, result.stderr);
-      assert.equal(result.stderr.split('\n')[0], `error: ${emnistAsWritten}: cannot read dataset.dir: no such directory`);
-      assert.equal(existsSync(db), false, 'no store file');
-    });
+    test(
+      `sweeper run sweeps/${sweep.name} as written, without its EMNIST files: exit 2, the missing folder named, nothing stored`,
+      { skip: existsSync(emnistAsWritten) && `${emnistAsWritten} exists here` },
+      async () => {
+        const db = join(dir, 'emnist-missing.db');
+        const result = await runCli(['run', sweep.source, '--db', db]);
+        assert.equal(result.code, 2, result.stderr);
+        assert.equal(result.stderr.split('\n')[0], `error: ${emnistAsWritten}: cannot read dataset.dir: no such directory`);
+        assert.equal(existsSync(db), false, 'no store file');
+      },
+    );
   }
 });
 
@@ -167,17 +214,28 @@ describe('docs/sweep-files.md: each sweeps/*.yaml submitted to a coordinator wit
     await worker.waitForOutput(/^worker \S+ with 2 threads/m, t.signal);
     // "Several studies can be submitted; they share the workers' free threads, each in turn."
     const replies = await Promise.all(cases.map((sweep) => ok('submit', join(submitted, sweep.name), '--coordinator', address)));
-    assert.deepEqual(replies, cases.map((sweep) => `submitted study ${sweep.study} (${TRIALS} trials) to ${address}\n`));
+    assert.deepEqual(
+      replies,
+      cases.map((sweep) => `submitted study ${sweep.study} (${TRIALS} trials) to ${address}\n`),
+    );
   });
 
   for (const sweep of cases) {
     test(`sweeper submit ${sweep.name}`, { timeout: 5 * 60_000 }, async (t) => {
       const [running, working] = [coordinator, worker];
       assert.ok(running && working, 'the coordinator and the worker started');
-      const trials = await until(() => {
-        const stored = readTrials(db, sweep.study);
-        return stored.length >= TRIALS && stored.every(isFinished) && stored;
-      }, { what: `the ${TRIALS} trials of ${sweep.study}`, signal: t.signal, intervalMs: 250, check: () => checkCluster(running, [working]) });
+      const trials = await until(
+        () => {
+          const stored = readTrials(db, sweep.study);
+          return stored.length >= TRIALS && stored.every(isFinished) && stored;
+        },
+        {
+          what: `the ${TRIALS} trials of ${sweep.study}`,
+          signal: t.signal,
+          intervalMs: 250,
+          check: () => checkCluster(running, [working]),
+        },
+      );
       checkTrials(sweep, trials);
       // "query it with best/trials on the coordinator's store"
       checkBest(sweep, await ok('best', sweep.study, '--db', db), (count) => `best ${count} of study ${sweep.study}`, trials);
@@ -190,7 +248,9 @@ describe('docs/sweep-files.md: each sweeps/*.yaml submitted to a coordinator wit
     assert.equal(worked.code, 0, worker.tail());
     const stopped = await coordinator.stop('SIGTERM');
     assert.equal(stopped.code, 0, coordinator.tail());
-    const studies = (JSON.parse(await ok('studies', '--db', db, '--json')) as { studies: { name: string; counts: Record<string, number> }[] }).studies;
+    const studies = (
+      JSON.parse(await ok('studies', '--db', db, '--json')) as { studies: { name: string; counts: Record<string, number> }[] }
+    ).studies;
     assert.deepEqual(studies.map((s) => s.name).sort(), cases.map((c) => c.study).sort());
     for (const study of studies) assert.deepEqual([study.counts.RUNNING, study.counts.QUEUED], [0, 0], study.name);
   });

@@ -17,7 +17,8 @@ export function browserSkipReason(): string | undefined {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs Debian's chromium package; locally, apt-get install chromium`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs Debian's chromium package; locally, apt-get install chromium`);
   // Chromium refuses its sandbox to root, as CI runs.
   return chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
 }

@@ -36,8 +36,15 @@ export function cliEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv
 }
 
 /** Starts `sweeper ARGS` in a child process; `done` resolves when it exits, `output` grows while it runs. */
-export function startCli(args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult>; output: CliOutput } {
-  const child = spawn(process.execPath, [SWEEPER_BIN, ...args], { cwd: options.cwd, env: cliEnvironment(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(
+  args: readonly string[],
+  options: CliOptions = {},
+): { child: ChildProcess; done: Promise<CliResult>; output: CliOutput } {
+  const child = spawn(process.execPath, [SWEEPER_BIN, ...args], {
+    cwd: options.cwd,
+    env: cliEnvironment(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = { stdout: '', stderr: '' };
   child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));

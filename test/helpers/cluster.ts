@@ -42,7 +42,12 @@ function track(args: readonly string[], logFile: string): ClusterProcess {
 }
 
 /** `sweeper coordinator` in a child process; resolves once it listens (port 0 unless `--listen` is given). */
-export async function startCoordinatorProcess(dir: string, db: string, args: readonly string[] = [], name = 'coordinator'): Promise<CoordinatorProcess> {
+export async function startCoordinatorProcess(
+  dir: string,
+  db: string,
+  args: readonly string[] = [],
+  name = 'coordinator',
+): Promise<CoordinatorProcess> {
   const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
   const proc = track(['coordinator', '--db', db, ...listen, ...args], join(dir, `${name}.log`));
   const withDashboard = args.includes('--dashboard');
@@ -54,7 +59,9 @@ export async function startCoordinatorProcess(dir: string, db: string, args: rea
       const url = /dashboard on (\S+)/.exec(out);
       if (match && (!withDashboard || url)) resolve({ address: match[1] as string, ...(url && { dashboard: url[1] as string }) });
     });
-    void proc.done.then((result) => reject(new Error(`the coordinator exited (${result.code}) before listening: ${result.stderr}\n${proc.logTail()}`)));
+    void proc.done.then((result) =>
+      reject(new Error(`the coordinator exited (${result.code}) before listening: ${result.stderr}\n${proc.logTail()}`)),
+    );
   });
   return { ...proc, address, ...(dashboard !== undefined && { dashboard }) };
 }
@@ -65,7 +72,11 @@ export function startWorkerProcess(dir: string, address: string, args: readonly 
 }
 
 /** A synthetic sweep file (no training: each epoch sleeps `epochSeconds`). */
-export function writeSyntheticSweep(dir: string, study: string, options: { trials: number; epochs: number; epochSeconds: number; extra?: string }): string {
+export function writeSyntheticSweep(
+  dir: string,
+  study: string,
+  options: { trials: number; epochs: number; epochSeconds: number; extra?: string },
+): string {
   const path = join(dir, `${study}.yaml`);
   writeFileSync(
     path,
@@ -93,7 +104,12 @@ export function writeSyntheticSweep(dir: string, study: string, options: { trial
   return path;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000, diagnostics: () => string = () => ''): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false,
+  timeoutMs = 60_000,
+  diagnostics: () => string = () => '',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let value: T | undefined | false;

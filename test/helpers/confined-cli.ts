@@ -19,11 +19,16 @@ const OWN_MOUNTS = ['unshare', '--mount', '--propagation', 'private'];
 export function confinementSkip(needs: 'nobody' | 'mounts'): string | false {
   if (process.getuid?.() !== 0) return process.env.CI ? false : 'needs root, to run sweeper as nobody and to mount file systems';
   if (needs === 'mounts') {
-    const probe = spawnSync(OWN_MOUNTS[0] as string, [...OWN_MOUNTS.slice(1), 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], { stdio: 'ignore' });
+    const probe = spawnSync(OWN_MOUNTS[0] as string, [...OWN_MOUNTS.slice(1), 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], {
+      stdio: 'ignore',
+    });
     return probe.status === 0 || process.env.CI ? false : 'unshare --mount cannot mount a file system here';
   }
-  if (spawnSync('setpriv', [...AS_NOBODY, 'true'], { stdio: 'ignore' }).status !== 0) return process.env.CI ? false : 'setpriv cannot run a command as nobody';
-  const reach = spawnSync('setpriv', [...AS_NOBODY, 'sh', '-c', 'test -r "$1" && test -x "$2"', 'sh', COMPILED_CLI, tmpdir()], { stdio: 'ignore' });
+  if (spawnSync('setpriv', [...AS_NOBODY, 'true'], { stdio: 'ignore' }).status !== 0)
+    return process.env.CI ? false : 'setpriv cannot run a command as nobody';
+  const reach = spawnSync('setpriv', [...AS_NOBODY, 'sh', '-c', 'test -r "$1" && test -x "$2"', 'sh', COMPILED_CLI, tmpdir()], {
+    stdio: 'ignore',
+  });
   return reach.status === 0 ? false : `user nobody cannot read ${COMPILED_CLI} or enter ${tmpdir()}`;
 }
 
@@ -34,7 +39,17 @@ export function sweeperAsNobody(args: readonly string[]): Promise<CliResult> {
 
 /** `sweeper ARGS` as root, with `folder` bind-mounted read-only over itself. */
 export function sweeperOnReadOnlyMount(folder: string, args: readonly string[]): Promise<CliResult> {
-  return run(OWN_MOUNTS[0] as string, [...OWN_MOUNTS.slice(1), 'sh', '-c', 'mount --bind -o ro "$1" "$1" && shift && exec "$@"', 'sh', folder, process.execPath, COMPILED_CLI, ...args]);
+  return run(OWN_MOUNTS[0] as string, [
+    ...OWN_MOUNTS.slice(1),
+    'sh',
+    '-c',
+    'mount --bind -o ro "$1" "$1" && shift && exec "$@"',
+    'sh',
+    folder,
+    process.execPath,
+    COMPILED_CLI,
+    ...args,
+  ]);
 }
 
 /**
@@ -43,7 +58,10 @@ export function sweeperOnReadOnlyMount(folder: string, args: readonly string[]):
  */
 export function confinedShell(script: string): Promise<CliResult> {
   const withSweeper = `sweeper() { "$SWEEPER_NODE" "$SWEEPER_CLI" "$@"; }\n${script}`;
-  return run(OWN_MOUNTS[0] as string, [...OWN_MOUNTS.slice(1), 'sh', '-c', withSweeper], { SWEEPER_NODE: process.execPath, SWEEPER_CLI: COMPILED_CLI });
+  return run(OWN_MOUNTS[0] as string, [...OWN_MOUNTS.slice(1), 'sh', '-c', withSweeper], {
+    SWEEPER_NODE: process.execPath,
+    SWEEPER_CLI: COMPILED_CLI,
+  });
 }
 
 function run(command: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {

@@ -33,7 +33,11 @@ export function sweeperInContainer(name: string, container: ContainerLike, args:
 
 /** Why PID and UTS namespaces cannot be made here (unshare missing, or not permitted), or undefined. */
 export function containerNamespacesUnavailable(): string | undefined {
-  const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--uts', 'sh', '-c', 'hostname sweeper-probe && echo "$$ $(hostname)"'], { encoding: 'utf8' });
+  const probe = spawnSync(
+    'unshare',
+    ['--pid', '--fork', '--mount-proc', '--uts', 'sh', '-c', 'hostname sweeper-probe && echo "$$ $(hostname)"'],
+    { encoding: 'utf8' },
+  );
   if (probe.error !== undefined) return `cannot run unshare (Debian package util-linux): ${probe.error.message}`;
   if (probe.status !== 0 || probe.stdout.trim() !== '1 sweeper-probe') {
     const uid = process.getuid?.();

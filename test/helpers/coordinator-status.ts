@@ -16,8 +16,26 @@ export interface StatusStudyJson {
 
 export interface StatusJson {
   readonly protocol_version: number;
-  readonly workers: readonly { id: string; host: string; pid: number; threads: number; busy: number; connected: boolean; draining: boolean; silent_ms: number; version: string }[];
-  readonly runs: readonly { study: string; trial: number; attempt: number; repeat: number; worker: string | null; epoch: number; running_ms: number }[];
+  readonly workers: readonly {
+    id: string;
+    host: string;
+    pid: number;
+    threads: number;
+    busy: number;
+    connected: boolean;
+    draining: boolean;
+    silent_ms: number;
+    version: string;
+  }[];
+  readonly runs: readonly {
+    study: string;
+    trial: number;
+    attempt: number;
+    repeat: number;
+    worker: string | null;
+    epoch: number;
+    running_ms: number;
+  }[];
   readonly studies: readonly StatusStudyJson[];
 }
 
@@ -46,7 +64,10 @@ export function checkCluster(coordinator: SweeperProcess, workers: readonly Swee
   for (const proc of [coordinator, ...workers]) proc.assertRunning('while the cluster was working');
   // 'refused a call' (a whole call) or 'refused a report' (one event of a batch).
   const refused = coordinator.logLines().find((line) => typeof line.msg === 'string' && line.msg.startsWith('refused '));
-  if (refused) throw new Error(`the coordinator refused a call from a worker: ${JSON.stringify(refused)}\n${[coordinator, ...workers].map((p) => p.tail(8)).join('\n')}`);
+  if (refused)
+    throw new Error(
+      `the coordinator refused a call from a worker: ${JSON.stringify(refused)}\n${[coordinator, ...workers].map((p) => p.tail(8)).join('\n')}`,
+    );
   for (const proc of [coordinator, ...workers]) {
     const error = proc.logLines().find((line) => typeof line.level === 'number' && line.level >= 50);
     if (error) throw new Error(`${proc.name} logged an error: ${JSON.stringify(error)}`);
@@ -68,6 +89,11 @@ export function waitForStudies(
       const status = await readStatus(args, options.cwd);
       return studies.every((name) => status.studies.some((s) => s.name === name && isFinished(s))) && status;
     },
-    { what: `studies ${studies.join(', ')} to finish`, signal: options.signal, intervalMs: 1000, check: () => checkCluster(options.coordinator, options.workers) },
+    {
+      what: `studies ${studies.join(', ')} to finish`,
+      signal: options.signal,
+      intervalMs: 1000,
+      check: () => checkCluster(options.coordinator, options.workers),
+    },
   );
 }

@@ -1,11 +1,31 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { ChannelCredentials, Metadata, makeGenericClientConstructor, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  ChannelCredentials,
+  Metadata,
+  makeGenericClientConstructor,
+  type Client,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import type { RunAssignment, RunKey } from '../../src/execution/run-assignment.js';
 import { CoordinatorClient } from '../../src/rpc/coordinator-client.js';
 import { grpcServiceDefinition } from '../../src/rpc/grpc-service-definition.js';
 import { PROTOCOL_VERSION } from '../../src/rpc/protocol-version.js';
-import { reportReplyFromMessage, workItemFromMessage, type EventResult, type RegisterReply, type RunEvent, type WorkItem } from '../../src/wire/coordinator-codec.js';
-import { Coordinator, ReportRequestSchema, type ReportReply, type RunEventSchema, type WorkItem as WorkItemMessage } from '../../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import {
+  reportReplyFromMessage,
+  workItemFromMessage,
+  type EventResult,
+  type RegisterReply,
+  type RunEvent,
+  type WorkItem,
+} from '../../src/wire/coordinator-codec.js';
+import {
+  Coordinator,
+  ReportRequestSchema,
+  type ReportReply,
+  type RunEventSchema,
+  type WorkItem as WorkItemMessage,
+} from '../../src/wire/gen/sweeper/v1/coordinator_pb.js';
 
 /**
  * A worker driven by hand through the real gRPC client: it registers, receives its work stream,
@@ -28,13 +48,26 @@ export class FakeWorker {
     readonly workerId = `fake-${Math.random().toString(36).slice(2, 10)}`,
   ) {
     const credentials = options.credentials ?? ChannelCredentials.createInsecure();
-    this.client = new CoordinatorClient({ address, credentials, ...(options.token !== undefined && { token: options.token }), timeoutMs: 5_000 });
+    this.client = new CoordinatorClient({
+      address,
+      credentials,
+      ...(options.token !== undefined && { token: options.token }),
+      timeoutMs: 5_000,
+    });
     const RawClient = makeGenericClientConstructor(grpcServiceDefinition(Coordinator), 'Coordinator');
     this.raw = new RawClient(address, credentials);
   }
 
   async register(threads = 1, running: RunKey[] = [], protocolVersion = PROTOCOL_VERSION): Promise<RegisterReply> {
-    const reply = await this.client.register({ protocolVersion, workerId: this.workerId, host: 'fakehost', pid: 1, threads, running, softwareVersion: 'test' });
+    const reply = await this.client.register({
+      protocolVersion,
+      workerId: this.workerId,
+      host: 'fakehost',
+      pid: 1,
+      threads,
+      running,
+      softwareVersion: 'test',
+    });
     this.session = reply.session;
     this.assignmentsReceived = 0;
     return reply;
@@ -91,7 +124,11 @@ export class FakeWorker {
 
   /** Sends events exactly as given: malformed ones included. */
   reportRaw(events: MessageInitShape<typeof RunEventSchema>[], session = this.session): Promise<EventResult[]> {
-    const method = this.raw[Coordinator.method.report.name] as (request: unknown, metadata: Metadata, callback: (error: ServiceError | null, reply?: ReportReply) => void) => void;
+    const method = this.raw[Coordinator.method.report.name] as (
+      request: unknown,
+      metadata: Metadata,
+      callback: (error: ServiceError | null, reply?: ReportReply) => void,
+    ) => void;
     return new Promise((resolve, reject) => {
       method.call(this.raw, create(ReportRequestSchema, { session, events }), new Metadata(), (error, reply) => {
         if (error || !reply) reject(error ?? new Error('no reply'));

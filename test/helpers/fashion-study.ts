@@ -28,6 +28,17 @@ budget: { trials: 1 }
   const study = await store.createStudy(definition);
   const trial = await store.createTrial(study.id, { learning_rate: 0.01 }, { worker: 'host:1' });
   await store.recordEpoch(trial.id, 1, 0, 1, { valAccuracy: 0.95, trainLoss: 0.2 });
-  await store.recordRepeat(trial.id, 1, { repeat: 0, seed: 1, value: 0.95, epochs: 1, bestEpoch: 1, trainSeconds: 1, test: { epoch: 1, loss: 0.2, accuracy: 0.97, confusion: FASHION_CONFUSION } });
-  await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: { value: 0.95, repeats: 1, epochs: 1, bestEpoch: 1, trainSeconds: 1, testAccuracy: 0.97 } });
+  await store.recordRepeat(trial.id, 1, {
+    repeat: 0,
+    seed: 1,
+    value: 0.95,
+    epochs: 1,
+    bestEpoch: 1,
+    trainSeconds: 1,
+    test: { epoch: 1, loss: 0.2, accuracy: 0.97, confusion: FASHION_CONFUSION },
+  });
+  await store.finishTrial(trial.id, 1, {
+    state: 'COMPLETE',
+    result: { value: 0.95, repeats: 1, epochs: 1, bestEpoch: 1, trainSeconds: 1, testAccuracy: 0.97 },
+  });
 }

@@ -16,7 +16,8 @@ import { TaskRouter } from '../../worker/task-router.js';
 import { WorkerAgent } from '../../worker/worker-agent.js';
 
 const [address, fault, trialText] = process.argv.slice(2);
-if (!address || (fault !== 'poison' && fault !== 'hang') || trialText === undefined) throw new Error('usage: faulty-worker ADDRESS poison|hang TRIAL');
+if (!address || (fault !== 'poison' && fault !== 'hang') || trialText === undefined)
+  throw new Error('usage: faulty-worker ADDRESS poison|hang TRIAL');
 const faultyTrial = Number(trialText);
 
 class PoisoningClient extends CoordinatorClient {
@@ -26,7 +27,8 @@ class PoisoningClient extends CoordinatorClient {
 }
 
 function poison(event: RunEvent): RunEvent {
-  if (event.type !== 'end' || event.run.trialNumber !== faultyTrial || event.outcome.status !== 'finished' || !event.outcome.test) return event;
+  if (event.type !== 'end' || event.run.trialNumber !== faultyTrial || event.outcome.status !== 'finished' || !event.outcome.test)
+    return event;
   return { ...event, outcome: { ...event.outcome, test: { ...event.outcome.test, accuracy: 1.5 } } };
 }
 

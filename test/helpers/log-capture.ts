@@ -6,7 +6,8 @@ export function capturingLogger(): { logger: Logger; records: Record<string, unk
   const records: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') records.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') records.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });

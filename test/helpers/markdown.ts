@@ -71,7 +71,13 @@ export interface PageCommand {
  * an example of output; continuation lines joined, comments dropped, without `npx `.
  */
 export function blockCommands(block: Pick<CodeBlock, 'lang' | 'text'>): string[] {
-  const lines = block.lang === 'sh' ? block.text.split('\n') : block.text.split('\n').filter((line) => line.startsWith('$ ')).map((line) => line.slice(2));
+  const lines =
+    block.lang === 'sh'
+      ? block.text.split('\n')
+      : block.text
+          .split('\n')
+          .filter((line) => line.startsWith('$ '))
+          .map((line) => line.slice(2));
   const commands: string[] = [];
   let pending = '';
   for (const raw of lines) {
@@ -184,7 +190,8 @@ export function brokenLinks(page: string, text = pageText(page)): string[] {
     }
     if (anchor === undefined) continue;
     if (!file.endsWith('.md')) problems.push(`${where}: an anchor into ${file}, which is not markdown`);
-    else if (!headingAnchors(file === page ? text : pageText(file)).has(anchor)) problems.push(`${where}: no heading of ${file} has the anchor #${anchor}`);
+    else if (!headingAnchors(file === page ? text : pageText(file)).has(anchor))
+      problems.push(`${where}: no heading of ${file} has the anchor #${anchor}`);
   }
   return problems;
 }

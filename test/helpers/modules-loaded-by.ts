@@ -19,7 +19,10 @@ export interface LoadedModules {
 /** Runs `sweeper ARGS` as a user does (bin/sweeper.js) and lists the modules it imported. */
 export function modulesLoadedBy(args: readonly string[], dir: string, env: NodeJS.ProcessEnv = {}): LoadedModules {
   const log = join(dir, `imports-${process.pid}-${Date.now()}.txt`);
-  const child = spawnSync(process.execPath, ['--import', RECORDER, SWEEPER_BIN, ...args], { encoding: 'utf8', env: cliEnvironment({ ...env, RECORD_IMPORTS_TO: log }) });
+  const child = spawnSync(process.execPath, ['--import', RECORDER, SWEEPER_BIN, ...args], {
+    encoding: 'utf8',
+    env: cliEnvironment({ ...env, RECORD_IMPORTS_TO: log }),
+  });
   const urls = readFileSync(log, 'utf8').trim().split('\n');
   rmSync(log);
   const packages = new Set<string>();

@@ -22,7 +22,25 @@ export type CutMethod = 'netem' | 'tbf' | 'link-down';
 
 const CUTS: Record<CutMethod, (end: LinkEnd) => string[]> = {
   netem: (end) => ['ip', 'netns', 'exec', end.namespace, 'tc', 'qdisc', 'add', 'dev', end.device, 'root', 'netem', 'loss', '100%'],
-  tbf: (end) => ['ip', 'netns', 'exec', end.namespace, 'tc', 'qdisc', 'add', 'dev', end.device, 'root', 'tbf', 'rate', '8bit', 'burst', '10', 'limit', '1'],
+  tbf: (end) => [
+    'ip',
+    'netns',
+    'exec',
+    end.namespace,
+    'tc',
+    'qdisc',
+    'add',
+    'dev',
+    end.device,
+    'root',
+    'tbf',
+    'rate',
+    '8bit',
+    'burst',
+    '10',
+    'limit',
+    '1',
+  ],
   'link-down': (end) => ['ip', '-n', end.namespace, 'link', 'set', end.device, 'down'],
 };
 
@@ -30,7 +48,11 @@ function run(argv: readonly string[]): { ok: boolean; output: string; missing: b
   const [command, ...args] = argv as [string, ...string[]];
   const result = spawnSync(command, args, { encoding: 'utf8' });
   const missing = result.error !== undefined && 'code' in result.error && result.error.code === 'ENOENT';
-  return { ok: result.status === 0, output: `${result.stderr ?? ''}${result.stdout ?? ''}`.trim() || (result.error?.message ?? ''), missing };
+  return {
+    ok: result.status === 0,
+    output: `${result.stderr ?? ''}${result.stdout ?? ''}`.trim() || (result.error?.message ?? ''),
+    missing,
+  };
 }
 
 function must(argv: readonly string[]): void {
@@ -132,7 +154,9 @@ export class NetworkLab {
   /** Kills whatever still runs in the namespaces, then removes them (their devices go with them). */
   destroy(): void {
     for (const name of this.namespaces.splice(0).reverse()) {
-      const pids = run(['ip', 'netns', 'pids', name]).output.split(/\s+/).filter((pid) => /^\d+$/.test(pid));
+      const pids = run(['ip', 'netns', 'pids', name])
+        .output.split(/\s+/)
+        .filter((pid) => /^\d+$/.test(pid));
       for (const pid of pids) {
         try {
           process.kill(Number(pid), 'SIGKILL');

@@ -31,7 +31,12 @@ export function readTrials(path: string, study: string): TrialRow[] {
 }
 
 /** Waits until `predicate` holds for the study's trials (the store may not exist yet at first). */
-export async function waitForTrials(path: string, study: string, predicate: (trials: TrialRow[]) => boolean, timeoutMs = 120_000): Promise<TrialRow[]> {
+export async function waitForTrials(
+  path: string,
+  study: string,
+  predicate: (trials: TrialRow[]) => boolean,
+  timeoutMs = 120_000,
+): Promise<TrialRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -14,11 +14,14 @@ export function tableHeaders(text: string): string[] {
   if (top < 0 || rule < 0) return [];
   const headers: string[] = [];
   for (const line of lines.slice(top + 1, rule)) {
-    line.split('│').slice(1, -1).forEach((cell, column) => {
-      const part = cell.trim();
-      const before = headers[column] ?? '';
-      headers[column] = part === '' ? before : before === '' ? part : before.endsWith('_') ? `${before}${part}` : `${before} ${part}`;
-    });
+    line
+      .split('│')
+      .slice(1, -1)
+      .forEach((cell, column) => {
+        const part = cell.trim();
+        const before = headers[column] ?? '';
+        headers[column] = part === '' ? before : before === '' ? part : before.endsWith('_') ? `${before}${part}` : `${before} ${part}`;
+      });
   }
   return headers;
 }

@@ -22,7 +22,9 @@ export function tinySweepYaml(overrides: Record<string, string> = {}): string {
     budget: 'budget:\n  trials: 4',
     ...overrides,
   };
-  return `${Object.values(sections).filter((s) => s !== '').join('\n')}\n`;
+  return `${Object.values(sections)
+    .filter((s) => s !== '')
+    .join('\n')}\n`;
 }
 
 export function writeTinySweep(dir: string, overrides: Record<string, string> = {}, name = 'tiny.yaml'): string {

@@ -106,7 +106,8 @@ export function wireDifferences(desc: DescMessage, a: Message, b: Message, path 
 
 function fieldDifferences(field: DescField, x: unknown, y: unknown, path: string): string[] {
   if (field.fieldKind === 'message') {
-    if (x === undefined || y === undefined) return x === y ? [] : [`${path}: ${x === undefined ? 'unset' : 'set'} became ${y === undefined ? 'unset' : 'set'}`];
+    if (x === undefined || y === undefined)
+      return x === y ? [] : [`${path}: ${x === undefined ? 'unset' : 'set'} became ${y === undefined ? 'unset' : 'set'}`];
     return equals(field.message, x as Message, y as Message) ? [] : wireDifferences(field.message, x as Message, y as Message, path);
   }
   if (field.fieldKind === 'list' && field.listKind === 'message') {
@@ -115,7 +116,9 @@ function fieldDifferences(field: DescField, x: unknown, y: unknown, path: string
     if (xs.length !== ys.length) return [`${path}: ${xs.length} items became ${ys.length}`];
     return xs.flatMap((item, i) => wireDifferences(field.message, item, ys[i] as Message, `${path}[${i}]`));
   }
-  return JSON.stringify(x, bigints) === JSON.stringify(y, bigints) ? [] : [`${path}: ${JSON.stringify(x, bigints)} became ${JSON.stringify(y, bigints)}`];
+  return JSON.stringify(x, bigints) === JSON.stringify(y, bigints)
+    ? []
+    : [`${path}: ${JSON.stringify(x, bigints)} became ${JSON.stringify(y, bigints)}`];
 }
 
 function bigints(_key: string, value: unknown): unknown {

@@ -215,7 +215,9 @@ describe('the hostile corpus: each input is refused fast, in bounded memory, nam
         rmSync(join(dir, `${store}-wal`), { force: true });
         rmSync(join(dir, `${store}-shm`), { force: true });
       }
-      const args = (c.args ?? ['run', '$SWEEP', '--db', '$STORE', '--no-progress']).map((a) => a.replace('$SWEEP', sweep).replace('$STORE', store));
+      const args = (c.args ?? ['run', '$SWEEP', '--db', '$STORE', '--no-progress']).map((a) =>
+        a.replace('$SWEEP', sweep).replace('$STORE', store),
+      );
       const before = snapshot(dir);
 
       const seconds = c.bounds?.seconds ?? DEFAULT_SECONDS;
@@ -223,7 +225,9 @@ describe('the hostile corpus: each input is refused fast, in bounded memory, nam
       const stderrKib = c.bounds?.stderrKib ?? DEFAULT_STDERR_KIB;
       const run = await measure(args, dir, seconds, rssMb);
       const peakMb = run.maxRssKib / 1024;
-      t.diagnostic(`${c.name.padEnd(40)} exit ${String(run.code).padStart(3)}  ${run.seconds.toFixed(2).padStart(5)} s  peak ${peakMb.toFixed(1).padStart(5)} MB${run.killed === null ? '' : `  killed (${run.killed})`}`);
+      t.diagnostic(
+        `${c.name.padEnd(40)} exit ${String(run.code).padStart(3)}  ${run.seconds.toFixed(2).padStart(5)} s  peak ${peakMb.toFixed(1).padStart(5)} MB${run.killed === null ? '' : `  killed (${run.killed})`}`,
+      );
 
       assert.equal(run.killed, null, `killed past the ${run.killed === 'time' ? `${seconds} s` : `${rssMb} MB`} bound:\n${run.stderr}`);
       assert.equal(run.code, c.exit, run.stderr);
@@ -231,7 +235,10 @@ describe('the hostile corpus: each input is refused fast, in bounded memory, nam
       assert.doesNotMatch(run.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
       assert.doesNotMatch(run.stderr, /looks like a bug/);
       assert.ok(run.seconds <= seconds, `${run.seconds.toFixed(2)} s, bound ${seconds} s`);
-      assert.ok(Buffer.byteLength(run.stderr) <= stderrKib * 1024, `${Buffer.byteLength(run.stderr)} bytes of stderr, bound ${stderrKib} KiB`);
+      assert.ok(
+        Buffer.byteLength(run.stderr) <= stderrKib * 1024,
+        `${Buffer.byteLength(run.stderr)} bytes of stderr, bound ${stderrKib} KiB`,
+      );
       assert.ok(peakMb <= rssMb, `peak RSS ${peakMb.toFixed(1)} MB, bound ${rssMb} MB`);
       assert.deepEqual(snapshot(dir), before, 'nothing written: no store created, no file changed');
     });

@@ -7,7 +7,10 @@ describe('importanceGrid', () => {
   test('a continuous float gets 50 evenly spaced points; a value goes to the nearest', () => {
     const grid = importanceGrid({ type: 'float', low: 0, high: 49, log: false });
     assert.equal(grid.size, MAX_GRID_POINTS);
-    assert.deepEqual([0, 0.49, 0.51, 10.2, 48.6, 49].map((x) => grid.binOf(x)), [0, 0, 1, 10, 49, 49]);
+    assert.deepEqual(
+      [0, 0.49, 0.51, 10.2, 48.6, 49].map((x) => grid.binOf(x)),
+      [0, 0, 1, 10, 49, 49],
+    );
     // Halfway between two points goes to the lower one, as numpy's searchsorted does.
     assert.equal(grid.binOf(2.5), 2);
   });
@@ -27,7 +30,10 @@ describe('importanceGrid', () => {
     assert.equal(importanceGrid({ type: 'int', low: 0, high: 1000, log: false, step: 1 }).size, 50);
     const dropout = importanceGrid({ type: 'float', low: 0, high: 0.5, log: false, step: 0.1 });
     assert.equal(dropout.size, 6);
-    assert.deepEqual([0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5].map((x) => dropout.binOf(x)), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      [0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5].map((x) => dropout.binOf(x)),
+      [0, 1, 2, 3, 4, 5],
+    );
   });
 
   test('a log-scale int gets ceil(log2(high - low + 1)) + 1 points in log space', () => {
@@ -40,7 +46,10 @@ describe('importanceGrid', () => {
   test('a categorical has one point per choice, and none for an unknown value', () => {
     const grid = importanceGrid({ type: 'categorical', choices: ['a', 1, true] });
     assert.equal(grid.size, 3);
-    assert.deepEqual(['a', 1, true, 'b', '1'].map((x) => grid.binOf(x)), [0, 1, 2, undefined, undefined]);
+    assert.deepEqual(
+      ['a', 1, true, 'b', '1'].map((x) => grid.binOf(x)),
+      [0, 1, 2, undefined, undefined],
+    );
   });
 
   test('values outside the range go to the end points; non-numbers belong nowhere', () => {
@@ -60,7 +69,10 @@ describe('gridProbabilities', () => {
       for (const kind of ['numeric', 'categorical'] as const) {
         const p = gridProbabilities(kind, Float64Array.from(counts));
         assert.ok(Math.abs(sum(p) - 1) < 1e-12, `${kind} ${counts.join(',')}: ${sum(p)}`);
-        assert.ok(p.every((x) => x > 0), 'the prior keeps every point possible');
+        assert.ok(
+          p.every((x) => x > 0),
+          'the prior keeps every point possible',
+        );
       }
     }
   });

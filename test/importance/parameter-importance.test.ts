@@ -56,7 +56,11 @@ describe('parameterImportance on kinds of parameters', () => {
       dropout: { type: 'float', low: 0, high: 0.5, log: false, step: 0.1 },
     };
     const penalty: Record<string, number> = { sgd: 1, adam: 0, rmsprop: 0.6 };
-    const input = randomStudy(definition, (p) => (penalty[p.optimizer as string] as number) + 0.1 * num(p, 'dropout'), { count: 300, seed: 4, noise: 0.05 });
+    const input = randomStudy(definition, (p) => (penalty[p.optimizer as string] as number) + 0.1 * num(p, 'dropout'), {
+      count: 300,
+      seed: 4,
+      noise: 0.05,
+    });
     const importance = parameterImportance(input);
     assert.deepEqual(Object.keys(importance), ['optimizer', 'dropout', 'width'], JSON.stringify(importance));
     assert.ok((importance.optimizer as number) > 0.8, JSON.stringify(importance));
@@ -94,7 +98,11 @@ describe('parameterImportance on kinds of parameters', () => {
 describe('parameterImportance and the direction', () => {
   test('maximising the negated objective gives the same importances as minimising it', () => {
     const minimize = randomStudy(THREE_FLOATS, strongWeakIrrelevant, { count: 300, seed: 7, noise: 0.05 });
-    const maximize: ImportanceInput = { ...minimize, direction: 'maximize', trials: minimize.trials.map((t) => ({ params: t.params, value: -t.value })) };
+    const maximize: ImportanceInput = {
+      ...minimize,
+      direction: 'maximize',
+      trials: minimize.trials.map((t) => ({ params: t.params, value: -t.value })),
+    };
     assert.deepEqual(parameterImportance(maximize), parameterImportance(minimize));
   });
 
@@ -156,7 +164,14 @@ describe('parameterImportance edge cases', () => {
 
   test('trials without a finite value are left out and do not count', () => {
     const input = randomStudy(THREE_FLOATS, strongWeakIrrelevant, { count: 100, seed: 13 });
-    const withBad: ImportanceInput = { ...input, trials: [...input.trials, { params: { x1: 0, x2: 0, x3: 0 }, value: Number.NaN }, { params: { x1: 1, x2: 1, x3: 1 }, value: -Infinity }] };
+    const withBad: ImportanceInput = {
+      ...input,
+      trials: [
+        ...input.trials,
+        { params: { x1: 0, x2: 0, x3: 0 }, value: Number.NaN },
+        { params: { x1: 1, x2: 1, x3: 1 }, value: -Infinity },
+      ],
+    };
     assert.deepEqual(parameterImportance(withBad), parameterImportance(input));
     assert.deepEqual(parameterImportance(withBad, { minTrials: 101 }), {});
   });
@@ -170,7 +185,10 @@ describe('parameterImportance edge cases', () => {
     assert.deepEqual(Object.keys(parameterImportance(shuffled)), Object.keys(expected));
     // Ties in the value decide the top set the same way whatever the order.
     const tied: ImportanceInput = { ...input, trials: input.trials.map((t) => ({ params: t.params, value: Math.round(t.value * 4) / 4 })) };
-    const tiedShuffled: ImportanceInput = { ...tied, trials: Array.from(order, (i) => tied.trials[i] as ImportanceInput['trials'][number]) };
+    const tiedShuffled: ImportanceInput = {
+      ...tied,
+      trials: Array.from(order, (i) => tied.trials[i] as ImportanceInput['trials'][number]),
+    };
     assert.deepEqual(parameterImportance(tiedShuffled), parameterImportance(tied));
   });
 
@@ -197,10 +215,16 @@ describe('parameterImportance edge cases', () => {
   test('bad options are rejected with a message that names the option', () => {
     const input = randomStudy(THREE_FLOATS, strongWeakIrrelevant, { count: 30, seed: 18 });
     for (const quantile of [0, -0.1, 1.5, Number.NaN]) {
-      assert.throws(() => parameterImportance(input, { quantile }), { name: 'InvalidArgumentError', message: `options.quantile must be a number in (0, 1], but got ${quantile}.` });
+      assert.throws(() => parameterImportance(input, { quantile }), {
+        name: 'InvalidArgumentError',
+        message: `options.quantile must be a number in (0, 1], but got ${quantile}.`,
+      });
     }
     for (const minTrials of [0, 2.5, -3]) {
-      assert.throws(() => parameterImportance(input, { minTrials }), { name: 'InvalidArgumentError', message: `options.minTrials must be a positive integer, but got ${minTrials}.` });
+      assert.throws(() => parameterImportance(input, { minTrials }), {
+        name: 'InvalidArgumentError',
+        message: `options.minTrials must be a positive integer, but got ${minTrials}.`,
+      });
     }
   });
 

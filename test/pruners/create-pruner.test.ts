@@ -28,11 +28,14 @@ describe('createPruner', () => {
     const percentile = createPruner({ type: 'percentile', percentile: 30, ...percentileSettings }) as PercentilePruner;
     assert.equal(percentile.percentile, 30);
     assert.deepEqual(percentile.settings, percentileSettings);
-    assert.deepEqual((createPruner({ type: 'asha', minResource: 2, reductionFactor: 3, minEarlyStoppingRate: 1 }) as SuccessiveHalvingPruner).settings, {
-      minResource: 2,
-      reductionFactor: 3,
-      minEarlyStoppingRate: 1,
-    });
+    assert.deepEqual(
+      (createPruner({ type: 'asha', minResource: 2, reductionFactor: 3, minEarlyStoppingRate: 1 }) as SuccessiveHalvingPruner).settings,
+      {
+        minResource: 2,
+        reductionFactor: 3,
+        minEarlyStoppingRate: 1,
+      },
+    );
     assert.equal((createPruner({ type: 'hyperband', minResource: 1, maxResource: 9, reductionFactor: 3 }) as HyperbandPruner).nBrackets, 3);
   });
 

@@ -53,7 +53,9 @@ describe('HyperbandPruner', () => {
     assert.ok(first !== undefined);
     const leader = curve(numbersIn(pruner, 1, 2)[1] ?? -1, 'COMPLETE', Array<number>(9).fill(0.9));
     // Bracket 1's first rung is at epoch 3: nothing happens at epochs 1 and 2.
-    const judged = [1, 2, 3].filter((epoch) => pruner.decide(contextFor('maximize', Array<number>(epoch).fill(0.1), [leader], first)).prune);
+    const judged = [1, 2, 3].filter(
+      (epoch) => pruner.decide(contextFor('maximize', Array<number>(epoch).fill(0.1), [leader], first)).prune,
+    );
     assert.deepEqual(judged, [3]);
   });
 
@@ -85,7 +87,10 @@ describe('HyperbandPruner', () => {
       name: 'InvalidArgumentError',
       message: 'max_resource must be >= min_resource (5), but got 3',
     });
-    assert.throws(() => new HyperbandPruner({ maxResource: 10, reductionFactor: 1 }), /reduction_factor must be an integer >= 2, but got 1/);
+    assert.throws(
+      () => new HyperbandPruner({ maxResource: 10, reductionFactor: 1 }),
+      /reduction_factor must be an integer >= 2, but got 1/,
+    );
     assert.throws(() => new HyperbandPruner({ maxResource: 2.5 }), /max_resource/);
   });
 });

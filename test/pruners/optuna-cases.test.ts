@@ -38,7 +38,10 @@ describe('decisions match Optuna 3.1 on the same histories', () => {
     for (const type of ['median', 'percentile', 'asha', 'hyperband']) {
       for (const direction of ['maximize', 'minimize']) assert.ok(kinds.has(`${type} ${direction}`), `${type} ${direction}`);
     }
-    assert.ok(fixture.cases.every((c) => c.optunaPruned.length > 0), 'every case prunes something');
+    assert.ok(
+      fixture.cases.every((c) => c.optunaPruned.length > 0),
+      'every case prunes something',
+    );
   });
 
   for (const optunaCase of fixture.cases) {

@@ -16,7 +16,12 @@ const five = completed(
   [0.7, 0.7, 0.7, 0.7, 0.7],
 );
 
-function prunes(pruner: Pruner, values: readonly (number | undefined)[], trials: readonly TrialCurve[] = five, direction: Direction = 'maximize'): boolean {
+function prunes(
+  pruner: Pruner,
+  values: readonly (number | undefined)[],
+  trials: readonly TrialCurve[] = five,
+  direction: Direction = 'maximize',
+): boolean {
   return pruner.decide(contextFor(direction, values, trials)).prune;
 }
 

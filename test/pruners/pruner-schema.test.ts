@@ -9,7 +9,10 @@ import {
 import { zodProblems } from '../../src/validation/zod-problems.js';
 
 /** The problems a bad `pruner:` section gives, as "path: message" in the sweep file's words. */
-function problems(section: unknown, schema: typeof prunerSectionSchema | typeof earlyStoppingSectionSchema = prunerSectionSchema): string[] {
+function problems(
+  section: unknown,
+  schema: typeof prunerSectionSchema | typeof earlyStoppingSectionSchema = prunerSectionSchema,
+): string[] {
   const result = schema.safeParse(section);
   assert.equal(result.success, false, `expected ${JSON.stringify(section)} to be rejected`);
   return zodProblems(schema, section, result.error?.issues ?? []).map((problem) => `${problem.path.join('.')}: ${problem.message}`);
@@ -66,15 +69,22 @@ describe('pruner section', () => {
     assert.deepEqual(problems({ type: 'median', n_warmup_steps: 1.5 }), ['n_warmup_steps: expected an integer, but got 1.5']);
     assert.deepEqual(problems({ type: 'asha', min_resource: 0 }), ['min_resource: must be >= 1, but got 0']);
     assert.deepEqual(problems({ type: 'asha', min_early_stopping_rate: -1 }), ['min_early_stopping_rate: must be >= 0, but got -1']);
-    assert.deepEqual(problems({ type: 'hyperband', min_resource: 4, max_resource: 3 }), ['max_resource: must be >= min_resource (4), but got 3']);
+    assert.deepEqual(problems({ type: 'hyperband', min_resource: 4, max_resource: 3 }), [
+      'max_resource: must be >= min_resource (4), but got 3',
+    ]);
     assert.deepEqual(problems({ type: 'hyperband', max_resource: 0 }), ['max_resource: must be >= 1, but got 0']);
   });
 
   test('an unknown type or field is named', () => {
-    assert.deepEqual(problems({ type: 'medain' }), ['type: expected one of "none", "median", "percentile", "asha", "hyperband", but got "medain"']);
+    assert.deepEqual(problems({ type: 'medain' }), [
+      'type: expected one of "none", "median", "percentile", "asha", "hyperband", but got "medain"',
+    ]);
     assert.deepEqual(problems({}), ['type: is required (expected one of "none", "median", "percentile", "asha", "hyperband")']);
     const [unknown] = problems({ type: 'asha', percentile: 10 });
-    assert.match(unknown ?? '', /^percentile: unknown field \(expected one of: type, min_resource, reduction_factor, min_early_stopping_rate\)$/);
+    assert.match(
+      unknown ?? '',
+      /^percentile: unknown field \(expected one of: type, min_resource, reduction_factor, min_early_stopping_rate\)$/,
+    );
   });
 
   test('hyperband min_resource above the default max_resource (the epochs) is rejected', () => {
@@ -89,7 +99,10 @@ describe('early_stopping section', () => {
   test('absent means no early stopping; min_delta defaults to 0', () => {
     assert.equal(earlyStoppingSpecFromFile(undefined), undefined);
     assert.deepEqual(earlyStoppingSpecFromFile(earlyStoppingSectionSchema.parse({ patience: 3 })), { patience: 3, minDelta: 0 });
-    assert.deepEqual(earlyStoppingSpecFromFile(earlyStoppingSectionSchema.parse({ patience: 3, min_delta: 0.01 })), { patience: 3, minDelta: 0.01 });
+    assert.deepEqual(earlyStoppingSpecFromFile(earlyStoppingSectionSchema.parse({ patience: 3, min_delta: 0.01 })), {
+      patience: 3,
+      minDelta: 0.01,
+    });
   });
 
   test('bad values name the field', () => {
@@ -97,6 +110,8 @@ describe('early_stopping section', () => {
     assert.deepEqual(problems({ patience: 2.5 }, earlyStoppingSectionSchema), ['patience: expected an integer, but got 2.5']);
     assert.deepEqual(problems({}, earlyStoppingSectionSchema), ['patience: is required (expected a number)']);
     assert.deepEqual(problems({ patience: 2, min_delta: -1 }, earlyStoppingSectionSchema), ['min_delta: must be >= 0, but got -1']);
-    assert.deepEqual(problems({ patience: 2, delta: 1 }, earlyStoppingSectionSchema), ['delta: unknown field (expected one of: patience, min_delta)']);
+    assert.deepEqual(problems({ patience: 2, delta: 1 }, earlyStoppingSectionSchema), [
+      'delta: unknown field (expected one of: patience, min_delta)',
+    ]);
   });
 });

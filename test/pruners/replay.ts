@@ -17,7 +17,11 @@ interface MutableTrial {
  * (fails, when that last value is NaN).
  * Returns [trial, step] of every pruning, in order, and the reasons given.
  */
-export function replay(pruner: Pruner, direction: Direction, events: readonly ReportEvent[]): { pruned: [number, number][]; reasons: string[] } {
+export function replay(
+  pruner: Pruner,
+  direction: Direction,
+  events: readonly ReportEvent[],
+): { pruned: [number, number][]; reasons: string[] } {
   const lastEvent = new Map<number, number>();
   events.forEach(([number], index) => lastEvent.set(number, index));
   const trials = new Map<number, MutableTrial>();
@@ -31,7 +35,9 @@ export function replay(pruner: Pruner, direction: Direction, events: readonly Re
     }
     if (trial.state !== 'RUNNING') return;
     trial.values.set(step, value);
-    const others: TrialCurve[] = [...trials.values()].filter((other) => other !== trial).map((other) => ({ ...other, values: new Map(other.values) }));
+    const others: TrialCurve[] = [...trials.values()]
+      .filter((other) => other !== trial)
+      .map((other) => ({ ...other, values: new Map(other.values) }));
     const decision = pruner.decide({ direction, step, trial: { ...trial, values: new Map(trial.values) }, trials: others });
     if (decision.prune) {
       trial.state = 'PRUNED';

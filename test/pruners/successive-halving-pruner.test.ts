@@ -5,7 +5,12 @@ import { SuccessiveHalvingPruner } from '../../src/pruners/successive-halving-pr
 import type { Direction } from '../../src/core/direction.js';
 import { contextFor, curve } from './curves.js';
 
-function prunes(pruner: SuccessiveHalvingPruner, values: readonly (number | undefined)[], trials: readonly TrialCurve[], direction: Direction = 'maximize'): boolean {
+function prunes(
+  pruner: SuccessiveHalvingPruner,
+  values: readonly (number | undefined)[],
+  trials: readonly TrialCurve[],
+  direction: Direction = 'maximize',
+): boolean {
   return pruner.decide(contextFor(direction, values, trials, 100)).prune;
 }
 
@@ -20,9 +25,15 @@ describe('SuccessiveHalvingPruner (ASHA)', () => {
     const defaults = new SuccessiveHalvingPruner();
     assert.equal(defaults.name, 'asha');
     assert.deepEqual(defaults.settings, { minResource: 1, reductionFactor: 4, minEarlyStoppingRate: 0 });
-    assert.deepEqual([0, 1, 2].map((rung) => defaults.rungStep(rung)), [1, 4, 16]);
+    assert.deepEqual(
+      [0, 1, 2].map((rung) => defaults.rungStep(rung)),
+      [1, 4, 16],
+    );
     const custom = new SuccessiveHalvingPruner({ minResource: 2, reductionFactor: 3, minEarlyStoppingRate: 1 });
-    assert.deepEqual([0, 1, 2].map((rung) => custom.rungStep(rung)), [6, 18, 54]);
+    assert.deepEqual(
+      [0, 1, 2].map((rung) => custom.rungStep(rung)),
+      [6, 18, 54],
+    );
   });
 
   test('keeps the best floor(n / reduction_factor) of the n trials at a rung, itself included', () => {
@@ -93,11 +104,12 @@ describe('SuccessiveHalvingPruner (ASHA)', () => {
 
   test('the reason says who reached the rung and what going on needed', () => {
     const pruner = new SuccessiveHalvingPruner({ reductionFactor: 2 }, 'val_loss');
-    const decision = pruner.decide(contextFor('minimize', [0.7, 0.75], [curve(0, 'COMPLETE', [0.5, 0.4]), curve(1, 'RUNNING', [0.5, 0.6])], 2));
+    const decision = pruner.decide(
+      contextFor('minimize', [0.7, 0.75], [curve(0, 'COMPLETE', [0.5, 0.4]), curve(1, 'RUNNING', [0.5, 0.6])], 2),
+    );
     assert.deepEqual(decision, {
       prune: true,
-      reason:
-        'val_loss 0.75 at epoch 2 is not among the best 1 of the 3 trials that reached rung 1 (epoch 2): going on needs at most 0.4',
+      reason: 'val_loss 0.75 at epoch 2 is not among the best 1 of the 3 trials that reached rung 1 (epoch 2): going on needs at most 0.4',
     });
   });
 

@@ -17,7 +17,10 @@ const db = join(dir, 'report.db');
 const CHROMIUM = '/usr/bin/chromium';
 
 type Specs = Record<string, Record<string, unknown>>;
-interface Report { html: string; specs: Specs }
+interface Report {
+  html: string;
+  specs: Specs;
+}
 
 async function report(args: string[], output: string): Promise<Report> {
   const result = await runCli(['report', ...args, '-o', output]);
@@ -44,8 +47,22 @@ function rows(spec: Record<string, unknown>): Record<string, unknown>[] {
 function assertCompiles(specs: Specs): void {
   for (const [id, spec] of Object.entries(specs)) {
     const warnings: string[] = [];
-    const logger = { level: () => logger, info: () => logger, debug: () => logger, warn: (...m: unknown[]) => { warnings.push(m.join(' ')); return logger; }, error: (...m: unknown[]) => { warnings.push(m.join(' ')); return logger; } };
-    const compiled = compile(spec as unknown as Parameters<typeof compile>[0], { logger: logger as unknown as NonNullable<Parameters<typeof compile>[1]>['logger'] });
+    const logger = {
+      level: () => logger,
+      info: () => logger,
+      debug: () => logger,
+      warn: (...m: unknown[]) => {
+        warnings.push(m.join(' '));
+        return logger;
+      },
+      error: (...m: unknown[]) => {
+        warnings.push(m.join(' '));
+        return logger;
+      },
+    };
+    const compiled = compile(spec as unknown as Parameters<typeof compile>[0], {
+      logger: logger as unknown as NonNullable<Parameters<typeof compile>[1]>['logger'],
+    });
     assert.ok(compiled.spec, id);
     assert.deepEqual(warnings, [], `${id} compiles without warnings`);
   }
@@ -82,17 +99,30 @@ describe('sweeper report', () => {
   });
 
   test('every chart applies to a trained study and compiles with vega-lite', () => {
-    assert.deepEqual(Object.keys(tiny.specs), ['history', 'parallel-coordinates', 'slices', 'learning-curves', 'confusion-matrix', 'class-scores']);
+    assert.deepEqual(Object.keys(tiny.specs), [
+      'history',
+      'parallel-coordinates',
+      'slices',
+      'learning-curves',
+      'confusion-matrix',
+      'class-scores',
+    ]);
     assert.match(sectionNote(tiny.html, 'importance') ?? '', /needs at least 20 COMPLETE trials with a finite value; this study has 4/);
     assertCompiles(tiny.specs);
   });
 
-  test('the history holds the store\'s values and the running best', async () => {
+  test("the history holds the store's values and the running best", async () => {
     const { trials, store } = await storeTrials(db, 'tiny');
     await store.close();
     const history = rows(tiny.specs.history ?? {});
-    assert.deepEqual(history.map((r) => r.trial), trials.map((t) => t.number));
-    assert.deepEqual(history.map((r) => r.value), trials.map((t) => t.result?.value));
+    assert.deepEqual(
+      history.map((r) => r.trial),
+      trials.map((t) => t.number),
+    );
+    assert.deepEqual(
+      history.map((r) => r.value),
+      trials.map((t) => t.result?.value),
+    );
     let best = -Infinity;
     for (const row of history) {
       best = Math.max(best, row.value as number);
@@ -100,7 +130,7 @@ describe('sweeper report', () => {
     }
   });
 
-  test('learning curves are the store\'s epochs, averaged over repeats; the confusion matrix is the stored one', async () => {
+  test("learning curves are the store's epochs, averaged over repeats; the confusion matrix is the stored one", async () => {
     const { store, studyId } = await storeTrials(db, 'tiny');
     try {
       const [best, second] = await store.bestTrials(studyId, 2);
@@ -111,7 +141,9 @@ describe('sweeper report', () => {
       for (const epoch of [1, 2]) {
         const values = epochs.filter((e) => e.epoch === epoch).map((e) => e.valAccuracy ?? NaN);
         assert.equal(values.length, 2, 'two repeats');
-        const row: Record<string, unknown> | undefined = curves.find((r) => r.trial === `trial ${best.number}` && r.epoch === epoch && r.metric === 'accuracy' && r.split === 'validation');
+        const row: Record<string, unknown> | undefined = curves.find(
+          (r) => r.trial === `trial ${best.number}` && r.epoch === epoch && r.metric === 'accuracy' && r.split === 'validation',
+        );
         assert.ok(row);
         assert.equal(row.mean, ((values[0] ?? 0) + (values[1] ?? 0)) / 2);
         assert.equal(row.min, Math.min(...values));
@@ -123,9 +155,17 @@ describe('sweeper report', () => {
       const cells = rows(tiny.specs['confusion-matrix'] ?? {});
       for (const cell of cells) {
         const [a, p] = [cell.actual as number, cell.predicted as number];
-        assert.equal(cell.count, stored.reduce((sum, m) => sum + (m?.[a]?.[p] ?? 0), 0), `cell ${a},${p}`);
+        assert.equal(
+          cell.count,
+          stored.reduce((sum, m) => sum + (m?.[a]?.[p] ?? 0), 0),
+          `cell ${a},${p}`,
+        );
       }
-      assert.equal(cells.reduce((sum, c) => sum + (c.count as number), 0), 400, 'two repeats of 200 test digits');
+      assert.equal(
+        cells.reduce((sum, c) => sum + (c.count as number), 0),
+        400,
+        'two repeats of 200 test digits',
+      );
     } finally {
       await store.close();
     }
@@ -153,17 +193,32 @@ describe('sweeper report', () => {
     await store.close();
     const { html, specs } = await report(['all-failed', '--db', path], join(dir, 'failed.html'));
     assert.deepEqual(Object.keys(specs), ['history']);
-    assert.deepEqual(rows(specs.history ?? {}).map((r) => [r.state, r.value, r.best]), [['FAILED', null, null], ['FAILED', null, null], ['FAILED', null, null]]);
-    for (const id of ['parallel-coordinates', 'slices']) assert.match(sectionNote(html, id) ?? '', /no COMPLETE trial with a finite val_accuracy yet/, id);
-    for (const id of ['learning-curves', 'confusion-matrix', 'class-scores']) assert.match(sectionNote(html, id) ?? '', /no COMPLETE trial yet/, id);
+    assert.deepEqual(
+      rows(specs.history ?? {}).map((r) => [r.state, r.value, r.best]),
+      [
+        ['FAILED', null, null],
+        ['FAILED', null, null],
+        ['FAILED', null, null],
+      ],
+    );
+    for (const id of ['parallel-coordinates', 'slices'])
+      assert.match(sectionNote(html, id) ?? '', /no COMPLETE trial with a finite val_accuracy yet/, id);
+    for (const id of ['learning-curves', 'confusion-matrix', 'class-scores'])
+      assert.match(sectionNote(html, id) ?? '', /no COMPLETE trial yet/, id);
     assertCompiles(specs);
   });
 
   test('bad input is a clear error with exit code 2, and no file is left behind', async () => {
     const cases: [string[], RegExp][] = [
-      [['report', 'nope', '--db', db, '-o', join(dir, 'x.html')], /error: no study named "nope" in .*\nhint: list the studies with `sweeper studies`/],
+      [
+        ['report', 'nope', '--db', db, '-o', join(dir, 'x.html')],
+        /error: no study named "nope" in .*\nhint: list the studies with `sweeper studies`/,
+      ],
       [['report', 'tiny', '--db', join(dir, 'absent.db'), '-o', join(dir, 'x.html')], /error: no trial store at .*absent\.db/],
-      [['report', 'tiny', '--db', db, '-o', join(dir, 'missing-dir', 'x.html')], /error: cannot write the report to .*missing-dir\/x\.html: no such directory\nhint: choose another path with -o FILE/],
+      [
+        ['report', 'tiny', '--db', db, '-o', join(dir, 'missing-dir', 'x.html')],
+        /error: cannot write the report to .*missing-dir\/x\.html: no such directory\nhint: choose another path with -o FILE/,
+      ],
       [['report', 'tiny', '--db', db, '-o', dir], /error: cannot write the report to .*: is a directory, expected a file/],
       [['report', 'tiny', '--db', db], /required option '-o, --output <file>' not specified/],
       [['report', 'tiny', '--db', db, '-o', join(dir, 'x.html'), '--top', '0'], /expected a positive integer, but got "0"/],
@@ -174,7 +229,10 @@ describe('sweeper report', () => {
       assert.match(result.stderr, message, args.join(' '));
     }
     assert.equal(existsSync(join(dir, 'x.html')), false);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.partial')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.partial')),
+      [],
+    );
   });
 
   test('draws every chart in a headless browser', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, async () => {

@@ -21,7 +21,10 @@ describe('parallel coordinates sample', () => {
     const all = scored(10_000);
     const sample = sampleByRank(all, 'minimize');
     assert.equal(sample.length, 1000);
-    const best = [...all].sort((a, b) => a.value - b.value).slice(0, 200).map((s) => s.trial.number);
+    const best = [...all]
+      .sort((a, b) => a.value - b.value)
+      .slice(0, 200)
+      .map((s) => s.trial.number);
     const kept = new Set(sample.map((s) => s.trial.number));
     assert.ok(best.every((n) => kept.has(n)));
     assert.deepEqual(sampleByRank(all, 'minimize'), sample);
@@ -43,9 +46,17 @@ describe('studyCharts on the store', () => {
     await store.close();
     assert.deepEqual(Object.keys(data.importance).sort(), ['depth', 'lr']);
     assert.ok((data.importance.lr ?? 0) > (data.importance.depth ?? 0), 'the objective depends on lr only');
-    assert.deepEqual(studyCharts(data).map((c) => c.id), ['history', 'parallel-coordinates', 'importance', 'slices']);
-    assert.deepEqual(studyChartNotes(data).map((n) => n.id), ['learning-curves', 'confusion-matrix', 'class-scores']);
-    const importanceRows = (studyCharts(data).find((c) => c.id === 'importance')?.spec as { data: { values: { parameter: string; importance: number }[] } }).data.values;
+    assert.deepEqual(
+      studyCharts(data).map((c) => c.id),
+      ['history', 'parallel-coordinates', 'importance', 'slices'],
+    );
+    assert.deepEqual(
+      studyChartNotes(data).map((n) => n.id),
+      ['learning-curves', 'confusion-matrix', 'class-scores'],
+    );
+    const importanceRows = (
+      studyCharts(data).find((c) => c.id === 'importance')?.spec as { data: { values: { parameter: string; importance: number }[] } }
+    ).data.values;
     assert.deepEqual(Object.fromEntries(importanceRows.map((r) => [r.parameter, r.importance])), data.importance);
   });
 

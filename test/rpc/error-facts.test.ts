@@ -14,7 +14,11 @@ function acrossTheWire(error: Error): Error {
 
 describe("a store's error crosses the wire with its facts, and the CLI gives the same hint on either side", () => {
   test('a study name taken', () => {
-    const error = new AlreadyExistsError('study "a" already exists in /data/runs.db', undefined, { reason: 'STUDY_EXISTS', study: 'a', path: '/data/runs.db' });
+    const error = new AlreadyExistsError('study "a" already exists in /data/runs.db', undefined, {
+      reason: 'STUDY_EXISTS',
+      study: 'a',
+      path: '/data/runs.db',
+    });
     const read = acrossTheWire(error);
     assert.ok(read instanceof SweeperError);
     assert.equal(read.code, 'ALREADY_EXISTS');

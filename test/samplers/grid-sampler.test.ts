@@ -40,7 +40,12 @@ describe('grid sampler', () => {
     assert.equal(ask(sampler, history), undefined, 'exhausted');
     // Shuffled: not the product's own order; and the order follows the seed.
     const firstTen = history.slice(0, 10).map((t) => gridKey(SPACE, t.params));
-    assert.notDeepEqual(firstTen, gridPoints(SPACE).slice(0, 10).map((p) => gridKey(SPACE, p)));
+    assert.notDeepEqual(
+      firstTen,
+      gridPoints(SPACE)
+        .slice(0, 10)
+        .map((p) => gridKey(SPACE, p)),
+    );
     const other = new GridSampler(4);
     assert.notDeepEqual(ask(other, []), history[0]?.params);
     assert.deepEqual(ask(new GridSampler(3), []), history[0]?.params);
@@ -50,7 +55,8 @@ describe('grid sampler', () => {
     const first = new GridSampler(9);
     const history: TrialSnapshot[] = [];
     const states: TrialSnapshot['state'][] = ['COMPLETE', 'FAILED', 'PRUNED', 'RUNNING', 'QUEUED'];
-    for (let n = 0; n < 40; n++) history.push({ number: n, state: states[n % states.length] as TrialSnapshot['state'], params: ask(first, history) as ParamValues });
+    for (let n = 0; n < 40; n++)
+      history.push({ number: n, state: states[n % states.length] as TrialSnapshot['state'], params: ask(first, history) as ParamValues });
     const resumed = new GridSampler(9);
     const rest: ParamValues[] = [];
     for (let params = ask(resumed, history); params; params = ask(resumed, history)) {

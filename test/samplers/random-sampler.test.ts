@@ -51,7 +51,10 @@ describe('RandomSampler', () => {
   test('stepped ints take each grid value about equally often', () => {
     const counts = new Map<number, number>();
     for (const p of samples) counts.set(p.depth as number, (counts.get(p.depth as number) ?? 0) + 1);
-    assert.deepEqual([...counts.keys()].sort((a, b) => a - b), [0, 2, 4, 6, 8]);
+    assert.deepEqual(
+      [...counts.keys()].sort((a, b) => a - b),
+      [0, 2, 4, 6, 8],
+    );
     for (const count of counts.values()) assert.ok(Math.abs(count / samples.length - 0.2) < 0.03);
   });
 

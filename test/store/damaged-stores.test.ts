@@ -5,7 +5,13 @@ import { describe, test } from 'node:test';
 import { hintFor } from '../../cli/error-hints.js';
 import { StoreError, type StoreFailure } from '../../src/errors/store-error.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
-import { FIXTURE_STUDY, writeDamagedStore, writeNotADatabase, writeOldSchemaStore, writeTruncatedStore } from '../fixtures/stores/damaged-store.js';
+import {
+  FIXTURE_STUDY,
+  writeDamagedStore,
+  writeNotADatabase,
+  writeOldSchemaStore,
+  writeTruncatedStore,
+} from '../fixtures/stores/damaged-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
@@ -68,7 +74,12 @@ describe('damaged stores', () => {
     const path = join(dir, 'not-a-store.db');
     writeNotADatabase(path);
     for (const open of [(p: string) => SqliteTrialStore.open(p), (p: string) => SqliteTrialStore.openForReading(p)]) {
-      assert.throws(() => open(path), (error) => isStoreError('NOT_A_STORE', /cannot use .*not-a-store\.db as a trial store: file is not a database/)(error) && (error as StoreError).code === 'INVALID_ARGUMENT');
+      assert.throws(
+        () => open(path),
+        (error) =>
+          isStoreError('NOT_A_STORE', /cannot use .*not-a-store\.db as a trial store: file is not a database/)(error) &&
+          (error as StoreError).code === 'INVALID_ARGUMENT',
+      );
     }
   });
 
@@ -77,7 +88,10 @@ describe('damaged stores', () => {
     writeOldSchemaStore(path, 2);
     const store = SqliteTrialStore.openForReading(path);
     try {
-      assert.deepEqual((await store.listStudies()).map((s) => s.name), [FIXTURE_STUDY]);
+      assert.deepEqual(
+        (await store.listStudies()).map((s) => s.name),
+        [FIXTURE_STUDY],
+      );
     } finally {
       await store.close();
     }

@@ -47,18 +47,51 @@ async function fill(store: TrialStore): Promise<number> {
 /** Everything the queries answer, by trial number (times differ between two stores). */
 async function answers(store: TrialStore, studyId: number): Promise<unknown[]> {
   const out: unknown[] = [];
-  const sorts: TrialSortKey[] = [...TRIAL_SORT_COLUMNS, 'param:opt', 'param:width', 'param:bn', 'param:momentum', 'param:lr', 'param:absent'];
+  const sorts: TrialSortKey[] = [
+    ...TRIAL_SORT_COLUMNS,
+    'param:opt',
+    'param:width',
+    'param:bn',
+    'param:momentum',
+    'param:lr',
+    'param:absent',
+  ];
   for (const sort of sorts) {
     for (const descending of [false, true]) {
       const page = await store.pageTrials(studyId, { sort, descending, offset: 1, limit: 6 });
       out.push([sort, descending, page.matching, page.rows.map((row) => [row.trial.number, row.currentEpoch])]);
     }
   }
-  for (const text of ['0.9', '1.0', 'e-07', '0.30000000000000004', 'ADAM', 'true', '"', '%', '_', 'w-sgd', 'median', 'RUNNING', '1', '100.0', ' adam ']) {
+  for (const text of [
+    '0.9',
+    '1.0',
+    'e-07',
+    '0.30000000000000004',
+    'ADAM',
+    'true',
+    '"',
+    '%',
+    '_',
+    'w-sgd',
+    'median',
+    'RUNNING',
+    '1',
+    '100.0',
+    ' adam ',
+  ]) {
     const page = await store.pageTrials(studyId, { text, offset: 0, limit: 100 });
     out.push([text, page.matching, page.rows.map((row) => row.trial.number)]);
   }
-  const filters: ParamFilter[] = [{}, { opt: ['adam', 'sgd'] }, { bn: [true] }, { width: { '>=': 10, '<': 1e5 } }, { momentum: { '>': 0 } }, { opt: { '<': 5 } }, { width: [9] }, { width: ['9'] }];
+  const filters: ParamFilter[] = [
+    {},
+    { opt: ['adam', 'sgd'] },
+    { bn: [true] },
+    { width: { '>=': 10, '<': 1e5 } },
+    { momentum: { '>': 0 } },
+    { opt: { '<': 5 } },
+    { width: [9] },
+    { width: ['9'] },
+  ];
   for (const where of filters) {
     out.push(['best', where, (await store.bestTrials(studyId, 4, { where })).map((t) => t.number)]);
     for (const param of ['opt', 'width', 'bn', 'absent']) {
@@ -69,7 +102,18 @@ async function answers(store: TrialStore, studyId: number): Promise<unknown[]> {
   const summary = await store.summariseStudy(studyId);
   out.push([summary.counts, summary.bestValue, summary.budget, summary.direction]);
   const trials = await store.listTrials(studyId);
-  out.push(trials.map(({ number, state, attempt, lostAttempts, worker, params, reason, result: r }) => ({ number, state, attempt, lostAttempts, worker, params, reason, r })));
+  out.push(
+    trials.map(({ number, state, attempt, lostAttempts, worker, params, reason, result: r }) => ({
+      number,
+      state,
+      attempt,
+      lostAttempts,
+      worker,
+      params,
+      reason,
+      r,
+    })),
+  );
   for (const trial of trials) out.push([trial.number, await store.getEpochs(trial.id), await store.getRepeats(trial.id)]);
   return out;
 }
@@ -82,7 +126,9 @@ describe('the in-memory store answers queries as the SQLite store does', () => {
       const expected = await answers(sqlite, await fill(sqlite));
       const actual = await answers(memory, await fill(memory));
       assert.equal(actual.length, expected.length);
-      expected.forEach((answer, index) => assert.deepEqual(actual[index], answer, `query ${index}: ${JSON.stringify(answer).slice(0, 200)}`));
+      expected.forEach((answer, index) =>
+        assert.deepEqual(actual[index], answer, `query ${index}: ${JSON.stringify(answer).slice(0, 200)}`),
+      );
     } finally {
       await sqlite.close();
       await memory.close();

@@ -58,12 +58,18 @@ describe('SQLite failures as the user reads them', () => {
 
   test('a full disk says that nothing was lost and how to go on', () => {
     const error = translateSqliteError(new Database.SqliteError('database or disk is full', 'SQLITE_FULL'), PATH) as StoreError;
-    assert.equal(error.message, `the disk holding the trial store ${PATH} is full: the last change was not stored, and nothing stored before it was lost`);
+    assert.equal(
+      error.message,
+      `the disk holding the trial store ${PATH} is full: the last change was not stored, and nothing stored before it was lost`,
+    );
     assert.equal(hintFor(error), 'free space on that disk (`df -h /data`), then continue with `sweeper resume STUDY`');
   });
 
   test("the store's invariant triggers stay InvalidStateError; other constraints and non-SQLite errors pass through", () => {
-    assert.ok(translateSqliteError(new Database.SqliteError('trial is COMPLETE and cannot change', 'SQLITE_CONSTRAINT_TRIGGER'), PATH) instanceof InvalidStateError);
+    assert.ok(
+      translateSqliteError(new Database.SqliteError('trial is COMPLETE and cannot change', 'SQLITE_CONSTRAINT_TRIGGER'), PATH) instanceof
+        InvalidStateError,
+    );
     const unique = new Database.SqliteError('UNIQUE constraint failed: studies.name', 'SQLITE_CONSTRAINT_UNIQUE');
     assert.equal(translateSqliteError(unique, PATH), unique);
     const bug = new TypeError('undefined is not a function');

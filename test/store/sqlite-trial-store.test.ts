@@ -18,7 +18,11 @@ const freshPath = (): string => join(dir, `store-${files++}.db`);
 
 const WRITER = fileURLToPath(new URL('./fixtures/store-writer.js', import.meta.url));
 
-function startWriter(path: string, study: string, trials: number): { exited: Promise<number | null>; kill: () => void; progress: (n: number) => Promise<void> } {
+function startWriter(
+  path: string,
+  study: string,
+  trials: number,
+): { exited: Promise<number | null>; kill: () => void; progress: (n: number) => Promise<void> } {
   const child = fork(WRITER, [path, study, String(trials)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   let written = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
@@ -39,14 +43,28 @@ function checkInvariants(path: string): { trials: number } {
   try {
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     assert.deepEqual(db.pragma('foreign_key_check'), []);
-    const completeWithoutResult = db.prepare(`SELECT COUNT(*) AS n FROM trials t WHERE t.state = 'COMPLETE' AND NOT EXISTS (SELECT 1 FROM trial_results r WHERE r.trial_id = t.id)`).get() as { n: number };
+    const completeWithoutResult = db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM trials t WHERE t.state = 'COMPLETE' AND NOT EXISTS (SELECT 1 FROM trial_results r WHERE r.trial_id = t.id)`,
+      )
+      .get() as { n: number };
     assert.equal(completeWithoutResult.n, 0, 'every COMPLETE trial has its result');
-    const unfinishedWithResult = db.prepare(`SELECT COUNT(*) AS n FROM trial_results r JOIN trials t ON t.id = r.trial_id WHERE t.state IN ('QUEUED', 'RUNNING')`).get() as { n: number };
+    const unfinishedWithResult = db
+      .prepare(`SELECT COUNT(*) AS n FROM trial_results r JOIN trials t ON t.id = r.trial_id WHERE t.state IN ('QUEUED', 'RUNNING')`)
+      .get() as { n: number };
     assert.equal(unfinishedWithResult.n, 0, 'no result without a finished trial');
-    const numbers = db.prepare('SELECT study_id, number FROM trials ORDER BY study_id, number').all() as { study_id: number; number: number }[];
+    const numbers = db.prepare('SELECT study_id, number FROM trials ORDER BY study_id, number').all() as {
+      study_id: number;
+      number: number;
+    }[];
     const byStudy = new Map<number, number[]>();
     for (const row of numbers) byStudy.set(row.study_id, [...(byStudy.get(row.study_id) ?? []), row.number]);
-    for (const list of byStudy.values()) assert.deepEqual(list, list.map((_, i) => i), 'trial numbers are 0..n-1 without gaps or repeats');
+    for (const list of byStudy.values())
+      assert.deepEqual(
+        list,
+        list.map((_, i) => i),
+        'trial numbers are 0..n-1 without gaps or repeats',
+      );
     return { trials: numbers.length };
   } finally {
     db.close();
@@ -61,7 +79,10 @@ describe('sqlite trial store', () => {
     const db = new Database(path, { readonly: true });
     assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.at(-1)?.version);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.deepEqual((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version), MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+      MIGRATIONS.map((m) => m.version),
+    );
     db.close();
   });
 
@@ -71,7 +92,9 @@ describe('sqlite trial store', () => {
     old.pragma('journal_mode = WAL');
     for (const migration of MIGRATIONS.filter((m) => m.version <= 2)) {
       old.exec(migration.sql);
-      old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, 'then');
+      old
+        .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+        .run(migration.version, migration.name, 'then');
     }
     old.pragma('user_version = 2');
     old.close();
@@ -95,10 +118,14 @@ describe('sqlite trial store', () => {
     const db = new Database(path);
     db.pragma('user_version = 99');
     db.close();
-    assert.throws(() => SqliteTrialStore.open(path), { message: new RegExp(`${path} has schema version 99, newer than this sweeper knows \\(\\d+\\)`) });
+    assert.throws(() => SqliteTrialStore.open(path), {
+      message: new RegExp(`${path} has schema version 99, newer than this sweeper knows \\(\\d+\\)`),
+    });
     const notAStore = join(dir, 'not-a-store.db');
     (await import('node:fs')).writeFileSync(notAStore, 'this is not SQLite, just text long enough to be a header............');
-    assert.throws(() => SqliteTrialStore.open(notAStore), { message: /cannot use .*not-a-store\.db as a trial store: file is not a database/ });
+    assert.throws(() => SqliteTrialStore.open(notAStore), {
+      message: /cannot use .*not-a-store\.db as a trial store: file is not a database/,
+    });
   });
 
   test('the database itself refuses to change a COMPLETE trial, whatever code tries', async () => {
@@ -120,7 +147,9 @@ describe('sqlite trial store', () => {
     ]) {
       assert.throws(() => db.exec(sql), /COMPLETE|final result/, sql);
     }
-    const running = db.prepare(`INSERT INTO trials (study_id, number, state, attempt, queued_at) VALUES (?, 1, 'RUNNING', 1, 'now')`).run(study.id);
+    const running = db
+      .prepare(`INSERT INTO trials (study_id, number, state, attempt, queued_at) VALUES (?, 1, 'RUNNING', 1, 'now')`)
+      .run(study.id);
     assert.throws(() => db.exec(`UPDATE trials SET state = 'COMPLETE' WHERE id = ${running.lastInsertRowid}`), /needs its result/);
     db.close();
   });

@@ -88,7 +88,10 @@ describe('study locks (a lock beside the store that dies with its process)', () 
       await assert.rejects(store.claimStudy(studyId, owner('me')), new RegExp(`being run by process ${claimer.pid} on claimer-host`));
       await claimer.kill();
       const claim = await store.claimStudy(studyId, owner('me'));
-      assert.deepEqual({ alive: claim.previousAlive, host: claim.previous?.host, pid: claim.previous?.pid }, { alive: false, host: 'claimer-host', pid: claimer.pid });
+      assert.deepEqual(
+        { alive: claim.previousAlive, host: claim.previous?.host, pid: claim.previous?.pid },
+        { alive: false, host: 'claimer-host', pid: claimer.pid },
+      );
       const lockFile = `${path}.locks/study-${studyId}.lock`;
       assert.ok(isLocked(lockFile), 'held by this process now');
       await store.releaseStudy(studyId, 'me');

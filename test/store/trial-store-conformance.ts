@@ -37,7 +37,10 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         assert.deepEqual(created.definition, definition);
         assert.deepEqual((await store.getStudy('alpha')).source, { text: 'study: alpha\n', format: 'yaml', path: 'a.yaml' });
         assert.equal(await store.findStudy('beta'), undefined);
-        await assert.rejects(store.getStudy('beta'), (error: unknown) => error instanceof NotFoundError && error.facts?.reason === 'NO_SUCH_STUDY' && error.facts.study === 'beta');
+        await assert.rejects(
+          store.getStudy('beta'),
+          (error: unknown) => error instanceof NotFoundError && error.facts?.reason === 'NO_SUCH_STUDY' && error.facts.study === 'beta',
+        );
         await assert.rejects(store.createStudy(studyDefinition('alpha')), (error: unknown) => {
           assert.ok(error instanceof AlreadyExistsError);
           assert.match(error.message, /study "alpha" already exists/);
@@ -45,17 +48,32 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
           assert.equal(error.facts.study, 'alpha');
           return true;
         });
-        assert.deepEqual((await store.listStudies()).map((s) => s.name), ['alpha']);
+        assert.deepEqual(
+          (await store.listStudies()).map((s) => s.name),
+          ['alpha'],
+        );
       }));
 
     test('trial numbers are unique per study and given out in order, even when asked for at once', () =>
       withStore(async (store) => {
         const a = await store.createStudy(studyDefinition('a'));
         const b = await store.createStudy(studyDefinition('b'));
-        const trials = await Promise.all(Array.from({ length: 40 }, (_, i) => store.createTrial(i % 2 === 0 ? a.id : b.id, { lr: 0.1, depth: 1 })));
-        const numbers = (studyId: number): number[] => trials.filter((t) => t.studyId === studyId).map((t) => t.number).sort((x, y) => x - y);
-        assert.deepEqual(numbers(a.id), Array.from({ length: 20 }, (_, i) => i));
-        assert.deepEqual(numbers(b.id), Array.from({ length: 20 }, (_, i) => i));
+        const trials = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => store.createTrial(i % 2 === 0 ? a.id : b.id, { lr: 0.1, depth: 1 })),
+        );
+        const numbers = (studyId: number): number[] =>
+          trials
+            .filter((t) => t.studyId === studyId)
+            .map((t) => t.number)
+            .sort((x, y) => x - y);
+        assert.deepEqual(
+          numbers(a.id),
+          Array.from({ length: 20 }, (_, i) => i),
+        );
+        assert.deepEqual(
+          numbers(b.id),
+          Array.from({ length: 20 }, (_, i) => i),
+        );
       }));
 
     test('a parameter function sees the number the trial gets', () =>
@@ -102,7 +120,10 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         await store.recordEpoch(trialId, 2, 0, 1, { valAccuracy: 0.7 });
         await assert.rejects(store.recordEpoch(trialId, 1, 0, 1, { valAccuracy: 0.1 }), StaleAttemptError);
         await assert.rejects(store.finishTrial(trialId, 1, { state: 'COMPLETE', result: result(0.1) }), StaleAttemptError);
-        await assert.rejects(store.recordRepeat(trialId, 1, { repeat: 0, seed: 1, value: 0.1, epochs: 1, bestEpoch: 1, trainSeconds: 1 }), StaleAttemptError);
+        await assert.rejects(
+          store.recordRepeat(trialId, 1, { repeat: 0, seed: 1, value: 0.1, epochs: 1, bestEpoch: 1, trainSeconds: 1 }),
+          StaleAttemptError,
+        );
         assert.deepEqual(await store.getEpochs(trialId), [{ repeat: 0, epoch: 1, valAccuracy: 0.7 }]);
         assert.equal((await store.getTrial(studyId, 0)).state, 'RUNNING');
       }));
@@ -129,16 +150,25 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         const complete = await store.createTrial(study.id, { lr: 0.1, depth: 1 }, { worker: 'w' });
         const pruned = await store.createTrial(study.id, { lr: 0.2, depth: 1 }, { worker: 'w' });
         const failed = await store.createTrial(study.id, { lr: 0.3, depth: 1 }, { worker: 'w' });
-        assert.deepEqual((await store.finishTrial(complete.id, 1, { state: 'COMPLETE', result: { ...result(0.8), valueStd: 0.01, repeats: 3 } })).result, {
-          value: 0.8,
-          valueStd: 0.01,
-          repeats: 3,
-          epochs: 3,
-          bestEpoch: 2,
-          trainSeconds: 1.5,
+        assert.deepEqual(
+          (await store.finishTrial(complete.id, 1, { state: 'COMPLETE', result: { ...result(0.8), valueStd: 0.01, repeats: 3 } })).result,
+          {
+            value: 0.8,
+            valueStd: 0.01,
+            repeats: 3,
+            epochs: 3,
+            bestEpoch: 2,
+            trainSeconds: 1.5,
+          },
+        );
+        assert.equal(
+          (await store.finishTrial(pruned.id, 1, { state: 'PRUNED', reason: 'below median', result: result(0.3) })).result?.value,
+          0.3,
+        );
+        const failedRecord = await store.finishTrial(failed.id, 1, {
+          state: 'FAILED',
+          reason: 'diverged at epoch 2: training loss is NaN',
         });
-        assert.equal((await store.finishTrial(pruned.id, 1, { state: 'PRUNED', reason: 'below median', result: result(0.3) })).result?.value, 0.3);
-        const failedRecord = await store.finishTrial(failed.id, 1, { state: 'FAILED', reason: 'diverged at epoch 2: training loss is NaN' });
         assert.equal(failedRecord.result, undefined);
         assert.equal(failedRecord.reason, 'diverged at epoch 2: training loss is NaN');
         assert.ok(failedRecord.finishedAt);
@@ -162,7 +192,10 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         await store.recordEpoch(trialId, 1, 0, 1, { valAccuracy: 0.5 });
         await store.recordRepeat(trialId, 1, { repeat: 0, seed: 11, value: 0.5, epochs: 1, bestEpoch: 1, trainSeconds: 2 });
         await store.recordEpoch(trialId, 1, 1, 1, { valAccuracy: 0.4 });
-        await assert.rejects(store.recordRepeat(trialId, 1, { repeat: 0, seed: 11, value: 0.9, epochs: 1, bestEpoch: 1, trainSeconds: 2 }), InvalidStateError);
+        await assert.rejects(
+          store.recordRepeat(trialId, 1, { repeat: 0, seed: 11, value: 0.9, epochs: 1, bestEpoch: 1, trainSeconds: 2 }),
+          InvalidStateError,
+        );
         await store.requeueTrial(trialId, 1, 'interrupted');
         assert.deepEqual(await store.getRepeats(trialId), [{ repeat: 0, seed: 11, value: 0.5, epochs: 1, bestEpoch: 1, trainSeconds: 2 }]);
         assert.deepEqual(await store.getEpochs(trialId), [{ repeat: 0, epoch: 1, valAccuracy: 0.5 }]);
@@ -171,7 +204,15 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
     test('epochs: every metric kept, re-reporting an epoch replaces it, non-finite values become absent', () =>
       withStore(async (store) => {
         const { trialId } = await runningTrial(store);
-        const metrics = { trainLoss: 0.5, trainAccuracy: 0.8, valLoss: 0.6, valAccuracy: 0.75, learningRate: 0.01, epochSeconds: 1.25, mutualInformation: 1.7 };
+        const metrics = {
+          trainLoss: 0.5,
+          trainAccuracy: 0.8,
+          valLoss: 0.6,
+          valAccuracy: 0.75,
+          learningRate: 0.01,
+          epochSeconds: 1.25,
+          mutualInformation: 1.7,
+        };
         await store.recordEpoch(trialId, 1, 0, 1, { ...metrics, valAccuracy: 0.1 });
         await store.recordEpoch(trialId, 1, 0, 1, metrics);
         await store.recordEpoch(trialId, 1, 0, 2, { trainLoss: Number.NaN, valLoss: Number.POSITIVE_INFINITY });
@@ -184,9 +225,19 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
     test("a repeat's test evaluation and the trial's mean test accuracy are kept as given", () =>
       withStore(async (store) => {
         const { trialId } = await runningTrial(store);
-        const test = { epoch: 2, loss: 0.42, accuracy: 0.75, confusion: [[3, 1], [1, 3]] };
+        const test = {
+          epoch: 2,
+          loss: 0.42,
+          accuracy: 0.75,
+          confusion: [
+            [3, 1],
+            [1, 3],
+          ],
+        };
         await store.recordRepeat(trialId, 1, { repeat: 0, seed: 11, value: 0.8, epochs: 3, bestEpoch: 2, trainSeconds: 2, test });
-        assert.deepEqual(await store.getRepeats(trialId), [{ repeat: 0, seed: 11, value: 0.8, epochs: 3, bestEpoch: 2, trainSeconds: 2, test }]);
+        assert.deepEqual(await store.getRepeats(trialId), [
+          { repeat: 0, seed: 11, value: 0.8, epochs: 3, bestEpoch: 2, trainSeconds: 2, test },
+        ]);
         const finished = await store.finishTrial(trialId, 1, { state: 'COMPLETE', result: { ...result(0.8), testAccuracy: 0.75 } });
         assert.equal(finished.result?.testAccuracy, 0.75);
       }));
@@ -203,7 +254,10 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
           await store.finishTrial(pruned.id, 1, { state: 'PRUNED', reason: 'p', result: result(direction === 'maximize' ? 5 : -5) });
           await store.createTrial(study.id, { lr: 0.5, depth: 1 }, { worker: 'w' });
           const best = await store.bestTrials(study.id, 3);
-          assert.deepEqual(best.map((t) => t.number), direction === 'maximize' ? [1, 3, 0] : [2, 0, 1]);
+          assert.deepEqual(
+            best.map((t) => t.number),
+            direction === 'maximize' ? [1, 3, 0] : [2, 0, 1],
+          );
           const summary = await store.summariseStudy(study.id);
           assert.equal(summary.bestValue, direction === 'maximize' ? 0.9 : 0.1);
           assert.deepEqual(summary.counts, { QUEUED: 0, RUNNING: 1, COMPLETE: 4, PRUNED: 1, FAILED: 0 });
@@ -217,20 +271,38 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         const a = await store.createTrial(study.id, { lr: 0.1, depth: 1 }, { worker: 'w' });
         await store.createTrial(study.id, { lr: 0.2, depth: 2 });
         await store.finishTrial(a.id, 1, { state: 'COMPLETE', result: result(0.5) });
-        assert.deepEqual((await store.listTrials(study.id)).map((t) => [t.number, t.state]), [[0, 'COMPLETE'], [1, 'QUEUED']]);
+        assert.deepEqual(
+          (await store.listTrials(study.id)).map((t) => [t.number, t.state]),
+          [
+            [0, 'COMPLETE'],
+            [1, 'QUEUED'],
+          ],
+        );
         const [queued] = await store.listTrials(study.id, { states: ['QUEUED'] });
         assert.deepEqual(queued?.params, { lr: 0.2, depth: 2 });
         assert.equal((await store.getTrial(study.id, 0)).result?.value, 0.5);
-        await assert.rejects(store.getTrial(study.id, 7), (error: unknown) => error instanceof NotFoundError && error.facts?.reason === 'NO_SUCH_TRIAL' && error.facts.study === 's');
+        await assert.rejects(
+          store.getTrial(study.id, 7),
+          (error: unknown) => error instanceof NotFoundError && error.facts?.reason === 'NO_SUCH_TRIAL' && error.facts.study === 's',
+        );
         await assert.rejects(store.recordEpoch(9999, 1, 0, 1, {}), NotFoundError);
       }));
 
     /** A study of trials with these parameters and values (undefined: FAILED), finished in order. */
-    async function studyOf(store: TrialStore, name: string, trials: readonly [Record<string, string | number | boolean>, number | undefined][], direction: 'maximize' | 'minimize' = 'maximize'): Promise<number> {
+    async function studyOf(
+      store: TrialStore,
+      name: string,
+      trials: readonly [Record<string, string | number | boolean>, number | undefined][],
+      direction: 'maximize' | 'minimize' = 'maximize',
+    ): Promise<number> {
       const study = await store.createStudy(studyDefinition(name, { objective: { metric: 'val_accuracy', direction } }));
       for (const [params, value] of trials) {
         const trial = await store.createTrial(study.id, params, { worker: 'w' });
-        await store.finishTrial(trial.id, 1, value === undefined ? { state: 'FAILED', reason: 'diverged' } : { state: 'COMPLETE', result: result(value) });
+        await store.finishTrial(
+          trial.id,
+          1,
+          value === undefined ? { state: 'FAILED', reason: 'diverged' } : { state: 'COMPLETE', result: result(value) },
+        );
       }
       return study.id;
     }
@@ -244,7 +316,8 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
           [{ optimizer: 'rmsprop', depth: 2, bn: true, lr: 1e-7 }, 0.6],
           [{ optimizer: 'adam', depth: 2, bn: true, lr: 0.1 }, undefined],
         ]);
-        const numbers = async (where: Record<string, (string | number | boolean)[]>, limit = 10): Promise<number[]> => (await store.bestTrials(studyId, limit, { where })).map((t) => t.number);
+        const numbers = async (where: Record<string, (string | number | boolean)[]>, limit = 10): Promise<number[]> =>
+          (await store.bestTrials(studyId, limit, { where })).map((t) => t.number);
         assert.deepEqual(await numbers({}), [1, 2, 0, 3]);
         assert.deepEqual(await numbers({ optimizer: ['adam'] }), [2, 0], 'the FAILED adam trial is not a best trial');
         assert.deepEqual(await numbers({ optimizer: ['adam', 'rmsprop'] }), [2, 0, 3]);
@@ -252,7 +325,8 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         assert.deepEqual(await numbers({ bn: [false] }), [1], 'booleans are values, not strings');
         assert.deepEqual(await numbers({ depth: ['2'] }), [], 'the string "2" is not the number 2');
         assert.deepEqual(await numbers({ lr: [0.30000000000000004] }), [2]);
-        const bounded = async (where: ParamFilter): Promise<number[]> => (await store.bestTrials(studyId, 10, { where })).map((t) => t.number);
+        const bounded = async (where: ParamFilter): Promise<number[]> =>
+          (await store.bestTrials(studyId, 10, { where })).map((t) => t.number);
         assert.deepEqual(await bounded({ lr: { '<': 0.1 } }), [3]);
         assert.deepEqual(await bounded({ lr: { '<=': 0.1 } }), [1, 0, 3], 'the FAILED trial is not kept either');
         assert.deepEqual(await bounded({ lr: { '>': 1e-7, '<': 0.3 } }), [1, 0], 'bounds of one name: all hold');
@@ -284,14 +358,38 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
           );
           const groups = await store.bestTrialsByGroup(studyId, 'optimizer', 2);
           const shape = groups.map((g) => [g.value, g.complete, g.trials.map((t) => t.number)]);
-          assert.deepEqual(shape, direction === 'maximize' ? [['sgd', 2, [1, 4]], ['adam', 3, [2, 3]]] : [['sgd', 2, [4, 1]], ['adam', 3, [0, 3]]]);
-          assert.deepEqual(groups[0]?.trials[0]?.params, direction === 'maximize' ? { optimizer: 'sgd', depth: 1, momentum: 0.9 } : { optimizer: 'sgd', depth: 2, momentum: 0.5 });
+          assert.deepEqual(
+            shape,
+            direction === 'maximize'
+              ? [
+                  ['sgd', 2, [1, 4]],
+                  ['adam', 3, [2, 3]],
+                ]
+              : [
+                  ['sgd', 2, [4, 1]],
+                  ['adam', 3, [0, 3]],
+                ],
+          );
+          assert.deepEqual(
+            groups[0]?.trials[0]?.params,
+            direction === 'maximize' ? { optimizer: 'sgd', depth: 1, momentum: 0.9 } : { optimizer: 'sgd', depth: 2, momentum: 0.5 },
+          );
           assert.equal(groups[0]?.trials[0]?.result?.value, direction === 'maximize' ? 0.9 : 0.1);
           if (direction === 'maximize') {
             const byDepth = await store.bestTrialsByGroup(studyId, 'depth', 1, { where: { optimizer: ['adam'] } });
-            assert.deepEqual(byDepth.map((g) => [g.value, g.complete, g.trials.map((t) => t.number)]), [[2, 2, [2]], [1, 1, [0]]]);
+            assert.deepEqual(
+              byDepth.map((g) => [g.value, g.complete, g.trials.map((t) => t.number)]),
+              [
+                [2, 2, [2]],
+                [1, 1, [0]],
+              ],
+            );
             const byMomentum = await store.bestTrialsByGroup(studyId, 'momentum', 5);
-            assert.deepEqual(byMomentum.map((g) => g.value), [0.9, 0.5], 'trials without the parameter are in no group');
+            assert.deepEqual(
+              byMomentum.map((g) => g.value),
+              [0.9, 0.5],
+              'trials without the parameter are in no group',
+            );
             assert.deepEqual(await store.bestTrialsByGroup(studyId, 'absent', 5), []);
           }
         }
@@ -299,13 +397,23 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
 
     test('trial pages: every trial once, by number, with parameters and results', () =>
       withStore(async (store) => {
-        const studyId = await studyOf(store, 'pages', Array.from({ length: 7 }, (_, i): [Record<string, number>, number | undefined] => [{ lr: i / 10, depth: i }, i === 3 ? undefined : i / 10]));
+        const studyId = await studyOf(
+          store,
+          'pages',
+          Array.from({ length: 7 }, (_, i): [Record<string, number>, number | undefined] => [
+            { lr: i / 10, depth: i },
+            i === 3 ? undefined : i / 10,
+          ]),
+        );
         const other = await store.createStudy(studyDefinition('other'));
         await store.createTrial(other.id, { lr: 0.5, depth: 1 });
         const queued = await store.createTrial(studyId, { lr: 0.9, depth: 9 });
         const pages: (readonly TrialRecord[])[] = [];
         for await (const page of store.trialPages(studyId, 3)) pages.push(page);
-        assert.deepEqual(pages.map((page) => page.length), [3, 3, 2]);
+        assert.deepEqual(
+          pages.map((page) => page.length),
+          [3, 3, 2],
+        );
         const trials = pages.flat();
         assert.deepEqual(trials, await store.listTrials(studyId), 'the same records as the listing');
         assert.equal(trials.at(-1)?.id, queued.id);
@@ -331,16 +439,26 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         await store.createTrial(study.id, { opt: 'adam', width: 20 });
         await store.createTrial((await store.createStudy(studyDefinition('other'))).id, { opt: 'adam', width: 10 });
 
-        const page = (query: Partial<TrialPageQuery> = {}): Promise<TrialPage> => store.pageTrials(study.id, { offset: 0, limit: 100, ...query });
-        const numbers = async (query: Partial<TrialPageQuery> = {}): Promise<number[]> => (await page(query)).rows.map((row) => row.trial.number);
+        const page = (query: Partial<TrialPageQuery> = {}): Promise<TrialPage> =>
+          store.pageTrials(study.id, { offset: 0, limit: 100, ...query });
+        const numbers = async (query: Partial<TrialPageQuery> = {}): Promise<number[]> =>
+          (await page(query)).rows.map((row) => row.trial.number);
         assert.deepEqual(await numbers(), [0, 1, 2, 3, 4, 5]);
         assert.equal((await page()).matching, 6, 'the other study is not counted');
         assert.deepEqual(await numbers({ sort: 'value', descending: true }), [1, 0, 3, 2, 4, 5], 'no value last; a tie by number');
         assert.deepEqual(await numbers({ sort: 'value' }), [0, 3, 1, 2, 4, 5]);
         assert.deepEqual(await numbers({ sort: 'param:width' }), [1, 3, 0, 5, 4, 2], 'numbers as numbers: 9 < 10 < 100');
-        assert.deepEqual(await numbers({ sort: 'param:momentum', descending: true }), [1, 4, 0, 2, 3, 5], 'trials without the parameter last');
+        assert.deepEqual(
+          await numbers({ sort: 'param:momentum', descending: true }),
+          [1, 4, 0, 2, 3, 5],
+          'trials without the parameter last',
+        );
         assert.deepEqual(await numbers({ sort: 'param:opt' }), [0, 2, 5, 3, 1, 4]);
-        assert.deepEqual(await numbers({ sort: 'current_epoch' }), [4, 0, 1, 3, 2, 5], 'the running trial at its last recorded epoch (2), finished ones at 3');
+        assert.deepEqual(
+          await numbers({ sort: 'current_epoch' }),
+          [4, 0, 1, 3, 2, 5],
+          'the running trial at its last recorded epoch (2), finished ones at 3',
+        );
         assert.deepEqual(await numbers({ sort: 'worker', descending: true }), [4, 0, 1, 2, 3, 5]);
         assert.deepEqual(await numbers({ states: ['COMPLETE'] }), [0, 1, 3]);
         assert.deepEqual(await numbers({ states: ['RUNNING', 'QUEUED'] }), [4, 5]);
@@ -355,7 +473,18 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         assert.deepEqual([cut.rows.map((row) => row.trial.number), cut.matching], [[3, 2], 6]);
         assert.deepEqual(cut.rows[0]?.trial, await store.getTrial(study.id, 3), 'whole records: parameters and results');
         const epochs = (await page({ sort: 'current_epoch' })).rows.map((row) => [row.trial.number, row.currentEpoch]);
-        assert.deepEqual(epochs, [[4, 2], [0, 3], [1, 3], [3, 3], [2, null], [5, null]], 'the epoch each trial is at, as sorted');
+        assert.deepEqual(
+          epochs,
+          [
+            [4, 2],
+            [0, 3],
+            [1, 3],
+            [3, 3],
+            [2, null],
+            [5, null],
+          ],
+          'the epoch each trial is at, as sorted',
+        );
         await assert.rejects(store.pageTrials(9999, { offset: 0, limit: 1 }), { name: 'NotFoundError' });
       }));
 
@@ -377,7 +506,11 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         const pages: (readonly TrialEpochRecord[])[] = [];
         for await (const page of store.epochPages(study.id, 2)) pages.push(page);
         assert.deepEqual(pages.flat(), expected);
-        assert.deepEqual(pages.map((page) => page.length), [4, 2, 4], 'trials 0-1, 2-3 (2 has none), 4');
+        assert.deepEqual(
+          pages.map((page) => page.length),
+          [4, 2, 4],
+          'trials 0-1, 2-3 (2 has none), 4',
+        );
         const empty = await store.createStudy(studyDefinition('no-trials'));
         for await (const page of store.epochPages(empty.id)) assert.fail(`no page expected, got ${page.length} epochs`);
       }));
@@ -386,7 +519,11 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
       withStore(async (store) => {
         const study = await store.createStudy(studyDefinition('s'));
         assert.deepEqual(await store.claimStudy(study.id, { id: 'one', host: 'h', pid: 1 }), { previousAlive: false });
-        assert.deepEqual(await store.claimStudy(study.id, { id: 'one', host: 'h', pid: 1 }), { previousAlive: false }, 'claiming again is no conflict');
+        assert.deepEqual(
+          await store.claimStudy(study.id, { id: 'one', host: 'h', pid: 1 }),
+          { previousAlive: false },
+          'claiming again is no conflict',
+        );
         await assert.rejects(store.claimStudy(study.id, { id: 'two', host: 'h', pid: 2 }), (error: unknown) => {
           assert.ok(error instanceof InvalidStateError);
           assert.match(error.message, /study "s" is being run by process 1 on h since /);
@@ -400,7 +537,11 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         await store.releaseStudy(study.id, 'one'); // not the owner any more: no effect
         await assert.rejects(store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }), InvalidStateError);
         await store.releaseStudy(study.id, 'two');
-        assert.deepEqual(await store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }), { previousAlive: false }, 'a released study has no owner');
+        assert.deepEqual(
+          await store.claimStudy(study.id, { id: 'three', host: 'h', pid: 3 }),
+          { previousAlive: false },
+          'a released study has no owner',
+        );
         assert.equal((await store.summariseStudy(study.id)).hosted, false, 'a study is not hosted until marked');
         await store.setHosted(study.id, true);
         assert.equal((await store.listStudies()).find((s) => s.id === study.id)?.hosted, true);

@@ -10,7 +10,10 @@ const REPORT_TF = "process.on('exit', () => process.stderr.write(globalThis._tfe
 
 function stderrOf(args: string[]): string {
   // From the repository root, where `import('sweeper')` resolves to this package (its exports).
-  const child = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REPORT_TF)}`, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REPORT_TF)}`, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(child.status, 0, child.stderr);
   return child.stderr;
 }

@@ -87,7 +87,10 @@ describe('ask/tell API', () => {
     const control = openStore();
     const fresh = await Study.create(control, { name: 'seq', space, direction: 'maximize', seed: 11 });
     const expected = [await fresh.ask(), await fresh.ask(), await fresh.ask()];
-    assert.deepEqual([...asked, third].map((t) => t.params), expected.map((t) => t.params));
+    assert.deepEqual(
+      [...asked, third].map((t) => t.params),
+      expected.map((t) => t.params),
+    );
     await control.close();
   });
 
@@ -114,7 +117,10 @@ describe('ask/tell API', () => {
     const trial = await study.ask();
     await study.report(trial, 1, { valAccuracy: 0.5 });
     await study.report(trial, 2, { valAccuracy: 0.6 });
-    assert.deepEqual((await store.getEpochs(trial.id)).map((e) => e.valAccuracy), [0.5, 0.6]);
+    assert.deepEqual(
+      (await store.getEpochs(trial.id)).map((e) => e.valAccuracy),
+      [0.5, 0.6],
+    );
     await store.close();
   });
 
@@ -123,21 +129,25 @@ describe('ask/tell API', () => {
     const study = await Study.create(store, { name: 's', space, direction: 'maximize' });
     const queued = await study.enqueue({ x: 1, kind: 'b', y: 3 });
     assert.equal(queued.state, 'QUEUED');
-    await assert.rejects(study.enqueue({ x: 9, kind: 'a' }), { message: /parameters do not fit study "s": x must be within \[-5, 5\], but got 9/ });
+    await assert.rejects(study.enqueue({ x: 9, kind: 'a' }), {
+      message: /parameters do not fit study "s": x must be within \[-5, 5\], but got 9/,
+    });
     await store.close();
   });
 
   test('bad options are refused with the field named, and nothing is written', async () => {
     const store = openStore();
-    await assert.rejects(Study.create(store, { name: 's', space: { x: { type: 'float', low: 1, high: 0 } }, direction: 'maximize' }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.equal(error.message, 'study options: space.x.low: must be < high (0), but got 1');
-      return true;
-    });
     await assert.rejects(
-      Study.create(store, { name: 's', space, direction: 'up' } as unknown as Parameters<typeof Study.create>[1]),
-      { message: 'study options: direction: expected one of "maximize", "minimize", but got "up"' },
+      Study.create(store, { name: 's', space: { x: { type: 'float', low: 1, high: 0 } }, direction: 'maximize' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.message, 'study options: space.x.low: must be < high (0), but got 1');
+        return true;
+      },
     );
+    await assert.rejects(Study.create(store, { name: 's', space, direction: 'up' } as unknown as Parameters<typeof Study.create>[1]), {
+      message: 'study options: direction: expected one of "maximize", "minimize", but got "up"',
+    });
     assert.deepEqual(await store.listStudies(), []);
     await store.close();
   });
@@ -170,7 +180,14 @@ describe('the package entry point', () => {
 
 describe('aggregateRepeats', () => {
   test('mean and sample standard deviation, as the reference reports give them', () => {
-    const repeats = [0.9, 0.92, 0.94].map((value, repeat) => ({ repeat, seed: repeat, value, epochs: 5 + repeat, bestEpoch: 3 + repeat, trainSeconds: 2 * (repeat + 1) }));
+    const repeats = [0.9, 0.92, 0.94].map((value, repeat) => ({
+      repeat,
+      seed: repeat,
+      value,
+      epochs: 5 + repeat,
+      bestEpoch: 3 + repeat,
+      trainSeconds: 2 * (repeat + 1),
+    }));
     const result = aggregateRepeats(repeats);
     assert.ok(Math.abs(result.value - 0.92) < 1e-12);
     assert.ok(Math.abs((result.valueStd ?? 0) - 0.02) < 1e-12);

@@ -30,13 +30,15 @@ function randomConfigs(count: number, seed: number): ParamValues[] {
   return Array.from({ length: count }, () => {
     const params: Record<string, string | number | boolean> = {};
     for (const [name, param] of Object.entries(space)) {
-      if (Object.entries(param.when ?? {}).every(([parent, allowed]) => allowed.includes(params[parent] as string))) params[name] = samplePrior(param, rng);
+      if (Object.entries(param.when ?? {}).every(([parent, allowed]) => allowed.includes(params[parent] as string)))
+        params[name] = samplePrior(param, rng);
     }
     return params;
   });
 }
 
-const order = (values: readonly number[]): number[] => values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
+const order = (values: readonly number[]): number[] =>
+  values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
 
 describe('syntheticLoss', () => {
   const task = taskWith();
@@ -79,10 +81,15 @@ describe('syntheticLoss', () => {
   });
 
   test('values that do not fit the task are refused, naming the parameter', () => {
-    assert.throws(() => syntheticLoss(task, { y: 1 }), { name: 'InvalidArgumentError', message: 'parameter y is not a parameter of the synthetic task (expected one of: lr, x, width, opt, momentum)' });
+    assert.throws(() => syntheticLoss(task, { y: 1 }), {
+      name: 'InvalidArgumentError',
+      message: 'parameter y is not a parameter of the synthetic task (expected one of: lr, x, width, opt, momentum)',
+    });
     assert.throws(() => syntheticLoss(task, { x: 'far' }), { message: 'parameter x must be a finite number, but got "far"' });
     assert.throws(() => syntheticLoss(task, { lr: 0 }), { message: 'parameter lr must be > 0 on its log scale, but got 0' });
-    assert.throws(() => syntheticLoss(task, { opt: 'lbfgs' }), { message: 'parameter opt must be one of "sgd", "adam", "rmsprop", but got "lbfgs"' });
+    assert.throws(() => syntheticLoss(task, { opt: 'lbfgs' }), {
+      message: 'parameter opt must be one of "sgd", "adam", "rmsprop", but got "lbfgs"',
+    });
   });
 });
 
@@ -117,9 +124,14 @@ describe('syntheticMetrics', () => {
   test('noise is deterministic in the seed, the epoch and the configuration', () => {
     const task = taskWith({ noise: 0.1 });
     const params = { x: 2, opt: 'sgd', momentum: 0.3 };
-    assert.deepEqual(syntheticMetrics(task, params, 11, 2), syntheticMetrics(task, { momentum: 0.3, opt: 'sgd', x: 2 }, 11, 2), 'same seed and configuration, same numbers');
+    assert.deepEqual(
+      syntheticMetrics(task, params, 11, 2),
+      syntheticMetrics(task, { momentum: 0.3, opt: 'sgd', x: 2 }, 11, 2),
+      'same seed and configuration, same numbers',
+    );
     const clean = syntheticLoss(task, params) + 1 / 2;
-    const noiseOf = (p: ParamValues, seed: number, epoch: number): number => (syntheticMetrics(task, p, seed, epoch).valLoss as number) - syntheticLoss(task, p) - 1 / epoch;
+    const noiseOf = (p: ParamValues, seed: number, epoch: number): number =>
+      (syntheticMetrics(task, p, seed, epoch).valLoss as number) - syntheticLoss(task, p) - 1 / epoch;
     assert.notEqual(noiseOf(params, 11, 2), 0);
     assert.notEqual(noiseOf(params, 11, 2), noiseOf(params, 12, 2), 'another seed (repeat), other noise');
     assert.notEqual(noiseOf(params, 11, 2), noiseOf(params, 11, 3), 'another epoch, other noise');

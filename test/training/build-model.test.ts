@@ -23,10 +23,21 @@ before(async () => {
   data = toTrainingData(split);
 });
 
-function train(model: Partial<ModelConfig>, training: Partial<TrainingConfig> = {}, seed = 1): { outcome: ReturnType<typeof trainRun>; epochs: EpochReport[] } {
+function train(
+  model: Partial<ModelConfig>,
+  training: Partial<TrainingConfig> = {},
+  seed = 1,
+): { outcome: ReturnType<typeof trainRun>; epochs: EpochReport[] } {
   const epochs: EpochReport[] = [];
   const config = { model: { ...MODEL, ...model }, training: { ...TRAINING, ...training } };
-  const outcome = trainRun({ data, config, seed, objective: { metric: 'val_accuracy', direction: 'maximize' }, onEpoch: (r) => epochs.push(r), shouldStop: () => false });
+  const outcome = trainRun({
+    data,
+    config,
+    seed,
+    objective: { metric: 'val_accuracy', direction: 'maximize' },
+    onEpoch: (r) => epochs.push(r),
+    shouldStop: () => false,
+  });
   return { outcome, epochs };
 }
 
@@ -48,16 +59,32 @@ const kernelShapes = (model: tf.Sequential): number[][] =>
 describe('model structure', () => {
   test('per-layer widths override width, and those beyond depth are ignored', () => {
     withModel({ depth: 3, width: 32, width_2: 8, width_5: 99 }, (model) => {
-      assert.deepEqual(kernelShapes(model), [[784, 32], [32, 8], [8, 32], [32, 10]]);
+      assert.deepEqual(kernelShapes(model), [
+        [784, 32],
+        [32, 8],
+        [8, 32],
+        [32, 10],
+      ]);
     });
     withModel({ depth: 0 }, (model) => assert.deepEqual(kernelShapes(model), [[784, 10]], 'depth 0 is softmax regression'));
   });
 
   test('batch norm sits between each affine layer and its nonlinearity; the affine layer is then linear', () => {
     withModel({ depth: 2, batch_norm: true, activation: 'tanh' }, (model) => {
-      assert.deepEqual(layerNames(model), ['Dense', 'BatchNormalization', 'Activation', 'Dense', 'BatchNormalization', 'Activation', 'Dense']);
+      assert.deepEqual(layerNames(model), [
+        'Dense',
+        'BatchNormalization',
+        'Activation',
+        'Dense',
+        'BatchNormalization',
+        'Activation',
+        'Dense',
+      ]);
       const dense = model.layers.filter((l) => l.getClassName() === 'Dense');
-      assert.deepEqual(dense.map((l) => l.getConfig()['activation']), ['linear', 'linear', 'linear']);
+      assert.deepEqual(
+        dense.map((l) => l.getConfig()['activation']),
+        ['linear', 'linear', 'linear'],
+      );
       assert.equal(layersOf(model)[2]?.getConfig()['activation'], 'tanh');
     });
     withModel({ depth: 2, batch_norm: true, activation: 'linear' }, (model) => {
@@ -68,33 +95,69 @@ describe('model structure', () => {
       assert.equal(layersOf(model)[0]?.getConfig()['activation'], 'relu');
     });
     withModel({ architecture: 'cnn', conv_layers: 1, depth: 1, batch_norm: true }, (model) => {
-      assert.deepEqual(layerNames(model), ['Reshape', 'Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D', 'Flatten', 'Dense', 'BatchNormalization', 'Activation', 'Dense']);
+      assert.deepEqual(layerNames(model), [
+        'Reshape',
+        'Conv2D',
+        'BatchNormalization',
+        'Activation',
+        'MaxPooling2D',
+        'Flatten',
+        'Dense',
+        'BatchNormalization',
+        'Activation',
+        'Dense',
+      ]);
     });
   });
 
   test("reference report 004's CNNs: 5x5 kernels, padding 2 ('same'), max-pool 2, then the dense layers", () => {
     withModel({ architecture: 'cnn', conv_layers: 2, channels_1: 5, channels_2: 10, depth: 1, width: 150 }, (model) => {
-      assert.deepEqual(kernelShapes(model), [[5, 5, 1, 5], [5, 5, 5, 10], [490, 150], [150, 10]], '10 x 7 x 7 = 490 after two pools');
+      assert.deepEqual(
+        kernelShapes(model),
+        [
+          [5, 5, 1, 5],
+          [5, 5, 5, 10],
+          [490, 150],
+          [150, 10],
+        ],
+        '10 x 7 x 7 = 490 after two pools',
+      );
     });
     withModel({ architecture: 'cnn', conv_layers: 1, channels: 10, depth: 2, width_1: 576, width_2: 160 }, (model) => {
-      assert.deepEqual(kernelShapes(model), [[5, 5, 1, 10], [1960, 576], [576, 160], [160, 10]], '10 x 14 x 14 = 1960');
+      assert.deepEqual(
+        kernelShapes(model),
+        [
+          [5, 5, 1, 10],
+          [1960, 576],
+          [576, 160],
+          [160, 10],
+        ],
+        '10 x 14 x 14 = 1960',
+      );
     });
     withModel({ architecture: 'cnn', conv_layers: 1, channels: 4, padding: 'valid', pool: 1, kernel: 3, depth: 0 }, (model) => {
-      assert.deepEqual(kernelShapes(model), [[3, 3, 1, 4], [26 * 26 * 4, 10]]);
+      assert.deepEqual(kernelShapes(model), [
+        [3, 3, 1, 4],
+        [26 * 26 * 4, 10],
+      ]);
       assert.ok(!layerNames(model).includes('MaxPooling2D'), 'pool 1 is no pooling');
     });
-    assert.throws(
-      () => buildModel({ ...MODEL, architecture: 'cnn', conv_layers: 3, padding: 'valid' }, MNIST, 10, 1),
-      { name: 'InvalidArgumentError', message: /conv block 3 of 3 leaves no pixels of the 28x28 image \(kernel 5, padding valid, pool 2\)/ },
-    );
+    assert.throws(() => buildModel({ ...MODEL, architecture: 'cnn', conv_layers: 3, padding: 'valid' }, MNIST, 10, 1), {
+      name: 'InvalidArgumentError',
+      message: /conv block 3 of 3 leaves no pixels of the 28x28 image \(kernel 5, padding valid, pool 2\)/,
+    });
   });
 
-  test('activations: leaky ReLU and ELU take their alphas; SELU is TF.js\'s (alpha 1.6733, lambda 1.0507)', () => {
+  test("activations: leaky ReLU and ELU take their alphas; SELU is TF.js's (alpha 1.6733, lambda 1.0507)", () => {
     const x = tf.tensor2d([[-1, 2]]);
-    const apply = (model: tf.Sequential, layerIndex: number): number[] => Array.from((layersOf(model)[layerIndex]?.apply(x) as tf.Tensor).dataSync());
+    const apply = (model: tf.Sequential, layerIndex: number): number[] =>
+      Array.from((layersOf(model)[layerIndex]?.apply(x) as tf.Tensor).dataSync());
     withModel({ activation: 'leaky_relu', leaky_alpha: 0.2 }, (model) => {
       assert.deepEqual(layerNames(model), ['Dense', 'LeakyReLU', 'Dense']);
-      assert.deepEqual(apply(model, 1).map((v) => Number(v.toFixed(6))), [-0.2, 2]);
+      assert.deepEqual(
+        apply(model, 1).map((v) => Number(v.toFixed(6))),
+        [-0.2, 2],
+      );
     });
     withModel({ activation: 'elu', elu_alpha: 0.5 }, (model) => {
       assert.deepEqual(layerNames(model), ['Dense', 'SweeperElu', 'Dense']);
@@ -117,18 +180,29 @@ describe('model structure', () => {
       const evalA = (model.apply(digits, { training: false }) as tf.Tensor).dataSync();
       const evalB = (model.apply(digits, { training: false }) as tf.Tensor).dataSync();
       assert.deepEqual(evalA, evalB, 'evaluation is deterministic');
-      assert.deepEqual(Array.from((dropout.apply(ones, { training: false }) as tf.Tensor).dataSync()), Array.from(ones.dataSync()), 'no dropout in evaluation');
+      assert.deepEqual(
+        Array.from((dropout.apply(ones, { training: false }) as tf.Tensor).dataSync()),
+        Array.from(ones.dataSync()),
+        'no dropout in evaluation',
+      );
       const first = (dropout.apply(ones, { training: true }) as tf.Tensor).dataSync();
       const second = (dropout.apply(ones, { training: true }) as tf.Tensor).dataSync();
       assert.notDeepEqual(first, second, 'a new mask each batch');
       const kept = first.filter((v) => v !== 0);
-      assert.ok(kept.every((v) => v === 2), 'kept units are scaled by 1 / (1 - rate)');
+      assert.ok(
+        kept.every((v) => v === 2),
+        'kept units are scaled by 1 / (1 - rate)',
+      );
       // 2,048 units at rate 0.5: standard error 1.1 %.
       assert.ok(Math.abs(kept.length / first.length - 0.5) < 0.055, `kept ${kept.length} of ${first.length}`);
       tf.dispose([ones, digits]);
     });
     const firstMask = (seed: number): Float32Array =>
-      withModel({ depth: 1, dropout: 0.5 }, (model) => (layersOf(model)[1]?.apply(tf.ones([4, 32]), { training: true }) as tf.Tensor).dataSync() as Float32Array, seed);
+      withModel(
+        { depth: 1, dropout: 0.5 },
+        (model) => (layersOf(model)[1]?.apply(tf.ones([4, 32]), { training: true }) as tf.Tensor).dataSync() as Float32Array,
+        seed,
+      );
     assert.deepEqual(firstMask(3), firstMask(3), 'the model seed fixes the masks');
     assert.notDeepEqual(firstMask(3), firstMask(4));
   });
@@ -177,7 +251,10 @@ describe('every model setting trains on real digits', () => {
     const { outcome, epochs } = train({ architecture: 'cnn', conv_layers: 1, channels: 8, depth: 1, width: 32 }, { batch_size: 32 });
     assert.equal(outcome.status, 'finished');
     assert.ok((epochs[0]?.metrics.valAccuracy ?? 0) > 0.6, `validation accuracy ${epochs[0]?.metrics.valAccuracy}`);
-    const bn = train({ architecture: 'cnn', conv_layers: 2, channels: 4, depth: 0, batch_norm: true, padding: 'valid' }, { batch_size: 32 });
+    const bn = train(
+      { architecture: 'cnn', conv_layers: 2, channels: 4, depth: 0, batch_norm: true, padding: 'valid' },
+      { batch_size: 32 },
+    );
     assert.ok((bn.epochs[0]?.metrics.valAccuracy ?? 0) > 0.3, `with batch norm: ${bn.epochs[0]?.metrics.valAccuracy}`);
   });
 
@@ -188,7 +265,7 @@ describe('every model setting trains on real digits', () => {
     assert.ok((held.epochs[1]?.metrics.valAccuracy ?? 1) < 0.5, `l2 1: ${held.epochs[1]?.metrics.valAccuracy}`);
   });
 
-  test('dropout and batch norm keep a seed\'s run reproducible', () => {
+  test("dropout and batch norm keep a seed's run reproducible", () => {
     const model = { depth: 2, dropout: 0.3, batch_norm: true };
     const a = train(model, {}, 21).epochs.map((e) => e.metrics.valLoss);
     const b = train(model, {}, 21).epochs.map((e) => e.metrics.valLoss);

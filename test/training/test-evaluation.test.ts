@@ -23,7 +23,11 @@ before(async () => {
   withoutTest = toTrainingData(await cache.load({ name: 'bundled-mnist', limit: 1500, validation: 300, test: 0, seed: 5 }));
 });
 
-function train(data: TrainingData, training: Partial<TrainingConfig>, shouldStop = (): boolean => false): { outcome: RunOutcome; epochs: EpochReport[] } {
+function train(
+  data: TrainingData,
+  training: Partial<TrainingConfig>,
+  shouldStop = (): boolean => false,
+): { outcome: RunOutcome; epochs: EpochReport[] } {
   const epochs: EpochReport[] = [];
   const outcome = trainRun({
     data,
@@ -56,12 +60,19 @@ describe('the test-set evaluation at the end of a run', () => {
 
   test("uses the best epoch's weights: the same as a run that ended at that epoch", () => {
     const long = train(withTest, { epochs: 4 });
-    const best = bestEpoch(long.epochs.map((e) => e.metrics), 'val_accuracy', 'maximize').epoch;
+    const best = bestEpoch(
+      long.epochs.map((e) => e.metrics),
+      'val_accuracy',
+      'maximize',
+    ).epoch;
     const test = testOf(long.outcome);
     assert.equal(test.epoch, best);
     // Training is deterministic for a seed, so the run cut at the best epoch holds the same weights.
     const cut = testOf(train(withTest, { epochs: best }).outcome);
-    assert.deepEqual({ loss: test.loss, accuracy: test.accuracy, confusion: test.confusion }, { loss: cut.loss, accuracy: cut.accuracy, confusion: cut.confusion });
+    assert.deepEqual(
+      { loss: test.loss, accuracy: test.accuracy, confusion: test.confusion },
+      { loss: cut.loss, accuracy: cut.accuracy, confusion: cut.confusion },
+    );
   });
 
   test('a run stopped during epoch 2 is evaluated with epoch 1', () => {
@@ -91,7 +102,9 @@ describe('learning rules and batch sizes', () => {
 
   test('a batch-size change at epoch 3 leaves epochs 1 and 2 as they were and changes epoch 3', () => {
     const plain = train(withoutTest, { epochs: 3 }).epochs.map((e) => e.metrics.valLoss);
-    const changed = train(withoutTest, { epochs: 3, batch_size_change_epoch: 3, batch_size_after: 300 }).epochs.map((e) => e.metrics.valLoss);
+    const changed = train(withoutTest, { epochs: 3, batch_size_change_epoch: 3, batch_size_after: 300 }).epochs.map(
+      (e) => e.metrics.valLoss,
+    );
     assert.deepEqual(changed.slice(0, 2), plain.slice(0, 2));
     assert.notEqual(changed[2], plain[2]);
   });

@@ -16,7 +16,11 @@ before(async () => {
 
 test('a batch taken from host memory holds exactly what tf.gather takes from the tensors', () => {
   const order = new Rng(9).permutation(data.train.count);
-  for (const [start, size] of [[0, 50], [250, 50], [290, 10]] as const) {
+  for (const [start, size] of [
+    [0, 50],
+    [250, 50],
+    [290, 10],
+  ] as const) {
     tf.tidy(() => {
       const batch = takeBatch(data.train, order, start, size);
       const indices = tf.tensor1d(Int32Array.from(order.subarray(start, start + size)), 'int32');

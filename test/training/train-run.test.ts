@@ -19,7 +19,12 @@ before(async () => {
   data = toTrainingData(split);
 });
 
-function train(model: Partial<ModelConfig>, training: Partial<TrainingConfig>, seed = 1, shouldStop = (): boolean => false): { outcome: ReturnType<typeof trainRun>; epochs: EpochReport[] } {
+function train(
+  model: Partial<ModelConfig>,
+  training: Partial<TrainingConfig>,
+  seed = 1,
+  shouldStop = (): boolean => false,
+): { outcome: ReturnType<typeof trainRun>; epochs: EpochReport[] } {
   const epochs: EpochReport[] = [];
   const outcome = trainRun({
     data,
@@ -36,7 +41,10 @@ describe('training on real digits', () => {
   test('an MLP learns: loss falls, accuracy rises well above chance, every metric is reported', () => {
     const { outcome, epochs } = train({}, {});
     assert.equal(outcome.status, 'finished');
-    assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      epochs.map((e) => e.epoch),
+      [1, 2, 3],
+    );
     const first = epochs[0]?.metrics;
     const last = epochs[2]?.metrics;
     assert.ok(first && last);
@@ -59,7 +67,10 @@ describe('training on real digits', () => {
   test('every depth, activation and learning rule trains', () => {
     for (const [model, training] of [
       [{ depth: 0 }, { optimizer: 'sgd', learning_rate: 0.1 }],
-      [{ depth: 3, activation: 'tanh' }, { optimizer: 'sgd', learning_rate: 0.05, momentum: 0.9 }],
+      [
+        { depth: 3, activation: 'tanh' },
+        { optimizer: 'sgd', learning_rate: 0.05, momentum: 0.9 },
+      ],
       [{ activation: 'sigmoid' }, { optimizer: 'adam', beta1: 0.5, beta2: 0.99, epsilon: 1e-6 }],
       [{ activation: 'elu' }, {}],
       [{ activation: 'selu' }, {}],

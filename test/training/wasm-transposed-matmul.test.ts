@@ -30,5 +30,9 @@ test('on wasm, products with a transposed operand match the cpu backend', async 
   const expected = await products('cpu');
   const actual = await products('wasm');
   assert.equal(actual.length, expected.length);
-  actual.forEach((values, k) => values.forEach((value, i) => assert.ok(Math.abs(value - (expected[k]?.[i] as number)) < 1e-5, `product ${k} [${i}]: ${value} vs ${expected[k]?.[i]}`)));
+  actual.forEach((values, k) =>
+    values.forEach((value, i) =>
+      assert.ok(Math.abs(value - (expected[k]?.[i] as number)) < 1e-5, `product ${k} [${i}]: ${value} vs ${expected[k]?.[i]}`),
+    ),
+  );
 });

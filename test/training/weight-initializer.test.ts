@@ -84,7 +84,12 @@ describe('weight initialisers (reference report 000 definitions)', () => {
     assert.deepEqual(kernelFans([5, 5, 3, 16]), { fanIn: 75, fanOut: 400 });
     assert.deepEqual(kernelFans([784, 100]), { fanIn: 784, fanOut: 100 });
     const build = (initializer: InitializerName): tf.Sequential =>
-      buildModel({ ...DEFAULT_MODEL, architecture: 'cnn', conv_layers: 2, channels_1: 8, channels_2: 16, initializer, depth: 0 }, [28, 28, 1], 10, 5);
+      buildModel(
+        { ...DEFAULT_MODEL, architecture: 'cnn', conv_layers: 2, channels_1: 8, channels_2: 16, initializer, depth: 0 },
+        [28, 28, 1],
+        10,
+        5,
+      );
     for (const [initializer, layerIndex, limit] of [
       ['fan_in', 0, Math.sqrt(3 / 25)], // first conv: 5 x 5 x 1 inputs
       ['fan_in', 1, Math.sqrt(3 / 200)], // second conv: 5 x 5 x 8
@@ -95,7 +100,10 @@ describe('weight initialisers (reference report 000 definitions)', () => {
       const values = (kernels[layerIndex]?.getWeights()[0] as tf.Tensor).dataSync() as Float32Array;
       const { maxAbs } = moments(values);
       // 200 to 3,200 draws: P(all below 0.9 of the limit) is at most 0.9^200, about 1e-9.
-      assert.ok(maxAbs <= limit * (1 + 1e-6) && maxAbs >= limit * 0.9, `${initializer} conv ${layerIndex + 1}: max |w| ${maxAbs}, limit ${limit}`);
+      assert.ok(
+        maxAbs <= limit * (1 + 1e-6) && maxAbs >= limit * 0.9,
+        `${initializer} conv ${layerIndex + 1}: max |w| ${maxAbs}, limit ${limit}`,
+      );
       model.dispose();
     }
   });
@@ -104,7 +112,9 @@ describe('weight initialisers (reference report 000 definitions)', () => {
     const config: ModelConfig = { ...DEFAULT_MODEL, depth: 3, width: 64 };
     const kernels = (seed: number): Float32Array[] => {
       const model = buildModel(config, [28, 28, 1], 10, seed);
-      const values = model.layers.filter((layer) => layer.getClassName() === 'Dense').map((layer) => (layer.getWeights()[0] as tf.Tensor).dataSync() as Float32Array);
+      const values = model.layers
+        .filter((layer) => layer.getClassName() === 'Dense')
+        .map((layer) => (layer.getWeights()[0] as tf.Tensor).dataSync() as Float32Array);
       model.dispose();
       return values;
     };

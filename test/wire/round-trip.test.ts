@@ -139,7 +139,12 @@ describe('the wire contract has one source: proto/', () => {
   test('every message of proto/ is carried by a request or reply (so its fields are checked below)', () => {
     const carried = new Set<string>();
     for (const typeName of Object.keys(ROUND_TRIPS)) reachable(descOf(typeName), carried);
-    assert.deepEqual(allMessages().map((desc) => desc.typeName).filter((name) => !carried.has(name)), []);
+    assert.deepEqual(
+      allMessages()
+        .map((desc) => desc.typeName)
+        .filter((name) => !carried.has(name)),
+      [],
+    );
   });
 
   for (const [typeName, roundTrip] of Object.entries(ROUND_TRIPS)) {
@@ -153,9 +158,14 @@ describe('the wire contract has one source: proto/', () => {
   test('the check finds a field one side drops: an outcome codec that forgets the test evaluation', () => {
     const forgetful: RoundTrip = (m: RunOutcomeMessage) => {
       const outcome = outcomeFromMessage(m);
-      return outcomeToMessage(outcome.status === 'finished' ? { status: 'finished', epochs: outcome.epochs, trainSeconds: outcome.trainSeconds } : outcome);
+      return outcomeToMessage(
+        outcome.status === 'finished' ? { status: 'finished', epochs: outcome.epochs, trainSeconds: outcome.trainSeconds } : outcome,
+      );
     };
-    assert.deepEqual(problems(RunOutcomeSchema, (m: RunOutcomeMessage) => outcomeToMessage(outcomeFromMessage(m))), []);
+    assert.deepEqual(
+      problems(RunOutcomeSchema, (m: RunOutcomeMessage) => outcomeToMessage(outcomeFromMessage(m))),
+      [],
+    );
     assert.deepEqual(problems(RunOutcomeSchema, forgetful), ['sweeper.v1.RunOutcome.finished.test: set became unset']);
   });
 
@@ -166,7 +176,11 @@ describe('the wire contract has one source: proto/', () => {
       const empty = create(desc);
       for (const field of desc.fields.filter((f) => f.oneof === undefined)) {
         const value = (example as unknown as Record<string, unknown>)[field.localName];
-        assert.notDeepEqual(value, (empty as unknown as Record<string, unknown>)[field.localName], `${desc.typeName}.${field.name} has a value other than its default`);
+        assert.notDeepEqual(
+          value,
+          (empty as unknown as Record<string, unknown>)[field.localName],
+          `${desc.typeName}.${field.name} has a value other than its default`,
+        );
       }
     }
   });

@@ -4,8 +4,22 @@ import { create, fromBinary, toBinary, type DescMessage, type MessageShape } fro
 import { parseSweep } from '../../src/config/load-sweep-file.js';
 import type { EpochReport, RunOutcome } from '../../src/core/run-report.js';
 import type { RunAssignment } from '../../src/execution/run-assignment.js';
-import { assignmentFromMessage, assignmentToMessage, epochReportFromMessage, epochReportToMessage, outcomeFromMessage, outcomeToMessage } from '../../src/wire/run-codec.js';
-import { EpochReportSchema, ObjectiveSchema, RunAssignmentSchema, RunOutcomeSchema, type RunAssignment as RunAssignmentMessage, type RunOutcome as RunOutcomeMessage } from '../../src/wire/gen/sweeper/v1/runs_pb.js';
+import {
+  assignmentFromMessage,
+  assignmentToMessage,
+  epochReportFromMessage,
+  epochReportToMessage,
+  outcomeFromMessage,
+  outcomeToMessage,
+} from '../../src/wire/run-codec.js';
+import {
+  EpochReportSchema,
+  ObjectiveSchema,
+  RunAssignmentSchema,
+  RunOutcomeSchema,
+  type RunAssignment as RunAssignmentMessage,
+  type RunOutcome as RunOutcomeMessage,
+} from '../../src/wire/gen/sweeper/v1/runs_pb.js';
 import { tinySweepYaml } from '../helpers/tiny-sweep.js';
 
 /** The message as the other side reads it off the wire. */
@@ -43,7 +57,9 @@ const syntheticAssignment: RunAssignment = {
 };
 
 /** The synthetic assignment's message with its task edited. */
-function withSyntheticTask(edit: (task: Record<string, unknown> & { scales: Record<string, Record<string, unknown>>; optimum: Record<string, unknown> }) => void): RunAssignmentMessage {
+function withSyntheticTask(
+  edit: (task: Record<string, unknown> & { scales: Record<string, Record<string, unknown>>; optimum: Record<string, unknown> }) => void,
+): RunAssignmentMessage {
   const message = assignmentToMessage(syntheticAssignment);
   const task = JSON.parse(message.taskJson) as Parameters<typeof edit>[0];
   edit(task);
@@ -67,13 +83,31 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
     refused((t) => (t.epochs = 0), 'run assignment: task.epochs: must be >= 1, but got 0');
     refused((t) => delete t.noise, 'run assignment: task.noise: is required (expected a number)');
     refused((t) => (t.type = 'simulate'), 'run assignment: task.type: expected one of "train", "synthetic", but got "simulate"');
-    refused((t) => (t.dataset = {}), /^run assignment: task\.dataset: unknown field \(expected one of: type, epochs, epochSeconds, noise, optimum, scales\)$/);
+    refused(
+      (t) => (t.dataset = {}),
+      /^run assignment: task\.dataset: unknown field \(expected one of: type, epochs, epochSeconds, noise, optimum, scales\)$/,
+    );
     refused((t) => delete t.optimum.width, 'run assignment: task.optimum.width: is required: every parameter of scales needs an optimum');
-    refused((t) => (t.optimum.depth = 2), 'run assignment: task.optimum.depth: is not a parameter of scales (expected one of: optimizer, learning_rate, momentum, width)');
-    refused((t) => (t.optimum.optimizer = 'rmsprop'), 'run assignment: task.optimum.optimizer: must be one of "sgd", "adam", but got "rmsprop"');
-    refused((t) => (t.optimum.learning_rate = 'fast'), 'run assignment: task.optimum.learning_rate: must be a positive number, but got "fast"');
-    refused((t) => (t.scales.width = { low: 32, high: 8, log: false }), 'run assignment: task.scales.width.low: must be < high (8), but got 32');
-    refused((t) => (t.scales.learning_rate = { low: 0, high: 0.1, log: true }), 'run assignment: task.scales.learning_rate.low: must be > 0 on a log scale, but got 0');
+    refused(
+      (t) => (t.optimum.depth = 2),
+      'run assignment: task.optimum.depth: is not a parameter of scales (expected one of: optimizer, learning_rate, momentum, width)',
+    );
+    refused(
+      (t) => (t.optimum.optimizer = 'rmsprop'),
+      'run assignment: task.optimum.optimizer: must be one of "sgd", "adam", but got "rmsprop"',
+    );
+    refused(
+      (t) => (t.optimum.learning_rate = 'fast'),
+      'run assignment: task.optimum.learning_rate: must be a positive number, but got "fast"',
+    );
+    refused(
+      (t) => (t.scales.width = { low: 32, high: 8, log: false }),
+      'run assignment: task.scales.width.low: must be < high (8), but got 32',
+    );
+    refused(
+      (t) => (t.scales.learning_rate = { low: 0, high: 0.1, log: true }),
+      'run assignment: task.scales.learning_rate.low: must be > 0 on a log scale, but got 0',
+    );
   });
 
   test('epoch reports keep present metrics and leave absent ones absent', () => {
@@ -84,8 +118,35 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
   test('every kind of outcome survives encoding', () => {
     const outcomes: RunOutcome[] = [
       { status: 'finished', epochs: 4, trainSeconds: 12.5 },
-      { status: 'finished', epochs: 4, trainSeconds: 12.5, test: { epoch: 3, loss: 0.31, accuracy: 0.75, confusion: [[2, 1, 0], [0, 3, 0], [1, 0, 1]] } },
-      { status: 'stopped', epochs: 2, trainSeconds: 1.5, test: { epoch: 2, loss: 0.5, accuracy: 0.5, confusion: [[1, 1], [0, 0]] } },
+      {
+        status: 'finished',
+        epochs: 4,
+        trainSeconds: 12.5,
+        test: {
+          epoch: 3,
+          loss: 0.31,
+          accuracy: 0.75,
+          confusion: [
+            [2, 1, 0],
+            [0, 3, 0],
+            [1, 0, 1],
+          ],
+        },
+      },
+      {
+        status: 'stopped',
+        epochs: 2,
+        trainSeconds: 1.5,
+        test: {
+          epoch: 2,
+          loss: 0.5,
+          accuracy: 0.5,
+          confusion: [
+            [1, 1],
+            [0, 0],
+          ],
+        },
+      },
       { status: 'diverged', epoch: 2, reason: 'diverged at epoch 2: training loss is NaN', trainSeconds: 3 },
       { status: 'stopped', epochs: 1, trainSeconds: 0.5 },
       { status: 'error', message: 'out of memory' },
@@ -95,20 +156,39 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
 
   test('bad messages are refused with the field named', () => {
     const message = assignmentToMessage(assignment);
-    assert.throws(() => assignmentFromMessage({ ...message, taskJson: '{"type": "train"' }), /^InvalidArgumentError: run assignment: task_json must be JSON, but got/);
+    assert.throws(
+      () => assignmentFromMessage({ ...message, taskJson: '{"type": "train"' }),
+      /^InvalidArgumentError: run assignment: task_json must be JSON, but got/,
+    );
     assert.throws(() => assignmentFromMessage({ ...message, attempt: 0 }), { message: 'run assignment: attempt: must be >= 1, but got 0' });
     const task = JSON.parse(message.taskJson) as { training: Record<string, unknown> };
     task.training.learning_rate = -1;
-    assert.throws(() => assignmentFromMessage({ ...message, taskJson: JSON.stringify(task) }), { message: 'run assignment: task.training.learning_rate: must be > 0, but got -1' });
-    assert.throws(() => assignmentFromMessage({ ...message, objective: create(ObjectiveSchema, { metric: 'accuracy', direction: 'maximize' }) }), { message: /objective\.metric: expected one of "val_accuracy"/ });
-    assert.throws(() => epochReportFromMessage(create(EpochReportSchema, { epoch: 1, metrics: { valAccuracy: 1.5 } })), { message: 'epoch report: metrics.valAccuracy: must be <= 1, but got 1.5' });
-    assert.throws(() => epochReportFromMessage(create(EpochReportSchema, { epoch: 1, metrics: { trainLoss: Number.NaN } })), { message: /epoch report: metrics\.trainLoss: expected a number, but got NaN/ });
+    assert.throws(() => assignmentFromMessage({ ...message, taskJson: JSON.stringify(task) }), {
+      message: 'run assignment: task.training.learning_rate: must be > 0, but got -1',
+    });
+    assert.throws(
+      () => assignmentFromMessage({ ...message, objective: create(ObjectiveSchema, { metric: 'accuracy', direction: 'maximize' }) }),
+      { message: /objective\.metric: expected one of "val_accuracy"/ },
+    );
+    assert.throws(() => epochReportFromMessage(create(EpochReportSchema, { epoch: 1, metrics: { valAccuracy: 1.5 } })), {
+      message: 'epoch report: metrics.valAccuracy: must be <= 1, but got 1.5',
+    });
+    assert.throws(() => epochReportFromMessage(create(EpochReportSchema, { epoch: 1, metrics: { trainLoss: Number.NaN } })), {
+      message: /epoch report: metrics\.trainLoss: expected a number, but got NaN/,
+    });
     assert.throws(() => outcomeFromMessage(create(RunOutcomeSchema)), { message: /status is required/ });
     const test = { epoch: 1, loss: 0.5, accuracy: 0.5, classes: 2, confusion: [1, 1, 0, 0] };
-    const finished = (edit: Partial<typeof test>): RunOutcomeMessage => create(RunOutcomeSchema, { status: { case: 'finished', value: { epochs: 1, trainSeconds: 1, test: { ...test, ...edit } } } });
-    assert.throws(() => outcomeFromMessage(finished({ confusion: [1, 1, 0] })), { message: 'outcome: test: confusion: confusion must hold classes x classes counts' });
+    const finished = (edit: Partial<typeof test>): RunOutcomeMessage =>
+      create(RunOutcomeSchema, { status: { case: 'finished', value: { epochs: 1, trainSeconds: 1, test: { ...test, ...edit } } } });
+    assert.throws(() => outcomeFromMessage(finished({ confusion: [1, 1, 0] })), {
+      message: 'outcome: test: confusion: confusion must hold classes x classes counts',
+    });
     assert.throws(() => outcomeFromMessage(finished({ accuracy: 1.5 })), { message: 'outcome: test: accuracy: must be <= 1, but got 1.5' });
-    assert.throws(() => outcomeFromMessage(finished({ classes: 5000, confusion: [] })), { message: /outcome: test: classes: must be <= 1000, but got 5000/ });
-    assert.throws(() => outcomeFromMessage(finished({ confusion: [0, 0, 0, 0] })), { message: 'outcome: test: confusion: confusion must count at least one example' });
+    assert.throws(() => outcomeFromMessage(finished({ classes: 5000, confusion: [] })), {
+      message: /outcome: test: classes: must be <= 1000, but got 5000/,
+    });
+    assert.throws(() => outcomeFromMessage(finished({ confusion: [0, 0, 0, 0] })), {
+      message: 'outcome: test: confusion: confusion must count at least one example',
+    });
   });
 });

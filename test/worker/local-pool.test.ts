@@ -51,7 +51,10 @@ describe('LocalPool', () => {
     const { reports, listener } = collect();
     const outcome = await pool.run(assignment({}, 3), listener, new AbortController().signal);
     assert.equal(outcome.status, 'finished');
-    assert.deepEqual(reports.map((r) => r.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      reports.map((r) => r.epoch),
+      [1, 2, 3],
+    );
     assert.ok((reports[2]?.metrics.valAccuracy ?? 0) > 0.6);
   });
 
@@ -64,7 +67,10 @@ describe('LocalPool', () => {
     ]);
     assert.equal(x.status, 'finished');
     assert.equal(y.status, 'finished');
-    assert.notDeepEqual(a.reports.map((r) => r.metrics.valLoss), b.reports.map((r) => r.metrics.valLoss));
+    assert.notDeepEqual(
+      a.reports.map((r) => r.metrics.valLoss),
+      b.reports.map((r) => r.metrics.valLoss),
+    );
   });
 
   test('the data is loaded once and shared with the threads through shared memory', async () => {
@@ -93,7 +99,11 @@ describe('LocalPool', () => {
 
   test('a "stop" decision from the listener ends the run after that epoch', async () => {
     const reports: EpochReport[] = [];
-    const outcome = await pool.run(assignment({}, 5), { onEpoch: (r) => (reports.push(r), r.epoch >= 2 ? 'stop' : 'continue') }, new AbortController().signal);
+    const outcome = await pool.run(
+      assignment({}, 5),
+      { onEpoch: (r) => (reports.push(r), r.epoch >= 2 ? 'stop' : 'continue') },
+      new AbortController().signal,
+    );
     assert.deepEqual(outcome.status === 'stopped' && outcome.epochs, 2);
     assert.equal(reports.length, 2);
   });
@@ -105,6 +115,9 @@ describe('LocalPool', () => {
   });
 
   test('options are checked up front', () => {
-    assert.throws(() => new LocalPool({ threads: 0, logger: silentLogger() }), { name: 'TypeError', message: 'options.threads must be a positive integer, but got 0' });
+    assert.throws(() => new LocalPool({ threads: 0, logger: silentLogger() }), {
+      name: 'TypeError',
+      message: 'options.threads must be a positive integer, but got 0',
+    });
   });
 });

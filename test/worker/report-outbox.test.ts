@@ -13,7 +13,11 @@ function failure(code: status, details = status[code]): ServiceError {
 }
 
 /** An outbox whose Report calls answer from `script`, one entry per call; calls are recorded. */
-function outbox(script: ((request: ReportRequest) => EventResult[] | ServiceError)[]): { box: ReportOutbox; calls: ReportRequest[]; lost: number } {
+function outbox(script: ((request: ReportRequest) => EventResult[] | ServiceError)[]): {
+  box: ReportOutbox;
+  calls: ReportRequest[];
+  lost: number;
+} {
   const calls: ReportRequest[] = [];
   const state = { box: undefined as unknown as ReportOutbox, calls, lost: 0 };
   state.box = new ReportOutbox(
@@ -31,7 +35,7 @@ function outbox(script: ((request: ReportRequest) => EventResult[] | ServiceErro
 const epoch = (box: ReportOutbox, n: number): Promise<Delivery> => box.epoch(run, { epoch: n, metrics: { valAccuracy: 0.5 } });
 
 describe('ReportOutbox: what can never be delivered is given up, not sent for ever', () => {
-  test('a refused event is answered as refused, with the coordinator\'s message', async () => {
+  test("a refused event is answered as refused, with the coordinator's message", async () => {
     const { box } = outbox([() => [{ refused: { code: status.INVALID_ARGUMENT, message: 'events[0]: bad' } }]]);
     box.useSession('s1');
     assert.deepEqual(await epoch(box, 1), { refused: 'events[0]: bad' });
@@ -60,12 +64,20 @@ describe('ReportOutbox: what can never be delivered is given up, not sent for ev
   });
 
   test('a batch too large for the coordinator (RESOURCE_EXHAUSTED) is sent again in halves, down to one event', async () => {
-    const tooLarge = (request: ReportRequest): EventResult[] | ServiceError => (request.events.length > 1 ? failure(status.RESOURCE_EXHAUSTED) : [{ decision: 'continue' }]);
+    const tooLarge = (request: ReportRequest): EventResult[] | ServiceError =>
+      request.events.length > 1 ? failure(status.RESOURCE_EXHAUSTED) : [{ decision: 'continue' }];
     const { box, calls } = outbox(Array.from({ length: 20 }, () => tooLarge));
     const deliveries = [epoch(box, 1), epoch(box, 2), epoch(box, 3), epoch(box, 4)];
     box.useSession('s1');
-    assert.deepEqual(await Promise.all(deliveries), Array.from({ length: 4 }, () => ({ decision: 'continue' })));
-    assert.deepEqual(calls.filter((c) => c.events.length === 1).map((c) => (c.events[0]?.type === 'epoch' ? c.events[0].report.epoch : 0)), [1, 2, 3, 4], 'in order');
+    assert.deepEqual(
+      await Promise.all(deliveries),
+      Array.from({ length: 4 }, () => ({ decision: 'continue' })),
+    );
+    assert.deepEqual(
+      calls.filter((c) => c.events.length === 1).map((c) => (c.events[0]?.type === 'epoch' ? c.events[0].report.epoch : 0)),
+      [1, 2, 3, 4],
+      'in order',
+    );
   });
 
   test('one event too large even alone is given up', async () => {

@@ -35,7 +35,10 @@ function assignment(overrides: Partial<SyntheticTask> = {}, trialNumber = 0): Ru
 }
 
 /** A listener that records reports and answers with `decide` after an optional delay. */
-function recorder(decide: (report: EpochReport) => EpochDecision = () => 'continue', delayMs = 0): { reports: EpochReport[]; listener: RunListener } {
+function recorder(
+  decide: (report: EpochReport) => EpochDecision = () => 'continue',
+  delayMs = 0,
+): { reports: EpochReport[]; listener: RunListener } {
   const reports: EpochReport[] = [];
   return {
     reports,
@@ -52,14 +55,18 @@ function recorder(decide: (report: EpochReport) => EpochDecision = () => 'contin
 const never = (): AbortSignal => new AbortController().signal;
 
 describe('SyntheticExecutor', () => {
-  test('reports every epoch in order, with the task\'s metrics, before the outcome', async () => {
+  test("reports every epoch in order, with the task's metrics, before the outcome", async () => {
     const executor = new SyntheticExecutor({ slots: 2 });
     const { reports, listener } = recorder(() => 'continue', 20);
     const run = assignment({ epochSeconds: 0.02 });
     const outcome = await executor.run(run, listener, never());
     assert.equal(outcome.status, 'finished');
     assert.equal(outcome.status === 'finished' && outcome.epochs, 4);
-    assert.deepEqual(reports.map((r) => r.epoch), [1, 2, 3, 4], 'every handler settled before the outcome');
+    assert.deepEqual(
+      reports.map((r) => r.epoch),
+      [1, 2, 3, 4],
+      'every handler settled before the outcome',
+    );
     for (const report of reports) {
       const { epochSeconds, ...metrics } = report.metrics;
       assert.deepEqual(metrics, syntheticMetrics(run.task as SyntheticTask, run.params, run.seed, report.epoch));
@@ -78,7 +85,7 @@ describe('SyntheticExecutor', () => {
     assert.equal(reports.length, 2);
   });
 
-  test('an abort cuts an epoch\'s sleep short', async () => {
+  test("an abort cuts an epoch's sleep short", async () => {
     const executor = new SyntheticExecutor({ slots: 1 });
     const controller = new AbortController();
     const { reports, listener } = recorder();
@@ -105,7 +112,9 @@ describe('SyntheticExecutor', () => {
     let epochs = 0;
     const listener: RunListener = { onEpoch: () => (epochs++, 'continue') };
     const started = Date.now();
-    const outcomes = await Promise.all(Array.from({ length: 5000 }, (_, i) => executor.run(assignment({ epochs: 3 }, i), listener, never())));
+    const outcomes = await Promise.all(
+      Array.from({ length: 5000 }, (_, i) => executor.run(assignment({ epochs: 3 }, i), listener, never())),
+    );
     const seconds = (Date.now() - started) / 1000;
     assert.ok(outcomes.every((o) => o.status === 'finished'));
     assert.equal(epochs, 15_000);
@@ -154,21 +163,38 @@ describe('SyntheticExecutor', () => {
     const executor = new SyntheticExecutor({ slots: 1 });
     const started = Date.now();
     const bad = { ...assignment({ epochSeconds: 5 }), params: { x: 'far' } };
-    assert.deepEqual(await executor.run(bad, recorder().listener, never()), { status: 'error', message: 'parameter x must be a finite number, but got "far"' });
+    assert.deepEqual(await executor.run(bad, recorder().listener, never()), {
+      status: 'error',
+      message: 'parameter x must be a finite number, but got "far"',
+    });
     assert.ok(Date.now() - started < 2000, 'no epoch was slept first');
     const training: RunAssignment = {
       ...assignment(),
-      task: { type: 'train', dataset: { name: 'bundled-mnist', validation: 100, test: 0, seed: 1 }, model: { ...DEFAULT_MODEL, depth: 1, width: 8 }, training: { ...DEFAULT_TRAINING, epochs: 1 } },
+      task: {
+        type: 'train',
+        dataset: { name: 'bundled-mnist', validation: 100, test: 0, seed: 1 },
+        model: { ...DEFAULT_MODEL, depth: 1, width: 8 },
+        training: { ...DEFAULT_TRAINING, epochs: 1 },
+      },
     };
-    assert.deepEqual(await executor.run(training, recorder().listener, never()), { status: 'error', message: 'the synthetic executor runs synthetic tasks only, but got a train task' });
+    assert.deepEqual(await executor.run(training, recorder().listener, never()), {
+      status: 'error',
+      message: 'the synthetic executor runs synthetic tasks only, but got a train task',
+    });
     await executor.close();
-    assert.deepEqual(await executor.run(assignment(), recorder().listener, never()), { status: 'error', message: 'the synthetic executor is closed' });
+    assert.deepEqual(await executor.run(assignment(), recorder().listener, never()), {
+      status: 'error',
+      message: 'the synthetic executor is closed',
+    });
   });
 
   test('options are checked up front', () => {
     assert.equal(new SyntheticExecutor({ slots: 500 }).capacity, 500);
     for (const slots of [0, -1, 2.5, Number.NaN]) {
-      assert.throws(() => new SyntheticExecutor({ slots }), { name: 'TypeError', message: `options.slots must be a positive integer, but got ${slots}` });
+      assert.throws(() => new SyntheticExecutor({ slots }), {
+        name: 'TypeError',
+        message: `options.slots must be a positive integer, but got ${slots}`,
+      });
     }
   });
 });

@@ -42,7 +42,10 @@ describe('TaskRouter', () => {
     const router = new TaskRouter({ threads: 2, logger: silentLogger() });
     const { reports, listener } = collect();
     assert.equal((await router.run(synthetic, listener, new AbortController().signal)).status, 'finished');
-    assert.deepEqual(reports.map((r) => r.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      reports.map((r) => r.epoch),
+      [1, 2, 3],
+    );
     assert.equal(reports[2]?.metrics.valLoss, (0.25 / 2) ** 2 + 1 / 3);
     assert.equal(router.startedThreads, false);
     await router.close();
@@ -63,13 +66,22 @@ describe('TaskRouter', () => {
     } finally {
       await router.close();
     }
-    assert.deepEqual(await router.run(training, collect().listener, new AbortController().signal), { status: 'error', message: 'the worker is closed' });
+    assert.deepEqual(await router.run(training, collect().listener, new AbortController().signal), {
+      status: 'error',
+      message: 'the worker is closed',
+    });
   });
 
   test('capacity and options', () => {
     assert.equal(new TaskRouter({ threads: 2, logger: silentLogger() }).capacity, 2, 'synthetic slots default to the threads');
     assert.equal(new TaskRouter({ threads: 2, syntheticSlots: 500, logger: silentLogger() }).capacity, 500);
-    assert.throws(() => new TaskRouter({ threads: 0, logger: silentLogger() }), { name: 'TypeError', message: 'options.threads must be a positive integer, but got 0' });
-    assert.throws(() => new TaskRouter({ syntheticSlots: 0.5, logger: silentLogger() }), { name: 'TypeError', message: 'options.syntheticSlots must be a positive integer, but got 0.5' });
+    assert.throws(() => new TaskRouter({ threads: 0, logger: silentLogger() }), {
+      name: 'TypeError',
+      message: 'options.threads must be a positive integer, but got 0',
+    });
+    assert.throws(() => new TaskRouter({ syntheticSlots: 0.5, logger: silentLogger() }), {
+      name: 'TypeError',
+      message: 'options.syntheticSlots must be a positive integer, but got 0.5',
+    });
   });
 });

@@ -23,7 +23,14 @@ export function scottBandwidth(n: number, dimensions: number): number {
  * `scottScale` times the range in multivariate mode, otherwise the neighbour rule. `sorted`
  * says the observations (all but the prior) are ascending, which spares the neighbour rule a sort.
  */
-export function bandwidths(mus: Float64Array, low: number, high: number, scottScale: number | undefined, rules: BandwidthRules, sorted: boolean): Float64Array {
+export function bandwidths(
+  mus: Float64Array,
+  low: number,
+  high: number,
+  scottScale: number | undefined,
+  rules: BandwidthRules,
+  sorted: boolean,
+): Float64Array {
   const n = mus.length - 1;
   const range = high - low;
   const sigmas =

@@ -17,7 +17,12 @@ export interface CategoricalKernel {
   readonly logMiss: number;
 }
 
-export function categoricalKernel(dimension: CategoricalDimension, column: number, observations: Float64Array, priorWeight: number): CategoricalKernel {
+export function categoricalKernel(
+  dimension: CategoricalDimension,
+  column: number,
+  observations: Float64Array,
+  priorWeight: number,
+): CategoricalKernel {
   const n = observations.length;
   const k = dimension.choices.length;
   // Optuna's kernel: prior_weight / (n + 1) on every choice, plus 1 on the observed one, normalised.
@@ -48,7 +53,12 @@ export function sampleChoice(kernel: CategoricalKernel, component: number, u: nu
  * collapses to one probability per choice, Σ_j w_j P_j(c) (Optuna's shortcut for this case),
  * computed once for all samples.
  */
-export function loneCategoricalLogPdf(kernel: CategoricalKernel, logWeights: Float64Array, values: Float64Array, size: number): Float64Array {
+export function loneCategoricalLogPdf(
+  kernel: CategoricalKernel,
+  logWeights: Float64Array,
+  values: Float64Array,
+  size: number,
+): Float64Array {
   const k = kernel.dimension.choices.length;
   const n = kernel.observed.length;
   const weightOfChoice = new Float64Array(k);

@@ -1,4 +1,3 @@
-
 /** The first index in [from, to) of sorted `values` whose value is >= `value`. */
 export function lowerBound(values: Float64Array, value: number, from: number, to: number): number {
   let low = from;

@@ -24,7 +24,12 @@ export function sampleColumn(samples: readonly Float64Array[], column: number): 
  * sample's cell, once per distinct value; a sample equal to an earlier one (common on small
  * grids and for categoricals) reuses its result.
  */
-export function mixtureLogPdf(kernels: MixtureKernels, logWeights: Float64Array, samples: readonly Float64Array[], size: number): Float64Array {
+export function mixtureLogPdf(
+  kernels: MixtureKernels,
+  logWeights: Float64Array,
+  samples: readonly Float64Array[],
+  size: number,
+): Float64Array {
   const { continuous, discrete, categorical } = kernels;
   const m = logWeights.length;
   const n = m - 1;
@@ -33,7 +38,11 @@ export function mixtureLogPdf(kernels: MixtureKernels, logWeights: Float64Array,
     const values = sampleColumn(samples, kernel.column);
     return { kernel, values, termsByValue: discreteTermsByValue(kernel, values, size) };
   });
-  const categoricalParts = categorical.map((kernel) => ({ kernel, values: sampleColumn(samples, kernel.column), logUniform: -Math.log(kernel.dimension.choices.length) }));
+  const categoricalParts = categorical.map((kernel) => ({
+    kernel,
+    values: sampleColumn(samples, kernel.column),
+    logUniform: -Math.log(kernel.dimension.choices.length),
+  }));
   const result = new Float64Array(size);
   const row = new Float64Array(m);
   // Continuous draws virtually never repeat; grid and categorical values often do.

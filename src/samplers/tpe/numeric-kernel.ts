@@ -33,7 +33,14 @@ export interface NumericKernel {
  * One component per observation plus the prior at the centre of [low, high]. `scottScale`
  * is the multivariate bandwidth (in units of the range), undefined for the neighbour rule.
  */
-export function numericKernel(dimension: NumericDimension, column: number, observations: Float64Array, scottScale: number | undefined, rules: BandwidthRules, sorted: boolean): NumericKernel {
+export function numericKernel(
+  dimension: NumericDimension,
+  column: number,
+  observations: Float64Array,
+  scottScale: number | undefined,
+  rules: BandwidthRules,
+  sorted: boolean,
+): NumericKernel {
   const { low, high } = dimension;
   const n = observations.length;
   const mus = new Float64Array(n + 1);
@@ -60,7 +67,18 @@ export function numericKernel(dimension: NumericDimension, column: number, obser
   }
   for (let j = 0; j <= n; j++) logNormalisers[j] = logNormalisers[pairs[pairOf[j] ?? NaN] ?? NaN] ?? NaN;
   // Discrete densities are cell masses: they use the pairs, not the inverse or log bandwidths.
-  return { dimension, column, mus, sigmas, inverseSigmas: new Float64Array(0), logSigmas: new Float64Array(0), logNormalisers, pairOf, pairs, sorted };
+  return {
+    dimension,
+    column,
+    mus,
+    sigmas,
+    inverseSigmas: new Float64Array(0),
+    logSigmas: new Float64Array(0),
+    logNormalisers,
+    pairOf,
+    pairs,
+    sorted,
+  };
 }
 
 /** A draw from `component`'s truncated normal: `u` uniform in [0, 1). */

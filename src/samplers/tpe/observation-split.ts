@@ -81,7 +81,8 @@ export class ObservationRanking {
 
   private rankOf(trial: TrialSnapshot): Rank | undefined {
     const { number } = trial;
-    if (trial.state === 'COMPLETE') return trial.value === undefined ? undefined : { number, stage: -Infinity, score: this.sign * trial.value };
+    if (trial.state === 'COMPLETE')
+      return trial.value === undefined ? undefined : { number, stage: -Infinity, score: this.sign * trial.value };
     if (trial.state !== 'PRUNED') return undefined;
     if (trial.step === undefined || trial.value === undefined) return { number, stage: 1, score: 0 };
     return { number, stage: -trial.step, score: Number.isNaN(trial.value) ? Infinity : this.sign * trial.value };

@@ -59,7 +59,9 @@ export class ParzenEstimator {
     sortedRanks?: Int32Array,
   ) {
     const n = observations[0]?.length ?? 0;
-    const shared = sortedRanks ? reorderWeights(componentWeights(n, options.priorWeight), sortedRanks) : componentWeights(n, options.priorWeight);
+    const shared = sortedRanks
+      ? reorderWeights(componentWeights(n, options.priorWeight), sortedRanks)
+      : componentWeights(n, options.priorWeight);
     this.sampleWeights = shared.weights;
     this.cumulativeWeights = new Float64Array(this.sampleWeights.length);
     let sum = 0;

@@ -62,14 +62,16 @@ export class TpeSampler implements Sampler {
 
   suggest(context: SamplerContext): ParamValues {
     const { trials, direction, trialNumber } = context;
-    if (this.ranking?.direction !== direction) this.ranking = { direction, ranking: new ObservationRanking(direction, this.spec.constantLiar) };
+    if (this.ranking?.direction !== direction)
+      this.ranking = { direction, ranking: new ObservationRanking(direction, this.spec.constantLiar) };
     const split = this.ranking.ranking.split(trials, defaultGamma);
     if (split.finished < this.spec.nStartupTrials) return this.random.suggest(context);
 
     const layout = this.layoutFor(context.space);
     const byNumber = this.encodeAll(layout, trials);
     // The encoded rows of each side, looked up once for all groups.
-    const vectorsOf = (numbers: readonly number[]): Float64Array[] => numbers.map((number) => (byNumber.get(number) as EncodedTrial).vector);
+    const vectorsOf = (numbers: readonly number[]): Float64Array[] =>
+      numbers.map((number) => (byNumber.get(number) as EncodedTrial).vector);
     const sides = new SplitSides(split.below, split.above);
     const below = vectorsOf(split.below);
     const above = vectorsOf(split.above);

@@ -49,7 +49,13 @@ export function loneContinuousLogPdf(kernel: NumericKernel, logWeights: Float64A
  * log Σ_j w_j p_j(x) for one continuous kernel; `row` is scratch space, one entry per component.
  * Without a window (unsorted means) every component is visited.
  */
-export function continuousLogPdfAt(kernel: NumericKernel, x: number, logWeights: Float64Array, row: Float64Array, window?: ContributionWindow): number {
+export function continuousLogPdfAt(
+  kernel: NumericKernel,
+  x: number,
+  logWeights: Float64Array,
+  row: Float64Array,
+  window?: ContributionWindow,
+): number {
   const { mus, inverseSigmas, logNormalisers } = kernel;
   const n = row.length - 1;
   const term = (j: number): number => {

@@ -55,14 +55,19 @@ export class MemoryTrialStore implements TrialStore {
   createStudy(definition: StudyDefinition, source?: StudySource): Promise<StudyRecord> {
     return this.run(() => {
       if (this.studyNamed(definition.name)) {
-        throw new AlreadyExistsError(`study "${definition.name}" already exists in ${WHERE}`, undefined, { reason: 'STUDY_EXISTS', study: definition.name });
+        throw new AlreadyExistsError(`study "${definition.name}" already exists in ${WHERE}`, undefined, {
+          reason: 'STUDY_EXISTS',
+          study: definition.name,
+        });
       }
       const record: StudyRecord = {
         id: this.nextStudyId++,
         name: definition.name,
         createdAt: now(),
         definition: throughJson(definition),
-        ...(source !== undefined && { source: { text: source.text, format: source.format, ...(source.path !== undefined && { path: source.path }) } }),
+        ...(source !== undefined && {
+          source: { text: source.text, format: source.format, ...(source.path !== undefined && { path: source.path }) },
+        }),
       };
       this.studies.set(record.id, { record, trials: [], hosted: false });
       return studyRecord(record);
@@ -98,8 +103,14 @@ export class MemoryTrialStore implements TrialStore {
       const previous = study.owner?.id === owner.id ? undefined : study.owner;
       const previousAlive = study.holder !== undefined && study.holder !== owner.id;
       if (previousAlive && options.takeOver !== true) {
-        const who = previous === undefined ? 'another process' : `process ${previous.pid} on ${previous.host} since ${previous.since ?? 'an unknown time'}`;
-        throw new InvalidStateError(`study "${study.record.name}" is being run by ${who}`, undefined, { reason: 'STUDY_OWNED', study: study.record.name });
+        const who =
+          previous === undefined
+            ? 'another process'
+            : `process ${previous.pid} on ${previous.host} since ${previous.since ?? 'an unknown time'}`;
+        throw new InvalidStateError(`study "${study.record.name}" is being run by ${who}`, undefined, {
+          reason: 'STUDY_OWNED',
+          study: study.record.name,
+        });
       }
       study.owner = { ...owner, since: now() };
       study.holder = owner.id;
@@ -169,7 +180,8 @@ export class MemoryTrialStore implements TrialStore {
   recordRepeat(trialId: number, attempt: number, result: RepeatResult): Promise<void> {
     return this.run(() => {
       const trial = this.running(trialId, attempt);
-      if (trial.repeats.has(result.repeat)) throw new InvalidStateError(`trial ${trial.number}: repeat ${result.repeat} already has its result`);
+      if (trial.repeats.has(result.repeat))
+        throw new InvalidStateError(`trial ${trial.number}: repeat ${result.repeat} already has its result`);
       trial.repeats.set(result.repeat, {
         repeat: result.repeat,
         seed: result.seed,
@@ -214,7 +226,11 @@ export class MemoryTrialStore implements TrialStore {
     return this.run(() => {
       const study = this.study(studyId);
       const trial = study.trials[number];
-      if (!trial) throw new NotFoundError(`study ${study.record.name} has no trial ${number}`, undefined, { reason: 'NO_SUCH_TRIAL', study: study.record.name });
+      if (!trial)
+        throw new NotFoundError(`study ${study.record.name} has no trial ${number}`, undefined, {
+          reason: 'NO_SUCH_TRIAL',
+          study: study.record.name,
+        });
       return trialRecord(trial);
     });
   }
@@ -222,14 +238,19 @@ export class MemoryTrialStore implements TrialStore {
   listTrials(studyId: number, filter: { states?: readonly TrialState[] } = {}): Promise<TrialRecord[]> {
     return this.run(() => {
       const states = new Set(filter.states ?? TRIAL_STATES);
-      return this.study(studyId).trials.filter((trial) => states.has(trial.state)).map(trialRecord);
+      return this.study(studyId)
+        .trials.filter((trial) => states.has(trial.state))
+        .map(trialRecord);
     });
   }
 
   bestTrials(studyId: number, limit: number, query: { where?: ParamFilter } = {}): Promise<TrialRecord[]> {
     return this.run(() => {
       const study = this.study(studyId);
-      const best = this.ranked(study, study.trials.filter((trial) => matchesFilter(trial.params, query.where)));
+      const best = this.ranked(
+        study,
+        study.trials.filter((trial) => matchesFilter(trial.params, query.where)),
+      );
       return upTo(best, limit).map(trialRecord);
     });
   }
@@ -238,7 +259,10 @@ export class MemoryTrialStore implements TrialStore {
     return this.run(() => {
       const study = this.study(studyId);
       const byValue = new Map<string, StoredTrial[]>();
-      for (const trial of this.ranked(study, study.trials.filter((t) => t.params[param] !== undefined && matchesFilter(t.params, query.where)))) {
+      for (const trial of this.ranked(
+        study,
+        study.trials.filter((t) => t.params[param] !== undefined && matchesFilter(t.params, query.where)),
+      )) {
         const key = JSON.stringify(trial.params[param]);
         byValue.set(key, [...(byValue.get(key) ?? []), trial]);
       }
@@ -246,7 +270,11 @@ export class MemoryTrialStore implements TrialStore {
       const groups = [...byValue.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .filter(([, trials]) => upTo(trials, limit).length > 0)
-        .map(([key, trials]) => ({ value: JSON.parse(key) as ParamValue, complete: trials.length, trials: upTo(trials, limit).map(trialRecord) }));
+        .map(([key, trials]) => ({
+          value: JSON.parse(key) as ParamValue,
+          complete: trials.length,
+          trials: upTo(trials, limit).map(trialRecord),
+        }));
       const sign = lossSign(study.record.definition.objective.direction);
       const top = (group: TrialGroup): number => group.trials[0]?.result?.value ?? 0;
       return groups.sort((a, b) => sign * (top(a) - top(b)) || compareValues(a.value, b.value));
@@ -273,7 +301,11 @@ export class MemoryTrialStore implements TrialStore {
     const study = await this.run(() => this.study(studyId));
     const last = study.trials.length - 1;
     for (let first = 0; first <= last; first += pageSize) {
-      const page = await this.run(() => study.trials.slice(first, first + pageSize).flatMap((trial) => sortedEpochs(trial).map((epoch) => ({ trialNumber: trial.number, ...epoch }))));
+      const page = await this.run(() =>
+        study.trials
+          .slice(first, first + pageSize)
+          .flatMap((trial) => sortedEpochs(trial).map((epoch) => ({ trialNumber: trial.number, ...epoch }))),
+      );
       if (page.length > 0) yield page;
     }
   }
@@ -321,7 +353,8 @@ export class MemoryTrialStore implements TrialStore {
   private running(trialId: number, attempt: number): StoredTrial {
     const trial = this.trial(trialId);
     if (trial.attempt !== attempt) throw new StaleAttemptError(trial.number, attempt, trial.attempt);
-    if (trial.state !== 'RUNNING') throw new InvalidStateError(`trial ${trial.number} is ${trial.state}; it can no longer be changed by attempt ${attempt}`);
+    if (trial.state !== 'RUNNING')
+      throw new InvalidStateError(`trial ${trial.number} is ${trial.state}; it can no longer be changed by attempt ${attempt}`);
     return trial;
   }
 
@@ -338,8 +371,13 @@ function summary(study: StoredStudy): StudySummary {
   const counts = Object.fromEntries(TRIAL_STATES.map((state) => [state, 0])) as Record<TrialState, number>;
   for (const trial of study.trials) counts[trial.state] += 1;
   const { definition } = study.record;
-  const values = study.trials.filter((t) => t.state === 'COMPLETE' && t.result !== undefined && !Number.isNaN(t.result.value)).map((t) => t.result?.value ?? 0);
-  const best = values.reduce<number | undefined>((a, b) => (a === undefined || isBetter(b, a, definition.objective.direction) ? b : a), undefined);
+  const values = study.trials
+    .filter((t) => t.state === 'COMPLETE' && t.result !== undefined && !Number.isNaN(t.result.value))
+    .map((t) => t.result?.value ?? 0);
+  const best = values.reduce<number | undefined>(
+    (a, b) => (a === undefined || isBetter(b, a, definition.objective.direction) ? b : a),
+    undefined,
+  );
   return {
     id: study.record.id,
     name: study.record.name,

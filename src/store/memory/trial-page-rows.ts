@@ -29,7 +29,12 @@ export function trialPageRows(trials: readonly StoredTrial[], query: TrialPageQu
   const direction = query.descending ? -1 : 1;
   const sorted = kept
     .map((trial) => ({ trial, value: valueOf(trial) }))
-    .sort((a, b) => Number(a.value === null) - Number(b.value === null) || direction * compareSqlite(a.value, b.value) || a.trial.number - b.trial.number)
+    .sort(
+      (a, b) =>
+        Number(a.value === null) - Number(b.value === null) ||
+        direction * compareSqlite(a.value, b.value) ||
+        a.trial.number - b.trial.number,
+    )
     .map(({ trial }) => trial);
   // SQLite's LIMIT takes a negative limit for none.
   const end = query.limit < 0 ? undefined : query.offset + query.limit;
@@ -57,7 +62,14 @@ function compareSqlite(a: SortValue, b: SortValue): number {
 function containsText(trial: StoredTrial, text: string): boolean {
   const needle = asciiLower(text);
   const value = nullIfNaN(trial.result?.value);
-  const fields = [String(trial.number), trial.state, value === null ? undefined : sqliteRealText(value), trial.worker, trial.reason, ...Object.values(trial.params).map((v) => JSON.stringify(v))];
+  const fields = [
+    String(trial.number),
+    trial.state,
+    value === null ? undefined : sqliteRealText(value),
+    trial.worker,
+    trial.reason,
+    ...Object.values(trial.params).map((v) => JSON.stringify(v)),
+  ];
   return fields.some((field) => field !== undefined && asciiLower(field).includes(needle));
 }
 
@@ -78,7 +90,8 @@ export function sqliteRealText(value: number): string {
   const digits = Number(value.toPrecision(15)) === value ? 15 : 17;
   const [mantissa = '', power = '0'] = value.toExponential(digits - 1).split('e');
   const exponent = Number(power);
-  if (exponent < -4 || exponent >= 17) return `${withPoint(mantissa)}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  if (exponent < -4 || exponent >= 17)
+    return `${withPoint(mantissa)}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
   return withPoint(value.toFixed(Math.max(0, digits - 1 - exponent)));
 }
 

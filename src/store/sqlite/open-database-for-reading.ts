@@ -42,7 +42,11 @@ export function readIntoMemory(path: string): Database.Database {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw storeFailure('CANNOT_OPEN', path, (error as NodeJS.ErrnoException).code === 'EACCES' ? 'this user may not read it' : (error as Error).message);
+    throw storeFailure(
+      'CANNOT_OPEN',
+      path,
+      (error as NodeJS.ErrnoException).code === 'EACCES' ? 'this user may not read it' : (error as Error).message,
+    );
   }
   const isSqlite = bytes.subarray(0, 16).toString('latin1') === 'SQLite format 3\0';
   if (isSqlite && bytes[18] === 2 && bytes[19] === 2) {
@@ -80,5 +84,9 @@ function hasChangesInWal(path: string): boolean {
 
 function olderSchema(path: string, version: number): StoreError {
   if (version === 0) return storeFailure('NOT_A_STORE', path, 'no sweeper schema');
-  return new StoreError('NEEDS_UPGRADE', path, `the trial store ${path} has schema version ${version}, older than this sweeper's (${LATEST_SCHEMA_VERSION}), and this user cannot upgrade it`);
+  return new StoreError(
+    'NEEDS_UPGRADE',
+    path,
+    `the trial store ${path} has schema version ${version}, older than this sweeper's (${LATEST_SCHEMA_VERSION}), and this user cannot upgrade it`,
+  );
 }

@@ -39,7 +39,11 @@ export function translateSqliteError(error: unknown, path: string): Error {
 export function storeFailure(failure: SqliteFailure, path: string, detail: string): StoreError {
   switch (failure) {
     case 'DISK_FULL':
-      return new StoreError(failure, path, `the disk holding the trial store ${path} is full: the last change was not stored, and nothing stored before it was lost`);
+      return new StoreError(
+        failure,
+        path,
+        `the disk holding the trial store ${path} is full: the last change was not stored, and nothing stored before it was lost`,
+      );
     case 'READ_ONLY':
       return readOnlyStore(path, detail);
     case 'DAMAGED':

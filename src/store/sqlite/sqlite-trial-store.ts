@@ -8,7 +8,20 @@ import type { StudyDefinition } from '../study-definition.js';
 import { compareBestFirst, sqlBest, sqlOrder, type Direction } from '../../core/direction.js';
 import { TRIAL_STATES, type TrialState } from '../../core/trial-state.js';
 import type { EpochMetrics } from '../../core/metrics.js';
-import type { EpochRecord, ParamFilter, RepeatResult, StudyOwner, StudyRecord, StudySource, StudySummary, TrialEpochRecord, TrialGroup, TrialOutcome, TrialRecord, TrialResult } from '../records.js';
+import type {
+  EpochRecord,
+  ParamFilter,
+  RepeatResult,
+  StudyOwner,
+  StudyRecord,
+  StudySource,
+  StudySummary,
+  TrialEpochRecord,
+  TrialGroup,
+  TrialOutcome,
+  TrialRecord,
+  TrialResult,
+} from '../records.js';
 import type { TestEvaluation } from '../../core/run-report.js';
 import { isValueList, PARAM_COMPARISONS } from '../records.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
@@ -115,24 +128,26 @@ export class SqliteTrialStore implements TrialStore {
   createStudy(definition: StudyDefinition, source?: StudySource): Promise<StudyRecord> {
     return this.write(() => {
       if (this.studyRow(definition.name)) {
-        throw new AlreadyExistsError(`study "${definition.name}" already exists in ${this.path}`, undefined, { reason: 'STUDY_EXISTS', study: definition.name, path: this.path });
+        throw new AlreadyExistsError(`study "${definition.name}" already exists in ${this.path}`, undefined, {
+          reason: 'STUDY_EXISTS',
+          study: definition.name,
+          path: this.path,
+        });
       }
-      const info = this
-        .prepare(
-          `INSERT INTO studies (name, created_at, direction, metric, budget_trials, definition, source_text, source_format, source_path)
+      const info = this.prepare(
+        `INSERT INTO studies (name, created_at, direction, metric, budget_trials, definition, source_text, source_format, source_path)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          definition.name,
-          now(),
-          definition.objective.direction,
-          definition.objective.metric,
-          definition.budget.trials ?? null,
-          JSON.stringify(definition),
-          source?.text ?? null,
-          source?.format ?? null,
-          source?.path ?? null,
-        );
+      ).run(
+        definition.name,
+        now(),
+        definition.objective.direction,
+        definition.objective.metric,
+        definition.budget.trials ?? null,
+        JSON.stringify(definition),
+        source?.text ?? null,
+        source?.format ?? null,
+        source?.path ?? null,
+      );
       return toStudy(this.prepare<[number], StudyRow>('SELECT * FROM studies WHERE id = ?').get(Number(info.lastInsertRowid)) as StudyRow);
     });
   }
@@ -150,8 +165,7 @@ export class SqliteTrialStore implements TrialStore {
 
   listStudies(): Promise<StudySummary[]> {
     return this.read(() =>
-      this
-        .prepare<[], StudyRow>('SELECT * FROM studies ORDER BY id')
+      this.prepare<[], StudyRow>('SELECT * FROM studies ORDER BY id')
         .all()
         .map((row) => this.summary(row)),
     );
@@ -203,11 +217,13 @@ export class SqliteTrialStore implements TrialStore {
   createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord> {
     return this.write(() => {
       this.studyRowById(studyId);
-      const { next } = this.prepare<[number], { next: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS next FROM trials WHERE study_id = ?').get(studyId) as { next: number };
+      const { next } = this.prepare<[number], { next: number }>(
+        'SELECT COALESCE(MAX(number) + 1, 0) AS next FROM trials WHERE study_id = ?',
+      ).get(studyId) as { next: number };
       const time = now();
-      const info = this
-        .prepare('INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(studyId, next, start ? 'RUNNING' : 'QUEUED', start ? 1 : 0, start?.worker ?? null, time, start ? time : null);
+      const info = this.prepare(
+        'INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(studyId, next, start ? 'RUNNING' : 'QUEUED', start ? 1 : 0, start?.worker ?? null, time, start ? time : null);
       const trialId = Number(info.lastInsertRowid);
       const insertParam = this.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
       const values = typeof params === 'function' ? params(next) : params;
@@ -220,9 +236,9 @@ export class SqliteTrialStore implements TrialStore {
     return this.write(() => {
       const row = this.trialRow(trialId);
       if (row.state !== 'QUEUED') throw new InvalidStateError(`trial ${row.number} is ${row.state}; only a QUEUED trial can start`);
-      this
-        .prepare(`UPDATE trials SET state = 'RUNNING', attempt = attempt + 1, worker = ?, started_at = ?, reason = NULL WHERE id = ?`)
-        .run(worker, now(), trialId);
+      this.prepare(
+        `UPDATE trials SET state = 'RUNNING', attempt = attempt + 1, worker = ?, started_at = ?, reason = NULL WHERE id = ?`,
+      ).run(worker, now(), trialId);
       return this.trialById(trialId);
     });
   }
@@ -230,24 +246,22 @@ export class SqliteTrialStore implements TrialStore {
   recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
     return this.write(() => {
       this.requireRunning(trialId, attempt);
-      this
-        .prepare(
-          `INSERT OR REPLACE INTO trial_epochs
+      this.prepare(
+        `INSERT OR REPLACE INTO trial_epochs
              (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          trialId,
-          repeat,
-          epoch,
-          finiteOrNull(metrics.trainLoss),
-          finiteOrNull(metrics.trainAccuracy),
-          finiteOrNull(metrics.valLoss),
-          finiteOrNull(metrics.valAccuracy),
-          finiteOrNull(metrics.learningRate),
-          finiteOrNull(metrics.epochSeconds),
-          finiteOrNull(metrics.mutualInformation),
-        );
+      ).run(
+        trialId,
+        repeat,
+        epoch,
+        finiteOrNull(metrics.trainLoss),
+        finiteOrNull(metrics.trainAccuracy),
+        finiteOrNull(metrics.valLoss),
+        finiteOrNull(metrics.valAccuracy),
+        finiteOrNull(metrics.learningRate),
+        finiteOrNull(metrics.epochSeconds),
+        finiteOrNull(metrics.mutualInformation),
+      );
     });
   }
 
@@ -256,22 +270,20 @@ export class SqliteTrialStore implements TrialStore {
       const row = this.requireRunning(trialId, attempt);
       const exists = this.prepare('SELECT 1 FROM trial_repeats WHERE trial_id = ? AND repeat = ?').get(trialId, result.repeat);
       if (exists) throw new InvalidStateError(`trial ${row.number}: repeat ${result.repeat} already has its result`);
-      this
-        .prepare(
-          `INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at, test)
+      this.prepare(
+        `INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at, test)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          trialId,
-          result.repeat,
-          result.seed,
-          finiteOrNull(result.value),
-          result.epochs,
-          result.bestEpoch,
-          result.trainSeconds,
-          now(),
-          result.test ? JSON.stringify(result.test) : null,
-        );
+      ).run(
+        trialId,
+        result.repeat,
+        result.seed,
+        finiteOrNull(result.value),
+        result.epochs,
+        result.bestEpoch,
+        result.trainSeconds,
+        now(),
+        result.test ? JSON.stringify(result.test) : null,
+      );
     });
   }
 
@@ -280,26 +292,27 @@ export class SqliteTrialStore implements TrialStore {
       const row = this.requireRunning(trialId, attempt);
       const result = outcome.state === 'FAILED' ? undefined : outcome.result;
       if (result) {
-        this
-          .prepare(
-            `INSERT INTO trial_results (trial_id, study_id, value, value_std, repeats, epochs, best_epoch, train_seconds, test_accuracy)
+        this.prepare(
+          `INSERT INTO trial_results (trial_id, study_id, value, value_std, repeats, epochs, best_epoch, train_seconds, test_accuracy)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            trialId,
-            row.study_id,
-            finiteOrNull(result.value),
-            finiteOrNull(result.valueStd),
-            result.repeats,
-            result.epochs,
-            result.bestEpoch,
-            result.trainSeconds,
-            finiteOrNull(result.testAccuracy),
-          );
+        ).run(
+          trialId,
+          row.study_id,
+          finiteOrNull(result.value),
+          finiteOrNull(result.valueStd),
+          result.repeats,
+          result.epochs,
+          result.bestEpoch,
+          result.trainSeconds,
+          finiteOrNull(result.testAccuracy),
+        );
       }
-      this
-        .prepare('UPDATE trials SET state = ?, finished_at = ?, reason = ? WHERE id = ?')
-        .run(outcome.state, now(), outcome.state === 'COMPLETE' ? null : outcome.reason, trialId);
+      this.prepare('UPDATE trials SET state = ?, finished_at = ?, reason = ? WHERE id = ?').run(
+        outcome.state,
+        now(),
+        outcome.state === 'COMPLETE' ? null : outcome.reason,
+        trialId,
+      );
       return this.trialById(trialId);
     });
   }
@@ -307,12 +320,12 @@ export class SqliteTrialStore implements TrialStore {
   requeueTrial(trialId: number, attempt: number, reason: string, options: { lost?: boolean } = {}): Promise<TrialRecord> {
     return this.write(() => {
       this.requireRunning(trialId, attempt);
-      this
-        .prepare('DELETE FROM trial_epochs WHERE trial_id = ? AND repeat NOT IN (SELECT repeat FROM trial_repeats WHERE trial_id = ?)')
-        .run(trialId, trialId);
-      this
-        .prepare(`UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ?, lost_attempts = lost_attempts + ? WHERE id = ?`)
-        .run(reason, options.lost ? 1 : 0, trialId);
+      this.prepare(
+        'DELETE FROM trial_epochs WHERE trial_id = ? AND repeat NOT IN (SELECT repeat FROM trial_repeats WHERE trial_id = ?)',
+      ).run(trialId, trialId);
+      this.prepare(
+        `UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ?, lost_attempts = lost_attempts + ? WHERE id = ?`,
+      ).run(reason, options.lost ? 1 : 0, trialId);
       return this.trialById(trialId);
     });
   }
@@ -322,7 +335,11 @@ export class SqliteTrialStore implements TrialStore {
       const row = this.prepare<[number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number = ?').get(studyId, number);
       if (!row) {
         const name = this.studyRowById(studyId).name;
-        throw new NotFoundError(`study ${name} has no trial ${number}`, undefined, { reason: 'NO_SUCH_TRIAL', study: name, path: this.path });
+        throw new NotFoundError(`study ${name} has no trial ${number}`, undefined, {
+          reason: 'NO_SUCH_TRIAL',
+          study: name,
+          path: this.path,
+        });
       }
       return this.assemble([row])[0] as TrialRecord;
     });
@@ -333,9 +350,9 @@ export class SqliteTrialStore implements TrialStore {
       this.studyRowById(studyId);
       const states = filter.states ?? TRIAL_STATES;
       const placeholders = states.map(() => '?').join(', ');
-      const rows = this
-        .prepare<unknown[], TrialRow>(`SELECT * FROM trials WHERE study_id = ? AND state IN (${placeholders}) ORDER BY number`)
-        .all(studyId, ...states);
+      const rows = this.prepare<unknown[], TrialRow>(
+        `SELECT * FROM trials WHERE study_id = ? AND state IN (${placeholders}) ORDER BY number`,
+      ).all(studyId, ...states);
       return this.assemble(rows);
     });
   }
@@ -347,13 +364,11 @@ export class SqliteTrialStore implements TrialStore {
       const filter = paramFilterSql(query.where);
       // Walks trial_results_by_value best first and stops after `limit` matches: a filter costs
       // one primary-key probe of trial_params per trial looked at.
-      const rows = this
-        .prepare<unknown[], TrialRow>(
-          `SELECT t.* FROM trial_results r JOIN trials t ON t.id = r.trial_id
+      const rows = this.prepare<unknown[], TrialRow>(
+        `SELECT t.* FROM trial_results r JOIN trials t ON t.id = r.trial_id
            WHERE r.study_id = ? AND t.state = 'COMPLETE' AND r.value IS NOT NULL${filter.sql}
            ORDER BY r.value ${order}, t.number ASC LIMIT ?`,
-        )
-        .all(studyId, ...filter.args, limit);
+      ).all(studyId, ...filter.args, limit);
       return this.assemble(rows);
     });
   }
@@ -364,9 +379,8 @@ export class SqliteTrialStore implements TrialStore {
       const order = sqlOrder(study.direction);
       const filter = paramFilterSql(query.where);
       // One pass over the study's COMPLETE trials: a window ranks each group's trials.
-      const rows = this
-        .prepare<unknown[], TrialRow & { group_value: string; group_size: number }>(
-          `SELECT * FROM (
+      const rows = this.prepare<unknown[], TrialRow & { group_value: string; group_size: number }>(
+        `SELECT * FROM (
              SELECT t.*, g.value AS group_value,
                     ROW_NUMBER() OVER (PARTITION BY g.value ORDER BY r.value ${order}, t.number) AS group_rank,
                     COUNT(*) OVER (PARTITION BY g.value) AS group_size
@@ -374,13 +388,13 @@ export class SqliteTrialStore implements TrialStore {
                   JOIN trial_params g ON g.trial_id = t.id AND g.name = ?
              WHERE r.study_id = ? AND t.state = 'COMPLETE' AND r.value IS NOT NULL${filter.sql}
            ) WHERE group_rank <= ? ORDER BY group_value, group_rank`,
-        )
-        .all(param, studyId, ...filter.args, limit);
+      ).all(param, studyId, ...filter.args, limit);
       const trials = this.assemble(rows);
       const groups = new Map<string, { value: ParamValue; complete: number; trials: TrialRecord[] }>();
       rows.forEach((row, index) => {
         let group = groups.get(row.group_value);
-        if (!group) groups.set(row.group_value, (group = { value: JSON.parse(row.group_value) as ParamValue, complete: row.group_size, trials: [] }));
+        if (!group)
+          groups.set(row.group_value, (group = { value: JSON.parse(row.group_value) as ParamValue, complete: row.group_size, trials: [] }));
         group.trials.push(trials[index] as TrialRecord);
       });
       const top = (group: TrialGroup): number => group.trials[0]?.result?.value ?? 0;
@@ -406,7 +420,9 @@ export class SqliteTrialStore implements TrialStore {
     for (;;) {
       const page = await this.read(() =>
         this.assemble(
-          this.prepare<[number, number, number], TrialRow>('SELECT * FROM trials WHERE study_id = ? AND number > ? ORDER BY number LIMIT ?').all(studyId, after, pageSize),
+          this.prepare<[number, number, number], TrialRow>(
+            'SELECT * FROM trials WHERE study_id = ? AND number > ? ORDER BY number LIMIT ?',
+          ).all(studyId, after, pageSize),
         ),
       );
       if (page.length === 0) return;
@@ -418,16 +434,17 @@ export class SqliteTrialStore implements TrialStore {
   async *epochPages(studyId: number, pageSize = 1000): AsyncIterable<readonly TrialEpochRecord[]> {
     const { last } = await this.read(() => {
       this.studyRowById(studyId);
-      return this.prepare<[number], { last: number | null }>('SELECT MAX(number) AS last FROM trials WHERE study_id = ?').get(studyId) as { last: number | null };
+      return this.prepare<[number], { last: number | null }>('SELECT MAX(number) AS last FROM trials WHERE study_id = ?').get(studyId) as {
+        last: number | null;
+      };
     });
     // Pages are ranges of trial numbers, walked through the trials' (study_id, number) index.
     for (let first = 0; last !== null && first <= last; first += pageSize) {
       const page = await this.read(() =>
-        this
-          .prepare<[number, number, number], EpochRow & { trial_number: number }>(
-            `SELECT t.number AS trial_number, e.* FROM trials t JOIN trial_epochs e ON e.trial_id = t.id
+        this.prepare<[number, number, number], EpochRow & { trial_number: number }>(
+          `SELECT t.number AS trial_number, e.* FROM trials t JOIN trial_epochs e ON e.trial_id = t.id
              WHERE t.study_id = ? AND t.number >= ? AND t.number < ? ORDER BY t.number, e.repeat, e.epoch`,
-          )
+        )
           .all(studyId, first, first + pageSize)
           .map((row) => ({ trialNumber: row.trial_number, ...toEpoch(row) })),
       );
@@ -438,8 +455,7 @@ export class SqliteTrialStore implements TrialStore {
   getEpochs(trialId: number): Promise<EpochRecord[]> {
     return this.read(() => {
       this.trialRow(trialId);
-      return this
-        .prepare<[number], EpochRow>('SELECT * FROM trial_epochs WHERE trial_id = ? ORDER BY repeat, epoch')
+      return this.prepare<[number], EpochRow>('SELECT * FROM trial_epochs WHERE trial_id = ? ORDER BY repeat, epoch')
         .all(trialId)
         .map(toEpoch);
     });
@@ -448,10 +464,18 @@ export class SqliteTrialStore implements TrialStore {
   getRepeats(trialId: number): Promise<RepeatResult[]> {
     return this.read(() => {
       this.trialRow(trialId);
-      return this
-        .prepare<[number], { repeat: number; seed: number; value: number | null; epochs: number; best_epoch: number; train_seconds: number; test: string | null }>(
-          'SELECT * FROM trial_repeats WHERE trial_id = ? ORDER BY repeat',
-        )
+      return this.prepare<
+        [number],
+        {
+          repeat: number;
+          seed: number;
+          value: number | null;
+          epochs: number;
+          best_epoch: number;
+          train_seconds: number;
+          test: string | null;
+        }
+      >('SELECT * FROM trial_repeats WHERE trial_id = ? ORDER BY repeat')
         .all(trialId)
         .map((row) => ({
           repeat: row.repeat,
@@ -500,7 +524,12 @@ export class SqliteTrialStore implements TrialStore {
 
   private requireStudyRow(name: string): StudyRow {
     const row = this.studyRow(name);
-    if (!row) throw new NotFoundError(`no study named "${name}" in ${this.path}`, undefined, { reason: 'NO_SUCH_STUDY', study: name, path: this.path });
+    if (!row)
+      throw new NotFoundError(`no study named "${name}" in ${this.path}`, undefined, {
+        reason: 'NO_SUCH_STUDY',
+        study: name,
+        path: this.path,
+      });
     return row;
   }
 
@@ -519,7 +548,8 @@ export class SqliteTrialStore implements TrialStore {
   private requireRunning(trialId: number, attempt: number): TrialRow {
     const row = this.trialRow(trialId);
     if (row.attempt !== attempt) throw new StaleAttemptError(row.number, attempt, row.attempt);
-    if (row.state !== 'RUNNING') throw new InvalidStateError(`trial ${row.number} is ${row.state}; it can no longer be changed by attempt ${attempt}`);
+    if (row.state !== 'RUNNING')
+      throw new InvalidStateError(`trial ${row.number} is ${row.state}; it can no longer be changed by attempt ${attempt}`);
     return row;
   }
 
@@ -550,7 +580,9 @@ export class SqliteTrialStore implements TrialStore {
 
   private summary(row: StudyRow): StudySummary {
     const counts = Object.fromEntries(TRIAL_STATES.map((state) => [state, 0])) as Record<TrialState, number>;
-    for (const { state, n } of this.prepare<[number], { state: TrialState; n: number }>('SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state').all(row.id)) {
+    for (const { state, n } of this.prepare<[number], { state: TrialState; n: number }>(
+      'SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state',
+    ).all(row.id)) {
       counts[state] = n;
     }
     const best = this.db

@@ -51,7 +51,11 @@ export class StudyLocks {
     } catch (error) {
       db?.close();
       if (isBusy(error)) return false;
-      throw new SweeperError('FAILED_PRECONDITION', `cannot lock ${path}: ${(error as Error).message}`, 'the folder beside the trial store must be writable by sweeper');
+      throw new SweeperError(
+        'FAILED_PRECONDITION',
+        `cannot lock ${path}: ${(error as Error).message}`,
+        'the folder beside the trial store must be writable by sweeper',
+      );
     }
     this.held.set(studyId, { db, holder });
     return true;
@@ -113,7 +117,11 @@ export class StudyLocks {
       chmodSync(dir, folderMode(mode)); // mkdir's mode is narrowed by the umask; the store's own bits are the ones wanted
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new SweeperError('FAILED_PRECONDITION', `cannot make the lock folder ${dir}: ${(error as Error).message}`, 'the folder that holds the trial store must be writable by sweeper');
+        throw new SweeperError(
+          'FAILED_PRECONDITION',
+          `cannot make the lock folder ${dir}: ${(error as Error).message}`,
+          'the folder that holds the trial store must be writable by sweeper',
+        );
       }
     }
     if (!lstatSync(dir).isDirectory()) throw notPlain(dir, 'a folder');
@@ -140,7 +148,11 @@ function lstatIfExists(path: string): ReturnType<typeof lstatSync> | undefined {
 }
 
 function notPlain(path: string, what: string): SweeperError {
-  return new SweeperError('FAILED_PRECONDITION', `${path} must be ${what}, not a symbolic link or anything else`, 'remove it; sweeper makes it again');
+  return new SweeperError(
+    'FAILED_PRECONDITION',
+    `${path} must be ${what}, not a symbolic link or anything else`,
+    'remove it; sweeper makes it again',
+  );
 }
 
 function isBusy(error: unknown): boolean {

@@ -46,7 +46,9 @@ export function trialPageSql(studyId: number, query: TrialPageQuery): PageStatem
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const like = (column: string): string => `${column} LIKE ? ESCAPE '\\'`;
     const columns = ['CAST(t.number AS TEXT)', 't.state', 'CAST(r.value AS TEXT)', 't.worker', 't.reason'];
-    where.push(`(${[...columns.map(like), `EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND ${like('p.value')})`].join(' OR ')})`);
+    where.push(
+      `(${[...columns.map(like), `EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND ${like('p.value')})`].join(' OR ')})`,
+    );
     whereArgs.push(...columns.map(() => pattern), pattern);
   }
 
@@ -63,7 +65,10 @@ export function trialPageSql(studyId: number, query: TrialPageQuery): PageStatem
   const from = `FROM trials t ${joins.join(' ')} WHERE ${where.join(' AND ')}`;
   return {
     // The count needs no sort join: a LEFT JOIN on a primary key keeps the row count.
-    count: { sql: `SELECT COUNT(*) AS n FROM trials t LEFT JOIN trial_results r ON r.trial_id = t.id WHERE ${where.join(' AND ')}`, args: whereArgs },
+    count: {
+      sql: `SELECT COUNT(*) AS n FROM trials t LEFT JOIN trial_results r ON r.trial_id = t.id WHERE ${where.join(' AND ')}`,
+      args: whereArgs,
+    },
     page: {
       sql: `SELECT t.*, ${COLUMN_SQL.current_epoch} AS current_epoch ${from} ORDER BY (${sortSql}) IS NULL, ${sortSql} ${direction}, t.number ASC LIMIT ? OFFSET ?`,
       args: [...joinArgs, ...whereArgs, query.limit, query.offset],

@@ -42,8 +42,10 @@ export function ksgMutualInformation(x: SampleMatrix, y: SampleMatrix, options: 
   checkSampleMatrix(y, 'y');
   const n = x.rows;
   if (y.rows !== n) throw new InvalidArgumentError(`x and y must have the same number of rows (samples), but got ${n} and ${y.rows}`);
-  if (!Number.isInteger(k) || k < 1 || k >= n) throw new InvalidArgumentError(`k must be an integer in [1, ${n - 1}] (below the ${n} samples), but got ${k}`);
-  if (n > KSG_MAX_SAMPLES) throw new InvalidArgumentError(`KSG takes at most ${KSG_MAX_SAMPLES} samples, but got ${n}: estimate on a subset`);
+  if (!Number.isInteger(k) || k < 1 || k >= n)
+    throw new InvalidArgumentError(`k must be an integer in [1, ${n - 1}] (below the ${n} samples), but got ${k}`);
+  if (n > KSG_MAX_SAMPLES)
+    throw new InvalidArgumentError(`KSG takes at most ${KSG_MAX_SAMPLES} samples, but got ${n}: estimate on a subset`);
   if (!(jitter >= 0) || !Number.isFinite(jitter)) throw new InvalidArgumentError(`jitter must be a finite number >= 0, but got ${jitter}`);
 
   const rng = new Rng(seed);

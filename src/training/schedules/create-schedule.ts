@@ -28,7 +28,10 @@ export function createSchedule(settings: ScheduleSettings): LearningRateSchedule
     case 'cosine':
     case 'warmup_cosine':
       if (settings.lr_min > learningRate) {
-        throw new InvalidSettingError('lr_min', `must be at most learning_rate (${learningRate}) for the ${name} schedule, which decays to it, but got ${settings.lr_min}`);
+        throw new InvalidSettingError(
+          'lr_min',
+          `must be at most learning_rate (${learningRate}) for the ${name} schedule, which decays to it, but got ${settings.lr_min}`,
+        );
       }
       return cosineSchedule({
         learningRate,

@@ -54,7 +54,13 @@ export interface CosineOptions {
  * As in PyTorch's CosineAnnealingLR the last epoch stays just above min rather than at it, so no
  * epoch is spent at a rate that may be 0.
  */
-export function cosineSchedule({ learningRate, min, epochs, warmupEpochs = 0, warmupFrom = learningRate }: CosineOptions): LearningRateSchedule {
+export function cosineSchedule({
+  learningRate,
+  min,
+  epochs,
+  warmupEpochs = 0,
+  warmupFrom = learningRate,
+}: CosineOptions): LearningRateSchedule {
   const decayEpochs = Math.max(1, epochs - warmupEpochs);
   return {
     measures: MEASURES_NOTHING,

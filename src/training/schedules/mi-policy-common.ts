@@ -31,7 +31,11 @@ export function relativeChange(ihy1: number, ihy2: number): number | undefined {
 
 export function checkBounds({ lrMin, lrMax }: MiBounds): void {
   if (!(lrMin > 0) || !Number.isFinite(lrMin)) {
-    throw new InvalidSettingError('lr_min', `must be > 0 for the MI policies (they start there, and at 0 the network and so IHYLL never change), but got ${lrMin}`);
+    throw new InvalidSettingError(
+      'lr_min',
+      `must be > 0 for the MI policies (they start there, and at 0 the network and so IHYLL never change), but got ${lrMin}`,
+    );
   }
-  if (!(lrMax >= lrMin) || !Number.isFinite(lrMax)) throw new InvalidSettingError('lr_max', `must be at least lr_min (${lrMin}), but got ${lrMax}`);
+  if (!(lrMax >= lrMin) || !Number.isFinite(lrMax))
+    throw new InvalidSettingError('lr_max', `must be at least lr_min (${lrMin}), but got ${lrMax}`);
 }

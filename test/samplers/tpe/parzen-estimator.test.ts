@@ -6,7 +6,13 @@ import { defaultGamma, defaultWeights } from '../../../src/samplers/tpe/parzen-w
 import { tpeDimension, type TpeDimension } from '../../../src/samplers/tpe/tpe-dimension.js';
 import type { ParamSpec } from '../../../src/space/param-spec.js';
 
-const OPTUNA: ParzenOptions = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, weighByBandwidth: false };
+const OPTUNA: ParzenOptions = {
+  priorWeight: 1,
+  considerMagicClip: true,
+  considerEndpoints: false,
+  multivariate: false,
+  weighByBandwidth: false,
+};
 const MULTIVARIATE: ParzenOptions = { ...OPTUNA, multivariate: true };
 
 function estimator(params: Record<string, ParamSpec>, observations: Record<string, number[]>, options = OPTUNA): ParzenEstimator {
@@ -20,12 +26,22 @@ function estimator(params: Record<string, ParamSpec>, observations: Record<strin
 
 function logPdfAt(parzen: ParzenEstimator, internalValues: number[][]): number[] {
   const size = internalValues[0]?.length ?? 0;
-  return [...parzen.logPdf(internalValues.map((values) => Float64Array.from(values)), size)];
+  return [
+    ...parzen.logPdf(
+      internalValues.map((values) => Float64Array.from(values)),
+      size,
+    ),
+  ];
 }
 
 function assertClose(actual: readonly number[], expected: readonly number[], tolerance = 1e-12, what = ''): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
-  actual.forEach((value, i) => assert.ok(Math.abs(value - (expected[i] as number)) <= tolerance * Math.max(1, Math.abs(expected[i] as number)), `${what}[${i}]: ${value} vs ${expected[i]}`));
+  actual.forEach((value, i) =>
+    assert.ok(
+      Math.abs(value - (expected[i] as number)) <= tolerance * Math.max(1, Math.abs(expected[i] as number)),
+      `${what}[${i}]: ${value} vs ${expected[i]}`,
+    ),
+  );
 }
 
 /** Trapezoid rule of exp(logPdf) over [low, high] of a one-dimension continuous estimator. */
@@ -65,9 +81,17 @@ describe('Parzen estimator: the maths of Optuna 3.1 (reference numbers printed b
     const points = [0, 1, 2.55, 5, 9.9];
     const ours = logPdfAt(estimator({ x: param }, observations, { ...OPTUNA, weighByBandwidth: true }), [points]);
     const offset = (ours[0] as number) - (optuna31[0] as number);
-    assertClose(ours.map((value) => value - offset), optuna31, 1e-12, 'shifted log p');
+    assertClose(
+      ours.map((value) => value - offset),
+      optuna31,
+      1e-12,
+      'shifted log p',
+    );
     const plain = logPdfAt(estimator({ x: param }, observations), [points]);
-    assert.ok(Math.abs((plain[4] as number) - (plain[0] as number) - ((optuna31[4] as number) - (optuna31[0] as number))) > 1e-3, 'plain weights score differently');
+    assert.ok(
+      Math.abs((plain[4] as number) - (plain[0] as number) - ((optuna31[4] as number) - (optuna31[0] as number))) > 1e-3,
+      'plain weights score differently',
+    );
   });
 
   test('the magic clip keeps identical observations from collapsing to a point', () => {
@@ -95,7 +119,10 @@ describe('Parzen estimator: the maths of Optuna 3.1 (reference numbers printed b
   test('integers: the probability of each value is the mass of its rounding cell, as Optuna computes it', () => {
     const parzen = estimator({ d: { type: 'int', low: 1, high: 8, log: false, step: 1 } }, { d: [2, 2, 3, 7] });
     assertClose([...parzen.kernelOf('d').sigmas], [1.3333333333333333, 1.3333333333333333, 1.5, 2.5, 8.0], 1e-15, 'sigmas');
-    const expected = [-1.8817826290243738, -1.562398587976211, -1.63132404469686, -1.981890250963338, -2.371758086992658, -2.5769493735336724, -2.64936157463423, -2.740286935856745];
+    const expected = [
+      -1.8817826290243738, -1.562398587976211, -1.63132404469686, -1.981890250963338, -2.371758086992658, -2.5769493735336724,
+      -2.64936157463423, -2.740286935856745,
+    ];
     assertClose(logPdfAt(parzen, [[1, 2, 3, 4, 5, 6, 7, 8]]), expected, 1e-10, 'log p');
     const total = expected.reduce((sum, logP) => sum + Math.exp(logP), 0);
     assert.ok(Math.abs(total - 1) < 1e-12, `the probabilities sum to 1, got ${total}`);
@@ -105,8 +132,9 @@ describe('Parzen estimator: the maths of Optuna 3.1 (reference numbers printed b
     const parzen = estimator({ b: { type: 'int', low: 16, high: 256, log: false, step: 16 } }, { b: [32, 64, 64, 256] });
     const values = Array.from({ length: 16 }, (_, k) => 16 + 16 * k);
     const expected = [
-      -2.4167566458626855, -2.2744335733200653, -2.2193484176142033, -2.2488676702534347, -2.353796560010011, -2.5172199143750875, -2.713513632883328, -2.910588660958113,
-      -3.0783884085984363, -3.200446368497174, -3.2780835343195314, -3.323386784228698, -3.3497435542635605, -3.367416633102063, -3.3834279229180675, -3.402617815455452,
+      -2.4167566458626855, -2.2744335733200653, -2.2193484176142033, -2.2488676702534347, -2.353796560010011, -2.5172199143750875,
+      -2.713513632883328, -2.910588660958113, -3.0783884085984363, -3.200446368497174, -3.2780835343195314, -3.323386784228698,
+      -3.3497435542635605, -3.367416633102063, -3.3834279229180675, -3.402617815455452,
     ];
     // 1e-8: cells narrow against a component's bandwidth use logCellMass's series (1e-7 bound).
     assertClose(logPdfAt(parzen, [values]), expected, 1e-8, 'log p');
@@ -134,7 +162,12 @@ describe('Parzen estimator: densities are normalised over the domain', () => {
     ['a linear float, observations near an edge', { type: 'float', low: -5, high: 10, log: false }, [-4.9, -4.5, 0, 9.99]],
     ['a log float (density in log space)', { type: 'float', low: 1e-5, high: 1, log: true }, [1e-5, 3e-4, 0.2, 0.9]],
   ];
-  for (const [multivariate, weighByBandwidth] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+  for (const [multivariate, weighByBandwidth] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
     for (const [what, param, observations] of cases) {
       const mode = `${multivariate ? 'multivariate' : 'univariate'}${weighByBandwidth ? ', weighed by bandwidth' : ''}`;
       test(`${what}, ${mode}: integrates to 1 (Optuna 3.1 did not: optuna#5109)`, () => {
@@ -147,7 +180,11 @@ describe('Parzen estimator: densities are normalised over the domain', () => {
   }
 
   test('a log-scale integer: the masses of all its integers sum to 1', () => {
-    const parzen = estimator({ w: { type: 'int', low: 16, high: 1024, log: true, step: 1 } }, { w: [16, 17, 100, 1000, 1024] }, MULTIVARIATE);
+    const parzen = estimator(
+      { w: { type: 'int', low: 16, high: 1024, log: true, step: 1 } },
+      { w: [16, 17, 100, 1000, 1024] },
+      MULTIVARIATE,
+    );
     const values = Array.from({ length: 1009 }, (_, k) => Math.log(16 + k));
     const total = logPdfAt(parzen, [values]).reduce((sum, logP) => sum + Math.exp(logP), 0);
     assert.ok(Math.abs(total - 1) < 1e-9, `sum ${total}`);

@@ -8,7 +8,8 @@ import { TpeSampler } from '../../../src/samplers/tpe/tpe-sampler.js';
 import type { ParamValues } from '../../../src/space/param-spec.js';
 import { SearchSpace } from '../../../src/space/search-space.js';
 
-const tpe = (overrides: Partial<TpeSamplerSpec> = {}): TpeSampler => new TpeSampler({ type: 'tpe', seed: 11, ...TPE_DEFAULTS, ...overrides });
+const tpe = (overrides: Partial<TpeSamplerSpec> = {}): TpeSampler =>
+  new TpeSampler({ type: 'tpe', seed: 11, ...TPE_DEFAULTS, ...overrides });
 
 const LINE = SearchSpace.fromDefinition({ x: { type: 'float', low: 0, high: 1, log: false } });
 const MIXED = SearchSpace.fromDefinition({
@@ -25,7 +26,9 @@ const MIXED = SearchSpace.fromDefinition({
 function mixedObjective(params: ParamValues): number {
   const lr = Math.log10(params.learning_rate as number);
   const optimizerPenalty = params.optimizer === 'adam' ? 0 : 0.5;
-  return (lr + 3) ** 2 + optimizerPenalty + Math.abs((params.depth as number) - 3) * 0.2 + Math.abs(Math.log2(params.width as number) - 7) * 0.1;
+  return (
+    (lr + 3) ** 2 + optimizerPenalty + Math.abs((params.depth as number) - 3) * 0.2 + Math.abs(Math.log2(params.width as number) - 7) * 0.1
+  );
 }
 
 /** A sequential study: ask, evaluate, tell; returns every snapshot. */
@@ -44,7 +47,10 @@ describe('TPE sampler', () => {
     const b = optimise(tpe(), MIXED, mixedObjective, 30);
     assert.deepEqual(a, b);
     const c = optimise(tpe({ seed: 12 }), MIXED, mixedObjective, 30);
-    assert.notDeepEqual(a.slice(10).map((t) => t.params), c.slice(10).map((t) => t.params));
+    assert.notDeepEqual(
+      a.slice(10).map((t) => t.params),
+      c.slice(10).map((t) => t.params),
+    );
     // A fresh sampler given the same history suggests the same next point (nothing hidden in its state).
     const next = (sampler: TpeSampler): unknown => sampler.suggest({ space: MIXED, direction: 'minimize', trialNumber: 30, trials: a });
     const warm = tpe();
@@ -102,12 +108,16 @@ describe('TPE sampler', () => {
   });
 
   test('univariate and multivariate modes group parameters as documented', () => {
-    assert.deepEqual(paramGroups(MIXED, true), [['optimizer', 'learning_rate', 'depth', 'width', 'batch_size'], ['momentum'], ['beta1', 'beta2']]);
+    assert.deepEqual(paramGroups(MIXED, true), [
+      ['optimizer', 'learning_rate', 'depth', 'width', 'batch_size'],
+      ['momentum'],
+      ['beta1', 'beta2'],
+    ]);
     assert.deepEqual(paramGroups(MIXED, false).length, 8);
   });
 });
 
-describe('ranking of trials (Optuna\'s observation pairs)', () => {
+describe("ranking of trials (Optuna's observation pairs)", () => {
   const trial = (number: number, state: TrialSnapshot['state'], value?: number, step?: number): TrialSnapshot => ({
     number,
     state,

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { normalCdf } from '../../../src/samplers/tpe/normal-cdf.js';
-import { logCellMass, logGaussMass, logNdtr, truncatedNormalLogPdf, truncatedNormalPpf } from '../../../src/samplers/tpe/truncated-normal.js';
+import {
+  logCellMass,
+  logGaussMass,
+  logNdtr,
+  truncatedNormalLogPdf,
+  truncatedNormalPpf,
+} from '../../../src/samplers/tpe/truncated-normal.js';
 
 function relativeError(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.abs(expected);
@@ -18,7 +24,8 @@ describe('standard normal maths', () => {
       [-10, 7.619853024160593e-24],
       [-30, 4.906713927148764e-198],
     ];
-    for (const [x, expected] of cases) assert.ok(relativeError(normalCdf(x), expected) < 5e-13, `Φ(${x}) = ${normalCdf(x)}, expected ${expected}`);
+    for (const [x, expected] of cases)
+      assert.ok(relativeError(normalCdf(x), expected) < 5e-13, `Φ(${x}) = ${normalCdf(x)}, expected ${expected}`);
   });
 
   test('log Φ stays finite and accurate where Φ underflows (asymptotic series)', () => {
@@ -35,7 +42,12 @@ describe('standard normal maths', () => {
   });
 
   test('narrow cells: the series agrees with the exact mass', () => {
-    for (const [a, width] of [[0, 0.1], [-3, 0.05], [5.5, 0.01], [-0.05, 0.1]] as const) {
+    for (const [a, width] of [
+      [0, 0.1],
+      [-3, 0.05],
+      [5.5, 0.01],
+      [-0.05, 0.1],
+    ] as const) {
       const series = logCellMass(a, a + width);
       const exact = logGaussMass(a, a + width);
       assert.ok(Math.abs(series - exact) < 1e-7, `cell [${a}, ${a + width}]: ${series} vs ${exact}`);
@@ -48,7 +60,12 @@ describe('standard normal maths', () => {
   });
 
   test('the truncated quantile function inverts the truncated CDF, also in a far tail', () => {
-    for (const [a, b] of [[-2, 3], [1, 4], [-50, -45], [8, 12]] as const) {
+    for (const [a, b] of [
+      [-2, 3],
+      [1, 4],
+      [-50, -45],
+      [8, 12],
+    ] as const) {
       for (const q of [1e-9, 0.1, 0.5, 0.9, 1 - 1e-9]) {
         const x = truncatedNormalPpf(q, a, b);
         assert.ok(x >= a && x <= b, `ppf(${q}) on [${a}, ${b}] = ${x}`);

@@ -109,7 +109,8 @@ function assertSameBits(actual: Float64Array, expected: Float64Array, what: stri
   const a = new BigUint64Array(actual.buffer, actual.byteOffset, actual.length);
   const e = new BigUint64Array(expected.buffer, expected.byteOffset, expected.length);
   for (let i = 0; i < a.length; i++) {
-    if (a[i] !== e[i]) assert.fail(`${what}, point ${i}: ${actual[i]} vs ${expected[i]} (bits ${a[i]?.toString(16)} vs ${e[i]?.toString(16)})`);
+    if (a[i] !== e[i])
+      assert.fail(`${what}, point ${i}: ${actual[i]} vs ${expected[i]} (bits ${a[i]?.toString(16)} vs ${e[i]?.toString(16)})`);
   }
 }
 
@@ -125,7 +126,12 @@ describe('windowed log-pdf: the fast path gives the general mixture to the last 
       const window = contributionWindow(kernel, logWeights);
       const windowed = testCase.points.map((x) => continuousLogPdfAt(kernel, x, logWeights, row, window));
       const unwindowed = testCase.points.map((x) => continuousLogPdfAt(kernel, x, logWeights, row));
-      const general = mixtureLogPdf({ continuous: [kernel], discrete: [], categorical: [] }, logWeights, [testCase.points], testCase.points.length);
+      const general = mixtureLogPdf(
+        { continuous: [kernel], discrete: [], categorical: [] },
+        logWeights,
+        [testCase.points],
+        testCase.points.length,
+      );
       assertSameBits(windowed, general, `windowed vs general, ${testCase.what}`);
       assertSameBits(unwindowed, general, `unwindowed vs general, ${testCase.what}`);
       if (window.peaks.length > 1) skipping++;
@@ -136,7 +142,12 @@ describe('windowed log-pdf: the fast path gives the general mixture to the last 
   test('the estimator takes the windowed path for sorted observations and gives the same bits', () => {
     for (const testCase of cases) {
       const { kernel, logWeights } = sortedKernel(testCase);
-      const general = mixtureLogPdf({ continuous: [kernel], discrete: [], categorical: [] }, logWeights, [testCase.points], testCase.points.length);
+      const general = mixtureLogPdf(
+        { continuous: [kernel], discrete: [], categorical: [] },
+        logWeights,
+        [testCase.points],
+        testCase.points.length,
+      );
       const estimator = new ParzenEstimator([testCase.dimension], [testCase.sorted], testCase.options, testCase.ranks);
       assertSameBits(estimator.logPdf([testCase.points], testCase.points.length), general, `estimator vs general, ${testCase.what}`);
     }

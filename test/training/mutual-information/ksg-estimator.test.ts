@@ -59,7 +59,12 @@ describe('KSG mutual information (Kraskov et al. 2004, algorithm 1)', () => {
   });
 
   test('matches a plain sort-every-distance reference exactly (jitter off, k = 1..4, several dims)', () => {
-    for (const [dims, rho, k] of [[1, 0.5, 1], [1, 0.8, 3], [3, 0.4, 4], [2, 0, 2]] as const) {
+    for (const [dims, rho, k] of [
+      [1, 0.5, 1],
+      [1, 0.8, 3],
+      [3, 0.4, 4],
+      [2, 0, 2],
+    ] as const) {
       const { x, y } = gaussianPairs(rho, dims, 11 + k, 60);
       const got = ksgMutualInformation(x, y, { k, jitter: 0 });
       assert.ok(Math.abs(got - plainKsg(x, y, k)) < 1e-12, `dims ${dims}, rho ${rho}, k ${k}: ${got} vs ${plainKsg(x, y, k)}`);
@@ -121,17 +126,27 @@ describe('KSG mutual information (Kraskov et al. 2004, algorithm 1)', () => {
     const asFloat32 = (m: SampleMatrix): SampleMatrix => ({ ...m, data: Float32Array.from(m.data) });
     const x32 = asFloat32(x);
     const y32 = asFloat32(y);
-    assert.equal(ksgMutualInformation(x32, y32), ksgMutualInformation({ ...x32, data: Float64Array.from(x32.data) }, { ...y32, data: Float64Array.from(y32.data) }));
+    assert.equal(
+      ksgMutualInformation(x32, y32),
+      ksgMutualInformation({ ...x32, data: Float64Array.from(x32.data) }, { ...y32, data: Float64Array.from(y32.data) }),
+    );
   });
 
   test('bad input is refused with a message naming the argument', () => {
     const { x, y } = gaussianPairs(0.5, 1, 9, 10);
-    const refused = (run: () => unknown, pattern: RegExp): void => assert.throws(run, (error: unknown) => error instanceof InvalidArgumentError && pattern.test(error.message));
-    refused(() => ksgMutualInformation(x, { ...y, rows: 5, data: y.data.subarray(0, 5) }), /x and y must have the same number of rows \(samples\), but got 10 and 5/);
+    const refused = (run: () => unknown, pattern: RegExp): void =>
+      assert.throws(run, (error: unknown) => error instanceof InvalidArgumentError && pattern.test(error.message));
+    refused(
+      () => ksgMutualInformation(x, { ...y, rows: 5, data: y.data.subarray(0, 5) }),
+      /x and y must have the same number of rows \(samples\), but got 10 and 5/,
+    );
     refused(() => ksgMutualInformation(x, y, { k: 10 }), /k must be an integer in \[1, 9\] \(below the 10 samples\), but got 10/);
     refused(() => ksgMutualInformation(x, y, { k: 0 }), /k must be an integer/);
     refused(() => ksgMutualInformation({ ...x, cols: 2 }, y), /x\.data must hold rows x cols = 20 values, but holds 10/);
-    refused(() => ksgMutualInformation({ ...x, data: Float64Array.of(...x.data.subarray(0, 9), Number.NaN) }, y), /x must hold finite values, but row 9, column 0 is NaN/);
+    refused(
+      () => ksgMutualInformation({ ...x, data: Float64Array.of(...x.data.subarray(0, 9), Number.NaN) }, y),
+      /x must hold finite values, but row 9, column 0 is NaN/,
+    );
     refused(() => ksgMutualInformation(x, y, { jitter: -1 }), /jitter must be a finite number >= 0, but got -1/);
   });
 });

@@ -88,7 +88,10 @@ describe('mutual information with class labels', () => {
   test('encodings: one-hot rows and scalar class indices; bad labels are refused', () => {
     assert.deepEqual([...encodeLabels([2, 0], 3).data], [0, 0, 1, 1, 0, 0]);
     assert.deepEqual(encodeLabels([2, 0], 3, 'scalar'), { data: Float64Array.of(2, 0), rows: 2, cols: 1 });
-    assert.throws(() => encodeLabels([0, 3], 3), (e: unknown) => e instanceof InvalidArgumentError && /labels must be integers in \[0, 3\), but label 1 is 3/.test(e.message));
+    assert.throws(
+      () => encodeLabels([0, 3], 3),
+      (e: unknown) => e instanceof InvalidArgumentError && /labels must be integers in \[0, 3\), but label 1 is 3/.test(e.message),
+    );
     const x = { data: new Float64Array(4), rows: 4, cols: 1 };
     assert.throws(() => labelInformation(x, [0, 1], 2), /labels must have one entry per row of features \(4\), but got 2/);
   });

@@ -30,8 +30,11 @@ describe('schedules that depend on the epoch only', () => {
 
   test('cosine: from learning_rate down towards lr_min over the epochs, half-way at the middle', () => {
     const cosine = rates(cosineSchedule({ learningRate: 0.1, min: 0.001, epochs: 4 }), 4);
-    assertClose(cosine, [0.1, 0.001 + 0.099 * (1 + Math.SQRT1_2) / 2, 0.0505, 0.001 + 0.099 * (1 - Math.SQRT1_2) / 2]);
-    assert.ok(cosine.every((r, i) => i === 0 || r < (cosine[i - 1] as number)), 'strictly decreasing');
+    assertClose(cosine, [0.1, 0.001 + (0.099 * (1 + Math.SQRT1_2)) / 2, 0.0505, 0.001 + (0.099 * (1 - Math.SQRT1_2)) / 2]);
+    assert.ok(
+      cosine.every((r, i) => i === 0 || r < (cosine[i - 1] as number)),
+      'strictly decreasing',
+    );
     // Past the configured epochs (a resumed run given more) it stays at the floor.
     assert.equal(cosineSchedule({ learningRate: 0.1, min: 0.001, epochs: 4 }).learningRateFor(9, EMPTY_HISTORY), 0.001);
   });
@@ -43,7 +46,10 @@ describe('schedules that depend on the epoch only', () => {
 
   test('epochs are whole and start at 1', () => {
     for (const epoch of [0, 1.5, -1, Number.NaN]) {
-      assert.throws(() => constantSchedule(0.1).learningRateFor(epoch, EMPTY_HISTORY), (e: unknown) => e instanceof InvalidArgumentError && /epoch must be an integer >= 1, but got/.test(e.message));
+      assert.throws(
+        () => constantSchedule(0.1).learningRateFor(epoch, EMPTY_HISTORY),
+        (e: unknown) => e instanceof InvalidArgumentError && /epoch must be an integer >= 1, but got/.test(e.message),
+      );
     }
   });
 });

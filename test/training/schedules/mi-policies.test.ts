@@ -3,9 +3,15 @@ import { describe, test } from 'node:test';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
 import type { ScheduleHistory } from '../../../src/training/schedules/learning-rate-schedule.js';
 import { decideMiIxy, MI_IXY_DEFAULTS, miIxySchedule, type MiIxyParams } from '../../../src/training/schedules/mi-ixy-policy.js';
-import { decideMiRelative, MI_RELATIVE_DEFAULTS, miRelativeSchedule, type MiRelativeParams } from '../../../src/training/schedules/mi-relative-policy.js';
+import {
+  decideMiRelative,
+  MI_RELATIVE_DEFAULTS,
+  miRelativeSchedule,
+  type MiRelativeParams,
+} from '../../../src/training/schedules/mi-relative-policy.js';
 
-const close = (actual: number, expected: number, what = ''): void => assert.ok(Math.abs(actual - expected) < 1e-12, `${what} ${actual} vs ${expected}`);
+const close = (actual: number, expected: number, what = ''): void =>
+  assert.ok(Math.abs(actual - expected) < 1e-12, `${what} ${actual} vs ${expected}`);
 
 /** LR_{t-1} = lr; IHYLL_{t-2} = before, IHYLL_{t-1} = last. */
 function history(lr: number, before: number, last: number, ixy?: number): ScheduleHistory {
@@ -15,7 +21,7 @@ function history(lr: number, before: number, last: number, ixy?: number): Schedu
 describe('mi_relative: LR from the relative change of IHYLL (report 003, appendix, first policy)', () => {
   const params: MiRelativeParams = { lrMin: 0.001, lrMax: 0.1, gamma1: 0.1, gamma2: 1, epsilon: 0.01 };
 
-  test('the paper\'s MNIST values are the defaults', () => {
+  test("the paper's MNIST values are the defaults", () => {
     assert.deepEqual(MI_RELATIVE_DEFAULTS, params);
   });
 
@@ -42,7 +48,11 @@ describe('mi_relative: LR from the relative change of IHYLL (report 003, appendi
     close(down.learningRate, 0.05 - 1 * 0.005);
     assert.equal(decideMiRelative(params, history(0.05, 2, 2)).learningRate, 0.05, 'delta = 0 <= epsilon: minus 0');
     assert.equal(decideMiRelative(params, history(0.002, 1.99, 2)).learningRate, 0.001, 'max(LR_min, 0.002 - 0.005)');
-    assert.equal(decideMiRelative({ ...params, epsilon: 0.25 }, history(0.05, 1.5, 2)).rule, 'decrease', 'delta = epsilon exactly is saturated');
+    assert.equal(
+      decideMiRelative({ ...params, epsilon: 0.25 }, history(0.05, 1.5, 2)).rule,
+      'decrease',
+      'delta = epsilon exactly is saturated',
+    );
   });
 
   test('IHYLL_{t-1} <= 0 leaves delta undefined: LR_{t-1} is kept', () => {
@@ -70,7 +80,7 @@ describe('mi_ixy: LR from IHYLL and its change relative to IXY (report 003, appe
   const params: MiIxyParams = { lrMin: 0.001, lrMax: 0.1, gamma1: 0.1, gamma2: 0.1, gamma3: 0.1, epsilon: 0.01 };
   const IXY = 2;
 
-  test('the paper\'s same-rate values are the defaults; it needs IHYLL and IXY measured', () => {
+  test("the paper's same-rate values are the defaults; it needs IHYLL and IXY measured", () => {
     assert.deepEqual(MI_IXY_DEFAULTS, params);
     assert.deepEqual(miIxySchedule().measures, { ihyll: true, ixy: true });
   });
@@ -104,9 +114,13 @@ describe('mi_ixy: LR from IHYLL and its change relative to IXY (report 003, appe
     assert.equal(decideMiIxy(params, history(0.01, 2, 3, IXY)).learningRate, 0.001, 'floored at LR_min');
   });
 
-  test('row 4 repeats row 2\'s condition, so it never decides: first match wins', () => {
+  test("row 4 repeats row 2's condition, so it never decides: first match wins", () => {
     // Any d1 <= 0 & d2 <= eps goes to row 2; row 4 (LR + gamma3 d1) would have lowered the rate.
-    for (const [before, last] of [[2.5, 2.5], [3, 3.01], [2, 2]] as const) {
+    for (const [before, last] of [
+      [2.5, 2.5],
+      [3, 3.01],
+      [2, 2],
+    ] as const) {
       const decision = decideMiIxy({ ...params, gamma3: 0.5 }, history(0.05, before, last, IXY));
       assert.equal(decision.rule, 'row2');
       assert.ok(decision.learningRate >= 0.05);
@@ -127,13 +141,23 @@ describe('mi_ixy: LR from IHYLL and its change relative to IXY (report 003, appe
 
   test('IXY must be given and positive once the policy decides', () => {
     for (const ixy of [undefined, 0, -1, Number.NaN]) {
-      assert.throws(() => decideMiIxy(params, history(0.01, 1, 1.2, ixy)), (e: unknown) => e instanceof InvalidArgumentError && /history\.ixy must be a positive estimate of I\(X;Y\) for the mi_ixy policy/.test(e.message));
+      assert.throws(
+        () => decideMiIxy(params, history(0.01, 1, 1.2, ixy)),
+        (e: unknown) =>
+          e instanceof InvalidArgumentError && /history\.ixy must be a positive estimate of I\(X;Y\) for the mi_ixy policy/.test(e.message),
+      );
     }
   });
 
   test('bounds: lr_min > 0 and lr_max >= lr_min, named in the message', () => {
     assert.throws(() => miIxySchedule({ ...params, lrMin: 0 }), /lr_min must be > 0 for the MI policies .*, but got 0/);
-    assert.throws(() => miRelativeSchedule({ ...MI_RELATIVE_DEFAULTS, lrMax: 0.0005 }), /lr_max must be at least lr_min \(0\.001\), but got 0\.0005/);
-    assert.throws(() => decideMiIxy(params, { learningRates: [], ihyll: [1, Number.NaN], ixy: 2 }), /history\.ihyll must hold finite estimates, but the last two are 1 and NaN/);
+    assert.throws(
+      () => miRelativeSchedule({ ...MI_RELATIVE_DEFAULTS, lrMax: 0.0005 }),
+      /lr_max must be at least lr_min \(0\.001\), but got 0\.0005/,
+    );
+    assert.throws(
+      () => decideMiIxy(params, { learningRates: [], ihyll: [1, Number.NaN], ixy: 2 }),
+      /history\.ihyll must hold finite estimates, but the last two are 1 and NaN/,
+    );
   });
 });
