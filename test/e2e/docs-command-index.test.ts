@@ -125,6 +125,7 @@ const INDEX: Record<string, Record<string, Entry>> = {
   },
   'docs/internals.md': {
     'npm run build': { ci: 'npm test runs it' },
+    'npm run format': { ci: 'npm test runs its check, npm run format:check, which fails where this would change a file' },
     'npm run lint': { ci: 'npm test runs it' },
     'npm run depcheck': { ci: 'npm test runs it' },
     'npm run test:unit': { ci: 'npm test runs it' },
