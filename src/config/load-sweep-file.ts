@@ -14,6 +14,8 @@ import type { ParamSpec, SearchSpaceDefinition } from '../space/param-spec.js';
 import type { StudySource } from '../store/records.js';
 import type { StudyDefinition } from '../store/study-definition.js';
 import { syntheticTaskFromSection } from '../synthetic/synthetic-section.js';
+import { commandTaskFromSection, moduleTaskFromSection } from '../user-code/user-code-sections.js';
+import { METRICS } from '../core/metrics.js';
 import {
   CHANNELS_SETTINGS,
   INTEGER_SETTINGS,
@@ -113,7 +115,7 @@ export function parseSweep(text: string, sourceName: string, options: SweepParse
 interface CheckedSweep {
   readonly space: SearchSpaceDefinition;
   readonly task: SweepTask;
-  readonly epochs: number;
+  readonly epochs?: number;
 }
 
 function checkSweep(file: SweepFile, seed: number, baseDir: string | undefined): CheckedSweep | { problems: PathProblem[] } {
@@ -135,20 +137,41 @@ function checkSweep(file: SweepFile, seed: number, baseDir: string | undefined):
     if ('problems' in dataset) problems.push(...dataset.problems);
     else task = trainingTaskFromSections(sections, seed, dataset.paths);
   } else if (checked.space) {
-    const synthetic = syntheticTaskFromSection(sections.synthetic, checked.space);
-    if ('problems' in synthetic) problems.push(...synthetic.problems);
-    else task = synthetic.task;
+    const made =
+      sections.type === 'synthetic'
+        ? syntheticTaskFromSection(sections.synthetic, checked.space)
+        : sections.type === 'command'
+          ? commandTaskFromSection(sections.command, checked.space, baseDir)
+          : moduleTaskFromSection(sections.module, baseDir);
+    if ('problems' in made) problems.push(...made.problems);
+    else task = made.task;
   }
+  problems.push(...objectiveProblems(file, sections.type));
 
   const { epochs, field } = sectionEpochs(sections);
   const pruner = file.pruner;
-  if (pruner?.type === 'hyperband' && pruner.max_resource === undefined && (pruner.min_resource ?? 1) > epochs) {
-    problems.push({
-      path: ['pruner', 'min_resource'],
-      message: `must be at most max_resource, which defaults to ${field} (${epochs}), but got ${pruner.min_resource}`,
-    });
+  if (pruner?.type === 'hyperband' && pruner.max_resource === undefined) {
+    if (epochs === undefined) {
+      problems.push({
+        path: ['pruner', 'max_resource'],
+        message: `is required when ${field} is not set: Hyperband needs the most epochs a trial runs`,
+      });
+    } else if ((pruner.min_resource ?? 1) > epochs) {
+      problems.push({
+        path: ['pruner', 'min_resource'],
+        message: `must be at most max_resource, which defaults to ${field} (${epochs}), but got ${pruner.min_resource}`,
+      });
+    }
   }
-  return problems.length === 0 && checked.space && task ? { space: checked.space, task, epochs } : { problems };
+  return problems.length === 0 && checked.space && task ? { space: checked.space, task, ...(epochs !== undefined && { epochs }) } : { problems };
+}
+
+/** Built-in training and the synthetic task report METRICS only; a user's code may report any metric. */
+function objectiveProblems(file: SweepFile, type: SweepTask['type']): PathProblem[] {
+  const metric = file.objective?.metric;
+  if (metric === undefined || type === 'command' || type === 'module' || (METRICS as readonly string[]).includes(metric)) return [];
+  const task = type === 'train' ? 'built-in training' : 'the synthetic task';
+  return [{ path: ['objective', 'metric'], message: `must be one of ${METRICS.join(', ')} (what ${task} reports), but got "${metric}"` }];
 }
 
 /**

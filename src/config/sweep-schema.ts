@@ -6,8 +6,9 @@ import { samplerSectionSchema } from '../samplers/sampler-schema.js';
 import { userSearchSpaceSchema } from '../space/space-schema.js';
 import { syntheticSectionSchema } from '../synthetic/synthetic-section.js';
 import { MAX_DEPTH, MODEL_SETTINGS, TRAINING_SETTINGS } from '../training/settings.js';
-import { METRICS } from '../core/metrics.js';
+import { METRIC_NAME } from '../core/metrics.js';
 import { studyNameSchema } from '../study/study-options.js';
+import { commandSectionSchema, moduleSectionSchema } from '../user-code/user-code-schema.js';
 
 /** A fraction in (0, 1) or a whole count of examples. */
 const share = z.union([z.number().gt(0).lt(1), z.number().int().min(0)]);
@@ -47,8 +48,9 @@ const trainingSchema = z.strictObject({
 
 /**
  * The sweep file format; docs/sweep-files.md documents each field. A sweep trains a model
- * (`dataset:` and `training:`, optionally `model:`) or runs the synthetic task (`synthetic:`);
- * `taskSections` checks that it does exactly one, with a message zod's union errors could not give.
+ * (`dataset:` and `training:`, optionally `model:`), runs the user's program (`command:`) or
+ * JavaScript module (`module:`), or runs the synthetic task (`synthetic:`); `taskSections` checks
+ * that it does exactly one, with a message zod's union errors could not give.
  */
 export const sweepFileSchema = z.strictObject({
   study: studyNameSchema,
@@ -63,6 +65,8 @@ export const sweepFileSchema = z.strictObject({
   model: modelSchema.optional(),
   training: trainingSchema.optional(),
   synthetic: syntheticSectionSchema.optional(),
+  command: commandSectionSchema.optional(),
+  module: moduleSectionSchema.optional(),
   space: userSearchSpaceSchema,
   sampler: samplerSectionSchema.optional(),
   pruner: prunerSectionSchema.optional(),
@@ -75,7 +79,9 @@ export const sweepFileSchema = z.strictObject({
     .optional(),
   objective: z
     .strictObject({
-      metric: z.enum(METRICS),
+      // Built-in training and the synthetic task report METRICS; a command or module may report
+      // any metric, so its name is checked against the task in load-sweep-file.ts.
+      metric: z.string().regex(METRIC_NAME, 'a metric name of lower-case letters, digits and underscores'),
       direction: z.enum(DIRECTIONS),
     })
     .optional(),

@@ -6,6 +6,7 @@ import { DEFAULT_TRAINING } from '../training/settings.js';
 import { modelFromSection } from './model-section.js';
 import type { TrainingTask } from '../training/training-task.js';
 import type { SweepFile } from './sweep-schema.js';
+import type { CommandSection, ModuleSection } from '../user-code/user-code-schema.js';
 
 /** The sections of a sweep file that say what its trials run. */
 export type TaskSections =
@@ -15,19 +16,28 @@ export type TaskSections =
       readonly model?: SweepFile['model'];
       readonly training: NonNullable<SweepFile['training']>;
     }
-  | { readonly type: 'synthetic'; readonly synthetic: SyntheticSection };
+  | { readonly type: 'synthetic'; readonly synthetic: SyntheticSection }
+  | { readonly type: 'command'; readonly command: CommandSection }
+  | { readonly type: 'module'; readonly module: ModuleSection };
 
-const EITHER_OR = 'a sweep either trains a model (dataset and training) or runs the synthetic task (synthetic)';
+const EITHER_OR =
+  'a sweep either trains a built-in model (dataset and training), runs your program (command), calls your JavaScript module (module) or runs the synthetic task (synthetic)';
 const TRAINING_SECTIONS = ['dataset', 'model', 'training'] as const;
+/** The sections that each replace the training ones, in the order problems name them. */
+const OTHER_TASKS = ['command', 'module', 'synthetic'] as const;
 
-/** Which task the file describes: exactly one of `synthetic:`, or `dataset:` with `training:`. */
+/** Which task the file describes: exactly one of `command:`, `module:`, `synthetic:`, or `dataset:` with `training:`. */
 export function taskSections(file: SweepFile): { sections: TaskSections } | { problems: PathProblem[] } {
-  if (file.synthetic !== undefined) {
-    const others = TRAINING_SECTIONS.filter((name) => file[name] !== undefined);
+  const given = OTHER_TASKS.filter((name) => file[name] !== undefined);
+  const first = given[0];
+  if (first !== undefined) {
+    const others = [...given.slice(1), ...TRAINING_SECTIONS.filter((name) => file[name] !== undefined)];
     if (others.length > 0) {
-      return { problems: [{ path: ['synthetic'], message: `cannot be combined with ${listed(others)}: ${EITHER_OR}, not both` }] };
+      return { problems: [{ path: [first], message: `cannot be combined with ${listed(others)}: ${EITHER_OR}, only one of them` }] };
     }
-    return { sections: { type: 'synthetic', synthetic: file.synthetic } };
+    if (file.command !== undefined) return { sections: { type: 'command', command: file.command } };
+    if (file.module !== undefined) return { sections: { type: 'module', module: file.module } };
+    if (file.synthetic !== undefined) return { sections: { type: 'synthetic', synthetic: file.synthetic } };
   }
   const { dataset, model, training } = file;
   if (dataset === undefined || training === undefined) {
@@ -37,11 +47,18 @@ export function taskSections(file: SweepFile): { sections: TaskSections } | { pr
   return { sections: { type: 'train', dataset, ...(model !== undefined && { model }), training } };
 }
 
-/** Epochs per trial, and the field that sets them (for messages). */
-export function sectionEpochs(sections: TaskSections): { epochs: number; field: string } {
-  return sections.type === 'train'
-    ? { epochs: sections.training.epochs, field: 'training.epochs' }
-    : { epochs: sections.synthetic.epochs, field: 'synthetic.epochs' };
+/** Epochs per trial, and the field that sets them (for messages); a command or module may leave them to the program. */
+export function sectionEpochs(sections: TaskSections): { epochs?: number; field: string } {
+  switch (sections.type) {
+    case 'train':
+      return { epochs: sections.training.epochs, field: 'training.epochs' };
+    case 'synthetic':
+      return { epochs: sections.synthetic.epochs, field: 'synthetic.epochs' };
+    case 'command':
+      return { ...(!Array.isArray(sections.command) && { epochs: sections.command.epochs }), field: 'command.epochs' };
+    case 'module':
+      return { ...(typeof sections.module !== 'string' && { epochs: sections.module.epochs }), field: 'module.epochs' };
+  }
 }
 
 /**

@@ -2,6 +2,9 @@
 export const METRICS = ['val_accuracy', 'val_loss', 'train_accuracy', 'train_loss'] as const;
 export type MetricName = (typeof METRICS)[number];
 
+/** What a metric's name may be, the built-in ones and those a user's own code reports. */
+export const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
 /**
  * Names a user writes (sweep files, parameters, metric names, JSON output) are snake_case; fields
  * of TypeScript objects are camelCase. This table is the one place the two meet for metrics.
@@ -26,4 +29,9 @@ export interface EpochMetrics {
    * when the learning-rate schedule uses it (reference report 003).
    */
   readonly mutualInformation?: number;
+  /**
+   * Metrics of a user's own code (a command or module task) beyond the fields above, by their
+   * snake_case names (METRIC_NAME): `f1`, `perplexity`. Built-in training reports none.
+   */
+  readonly extra?: Readonly<Record<string, number>>;
 }

@@ -3,8 +3,8 @@ import { METRIC_FIELDS, type EpochMetrics, type MetricName } from './metrics.js'
 
 /** The objective metric in one epoch's metrics; NaN when it was not measured. */
 export function metricValue(metrics: EpochMetrics, metric: string): number {
-  const field = METRIC_FIELDS[metric as MetricName] as keyof EpochMetrics | undefined;
-  return (field && metrics[field]) ?? Number.NaN;
+  const field = METRIC_FIELDS[metric as MetricName] as Exclude<keyof EpochMetrics, 'extra'> | undefined;
+  return (field ? metrics[field] : Object.hasOwn(metrics.extra ?? {}, metric) ? metrics.extra?.[metric] : undefined) ?? Number.NaN;
 }
 
 /** 1-based index of the best epoch, and its value. */

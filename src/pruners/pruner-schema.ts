@@ -69,7 +69,7 @@ export type EarlyStoppingSection = z.output<typeof earlyStoppingSectionSchema>;
  * The study's pruner, every default filled in. `epochs` is what each trial trains: Hyperband's
  * max_resource when the file leaves it out. No section means no pruning.
  */
-export function prunerSpecFromFile(section: PrunerSection | undefined, epochs: number): PrunerSpec {
+export function prunerSpecFromFile(section: PrunerSection | undefined, epochs: number | undefined): PrunerSpec {
   if (section === undefined) return { type: 'none' };
   switch (section.type) {
     case 'none':
@@ -88,10 +88,13 @@ export function prunerSpecFromFile(section: PrunerSection | undefined, epochs: n
     case 'hyperband': {
       const minResource = section.min_resource ?? HYPERBAND_DEFAULTS.minResource;
       const maxResource = section.max_resource ?? epochs;
+      if (maxResource === undefined) {
+        throw new InvalidArgumentError('pruner.max_resource is required when the task does not set its epochs: the most epochs a trial runs');
+      }
       if (maxResource < minResource) {
         // Only reachable through the default: the schema already compares explicit values.
         throw new InvalidArgumentError(
-          `pruner.min_resource must be <= pruner.max_resource, which defaults to training.epochs (${epochs}), but got ${minResource}`,
+          `pruner.min_resource must be <= pruner.max_resource, which defaults to the task's epochs (${epochs}), but got ${minResource}`,
         );
       }
       return {

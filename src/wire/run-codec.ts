@@ -8,7 +8,7 @@ import type { RunAssignment, RunKey } from '../execution/run-assignment.js';
 import { sweepTaskSchema } from '../execution/sweep-task-schema.js';
 import { paramValueSchema } from '../space/space-schema.js';
 import { studyNameSchema } from '../study/study-options.js';
-import { METRICS, type EpochMetrics } from '../core/metrics.js';
+import { METRIC_NAME, type EpochMetrics } from '../core/metrics.js';
 import type { RunKey as RunKeyMessage } from './gen/sweeper/v1/coordinator_pb.js';
 import { RunKeySchema } from './gen/sweeper/v1/coordinator_pb.js';
 import {
@@ -87,7 +87,7 @@ const assignmentSchema = z.strictObject({
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   params: z.record(z.string(), paramValueSchema),
   task: sweepTaskSchema,
-  objective: z.strictObject({ metric: z.enum(METRICS), direction: z.enum(DIRECTIONS) }),
+  objective: z.strictObject({ metric: z.string().regex(METRIC_NAME), direction: z.enum(DIRECTIONS) }),
 });
 
 export function assignmentFromMessage(message: RunAssignmentMessage): RunAssignment {
@@ -116,6 +116,7 @@ export function epochReportToMessage(report: EpochReport): EpochReportMessage {
       learningRate: m.learningRate,
       epochSeconds: m.epochSeconds,
       mutualInformation: m.mutualInformation,
+      extra: { ...m.extra },
     }),
   });
 }
@@ -131,12 +132,13 @@ const epochReportSchema = z.strictObject({
     epochSeconds: finite.min(0).optional(),
     // The KSG estimate can come out slightly negative when there is no information.
     mutualInformation: finite.optional(),
+    extra: z.record(z.string().regex(METRIC_NAME), finite).optional(),
   }),
 });
 
 export function epochReportFromMessage(message: EpochReportMessage): EpochReport {
   const m = message.metrics;
-  const metrics: Record<keyof EpochMetrics, number | undefined> = {
+  const metrics: Record<keyof EpochMetrics, EpochMetrics[keyof EpochMetrics]> = {
     trainLoss: m?.trainLoss,
     trainAccuracy: m?.trainAccuracy,
     valLoss: m?.valLoss,
@@ -144,6 +146,7 @@ export function epochReportFromMessage(message: EpochReportMessage): EpochReport
     learningRate: m?.learningRate,
     epochSeconds: m?.epochSeconds,
     mutualInformation: m?.mutualInformation,
+    extra: m && Object.keys(m.extra).length > 0 ? m.extra : undefined,
   };
   const present = Object.fromEntries(Object.entries(metrics).filter(([, value]) => value !== undefined));
   return checkWire(epochReportSchema, { epoch: message.epoch, metrics: present }, 'epoch report');
