@@ -163,7 +163,9 @@ function checkSweep(file: SweepFile, seed: number, baseDir: string | undefined):
       });
     }
   }
-  return problems.length === 0 && checked.space && task ? { space: checked.space, task, ...(epochs !== undefined && { epochs }) } : { problems };
+  return problems.length === 0 && checked.space && task
+    ? { space: checked.space, task, ...(epochs !== undefined && { epochs }) }
+    : { problems };
 }
 
 /** Built-in training and the synthetic task report METRICS only; a user's code may report any metric. */

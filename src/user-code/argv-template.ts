@@ -26,7 +26,8 @@ export function templateUses(argument: string): TemplateUse[] {
     if (!NAME.test(name)) throw new Error(`"\${${inner}}" is not a template: expected \${name} or \${name?} with a parameter name`);
     uses.push({ name, optional });
   }
-  if (/\$\{(?![^}]*\})/.test(argument.replaceAll('$${', ''))) throw new Error('has "${" without a closing "}" (write $${ for a literal ${)');
+  if (/\$\{(?![^}]*\})/.test(argument.replaceAll('$${', '')))
+    throw new Error('has "${" without a closing "}" (write $${ for a literal ${)');
   return uses;
 }
 
@@ -47,7 +48,8 @@ export function argvProblems(argv: readonly string[], space: SearchSpaceDefiniti
     }
     for (const { name, optional } of uses) {
       const param = space[name];
-      if (param === undefined) problems.push({ index, message: `names "${name}", which is not a parameter of the space (expected one of: ${names.join(', ')})` });
+      if (param === undefined)
+        problems.push({ index, message: `names "${name}", which is not a parameter of the space (expected one of: ${names.join(', ')})` });
       else if (param.when !== undefined && !optional)
         problems.push({
           index,
@@ -74,7 +76,11 @@ export function expandArgv(argv: readonly string[], params: ParamValues): string
       lastWasFlag = false;
       continue;
     }
-    out.push(argument.replace(TEMPLATE, (whole, inner: string | undefined) => (inner === undefined ? '${' : formatValue(params[inner.replace(/\?$/, '')]))));
+    out.push(
+      argument.replace(TEMPLATE, (whole, inner: string | undefined) =>
+        inner === undefined ? '${' : formatValue(params[inner.replace(/\?$/, '')]),
+      ),
+    );
     lastWasFlag = uses.length === 0 && argument.startsWith('-');
   }
   return out;

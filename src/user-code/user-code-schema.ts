@@ -47,7 +47,10 @@ export const moduleSectionSchema = z.union([
   noNul.min(1),
   z.strictObject({
     path: noNul.min(1),
-    export: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'a JavaScript export name').optional(),
+    export: z
+      .string()
+      .regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'a JavaScript export name')
+      .optional(),
     epochs: epochs.optional(),
     timeout: seconds.optional(),
   }),

@@ -23,7 +23,8 @@ export function commandTaskFromSection(
   if (long.cwd !== undefined) cwd = absolute(long.cwd, baseDir, ['command', 'cwd'], problems);
   else cwd = baseDir;
   if (problems.length > 0) return { problems };
-  const env = 'env' in long && long.env ? Object.fromEntries(Object.entries(long.env).map(([name, value]) => [name, String(value)])) : undefined;
+  const env =
+    'env' in long && long.env ? Object.fromEntries(Object.entries(long.env).map(([name, value]) => [name, String(value)])) : undefined;
   return {
     task: {
       type: 'command',
@@ -41,7 +42,10 @@ export function commandTaskFromSection(
  * The normalised task of a `module:` section. A path (starting with "." or "/") is made absolute
  * against `baseDir`; anything else is a package name that each worker resolves.
  */
-export function moduleTaskFromSection(section: ModuleSection, baseDir: string | undefined): { task: ModuleTask } | { problems: PathProblem[] } {
+export function moduleTaskFromSection(
+  section: ModuleSection,
+  baseDir: string | undefined,
+): { task: ModuleTask } | { problems: PathProblem[] } {
   const long = typeof section === 'string' ? { path: section } : section;
   const field = typeof section === 'string' ? ['module'] : ['module', 'path'];
   const problems: PathProblem[] = [];

@@ -26,19 +26,23 @@ export function checkUserReport(
     return { problem: `epoch must be a whole number from 1, but got ${show(epoch)}` };
   if (epoch <= lastEpoch)
     return { problem: `epoch ${epoch} was reported ${epoch === lastEpoch ? 'twice' : `after epoch ${lastEpoch} (backwards)`}` };
-  if (epoch !== lastEpoch + 1) return { problem: `epoch ${epoch} was reported after epoch ${lastEpoch}: epochs count 1, 2, 3 without gaps` };
+  if (epoch !== lastEpoch + 1)
+    return { problem: `epoch ${epoch} was reported after epoch ${lastEpoch}: epochs count 1, 2, 3 without gaps` };
   if (maxEpochs !== undefined && epoch > maxEpochs) return { problem: `epoch ${epoch} is beyond the task's ${maxEpochs} epochs` };
   const names = Object.keys(metrics);
   if (names.length === 0) return { problem: `epoch ${epoch} has no metric` };
-  if (names.length > MAX_METRICS_PER_REPORT) return { problem: `epoch ${epoch} has ${names.length} metrics, more than ${MAX_METRICS_PER_REPORT}` };
+  if (names.length > MAX_METRICS_PER_REPORT)
+    return { problem: `epoch ${epoch} has ${names.length} metrics, more than ${MAX_METRICS_PER_REPORT}` };
   const out: Record<string, number> = {};
   const extra: Record<string, number> = {};
   for (const name of names) {
     const value = metrics[name];
-    if (!METRIC_NAME.test(name)) return { problem: `${show(name)} is not a metric name (lower-case letters, digits and underscores, from a letter)` };
+    if (!METRIC_NAME.test(name))
+      return { problem: `${show(name)} is not a metric name (lower-case letters, digits and underscores, from a letter)` };
     if (typeof value !== 'number') return { problem: `${name} must be a number, but got ${show(value)}` };
     if (!Number.isFinite(value)) return { problem: `${name} is ${value} at epoch ${epoch}` };
-    if (FRACTIONS.has(name) && (value < 0 || value > 1)) return { problem: `${name} must be a fraction in [0, 1], but got ${value} at epoch ${epoch}` };
+    if (FRACTIONS.has(name) && (value < 0 || value > 1))
+      return { problem: `${name} must be a fraction in [0, 1], but got ${value} at epoch ${epoch}` };
     if (NON_NEGATIVE.has(name) && value < 0) return { problem: `${name} must be >= 0, but got ${value} at epoch ${epoch}` };
     const field = METRIC_FIELDS[name as MetricName] ?? (OTHER_FIELDS as Record<string, keyof EpochMetrics | undefined>)[name];
     if (field !== undefined) out[field] = value;

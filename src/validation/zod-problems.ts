@@ -11,7 +11,7 @@ type AnySchema = z.core.$ZodType;
  */
 export function zodProblems(schema: AnySchema, input: unknown, issues: readonly Issue[]): PathProblem[] {
   const problems: PathProblem[] = [];
-  for (const issue of issues) {
+  for (const issue of issues.flatMap(withinUnion)) {
     const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
     const value = valueAt(input, path);
     switch (issue.code) {
@@ -33,6 +33,19 @@ export function zodProblems(schema: AnySchema, input: unknown, issues: readonly 
     }
   }
   return problems;
+}
+
+/**
+ * A union's issue, replaced by the issues of the one branch whose type the input has: for
+ * `command:` (a list, or a mapping with `argv`), a mapping with a bad `timeout` is a problem with
+ * `command.timeout`, not "expected a list or a mapping". Branch issues' paths are relative to the union.
+ */
+function withinUnion(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || 'discriminator' in issue) return [issue];
+  const typeMatches = issue.errors.filter((branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+  const only = typeMatches[0];
+  if (typeMatches.length !== 1 || only === undefined || only.length === 0) return [issue];
+  return only.flatMap((inner) => withinUnion({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
 }
 
 function describeIssue(issue: Issue, value: unknown): string {

@@ -58,7 +58,7 @@ describe('sweep files with a synthetic: section', () => {
   test('a file with both a synthetic: section and a training task is refused, naming the field', () => {
     assert.equal(
       sweepErrorFor({ synthetic: 'synthetic:\n  epochs: 3' }),
-      'bad.yaml:24:1: synthetic: cannot be combined with dataset, model and training: a sweep either trains a model (dataset and training) or runs the synthetic task (synthetic), not both',
+      'bad.yaml:24:1: synthetic: cannot be combined with dataset, model and training: a sweep either trains a built-in model (dataset and training), runs your program (command), calls your JavaScript module (module) or runs the synthetic task (synthetic), only one of them',
     );
     assert.match(
       sweepErrorFor(synthetic('  epochs: 3', { model: 'model:\n  depth: 1' })),
@@ -72,11 +72,11 @@ describe('sweep files with a synthetic: section', () => {
       message,
       [
         '2 problems:',
-        'bad.yaml:1:1: dataset: is required: a sweep either trains a model (dataset and training) or runs the synthetic task (synthetic)',
-        'bad.yaml:1:1: training: is required: a sweep either trains a model (dataset and training) or runs the synthetic task (synthetic)',
+        'bad.yaml:1:1: dataset: is required: a sweep either trains a built-in model (dataset and training), runs your program (command), calls your JavaScript module (module) or runs the synthetic task (synthetic)',
+        'bad.yaml:1:1: training: is required: a sweep either trains a built-in model (dataset and training), runs your program (command), calls your JavaScript module (module) or runs the synthetic task (synthetic)',
       ].join('\n'),
     );
-    assert.match(sweepErrorFor({ training: '' }), /^bad\.yaml:1:1: training: is required: a sweep either trains a model/);
+    assert.match(sweepErrorFor({ training: '' }), /^bad\.yaml:1:1: training: is required: a sweep either trains a built-in model/);
   });
 
   test('the optimum must name parameters of the space', () => {

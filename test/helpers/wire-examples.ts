@@ -54,8 +54,19 @@ function valuesOf(field: DescField, values: FieldValues): unknown[] {
           return wireExamples(field.message, values).map((example) => [example]);
       }
       break;
-    case 'map':
-      throw new Error(`${field.parent.typeName}.${field.name}: maps have no example values yet`);
+    case 'map': {
+      // One entry under a lower-case key: map keys are names (metrics), which the codecs check.
+      const key = `key${field.number}`;
+      switch (field.mapKind) {
+        case 'scalar':
+          return [{ [key]: scalarValue(field.scalar, field.number) }];
+        case 'enum':
+          return [{ [key]: field.enum.values[field.enum.values.length - 1]?.number }];
+        case 'message':
+          return wireExamples(field.message, values).map((example) => ({ [key]: example }));
+      }
+      break;
+    }
   }
   return [];
 }

@@ -90,7 +90,7 @@ describe('pruner section', () => {
   test('hyperband min_resource above the default max_resource (the epochs) is rejected', () => {
     assert.throws(() => specFor({ type: 'hyperband', min_resource: 5 }, 3), {
       name: 'InvalidArgumentError',
-      message: 'pruner.min_resource must be <= pruner.max_resource, which defaults to training.epochs (3), but got 5',
+      message: "pruner.min_resource must be <= pruner.max_resource, which defaults to the task's epochs (3), but got 5",
     });
   });
 });

@@ -82,7 +82,10 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
     refused((t) => (t.epochSeconds = -1), 'run assignment: task.epochSeconds: must be >= 0, but got -1');
     refused((t) => (t.epochs = 0), 'run assignment: task.epochs: must be >= 1, but got 0');
     refused((t) => delete t.noise, 'run assignment: task.noise: is required (expected a number)');
-    refused((t) => (t.type = 'simulate'), 'run assignment: task.type: expected one of "train", "synthetic", but got "simulate"');
+    refused(
+      (t) => (t.type = 'simulate'),
+      'run assignment: task.type: expected one of "train", "command", "module", "synthetic", but got "simulate"',
+    );
     refused(
       (t) => (t.dataset = {}),
       /^run assignment: task\.dataset: unknown field \(expected one of: type, epochs, epochSeconds, noise, optimum, scales\)$/,
@@ -113,6 +116,8 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
   test('epoch reports keep present metrics and leave absent ones absent', () => {
     const report: EpochReport = { epoch: 3, metrics: { trainLoss: 0.25, valAccuracy: 0.9, epochSeconds: 1.5, mutualInformation: 1.93 } };
     assert.deepEqual(epochReportFromMessage(wire(EpochReportSchema, epochReportToMessage(report))), report);
+    const own: EpochReport = { epoch: 1, metrics: { valLoss: 0.5, extra: { f1: 0.75, perplexity: 12.5 } } };
+    assert.deepEqual(epochReportFromMessage(wire(EpochReportSchema, epochReportToMessage(own))), own);
   });
 
   test('every kind of outcome survives encoding', () => {
@@ -167,9 +172,12 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
       message: 'run assignment: task.training.learning_rate: must be > 0, but got -1',
     });
     assert.throws(
-      () => assignmentFromMessage({ ...message, objective: create(ObjectiveSchema, { metric: 'accuracy', direction: 'maximize' }) }),
-      { message: /objective\.metric: expected one of "val_accuracy"/ },
+      () => assignmentFromMessage({ ...message, objective: create(ObjectiveSchema, { metric: 'Accuracy!', direction: 'maximize' }) }),
+      { message: /objective\.metric: / },
     );
+    assert.throws(() => epochReportFromMessage(create(EpochReportSchema, { epoch: 1, metrics: { extra: { 'F 1': 0.5 } } })), {
+      message: /epoch report: metrics\.extra\.F 1: /,
+    });
     assert.throws(() => epochReportFromMessage(create(EpochReportSchema, { epoch: 1, metrics: { valAccuracy: 1.5 } })), {
       message: 'epoch report: metrics.valAccuracy: must be <= 1, but got 1.5',
     });
