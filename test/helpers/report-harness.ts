@@ -39,6 +39,8 @@ export function runWithReports(argv: readonly string[], options: HarnessOptions 
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // Python would leave __pycache__ folders in python/ and the examples, inside the work tree.
+    PYTHONDONTWRITEBYTECODE: '1',
     ...(options.byHand
       ? {}
       : {
