@@ -30,6 +30,7 @@ returns ``"continue"``, so the same script runs by hand.
 
 import json
 import os
+import select
 import sys
 
 __all__ = [
@@ -143,14 +144,22 @@ def _number(name, value):
 def _write_line(fd, line):
     data = (line + "\n").encode("utf-8")
     while data:
-        written = os.write(fd, data)
+        try:
+            written = os.write(fd, data)
+        except BlockingIOError:  # a non-blocking descriptor whose pipe is full: wait until it drains
+            select.select([], [fd], [])
+            continue
         data = data[written:]
 
 
 def _read_decision(fd):
     global _decision_buffer
     while b"\n" not in _decision_buffer:
-        chunk = os.read(fd, 4096)
+        try:
+            chunk = os.read(fd, 4096)
+        except BlockingIOError:  # a non-blocking descriptor: wait for the decision
+            select.select([fd], [], [])
+            continue
         if not chunk:
             raise ProtocolError("the decision file descriptor %d closed before a decision came" % fd)
         _decision_buffer += chunk
