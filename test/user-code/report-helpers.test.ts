@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadSweepFile } from '../../src/config/load-sweep-file.js';
+import { argvProblems, expandArgv } from '../../src/user-code/argv-template.js';
 import { REPO } from '../helpers/markdown.js';
 import { runWithReports, type HarnessRun } from '../helpers/report-harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -243,10 +244,26 @@ function pythonWithTorch(): string | undefined {
 }
 
 describe('examples/pytorch', () => {
-  test('sweep.yaml is a valid sweep file: a command task over the example space', async () => {
+  test('sweep.yaml is a valid sweep file: a command task whose templates name the space, --beta1 for Adam trials only', async () => {
     const { definition } = await loadSweepFile(join(REPO, 'examples/pytorch/sweep.yaml'));
-    assert.equal(definition.task?.type, 'command');
+    const task = definition.task;
+    assert.ok(task?.type === 'command', JSON.stringify(task));
     assert.deepEqual(Object.keys(definition.space).sort(), ['beta1', 'hidden', 'lr', 'optimizer']);
+    assert.deepEqual(argvProblems(task.argv, definition.space), []);
+    assert.equal(task.cwd, join(REPO, 'examples/pytorch'));
+    assert.equal(definition.objective.metric, 'val_accuracy');
+    assert.equal(definition.budget.trials, 12);
+    assert.deepEqual(expandArgv(task.argv, { lr: 0.01, hidden: 64, optimizer: 'sgd' }), [
+      'python3',
+      'train.py',
+      '--lr',
+      '0.01',
+      '--hidden',
+      '64',
+      '--optimizer',
+      'sgd',
+    ]);
+    assert.deepEqual(expandArgv(task.argv, { lr: 0.01, hidden: 64, optimizer: 'adam', beta1: 0.9 }).slice(-2), ['--beta1', '0.9']);
   });
 
   const torchPython = pythonWithTorch();
@@ -288,15 +305,21 @@ describe('examples/pytorch', () => {
     assert.ok(final !== undefined && final.test_accuracy! > 0.3, JSON.stringify(lines[2]));
   });
 
-  test('train.py stops after the epoch it is told to stop at, and exits 0', { skip }, async () => {
+  test('an SGD trial of sweep.yaml runs as the worker would start it, and stops when told, exiting 0', { skip }, async () => {
     assert.ok(torchPython, 'no python3 with PyTorch: .ci/run installs python3-torch');
-    const run = await runWithReports([torchPython, 'train.py', '--epochs', '5', '--train-size', '1000', '--test-size', '200'], {
-      cwd: join(REPO, 'examples/pytorch'),
-      env: { PYTHONPATH: PYTHON_DIR },
-      decisions: ['stop'],
+    const { definition } = await loadSweepFile(join(REPO, 'examples/pytorch/sweep.yaml'));
+    const task = definition.task;
+    assert.ok(task?.type === 'command');
+    const params = { lr: 0.05, hidden: 32, optimizer: 'sgd' };
+    const [, ...args] = expandArgv(task.argv, params);
+    const run = await runWithReports([torchPython, ...args, '--train-size', '1000', '--test-size', '200'], {
+      cwd: task.cwd,
+      params,
+      env: { ...task.env, PYTHONPATH: PYTHON_DIR, SWEEPER_EPOCHS: String(task.epochs) },
+      decisions: ['continue', 'stop'],
     });
     assert.equal(run.code, 0, explain(run));
-    assert.equal(run.lines.length, 1);
-    assert.match(run.stderr, /pruned after epoch 1/);
+    assert.equal(run.lines.length, 2, 'no final line after a stop');
+    assert.match(run.stderr, /pruned after epoch 2/);
   });
 });
