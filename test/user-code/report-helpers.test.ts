@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadSweepFile } from '../../src/config/load-sweep-file.js';
 import { argvProblems, expandArgv } from '../../src/user-code/argv-template.js';
+import { checkUserReport } from '../../src/user-code/user-report.js';
 import { REPO } from '../helpers/markdown.js';
 import { runWithReports, type HarnessRun } from '../helpers/report-harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -300,6 +301,8 @@ describe('examples/pytorch', () => {
       assert.ok(typeof line.val_accuracy === 'number' && line.val_accuracy > 0.3 && line.val_accuracy <= 1, JSON.stringify(line));
       assert.ok(typeof line.val_loss === 'number' && Number.isFinite(line.val_loss), JSON.stringify(line));
       assert.ok(typeof line.train_loss === 'number' && Number.isFinite(line.train_loss), JSON.stringify(line));
+      const { epoch, ...metrics } = line;
+      assert.ok('report' in checkUserReport(epoch, metrics, index, 2), `the worker's check refuses ${JSON.stringify(line)}`);
     }
     const final = lines[2]?.final as Record<string, number> | undefined;
     assert.ok(final !== undefined && final.test_accuracy! > 0.3, JSON.stringify(lines[2]));
