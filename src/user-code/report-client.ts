@@ -158,7 +158,8 @@ export function shouldStop(): boolean {
 /**
  * Reports one epoch's metrics (`{ val_accuracy: 0.91, val_loss: 0.31 }`) and resolves to the
  * coordinator's decision: on 'stop', end the program (exit code 0). Epochs count 1, 2, 3...
- * without gaps. A NaN is written as NaN: sweeper fails the run and says why.
+ * without gaps. A NaN is written as NaN: sweeper fails the run and says why. After a stop, it
+ * resolves to 'stop' again without writing.
  */
 export async function report(epoch: number, metrics: Readonly<Record<string, number>>): Promise<Decision> {
   if (!Number.isInteger(epoch) || epoch < 1) throw new TypeError(`epoch must be a whole number from 1, not ${String(epoch)}`);
