@@ -45,7 +45,7 @@ function withinUnion(issue: Issue): Issue[] {
   const typeMatches = issue.errors.filter((branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
   const only = typeMatches[0];
   if (typeMatches.length !== 1 || only === undefined || only.length === 0) return [issue];
-  return only.flatMap((inner) => withinUnion({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
+  return only.flatMap((inner) => withinUnion({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 function describeIssue(issue: Issue, value: unknown): string {
