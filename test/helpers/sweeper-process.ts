@@ -23,7 +23,7 @@ export class SweeperProcess {
   constructor(
     readonly name: string,
     readonly args: readonly string[],
-    options: { cwd?: string } = {},
+    options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
   ) {
     const started = startCli(args, options);
     this.child = started.child;

@@ -9,6 +9,7 @@ import { checkUserReport } from '../../src/user-code/user-report.js';
 import { REPO } from '../helpers/markdown.js';
 import { runWithReports, type HarnessRun } from '../helpers/report-harness.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { pythonWithTorch } from '../helpers/python-torch.js';
 
 const PYTHON_DIR = join(REPO, 'python');
 const PYTHON = 'python3';
@@ -235,14 +236,6 @@ reportFinal({ test_loss: 0.25 });
     assert.equal(run.stdout, '{"epoch": 1, "val_accuracy": 0.5}\ncontinue\n{"final": {"test_loss": 0.25}}\n');
   });
 });
-
-/** The first python3 that has PyTorch: PATH's, else Debian's (python3-torch installs for /usr/bin/python3). */
-function pythonWithTorch(): string | undefined {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return python;
-  }
-  return undefined;
-}
 
 describe('examples/pytorch', () => {
   test('sweep.yaml is a valid sweep file: a command task whose templates name the space, --beta1 for Adam trials only', async () => {
