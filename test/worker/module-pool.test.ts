@@ -215,6 +215,17 @@ describe('ModulePool', () => {
     assert.match(outcome.status === 'error' ? outcome.message : '', /late failure/);
   });
 
+  test('an unhandled rejection fails the run', async () => {
+    const module = fixture(`
+      export async function train(params, context) {
+        void Promise.reject(new Error('nobody awaited this'));
+        await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
+      }`);
+    const outcome = await pool.run(assignment(module), collect().listener, running());
+    assert.equal(outcome.status, 'error');
+    assert.match(outcome.status === 'error' ? outcome.message : '', /nobody awaited this/);
+  });
+
   test('a run beyond its timeout is aborted and fails', async () => {
     const module = fixture(`
       export async function train(params, context) {
