@@ -226,6 +226,26 @@ describe('ModulePool', () => {
     assert.match(outcome.status === 'error' ? outcome.message : '', /nobody awaited this/);
   });
 
+  test('bad options are refused with the option named', () => {
+    assert.throws(() => new ModulePool({ threads: 0, logger: silentLogger() }), {
+      name: 'TypeError',
+      message: 'options.threads must be a positive integer, but got 0',
+    });
+    assert.throws(() => new ModulePool({ threads: 1, logger: silentLogger(), stopGraceMs: -1 }), {
+      name: 'TypeError',
+      message: 'options.stopGraceMs must be a non-negative number, but got -1',
+    });
+  });
+
+  test('a task of another type is refused', async () => {
+    const outcome = await pool.run(
+      { ...assignment('unused'), task: { type: 'synthetic', epochs: 1, epochSeconds: 0, noise: 0, optimum: {}, scales: {} } },
+      collect().listener,
+      running(),
+    );
+    assert.deepEqual(outcome, { status: 'error', message: 'a module pool runs module tasks only, but got a synthetic task' });
+  });
+
   test('a run beyond its timeout is aborted and fails', async () => {
     const module = fixture(`
       export async function train(params, context) {
