@@ -83,6 +83,14 @@ module.exports = {
       to: { path: 'node_modules/@tensorflow/' },
     },
     {
+      name: 'module-threads-without-tensorflow',
+      severity: 'error',
+      comment:
+        "A module task's threads run the user's code only: they load TensorFlow.js when the user's module does, never on their own (nothing worker/module imports may reach @tensorflow).",
+      from: { path: '^worker/module/' },
+      to: { path: 'node_modules/@tensorflow/', reachable: true },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'Import cycles make start-up order fragile and modules impossible to read alone.',

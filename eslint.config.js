@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // Examples a user copies are plain JavaScript outside the TypeScript project: linted untyped.
+    files: ['examples/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // node:test's describe/test return promises that the runner itself awaits.

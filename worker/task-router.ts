@@ -3,6 +3,7 @@ import type { RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';
 import { LocalPool, type LocalPoolOptions } from './local-pool.js';
+import { ModulePool } from './module/module-pool.js';
 import { SyntheticExecutor } from './synthetic-executor.js';
 
 export interface TaskRouterOptions extends LocalPoolOptions {
@@ -18,6 +19,8 @@ export interface TaskRouterOptions extends LocalPoolOptions {
 export class TaskRouter extends InProcessExecutor {
   private readonly synthetic: SyntheticExecutor;
   private pool: LocalPool | undefined;
+  /** Started on the first module assignment, like `pool`; its threads never load TensorFlow.js. */
+  private modules: ModulePool | undefined;
   private readonly poolOptions: LocalPoolOptions & { readonly threads: number };
   private closed = false;
 
@@ -43,6 +46,10 @@ export class TaskRouter extends InProcessExecutor {
         if (this.closed) return Promise.resolve({ status: 'error', message: 'the worker is closed' });
         this.pool ??= new LocalPool(this.poolOptions);
         return this.pool.run(assignment, listener, signal);
+      case 'module':
+        if (this.closed) return Promise.resolve({ status: 'error', message: 'the worker is closed' });
+        this.modules ??= new ModulePool({ threads: this.poolOptions.threads, logger: this.poolOptions.logger });
+        return this.modules.run(assignment, listener, signal);
       default:
         return Promise.resolve({ status: 'error', message: `task.type must be "train" or "synthetic", but got ${JSON.stringify(type)}` });
     }
@@ -55,6 +62,6 @@ export class TaskRouter extends InProcessExecutor {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.synthetic.close(), this.pool?.close()]);
+    await Promise.all([this.synthetic.close(), this.pool?.close(), this.modules?.close()]);
   }
 }

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { EpochReport } from '../../src/core/run-report.js';
 import type { RunAssignment } from '../../src/execution/run-assignment.js';
 import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/settings.js';
 import { TaskRouter } from '../../worker/task-router.js';
 import { silentLogger } from '../helpers/silent-logger.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const base = {
   study: 'router-test',
@@ -70,6 +73,25 @@ describe('TaskRouter', () => {
       status: 'error',
       message: 'the worker is closed',
     });
+  });
+
+  test('runs a module task on its own threads, without starting the training pool', async () => {
+    const module = join(tempDir('sweeper-router-'), 'train.mjs');
+    writeFileSync(module, `export async function train(params, context) { await context.report(1, { val_accuracy: params.x }); }`);
+    const router = new TaskRouter({ threads: 1, logger: silentLogger() });
+    try {
+      const { reports, listener } = collect();
+      const outcome = await router.run(
+        { ...base, params: { x: 0.25 }, task: { type: 'module', module, export: 'train' } },
+        listener,
+        new AbortController().signal,
+      );
+      assert.equal(outcome.status, 'finished');
+      assert.equal(reports[0]?.metrics.valAccuracy, 0.25);
+      assert.equal(router.startedThreads, false);
+    } finally {
+      await router.close();
+    }
   });
 
   test('capacity and options', () => {
