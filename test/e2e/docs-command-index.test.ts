@@ -20,6 +20,7 @@ const INDEX: Record<string, Record<string, Entry>> = {
       as: "the run; `npm install` is CI's `npm ci`",
     },
     'npm test': { ci: '.ci/run runs it' },
+    'sweeper run examples/pytorch/sweep.yaml': { test: 'e2e/own-code-cluster', as: 'shortened to 4 trials of 2 epochs on 1,500 images' },
     'sweeper coordinator --db cluster.db --listen 127.0.0.1:7400': { test: 'e2e/readme-cluster', as: 'a free port' },
     'sweeper worker --coordinator 127.0.0.1:7400 --threads 1': { test: 'e2e/readme-cluster', as: 'a free port' },
     'sweeper submit sweeps/quickstart.yaml --coordinator 127.0.0.1:7400': { test: 'e2e/readme-cluster', as: 'a free port' },
