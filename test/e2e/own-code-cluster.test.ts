@@ -42,6 +42,23 @@ function processesIn(dir: string): number[] {
   return found;
 }
 
+/** examples/pytorch copied into `dir`, its sweep shortened; the PATH on which python3 has PyTorch. */
+function shortenedExample(dir: string, python: string, trials: number, epochs: number): { example: string; env: NodeJS.ProcessEnv } {
+  const example = join(dir, 'pytorch');
+  cpSync(join(REPO, 'examples/pytorch'), example, { recursive: true });
+  const sweep = join(example, 'sweep.yaml');
+  const shortened = readFileSync(sweep, 'utf8')
+    .replace(/--beta1, "\$\{beta1\?\}"\]/, '--beta1, "${beta1?}", --train-size, "1500", --test-size, "500"]')
+    .replace(/epochs: 8\b/, `epochs: ${epochs}`)
+    .replace(/n_startup_trials: 3/, 'n_startup_trials: 2')
+    .replace(/n_warmup_steps: 2/, 'n_warmup_steps: 1')
+    .replace(/trials: 12/, `trials: ${trials}`);
+  for (const change of ['--train-size', `epochs: ${epochs}`, 'n_warmup_steps: 1', `trials: ${trials}`])
+    assert.ok(shortened.includes(change), `the example's sweep file still has what this test shortens (${change})`);
+  writeFileSync(sweep, shortened);
+  return { example, env: { PATH: pathWithPython(dir, python) } };
+}
+
 describe('your own training code on a cluster', () => {
   const python = pythonWithTorch();
   // With CI set, a missing PyTorch is a failure (.ci/run installs python3-torch), never a skip.
@@ -53,20 +70,7 @@ describe('your own training code on a cluster', () => {
     async (t) => {
       assert.ok(python, 'no python3 with PyTorch: .ci/run installs python3-torch');
       const dir = tempDir('sweeper-own-code-');
-      const example = join(dir, 'pytorch');
-      cpSync(join(REPO, 'examples/pytorch'), example, { recursive: true });
-      const sweep = join(example, 'sweep.yaml');
-      const original = readFileSync(sweep, 'utf8');
-      const shortened = original
-        .replace(/--beta1, "\$\{beta1\?\}"\]/, '--beta1, "${beta1?}", --train-size, "1500", --test-size, "500"]')
-        .replace(/epochs: 8\b/, 'epochs: 4')
-        .replace(/n_startup_trials: 3/, 'n_startup_trials: 2')
-        .replace(/n_warmup_steps: 2/, 'n_warmup_steps: 1')
-        .replace(/trials: 12/, `trials: ${TRIALS}`);
-      for (const change of ['--train-size', 'epochs: 4', 'n_warmup_steps: 1', `trials: ${TRIALS}`])
-        assert.ok(shortened.includes(change), `the example's sweep file still has what this test shortens (${change})`);
-      writeFileSync(sweep, shortened);
-      const env = { PATH: pathWithPython(dir, python) };
+      const { example, env } = shortenedExample(dir, python, TRIALS, 4);
 
       const address = `127.0.0.1:${await freePort()}`;
       const coordinator = new SweeperProcess('coordinator', ['coordinator', '--db', 'cluster.db', '--listen', address], { cwd: dir });
@@ -123,4 +127,15 @@ describe('your own training code on a cluster', () => {
       assert.deepEqual(processesIn(example), [], 'no process of any run is left');
     },
   );
+
+  test('README.md: sweeper run examples/pytorch/sweep.yaml on this machine', { skip, timeout: 10 * 60_000 }, async () => {
+    assert.ok(python, 'no python3 with PyTorch: .ci/run installs python3-torch');
+    const dir = tempDir('sweeper-own-code-run-');
+    const { example, env } = shortenedExample(dir, python, 4, 2);
+    const result = await runCli(['run', 'pytorch/sweep.yaml', '--db', 'runs.db', '--threads', '2'], { cwd: dir, env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^study pytorch-mlp: \d+ complete, 0 failed, \d+ pruned, 0 queued$/m);
+    assert.match(result.stdout, /best \d+ by val_accuracy \(maximize\):/);
+    assert.deepEqual(processesIn(example), [], 'no process of any run is left');
+  });
 });
