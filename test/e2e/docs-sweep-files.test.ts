@@ -14,7 +14,7 @@ const blocks = pageBlocks('docs/sweep-files.md').filter((b) => b.lang === 'yaml'
 /** The problems parseSweep finds in `text`, as `field: message`; none for a good file. */
 function problems(text: string): string[] {
   try {
-    parseSweep(text, 'example.yaml');
+    parseSweep(text, 'example.yaml', { baseDir: '/home/me/sweeps' });
     return [];
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
