@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
+import { CommandExecutor } from './command/command-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';
 import { LocalPool, type LocalPoolOptions } from './local-pool.js';
 import { SyntheticExecutor } from './synthetic-executor.js';
@@ -8,6 +9,10 @@ import { SyntheticExecutor } from './synthetic-executor.js';
 export interface TaskRouterOptions extends LocalPoolOptions {
   /** Synthetic runs at once; defaults to the thread count. */
   readonly syntheticSlots?: number;
+  /** Command runs (the user's programs) at once; defaults to the thread count. */
+  readonly commandSlots?: number;
+  /** Where command runs' output is written on this machine (default: DEFAULT_LOG_DIR). */
+  readonly logDir?: string;
 }
 
 /**
@@ -17,6 +22,7 @@ export interface TaskRouterOptions extends LocalPoolOptions {
  */
 export class TaskRouter extends InProcessExecutor {
   private readonly synthetic: SyntheticExecutor;
+  private readonly command: CommandExecutor;
   private pool: LocalPool | undefined;
   private readonly poolOptions: LocalPoolOptions & { readonly threads: number };
   private closed = false;
@@ -29,9 +35,13 @@ export class TaskRouter extends InProcessExecutor {
     if (!Number.isInteger(slots) || slots < 1) throw new TypeError(`options.syntheticSlots must be a positive integer, but got ${slots}`);
     // The larger of the two kinds' capacities: the router cannot know which kind it will be
     // sent. Callers that know (e.g. `sweeper run`) size the other kind to match.
-    super(Math.max(threads, slots));
+    const commandSlots = options.commandSlots ?? threads;
+    if (!Number.isInteger(commandSlots) || commandSlots < 1)
+      throw new TypeError(`options.commandSlots must be a positive integer, but got ${commandSlots}`);
+    super(Math.max(threads, slots, commandSlots));
     this.poolOptions = { ...options, threads };
     this.synthetic = new SyntheticExecutor({ slots, logger: options.logger });
+    this.command = new CommandExecutor({ slots: commandSlots, logDir: options.logDir, logger: options.logger });
   }
 
   protected execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
@@ -43,8 +53,13 @@ export class TaskRouter extends InProcessExecutor {
         if (this.closed) return Promise.resolve({ status: 'error', message: 'the worker is closed' });
         this.pool ??= new LocalPool(this.poolOptions);
         return this.pool.run(assignment, listener, signal);
+      case 'command':
+        return this.command.run(assignment, listener, signal);
       default:
-        return Promise.resolve({ status: 'error', message: `task.type must be "train" or "synthetic", but got ${JSON.stringify(type)}` });
+        return Promise.resolve({
+          status: 'error',
+          message: `task.type must be "train", "synthetic", "command" or "module", but got ${JSON.stringify(type)}`,
+        });
     }
   }
 
@@ -55,6 +70,6 @@ export class TaskRouter extends InProcessExecutor {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.synthetic.close(), this.pool?.close()]);
+    await Promise.all([this.synthetic.close(), this.command.close(), this.pool?.close()]);
   }
 }
