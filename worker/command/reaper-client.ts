@@ -22,6 +22,8 @@ export class ReaperClient {
     this.child = undefined;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
+      // Unref'd so far: waiting for its exit must hold the event loop open.
+      child.ref();
       child.once('exit', () => resolve());
       child.stdin?.end();
     });
