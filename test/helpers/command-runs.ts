@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochReport } from '../../src/core/run-report.js';
 import type { EpochDecision, RunAssignment } from '../../src/execution/run-assignment.js';
@@ -66,4 +66,32 @@ export async function eventually(check: () => boolean, timeoutMs = 10_000): Prom
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return check();
+}
+
+/** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp. */
+function procStat(pid: string): { state: string; pgrp: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process runs (a zombie nobody has reaped yet counts as gone: it does nothing). */
+export function running(pid: number): boolean {
+  const stat = procStat(String(pid));
+  return stat !== undefined && stat.state !== 'Z';
+}
+
+/** The live (non-zombie) processes of a process group, from /proc. */
+export function groupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      const stat = procStat(name);
+      return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z';
+    })
+    .map(Number);
 }
