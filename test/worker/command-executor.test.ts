@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CommandExecutor } from '../../worker/command/command-executor.js';
 import { TaskRouter } from '../../worker/task-router.js';
-import { commandAssignment, never, program, recorder } from '../helpers/command-runs.js';
+import { commandAssignment, eventually, groupMembers, never, program, recorder } from '../helpers/command-runs.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -115,6 +115,37 @@ done
       outcome.status === 'error' ? outcome.message : '',
       /^exited without reporting an epoch \(write JSON lines to fd 3: docs\/own-code.md\)/,
     );
+  });
+
+  test('close() stops every run, even one ignoring SIGTERM, and resolves when all are gone', async () => {
+    const own = new CommandExecutor({ slots: 2, logDir, logger: silentLogger() });
+    const pidFile = join(dir, 'closing.pid');
+    const stubborn = program(
+      dir,
+      'closing.sh',
+      `trap '' TERM\necho $$ > ${pidFile}\necho '{"epoch": 1, "val_loss": 0.5}' >&3\nwhile true; do sleep 1; done\n`,
+    );
+    let started!: () => void;
+    const reported = new Promise<void>((resolve) => (started = resolve));
+    const run = own.run(
+      commandAssignment({ argv: [stubborn], graceSeconds: 1 }),
+      {
+        onEpoch: () => {
+          started();
+          return 'continue';
+        },
+      },
+      never(),
+    );
+    await reported;
+    await own.close();
+    const outcome = await run;
+    assert.equal(outcome.status, 'stopped', JSON.stringify(outcome));
+    const pgid = Number(readFileSync(pidFile, 'utf8'));
+    // SIGKILL is delivered asynchronously: give the kernel a moment, without a threshold on it.
+    assert.ok(await eventually(() => groupMembers(pgid).length === 0), `group ${pgid} still has ${groupMembers(pgid).join(', ')}`);
+    const refused = await own.run(commandAssignment({ argv: ['true'] }), recorder().listener, never());
+    assert.deepEqual(refused, { status: 'error', message: 'the command executor is closed' });
   });
 
   test('TaskRouter routes command tasks to its command executor', async () => {
