@@ -68,7 +68,7 @@ echo '{"final": {"test_accuracy": 0.8, "test_loss": 0.4, "epoch": 2}}' >&3
       `for e in 1 2 3 4 5 6 7 8 9; do
   echo "{\\"epoch\\": $e, \\"val_loss\\": 0.5}" >&3
   read decision <&4
-  if [ "$decision" = stop ]; then echo "told to stop at $e"; exit 0; fi
+  if [ "$decision" = stop ]; then echo "told to stop at $e"; echo '{"final": {"test_accuracy": 0.7, "test_loss": 0.5}}' >&3; exit 0; fi
 done
 `,
     );
@@ -78,6 +78,8 @@ done
     assert.equal(outcome.status === 'stopped' && outcome.epochs, 2);
     assert.equal(reports.length, 2);
     assert.match(outcome.log ?? '', /told to stop at 2/);
+    // A final line without "epoch" is the last reported epoch's evaluation.
+    assert.deepEqual(outcome.status === 'stopped' && outcome.test, { epoch: 2, loss: 0.5, accuracy: 0.7, confusion: [] });
   });
 
   test('a program that ignores fd 4 gets SIGTERM and the run is stopped', async () => {

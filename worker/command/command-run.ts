@@ -171,8 +171,10 @@ export class CommandRun {
   }
 
   private async onReportLine(line: string): Promise<void> {
-    if (this.problem !== undefined || this.stopping || this.timedOut || line.trim() === '') return;
+    if (this.problem !== undefined || this.timedOut || line.trim() === '') return;
     const parsed = parseReportLine(line);
+    // A program told to stop may still write its final evaluation; further epochs are ignored.
+    if (this.stopping && parsed.kind !== 'final') return;
     if (parsed.kind === 'problem') return this.fail(parsed.problem);
     if (parsed.kind === 'final') {
       const final = finalEvaluation(parsed.final, this.lastEpoch);

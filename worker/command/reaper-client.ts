@@ -37,7 +37,8 @@ export class ReaperClient {
   private start(): ChildProcess {
     if (this.child !== undefined) return this.child;
     const script = fileURLToPath(new URL('./reaper.js', import.meta.url));
-    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'ignore', 'inherit'] });
+    // Detached too: a signal to the worker's whole process group must not take the reaper first.
+    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'ignore', 'inherit'], detached: true });
     // A reaper that died (or failed to start) must not crash the worker through its pipe.
     child.on('error', () => undefined);
     child.stdin?.on('error', () => undefined);
