@@ -106,6 +106,29 @@ for epoch, loss in [(1, 0.5), (2, 0.4), (3, float('nan'))]:
     assert.equal(message(backwards), 'epoch 1 was reported after epoch 2 (backwards)');
   });
 
+  test('thousands of report lines at once against a slow listener: all handled, in order', async () => {
+    const path = program(
+      dir,
+      'many.sh',
+      `i=1\nwhile [ $i -le 2000 ]; do echo "{\\"epoch\\": $i, \\"val_loss\\": 0.5}"; i=$((i+1)); done >&3\n`,
+    );
+    const epochs: number[] = [];
+    const outcome = await executor.run(
+      commandAssignment({ argv: [path] }),
+      {
+        onEpoch: async (report) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          epochs.push(report.epoch);
+          return 'continue' as const;
+        },
+      },
+      never(),
+    );
+    assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
+    assert.equal(epochs.length, 2000);
+    assert.ok(epochs.every((epoch, index) => epoch === index + 1));
+  });
+
   test('a program flooding stdout: memory stays bounded, the log file is capped, the tail is whole lines', async () => {
     const before = process.memoryUsage().rss;
     let peak = before;

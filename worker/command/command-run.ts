@@ -24,6 +24,8 @@ const SELF_STOP_MS = 2000;
 const PIPES_CLOSE_MS = 5000;
 /** Stderr lines an error message ends with, so that `sweeper show` explains the failure. */
 const STDERR_LINES_IN_MESSAGE = 5;
+/** Report lines waiting for the listener before fd 3 is paused (the program then blocks on it). */
+const MAX_QUEUED_REPORT_LINES = 64;
 
 export interface CommandRunInput {
   readonly assignment: RunAssignment;
@@ -156,10 +158,18 @@ export class CommandRun {
     const decisions = this.child.stdio[DECISION_FD] as Writable;
     // A program that does not read fd 4, or has closed it, is allowed to.
     decisions.on('error', () => undefined);
+    // Lines queue while the listener (the coordinator) answers; a program writing them faster
+    // must wait on its pipe rather than grow the queue without bound.
+    let queued = 0;
     const splitter = new LineSplitter(
       MAX_REPORT_LINE_BYTES,
       (line) => {
-        this.reports = this.reports.then(() => this.onReportLine(line));
+        if (++queued >= MAX_QUEUED_REPORT_LINES) reports.pause();
+        this.reports = this.reports.then(() =>
+          this.onReportLine(line).finally(() => {
+            if (--queued < MAX_QUEUED_REPORT_LINES && reports.isPaused()) reports.resume();
+          }),
+        );
       },
       () => {
         this.reports = this.reports.then(() => this.fail(`a report line is longer than ${MAX_REPORT_LINE_BYTES / 1024} KiB`));
