@@ -13,6 +13,8 @@ import { takeOverWarning } from './take-over-warning.js';
 export interface SessionOptions {
   readonly study: Study;
   readonly threads?: number;
+  /** Where command trials' output is written (TaskRouterOptions.logDir). */
+  readonly logDir?: string;
   readonly backend: BackendPreference;
   readonly logger: Logger;
   readonly datasets: DatasetCache;
@@ -60,7 +62,13 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const pool = new TaskRouter({ threads: options.threads, backend: options.backend, logger, datasets: options.datasets });
+  const pool = new TaskRouter({
+    threads: options.threads,
+    logDir: options.logDir,
+    backend: options.backend,
+    logger,
+    datasets: options.datasets,
+  });
   try {
     const runner = new SweepRunner({
       study,

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
+import { CommandExecutor } from './command/command-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';
 import { LocalPool, type LocalPoolOptions } from './local-pool.js';
 import { ModulePool } from './module/module-pool.js';
@@ -9,6 +10,10 @@ import { SyntheticExecutor } from './synthetic-executor.js';
 export interface TaskRouterOptions extends LocalPoolOptions {
   /** Synthetic runs at once; defaults to the thread count. */
   readonly syntheticSlots?: number;
+  /** Command runs (the user's programs) at once; defaults to the thread count. */
+  readonly commandSlots?: number;
+  /** Where command runs' output is written on this machine (default: DEFAULT_LOG_DIR). */
+  readonly logDir?: string;
 }
 
 /**
@@ -18,6 +23,7 @@ export interface TaskRouterOptions extends LocalPoolOptions {
  */
 export class TaskRouter extends InProcessExecutor {
   private readonly synthetic: SyntheticExecutor;
+  private readonly command: CommandExecutor;
   private pool: LocalPool | undefined;
   /** Started on the first module assignment, like `pool`; its threads never load TensorFlow.js. */
   private modules: ModulePool | undefined;
@@ -32,9 +38,13 @@ export class TaskRouter extends InProcessExecutor {
     if (!Number.isInteger(slots) || slots < 1) throw new TypeError(`options.syntheticSlots must be a positive integer, but got ${slots}`);
     // The larger of the two kinds' capacities: the router cannot know which kind it will be
     // sent. Callers that know (e.g. `sweeper run`) size the other kind to match.
-    super(Math.max(threads, slots));
+    const commandSlots = options.commandSlots ?? threads;
+    if (!Number.isInteger(commandSlots) || commandSlots < 1)
+      throw new TypeError(`options.commandSlots must be a positive integer, but got ${commandSlots}`);
+    super(Math.max(threads, slots, commandSlots));
     this.poolOptions = { ...options, threads };
     this.synthetic = new SyntheticExecutor({ slots, logger: options.logger });
+    this.command = new CommandExecutor({ slots: commandSlots, logDir: options.logDir, logger: options.logger });
   }
 
   protected execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
@@ -50,8 +60,13 @@ export class TaskRouter extends InProcessExecutor {
         if (this.closed) return Promise.resolve({ status: 'error', message: 'the worker is closed' });
         this.modules ??= new ModulePool({ threads: this.poolOptions.threads, logger: this.poolOptions.logger });
         return this.modules.run(assignment, listener, signal);
+      case 'command':
+        return this.command.run(assignment, listener, signal);
       default:
-        return Promise.resolve({ status: 'error', message: `task.type must be "train" or "synthetic", but got ${JSON.stringify(type)}` });
+        return Promise.resolve({
+          status: 'error',
+          message: `task.type must be "train", "synthetic", "command" or "module", but got ${JSON.stringify(type)}`,
+        });
     }
   }
 
@@ -62,6 +77,6 @@ export class TaskRouter extends InProcessExecutor {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.synthetic.close(), this.pool?.close(), this.modules?.close()]);
+    await Promise.all([this.synthetic.close(), this.command.close(), this.pool?.close(), this.modules?.close()]);
   }
 }

@@ -17,6 +17,8 @@ export interface WorkerFlags extends ConnectionFlags {
   backend: BackendPreference;
   drainTimeout: number;
   logFile?: string;
+  /** Where command runs' output is written (`<dir>/<study>/<trial>.<repeat>@<attempt>.log`). */
+  logs?: string;
   logLevel: LevelWithSilent;
 }
 
@@ -25,7 +27,15 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
   const threads = flags.threads ?? availableParallelism();
   const logger = createLogger({ ...(flags.logFile !== undefined && { file: flags.logFile }), level: flags.logLevel });
   // Training runs on `threads` threads, started with the first training run; synthetic runs are timers.
-  const executor = new TaskRouter({ threads, syntheticSlots: threads, backend: flags.backend, logger });
+  // Command runs are other processes: `threads` of them at once, like the training threads.
+  const executor = new TaskRouter({
+    threads,
+    syntheticSlots: threads,
+    commandSlots: threads,
+    ...(flags.logs !== undefined && { logDir: flags.logs }),
+    backend: flags.backend,
+    logger,
+  });
   const agent = new WorkerAgent({ client, executor, threads, logger, softwareVersion: softwareVersion() });
   printOut(`worker ${agent.workerId} with ${counted(threads, 'thread')}, coordinator ${address}\n`);
 
