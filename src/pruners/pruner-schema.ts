@@ -89,7 +89,9 @@ export function prunerSpecFromFile(section: PrunerSection | undefined, epochs: n
       const minResource = section.min_resource ?? HYPERBAND_DEFAULTS.minResource;
       const maxResource = section.max_resource ?? epochs;
       if (maxResource === undefined) {
-        throw new InvalidArgumentError('pruner.max_resource is required when the task does not set its epochs: the most epochs a trial runs');
+        throw new InvalidArgumentError(
+          'pruner.max_resource is required when the task does not set its epochs: the most epochs a trial runs',
+        );
       }
       if (maxResource < minResource) {
         // Only reachable through the default: the schema already compares explicit values.
