@@ -152,6 +152,9 @@ function curves(epochs: readonly EpochRecord[], metric: string): string {
 }
 
 function testEvaluation(repeat: number, test: TestEvaluation, several: boolean, names: readonly string[] | undefined): string {
+  const heading = `test evaluation${several ? ` of repeat ${repeat}` : ''} (weights of epoch ${test.epoch}): accuracy ${test.accuracy.toFixed(4)}, loss ${formatMetric(test.loss)}`;
+  // A user's own program reports accuracy and loss only.
+  if (test.confusion === undefined) return heading;
   const report = classificationReport(test.confusion);
   // Columns by number (a table of 47 named columns would not fit a terminal); rows by number and name.
   const classes = test.confusion.map((_, k) => String(k));
@@ -169,7 +172,7 @@ function testEvaluation(repeat: number, test: TestEvaluation, several: boolean, 
     String(report.classes.reduce((sum, c) => sum + c.support, 0)),
   ]);
   return [
-    `test evaluation${several ? ` of repeat ${repeat}` : ''} (weights of epoch ${test.epoch}): accuracy ${test.accuracy.toFixed(4)}, loss ${formatMetric(test.loss)}`,
+    heading,
     'confusion matrix (rows: actual class, columns: predicted class):',
     confusion.toString(),
     'per class:',
