@@ -55,7 +55,10 @@ function valuesOf(field: DescField, values: FieldValues): unknown[] {
       }
       break;
     case 'map':
-      throw new Error(`${field.parent.typeName}.${field.name}: maps have no example values yet`);
+      // One entry, under a key that is a valid name (metric names: lower-case letters and digits).
+      if (field.mapKey !== ScalarType.STRING || field.mapKind !== 'scalar')
+        throw new Error(`${field.parent.typeName}.${field.name}: only maps from strings to scalars have example values yet`);
+      return [{ [`k${field.number}`]: scalarValue(field.scalar, field.number) }];
   }
   return [];
 }

@@ -218,9 +218,7 @@ export class MemoryTrialStore implements TrialStore {
   }
 
   getLogs(trialId: number): Promise<RepeatLog[]> {
-    return this.run(() =>
-      [...this.trial(trialId).logs.entries()].sort(([a], [b]) => a - b).map(([repeat, log]) => ({ repeat, log })),
-    );
+    return this.run(() => [...this.trial(trialId).logs.entries()].sort(([a], [b]) => a - b).map(([repeat, log]) => ({ repeat, log })));
   }
 
   requeueTrial(trialId: number, attempt: number, reason: string, options: { lost?: boolean } = {}): Promise<TrialRecord> {

@@ -48,7 +48,9 @@ export function trialRecord(trial: StoredTrial): TrialRecord {
 
 /** Epochs by repeat, then epoch. */
 export function sortedEpochs(trial: StoredTrial): EpochRecord[] {
-  return [...trial.epochs.values()].sort((a, b) => a.repeat - b.repeat || a.epoch - b.epoch).map((epoch) => ({ ...epoch, ...(epoch.extra && { extra: { ...epoch.extra } }) }));
+  return [...trial.epochs.values()]
+    .sort((a, b) => a.repeat - b.repeat || a.epoch - b.epoch)
+    .map((epoch) => ({ ...epoch, ...(epoch.extra && { extra: { ...epoch.extra } }) }));
 }
 
 /** The epoch a trial is at: the last one recorded while it runs, its result's epochs once finished (TrialPageRow.currentEpoch). */

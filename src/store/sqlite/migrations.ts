@@ -184,7 +184,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'metrics beyond the built-in ones per epoch, the end of each run\'s output',
+    name: "metrics beyond the built-in ones per epoch, the end of each run's output",
     sql: `
       -- A user's own code (command: or module: tasks) reports metrics of any name: those beyond the
       -- columns above, as a JSON object by snake_case name ({"val_f1": 0.8}), read whole.
