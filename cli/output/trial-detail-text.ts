@@ -5,7 +5,7 @@ import type { TestEvaluation } from '../../src/core/run-report.js';
 import { metricValue } from '../../src/core/objective.js';
 import { classificationReport } from '../../src/training/classification-report.js';
 import { formatObjective, formatParam, formatSeconds } from './format-values.js';
-import { EPOCH_COLUMNS, epochJson, type EpochColumn } from '../../src/views/trial-detail-json.js';
+import { EPOCH_COLUMNS, epochJson, extraNames, type EpochColumn } from '../../src/views/trial-detail-json.js';
 import asciichart from 'asciichart';
 import type { TextColumn } from './text-column.js';
 import { textTable } from './text-table.js';
@@ -102,6 +102,14 @@ function epochsTable(epochs: readonly EpochRecord[], metric: string, width: numb
       cells: rows.map((row) => formatColumn(name, row[name])),
       keep: name === metric,
       priority: EPOCH_PRIORITY[name],
+    })),
+    // Metrics a user's own code reports beyond the built-in ones, by name (printOut shows any control character).
+    ...extraNames(epochs).map((name): TextColumn => ({
+      key: `extra:${name}`,
+      header: name,
+      cells: rows.map((row) => (row.extra[name] === undefined ? '-' : formatMetric(row.extra[name]))),
+      keep: name === metric,
+      priority: 2,
     })),
   ];
   return `epochs:\n${textTable(columns, { ...(width !== undefined && { width }), hint: SHOW_HINT })}`;
