@@ -18,7 +18,7 @@ export function trialDetailText(
   trial: TrialRecord,
   repeats: readonly RepeatResult[],
   epochs: readonly EpochRecord[],
-  options: { width?: number } = {},
+  options: { width?: number; logRepeats?: readonly number[] } = {},
 ): string {
   const { metric } = study.definition.objective;
   const sections = [header(study, trial), parameters(study, trial), result(trial, metric)];
@@ -26,6 +26,11 @@ export function trialDetailText(
   if (epochs.length > 0) sections.push(epochsTable(epochs, metric, options.width), curves(epochs, metric));
   const names = studyClassNames(study.definition);
   for (const repeat of repeats) if (repeat.test) sections.push(testEvaluation(repeat.repeat, repeat.test, repeats.length > 1, names));
+  const logs = options.logRepeats ?? [];
+  if (logs.length > 0)
+    sections.push(
+      `the end of the output of repeat${logs.length > 1 ? 's' : ''} ${logs.join(', ')} is kept: sweeper logs ${study.name} ${trial.number}`,
+    );
   return `${sections.join('\n\n')}\n`;
 }
 

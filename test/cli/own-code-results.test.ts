@@ -118,6 +118,10 @@ describe("a study of a user's own code, through the CLI", () => {
     assert.match(shown.stdout, /val_f1 by epoch 1\.\.2 \(mean over 2 repeats\), from 0\.3000 to 0\.5500/);
     assert.match(shown.stdout, /test evaluation of repeat 0 \(weights of epoch 2\): accuracy 0\.8750, loss 0\.375/);
     assert.doesNotMatch(shown.stdout, /confusion matrix/);
+    assert.match(shown.stdout, /the end of the output of repeats 0, 1 is kept: sweeper logs own 0\n$/);
+    const failed = await runCli(['show', 'own', '1', '--db', db]);
+    assert.match(failed.stdout, /repeat 0 failed: exit code 1/);
+    assert.match(failed.stdout, /the end of the output of repeat 0 is kept: sweeper logs own 1\n$/);
   });
 
   test('export --epochs: a CSV column per extra metric of the study, sorted; JSON too', async () => {
