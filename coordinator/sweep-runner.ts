@@ -366,6 +366,8 @@ export class SweepRunner {
 
   private async onRunEnded(active: ActiveTrial, repeat: number, outcome: RunEnd): Promise<void> {
     const { study, logger } = this.options;
+    // Before the repeat's result or the trial's end: a FAILED trial keeps the output that says why.
+    if ('log' in outcome && outcome.log) await this.recordLog(active, repeat, outcome.log);
     if (outcome.status === 'stopped' && active.earlyStopped.has(repeat) && !active.ended) {
       // Early stopping ended this repeat: it is finished, with the epochs it trained.
       await this.recordRepeat(active, repeat, outcome);
@@ -397,6 +399,19 @@ export class SweepRunner {
     const { ending } = active;
     logger.warn({ trial: active.trial.number, repeat, reason: ending.kind === 'failed' ? ending.reason : undefined }, 'trial failed');
     active.stopAll();
+  }
+
+  /** A log the store refuses costs the log, not the trial: the outcome is recorded all the same. */
+  private async recordLog(active: ActiveTrial, repeat: number, log: string): Promise<void> {
+    try {
+      await this.options.study.recordLog(active.trial, repeat, log);
+    } catch (error) {
+      if (error instanceof StaleAttemptError) return;
+      this.options.logger.warn(
+        { trial: active.trial.number, repeat, error: (error as Error).message },
+        'the log of the run could not be stored',
+      );
+    }
   }
 
   /** A repeat's result is its best epoch's value of the objective, as the reference reports select. */

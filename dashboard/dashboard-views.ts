@@ -5,6 +5,7 @@ import { trialDetailJson } from '../src/views/trial-detail-json.js';
 import { studyJson, trialJson } from '../src/views/trial-json.js';
 import type { StudiesView, StudyPageView, StudyView, TrialPageView } from './page-views.js';
 import { trialCurvesSpec } from './trial-curves-spec.js';
+import { logTail, WIRE_LOG_LIMIT } from '../src/wire/run-codec.js';
 import { trialTableQuery } from './trial-table-query.js';
 
 // The JSON the dashboard's pages read (GET /api/...), from the store; page-views.ts has its shapes.
@@ -48,13 +49,15 @@ export async function studyPageView(
 export async function trialPageView(store: TrialStore, name: string, number: number): Promise<TrialPageView> {
   const record = await store.getStudy(name);
   const [summary, trial] = await Promise.all([store.summariseStudy(record.id), store.getTrial(record.id, number)]);
-  const [epochs, repeats] = await Promise.all([store.getEpochs(trial.id), store.getRepeats(trial.id)]);
+  const [epochs, repeats, logs] = await Promise.all([store.getEpochs(trial.id), store.getRepeats(trial.id), store.getLogs(trial.id)]);
   const detail = trialDetailJson(summary, trial, repeats, epochs, studyClassNames(record.definition));
   return {
     ...detail,
     study: studyView(summary),
     trial: { ...detail.trial, current_epoch: maxEpoch(epochs) },
     curves: trialCurvesSpec(detail.epochs, summary.metric),
+    // Bounded as the coordinator takes a log off the wire, whatever a store holds.
+    logs: logs.map(({ repeat, log }) => ({ repeat, log: logTail(log, WIRE_LOG_LIMIT) })),
   };
 }
 

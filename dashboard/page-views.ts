@@ -47,6 +47,8 @@ export interface TrialPageView extends TrialDetailJson {
   trial: DashboardTrialJson;
   /** A Vega-Lite spec of the learning curves (trial-curves-spec.ts); null before the first epoch. */
   curves: object | null;
+  /** The end of each repeat's output as the store keeps it (`sweeper logs`), by repeat; bounded. */
+  logs: { repeat: number; log: string }[];
 }
 
 /** One section of the study page's charts: a Vega-Lite spec, or why the chart is missing. */

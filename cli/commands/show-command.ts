@@ -35,5 +35,6 @@ export async function showOutput(
   const [repeats, epochs] = await Promise.all([store.getRepeats(trial.id), store.getEpochs(trial.id)]);
   if (options.json)
     return `${JSON.stringify(trialDetailJson(await store.summariseStudy(study.id), trial, repeats, epochs, studyClassNames(study.definition)), null, 2)}\n`;
-  return trialDetailText(study, trial, repeats, epochs, options);
+  const logRepeats = (await store.getLogs(trial.id)).map((log) => log.repeat);
+  return trialDetailText(study, trial, repeats, epochs, { ...options, logRepeats });
 }

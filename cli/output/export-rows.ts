@@ -40,6 +40,18 @@ export function trialExportRow(trial: TrialRecord, paramNames: readonly string[]
   return row;
 }
 
+/**
+ * The column of an extra metric (one a user's own code reports beyond the built-in ones): its
+ * name, or `extra_<name>` where the name is already a column's (`number`, `repeat`).
+ */
+export function extraColumn(name: string): string {
+  return (EPOCH_EXPORT_COLUMNS as readonly string[]).includes(name) ? `extra_${name}` : name;
+}
+
+/** An epoch's row: the built-in columns, then each extra metric it has under extraColumn(name). */
 export function epochExportRow(epoch: TrialEpochRecord): ExportRow {
-  return { number: epoch.trialNumber, ...epochJson(epoch) };
+  const { extra, ...json } = epochJson(epoch);
+  const row: ExportRow = { number: epoch.trialNumber, ...json };
+  for (const name of Object.keys(extra).sort()) row[extraColumn(name)] = extra[name] ?? null;
+  return row;
 }

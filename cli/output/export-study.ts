@@ -6,7 +6,8 @@ import type { TrialState } from '../../src/core/trial-state.js';
 import { jsonWithoutControls } from '../../src/logging/visible-controls.js';
 import { visibleControlsStage } from './terminal.js';
 import type { ExportFormat } from './export-formats.js';
-import { EPOCH_EXPORT_COLUMNS, epochExportRow, trialExportColumns, trialExportRow, type ExportRow } from './export-rows.js';
+import { extraNames } from '../../src/views/trial-detail-json.js';
+import { EPOCH_EXPORT_COLUMNS, epochExportRow, extraColumn, trialExportColumns, trialExportRow, type ExportRow } from './export-rows.js';
 
 export interface ExportOptions {
   readonly format: ExportFormat;
@@ -25,7 +26,9 @@ export async function exportStudy(store: TrialStore, name: string, options: Expo
   const study = await store.getStudy(name);
   // The header comes from the space, known before the first trial is read.
   const paramNames = Object.keys(study.definition.space).sort();
-  const columns = options.epochs ? [...EPOCH_EXPORT_COLUMNS] : trialExportColumns(paramNames);
+  const columns = options.epochs
+    ? [...EPOCH_EXPORT_COLUMNS, ...(options.format === 'csv' ? (await studyExtraNames(store, study.id)).map(extraColumn) : [])]
+    : trialExportColumns(paramNames);
   let count = 0;
   async function* rows(): AsyncGenerator<ExportRow> {
     if (options.epochs) {
@@ -57,6 +60,16 @@ export async function exportStudy(store: TrialStore, name: string, options: Expo
     if ((error as { code?: string }).code !== 'EPIPE') throw error;
   }
   return count;
+}
+
+/**
+ * The extra metrics any epoch of the study has, sorted: CSV's header names every column before
+ * the first row, so the epochs are read once more for it, a page at a time.
+ */
+async function studyExtraNames(store: TrialStore, studyId: number): Promise<string[]> {
+  const names = new Set<string>();
+  for await (const page of store.epochPages(studyId)) for (const name of extraNames(page)) names.add(name);
+  return [...names].sort();
 }
 
 /** Records as one JSON array (a record a line inside it) or as JSON lines, with no raw control character. */

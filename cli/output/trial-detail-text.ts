@@ -5,7 +5,7 @@ import type { TestEvaluation } from '../../src/core/run-report.js';
 import { metricValue } from '../../src/core/objective.js';
 import { classificationReport } from '../../src/training/classification-report.js';
 import { formatObjective, formatParam, formatSeconds } from './format-values.js';
-import { EPOCH_COLUMNS, epochJson, type EpochColumn } from '../../src/views/trial-detail-json.js';
+import { EPOCH_COLUMNS, epochJson, extraNames, type EpochColumn } from '../../src/views/trial-detail-json.js';
 import asciichart from 'asciichart';
 import type { TextColumn } from './text-column.js';
 import { textTable } from './text-table.js';
@@ -18,7 +18,7 @@ export function trialDetailText(
   trial: TrialRecord,
   repeats: readonly RepeatResult[],
   epochs: readonly EpochRecord[],
-  options: { width?: number } = {},
+  options: { width?: number; logRepeats?: readonly number[] } = {},
 ): string {
   const { metric } = study.definition.objective;
   const sections = [header(study, trial), parameters(study, trial), result(trial, metric)];
@@ -26,6 +26,11 @@ export function trialDetailText(
   if (epochs.length > 0) sections.push(epochsTable(epochs, metric, options.width), curves(epochs, metric));
   const names = studyClassNames(study.definition);
   for (const repeat of repeats) if (repeat.test) sections.push(testEvaluation(repeat.repeat, repeat.test, repeats.length > 1, names));
+  const logs = options.logRepeats ?? [];
+  if (logs.length > 0)
+    sections.push(
+      `the end of the output of repeat${logs.length > 1 ? 's' : ''} ${logs.join(', ')} is kept: sweeper logs ${study.name} ${trial.number}`,
+    );
   return `${sections.join('\n\n')}\n`;
 }
 
@@ -103,6 +108,14 @@ function epochsTable(epochs: readonly EpochRecord[], metric: string, width: numb
       keep: name === metric,
       priority: EPOCH_PRIORITY[name],
     })),
+    // Metrics a user's own code reports beyond the built-in ones, by name (printOut shows any control character).
+    ...extraNames(epochs).map((name): TextColumn => ({
+      key: `extra:${name}`,
+      header: name,
+      cells: rows.map((row) => (row.extra[name] === undefined ? '-' : formatMetric(row.extra[name]))),
+      keep: name === metric,
+      priority: 2,
+    })),
   ];
   return `epochs:\n${textTable(columns, { ...(width !== undefined && { width }), hint: SHOW_HINT })}`;
 }
@@ -152,6 +165,9 @@ function curves(epochs: readonly EpochRecord[], metric: string): string {
 }
 
 function testEvaluation(repeat: number, test: TestEvaluation, several: boolean, names: readonly string[] | undefined): string {
+  const heading = `test evaluation${several ? ` of repeat ${repeat}` : ''} (weights of epoch ${test.epoch}): accuracy ${test.accuracy.toFixed(4)}, loss ${formatMetric(test.loss)}`;
+  // A user's own program reports accuracy and loss only.
+  if (test.confusion === undefined) return heading;
   const report = classificationReport(test.confusion);
   // Columns by number (a table of 47 named columns would not fit a terminal); rows by number and name.
   const classes = test.confusion.map((_, k) => String(k));
@@ -169,7 +185,7 @@ function testEvaluation(repeat: number, test: TestEvaluation, several: boolean, 
     String(report.classes.reduce((sum, c) => sum + c.support, 0)),
   ]);
   return [
-    `test evaluation${several ? ` of repeat ${repeat}` : ''} (weights of epoch ${test.epoch}): accuracy ${test.accuracy.toFixed(4)}, loss ${formatMetric(test.loss)}`,
+    heading,
     'confusion matrix (rows: actual class, columns: predicted class):',
     confusion.toString(),
     'per class:',

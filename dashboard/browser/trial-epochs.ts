@@ -19,6 +19,8 @@ export function renderEpochs(element: HTMLElement, { epochs }: { epochs: readonl
     return;
   }
   const metrics = METRICS.filter((m) => epochs.some((e) => e[m] !== null));
+  // Metrics of a user's own code, by name: text nodes (h), whatever the name holds.
+  const extras = [...new Set(epochs.flatMap((e) => Object.keys(e.extra ?? {})))].sort();
   element.replaceChildren(
     h(
       'table',
@@ -32,6 +34,7 @@ export function renderEpochs(element: HTMLElement, { epochs }: { epochs: readonl
           h('th', {}, 'repeat'),
           h('th', {}, 'epoch'),
           metrics.map((m) => h('th', {}, m)),
+          extras.map((name) => h('th', { 'data-extra': name }, name)),
           h('th', {}, 'time'),
         ),
       ),
@@ -45,6 +48,7 @@ export function renderEpochs(element: HTMLElement, { epochs }: { epochs: readonl
             h('td', { class: 'num' }, e.repeat),
             h('td', { class: 'num' }, e.epoch),
             metrics.map((m) => numberCell(e[m])),
+            extras.map((name) => numberCell(e.extra?.[name] ?? null)),
             h('td', { class: 'num' }, formatSeconds(e.epoch_seconds)),
           ),
         ),

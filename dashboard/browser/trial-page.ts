@@ -5,6 +5,7 @@ import { poll } from './live-refresh.js';
 import { app } from './page-frame.js';
 import { studyUrl } from './page-urls.js';
 import { renderEpochs } from './trial-epochs.js';
+import { renderLogs } from './trial-logs.js';
 import { renderRepeats } from './trial-repeats.js';
 import { renderTrialSummary } from './trial-summary.js';
 
@@ -14,6 +15,7 @@ export function trialPage(name: string, number: number): void {
   const curves = h('figure', { class: 'chart', id: 'curves' });
   const epochs = h('section', { id: 'epochs' });
   const repeats = h('section', { id: 'repeats' });
+  const logs = h('section', { id: 'logs' });
   app.replaceChildren(
     h('h1', {}, 'Trial ', h('span', { class: 'name' }, number), ' of ', h('a', { href: studyUrl(name) }, name)),
     summary,
@@ -23,6 +25,7 @@ export function trialPage(name: string, number: number): void {
     repeats,
     h('h2', {}, 'Epochs'),
     epochs,
+    logs,
   );
   let curvesKey: number | null = null;
   poll<TrialPageView>(`/studies/${encodeURIComponent(name)}/trials/${number}`, (view) => {
@@ -36,5 +39,6 @@ export function trialPage(name: string, number: number): void {
     }
     renderRepeats(repeats, view);
     renderEpochs(epochs, view);
+    renderLogs(logs, view);
   });
 }

@@ -46,13 +46,13 @@ export function renderRepeats(element: HTMLElement, { repeats }: { repeats: read
     ),
   ];
   for (const r of repeats) {
-    if (r.test) children.push(...confusionMatrix(r.repeat, r.test));
+    if (r.test?.confusion) children.push(...confusionMatrix(r.repeat, r.test.confusion, r.test));
   }
   element.replaceChildren(...children);
 }
 
-function confusionMatrix(repeat: number, test: TestJson): HTMLElement[] {
-  const classes = test.confusion.length;
+function confusionMatrix(repeat: number, confusion: readonly (readonly number[])[], test: TestJson): HTMLElement[] {
+  const classes = confusion.length;
   return [
     h('h3', {}, `Confusion matrix, repeat ${repeat} (rows: actual, columns: predicted)`),
     h(
@@ -71,7 +71,7 @@ function confusionMatrix(repeat: number, test: TestJson): HTMLElement[] {
       h(
         'tbody',
         {},
-        test.confusion.map((row, actual) =>
+        confusion.map((row, actual) =>
           h(
             'tr',
             {},

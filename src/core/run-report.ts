@@ -33,6 +33,9 @@ export interface TestEvaluation {
   readonly epoch: number;
   readonly loss: number;
   readonly accuracy: number;
-  /** confusion[actual][predicted]: how many test examples of class `actual` got `predicted`. */
-  readonly confusion: readonly (readonly number[])[];
+  /**
+   * confusion[actual][predicted]: how many test examples of class `actual` got `predicted`.
+   * Absent when the run did not report one (a user's own program gives only accuracy and loss).
+   */
+  readonly confusion?: readonly (readonly number[])[];
 }

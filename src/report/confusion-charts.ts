@@ -18,13 +18,14 @@ export interface BestConfusion {
  * pool all repeats. Undefined when no repeat was evaluated on a test set.
  */
 export function bestConfusion(repeats: readonly RepeatResult[]): BestConfusion | undefined {
-  const tested = repeats.filter((r) => r.test !== undefined && r.test.confusion.length > 0);
-  const first = tested[0]?.test;
+  // A user's own program may report a test evaluation without a confusion matrix: not counted here.
+  const tested = repeats.filter((r) => r.test?.confusion !== undefined && r.test.confusion.length > 0);
+  const first = tested[0]?.test?.confusion;
   if (!first) return undefined;
-  const n = first.confusion.length;
+  const n = first.length;
   const sum = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (const repeat of tested) {
-    repeat.test?.confusion.forEach((row, actual) =>
+    repeat.test?.confusion?.forEach((row, actual) =>
       row.forEach((count, predicted) => {
         const target = sum[actual];
         if (target && predicted < n) target[predicted] = (target[predicted] ?? 0) + count;

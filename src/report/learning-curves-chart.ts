@@ -2,18 +2,29 @@ import type { EpochMetrics } from '../core/metrics.js';
 import { VEGA_LITE_SCHEMA } from './chart-format.js';
 import type { TrialCurves } from './study-report-data.js';
 
-const SERIES: readonly { field: keyof EpochMetrics; metric: 'accuracy' | 'loss'; split: 'train' | 'validation' }[] = [
-  { field: 'valAccuracy', metric: 'accuracy', split: 'validation' },
-  { field: 'trainAccuracy', metric: 'accuracy', split: 'train' },
-  { field: 'valLoss', metric: 'loss', split: 'validation' },
-  { field: 'trainLoss', metric: 'loss', split: 'train' },
+type Series = { value: (metrics: EpochMetrics) => number | undefined; metric: string; split: 'train' | 'validation' };
+
+const field =
+  (name: 'valAccuracy' | 'trainAccuracy' | 'valLoss' | 'trainLoss') =>
+  (metrics: EpochMetrics): number | undefined =>
+    metrics[name];
+
+const SERIES: readonly Series[] = [
+  { value: field('valAccuracy'), metric: 'accuracy', split: 'validation' },
+  { value: field('trainAccuracy'), metric: 'accuracy', split: 'train' },
+  { value: field('valLoss'), metric: 'loss', split: 'validation' },
+  { value: field('trainLoss'), metric: 'loss', split: 'train' },
 ];
+
+/** The objective metrics the built-in series already draw. */
+const BUILT_IN: readonly string[] = ['val_accuracy', 'train_accuracy', 'val_loss', 'train_loss'];
 
 export interface CurveRow {
   readonly trial: string;
   readonly rank: number;
   readonly epoch: number;
-  readonly metric: 'accuracy' | 'loss';
+  /** `accuracy`, `loss`, or the name of an objective a user's own code reports (`val_f1`). */
+  readonly metric: string;
   readonly split: 'train' | 'validation';
   /** Mean over the repeats that reached this epoch. */
   readonly mean: number;
@@ -25,25 +36,29 @@ export interface CurveRow {
 /**
  * Per trial, epoch and series: the mean over repeats with the lowest and highest repeat, so
  * that several seeds read as one line with its spread. Repeats stopped early count only for
- * the epochs they ran; non-finite values (a diverged run) are left out of the mean.
+ * the epochs they ran; non-finite values (a diverged run) are left out of the mean. An objective
+ * beyond the built-in metrics (an extra metric of a user's own code) is a series of its own.
  */
-export function curveRows(top: readonly TrialCurves[]): CurveRow[] {
+export function curveRows(top: readonly TrialCurves[], objectiveMetric?: string): CurveRow[] {
   const rows: CurveRow[] = [];
+  const extra = objectiveMetric !== undefined && !BUILT_IN.includes(objectiveMetric) ? objectiveMetric : undefined;
+  const series: readonly Series[] =
+    extra === undefined ? SERIES : [...SERIES, { value: (metrics) => metrics.extra?.[extra], metric: extra, split: 'validation' }];
   top.forEach(({ trial, epochs }, rank) => {
     const maxEpoch = epochs.reduce((m, e) => Math.max(m, e.epoch), 0);
-    for (const series of SERIES) {
+    for (const one of series) {
       for (let epoch = 1; epoch <= maxEpoch; epoch++) {
         const values = epochs
           .filter((e) => e.epoch === epoch)
-          .map((e) => e[series.field])
+          .map((e) => one.value(e))
           .filter((v): v is number => v !== undefined && Number.isFinite(v));
         if (values.length === 0) continue;
         rows.push({
           trial: `trial ${trial.number}`,
           rank: rank + 1,
           epoch,
-          metric: series.metric,
-          split: series.split,
+          metric: one.metric,
+          split: one.split,
           mean: values.reduce((a, b) => a + b, 0) / values.length,
           min: Math.min(...values),
           max: Math.max(...values),
@@ -66,7 +81,10 @@ export function learningCurvesSpec(rows: readonly CurveRow[], trialCount: number
       subtitle: `the best ${trialCount} trial(s): mean over repeats per epoch (line) with the lowest and highest repeat (band); solid validation, dashed train`,
     },
     data: { values: rows },
-    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: ['accuracy', 'loss'] } },
+    // Column titles are drawn by Vega as text: a metric's name never becomes markup.
+    facet: {
+      column: { field: 'metric', type: 'nominal', title: null, sort: [...new Set(['accuracy', 'loss', ...rows.map((r) => r.metric)])] },
+    },
     resolve: { scale: { y: 'independent' } },
     spec: {
       width: 340,

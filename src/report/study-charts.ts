@@ -80,7 +80,7 @@ export function studySections(data: StudyReportData): (StudyChart | StudyChartNo
   else if (scored.length === 0) sections.push(note('slices', noneComplete));
   else sections.push(chart('slices', sliceSpec(data.space, scored, metric)));
 
-  const curves = curveRows(data.top);
+  const curves = curveRows(data.top, metric);
   if (data.top.length === 0) sections.push(note('learning-curves', 'no COMPLETE trial yet'));
   else if (curves.length === 0)
     sections.push(note('learning-curves', 'the best trials recorded no per-epoch metrics (an ask/tell study reports only final values)'));

@@ -57,6 +57,12 @@ export interface RepeatResult {
   readonly test?: TestEvaluation;
 }
 
+/** The end of what one repeat's run printed (RunOutcome.log), whatever the run's outcome. */
+export interface RepeatLog {
+  readonly repeat: number;
+  readonly log: string;
+}
+
 /** A trial's one final result: the objective over its repeats. */
 export interface TrialResult {
   /** Mean of the repeats' values. */

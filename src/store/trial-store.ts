@@ -5,6 +5,7 @@ import type { EpochMetrics } from '../core/metrics.js';
 import type {
   EpochRecord,
   ParamFilter,
+  RepeatLog,
   RepeatResult,
   StudyOwner,
   StudyRecord,
@@ -63,6 +64,11 @@ export interface TrialStore {
   /** Records (or, for the same attempt, replaces) one epoch's metrics. */
   recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void>;
   recordRepeat(trialId: number, attempt: number, result: RepeatResult): Promise<void>;
+  /**
+   * Keeps the end of a repeat's output (RunOutcome.log), whatever the run's outcome (a FAILED
+   * repeat has no RepeatResult but keeps its log); a later attempt's log of the repeat replaces it.
+   */
+  recordLog(trialId: number, attempt: number, repeat: number, log: string): Promise<void>;
   finishTrial(trialId: number, attempt: number, outcome: TrialOutcome): Promise<TrialRecord>;
   /**
    * RUNNING -> QUEUED, keeping the repeats that finished and dropping the epochs of the ones
@@ -83,6 +89,8 @@ export interface TrialStore {
   pageTrials(studyId: number, query: TrialPageQuery): Promise<TrialPage>;
   getEpochs(trialId: number): Promise<EpochRecord[]>;
   getRepeats(trialId: number): Promise<RepeatResult[]>;
+  /** The logs kept of a trial's repeats, by repeat. */
+  getLogs(trialId: number): Promise<RepeatLog[]>;
 
   /**
    * Every trial of a study by number, `pageSize` at a time (each page one read), so that an

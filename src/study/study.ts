@@ -117,6 +117,11 @@ export class Study {
     await this.store.recordRepeat(trial.id, trial.attempt, result);
   }
 
+  /** Keeps the end of a repeat's output (RunOutcome.log), whatever the run's outcome. */
+  async recordLog(trial: TrialRecord, repeat: number, log: string): Promise<void> {
+    await this.store.recordLog(trial.id, trial.attempt, repeat, log);
+  }
+
   async finish(trial: TrialRecord, outcome: TrialOutcome): Promise<TrialRecord> {
     return this.remember(await this.store.finishTrial(trial.id, trial.attempt, outcome));
   }

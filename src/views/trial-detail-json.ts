@@ -26,11 +26,15 @@ export interface TestJson {
   epoch: number;
   loss: number | null;
   accuracy: number;
-  /** confusion[actual][predicted]. */
-  confusion: number[][];
-  /** Per class, in class order (scikit-learn's zero_division=0); `name` is the dataset's (e.g. "Shirt"), else the label's number. */
+  /** confusion[actual][predicted]; null when the run reported none (a user's own program). */
+  confusion: number[][] | null;
+  /**
+   * Per class, in class order (scikit-learn's zero_division=0); `name` is the dataset's (e.g.
+   * "Shirt"), else the label's number. Empty without a confusion matrix.
+   */
   classes: { class: number; name: string; precision: number; recall: number; f1: number; support: number }[];
-  macro: { precision: number; recall: number; f1: number };
+  /** Null without a confusion matrix. */
+  macro: { precision: number; recall: number; f1: number } | null;
 }
 
 /** Every metric column, always present (null when not measured), in the order tables show them. */
@@ -45,7 +49,8 @@ export const EPOCH_COLUMNS = [
 ] as const;
 export type EpochColumn = (typeof EPOCH_COLUMNS)[number];
 
-export type EpochJson = { repeat: number; epoch: number } & Record<EpochColumn, number | null>;
+/** `extra`: the metrics of a user's own code beyond the columns, by name (empty when none). */
+export type EpochJson = { repeat: number; epoch: number } & Record<EpochColumn, number | null> & { extra: Record<string, number> };
 
 export function epochJson(epoch: EpochRecord): EpochJson {
   return {
@@ -58,15 +63,23 @@ export function epochJson(epoch: EpochRecord): EpochJson {
     learning_rate: epoch.learningRate ?? null,
     epoch_seconds: epoch.epochSeconds ?? null,
     mutual_information: epoch.mutualInformation ?? null,
+    extra: { ...epoch.extra },
   };
 }
 
+/** The names of the extra metrics some epoch has, sorted: the columns a table adds for them. */
+export function extraNames(epochs: Iterable<{ readonly extra?: Readonly<Record<string, number>> }>): string[] {
+  const names = new Set<string>();
+  for (const epoch of epochs) for (const name of Object.keys(epoch.extra ?? {})) names.add(name);
+  return [...names].sort();
+}
+
 export function testJson(test: TestEvaluation, classNames?: readonly string[]): TestJson {
+  const base = { epoch: test.epoch, loss: Number.isFinite(test.loss) ? test.loss : null, accuracy: test.accuracy };
+  if (test.confusion === undefined) return { ...base, confusion: null, classes: [], macro: null };
   const report = classificationReport(test.confusion);
   return {
-    epoch: test.epoch,
-    loss: Number.isFinite(test.loss) ? test.loss : null,
-    accuracy: test.accuracy,
+    ...base,
     confusion: test.confusion.map((row) => [...row]),
     classes: report.classes.map((scores, index) => ({ class: index, name: classNames?.[index] ?? String(index), ...scores })),
     macro: { ...report.macro },

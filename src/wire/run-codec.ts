@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DIRECTIONS } from '../core/direction.js';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { EpochReport, RunOutcome, TestEvaluation } from '../core/run-report.js';
+import { LOG_TAIL_BYTES, type EpochReport, type RunOutcome, type TestEvaluation } from '../core/run-report.js';
 import type { RunAssignment, RunKey } from '../execution/run-assignment.js';
 import { sweepTaskSchema } from '../execution/sweep-task-schema.js';
 import { paramValueSchema } from '../space/space-schema.js';
@@ -153,6 +153,12 @@ export function epochReportFromMessage(message: EpochReportMessage): EpochReport
 }
 
 export function outcomeToMessage(outcome: RunOutcome): RunOutcomeMessage {
+  const message = statusToMessage(outcome);
+  if (outcome.log !== undefined) message.log = outcome.log;
+  return message;
+}
+
+function statusToMessage(outcome: RunOutcome): RunOutcomeMessage {
   switch (outcome.status) {
     case 'finished':
       return create(RunOutcomeSchema, {
@@ -194,7 +200,25 @@ const trainedSchema = z.strictObject({ status: z.enum(['finished', 'stopped']), 
 const divergedSchema = z.strictObject({ status: z.literal('diverged'), epoch: epochs, reason: text, trainSeconds: seconds });
 const erroredSchema = z.strictObject({ status: z.literal('error'), message: text });
 
+/** The most of a run's log the coordinator takes: a worker sends at most LOG_TAIL_BYTES. */
+export const WIRE_LOG_LIMIT = LOG_TAIL_BYTES * 2;
+
 export function outcomeFromMessage(message: RunOutcomeMessage): RunOutcome {
+  const outcome = statusFromMessage(message);
+  return message.log === '' ? outcome : { ...outcome, log: logTail(message.log, WIRE_LOG_LIMIT) };
+}
+
+/** The last `limit` bytes of a log (UTF-8), without a character cut in two at the start. */
+export function logTail(log: string, limit: number): string {
+  const bytes = Buffer.from(log, 'utf8');
+  if (bytes.length <= limit) return log;
+  let start = bytes.length - limit;
+  // Continuation bytes (10xxxxxx) belong to the character before the cut.
+  while (start < bytes.length && ((bytes[start] as number) & 0xc0) === 0x80) start++;
+  return bytes.subarray(start).toString('utf8');
+}
+
+function statusFromMessage(message: RunOutcomeMessage): RunOutcome {
   const { status } = message;
   switch (status.case) {
     case 'finished':
@@ -219,8 +243,8 @@ function testToMessage(test: TestEvaluation): TestEvaluationMessage {
     epoch: test.epoch,
     loss: test.loss,
     accuracy: test.accuracy,
-    classes: test.confusion.length,
-    confusion: test.confusion.flat(),
+    classes: test.confusion?.length ?? 0,
+    confusion: test.confusion?.flat() ?? [],
   });
 }
 
@@ -232,14 +256,15 @@ const testSchema = z
     epoch: z.number().int().min(1),
     loss: finite.min(0),
     accuracy: finite.min(0).max(1),
-    classes: z.number().int().min(1).max(MAX_CLASSES),
+    // 0: no confusion matrix (a user's own program reports only accuracy and loss).
+    classes: z.number().int().min(0).max(MAX_CLASSES),
     confusion: z.array(z.number().int().min(0)),
   })
   .refine((test) => test.confusion.length === test.classes * test.classes, {
     message: 'confusion must hold classes x classes counts',
     path: ['confusion'],
   })
-  .refine((test) => test.confusion.some((count) => count > 0), {
+  .refine((test) => test.classes === 0 || test.confusion.some((count) => count > 0), {
     message: 'confusion must count at least one example',
     path: ['confusion'],
   });
@@ -247,8 +272,10 @@ const testSchema = z
 function testFromMessage(message: TestEvaluationMessage): TestEvaluation {
   const { epoch, loss, accuracy, classes, confusion: counts } = message;
   const test = checkWire(testSchema, { epoch, loss, accuracy, classes, confusion: counts }, 'outcome: test');
+  const evaluation = { epoch: test.epoch, loss: test.loss, accuracy: test.accuracy };
+  if (test.classes === 0) return evaluation;
   const confusion = Array.from({ length: test.classes }, (_, row) => test.confusion.slice(row * test.classes, (row + 1) * test.classes));
-  return { epoch: test.epoch, loss: test.loss, accuracy: test.accuracy, confusion };
+  return { ...evaluation, confusion };
 }
 
 function parseJson(text: string, field: string): unknown {

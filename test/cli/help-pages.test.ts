@@ -12,6 +12,7 @@ const COMMANDS = [
   'best',
   'trials',
   'show',
+  'logs',
   'export',
   'studies',
   'report',

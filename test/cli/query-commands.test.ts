@@ -304,6 +304,7 @@ describe('sweeper show (hand-made store)', () => {
       learning_rate: 0.001,
       epoch_seconds: 0.5,
       mutual_information: null,
+      extra: {},
     });
   });
 

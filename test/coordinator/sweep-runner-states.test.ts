@@ -178,6 +178,30 @@ describe('SweepRunner states, with a scripted executor', { timeout: 60_000 }, ()
     assert.equal(executor.stopRequests.length, 0);
   });
 
+  test("runs' logs are kept per repeat: a FAILED trial's failing repeat and its stopped ones, a COMPLETE trial's", async () => {
+    const study = await studyOf([...FLOAT_SPACE, ...budget(1), 'repeats: 2']);
+    const executor = new ScriptedExecutor(async (run) => {
+      await run.epoch(0.5);
+      if (run.assignment.repeat === 1) return { status: 'error', message: 'exit code 1', log: 'Traceback\nValueError: bad\n' };
+      await run.stopRequested();
+      return { ...stopped(1), log: 'stopped by SIGTERM\n' };
+    }, 2);
+    const run = await sweep(study, executor);
+    const [trial] = run.trials;
+    assert.equal(trial?.state, 'FAILED');
+    assert.equal(trial.reason, 'repeat 1 failed: exit code 1');
+    assert.deepEqual(await study.store.getLogs(trial.id), [
+      { repeat: 0, log: 'stopped by SIGTERM\n' },
+      { repeat: 1, log: 'Traceback\nValueError: bad\n' },
+    ]);
+
+    const complete = await studyOf([...FLOAT_SPACE, ...budget(1)]);
+    const ran = await sweep(complete, new ScriptedExecutor(async (r) => ({ ...(await train(r, [0.9, 0.5])), log: 'epoch 1\nepoch 2\n' })));
+    const [done] = ran.trials;
+    assert.equal(done?.state, 'COMPLETE');
+    assert.deepEqual(await complete.store.getLogs(done.id), [{ repeat: 0, log: 'epoch 1\nepoch 2\n' }]);
+  });
+
   test('failed: one failing repeat stops the others and the trial is FAILED with its reason', async () => {
     const study = await studyOf([...FLOAT_SPACE, ...budget(1), 'repeats: 3']);
     const executor = new ScriptedExecutor(async (run) => {

@@ -96,7 +96,7 @@ describe('SweepRunner', () => {
       const test = repeat.test ?? assert.fail('the repeat has a test evaluation');
       assert.equal(test.epoch, repeat.bestEpoch, 'the evaluated weights are those of the epoch the value comes from');
       assert.equal(
-        test.confusion.flat().reduce((a, b) => a + b, 0),
+        (test.confusion ?? assert.fail('the evaluation has a confusion matrix')).flat().reduce((a, b) => a + b, 0),
         200,
       );
     }

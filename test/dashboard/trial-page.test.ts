@@ -16,6 +16,30 @@ const CONFUSION = [
   [0, 5, 10],
 ];
 
+const OWN_LOG = 'epoch 1 <img src=x onerror="window.pwned=true"><script>window.pwned=true</script>\n\u001b[31mdone\u001b[0m\n';
+
+/** A study of a user's own code, its objective an extra metric: one COMPLETE trial with a log. */
+async function writeOwnCodeStudy(store: SqliteTrialStore): Promise<void> {
+  const study = await store.createStudy(studyDefinition('own', { objective: { metric: 'val_f1', direction: 'maximize' } }));
+  const trial = await store.createTrial(study.id, { lr: 0.01, depth: 2 }, { worker: 'host:1' });
+  await store.recordEpoch(trial.id, 1, 0, 1, { trainLoss: 0.9, valLoss: 1, extra: { val_f1: 0.25, perplexity: 12.5 } });
+  await store.recordEpoch(trial.id, 1, 0, 2, { trainLoss: 0.7, valLoss: 0.8, extra: { val_f1: 0.5 } });
+  await store.recordRepeat(trial.id, 1, {
+    repeat: 0,
+    seed: 1,
+    value: 0.5,
+    epochs: 2,
+    bestEpoch: 2,
+    trainSeconds: 1,
+    test: { epoch: 2, loss: 0.5, accuracy: 0.75 },
+  });
+  await store.recordLog(trial.id, 1, 0, OWN_LOG);
+  await store.finishTrial(trial.id, 1, {
+    state: 'COMPLETE',
+    result: { value: 0.5, repeats: 1, epochs: 2, bestEpoch: 2, trainSeconds: 1, testAccuracy: 0.75 },
+  });
+}
+
 describe('a trial page with repeats and a test evaluation', { skip: browserSkipReason() }, () => {
   const dir = tempDir('sweeper-dashboard-trial-');
   let store: SqliteTrialStore;
@@ -51,6 +75,7 @@ describe('a trial page with repeats and a test evaluation', { skip: browserSkipR
       result: { value: 0.755, valueStd: 0.00707, repeats: 2, epochs: 3, bestEpoch: 3, trainSeconds: 2, testAccuracy: 0.855 },
     });
     await writeFashionStudy(store);
+    await writeOwnCodeStudy(store);
     dashboard = await DashboardServer.start({ store, listen: { host: '127.0.0.1', port: 0 }, logger: silentLogger() });
     browser = await launchBrowser();
   });
@@ -99,6 +124,36 @@ describe('a trial page with repeats and a test evaluation', { skip: browserSkipR
       '30',
       'Shirts taken for T-shirts',
     );
+    await page.close();
+  });
+
+  test("a user's own code: extra metrics in the epochs table and the curves, a test evaluation without a matrix, the log escaped", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${dashboard.url}studies/own/trials/0`);
+    await page.locator('#epochs-table').waitFor();
+    assert.deepEqual(await page.locator('#epochs-table thead th[data-extra]').allInnerTexts(), ['perplexity', 'val_f1']);
+    // The extra columns come just before the time column.
+    const extraCells: (string | null)[][] = [];
+    const rows = page.locator('#epochs-table tbody tr');
+    for (let i = 0; i < (await rows.count()); i++) {
+      const cells = rows.nth(i).locator('td');
+      const count = await cells.count();
+      extraCells.push([await cells.nth(count - 3).getAttribute('data-value'), await cells.nth(count - 2).getAttribute('data-value')]);
+    }
+    assert.deepEqual(extraCells, [
+      ['12.5', '0.25'],
+      ['', '0.5'],
+    ]);
+    const log = page.locator('#logs pre.log');
+    assert.equal(await log.count(), 1);
+    assert.equal(await log.textContent(), OWN_LOG, 'the log as it was, as text');
+    assert.equal(await page.locator('#logs pre.log img, #logs script').count(), 0, 'none of it became markup');
+    assert.equal(await page.evaluate(() => (globalThis as { pwned?: boolean }).pwned), undefined);
+    assert.equal(await page.locator('table.confusion').count(), 0);
+    await page.locator('#curves svg').waitFor();
+    // train_loss, val_loss and the val_f1 panel: a line each for the one repeat.
+    assert.equal(await page.locator('#curves svg path[aria-roledescription="line mark"]').count(), 3);
+    await page.screenshot({ path: join(testOutputDir('dashboard'), '6-trial-of-own-code.png'), fullPage: true });
     await page.close();
   });
 

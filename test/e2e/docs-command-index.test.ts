@@ -54,6 +54,8 @@ const INDEX: Record<string, Record<string, Entry>> = {
     'sweeper best tiny --group-by optimizer --top 1': { test: 'cli/query-commands' },
     'sweeper show quickstart 14': { test: 'e2e/readme-quick-start', as: 'the best trial of a shorter budget' },
     'sweeper show quickstart 14 --json': { test: 'e2e/readme-quick-start', as: 'the best trial of a shorter budget' },
+    'sweeper logs mlp 7': { test: 'cli/own-code-results', as: "on a store of a user's own code made through the store" },
+    'sweeper logs mlp 7 --repeat 1': { test: 'cli/own-code-results', as: "on a store of a user's own code made through the store" },
     'sweeper export quickstart > trials.csv': { test: 'e2e/readme-quick-start' },
     'sweeper export quickstart --epochs -o epochs.csv': { test: 'e2e/readme-quick-start' },
     'sweeper export quickstart --format json -o trials.json': { test: 'e2e/readme-quick-start' },

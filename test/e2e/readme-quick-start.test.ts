@@ -258,6 +258,7 @@ describe("docs/cli.md on the quick start's store", () => {
       'learning_rate',
       'epoch_seconds',
       'mutual_information',
+      'extra',
     ]);
   });
 

@@ -60,6 +60,39 @@ describe('studyCharts on the store', () => {
     assert.deepEqual(Object.fromEntries(importanceRows.map((r) => [r.parameter, r.importance])), data.importance);
   });
 
+  test("an objective a user's own code reports (an extra metric) has its learning curves; evaluations without a matrix give no confusion chart", async () => {
+    const store = SqliteTrialStore.open(join(tempDir(), 'own.db'));
+    const study = await store.createStudy(studyDefinition('own', { objective: { metric: 'val_f1', direction: 'maximize' }, repeats: 2 }));
+    const trial = await store.createTrial(study.id, { lr: 0.01, depth: 1 }, { worker: 'test' });
+    for (const repeat of [0, 1]) {
+      await store.recordEpoch(trial.id, 1, repeat, 1, { valLoss: 1, extra: { val_f1: 0.2 + repeat / 10, '<b>x</b>': 1 } });
+      await store.recordEpoch(trial.id, 1, repeat, 2, { valLoss: 0.5, extra: { val_f1: 0.4 + repeat / 10 } });
+      await store.recordRepeat(trial.id, 1, {
+        repeat,
+        seed: repeat,
+        value: 0.4 + repeat / 10,
+        epochs: 2,
+        bestEpoch: 2,
+        trainSeconds: 1,
+        test: { epoch: 2, loss: 0.5, accuracy: 0.75 },
+      });
+    }
+    await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: { ...result(0.45), repeats: 2, testAccuracy: 0.75 } });
+    const data = await loadStudyReportData(store, 'own', { top: 3 });
+    await store.close();
+    const curves = studyCharts(data).find((c) => c.id === 'learning-curves');
+    const rows = (curves?.spec as { data: { values: { metric: string; epoch: number; mean: number; repeats: number }[] } }).data.values;
+    assert.deepEqual(
+      rows.filter((r) => r.metric === 'val_f1').map((r) => [r.epoch, Number(r.mean.toFixed(6)), r.repeats]),
+      [
+        [1, 0.25, 2],
+        [2, 0.45, 2],
+      ],
+    );
+    assert.deepEqual([...new Set(rows.map((r) => r.metric))].sort(), ['loss', 'val_f1'], 'only the objective among the extras');
+    assert.ok(studyChartNotes(data).some((n) => n.id === 'confusion-matrix'));
+  });
+
   test('bad options are refused by name', async () => {
     const store = SqliteTrialStore.open(join(tempDir(), 'bad.db'));
     await store.createStudy(studyDefinition('s'));

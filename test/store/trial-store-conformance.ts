@@ -7,6 +7,8 @@ import { StaleAttemptError } from '../../src/errors/stale-attempt-error.js';
 import type { ParamFilter, TrialEpochRecord, TrialOutcome, TrialRecord } from '../../src/store/records.js';
 import type { TrialPage, TrialPageQuery } from '../../src/store/trial-page.js';
 import type { TrialStore } from '../../src/store/trial-store.js';
+import { bestEpoch } from '../../src/core/objective.js';
+import { aggregateRepeats } from '../../src/study/aggregate-repeats.js';
 import { result, studyDefinition } from './study-fixture.js';
 
 /**
@@ -240,6 +242,87 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         ]);
         const finished = await store.finishTrial(trialId, 1, { state: 'COMPLETE', result: { ...result(0.8), testAccuracy: 0.75 } });
         assert.equal(finished.result?.testAccuracy, 0.75);
+      }));
+
+    test("extra metrics (a user's own code) round-trip with the epoch; non-finite ones become absent; epoch pages carry them", () =>
+      withStore(async (store) => {
+        const { studyId, trialId } = await runningTrial(store);
+        await store.recordEpoch(trialId, 1, 0, 1, { valLoss: 0.5, extra: { val_f1: 0.25, perplexity: 12.5 } });
+        await store.recordEpoch(trialId, 1, 0, 2, { extra: { val_f1: Number.NaN } });
+        await store.recordEpoch(trialId, 1, 0, 3, { extra: { val_f1: 0.5, bleu: Number.POSITIVE_INFINITY } });
+        const expected = [
+          { repeat: 0, epoch: 1, valLoss: 0.5, extra: { val_f1: 0.25, perplexity: 12.5 } },
+          { repeat: 0, epoch: 2 },
+          { repeat: 0, epoch: 3, extra: { val_f1: 0.5 } },
+        ];
+        assert.deepEqual(await store.getEpochs(trialId), expected);
+        const pages: TrialEpochRecord[] = [];
+        for await (const page of store.epochPages(studyId)) pages.push(...page);
+        assert.deepEqual(
+          pages,
+          expected.map((epoch) => ({ trialNumber: 0, ...epoch })),
+        );
+        // What a caller gets is its own copy.
+        const [first] = await store.getEpochs(trialId);
+        (first?.extra as Record<string, number>).val_f1 = 99;
+        assert.deepEqual((await store.getEpochs(trialId))[0], expected[0]);
+      }));
+
+    test('a study whose objective is an extra metric: repeat values, trial values and best trials come from it', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('f1', { objective: { metric: 'val_f1', direction: 'maximize' } }));
+        const { metric, direction } = study.definition.objective;
+        const curves = [
+          [0.2, 0.6, 0.4],
+          [0.7, 0.3],
+        ];
+        for (const curve of curves) {
+          const trial = await store.createTrial(study.id, { lr: 0.01, depth: 2 }, { worker: 'w1' });
+          for (const [index, f1] of curve.entries())
+            // val_accuracy falls while val_f1 rises: a value taken from the wrong metric shows.
+            await store.recordEpoch(trial.id, 1, 0, index + 1, { valAccuracy: 1 - f1, extra: { val_f1: f1 } });
+          const best = bestEpoch(await store.getEpochs(trial.id), metric, direction);
+          const repeat = { repeat: 0, seed: 1, value: best.value, epochs: curve.length, bestEpoch: best.epoch, trainSeconds: 1 };
+          await store.recordRepeat(trial.id, 1, repeat);
+          await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: aggregateRepeats(await store.getRepeats(trial.id)) });
+        }
+        const [first, second] = await store.listTrials(study.id);
+        assert.deepEqual([first?.result?.value, first?.result?.bestEpoch], [0.6, 2]);
+        assert.deepEqual([second?.result?.value, second?.result?.bestEpoch], [0.7, 1]);
+        assert.deepEqual(
+          (await store.bestTrials(study.id, 2)).map((trial) => trial.number),
+          [1, 0],
+        );
+        assert.equal((await store.summariseStudy(study.id)).bestValue, 0.7);
+      }));
+
+    test("a test evaluation without a confusion matrix (a user's own program) is kept as given", () =>
+      withStore(async (store) => {
+        const { trialId } = await runningTrial(store);
+        const test = { epoch: 2, loss: 0.42, accuracy: 0.75 };
+        await store.recordRepeat(trialId, 1, { repeat: 0, seed: 11, value: 0.8, epochs: 3, bestEpoch: 2, trainSeconds: 2, test });
+        assert.deepEqual((await store.getRepeats(trialId))[0]?.test, test);
+      }));
+
+    test("runs' logs: kept per repeat whatever the outcome (a FAILED trial's too), replaced by a later attempt, fenced", () =>
+      withStore(async (store) => {
+        const { studyId, trialId } = await runningTrial(store);
+        await store.recordLog(trialId, 1, 1, 'attempt 1, repeat 1\n');
+        await store.requeueTrial(trialId, 1, 'worker lost', { lost: true });
+        await store.startTrial(trialId, 'w2');
+        await assert.rejects(store.recordLog(trialId, 1, 0, 'stale'), StaleAttemptError);
+        await store.recordLog(trialId, 2, 1, 'attempt 2, repeat 1: Traceback\n\u001b[31mValueError\u001b[0m\n');
+        await store.recordLog(trialId, 2, 0, 'repeat 0 é\n');
+        await store.finishTrial(trialId, 2, { state: 'FAILED', reason: 'repeat 1 failed: exit code 1' });
+        assert.deepEqual(await store.getLogs(trialId), [
+          { repeat: 0, log: 'repeat 0 é\n' },
+          { repeat: 1, log: 'attempt 2, repeat 1: Traceback\n\u001b[31mValueError\u001b[0m\n' },
+        ]);
+        const other = await store.createTrial(studyId, { lr: 0.1, depth: 1 }, { worker: 'w1' });
+        assert.deepEqual(await store.getLogs(other.id), []);
+        await store.finishTrial(other.id, 1, { state: 'COMPLETE', result: result(0.5) });
+        await assert.rejects(store.recordLog(other.id, 1, 0, 'too late'));
+        await assert.rejects(store.getLogs(12345), NotFoundError);
       }));
 
     test('best trials follow the direction; only COMPLETE trials count', () =>

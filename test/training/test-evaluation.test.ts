@@ -47,7 +47,8 @@ function testOf(outcome: RunOutcome): NonNullable<Extract<RunOutcome, { status: 
 
 describe('the test-set evaluation at the end of a run', () => {
   test('holds the confusion matrix of every test example, consistent with the accuracy', () => {
-    const test = testOf(train(withTest, {}).outcome);
+    const evaluation = testOf(train(withTest, {}).outcome);
+    const test = { ...evaluation, confusion: evaluation.confusion ?? assert.fail('the evaluation has a confusion matrix') };
     assert.equal(test.confusion.length, 10);
     assert.ok(test.confusion.every((row) => row.length === 10));
     const total = test.confusion.flat().reduce((a, b) => a + b, 0);

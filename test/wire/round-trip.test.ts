@@ -159,7 +159,14 @@ describe('the wire contract has one source: proto/', () => {
     const forgetful: RoundTrip = (m: RunOutcomeMessage) => {
       const outcome = outcomeFromMessage(m);
       return outcomeToMessage(
-        outcome.status === 'finished' ? { status: 'finished', epochs: outcome.epochs, trainSeconds: outcome.trainSeconds } : outcome,
+        outcome.status === 'finished'
+          ? {
+              status: 'finished',
+              epochs: outcome.epochs,
+              trainSeconds: outcome.trainSeconds,
+              ...(outcome.log !== undefined && { log: outcome.log }),
+            }
+          : outcome,
       );
     };
     assert.deepEqual(

@@ -10,8 +10,10 @@ import {
   epochReportFromMessage,
   epochReportToMessage,
   outcomeFromMessage,
+  logTail,
   outcomeToMessage,
 } from '../../src/wire/run-codec.js';
+import { LOG_TAIL_BYTES } from '../../src/core/run-report.js';
 import {
   EpochReportSchema,
   ObjectiveSchema,
@@ -155,8 +157,25 @@ describe('wire contract (proto/sweeper/v1/runs.proto)', () => {
       { status: 'diverged', epoch: 2, reason: 'diverged at epoch 2: training loss is NaN', trainSeconds: 3 },
       { status: 'stopped', epochs: 1, trainSeconds: 0.5 },
       { status: 'error', message: 'out of memory' },
+      // A user's own program: a test evaluation without a confusion matrix; the end of its output.
+      { status: 'finished', epochs: 3, trainSeconds: 2, test: { epoch: 2, loss: 0.4, accuracy: 0.8 }, log: 'epoch 3\n' },
+      { status: 'error', message: 'exit code 1', log: 'Traceback (most recent call last):\n  ValueError: é\n' },
     ];
     for (const outcome of outcomes) assert.deepEqual(outcomeFromMessage(wire(RunOutcomeSchema, outcomeToMessage(outcome))), outcome);
+  });
+
+  test("a run's log longer than twice LOG_TAIL_BYTES is cut to its end, never inside a character", () => {
+    const long = `${'x'.repeat(LOG_TAIL_BYTES * 3)}${'é'.repeat(LOG_TAIL_BYTES)}end\n`;
+    const outcome = outcomeFromMessage(wire(RunOutcomeSchema, outcomeToMessage({ status: 'error', message: 'failed', log: long })));
+    const log = outcome.log ?? assert.fail('the log is kept');
+    assert.ok(Buffer.byteLength(log) <= LOG_TAIL_BYTES * 2);
+    assert.ok(Buffer.byteLength(log) >= LOG_TAIL_BYTES * 2 - 1);
+    assert.ok(long.endsWith(log), 'the end is kept');
+    assert.doesNotMatch(log, /\uFFFD/);
+    const exact = 'y'.repeat(LOG_TAIL_BYTES * 2);
+    assert.equal(outcomeFromMessage(outcomeToMessage({ status: 'error', message: 'failed', log: exact })).log, exact);
+    assert.equal(logTail('aé', 2), 'é');
+    assert.equal(logTail('aé', 1), '', 'a cut inside a character keeps nothing of it');
   });
 
   test('bad messages are refused with the field named', () => {

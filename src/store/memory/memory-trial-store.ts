@@ -10,6 +10,7 @@ import type { StudyDefinition } from '../study-definition.js';
 import type {
   EpochRecord,
   ParamFilter,
+  RepeatLog,
   RepeatResult,
   StudyOwner,
   StudyRecord,
@@ -150,6 +151,7 @@ export class MemoryTrialStore implements TrialStore {
         params: values,
         epochs: new Map(),
         repeats: new Map(),
+        logs: new Map(),
       };
       study.trials.push(trial);
       this.trials.set(trial.id, trial);
@@ -207,6 +209,16 @@ export class MemoryTrialStore implements TrialStore {
       else trial.reason = outcome.reason;
       return trialRecord(trial);
     });
+  }
+
+  recordLog(trialId: number, attempt: number, repeat: number, log: string): Promise<void> {
+    return this.run(() => {
+      this.running(trialId, attempt).logs.set(repeat, log);
+    });
+  }
+
+  getLogs(trialId: number): Promise<RepeatLog[]> {
+    return this.run(() => [...this.trial(trialId).logs.entries()].sort(([a], [b]) => a - b).map(([repeat, log]) => ({ repeat, log })));
   }
 
   requeueTrial(trialId: number, attempt: number, reason: string, options: { lost?: boolean } = {}): Promise<TrialRecord> {
@@ -411,11 +423,17 @@ function storedResult(result: TrialResult): TrialResult {
 
 function finiteMetrics(metrics: EpochMetrics): EpochMetrics {
   const kept: Record<string, number> = {};
-  for (const [name, value] of Object.entries(metrics) as [keyof EpochMetrics, number | undefined][]) {
-    const number = finite(value);
+  for (const [name, value] of Object.entries(metrics) as [keyof EpochMetrics, unknown][]) {
+    if (name === 'extra') continue;
+    const number = finite(value as number | undefined);
     if (number !== undefined) kept[name] = number;
   }
-  return kept;
+  const extra: Record<string, number> = {};
+  for (const [name, value] of Object.entries(metrics.extra ?? {})) {
+    const number = finite(value);
+    if (number !== undefined) extra[name] = number;
+  }
+  return Object.keys(extra).length === 0 ? kept : { ...kept, extra };
 }
 
 /** A copy of a repeat's result; its value may be NaN (not kept as a number), which JSON would turn into null. */

@@ -23,6 +23,8 @@ export interface StoredTrial {
   /** By `${repeat}:${epoch}`. */
   readonly epochs: Map<string, EpochRecord>;
   readonly repeats: Map<number, RepeatResult>;
+  /** RunOutcome.log by repeat. */
+  readonly logs: Map<number, string>;
 }
 
 /** A fresh record of the trial: what a caller gets never aliases the store's own state. */
@@ -46,7 +48,9 @@ export function trialRecord(trial: StoredTrial): TrialRecord {
 
 /** Epochs by repeat, then epoch. */
 export function sortedEpochs(trial: StoredTrial): EpochRecord[] {
-  return [...trial.epochs.values()].sort((a, b) => a.repeat - b.repeat || a.epoch - b.epoch).map((epoch) => ({ ...epoch }));
+  return [...trial.epochs.values()]
+    .sort((a, b) => a.repeat - b.repeat || a.epoch - b.epoch)
+    .map((epoch) => ({ ...epoch, ...(epoch.extra && { extra: { ...epoch.extra } }) }));
 }
 
 /** The epoch a trial is at: the last one recorded while it runs, its result's epochs once finished (TrialPageRow.currentEpoch). */

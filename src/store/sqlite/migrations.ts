@@ -182,4 +182,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE trials ADD COLUMN lost_attempts INTEGER NOT NULL DEFAULT 0 CHECK (lost_attempts >= 0);
     `,
   },
+  {
+    version: 6,
+    name: "metrics beyond the built-in ones per epoch, the end of each run's output",
+    sql: `
+      -- A user's own code (command: or module: tasks) reports metrics of any name: those beyond the
+      -- columns above, as a JSON object by snake_case name ({"val_f1": 0.8}), read whole.
+      ALTER TABLE trial_epochs ADD COLUMN extra TEXT CHECK (extra IS NULL OR json_valid(extra));
+      -- The end of what each repeat's run printed (RunOutcome.log, bounded), whatever its outcome:
+      -- a FAILED repeat has no row in trial_repeats but keeps its log here, for \`sweeper logs\`.
+      CREATE TABLE trial_logs (
+        trial_id INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,
+        repeat   INTEGER NOT NULL CHECK (repeat >= 0),
+        log      TEXT NOT NULL,
+        PRIMARY KEY (trial_id, repeat)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER complete_trial_keeps_logs_insert BEFORE INSERT ON trial_logs
+        WHEN (SELECT state FROM trials WHERE id = NEW.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+      CREATE TRIGGER complete_trial_keeps_logs_update BEFORE UPDATE ON trial_logs
+        WHEN (SELECT state FROM trials WHERE id = OLD.trial_id) = 'COMPLETE'
+        BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
+    `,
+  },
 ];

@@ -11,6 +11,7 @@ import type { EpochMetrics } from '../../core/metrics.js';
 import type {
   EpochRecord,
   ParamFilter,
+  RepeatLog,
   RepeatResult,
   StudyOwner,
   StudyRecord,
@@ -82,6 +83,7 @@ interface EpochRow {
   learning_rate: number | null;
   epoch_seconds: number | null;
   mutual_information: number | null;
+  extra: string | null;
 }
 
 interface ParamRow {
@@ -248,8 +250,8 @@ export class SqliteTrialStore implements TrialStore {
       this.requireRunning(trialId, attempt);
       this.prepare(
         `INSERT OR REPLACE INTO trial_epochs
-             (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         trialId,
         repeat,
@@ -261,7 +263,24 @@ export class SqliteTrialStore implements TrialStore {
         finiteOrNull(metrics.learningRate),
         finiteOrNull(metrics.epochSeconds),
         finiteOrNull(metrics.mutualInformation),
+        extraJson(metrics.extra),
       );
+    });
+  }
+
+  recordLog(trialId: number, attempt: number, repeat: number, log: string): Promise<void> {
+    return this.write(() => {
+      this.requireRunning(trialId, attempt);
+      this.prepare('INSERT OR REPLACE INTO trial_logs (trial_id, repeat, log) VALUES (?, ?, ?)').run(trialId, repeat, log);
+    });
+  }
+
+  getLogs(trialId: number): Promise<RepeatLog[]> {
+    return this.read(() => {
+      this.trialRow(trialId);
+      return this.prepare<[number], RepeatLog>('SELECT repeat, log FROM trial_logs WHERE trial_id = ? ORDER BY repeat')
+        .all(trialId)
+        .map((row) => ({ repeat: row.repeat, log: row.log }));
     });
   }
 
@@ -659,7 +678,23 @@ function toEpoch(row: EpochRow): EpochRecord {
       epochSeconds: row.epoch_seconds,
       mutualInformation: row.mutual_information,
     }),
+    ...(row.extra !== null && { extra: parseExtra(row.extra) }),
   };
+}
+
+/** Extras as stored: finite numbers only, none at all as NULL. */
+function extraJson(extra: Readonly<Record<string, number>> | undefined): string | null {
+  if (extra === undefined) return null;
+  const kept = Object.entries(extra).filter(([, value]) => Number.isFinite(value));
+  return kept.length === 0 ? null : JSON.stringify(Object.fromEntries(kept));
+}
+
+function parseExtra(text: string): Readonly<Record<string, number>> {
+  const parsed: unknown = JSON.parse(text);
+  const out: Record<string, number> = {};
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+    for (const [name, value] of Object.entries(parsed)) if (typeof value === 'number') out[name] = value;
+  return out;
 }
 
 /**
