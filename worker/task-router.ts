@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
+import type { RunKey } from '../src/execution/run-assignment.js';
+import { DeviceAllocator } from './devices/device-allocator.js';
 import { InProcessExecutor } from './in-process-executor.js';
 import { LocalPool, type LocalPoolOptions } from './local-pool.js';
 import { ModulePool } from './module/module-pool.js';
@@ -9,6 +11,8 @@ import { SyntheticExecutor } from './synthetic-executor.js';
 export interface TaskRouterOptions extends LocalPoolOptions {
   /** Synthetic runs at once; defaults to the thread count. */
   readonly syntheticSlots?: number;
+  /** The worker's GPUs, which command runs asking for `resources.gpus` hold while they run; absent: none. */
+  readonly devices?: DeviceAllocator<RunKey>;
 }
 
 /**
@@ -18,6 +22,8 @@ export interface TaskRouterOptions extends LocalPoolOptions {
  */
 export class TaskRouter extends InProcessExecutor {
   private readonly synthetic: SyntheticExecutor;
+  /** The worker's GPUs (none unless given): command runs asking for some hold them while they run. */
+  readonly devices: DeviceAllocator<RunKey>;
   private pool: LocalPool | undefined;
   /** Started on the first module assignment, like `pool`; its threads never load TensorFlow.js. */
   private modules: ModulePool | undefined;
@@ -35,6 +41,7 @@ export class TaskRouter extends InProcessExecutor {
     super(Math.max(threads, slots));
     this.poolOptions = { ...options, threads };
     this.synthetic = new SyntheticExecutor({ slots, logger: options.logger });
+    this.devices = options.devices ?? new DeviceAllocator<RunKey>([]);
   }
 
   protected execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {

@@ -22,6 +22,7 @@ export async function runHere(
   const result = await runSession({
     study,
     threads: flags.threads,
+    ...(flags.gpus !== undefined && { gpus: flags.gpus }),
     backend: flags.backend,
     logger,
     datasets,
