@@ -18,6 +18,8 @@ export interface SessionOptions {
   readonly threads?: number;
   /** `--gpus`; absent: what nvidia-smi -L lists, asked only when the sweep's runs want GPUs. */
   readonly gpus?: readonly string[];
+  /** Where command trials' output is written (TaskRouterOptions.logDir). */
+  readonly logDir?: string;
   readonly backend: BackendPreference;
   readonly logger: Logger;
   readonly datasets: DatasetCache;
@@ -68,7 +70,14 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
   const { task } = study.definition;
   const wantsGpus = task?.type === 'command' && (task.gpus ?? 0) > 0;
   const devices = new DeviceAllocator<RunKey>(wantsGpus || options.gpus !== undefined ? await workerDevices(options.gpus, logger) : []);
-  const pool = new TaskRouter({ threads: options.threads, devices, backend: options.backend, logger, datasets: options.datasets });
+  const pool = new TaskRouter({
+    threads: options.threads,
+    devices,
+    logDir: options.logDir,
+    backend: options.backend,
+    logger,
+    datasets: options.datasets,
+  });
   try {
     const runner = new SweepRunner({
       study,

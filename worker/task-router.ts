@@ -3,6 +3,7 @@ import type { RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
 import type { RunKey } from '../src/execution/run-assignment.js';
 import { DeviceAllocator } from './devices/device-allocator.js';
+import { CommandExecutor } from './command/command-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';
 import { LocalPool, type LocalPoolOptions } from './local-pool.js';
 import { ModulePool } from './module/module-pool.js';
@@ -13,6 +14,10 @@ export interface TaskRouterOptions extends LocalPoolOptions {
   readonly syntheticSlots?: number;
   /** The worker's GPUs, which command runs asking for `resources.gpus` hold while they run; absent: none. */
   readonly devices?: DeviceAllocator<RunKey>;
+  /** Command runs (the user's programs) at once; defaults to the thread count. */
+  readonly commandSlots?: number;
+  /** Where command runs' output is written on this machine (default: DEFAULT_LOG_DIR). */
+  readonly logDir?: string;
 }
 
 /**
@@ -24,6 +29,7 @@ export class TaskRouter extends InProcessExecutor {
   private readonly synthetic: SyntheticExecutor;
   /** The worker's GPUs (none unless given): command runs asking for some hold them while they run. */
   readonly devices: DeviceAllocator<RunKey>;
+  private readonly command: CommandExecutor;
   private pool: LocalPool | undefined;
   /** Started on the first module assignment, like `pool`; its threads never load TensorFlow.js. */
   private modules: ModulePool | undefined;
@@ -38,10 +44,14 @@ export class TaskRouter extends InProcessExecutor {
     if (!Number.isInteger(slots) || slots < 1) throw new TypeError(`options.syntheticSlots must be a positive integer, but got ${slots}`);
     // The larger of the two kinds' capacities: the router cannot know which kind it will be
     // sent. Callers that know (e.g. `sweeper run`) size the other kind to match.
-    super(Math.max(threads, slots));
+    const commandSlots = options.commandSlots ?? threads;
+    if (!Number.isInteger(commandSlots) || commandSlots < 1)
+      throw new TypeError(`options.commandSlots must be a positive integer, but got ${commandSlots}`);
+    super(Math.max(threads, slots, commandSlots));
     this.poolOptions = { ...options, threads };
     this.synthetic = new SyntheticExecutor({ slots, logger: options.logger });
     this.devices = options.devices ?? new DeviceAllocator<RunKey>([]);
+    this.command = new CommandExecutor({ slots: commandSlots, logDir: options.logDir, logger: options.logger, devices: this.devices });
   }
 
   protected execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
@@ -57,8 +67,13 @@ export class TaskRouter extends InProcessExecutor {
         if (this.closed) return Promise.resolve({ status: 'error', message: 'the worker is closed' });
         this.modules ??= new ModulePool({ threads: this.poolOptions.threads, logger: this.poolOptions.logger });
         return this.modules.run(assignment, listener, signal);
+      case 'command':
+        return this.command.run(assignment, listener, signal);
       default:
-        return Promise.resolve({ status: 'error', message: `task.type must be "train" or "synthetic", but got ${JSON.stringify(type)}` });
+        return Promise.resolve({
+          status: 'error',
+          message: `task.type must be "train", "synthetic", "command" or "module", but got ${JSON.stringify(type)}`,
+        });
     }
   }
 
@@ -69,6 +84,6 @@ export class TaskRouter extends InProcessExecutor {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.synthetic.close(), this.pool?.close(), this.modules?.close()]);
+    await Promise.all([this.synthetic.close(), this.command.close(), this.pool?.close(), this.modules?.close()]);
   }
 }

@@ -23,6 +23,7 @@ export async function runHere(
     study,
     threads: flags.threads,
     ...(flags.gpus !== undefined && { gpus: flags.gpus }),
+    ...(flags.logs !== undefined && { logDir: flags.logs }),
     backend: flags.backend,
     logger,
     datasets,

@@ -11,6 +11,8 @@ export interface SessionFlags {
   gpus?: string[];
   backend: BackendPreference;
   logFile?: string;
+  /** Where command trials' output is written. */
+  logs?: string;
   logLevel: LevelWithSilent;
   progress: boolean;
   json?: boolean;
@@ -33,6 +35,7 @@ export function addSessionOptions(command: Command): Command {
         .choices(BACKEND_PREFERENCES)
         .default('auto'),
     )
+    .option('--logs <dir>', "where command trials' stdout and stderr go (default: the temp dir's sweeper-logs)")
     .addOption(logFileOption('write JSON logs here (default: <db>.log with a progress bar, else standard error)'))
     .addOption(logLevelOption('info'))
     .option('--no-progress', 'no progress bar, even on a terminal')

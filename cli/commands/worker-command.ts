@@ -22,6 +22,8 @@ export interface WorkerFlags extends ConnectionFlags {
   backend: BackendPreference;
   drainTimeout: number;
   logFile?: string;
+  /** Where command runs' output is written (`<dir>/<study>/<trial>.<repeat>@<attempt>.log`). */
+  logs?: string;
   logLevel: LevelWithSilent;
 }
 
@@ -30,9 +32,18 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
   const threads = flags.threads ?? availableParallelism();
   const logger = createLogger({ ...(flags.logFile !== undefined && { file: flags.logFile }), level: flags.logLevel });
   // Training runs on `threads` threads, started with the first training run; synthetic runs are timers.
-  // Command runs that ask for GPUs wait for free ones of these (each run its own).
+  // Command runs are other processes: `threads` of them at once, like the training threads; those
+  // that ask for GPUs also wait for free ones of these (each run its own).
   const devices = new DeviceAllocator<RunKey>(await workerDevices(flags.gpus, logger));
-  const executor = new TaskRouter({ threads, syntheticSlots: threads, devices, backend: flags.backend, logger });
+  const executor = new TaskRouter({
+    threads,
+    syntheticSlots: threads,
+    commandSlots: threads,
+    devices,
+    ...(flags.logs !== undefined && { logDir: flags.logs }),
+    backend: flags.backend,
+    logger,
+  });
   const agent = new WorkerAgent({ client, executor, threads, devices, logger, softwareVersion: softwareVersion() });
   const gpus = devices.devices.length > 0 ? ` and ${counted(devices.devices.length, 'GPU')} (${devices.devices.join(',')})` : '';
   printOut(`worker ${agent.workerId} with ${counted(threads, 'thread')}${gpus}, coordinator ${address}\n`);

@@ -28,6 +28,7 @@ export function defineWorkerCommand(program: Command): void {
           DEFAULT_DRAIN_SECONDS,
         ),
       )
+      .option('--logs <dir>', "where command trials' stdout and stderr go on this machine (default: the temp dir's sweeper-logs)")
       .addOption(logFileOption())
       .addOption(logLevelOption('info')),
   ).action(async (flags: WorkerFlags) => {

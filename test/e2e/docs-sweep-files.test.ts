@@ -6,7 +6,7 @@ import { pageBlocks } from '../helpers/markdown.js';
 
 /**
  * The YAML of docs/sweep-files.md, read by the sweep file parser: the listing of every field, and
- * the fragments (a dataset read from files, the synthetic task) inside the smallest file around
+ * the fragments (a dataset read from files, your own program, the synthetic task) inside the smallest file around
  * them. The files of sweeps/ are run by readme-sweep-files.test.ts.
  */
 const blocks = pageBlocks('docs/sweep-files.md').filter((b) => b.lang === 'yaml');
@@ -14,7 +14,7 @@ const blocks = pageBlocks('docs/sweep-files.md').filter((b) => b.lang === 'yaml'
 /** The problems parseSweep finds in `text`, as `field: message`; none for a good file. */
 function problems(text: string): string[] {
   try {
-    parseSweep(text, 'example.yaml');
+    parseSweep(text, 'example.yaml', { baseDir: '/home/me/sweeps' });
     return [];
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -23,10 +23,10 @@ function problems(text: string): string[] {
 }
 
 describe('docs/sweep-files.md: its YAML', () => {
-  test('the page has the listing of every field and two fragments', () => {
+  test('the page has the listing of every field and three fragments', () => {
     assert.deepEqual(
       blocks.map((b) => b.text.split('\n')[0]),
-      ['study: quickstart            # name of the study in the store: letters, digits, _ . -', 'dataset:', 'synthetic:'],
+      ['study: quickstart            # name of the study in the store: letters, digits, _ . -', 'dataset:', 'command:', 'synthetic:'],
     );
   });
 
@@ -53,14 +53,25 @@ describe('docs/sweep-files.md: its YAML', () => {
     assert.deepEqual(problems(file), []);
   });
 
+  test('the command fragment, in a file with a study, the parameters its templates name and a budget', () => {
+    const fragment = blocks[2]?.text ?? assert.fail('no command fragment');
+    const space = [
+      'space:',
+      '  learning_rate: { type: float, low: 1.0e-4, high: 0.3, log: true }',
+      '  optimizer: { type: categorical, choices: [sgd, adam] }',
+      '  beta1: { type: float, low: 0.8, high: 0.99, when: { optimizer: adam } }',
+    ].join('\n');
+    assert.deepEqual(problems(`study: own\n${space}\nbudget:\n  trials: 2\n${fragment}\n`), []);
+  });
+
   test('the synthetic fragment, in a file with a study, the parameters its optimum names and a budget', () => {
-    const fragment = blocks[2]?.text ?? assert.fail('no synthetic fragment');
+    const fragment = blocks[3]?.text ?? assert.fail('no synthetic fragment');
     const file = `study: synthetic\nspace:\n  learning_rate: { type: float, low: 1.0e-4, high: 0.3, log: true }\n  optimizer: { type: categorical, choices: [sgd, adam] }\nbudget:\n  trials: 2\n${fragment}\n`;
     assert.deepEqual(problems(file), []);
   });
 
   test('a mistake in a fragment is caught', () => {
-    const fragment = (blocks[2]?.text ?? '').replace('epochs: 5', 'epochs: 0');
+    const fragment = (blocks[3]?.text ?? '').replace('epochs: 5', 'epochs: 0');
     const file = `study: synthetic\nspace:\n  learning_rate: { type: float, low: 1.0e-4, high: 0.3, log: true }\n  optimizer: { type: categorical, choices: [sgd, adam] }\nbudget:\n  trials: 2\n${fragment}\n`;
     assert.notDeepEqual(problems(file), []);
   });

@@ -1,0 +1,155 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { RunOutcome } from '../../src/core/run-report.js';
+import type { RunAssignment, RunKey } from '../../src/execution/run-assignment.js';
+import type { RunListener } from '../../src/execution/trial-executor.js';
+import { expandArgv } from '../../src/user-code/argv-template.js';
+import type { CommandTask } from '../../src/user-code/command-task.js';
+import { DeviceAllocator } from '../devices/device-allocator.js';
+import { deviceEnvironment } from '../devices/device-environment.js';
+import { InProcessExecutor } from '../in-process-executor.js';
+import { CappedLogFile, LOG_FILE_MAX_BYTES, runLogPath } from './capped-log-file.js';
+import { CommandRun } from './command-run.js';
+import { ReaperClient } from './reaper-client.js';
+import { runEnvironment } from './run-environment.js';
+import { cwdProblem } from './spawn-problem.js';
+
+/** Where runs' output goes on a worker unless told otherwise. */
+export const DEFAULT_LOG_DIR = join(tmpdir(), 'sweeper-logs');
+
+export interface CommandExecutorOptions {
+  /** Runs at once. A run is another process, not a thread of ours. */
+  readonly slots: number;
+  /** Each run's stdout and stderr go to `<logDir>/<study>/<trial>.<repeat>@<attempt>.log`. */
+  readonly logDir?: string;
+  /** The most a run's log file holds; the rest is dropped. */
+  readonly logFileMaxBytes?: number;
+  /** Where a failing epoch handler is reported (the run then stops). */
+  readonly logger?: Logger;
+  /** The worker's GPUs: a run asking for `resources.gpus` holds that many of them while its program runs. */
+  readonly devices?: DeviceAllocator<RunKey>;
+}
+
+/**
+ * Runs command tasks: the user's program, one process group per run, speaking the line protocol
+ * of docs/own-code.md. A reaper process (reaper.ts) stops the groups if this process dies.
+ */
+export class CommandExecutor extends InProcessExecutor {
+  private readonly logDir: string;
+  private readonly logFileMaxBytes: number;
+  private readonly logger: Logger | undefined;
+  private readonly devices: DeviceAllocator<RunKey>;
+  private readonly reaper = new ReaperClient();
+  /** Every run that has not ended, so that close() can stop them and wait. */
+  private readonly runs = new Map<AbortController, Promise<RunOutcome>>();
+  private closed = false;
+
+  constructor(options: CommandExecutorOptions) {
+    const { slots } = options;
+    if (!Number.isInteger(slots) || slots < 1) throw new TypeError(`options.slots must be a positive integer, but got ${slots}`);
+    super(slots);
+    this.logDir = options.logDir ?? DEFAULT_LOG_DIR;
+    this.logFileMaxBytes = options.logFileMaxBytes ?? LOG_FILE_MAX_BYTES;
+    this.logger = options.logger;
+    this.devices = options.devices ?? new DeviceAllocator<RunKey>([]);
+  }
+
+  protected async execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+    const { task } = assignment;
+    if (task.type !== 'command')
+      return { status: 'error', message: `the command executor runs command tasks only, but got a ${task.type} task` };
+    if (this.closed) return { status: 'error', message: 'the command executor is closed' };
+    // One signal for the caller's stop and for close().
+    const stop = new AbortController();
+    const forward = (): void => stop.abort();
+    if (signal.aborted) stop.abort();
+    signal.addEventListener('abort', forward, { once: true });
+    const run = this.runOne(assignment, listener, stop.signal);
+    this.runs.set(stop, run);
+    try {
+      return await run;
+    } finally {
+      signal.removeEventListener('abort', forward);
+      this.runs.delete(stop);
+    }
+  }
+
+  /** Stops every run (SIGTERM, then SIGKILL after its grace) and resolves when all have ended. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const stop of this.runs.keys()) stop.abort();
+    await Promise.allSettled(this.runs.values());
+    await this.reaper.close();
+  }
+
+  private async runOne(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
+    const { task } = assignment;
+    if (task.type !== 'command') throw new Error('unreachable');
+    let argv: string[];
+    try {
+      argv = expandArgv(task.argv, assignment.params);
+    } catch (error) {
+      return { status: 'error', message: (error as Error).message };
+    }
+    if (argv.length === 0 || argv[0] === '')
+      return { status: 'error', message: `command argv must name a program, but got ${JSON.stringify(argv)}` };
+    const badCwd = await cwdProblem(task.cwd);
+    if (badCwd !== undefined) return { status: 'error', message: badCwd };
+    if (signal.aborted) return { status: 'stopped', epochs: 0, trainSeconds: 0 };
+    // After the slot, before the program: the run waits here for its devices (first come, first served).
+    const wanted = task.gpus ?? 0;
+    const have = this.devices.devices.length;
+    if (wanted > have) {
+      const gpus = (n: number): string => `${n} GPU${n === 1 ? '' : 's'}`;
+      return {
+        status: 'error',
+        message: `resources.gpus asks ${gpus(wanted)}, but this worker has ${have}: start it with --gpus naming at least ${wanted} (e.g. --gpus ${Array.from({ length: wanted }, (_, i) => i).join(',')})`,
+      };
+    }
+    const key: RunKey = {
+      study: assignment.study,
+      trialNumber: assignment.trialNumber,
+      attempt: assignment.attempt,
+      repeat: assignment.repeat,
+    };
+    let gpus: string[];
+    try {
+      gpus = await this.devices.acquire(wanted, signal, key);
+    } catch (error) {
+      if (signal.aborted) return { status: 'stopped', epochs: 0, trainSeconds: 0 };
+      return { status: 'error', message: (error as Error).message };
+    }
+    try {
+      return await this.spawnRun(assignment, task, argv, gpus, listener, signal);
+    } finally {
+      this.devices.release(gpus);
+    }
+  }
+
+  private async spawnRun(
+    assignment: RunAssignment,
+    task: CommandTask,
+    argv: string[],
+    gpus: readonly string[],
+    listener: RunListener,
+    signal: AbortSignal,
+  ): Promise<RunOutcome> {
+    const tempDir = await mkdtemp(join(tmpdir(), 'sweeper-run-'));
+    try {
+      const paramsFile = join(tempDir, 'params.json');
+      await writeFile(paramsFile, JSON.stringify(assignment.params));
+      const logPath = runLogPath(this.logDir, assignment.study, assignment.trialNumber, assignment.repeat, assignment.attempt);
+      const log = new CappedLogFile(logPath, this.logFileMaxBytes);
+      try {
+        const env = { ...runEnvironment(assignment, task, paramsFile), ...deviceEnvironment(task, gpus) };
+        return await new CommandRun({ assignment, task, argv, env, listener, signal, log, reaper: this.reaper, logger: this.logger }).run();
+      } finally {
+        await log.close();
+      }
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
+  }
+}
