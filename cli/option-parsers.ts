@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { TRIAL_STATES, type TrialState } from '../src/core/trial-state.js';
+import { parseGpuList } from '../src/execution/device-ids.js';
 
 export function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -60,4 +61,13 @@ export function columnNames(value: string, previous: readonly string[] | undefin
   const names = value.split(',').map((name) => name.trim());
   if (names.some((name) => name === '')) throw new InvalidArgumentError(`expected column names separated by commas, but got "${value}"`);
   return [...(previous ?? []), ...names];
+}
+
+/** `--gpus 0,1,2,3` or `--gpus none`: the devices a worker hands to runs (worker/devices/gpu-list.ts). */
+export function gpuIds(value: string): string[] {
+  try {
+    return parseGpuList(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -4,6 +4,9 @@ import { SweepRunner, type SweepResult } from '../coordinator/sweep-runner.js';
 import type { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { Study } from '../src/study/study.js';
 import type { BackendPreference } from '../src/training/backend-preference.js';
+import type { RunKey } from '../src/execution/run-assignment.js';
+import { DeviceAllocator } from '../worker/devices/device-allocator.js';
+import { workerDevices } from '../worker/devices/worker-devices.js';
 import { TaskRouter } from '../worker/task-router.js';
 import { thisProcess } from './process-owner.js';
 import { ProgressDisplay } from './progress-display.js';
@@ -13,6 +16,8 @@ import { takeOverWarning } from './take-over-warning.js';
 export interface SessionOptions {
   readonly study: Study;
   readonly threads?: number;
+  /** `--gpus`; absent: what nvidia-smi -L lists, asked only when the sweep's runs want GPUs. */
+  readonly gpus?: readonly string[];
   /** Where command trials' output is written (TaskRouterOptions.logDir). */
   readonly logDir?: string;
   readonly backend: BackendPreference;
@@ -62,8 +67,12 @@ export async function runSession(options: SessionOptions): Promise<SweepResult> 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const { task } = study.definition;
+  const wantsGpus = task?.type === 'command' && (task.gpus ?? 0) > 0;
+  const devices = new DeviceAllocator<RunKey>(wantsGpus || options.gpus !== undefined ? await workerDevices(options.gpus, logger) : []);
   const pool = new TaskRouter({
     threads: options.threads,
+    devices,
     logDir: options.logDir,
     backend: options.backend,
     logger,

@@ -2,6 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import { StatusReplySchema, type StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import { heldToMessage } from '../src/wire/coordinator-codec.js';
 import { keyToMessage } from '../src/wire/run-codec.js';
 import type { RemoteExecutor } from './remote-executor.js';
 import type { StudyHost } from './study-host.js';
@@ -26,6 +27,8 @@ export async function coordinatorStatus(executor: RemoteExecutor, studyHost: Stu
       draining: session.draining,
       silentMs: Math.min(2 ** 32 - 1, Math.round(silentMs(session))),
       softwareVersion: session.identity.softwareVersion,
+      gpus: [...session.identity.gpus],
+      held: session.held.map(heldToMessage),
     })),
     runs: runs.map((run) => ({
       run: keyToMessage(run.key),

@@ -102,7 +102,8 @@ export class RemoteExecutor implements TrialExecutor {
   register(request: RegisterRequest): Registration {
     checkProtocolVersion(request.protocolVersion);
     const { workerId, host, pid, threads, softwareVersion } = request;
-    const session = new WorkerSession(randomUUID(), { workerId, host, pid, threads, softwareVersion });
+    const gpus = [...(request.gpus ?? [])];
+    const session = new WorkerSession(randomUUID(), { workerId, host, pid, threads, softwareVersion, gpus });
     const previous = this.byWorker.get(workerId);
     if (previous) {
       // The same worker process again (its connection broke): its runs carry over.
@@ -147,6 +148,7 @@ export class RemoteExecutor implements TrialExecutor {
       session.draining = true;
       this.options.logger.info({ worker: session.name, running: session.runs.size }, 'worker draining');
     }
+    session.held = [...(request.held ?? [])];
     const abandon = request.running.filter((key) => !this.adopt(session, key));
     for (const run of session.dropped(request.running, request.assignmentsReceived)) {
       this.options.logger.warn({ worker: session.name, run: run.key }, 'a worker no longer holds a run it was given');

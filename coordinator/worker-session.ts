@@ -1,7 +1,7 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { RunKey } from '../src/execution/run-assignment.js';
 import { runId, repeatId } from '../src/execution/run-assignment.js';
-import { workItemToMessage, type WorkItem } from '../src/wire/coordinator-codec.js';
+import { workItemToMessage, type HeldDevices, type WorkItem } from '../src/wire/coordinator-codec.js';
 import type { WorkItem as WorkItemMessage, WorkRequest } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import type { RemoteRun, RunHolder } from './remote-run.js';
 
@@ -11,12 +11,16 @@ export interface WorkerIdentity {
   readonly pid: number;
   readonly threads: number;
   readonly softwareVersion: string;
+  /** The devices it hands to runs that ask for GPUs. */
+  readonly gpus: readonly string[];
 }
 
 /** A registered worker: its threads, the runs it holds and the stream its work goes down. */
 export class WorkerSession implements RunHolder {
   readonly runs = new Map<string, RemoteRun>();
   draining = false;
+  /** Which runs hold which of its devices, as its last heartbeat said (for `sweeper status`). */
+  held: readonly HeldDevices[] = [];
   /** Assignments written to this session's work stream so far; each run records its number. */
   private assignments = 0;
   private stream: ServerWritableStream<WorkRequest, WorkItemMessage> | undefined;

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
+import type { RunKey } from '../src/execution/run-assignment.js';
+import { DeviceAllocator } from './devices/device-allocator.js';
 import { CommandExecutor } from './command/command-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';
 import { LocalPool, type LocalPoolOptions } from './local-pool.js';
@@ -10,6 +12,8 @@ import { SyntheticExecutor } from './synthetic-executor.js';
 export interface TaskRouterOptions extends LocalPoolOptions {
   /** Synthetic runs at once; defaults to the thread count. */
   readonly syntheticSlots?: number;
+  /** The worker's GPUs, which command runs asking for `resources.gpus` hold while they run; absent: none. */
+  readonly devices?: DeviceAllocator<RunKey>;
   /** Command runs (the user's programs) at once; defaults to the thread count. */
   readonly commandSlots?: number;
   /** Where command runs' output is written on this machine (default: DEFAULT_LOG_DIR). */
@@ -23,6 +27,8 @@ export interface TaskRouterOptions extends LocalPoolOptions {
  */
 export class TaskRouter extends InProcessExecutor {
   private readonly synthetic: SyntheticExecutor;
+  /** The worker's GPUs (none unless given): command runs asking for some hold them while they run. */
+  readonly devices: DeviceAllocator<RunKey>;
   private readonly command: CommandExecutor;
   private pool: LocalPool | undefined;
   /** Started on the first module assignment, like `pool`; its threads never load TensorFlow.js. */
@@ -44,7 +50,8 @@ export class TaskRouter extends InProcessExecutor {
     super(Math.max(threads, slots, commandSlots));
     this.poolOptions = { ...options, threads };
     this.synthetic = new SyntheticExecutor({ slots, logger: options.logger });
-    this.command = new CommandExecutor({ slots: commandSlots, logDir: options.logDir, logger: options.logger });
+    this.devices = options.devices ?? new DeviceAllocator<RunKey>([]);
+    this.command = new CommandExecutor({ slots: commandSlots, logDir: options.logDir, logger: options.logger, devices: this.devices });
   }
 
   protected execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {

@@ -10,9 +10,10 @@ import { callFailure, isCancelled, isRetryable } from '../src/rpc/call-failure.j
 import type { CoordinatorClient } from '../src/rpc/coordinator-client.js';
 import { refusedWorker } from '../src/rpc/grpc-status.js';
 import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
-import { workItemFromMessage, type WorkItem } from '../src/wire/coordinator-codec.js';
+import { workItemFromMessage, type HeldDevices, type WorkItem } from '../src/wire/coordinator-codec.js';
 import type { WorkItem as WorkItemMessage } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { keyFromMessage } from '../src/wire/run-codec.js';
+import type { DeviceAllocator } from './devices/device-allocator.js';
 import { ReportOutbox } from './report-outbox.js';
 
 export interface WorkerAgentOptions {
@@ -21,6 +22,8 @@ export interface WorkerAgentOptions {
   readonly executor: TrialExecutor;
   /** Runs this worker takes at once, as announced to the coordinator. */
   readonly threads: number;
+  /** Its GPUs, announced to the coordinator with who holds which; absent: none. */
+  readonly devices?: DeviceAllocator<RunKey>;
   readonly logger: Logger;
   readonly softwareVersion: string;
 }
@@ -127,6 +130,7 @@ export class WorkerAgent {
       threads,
       running: this.heldKeys(),
       softwareVersion,
+      gpus: this.options.devices?.devices ?? [],
     });
     onRegistered();
     for (const key of reply.abandon) this.abandon(key, 'the coordinator no longer gives this run to this worker');
@@ -176,6 +180,7 @@ export class WorkerAgent {
       running: this.heldKeys(),
       draining: this.draining,
       assignmentsReceived: this.assignmentsReceived,
+      held: this.heldDevices(),
     });
     for (const key of abandon)
       this.abandon(key, 'the coordinator no longer gives this run to this worker (it ended the attempt, or the lease expired)');
@@ -260,6 +265,12 @@ export class WorkerAgent {
     held.controller.abort(new Abandonment(reason));
     this.outbox.drop(key, reason);
     this.options.logger.warn({ run: describeRun(key), reason }, 'abandoned a run');
+  }
+
+  /** Which runs hold which devices; a run is named as the executor was given it. */
+  private heldDevices(): HeldDevices[] {
+    const holdings = this.options.devices?.holders() ?? [];
+    return holdings.flatMap(({ holder, ids }) => (holder === undefined ? [] : [{ run: holder, gpus: ids }]));
   }
 
   private heldKeys(): RunKey[] {

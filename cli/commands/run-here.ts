@@ -22,6 +22,7 @@ export async function runHere(
   const result = await runSession({
     study,
     threads: flags.threads,
+    ...(flags.gpus !== undefined && { gpus: flags.gpus }),
     ...(flags.logs !== undefined && { logDir: flags.logs }),
     backend: flags.backend,
     logger,

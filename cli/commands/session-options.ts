@@ -1,12 +1,14 @@
 import { Option, type Command } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../src/training/backend-preference.js';
-import { positiveInteger } from '../option-parsers.js';
+import { gpuIds, positiveInteger } from '../option-parsers.js';
 import { dbOption, logFileOption, logLevelOption } from '../shared-options.js';
 
 export interface SessionFlags {
   db: string;
   threads?: number;
+  /** `--gpus`: the devices command runs get; absent: nvidia-smi's, when the sweep asks for any. */
+  gpus?: string[];
   backend: BackendPreference;
   logFile?: string;
   /** Where command trials' output is written. */
@@ -23,6 +25,11 @@ export function addSessionOptions(command: Command): Command {
   return command
     .addOption(dbOption())
     .option('--threads <n>', 'worker threads (default: the number of cores)', positiveInteger)
+    .option(
+      '--gpus <ids>',
+      'devices to hand to command runs that ask for resources.gpus, e.g. 0,1,2,3, or none (default: those nvidia-smi -L lists)',
+      gpuIds,
+    )
     .addOption(
       new Option('--backend <name>', 'TensorFlow.js backend: auto uses tfjs-node when installed, else wasm')
         .choices(BACKEND_PREFERENCES)

@@ -20,6 +20,11 @@ export interface CommandTask {
   readonly timeoutSeconds?: number;
   /** Seconds between SIGTERM and SIGKILL when a run is stopped and does not exit by itself. */
   readonly graceSeconds: number;
+  /**
+   * Devices each run holds (`resources: { gpus: N }`): the worker waits until N of its devices
+   * are free and gives the run those in CUDA_VISIBLE_DEVICES. Absent or 0: none.
+   */
+  readonly gpus?: number;
 }
 
 /** Long enough for a training script to save a checkpoint, short enough not to hold a slot. */

@@ -8,6 +8,9 @@ const epochs = z.number().int().min(1).max(100000);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name of letters, digits and underscores');
 /** NUL cannot be passed to exec; refusing it here keeps the failure at check time. */
 const noNul = z.string().refine((text) => !text.includes('\0'), 'must not contain a NUL character');
+/** GPUs one run holds; more than a machine has is refused by the worker that gets the run. */
+export const MAX_GPUS_PER_RUN = 64;
+const gpus = z.number().int().min(0).max(MAX_GPUS_PER_RUN);
 
 /** A normalised command task, as the store keeps it and as it travels to workers. */
 export const commandTaskSchema = z.strictObject({
@@ -18,6 +21,7 @@ export const commandTaskSchema = z.strictObject({
   epochs: epochs.optional(),
   timeoutSeconds: seconds.optional(),
   graceSeconds: z.number().min(0).max(3600),
+  gpus: gpus.optional(),
 });
 
 /** A normalised module task, as the store keeps it and as it travels to workers. */
@@ -39,6 +43,8 @@ export const commandSectionSchema = z.union([
     epochs: epochs.optional(),
     timeout: seconds.optional(),
     grace: z.number().min(0).max(3600).optional(),
+    // Module tasks have no `resources:`: they run in threads of the worker's process, which share its devices.
+    resources: z.strictObject({ gpus: gpus.optional() }).optional(),
   }),
 ]);
 

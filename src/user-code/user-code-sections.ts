@@ -34,6 +34,7 @@ export function commandTaskFromSection(
       ...('epochs' in long && long.epochs !== undefined && { epochs: long.epochs }),
       ...('timeout' in long && long.timeout !== undefined && { timeoutSeconds: long.timeout }),
       graceSeconds: ('grace' in long ? long.grace : undefined) ?? DEFAULT_GRACE_SECONDS,
+      ...('resources' in long && long.resources?.gpus !== undefined && long.resources.gpus > 0 && { gpus: long.resources.gpus }),
     },
   };
 }

@@ -20,6 +20,17 @@ export interface WorkerJson {
   draining: boolean;
   silent_ms: number;
   version: string;
+  /** Its devices (GPU ids), and which run holds which, as of its last heartbeat. */
+  gpus: string[];
+  held: HeldJson[];
+}
+
+export interface HeldJson {
+  study?: string;
+  trial?: number;
+  attempt?: number;
+  repeat?: number;
+  gpus: string[];
 }
 
 export interface RunJson {
@@ -60,6 +71,14 @@ export function statusJson(status: StatusReply): StatusJson {
       draining: w.draining,
       silent_ms: w.silentMs,
       version: w.softwareVersion,
+      gpus: [...w.gpus],
+      held: w.held.map((h) => ({
+        study: h.run?.study,
+        trial: h.run?.trialNumber,
+        attempt: h.run?.attempt,
+        repeat: h.run?.repeat,
+        gpus: [...h.gpus],
+      })),
     })),
     runs: status.runs.map((r) => ({
       study: r.run?.study,

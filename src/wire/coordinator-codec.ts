@@ -2,11 +2,13 @@ import { create } from '@bufbuild/protobuf';
 import { z } from 'zod';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { DEVICE_ID, MAX_DEVICES } from '../execution/device-ids.js';
 import type { EpochDecision, RunAssignment, RunKey } from '../execution/run-assignment.js';
 import type { EpochReport, RunOutcome } from '../core/run-report.js';
 import { studyNameSchema } from '../study/study-options.js';
 import {
   EventResultSchema,
+  HeldDevicesSchema,
   HeartbeatReplySchema,
   HeartbeatRequestSchema,
   RefusalSchema,
@@ -19,6 +21,7 @@ import {
   SubmitRequestSchema,
   WorkItemSchema,
   WorkRequestSchema,
+  type HeldDevices as HeldDevicesMessage,
   type HeartbeatReply as HeartbeatReplyMessage,
   type HeartbeatRequest as HeartbeatRequestMessage,
   type RegisterReply as RegisterReplyMessage,
@@ -78,6 +81,30 @@ function keysFromMessage(keys: readonly Parameters<typeof keyFromMessage>[0][], 
   return keys.map((key, index) => keyFromMessage(key, `${what}[${index}]`));
 }
 
+const deviceIdsSchema = z
+  .array(z.string().regex(DEVICE_ID, 'a device id (an index like 0 or a UUID like GPU-8f7c...)'))
+  .max(MAX_DEVICES)
+  .refine((ids) => new Set(ids).size === ids.length, 'must name each device once');
+
+/** The devices one run holds on its worker. */
+export interface HeldDevices {
+  readonly run: RunKey;
+  readonly gpus: readonly string[];
+}
+
+export function heldToMessage(held: HeldDevices): HeldDevicesMessage {
+  return create(HeldDevicesSchema, { run: keyToMessage(held.run), gpus: [...held.gpus] });
+}
+
+export function heldFromMessage(messages: readonly HeldDevicesMessage[], what: string): HeldDevices[] {
+  if (messages.length > MAX_DEVICES)
+    throw new InvalidArgumentError(`${what}: must list at most ${MAX_DEVICES} holdings, but got ${messages.length}`);
+  return messages.map((message, index) => ({
+    run: keyFromMessage(message.run, `${what}[${index}].run`),
+    gpus: checkWire(deviceIdsSchema, message.gpus, `${what}[${index}].gpus`),
+  }));
+}
+
 export interface RegisterRequest {
   readonly protocolVersion: number;
   readonly workerId: string;
@@ -86,10 +113,12 @@ export interface RegisterRequest {
   readonly threads: number;
   readonly running: RunKey[];
   readonly softwareVersion: string;
+  /** Its devices, which it hands to runs that ask for GPUs; absent: none. */
+  readonly gpus?: readonly string[];
 }
 
 export function registerToMessage(request: RegisterRequest): RegisterRequestMessage {
-  return create(RegisterRequestSchema, { ...request, running: request.running.map(keyToMessage) });
+  return create(RegisterRequestSchema, { ...request, running: request.running.map(keyToMessage), gpus: [...(request.gpus ?? [])] });
 }
 
 const registerSchema = z.strictObject({
@@ -99,11 +128,12 @@ const registerSchema = z.strictObject({
   pid: uint32,
   threads: z.number().int().min(1).max(WIRE_LIMITS.threads),
   softwareVersion: z.string().max(64),
+  gpus: deviceIdsSchema,
 });
 
 export function registerFromMessage(message: RegisterRequestMessage): RegisterRequest {
-  const { protocolVersion, workerId, host, pid, threads, softwareVersion } = message;
-  const checked = checkWire(registerSchema, { protocolVersion, workerId, host, pid, threads, softwareVersion }, 'register');
+  const { protocolVersion, workerId, host, pid, threads, softwareVersion, gpus } = message;
+  const checked = checkWire(registerSchema, { protocolVersion, workerId, host, pid, threads, softwareVersion, gpus }, 'register');
   return { ...checked, running: keysFromMessage(message.running, 'register: running') };
 }
 
@@ -178,10 +208,16 @@ export interface HeartbeatRequest {
   readonly draining: boolean;
   /** Assignments the session's work stream has delivered (see the .proto). */
   readonly assignmentsReceived: number;
+  /** Which runs hold which of the worker's devices; absent: none. */
+  readonly held?: readonly HeldDevices[];
 }
 
 export function heartbeatToMessage(request: HeartbeatRequest): HeartbeatRequestMessage {
-  return create(HeartbeatRequestSchema, { ...request, running: request.running.map(keyToMessage) });
+  return create(HeartbeatRequestSchema, {
+    ...request,
+    running: request.running.map(keyToMessage),
+    held: (request.held ?? []).map(heldToMessage),
+  });
 }
 
 export function heartbeatFromMessage(message: HeartbeatRequestMessage): HeartbeatRequest {
@@ -190,6 +226,7 @@ export function heartbeatFromMessage(message: HeartbeatRequestMessage): Heartbea
     running: keysFromMessage(message.running, 'heartbeat: running'),
     draining: message.draining,
     assignmentsReceived: message.assignmentsReceived,
+    held: heldFromMessage(message.held, 'heartbeat: held'),
   };
 }
 

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RunOutcome } from '../../src/core/run-report.js';
-import type { RunAssignment } from '../../src/execution/run-assignment.js';
+import type { RunAssignment, RunKey } from '../../src/execution/run-assignment.js';
 import type { RunListener } from '../../src/execution/trial-executor.js';
 import { expandArgv } from '../../src/user-code/argv-template.js';
+import type { CommandTask } from '../../src/user-code/command-task.js';
+import { DeviceAllocator } from '../devices/device-allocator.js';
+import { deviceEnvironment } from '../devices/device-environment.js';
 import { InProcessExecutor } from '../in-process-executor.js';
 import { CappedLogFile, LOG_FILE_MAX_BYTES, runLogPath } from './capped-log-file.js';
 import { CommandRun } from './command-run.js';
@@ -25,6 +28,8 @@ export interface CommandExecutorOptions {
   readonly logFileMaxBytes?: number;
   /** Where a failing epoch handler is reported (the run then stops). */
   readonly logger?: Logger;
+  /** The worker's GPUs: a run asking for `resources.gpus` holds that many of them while its program runs. */
+  readonly devices?: DeviceAllocator<RunKey>;
 }
 
 /**
@@ -35,6 +40,7 @@ export class CommandExecutor extends InProcessExecutor {
   private readonly logDir: string;
   private readonly logFileMaxBytes: number;
   private readonly logger: Logger | undefined;
+  private readonly devices: DeviceAllocator<RunKey>;
   private readonly reaper = new ReaperClient();
   /** Every run that has not ended, so that close() can stop them and wait. */
   private readonly runs = new Map<AbortController, Promise<RunOutcome>>();
@@ -47,6 +53,7 @@ export class CommandExecutor extends InProcessExecutor {
     this.logDir = options.logDir ?? DEFAULT_LOG_DIR;
     this.logFileMaxBytes = options.logFileMaxBytes ?? LOG_FILE_MAX_BYTES;
     this.logger = options.logger;
+    this.devices = options.devices ?? new DeviceAllocator<RunKey>([]);
   }
 
   protected async execute(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
@@ -91,6 +98,44 @@ export class CommandExecutor extends InProcessExecutor {
     const badCwd = await cwdProblem(task.cwd);
     if (badCwd !== undefined) return { status: 'error', message: badCwd };
     if (signal.aborted) return { status: 'stopped', epochs: 0, trainSeconds: 0 };
+    // After the slot, before the program: the run waits here for its devices (first come, first served).
+    const wanted = task.gpus ?? 0;
+    const have = this.devices.devices.length;
+    if (wanted > have) {
+      const gpus = (n: number): string => `${n} GPU${n === 1 ? '' : 's'}`;
+      return {
+        status: 'error',
+        message: `resources.gpus asks ${gpus(wanted)}, but this worker has ${have}: start it with --gpus naming at least ${wanted} (e.g. --gpus ${Array.from({ length: wanted }, (_, i) => i).join(',')})`,
+      };
+    }
+    const key: RunKey = {
+      study: assignment.study,
+      trialNumber: assignment.trialNumber,
+      attempt: assignment.attempt,
+      repeat: assignment.repeat,
+    };
+    let gpus: string[];
+    try {
+      gpus = await this.devices.acquire(wanted, signal, key);
+    } catch (error) {
+      if (signal.aborted) return { status: 'stopped', epochs: 0, trainSeconds: 0 };
+      return { status: 'error', message: (error as Error).message };
+    }
+    try {
+      return await this.spawnRun(assignment, task, argv, gpus, listener, signal);
+    } finally {
+      this.devices.release(gpus);
+    }
+  }
+
+  private async spawnRun(
+    assignment: RunAssignment,
+    task: CommandTask,
+    argv: string[],
+    gpus: readonly string[],
+    listener: RunListener,
+    signal: AbortSignal,
+  ): Promise<RunOutcome> {
     const tempDir = await mkdtemp(join(tmpdir(), 'sweeper-run-'));
     try {
       const paramsFile = join(tempDir, 'params.json');
@@ -98,7 +143,7 @@ export class CommandExecutor extends InProcessExecutor {
       const logPath = runLogPath(this.logDir, assignment.study, assignment.trialNumber, assignment.repeat, assignment.attempt);
       const log = new CappedLogFile(logPath, this.logFileMaxBytes);
       try {
-        const env = runEnvironment(assignment, task, paramsFile);
+        const env = { ...runEnvironment(assignment, task, paramsFile), ...deviceEnvironment(task, gpus) };
         return await new CommandRun({ assignment, task, argv, env, listener, signal, log, reaper: this.reaper, logger: this.logger }).run();
       } finally {
         await log.close();
