@@ -36,7 +36,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
     backend: flags.backend,
     logger,
   });
-  const agent = new WorkerAgent({ client, executor, threads, logger, softwareVersion: softwareVersion() });
+  const agent = new WorkerAgent({ client, executor, threads, logger, softwareVersion: softwareVersion(), logs: executor });
   printOut(`worker ${agent.workerId} with ${counted(threads, 'thread')}, coordinator ${address}\n`);
 
   let signals = 0;

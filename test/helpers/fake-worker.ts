@@ -67,6 +67,7 @@ export class FakeWorker {
       threads,
       running,
       softwareVersion: 'test',
+      servesLogs: false,
     });
     this.session = reply.session;
     this.assignmentsReceived = 0;

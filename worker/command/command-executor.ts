@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RunOutcome } from '../../src/core/run-report.js';
-import type { RunAssignment } from '../../src/execution/run-assignment.js';
+import type { RunAssignment, RunKey } from '../../src/execution/run-assignment.js';
 import type { RunListener } from '../../src/execution/trial-executor.js';
 import { expandArgv } from '../../src/user-code/argv-template.js';
 import { InProcessExecutor } from '../in-process-executor.js';
@@ -67,6 +67,11 @@ export class CommandExecutor extends InProcessExecutor {
       signal.removeEventListener('abort', forward);
       this.runs.delete(stop);
     }
+  }
+
+  /** Where a run's output goes (or went): the file `sweeper logs --follow` reads. */
+  logPathOf(key: RunKey): string {
+    return runLogPath(this.logDir, key.study, key.trialNumber, key.repeat, key.attempt);
   }
 
   /** Stops every run (SIGTERM, then SIGKILL after its grace) and resolves when all have ended. */
