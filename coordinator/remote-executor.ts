@@ -237,9 +237,9 @@ export class RemoteExecutor implements TrialExecutor {
 
   /**
    * The output of a trial's run from `offset` on, asked of the worker that runs it (bounded in
-   * time: UNAVAILABLE when it does not answer). `running` stays true after the run ended for as
-   * long as its worker still sends output that had not been followed; with no run, or once all
-   * has been sent, it is false and the kept log is in the store.
+   * time: UNAVAILABLE when it does not answer). After the run has ended (`running` false), its
+   * worker is still asked for the rest, so that a follower gets every byte; with no run known
+   * here there is no data, and the kept log is in the store.
    */
   async logs(request: LogsRequest): Promise<LogsReply> {
     const { offset } = request;
@@ -264,7 +264,7 @@ export class RemoteExecutor implements TrialExecutor {
     // The run has ended: its worker still has the file, and sends what the follower has not seen.
     const chunk = await this.askForLog(ended.session, ended.key, offset);
     if (chunk.missing) return nothing(false, ended.key.attempt);
-    return { data: chunk.data, nextOffset: chunk.nextOffset, running: chunk.data.length > 0, attempt: ended.key.attempt };
+    return { data: chunk.data, nextOffset: chunk.nextOffset, running: false, attempt: ended.key.attempt };
   }
 
   /** A worker's answer to a log request; a late one (the wait is over) is dropped. */

@@ -67,8 +67,9 @@ export async function logsFollowCommand(study: string, trialNumber: number, flag
       }
       printOut(decoder.write(Buffer.from(reply.data)));
       offset = reply.nextOffset;
-      if (!reply.running) break;
-      if (reply.data.length < WIRE_LIMITS.logChunk) await sleep(POLL_MS);
+      // Once the run has ended, what it printed since the last answer is read to the end.
+      if (!reply.running && reply.data.length === 0) break;
+      if (reply.running && reply.data.length < WIRE_LIMITS.logChunk) await sleep(POLL_MS);
     }
     printOut(decoder.end());
     printErr(`[sweeper: the run of ${which} has ended; its kept log: ${keptLog} (FILE: the coordinator's store)]\n`);

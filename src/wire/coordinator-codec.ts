@@ -424,7 +424,7 @@ export function logsRequestFromMessage(message: LogsRequestMessage): LogsRequest
 export interface LogsReply {
   readonly data: Uint8Array;
   readonly nextOffset: number;
-  /** More may come: the run goes on, or has ended with output not yet sent. */
+  /** The run goes on; once false, `data` may still hold the rest of an ended run's output. */
   readonly running: boolean;
   /** The attempt whose log this is (0 when nothing runs). */
   readonly attempt: number;
