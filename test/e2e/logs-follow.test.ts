@@ -14,7 +14,8 @@ import { until } from '../helpers/until.js';
  * `sweeper logs STUDY TRIAL --follow`: a running command trial's output, fetched from its worker
  * through a real coordinator as the program prints it, until the run ends. The program waits,
  * after its first line, for a file the test writes once the follower has printed that line: so
- * the follower is known to start while the run goes on, however slow the machine.
+ * the follower is known to start while the run goes on, however slow the machine. The command as
+ * docs/cli.md and docs/own-code.md show it, on loopback.
  */
 const STUDY = 'follow';
 
