@@ -9,6 +9,10 @@ import type { TrialStore } from '../src/store/trial-store.js';
 import {
   heartbeatFromMessage,
   heartbeatReplyToMessage,
+  logChunkFromMessage,
+  logChunkReplyToMessage,
+  logsReplyToMessage,
+  logsRequestFromMessage,
   registerFromMessage,
   registerReplyToMessage,
   reportFromMessage,
@@ -20,6 +24,10 @@ import {
 import type {
   HeartbeatReply,
   HeartbeatRequest,
+  LogChunkReply,
+  LogChunkRequest,
+  LogsReply,
+  LogsRequest,
   RegisterReply,
   RegisterRequest,
   ReportReply,
@@ -130,6 +138,22 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     }),
 
     Status: unary<StatusRequest, StatusReply>('Status', () => coordinatorStatus(executor, studyHost, store)),
+
+    LogChunk: unary<LogChunkRequest, LogChunkReply>('LogChunk', (message) => {
+      executor.logChunk(logChunkFromMessage(message));
+      return logChunkReplyToMessage();
+    }),
+
+    Logs: unary<LogsRequest, LogsReply>('Logs', async (message) => {
+      const request = logsRequestFromMessage(message);
+      const reply = await executor.logs(request);
+      if (!reply.running && reply.attempt === 0) {
+        // Nothing of it runs here: an unknown study or trial is an error naming it.
+        const study = await store.getStudy(request.study);
+        await store.getTrial(study.id, request.trialNumber);
+      }
+      return logsReplyToMessage(reply);
+    }),
   };
 }
 

@@ -28,6 +28,8 @@ export interface CoordinatorOptions {
   readonly tls?: ServerTlsFiles;
   /** A worker not heard from for this long loses its runs (default 15 s). */
   readonly leaseMs?: number;
+  /** How long `sweeper logs --follow` waits for a worker to send a run's output (default 5 s). */
+  readonly logWaitMs?: number;
   readonly maxAttempts?: number;
   /** Open connections at most, and how long one may stay without an authorized call. */
   readonly connectionLimits?: ConnectionLimits;
@@ -60,7 +62,13 @@ export class Coordinator {
   static async start(options: CoordinatorOptions): Promise<Coordinator> {
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     const heartbeatMs = Math.max(50, Math.floor(leaseMs / 5));
-    const executor = new RemoteExecutor({ leaseMs, heartbeatMs, reclaimMs: leaseMs, logger: options.logger });
+    const executor = new RemoteExecutor({
+      leaseMs,
+      heartbeatMs,
+      reclaimMs: leaseMs,
+      logger: options.logger,
+      ...(options.logWaitMs !== undefined && { logWaitMs: options.logWaitMs }),
+    });
     const studyHost = new StudyHost({
       store: options.store,
       executor,

@@ -9,7 +9,18 @@ import { describeRun, repeatId, type RunAssignment, type RunEnd, type RunKey } f
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import { refusalOf } from '../src/rpc/grpc-status.js';
 import { checkProtocolVersion } from '../src/rpc/protocol-version.js';
-import type { EventResult, HeartbeatRequest, InvalidEvent, RegisterRequest, RunEvent } from '../src/wire/coordinator-codec.js';
+import { SweeperError } from '../src/errors/sweeper-error.js';
+import {
+  WIRE_LIMITS,
+  type EventResult,
+  type HeartbeatRequest,
+  type InvalidEvent,
+  type LogChunk,
+  type LogsReply,
+  type LogsRequest,
+  type RegisterRequest,
+  type RunEvent,
+} from '../src/wire/coordinator-codec.js';
 import type { WorkItem, WorkRequest } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { LeaseTable } from './lease-table.js';
 import { RemoteRun } from './remote-run.js';
@@ -23,7 +34,19 @@ export interface RemoteExecutorOptions {
   /** How long a run left running by an earlier coordinator waits for its worker to claim it. */
   readonly reclaimMs: number;
   readonly logger: Logger;
+  /** How long `logs --follow` waits for a worker to send a run's output (default 5 s). */
+  readonly logWaitMs?: number;
 }
+
+/** A log request sent down a worker's stream, until its LogChunk comes (or the wait is over). */
+interface PendingLog {
+  readonly session: WorkerSession;
+  readonly resolve: (chunk: LogChunk) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** Ended runs whose worker may still be asked for the rest of their output, the latest of them. */
+const ENDED_RUNS_KEPT = 1000;
 
 export interface Registration {
   readonly session: string;
@@ -48,6 +71,10 @@ export class RemoteExecutor implements TrialExecutor {
   private readonly leases: LeaseTable;
   private readonly listeners: (() => void)[] = [];
   private readonly sweep: NodeJS.Timeout;
+  /** Runs that ended on a worker, by (study, trial, repeat): the end of their output may not have been followed yet. */
+  private readonly endedOn = new Map<string, { readonly key: RunKey; readonly session: WorkerSession }>();
+  private readonly pendingLogs = new Map<number, PendingLog>();
+  private lastLogRequest = 0;
 
   constructor(private readonly options: RemoteExecutorOptions) {
     this.leases = new LeaseTable(options.leaseMs);
@@ -101,9 +128,9 @@ export class RemoteExecutor implements TrialExecutor {
   /** A worker joins, or joins again with the runs it still holds. */
   register(request: RegisterRequest): Registration {
     checkProtocolVersion(request.protocolVersion);
-    const { workerId, host, pid, threads, softwareVersion } = request;
+    const { workerId, host, pid, threads, softwareVersion, servesLogs } = request;
     const gpus = [...(request.gpus ?? [])];
-    const session = new WorkerSession(randomUUID(), { workerId, host, pid, threads, softwareVersion, gpus });
+    const session = new WorkerSession(randomUUID(), { workerId, host, pid, threads, softwareVersion, gpus, servesLogs });
     const previous = this.byWorker.get(workerId);
     if (previous) {
       // The same worker process again (its connection broke): its runs carry over.
@@ -210,6 +237,84 @@ export class RemoteExecutor implements TrialExecutor {
     return Promise.all(results.map((result) => Promise.resolve(result)));
   }
 
+  /**
+   * The output of a trial's run from `offset` on, asked of the worker that runs it (bounded in
+   * time: UNAVAILABLE when it does not answer). After the run has ended (`running` false), its
+   * worker is still asked for the rest, so that a follower gets every byte; with no run known
+   * here there is no data, and the kept log is in the store.
+   */
+  async logs(request: LogsRequest): Promise<LogsReply> {
+    const { offset } = request;
+    const id = repeatId(request);
+    const nothing = (running: boolean, attempt: number): LogsReply => ({ data: new Uint8Array(), nextOffset: offset, running, attempt });
+    const run = this.runs.get(id);
+    if (run && !run.isEnded) {
+      const session = run.session instanceof WorkerSession ? run.session : undefined;
+      // Waiting for a free thread, or for its worker to take it back: nothing printed yet.
+      if (!session || this.sessions.get(session.id) !== session) return nothing(true, run.key.attempt);
+      const chunk = await this.askForLog(session, run.key, offset);
+      if (chunk.missing) {
+        throw new InvalidStateError(
+          `${describeRun(run.key)} runs a ${run.assignment.task.type} task, whose output is not kept: only command: tasks' runs can be followed`,
+        );
+      }
+      return { data: chunk.data, nextOffset: chunk.nextOffset, running: true, attempt: run.key.attempt };
+    }
+    const ended = this.endedOn.get(id);
+    if (!ended || this.sessions.get(ended.session.id) !== ended.session || !ended.session.connected || !ended.session.identity.servesLogs)
+      return nothing(false, ended?.key.attempt ?? 0);
+    // The run has ended: its worker still has the file, and sends what the follower has not seen.
+    const chunk = await this.askForLog(ended.session, ended.key, offset);
+    if (chunk.missing) return nothing(false, ended.key.attempt);
+    return { data: chunk.data, nextOffset: chunk.nextOffset, running: false, attempt: ended.key.attempt };
+  }
+
+  /** A worker's answer to a log request; a late one (the wait is over) is dropped. */
+  logChunk(chunk: LogChunk): void {
+    const session = this.session(chunk.session);
+    this.leases.touch(session.id);
+    const pending = this.pendingLogs.get(chunk.requestId);
+    if (!pending || pending.session !== session) return;
+    this.pendingLogs.delete(chunk.requestId);
+    clearTimeout(pending.timer);
+    pending.resolve(chunk);
+  }
+
+  private askForLog(session: WorkerSession, key: RunKey, offset: number): Promise<LogChunk> {
+    if (!session.identity.servesLogs) {
+      throw new InvalidStateError(
+        `worker ${session.name} runs an older sweeper (${session.identity.softwareVersion || 'unknown version'}) that cannot send a run's output while it runs`,
+        'upgrade the worker; `sweeper logs STUDY TRIAL --db FILE` prints the output kept once the run has ended',
+      );
+    }
+    const waitMs = this.options.logWaitMs ?? 5_000;
+    return new Promise<LogChunk>((resolve, reject) => {
+      const requestId = ++this.lastLogRequest;
+      const timer = setTimeout(() => {
+        this.pendingLogs.delete(requestId);
+        reject(
+          new SweeperError(
+            'UNAVAILABLE',
+            `worker ${session.name} did not send the output of ${describeRun(key)} within ${waitMs / 1000} s`,
+            'the worker may be reconnecting or overloaded; try again',
+          ),
+        );
+      }, waitMs);
+      this.pendingLogs.set(requestId, { session, resolve, timer });
+      if (!session.requestLog({ requestId, run: key, offset, maxBytes: WIRE_LIMITS.logChunk })) {
+        clearTimeout(timer);
+        this.pendingLogs.delete(requestId);
+        reject(
+          new SweeperError(
+            'UNAVAILABLE',
+            `worker ${session.name}, which runs ${describeRun(key)}, is reconnecting`,
+            'try again in a few seconds',
+          ),
+        );
+      }
+    });
+  }
+
   /** What `sweeper status` shows. */
   snapshot(): { sessions: WorkerSession[]; runs: RemoteRun[]; silentMs: (session: WorkerSession) => number } {
     return {
@@ -222,6 +327,7 @@ export class RemoteExecutor implements TrialExecutor {
   close(): Promise<void> {
     clearInterval(this.sweep);
     for (const timer of this.unclaimed.values()) clearTimeout(timer);
+    for (const pending of this.pendingLogs.values()) clearTimeout(pending.timer);
     for (const session of this.sessions.values()) session.close();
     return Promise.resolve();
   }
@@ -295,6 +401,11 @@ export class RemoteExecutor implements TrialExecutor {
     run.session?.release(run);
     const id = repeatId(run.key);
     if (this.runs.get(id) === run) this.runs.delete(id);
+    if (run.session instanceof WorkerSession) {
+      this.endedOn.delete(id);
+      this.endedOn.set(id, { key: run.key, session: run.session });
+      if (this.endedOn.size > ENDED_RUNS_KEPT) this.endedOn.delete(this.endedOn.keys().next().value as string);
+    }
     run.end(end);
     this.slotsFreed();
   }

@@ -1,7 +1,7 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { RunKey } from '../src/execution/run-assignment.js';
 import { runId, repeatId } from '../src/execution/run-assignment.js';
-import { workItemToMessage, type HeldDevices, type WorkItem } from '../src/wire/coordinator-codec.js';
+import { workItemToMessage, type HeldDevices, type LogRequest, type WorkItem } from '../src/wire/coordinator-codec.js';
 import type { WorkItem as WorkItemMessage, WorkRequest } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import type { RemoteRun, RunHolder } from './remote-run.js';
 
@@ -13,6 +13,8 @@ export interface WorkerIdentity {
   readonly softwareVersion: string;
   /** The devices it hands to runs that ask for GPUs. */
   readonly gpus: readonly string[];
+  /** It answers log requests (an older worker does not). */
+  readonly servesLogs: boolean;
 }
 
 /** A registered worker: its threads, the runs it holds and the stream its work goes down. */
@@ -82,6 +84,13 @@ export class WorkerSession implements RunHolder {
 
   stop(key: RunKey): void {
     this.write({ type: 'stop', run: key });
+  }
+
+  /** Asks the worker for a piece of a run's log; false when its work stream is not open. */
+  requestLog(request: LogRequest): boolean {
+    if (!this.stream) return false;
+    this.write({ type: 'log', request });
+    return true;
   }
 
   release(run: RemoteRun): void {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
+import type { RunAssignment, RunEnd, RunKey } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
 import type { RunKey } from '../src/execution/run-assignment.js';
 import { DeviceAllocator } from './devices/device-allocator.js';
@@ -75,6 +75,11 @@ export class TaskRouter extends InProcessExecutor {
           message: `task.type must be "train", "synthetic", "command" or "module", but got ${JSON.stringify(type)}`,
         });
     }
+  }
+
+  /** Where a command run's output goes (or went) on this machine. */
+  logPathOf(key: RunKey): string {
+    return this.command.logPathOf(key);
   }
 
   /** Whether training threads were started (tests check that synthetic work never starts them). */

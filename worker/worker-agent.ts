@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -10,7 +11,7 @@ import { callFailure, isCancelled, isRetryable } from '../src/rpc/call-failure.j
 import type { CoordinatorClient } from '../src/rpc/coordinator-client.js';
 import { refusedWorker } from '../src/rpc/grpc-status.js';
 import { PROTOCOL_VERSION } from '../src/rpc/protocol-version.js';
-import { workItemFromMessage, type HeldDevices, type WorkItem } from '../src/wire/coordinator-codec.js';
+import { WIRE_LIMITS, workItemFromMessage, type HeldDevices, type LogRequest, type WorkItem } from '../src/wire/coordinator-codec.js';
 import type { WorkItem as WorkItemMessage } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { keyFromMessage } from '../src/wire/run-codec.js';
 import type { DeviceAllocator } from './devices/device-allocator.js';
@@ -26,14 +27,21 @@ export interface WorkerAgentOptions {
   readonly devices?: DeviceAllocator<RunKey>;
   readonly logger: Logger;
   readonly softwareVersion: string;
+  /** Where command runs' output is written (the TaskRouter): the coordinator may ask for pieces of it. */
+  readonly logs?: { logPathOf(key: RunKey): string };
 }
 
 /** A run this worker holds: executing, or finished with its end not yet delivered. */
 interface HeldRun {
   readonly key: RunKey;
   readonly controller: AbortController;
+  /** A command task's run, which writes a log file. */
+  readonly writesLog: boolean;
   abandoned: boolean;
 }
+
+/** Command runs that ended, the latest of them, whose log files the coordinator may still ask for. */
+const ENDED_LOGS_KEPT = 256;
 
 /** Reconnection waits grow from this, doubling, up to RECONNECT_MAX_MS (with jitter). */
 const RECONNECT_MIN_MS = 100;
@@ -50,6 +58,8 @@ const FINAL_DELIVERY_MS = 10_000;
 export class WorkerAgent {
   readonly workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly held = new Map<string, HeldRun>();
+  /** The run ids of command runs that ended here, oldest first (bounded by ENDED_LOGS_KEPT). */
+  private readonly endedLogs = new Set<string>();
   private readonly outbox: ReportOutbox;
   private session: string | undefined;
   /** Assignments the current session's work stream has delivered; heartbeats carry it. */
@@ -131,6 +141,7 @@ export class WorkerAgent {
       running: this.heldKeys(),
       softwareVersion,
       gpus: this.options.devices?.devices ?? [],
+      servesLogs: this.options.logs !== undefined,
     });
     onRegistered();
     for (const key of reply.abandon) this.abandon(key, 'the coordinator no longer gives this run to this worker');
@@ -196,8 +207,36 @@ export class WorkerAgent {
     }
     if (item.type === 'assign') {
       this.start(item.assignment);
-    } else {
+    } else if (item.type === 'stop') {
       this.held.get(runId(item.run))?.controller.abort();
+    } else {
+      void this.sendLog(item.request);
+    }
+  }
+
+  /**
+   * Answers a log request with the piece of the run's log file asked for: a command run this
+   * worker holds, or one that ended here lately. Another run's is `missing`; a file not yet
+   * written is no bytes. A failed answer is only logged: the coordinator stops waiting for it.
+   */
+  private async sendLog(request: LogRequest): Promise<void> {
+    const session = this.session;
+    if (session === undefined) return;
+    const id = runId(request.run);
+    const held = this.held.get(id);
+    const known = (held !== undefined && held.writesLog) || this.endedLogs.has(id);
+    let data: Uint8Array = new Uint8Array();
+    if (known && this.options.logs) data = await readPiece(this.options.logs.logPathOf(request.run), request.offset, request.maxBytes);
+    try {
+      await this.options.client.logChunk({
+        session,
+        requestId: request.requestId,
+        data,
+        nextOffset: request.offset + data.length,
+        missing: !known || this.options.logs === undefined,
+      });
+    } catch (error) {
+      this.options.logger.debug({ err: error, run: request.run }, 'could not send a piece of a run log');
     }
   }
 
@@ -228,7 +267,7 @@ export class WorkerAgent {
     };
     const slot = runId(key);
     if (this.held.has(slot)) return;
-    const held: HeldRun = { key, controller: new AbortController(), abandoned: false };
+    const held: HeldRun = { key, controller: new AbortController(), writesLog: assignment.task.type === 'command', abandoned: false };
     this.held.set(slot, held);
     if (this.draining) held.controller.abort(); // arrived as we began draining: handed straight back
     this.options.logger.debug({ run: key }, 'run started');
@@ -243,6 +282,7 @@ export class WorkerAgent {
       .catch((error: unknown) => this.options.logger.error({ err: error, run: key }, 'a run failed to report its end'))
       .finally(() => {
         if (this.held.get(slot) === held) this.held.delete(slot);
+        if (held.writesLog) this.keepEndedLog(slot);
         this.heldChanged?.();
       });
   }
@@ -273,6 +313,12 @@ export class WorkerAgent {
     return holdings.flatMap(({ holder, ids }) => (holder === undefined ? [] : [{ run: holder, gpus: ids }]));
   }
 
+  private keepEndedLog(id: string): void {
+    this.endedLogs.delete(id);
+    this.endedLogs.add(id);
+    if (this.endedLogs.size > ENDED_LOGS_KEPT) this.endedLogs.delete(this.endedLogs.values().next().value as string);
+  }
+
   private heldKeys(): RunKey[] {
     return [...this.held.values()].filter((held) => !held.abandoned).map((held) => held.key);
   }
@@ -293,6 +339,25 @@ export class WorkerAgent {
       this.heldChanged = check;
       check();
     });
+  }
+}
+
+/** Up to `maxBytes` (at most WIRE_LIMITS.logChunk) of a file from `offset`; none if it does not exist (yet). */
+async function readPiece(path: string, offset: number, maxBytes: number): Promise<Uint8Array> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return new Uint8Array();
+  }
+  try {
+    const buffer = Buffer.alloc(Math.min(maxBytes, WIRE_LIMITS.logChunk));
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, offset);
+    return buffer.subarray(0, bytesRead);
+  } catch {
+    return new Uint8Array();
+  } finally {
+    await file.close();
   }
 }
 

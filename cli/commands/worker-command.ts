@@ -44,7 +44,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<number> {
     backend: flags.backend,
     logger,
   });
-  const agent = new WorkerAgent({ client, executor, threads, devices, logger, softwareVersion: softwareVersion() });
+  const agent = new WorkerAgent({ client, executor, threads, devices, logger, softwareVersion: softwareVersion(), logs: executor });
   const gpus = devices.devices.length > 0 ? ` and ${counted(devices.devices.length, 'GPU')} (${devices.devices.join(',')})` : '';
   printOut(`worker ${agent.workerId} with ${counted(threads, 'thread')}${gpus}, coordinator ${address}\n`);
 

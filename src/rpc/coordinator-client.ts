@@ -11,6 +11,9 @@ import {
 import {
   heartbeatReplyFromMessage,
   heartbeatToMessage,
+  logChunkToMessage,
+  logsReplyFromMessage,
+  logsRequestToMessage,
   registerReplyFromMessage,
   registerToMessage,
   reportReplyFromMessage,
@@ -20,6 +23,9 @@ import {
   workRequestToMessage,
   type EventResult,
   type HeartbeatRequest,
+  type LogChunk,
+  type LogsReply,
+  type LogsRequest,
   type RegisterReply,
   type RegisterRequest,
   type ReportRequest,
@@ -98,6 +104,16 @@ export class CoordinatorClient {
 
   status(): Promise<StatusReply> {
     return this.unary('status', create(StatusRequestSchema));
+  }
+
+  /** Answers a log request that came down the work stream. */
+  async logChunk(chunk: LogChunk): Promise<void> {
+    await this.unary('logChunk', logChunkToMessage(chunk));
+  }
+
+  /** A running trial's output from a byte on (`sweeper logs --follow`). */
+  async logs(request: LogsRequest): Promise<LogsReply> {
+    return logsReplyFromMessage(await this.unary('logs', logsRequestToMessage(request)));
   }
 
   /** The session's work stream; the caller decodes each item (one it cannot read is its to report). */

@@ -11,6 +11,11 @@ import {
   HeldDevicesSchema,
   HeartbeatReplySchema,
   HeartbeatRequestSchema,
+  LogChunkReplySchema,
+  LogChunkRequestSchema,
+  LogRequestSchema,
+  LogsReplySchema,
+  LogsRequestSchema,
   RefusalSchema,
   RegisterReplySchema,
   RegisterRequestSchema,
@@ -24,6 +29,10 @@ import {
   type HeldDevices as HeldDevicesMessage,
   type HeartbeatReply as HeartbeatReplyMessage,
   type HeartbeatRequest as HeartbeatRequestMessage,
+  type LogChunkReply as LogChunkReplyMessage,
+  type LogChunkRequest as LogChunkRequestMessage,
+  type LogsReply as LogsReplyMessage,
+  type LogsRequest as LogsRequestMessage,
   type RegisterReply as RegisterReplyMessage,
   type RegisterRequest as RegisterRequestMessage,
   type ReportReply as ReportReplyMessage,
@@ -63,6 +72,8 @@ export const WIRE_LIMITS = {
   text: WIRE_TEXT_LIMIT,
   /** Bytes of a submitted sweep file. */
   sweepFile: 1 << 20,
+  /** Bytes of a piece of a run's log (LogChunk, Logs). */
+  logChunk: 64 * 1024,
 } as const;
 
 const workerIdSchema = z
@@ -115,6 +126,8 @@ export interface RegisterRequest {
   readonly softwareVersion: string;
   /** Its devices, which it hands to runs that ask for GPUs; absent: none. */
   readonly gpus?: readonly string[];
+  /** The worker answers log requests (an older one does not know them). */
+  readonly servesLogs: boolean;
 }
 
 export function registerToMessage(request: RegisterRequest): RegisterRequestMessage {
@@ -134,7 +147,7 @@ const registerSchema = z.strictObject({
 export function registerFromMessage(message: RegisterRequestMessage): RegisterRequest {
   const { protocolVersion, workerId, host, pid, threads, softwareVersion, gpus } = message;
   const checked = checkWire(registerSchema, { protocolVersion, workerId, host, pid, threads, softwareVersion, gpus }, 'register');
-  return { ...checked, running: keysFromMessage(message.running, 'register: running') };
+  return { ...checked, running: keysFromMessage(message.running, 'register: running'), servesLogs: message.servesLogs };
 }
 
 export interface RegisterReply {
@@ -178,16 +191,39 @@ export function sessionFromMessage(message: { readonly session: string }): strin
   return checkWire(sessionSchema, message.session, 'session');
 }
 
-/** What goes down a worker's work stream: a run to start, or one to stop. */
-export type WorkItem = { readonly type: 'assign'; readonly assignment: RunAssignment } | { readonly type: 'stop'; readonly run: RunKey };
+/** A piece of a run's log file the coordinator asks a worker for. */
+export interface LogRequest {
+  readonly requestId: number;
+  readonly run: RunKey;
+  readonly offset: number;
+  readonly maxBytes: number;
+}
+
+/** What goes down a worker's work stream: a run to start, one to stop, or a request for a run's log. */
+export type WorkItem =
+  | { readonly type: 'assign'; readonly assignment: RunAssignment }
+  | { readonly type: 'stop'; readonly run: RunKey }
+  | { readonly type: 'log'; readonly request: LogRequest };
 
 export function workItemToMessage(item: WorkItem): WorkItemMessage {
-  return create(WorkItemSchema, {
-    item:
-      item.type === 'assign'
-        ? { case: 'assign', value: assignmentToMessage(item.assignment) }
-        : { case: 'stop', value: keyToMessage(item.run) },
-  });
+  switch (item.type) {
+    case 'assign':
+      return create(WorkItemSchema, { item: { case: 'assign', value: assignmentToMessage(item.assignment) } });
+    case 'stop':
+      return create(WorkItemSchema, { item: { case: 'stop', value: keyToMessage(item.run) } });
+    case 'log': {
+      const { requestId, run, offset, maxBytes } = item.request;
+      const value = create(LogRequestSchema, { requestId: BigInt(requestId), run: keyToMessage(run), offset: BigInt(offset), maxBytes });
+      return create(WorkItemSchema, { item: { case: 'logRequest', value } });
+    }
+  }
+}
+
+/** A uint64 that must fit a JavaScript number (offsets into files, request counters). */
+function safeInteger(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new InvalidArgumentError(`${what}: must be at most ${Number.MAX_SAFE_INTEGER}, but got ${value}`);
+  return Number(value);
 }
 
 export function workItemFromMessage(message: WorkItemMessage): WorkItem {
@@ -197,8 +233,20 @@ export function workItemFromMessage(message: WorkItemMessage): WorkItem {
       return { type: 'assign', assignment: assignmentFromMessage(item.value) };
     case 'stop':
       return { type: 'stop', run: keyFromMessage(item.value, 'stop') };
+    case 'logRequest': {
+      const { requestId, run, offset, maxBytes } = item.value;
+      return {
+        type: 'log',
+        request: {
+          requestId: safeInteger(requestId, 'log request: request_id'),
+          run: keyFromMessage(run, 'log request: run'),
+          offset: safeInteger(offset, 'log request: offset'),
+          maxBytes: Math.min(maxBytes, WIRE_LIMITS.logChunk),
+        },
+      };
+    }
     case undefined:
-      throw new InvalidArgumentError('work item: item is required (expected assign or stop)');
+      throw new InvalidArgumentError('work item: item is required (expected assign, stop or log_request)');
   }
 }
 
@@ -357,4 +405,79 @@ export function submitReplyToMessage(reply: SubmitReply): SubmitReplyMessage {
 
 export function submitReplyFromMessage(message: SubmitReplyMessage): SubmitReply {
   return { study: checkWire(studyNameSchema, message.study, 'submit reply: study'), budget: message.budget };
+}
+
+/** A worker's answer to a log request. */
+export interface LogChunk {
+  readonly session: string;
+  readonly requestId: number;
+  readonly data: Uint8Array;
+  readonly nextOffset: number;
+  /** The worker has no log of that run. */
+  readonly missing: boolean;
+}
+
+export function logChunkToMessage(chunk: LogChunk): LogChunkRequestMessage {
+  return create(LogChunkRequestSchema, { ...chunk, requestId: BigInt(chunk.requestId), nextOffset: BigInt(chunk.nextOffset) });
+}
+
+export function logChunkFromMessage(message: LogChunkRequestMessage): LogChunk {
+  if (message.data.length > WIRE_LIMITS.logChunk)
+    throw new InvalidArgumentError(`log chunk: data must be at most ${WIRE_LIMITS.logChunk} bytes, but got ${message.data.length}`);
+  return {
+    session: sessionFromMessage(message),
+    requestId: safeInteger(message.requestId, 'log chunk: request_id'),
+    data: message.data,
+    nextOffset: safeInteger(message.nextOffset, 'log chunk: next_offset'),
+    missing: message.missing,
+  };
+}
+
+export function logChunkReplyToMessage(): LogChunkReplyMessage {
+  return create(LogChunkReplySchema);
+}
+
+/** `sweeper logs --follow`: the output of a trial's running run, from a byte on. */
+export interface LogsRequest {
+  readonly study: string;
+  readonly trialNumber: number;
+  readonly repeat: number;
+  readonly offset: number;
+}
+
+export function logsRequestToMessage(request: LogsRequest): LogsRequestMessage {
+  return create(LogsRequestSchema, { ...request, offset: BigInt(request.offset) });
+}
+
+export function logsRequestFromMessage(message: LogsRequestMessage): LogsRequest {
+  return {
+    study: checkWire(studyNameSchema, message.study, 'logs: study'),
+    trialNumber: message.trialNumber,
+    repeat: message.repeat,
+    offset: safeInteger(message.offset, 'logs: offset'),
+  };
+}
+
+export interface LogsReply {
+  readonly data: Uint8Array;
+  readonly nextOffset: number;
+  /** The run goes on; once false, `data` may still hold the rest of an ended run's output. */
+  readonly running: boolean;
+  /** The attempt whose log this is (0 when nothing runs). */
+  readonly attempt: number;
+}
+
+export function logsReplyToMessage(reply: LogsReply): LogsReplyMessage {
+  return create(LogsReplySchema, { ...reply, nextOffset: BigInt(reply.nextOffset) });
+}
+
+export function logsReplyFromMessage(message: LogsReplyMessage): LogsReply {
+  if (message.data.length > WIRE_LIMITS.logChunk)
+    throw new InvalidArgumentError(`logs reply: data must be at most ${WIRE_LIMITS.logChunk} bytes, but got ${message.data.length}`);
+  return {
+    data: message.data,
+    nextOffset: safeInteger(message.nextOffset, 'logs reply: next_offset'),
+    running: message.running,
+    attempt: message.attempt,
+  };
 }

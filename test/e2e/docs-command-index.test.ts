@@ -28,6 +28,10 @@ const INDEX: Record<string, Record<string, Entry>> = {
     'sweeper best quickstart --db cluster.db': { test: 'e2e/readme-cluster' },
   },
   'docs/cli.md': {
+    'sweeper logs mlp 7 --follow --coordinator 10.0.0.5:7400 --token-file token --tls-ca ca.pem': {
+      test: 'e2e/logs-follow',
+      as: 'on loopback and a free port, without token or TLS (which every coordinator call checks alike)',
+    },
     'sweeper run sweeps/quickstart.yaml --db runs.db --threads 2': { test: 'e2e/readme-quick-start' },
     'sweeper run sweeps/quickstart.yaml --study quickstart-2': { test: 'e2e/readme-quick-start' },
     'sweeper resume quickstart --db runs.db': { test: 'cli/interrupt-resume' },

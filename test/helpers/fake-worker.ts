@@ -41,13 +41,16 @@ export class FakeWorker {
   private stream: ClientReadableStream<WorkItemMessage> | undefined;
   private waiters: (() => void)[] = [];
   private readonly raw: Client & Record<string, unknown>;
+  /** Registers as a worker that answers log requests (the test answers them by hand). */
+  private readonly servesLogs: boolean;
 
   constructor(
     address: string,
-    options: { token?: string; credentials?: ChannelCredentials } = {},
+    options: { token?: string; credentials?: ChannelCredentials; servesLogs?: boolean } = {},
     readonly workerId = `fake-${Math.random().toString(36).slice(2, 10)}`,
   ) {
     const credentials = options.credentials ?? ChannelCredentials.createInsecure();
+    this.servesLogs = options.servesLogs ?? false;
     this.client = new CoordinatorClient({
       address,
       credentials,
@@ -67,6 +70,7 @@ export class FakeWorker {
       threads,
       running,
       softwareVersion: 'test',
+      servesLogs: this.servesLogs,
     });
     this.session = reply.session;
     this.assignmentsReceived = 0;

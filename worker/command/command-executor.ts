@@ -76,6 +76,11 @@ export class CommandExecutor extends InProcessExecutor {
     }
   }
 
+  /** Where a run's output goes (or went): the file `sweeper logs --follow` reads. */
+  logPathOf(key: RunKey): string {
+    return runLogPath(this.logDir, key.study, key.trialNumber, key.repeat, key.attempt);
+  }
+
   /** Stops every run (SIGTERM, then SIGKILL after its grace) and resolves when all have ended. */
   async close(): Promise<void> {
     this.closed = true;
