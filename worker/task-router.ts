@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { RunAssignment, RunEnd, RunKey } from '../src/execution/run-assignment.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
-import type { RunKey } from '../src/execution/run-assignment.js';
 import { DeviceAllocator } from './devices/device-allocator.js';
 import { CommandExecutor } from './command/command-executor.js';
 import { InProcessExecutor } from './in-process-executor.js';

@@ -10,8 +10,8 @@ export interface LogsFlags {
 
 /**
  * `sweeper logs STUDY TRIAL`: the logs the store keeps (RunOutcome.log, the end of a run's
- * output), printed with their control characters visible. A running trial's live output
- * (`--follow`, from the worker) is not there yet: only the logs of runs that ended.
+ * output), printed with their control characters visible: only the logs of runs that ended.
+ * A running trial's live output comes from its worker (`--follow`, logs-follow-command.ts).
  */
 export async function logsCommand(name: string, number: number, flags: LogsFlags): Promise<void> {
   const store = openExistingStore(flags.db, 'read');
@@ -36,7 +36,7 @@ export async function logsOutput(
   const all = await store.getLogs(trial.id);
   const logs = options.repeat === undefined ? all : all.filter((log) => log.repeat === options.repeat);
   const running = trial.state === 'RUNNING' || trial.state === 'QUEUED';
-  const live = running ? ` (the trial is ${trial.state}: only the logs of runs that ended are kept; live output is not available)` : '';
+  const live = running ? ` (the trial is ${trial.state}: only the logs of runs that ended are kept; --follow --coordinator prints its live output)` : '';
   if (logs.length === 0) {
     const which = options.repeat === undefined ? `trial ${number}` : `repeat ${options.repeat} of trial ${number}`;
     throw new NotFoundError(

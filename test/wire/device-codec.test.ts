@@ -17,6 +17,7 @@ const register: RegisterRequest = {
   running: [],
   softwareVersion: 'test',
   gpus: ['0', 'GPU-8f7c'],
+  servesLogs: true,
 };
 const run = { study: 's', trialNumber: 3, attempt: 1, repeat: 0 };
 
