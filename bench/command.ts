@@ -39,6 +39,7 @@ interface Options {
   optuna: boolean;
   optunaStorage: 'sqlite' | 'memory';
   logLevel: string;
+  cpuProf?: string;
 }
 
 const options = new Command()
@@ -68,6 +69,10 @@ const options = new Command()
     new Option('--log-level <level>', "our processes' log level (logs go to files)")
       .default('info')
       .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
+  )
+  .option(
+    '--cpu-prof <dir>',
+    'write CPU profiles (node --cpu-prof) of our coordinators into DIR/coordinator and of our workers into DIR/workers',
   )
   .parse()
   .opts<Options>();
@@ -133,6 +138,7 @@ async function timeOurs(label: string, study: BenchStudy, name: string, trials: 
     workers: options.workers,
     threads: options.slots / options.workers,
     logLevel: options.logLevel,
+    ...(options.cpuProf !== undefined && { cpuProfDir: options.cpuProf }),
     timeoutMs,
   });
   return {
