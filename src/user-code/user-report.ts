@@ -22,6 +22,7 @@ export function checkUserReport(
   lastEpoch: number,
   maxEpochs: number | undefined,
 ): { report: EpochReport } | { problem: string } {
+  if (epoch === undefined) return { problem: 'epoch is required in every report line (a whole number from 1), but the line has none' };
   if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 1)
     return { problem: `epoch must be a whole number from 1, but got ${show(epoch)}` };
   if (epoch <= lastEpoch)

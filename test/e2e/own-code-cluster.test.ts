@@ -76,8 +76,10 @@ describe('your own training code on a cluster', () => {
       const coordinator = new SweeperProcess('coordinator', ['coordinator', '--db', 'cluster.db', '--listen', address], { cwd: dir });
       t.after(() => coordinator.kill());
       await coordinator.waitForOutput(/^coordinator listening on /m, t.signal);
+      // A submitted sweep's program runs in each worker's working directory, as `wandb agent` does:
+      // a user starts the workers in the project's folder.
       const workers = [1, 2].map(
-        (n) => new SweeperProcess(`worker ${n}`, ['worker', '--coordinator', address, '--threads', '1'], { cwd: dir, env }),
+        (n) => new SweeperProcess(`worker ${n}`, ['worker', '--coordinator', address, '--threads', '1'], { cwd: example, env }),
       );
       t.after(() => workers.forEach((w) => w.kill()));
       const submitted = await runCli(['submit', 'pytorch/sweep.yaml', '--coordinator', address], { cwd: dir });

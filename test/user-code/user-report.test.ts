@@ -37,6 +37,10 @@ describe("a user's epoch report", () => {
     assert.equal(problem(6, { val_loss: 1 }, 5, 5), "epoch 6 is beyond the task's 5 epochs");
     assert.equal(problem(0, { val_loss: 1 }), 'epoch must be a whole number from 1, but got 0');
     assert.equal(problem(1.5, { val_loss: 1 }), 'epoch must be a whole number from 1, but got 1.5');
+    assert.equal(
+      problem(undefined, { val_loss: 1 }),
+      'epoch is required in every report line (a whole number from 1), but the line has none',
+    );
     assert.equal(problem('1', { val_loss: 1 }), 'epoch must be a whole number from 1, but got "1"');
   });
 
