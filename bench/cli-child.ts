@@ -62,11 +62,24 @@ export class CliChild {
    * for a core, so it shows the work done even on a busy machine.
    */
   cpuSeconds(): number | undefined {
+    return this.statTicks(11, 12);
+  }
+
+  /**
+   * CPU time (user + system) of the process's children that have ended and been waited for
+   * (cutime + cstime in /proc/PID/stat), in seconds: a worker's command-task programs.
+   */
+  childrenCpuSeconds(): number | undefined {
+    return this.statTicks(13, 14);
+  }
+
+  /** The sum of two clock-tick fields of /proc/PID/stat (counted from field 3, after the command name), in seconds. */
+  private statTicks(first: number, second: number): number | undefined {
     try {
       const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
-      // Fields 14 and 15 (utime, stime); the command name in parentheses may contain spaces.
+      // Fields 14 and up (utime, stime, cutime, cstime); the command name in parentheses may contain spaces.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+      return (Number(fields[first]) + Number(fields[second])) / CLOCK_TICKS_PER_SECOND;
     } catch {
       return undefined;
     }

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LoopbackCluster } from './loopback-cluster.js';
-import type { SyntheticStudy } from './synthetic-study.js';
 import { readTimeline, type TrialTimeline } from './trial-timeline.js';
 
 export interface ClusterRunOptions {
-  readonly study: SyntheticStudy;
+  /** The sweep file's text, submitted as `sweeper submit FILE` sends it (any task: synthetic, command, ...). */
+  readonly sweepYaml: string;
   readonly studyName: string;
   readonly trials: number;
   readonly workers: number;
@@ -24,8 +24,11 @@ export interface ClusterRunResult {
   /** From just before the Submit call to the first trial's start. */
   readonly firstStartMs: number;
   readonly timeline: TrialTimeline;
-  /** CPU milliseconds per trial spent between the submit and the end, by the coordinator and by all workers (undefined without /proc). */
-  readonly cpuMsPerTrial?: { readonly coordinator: number; readonly workers: number };
+  /**
+   * CPU milliseconds per trial spent between the submit and the end, by the coordinator, by all
+   * workers, and by the workers' ended child processes (a command task's programs; undefined without /proc).
+   */
+  readonly cpuMsPerTrial?: { readonly coordinator: number; readonly workers: number; readonly workerChildren: number };
 }
 
 /** Node's flags for a CPU profile, written when the process exits (the cluster stops them with SIGTERM, so they do). */
@@ -47,6 +50,8 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
       workers: options.workers,
       threads: options.threads,
       logLevel: options.logLevel,
+      // A command task's run logs, deleted with the rest.
+      runLogs: join(directory, 'run-logs'),
       ...(options.cpuProfDir !== undefined && {
         coordinatorNodeArgs: cpuProf(options.cpuProfDir, 'coordinator'),
         workerNodeArgs: cpuProf(options.cpuProfDir, 'workers'),
@@ -58,7 +63,7 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
     try {
       cpuBefore = cluster.cpuSeconds();
       submittedAt = Date.now();
-      await cluster.client.submit({ sweepYaml: options.study.yaml, fileName: `${options.studyName}.yaml`, study: options.studyName });
+      await cluster.client.submit({ sweepYaml: options.sweepYaml, fileName: `${options.studyName}.yaml`, study: options.studyName });
       // Polling only says when to stop; the store says when it finished. A poll every 250 ms costs the coordinator one small query.
       await cluster.waitForStudy(options.studyName, options.trials, 250, options.timeoutMs);
       cpuAfter = cluster.cpuSeconds();
@@ -76,6 +81,7 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
       cpuAfter && {
         coordinator: ((cpuAfter.coordinator - cpuBefore.coordinator) * 1000) / options.trials,
         workers: ((cpuAfter.workers - cpuBefore.workers) * 1000) / options.trials,
+        workerChildren: ((cpuAfter.workerChildren - cpuBefore.workerChildren) * 1000) / options.trials,
       };
     return {
       wallMs: timeline.lastFinishMs - submittedAt,

@@ -11,6 +11,8 @@ export interface LoopbackClusterOptions {
   /** Each worker's `--threads`: runs it takes at once. */
   readonly threads: number;
   readonly logLevel: string;
+  /** Where the workers put a command task's run logs (`sweeper worker --logs`); default: the temp dir's sweeper-logs. */
+  readonly runLogs?: string;
   /** Node flags for the coordinator process, e.g. --cpu-prof. */
   readonly coordinatorNodeArgs?: readonly string[];
   /** Node flags for each worker process. */
@@ -50,7 +52,15 @@ export class LoopbackCluster {
         workers.push(
           new CliChild(
             `worker ${i + 1}`,
-            ['worker', '--coordinator', address, '--threads', String(options.threads), ...log(`worker-${i + 1}`)],
+            [
+              'worker',
+              '--coordinator',
+              address,
+              '--threads',
+              String(options.threads),
+              ...(options.runLogs !== undefined ? ['--logs', options.runLogs] : []),
+              ...log(`worker-${i + 1}`),
+            ],
             options.workerNodeArgs,
           ),
         );
@@ -81,12 +91,18 @@ export class LoopbackCluster {
     }
   }
 
-  /** CPU seconds used so far by the coordinator and by all the workers together (undefined without /proc). */
-  cpuSeconds(): { coordinator: number; workers: number } | undefined {
+  /**
+   * CPU seconds used so far by the coordinator, by all the workers together, and by the workers'
+   * children that have ended (a command task's programs, counted once each worker has reaped them;
+   * undefined without /proc).
+   */
+  cpuSeconds(): { coordinator: number; workers: number; workerChildren: number } | undefined {
     const coordinator = this.coordinator.cpuSeconds();
     const workers = this.workers.map((worker) => worker.cpuSeconds());
-    if (coordinator === undefined || workers.some((seconds) => seconds === undefined)) return undefined;
-    return { coordinator, workers: workers.reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0) };
+    const children = this.workers.map((worker) => worker.childrenCpuSeconds());
+    if (coordinator === undefined || [...workers, ...children].some((seconds) => seconds === undefined)) return undefined;
+    const sum = (list: (number | undefined)[]): number => list.reduce<number>((total, seconds) => total + (seconds ?? 0), 0);
+    return { coordinator, workers: sum(workers), workerChildren: sum(children) };
   }
 
   /** Workers first (nothing is running by then), then the coordinator: each drains and exits as on Ctrl-C. */

@@ -92,7 +92,7 @@ interface OursRow extends Row {
 
 async function timeOurs(study: SyntheticStudy): Promise<OursRow> {
   const run = await runOnCluster({
-    study,
+    sweepYaml: study.yaml,
     studyName: 'bench-overhead',
     trials: options.trials,
     workers: options.workers,

@@ -80,7 +80,7 @@ async function ratesFor(sampler: BenchSampler, peer: OptunaPeer | undefined): Pr
   const study = syntheticStudy({ name: `bench-throughput-${sampler}`, trials, epochs: 1, epochSeconds: 0, sampler, seed: options.seed });
   console.error(`running ours (${sampler}, ${trials} trials) ...`);
   const run = await runOnCluster({
-    study,
+    sweepYaml: study.yaml,
     studyName: `bench-throughput-${sampler}`,
     trials,
     workers: options.workers,

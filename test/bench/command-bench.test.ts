@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * bench:command with tiny settings (8 trials of each kind on 2 workers × 2 threads, no Optuna):
+ * both parts run through a real coordinator and workers, every trial of the program completes
+ * (the benchmark fails otherwise), and it ends with its result line. No timing is checked: that
+ * is the benchmark's job, on a machine nothing else loads.
+ */
+const BENCH = fileURLToPath(new URL('../../bench/command.js', import.meta.url));
+
+function runBench(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('bench:command runs both parts with tiny settings and prints its result line', { timeout: 120_000 }, async () => {
+  const { code, stdout, stderr } = await runBench([
+    '--per-run-trials',
+    '8',
+    '--trials',
+    '8',
+    '--slots',
+    '4',
+    '--workers',
+    '2',
+    '--no-optuna',
+    '--log-level',
+    'warn',
+  ]);
+  assert.equal(code, 0, `the benchmark failed:\n${stderr}`);
+  const lines = stdout.trimEnd().split('\n');
+  const last = lines.at(-1) ?? '';
+  assert.match(last, /^result: /, 'the last line is the result line');
+  const values = new Map(
+    last
+      .slice('result: '.length)
+      .split(' ')
+      .map((pair) => pair.split('=') as [string, string]),
+  );
+  for (const key of [
+    'per_run_trials',
+    'ours_synthetic_ms_per_run',
+    'ours_command_ms_per_run',
+    'ours_process_ms_per_run',
+    'ideal_s',
+    'ours_command_overhead_pct',
+  ])
+    assert.ok(Number.isFinite(Number(values.get(key))), `${key} is a number in: ${last}`);
+  assert.equal(values.get('per_run_trials'), '8');
+  assert.equal(values.get('trials'), '8');
+  assert.equal(values.get('ideal_s'), '2', 'ceil(8 / 4) × 1 s');
+  assert.equal(values.get('optuna'), 'skipped');
+  assert.match(values.get('target') ?? '', /^(met|missed)$/);
+  assert.match(stdout, /target: our 1-second programs under 2 % over the ideal: (met|NOT met)/);
+});
