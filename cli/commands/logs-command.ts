@@ -36,7 +36,9 @@ export async function logsOutput(
   const all = await store.getLogs(trial.id);
   const logs = options.repeat === undefined ? all : all.filter((log) => log.repeat === options.repeat);
   const running = trial.state === 'RUNNING' || trial.state === 'QUEUED';
-  const live = running ? ` (the trial is ${trial.state}: only the logs of runs that ended are kept; --follow --coordinator prints its live output)` : '';
+  const live = running
+    ? ` (the trial is ${trial.state}: only the logs of runs that ended are kept; --follow --coordinator prints its live output)`
+    : '';
   if (logs.length === 0) {
     const which = options.repeat === undefined ? `trial ${number}` : `repeat ${options.repeat} of trial ${number}`;
     throw new NotFoundError(
