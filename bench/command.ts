@@ -12,13 +12,13 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { printTable } from './bench-table.js';
 import { runOnCluster } from './cluster-run.js';
 import { describeLoad, loadAverage } from './machine-load.js';
 import { findOptuna, runPython, type OptunaPeer } from './optuna-peer.js';
-import { namesFrom, seed } from './option-parsers.js';
+import { exitUnlessSlotsShare, namesFrom, positiveSeconds, seed } from './option-parsers.js';
 import { printResultLine } from './result-line.js';
 import { BENCH_SPACE, benchSweep, syntheticStudy, type BenchSampler, type BenchStudy } from './synthetic-study.js';
 
@@ -77,19 +77,7 @@ const options = new Command()
   .parse()
   .opts<Options>();
 
-function positiveSeconds(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0)
-    throw new InvalidArgumentError(`expected a number of seconds > 0, but got "${value}"`);
-  return parsed;
-}
-
-if (options.slots % options.workers !== 0) {
-  console.error(
-    `error: --slots (${options.slots}) must be a multiple of --workers (${options.workers}): each worker gets slots/workers threads`,
-  );
-  process.exit(2);
-}
+exitUnlessSlotsShare(options.slots, options.workers);
 
 /**
  * The program both sides run: sleeps $1 seconds (not at all for 0: `sleep` is a process of its

@@ -23,3 +23,18 @@ export function seed(value: string): number {
     throw new InvalidArgumentError(`expected a seed from 0 to 4294967295, but got "${value}"`);
   return parsed;
 }
+
+/** Commander parser for a duration in seconds: a number > 0. */
+export function positiveSeconds(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0)
+    throw new InvalidArgumentError(`expected a number of seconds > 0, but got "${value}"`);
+  return parsed;
+}
+
+/** Exits with code 2 unless the slots share out evenly: each worker gets slots/workers threads. */
+export function exitUnlessSlotsShare(slots: number, workers: number): void {
+  if (slots % workers === 0) return;
+  console.error(`error: --slots (${slots}) must be a multiple of --workers (${workers}): each worker gets slots/workers threads`);
+  process.exit(2);
+}

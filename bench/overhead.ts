@@ -8,12 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { printTable } from './bench-table.js';
 import { runOnCluster } from './cluster-run.js';
 import { findOptuna, runPython, type OptunaPeer } from './optuna-peer.js';
-import { seed } from './option-parsers.js';
+import { exitUnlessSlotsShare, positiveSeconds, seed } from './option-parsers.js';
 import { describeLoad, loadAverage } from './machine-load.js';
 import { printResultLine } from './result-line.js';
 import { syntheticStudy, type BenchSampler, type SyntheticStudy } from './synthetic-study.js';
@@ -61,19 +61,7 @@ const options = new Command()
   .parse()
   .opts<Options>();
 
-function positiveSeconds(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0)
-    throw new InvalidArgumentError(`expected a number of seconds > 0, but got "${value}"`);
-  return parsed;
-}
-
-if (options.slots % options.workers !== 0) {
-  console.error(
-    `error: --slots (${options.slots}) must be a multiple of --workers (${options.workers}): each worker gets slots/workers threads`,
-  );
-  process.exit(2);
-}
+exitUnlessSlotsShare(options.slots, options.workers);
 
 /** The time the trials take with no overhead at all: full waves of `slots` trials, one after another. */
 const idealSeconds = Math.ceil(options.trials / options.slots) * options.seconds;

@@ -22,6 +22,7 @@ import time
 
 import quiet_optuna  # noqa: F401  (silences Optuna before use)
 import optuna
+from bench_study import bench_study
 from search_space import suggest
 from synthetic_task import value
 
@@ -29,14 +30,7 @@ request = json.load(sys.stdin)
 definition, order, task = request["definition"], request["order"], request["task"]
 mode, program, names, seconds = request["mode"], request["program"], request["params"], request["seconds"]
 
-if request["sampler"] == "tpe":
-    # Optuna's default TPE, as a user gets it from TPESampler().
-    sampler = optuna.samplers.TPESampler(seed=request["seed"])
-else:
-    sampler = optuna.samplers.RandomSampler(seed=request["seed"])
-
-storage = "sqlite:///" + request["path"] if request["storage"] == "sqlite" else optuna.storages.InMemoryStorage()
-study = optuna.create_study(study_name="bench-command", storage=storage, sampler=sampler, direction="minimize")
+study = bench_study("bench-command", request)
 
 
 def argument(param):

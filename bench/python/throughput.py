@@ -11,21 +11,14 @@ import json
 import sys
 import time
 
-import quiet_optuna  # noqa: F401  (silences Optuna before use)
-import optuna
+from bench_study import bench_study
 from search_space import suggest
 from synthetic_task import value
 
 request = json.load(sys.stdin)
 definition, order, task = request["definition"], request["order"], request["task"]
 
-if request["sampler"] == "tpe":
-    sampler = optuna.samplers.TPESampler(seed=request["seed"])
-else:
-    sampler = optuna.samplers.RandomSampler(seed=request["seed"])
-
-storage = "sqlite:///" + request["path"] if request["storage"] == "sqlite" else optuna.storages.InMemoryStorage()
-study = optuna.create_study(study_name="bench-throughput", storage=storage, sampler=sampler, direction="minimize")
+study = bench_study("bench-throughput", request)
 
 start = time.perf_counter()
 for _ in range(request["trials"]):
