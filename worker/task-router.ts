@@ -76,9 +76,9 @@ export class TaskRouter extends InProcessExecutor {
     }
   }
 
-  /** Where a command run's output goes (or went) on this machine. */
-  logPathOf(key: RunKey): string {
-    return this.command.logPathOf(key);
+  /** Where a command run's output goes (or went) on this machine, once an ended run's is flushed. */
+  logFileOf(key: RunKey): Promise<string> {
+    return this.command.logFileOf(key);
   }
 
   /** Whether training threads were started (tests check that synthetic work never starts them). */

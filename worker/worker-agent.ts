@@ -28,7 +28,7 @@ export interface WorkerAgentOptions {
   readonly logger: Logger;
   readonly softwareVersion: string;
   /** Where command runs' output is written (the TaskRouter): the coordinator may ask for pieces of it. */
-  readonly logs?: { logPathOf(key: RunKey): string };
+  readonly logs?: { logFileOf(key: RunKey): Promise<string> };
 }
 
 /** A run this worker holds: executing, or finished with its end not yet delivered. */
@@ -226,7 +226,8 @@ export class WorkerAgent {
     const held = this.held.get(id);
     const known = (held !== undefined && held.writesLog) || this.endedLogs.has(id);
     let data: Uint8Array = new Uint8Array();
-    if (known && this.options.logs) data = await readPiece(this.options.logs.logPathOf(request.run), request.offset, request.maxBytes);
+    if (known && this.options.logs)
+      data = await readPiece(await this.options.logs.logFileOf(request.run), request.offset, request.maxBytes);
     try {
       await this.options.client.logChunk({
         session,

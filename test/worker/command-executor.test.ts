@@ -57,7 +57,9 @@ echo '{"final": {"test_accuracy": 0.8, "test_loss": 0.4, "epoch": 2}}' >&3
     assert.deepEqual(JSON.parse(lines[2]?.slice('file: '.length) ?? ''), { lr: 0.01, optimizer: 'sgd' });
     assert.equal(lines[3], 'which: command test/study 3 1 2 77 3 3 4 mine');
     assert.match(outcome.log ?? '', /starting\nepoch 1: continue\nepoch 2: continue\nepoch 3: continue/);
-    const logFile = readFileSync(join(logDir, 'command_test_study', '3.1@2.log'), 'utf8');
+    const path = await executor.logFileOf({ study: 'command test/study', trialNumber: 3, repeat: 1, attempt: 2 });
+    assert.equal(path, join(logDir, 'command_test_study', '3.1@2.log'));
+    const logFile = readFileSync(path, 'utf8');
     assert.match(logFile, /epoch 3: continue/);
   });
 

@@ -74,6 +74,29 @@ describe('CommandExecutor with hostile programs', () => {
     assert.ok(await eventually(() => !running(pid)), `grandchild ${pid} still runs`);
   });
 
+  test('processes that leave the group with setsid do not outlive the run, whether or not they hold its pipes', async () => {
+    const detached = join(dir, 'setsid-detached.pid');
+    const holding = join(dir, 'setsid-holding.pid');
+    const outcome = await runScript(
+      'setsid.sh',
+      [
+        // A daemon: a session of its own, no pipes of the run.
+        `setsid sh -c 'trap "" TERM; exec sleep 600' </dev/null >/dev/null 2>&1 3>&- 4>&- &`,
+        `echo $! > ${detached}`,
+        // One that keeps the run's stdout, stderr and fd 3 open.
+        `setsid sh -c 'trap "" TERM; exec sleep 600' &`,
+        `echo $! > ${holding}`,
+        `echo '{"epoch": 1, "val_loss": 0.5}' >&3`,
+        'exit 0',
+      ].join('\n'),
+    );
+    assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
+    for (const file of [detached, holding]) {
+      const pid = Number(readFileSync(file, 'utf8'));
+      assert.ok(await eventually(() => !running(pid)), `${file}: ${pid} still runs`);
+    }
+  });
+
   test('garbage on fd 3 fails the run', async () => {
     const outcome = await runScript('garbage.sh', `echo 'hello world' >&3\nsleep 600\n`);
     assert.equal(message(outcome), 'a report line must be a JSON object, but got "hello world"');
@@ -139,7 +162,8 @@ for epoch, loss in [(1, 0.5), (2, 0.4), (3, float('nan'))]:
     ).finally(() => clearInterval(sampler));
     assert.equal(outcome.status, 'finished', JSON.stringify(outcome).slice(0, 300));
     assert.ok(peak - before < 100 * 1024 * 1024, `RSS grew by ${(peak - before) / 1024 / 1024} MB`);
-    const logFile = join(logDir, 'command_test_study', '3.1@2.log');
+    const logFile = await executor.logFileOf({ study: 'command test/study', trialNumber: 3, repeat: 1, attempt: 2 });
+    assert.equal(logFile, join(logDir, 'command_test_study', '3.1@2.log'));
     assert.ok(existsSync(logFile));
     assert.ok(statSync(logFile).size < LOG_CAP + 1024, `log file is ${statSync(logFile).size} bytes`);
     assert.match(readFileSync(logFile, 'utf8'), /the rest of the output was dropped/);
@@ -152,9 +176,15 @@ for epoch, loss in [(1, 0.5), (2, 0.4), (3, float('nan'))]:
 });
 
 describe('the reaper', () => {
-  test("a worker killed by SIGKILL takes its runs' process groups with it", async () => {
+  test("a worker killed by SIGKILL takes its runs' process groups with it, and what left them with setsid", async () => {
     const pidFile = join(dir, 'leader.pid');
-    const longRun = program(dir, 'long-run.sh', `echo $$ > ${pidFile}\n(trap '' TERM; exec sleep 600) &\nexec sleep 600\n`);
+    const strayFile = join(dir, 'stray.pid');
+    const longRun = program(
+      dir,
+      'long-run.sh',
+      `setsid sh -c 'trap "" TERM; exec sleep 600' </dev/null >/dev/null 2>&1 &\necho $! > ${strayFile}\n` +
+        `echo $$ > ${pidFile}\n(trap '' TERM; exec sleep 600) &\nexec sleep 600\n`,
+    );
     const executorModule = fileURLToPath(new URL('../../worker/command/command-executor.js', import.meta.url));
     const script = join(dir, 'worker.mjs');
     writeFileSync(
@@ -178,6 +208,8 @@ await executor.run(assignment, { onEpoch: () => 'continue' }, new AbortControlle
         await eventually(() => groupMembers(pgid).length === 0, 30_000),
         `group ${pgid} still has ${groupMembers(pgid).join(', ')}`,
       );
+      const stray = Number(readFileSync(strayFile, 'utf8'));
+      assert.ok(await eventually(() => !running(stray), 30_000), `the stray ${stray} still runs`);
     } finally {
       worker.kill('SIGKILL');
     }

@@ -255,4 +255,15 @@ describe('ModulePool', () => {
     const outcome = await pool.run(assignment(module, { timeoutSeconds: 0.2 }), collect().listener, running());
     assert.deepEqual(outcome, { status: 'error', message: 'timed out after 0.2 s' });
   });
+
+  test("the timeout counts from train's call: a module whose import takes longer than the timeout still finishes", async () => {
+    // The import (once per thread) sleeps 1.5 s; the run's timeout is 1 s; train itself is quick.
+    const module = fixture(`
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      export async function train(params, context) {
+        await context.report(1, { val_accuracy: 0.5 });
+      }`);
+    const outcome = await pool.run(assignment(module, { timeoutSeconds: 1 }), collect().listener, running());
+    assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
+  });
 });

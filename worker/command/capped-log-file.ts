@@ -10,6 +10,11 @@ export function runLogPath(logDir: string, study: string, trial: number, repeat:
   return join(logDir, safeStudy, `${trial}.${repeat}@${attempt}.log`);
 }
 
+/** The run's parameters (`SWEEPER_PARAMS_FILE`), beside its log: `<trial>.<repeat>@<attempt>.params.json`. */
+export function paramsPathOf(logPath: string): string {
+  return logPath.replace(/\.log$/, '.params.json');
+}
+
 /**
  * A run's stdout and stderr on disk, up to `maxBytes`; after that, writes are dropped and one
  * last line says so. `write` returns false when the caller should pause its source until `drain`

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -10,11 +10,11 @@ import type { CommandTask } from '../../src/user-code/command-task.js';
 import { DeviceAllocator } from '../devices/device-allocator.js';
 import { deviceEnvironment } from '../devices/device-environment.js';
 import { InProcessExecutor } from '../in-process-executor.js';
-import { CappedLogFile, LOG_FILE_MAX_BYTES, runLogPath } from './capped-log-file.js';
+import { CappedLogFile, LOG_FILE_MAX_BYTES, paramsPathOf, runLogPath } from './capped-log-file.js';
 import { CommandRun } from './command-run.js';
 import { ReaperClient } from './reaper-client.js';
+import { StrayProcesses } from './stray-processes.js';
 import { runEnvironment } from './run-environment.js';
-import { cwdProblem } from './spawn-problem.js';
 
 /** Where runs' output goes on a worker unless told otherwise. */
 export const DEFAULT_LOG_DIR = join(tmpdir(), 'sweeper-logs');
@@ -41,9 +41,13 @@ export class CommandExecutor extends InProcessExecutor {
   private readonly logFileMaxBytes: number;
   private readonly logger: Logger | undefined;
   private readonly devices: DeviceAllocator<RunKey>;
-  private readonly reaper = new ReaperClient();
+  /** Processes of ended runs that left their group (setsid): found by their mark and killed. */
+  private readonly strays = new StrayProcesses();
+  private readonly reaper = new ReaperClient(this.strays.token, this.strays.findable);
   /** Every run that has not ended, so that close() can stop them and wait. */
   private readonly runs = new Map<AbortController, Promise<RunOutcome>>();
+  /** Log files (by path) still being flushed after their run's outcome was returned. */
+  private readonly flushing = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(options: CommandExecutorOptions) {
@@ -76,9 +80,14 @@ export class CommandExecutor extends InProcessExecutor {
     }
   }
 
-  /** Where a run's output goes (or went): the file `sweeper logs --follow` reads. */
-  logPathOf(key: RunKey): string {
-    return runLogPath(this.logDir, key.study, key.trialNumber, key.repeat, key.attempt);
+  /**
+   * Where a run's output goes (or went), the file `sweeper logs --follow` reads; resolves once
+   * what an ended run wrote is in it (its outcome is returned before the file is flushed).
+   */
+  async logFileOf(key: RunKey): Promise<string> {
+    const path = runLogPath(this.logDir, key.study, key.trialNumber, key.repeat, key.attempt);
+    await this.flushing.get(path);
+    return path;
   }
 
   /** Stops every run (SIGTERM, then SIGKILL after its grace) and resolves when all have ended. */
@@ -86,6 +95,8 @@ export class CommandExecutor extends InProcessExecutor {
     this.closed = true;
     for (const stop of this.runs.keys()) stop.abort();
     await Promise.allSettled(this.runs.values());
+    await Promise.allSettled(this.flushing.values());
+    this.strays.close();
     await this.reaper.close();
   }
 
@@ -100,8 +111,6 @@ export class CommandExecutor extends InProcessExecutor {
     }
     if (argv.length === 0 || argv[0] === '')
       return { status: 'error', message: `command argv must name a program, but got ${JSON.stringify(argv)}` };
-    const badCwd = await cwdProblem(task.cwd);
-    if (badCwd !== undefined) return { status: 'error', message: badCwd };
     if (signal.aborted) return { status: 'stopped', epochs: 0, trainSeconds: 0 };
     // After the slot, before the program: the run waits here for its devices (first come, first served).
     const wanted = task.gpus ?? 0;
@@ -141,20 +150,33 @@ export class CommandExecutor extends InProcessExecutor {
     listener: RunListener,
     signal: AbortSignal,
   ): Promise<RunOutcome> {
-    const tempDir = await mkdtemp(join(tmpdir(), 'sweeper-run-'));
+    const logPath = runLogPath(this.logDir, assignment.study, assignment.trialNumber, assignment.repeat, assignment.attempt);
+    const log = new CappedLogFile(logPath, this.logFileMaxBytes);
+    // Beside the log and kept with it (what the run was given, when reading its log later).
+    const paramsFile = paramsPathOf(logPath);
     try {
-      const paramsFile = join(tempDir, 'params.json');
+      // Not writeFileSync: creating a file blocked the event loop for up to a millisecond under
+      // load, and runs that start together then waited for each other's.
       await writeFile(paramsFile, JSON.stringify(assignment.params));
-      const logPath = runLogPath(this.logDir, assignment.study, assignment.trialNumber, assignment.repeat, assignment.attempt);
-      const log = new CappedLogFile(logPath, this.logFileMaxBytes);
-      try {
-        const env = { ...runEnvironment(assignment, task, paramsFile), ...deviceEnvironment(task, gpus) };
-        return await new CommandRun({ assignment, task, argv, env, listener, signal, log, reaper: this.reaper, logger: this.logger }).run();
-      } finally {
-        await log.close();
-      }
-    } finally {
-      await rm(tempDir, { recursive: true, force: true });
+    } catch (error) {
+      this.flushLater(log);
+      return { status: 'error', message: `cannot write the params file ${paramsFile}: ${(error as Error).message}` };
     }
+    try {
+      const mark = this.strays.begin();
+      const env = { ...runEnvironment(assignment, task, paramsFile, mark), ...deviceEnvironment(task, gpus) };
+      const { reaper, strays, logger } = this;
+      return await new CommandRun({ assignment, task, argv, env, mark, listener, signal, log, reaper, strays, logger }).run();
+    } finally {
+      // The outcome does not wait for the file: its tail travels with the outcome already.
+      this.flushLater(log);
+    }
+  }
+
+  private flushLater(log: CappedLogFile): void {
+    const flushed = log.close().finally(() => {
+      if (this.flushing.get(log.path) === flushed) this.flushing.delete(log.path);
+    });
+    this.flushing.set(log.path, flushed);
   }
 }

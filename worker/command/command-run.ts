@@ -10,9 +10,10 @@ import type { CappedLogFile } from './capped-log-file.js';
 import { finalEvaluation } from './final-evaluation.js';
 import { LineSplitter } from './line-splitter.js';
 import { OutputTail } from './output-tail.js';
-import { spawnProblem } from './spawn-problem.js';
+import { cwdProblem, spawnProblem } from './spawn-problem.js';
 import { signalGroup, terminateGroup, waitAtMost } from './process-group.js';
 import type { ReaperClient } from './reaper-client.js';
+import type { StrayProcesses } from './stray-processes.js';
 import { parseReportLine } from './report-line.js';
 import { DECISION_FD, REPORT_FD } from './run-environment.js';
 
@@ -22,6 +23,8 @@ export const MAX_REPORT_LINE_BYTES = 64 * 1024;
 const SELF_STOP_MS = 2000;
 /** After the leader exited and its group was killed, how long its pipes may take to close. */
 const PIPES_CLOSE_MS = 5000;
+/** Pipes still open this long after the group was killed are held by a stray: look for it at once. */
+const STRAY_SUSPECT_MS = 100;
 /** Stderr lines an error message ends with, so that `sweeper show` explains the failure. */
 const STDERR_LINES_IN_MESSAGE = 5;
 /** Report lines waiting for the listener before fd 3 is paused (the program then blocks on it). */
@@ -33,10 +36,13 @@ export interface CommandRunInput {
   /** The program and its arguments, templates filled. */
   readonly argv: readonly string[];
   readonly env: NodeJS.ProcessEnv;
+  /** The run's mark (in `env` too), ended when its program exits. */
+  readonly mark: string;
   readonly listener: RunListener;
   readonly signal: AbortSignal;
   readonly log: CappedLogFile;
   readonly reaper: ReaperClient;
+  readonly strays: StrayProcesses;
   readonly logger?: Logger;
 }
 
@@ -78,7 +84,11 @@ export class CommandRun {
       child.once('spawn', () => resolve(undefined));
       child.once('error', resolve);
     });
-    if (startError !== undefined) return { status: 'error', message: spawnProblem(argv[0] as string, startError) };
+    if (startError !== undefined) {
+      this.input.strays.ended(this.input.mark);
+      // Checked only now, off every run's path: a missing cwd fails the spawn with ENOENT too.
+      return { status: 'error', message: (await cwdProblem(task.cwd)) ?? spawnProblem(argv[0] as string, startError) };
+    }
     child.on('error', () => undefined);
     const pid = child.pid as number;
     const graceMs = task.graceSeconds * 1000;
@@ -107,11 +117,15 @@ export class CommandRun {
       signal.removeEventListener('abort', onAbort);
       clearTimeout(timeout);
     }
-    // Whatever the leader left behind goes with it.
+    // Whatever the leader left behind goes with it: its group now, strays that left the group shortly.
     signalGroup(pid, 'SIGKILL');
+    this.input.strays.ended(this.input.mark);
     this.input.reaper.unregister(pid);
-    // A process that escaped the group (setsid) may hold the pipes open: do not wait for it.
-    if (!(await waitAtMost(PIPES_CLOSE_MS, closed))) for (const stream of child.stdio) stream?.destroy();
+    // A stray may hold the pipes open until it is killed; where it cannot be found, do not wait for it.
+    if (!(await waitAtMost(STRAY_SUSPECT_MS, closed))) {
+      this.input.strays.sweep();
+      if (!(await waitAtMost(PIPES_CLOSE_MS, closed))) for (const stream of child.stdio) stream?.destroy();
+    }
     await this.reports;
     return { ...this.outcome(exit, (performance.now() - started) / 1000), log: this.tail.text() };
   }

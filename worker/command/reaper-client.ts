@@ -2,18 +2,33 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The executor's side of the reaper (reaper.ts): started on first use, told about each process
- * group, closed with the executor. It is unref'd so that it never keeps the worker alive.
+ * The executor's side of the reaper (reaper.ts): started on first use, closed with the executor.
+ * It is unref'd so that it never keeps the worker alive. Where runs' processes can be found by
+ * their mark (Linux), it is told only the longest grace, once per new longest: a message per run
+ * woke the reaper and cost the worker half a millisecond of its event loop per run.
  */
 export class ReaperClient {
   private child: ChildProcess | undefined;
+  private graceMs = -1;
 
+  /** `token`: this worker's runs' marks (run-marks.ts); `findable`: whether the reaper can find them. */
+  constructor(
+    private readonly token: string,
+    private readonly findable: boolean,
+  ) {}
+
+  /** A run's group has started; its grace is the longest the reaper may have to wait. */
   register(pgid: number, graceMs: number): void {
-    this.send(`+${pgid} ${Math.ceil(graceMs)}\n`);
+    const grace = Math.ceil(graceMs);
+    if (grace > this.graceMs) {
+      this.graceMs = grace;
+      this.send(`grace ${grace}\n`);
+    }
+    if (!this.findable) this.send(`+${pgid}\n`);
   }
 
   unregister(pgid: number): void {
-    this.send(`-${pgid}\n`);
+    if (!this.findable) this.send(`-${pgid}\n`);
   }
 
   /** Ends the reaper once every run has ended (it then has nothing to reap and exits). */
@@ -38,7 +53,7 @@ export class ReaperClient {
     if (this.child !== undefined) return this.child;
     const script = fileURLToPath(new URL('./reaper.js', import.meta.url));
     // Detached too: a signal to the worker's whole process group must not take the reaper first.
-    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'ignore', 'inherit'], detached: true });
+    const child = spawn(process.execPath, [script, this.token], { stdio: ['pipe', 'ignore', 'inherit'], detached: true });
     // A reaper that died (or failed to start) must not crash the worker through its pipe.
     child.on('error', () => undefined);
     child.stdin?.on('error', () => undefined);

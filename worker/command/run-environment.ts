@@ -2,6 +2,7 @@ import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunAssignment } from '../../src/execution/run-assignment.js';
 import type { CommandTask } from '../../src/user-code/command-task.js';
+import { RUN_MARK_VARIABLE } from './run-marks.js';
 
 /** The file descriptors of the line protocol (docs/own-code.md). */
 export const REPORT_FD = 3;
@@ -13,8 +14,11 @@ export const DECISION_FD = 4;
  */
 export const PYTHON_HELPER_DIR = fileURLToPath(new URL('../../../python', import.meta.url));
 
-/** The environment of one run: the worker's, the task's `env`, then the SWEEPER_* variables. */
-export function runEnvironment(assignment: RunAssignment, task: CommandTask, paramsFile: string): NodeJS.ProcessEnv {
+/**
+ * The environment of one run: the worker's, the task's `env`, then the SWEEPER_* variables, the
+ * last of them the run's mark (run-marks.ts).
+ */
+export function runEnvironment(assignment: RunAssignment, task: CommandTask, paramsFile: string, mark: string): NodeJS.ProcessEnv {
   const pythonPath = task.env?.PYTHONPATH ?? process.env.PYTHONPATH;
   return {
     ...process.env,
@@ -33,5 +37,6 @@ export function runEnvironment(assignment: RunAssignment, task: CommandTask, par
     ...(task.epochs !== undefined && { SWEEPER_EPOCHS: String(task.epochs) }),
     SWEEPER_REPORT_FD: String(REPORT_FD),
     SWEEPER_DECISION_FD: String(DECISION_FD),
+    [RUN_MARK_VARIABLE]: mark,
   };
 }

@@ -24,10 +24,13 @@ export interface ModuleContextFields {
 }
 
 /**
- * Thread to pool. `done` travels on the same port as the reports, so it never overtakes one.
+ * Thread to pool. `started` is sent once, before train is called, so that neither the wait for a
+ * free thread nor the module's import counts towards the run's timeout. `done` travels on the same port as the reports, so it never overtakes one.
  * `threw` carries the error's text because an Error loses its class crossing threads.
  */
 export type ModuleThreadMessage =
+  /** The module is loaded and train is being called: the run's timeout counts from here. */
+  | { readonly type: 'started' }
   | { readonly type: 'report'; readonly id: number; readonly epoch: unknown; readonly metrics: unknown }
   | {
       readonly type: 'done';

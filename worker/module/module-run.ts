@@ -31,7 +31,8 @@ export interface ModuleRunOptions {
 export class ModuleRun {
   readonly outcome: Promise<RunOutcome>;
   private resolveOutcome!: (outcome: RunOutcome) => void;
-  private readonly started = performance.now();
+  /** When train was called (until then, when the run was created): trainSeconds counts from here. */
+  private started = performance.now();
   private lastEpoch = 0;
   private ending: { readonly kind: 'stopped' } | { readonly kind: 'failed'; readonly message: string } | undefined;
   /** Report handlers run one after another; the outcome waits for the last of them. */
@@ -43,8 +44,14 @@ export class ModuleRun {
   constructor(private readonly options: ModuleRunOptions) {
     this.outcome = new Promise((resolve) => (this.resolveOutcome = resolve));
     options.port.on('message', (message: ModuleThreadMessage) => this.onMessage(message));
-    const seconds = options.task.timeoutSeconds;
-    if (seconds !== undefined) this.timeout = setTimeout(() => this.fail(`timed out after ${seconds} s`), seconds * 1000);
+  }
+
+  /** The run's clock starts when train is called, not while it waits for a thread or its import. */
+  private startClock(): void {
+    const seconds = this.options.task.timeoutSeconds;
+    this.started = performance.now();
+    if (seconds !== undefined && this.timeout === undefined && !this.settled)
+      this.timeout = setTimeout(() => this.fail(`timed out after ${seconds} s`), seconds * 1000);
   }
 
   /** The caller's stop (pruned, shutting down, abandoned): the module is asked to return. */
@@ -66,6 +73,7 @@ export class ModuleRun {
   }
 
   private onMessage(message: ModuleThreadMessage): void {
+    if (message.type === 'started') return this.startClock();
     if (message.type === 'done') {
       const { result } = message;
       if (result.status === 'returned') {

@@ -46,6 +46,7 @@ export default async function runModule(task: ModuleThreadTask): Promise<void> {
     port.close();
     return;
   }
+  post({ type: 'started' });
   try {
     await train(task.params, { ...task.context, report, signal: abort.signal });
     post({ type: 'done', result: { status: 'returned' } });
