@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
 import { InvalidStateError } from '../src/errors/invalid-state-error.js';
 import { NotFoundError } from '../src/errors/not-found-error.js';
 import { abandonmentOf } from '../src/execution/abandonment.js';
+import { gpusWanted } from '../src/execution/gpus-wanted.js';
 import { describeRun, repeatId, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import { refusalOf } from '../src/rpc/grpc-status.js';
@@ -75,6 +76,8 @@ export class RemoteExecutor implements TrialExecutor {
   private readonly endedOn = new Map<string, { readonly key: RunKey; readonly session: WorkerSession }>();
   private readonly pendingLogs = new Map<number, PendingLog>();
   private lastLogRequest = 0;
+  /** The GPU count and workers of the last "no worker has that many GPUs" warning. */
+  private warnedAbout = '';
 
   constructor(private readonly options: RemoteExecutorOptions) {
     this.leases = new LeaseTable(options.leaseMs);
@@ -82,9 +85,10 @@ export class RemoteExecutor implements TrialExecutor {
     this.sweep.unref();
   }
 
-  get freeSlots(): number {
+  freeSlots(gpus: number): number {
     let free = 0;
-    for (const session of this.sessions.values()) free += session.free;
+    for (const session of this.sessions.values()) free += session.room(gpus);
+    if (gpus > 0 && free === 0) this.warnIfNoWorkerHas(gpus);
     return free - this.waiting.length;
   }
 
@@ -96,14 +100,14 @@ export class RemoteExecutor implements TrialExecutor {
     };
   }
 
-  placement(): string {
-    return this.pick()?.name ?? 'unplaced';
+  placement(gpus: number): string {
+    return this.pick(gpus)?.name ?? 'unplaced';
   }
 
   run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal, placement?: string): Promise<RunEnd> {
     return new Promise<RunEnd>((resolve) => {
       const run = this.track(assignment, listener, signal, resolve);
-      const session = this.pick(placement);
+      const session = this.pick(gpusWanted(assignment.task), placement);
       if (session) session.assign(run);
       else this.waiting.push(run);
     });
@@ -441,21 +445,47 @@ export class RemoteExecutor implements TrialExecutor {
     return session;
   }
 
-  /** The worker with the most free threads, or the preferred one while it has any. */
-  private pick(preferred?: string): WorkerSession | undefined {
+  /** The worker with the most room for a run holding `gpus` devices, or the preferred one while it has any. */
+  private pick(gpus: number, preferred?: string): WorkerSession | undefined {
     let best: WorkerSession | undefined;
+    let bestRoom = 0;
     for (const session of this.sessions.values()) {
-      if (session.free === 0) continue;
+      const room = session.room(gpus);
+      if (room === 0) continue;
       if (session.name === preferred) return session;
-      if (!best || session.free > best.free) best = session;
+      if (room > bestRoom) [best, bestRoom] = [session, room];
     }
     return best;
   }
 
-  /** Places waiting runs, then lets the runners fill what is left, starting with a different one each time. */
+  /**
+   * Runs asking for more GPUs than any connected worker has wait (more workers may join); the
+   * coordinator's log says so once for each set of workers, rather than the sweep seeming stuck.
+   */
+  private warnIfNoWorkerHas(gpus: number): void {
+    const workers = [...this.sessions.values()].filter((session) => session.connected);
+    if (workers.length === 0 || workers.some((session) => session.identity.gpus.length >= gpus)) return;
+    const seen = `${gpus}:${workers.map((session) => session.id).join(',')}`;
+    if (this.warnedAbout === seen) return;
+    this.warnedAbout = seen;
+    const most = Math.max(...workers.map((session) => session.identity.gpus.length));
+    this.options.logger.warn(
+      { gpus, workers: workers.length, mostGpus: most },
+      `runs ask for ${gpus} GPU${gpus === 1 ? '' : 's'} each (resources.gpus), but no connected worker has that many (the most is ${most}): they wait for one (start workers with --gpus, or on machines where nvidia-smi lists the GPUs)`,
+    );
+  }
+
+  /** Places waiting runs where there is room for each (in order, passing over ones that fit nowhere yet), then lets the runners fill what is left, starting with a different one each time. */
   private slotsFreed(): void {
-    for (let session = this.pick(); session && this.waiting.length > 0; session = this.pick()) {
-      session.assign(this.waiting.shift() as RemoteRun);
+    for (let index = 0; index < this.waiting.length;) {
+      const run = this.waiting[index] as RemoteRun;
+      const session = this.pick(gpusWanted(run.assignment.task));
+      if (session === undefined) {
+        index++;
+        continue;
+      }
+      this.waiting.splice(index, 1);
+      session.assign(run);
     }
     if (this.listeners.length === 0) return;
     this.listeners.push(this.listeners.shift() as () => void);

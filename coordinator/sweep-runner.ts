@@ -5,6 +5,7 @@ import { StaleAttemptError } from '../src/errors/stale-attempt-error.js';
 import { Abandonment } from '../src/execution/abandonment.js';
 import type { EpochDecision, RunAssignment, RunEnd } from '../src/execution/run-assignment.js';
 import type { EpochReport, RunOutcome } from '../src/core/run-report.js';
+import { gpusWanted } from '../src/execution/gpus-wanted.js';
 import type { SweepTask } from '../src/execution/sweep-task.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import { repeatSeed } from '../src/random/seed-streams.js';
@@ -70,6 +71,8 @@ export class SweepRunner {
   private settling = 0;
   private finished?: () => void;
   private task!: SweepTask;
+  /** Devices each of its runs holds: the executor places runs where they are free. */
+  private gpus = 0;
   private monitor!: PruningMonitor;
 
   constructor(private readonly options: SweepRunnerOptions) {}
@@ -80,6 +83,7 @@ export class SweepRunner {
       throw new InvalidArgumentError(`study "${study.name}" has no training task: its trials are run through ask/tell`);
     }
     this.task = study.definition.task;
+    this.gpus = gpusWanted(this.task);
     this.monitor = new PruningMonitor(study.definition);
     await this.loadCurves();
     this.queued = await study.trials(['QUEUED']);
@@ -200,7 +204,7 @@ export class SweepRunner {
     }
     this.fillPass = 'filling';
     try {
-      while (carriesOn(this.phase) && this.options.executor.freeSlots > 0) {
+      while (carriesOn(this.phase) && this.options.executor.freeSlots(this.gpus) > 0) {
         this.fillPass = 'filling';
         const next = this.nextActive() ?? (await this.startTrial());
         if (!next) {
@@ -239,7 +243,7 @@ export class SweepRunner {
   private async startTrial(): Promise<ActiveTrial | undefined> {
     const { study, executor } = this.options;
     const { budget, repeats } = study.definition;
-    const workerName = executor.placement();
+    const workerName = executor.placement(this.gpus);
     if (!startsTrials(this.phase)) return undefined;
     if (budget.maxConcurrent !== undefined && this.active.size >= budget.maxConcurrent) return undefined;
     let trial: TrialRecord;

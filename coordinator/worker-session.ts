@@ -1,5 +1,6 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { RunKey } from '../src/execution/run-assignment.js';
+import { gpusWanted } from '../src/execution/gpus-wanted.js';
 import { runId, repeatId } from '../src/execution/run-assignment.js';
 import { workItemToMessage, type HeldDevices, type LogRequest, type WorkItem } from '../src/wire/coordinator-codec.js';
 import type { WorkItem as WorkItemMessage, WorkRequest } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
@@ -44,6 +45,17 @@ export class WorkerSession implements RunHolder {
   get free(): number {
     if (!this.stream || this.draining) return 0;
     return Math.max(0, this.identity.threads - this.runs.size);
+  }
+
+  /**
+   * Runs holding `gpus` devices each it can take now: its free threads, and no more than its
+   * devices not held by the runs it was given; none if it has fewer devices than one run asks.
+   */
+  room(gpus: number): number {
+    if (gpus === 0) return this.free;
+    let held = 0;
+    for (const run of this.runs.values()) held += gpusWanted(run.assignment.task);
+    return Math.min(this.free, Math.floor(Math.max(0, this.identity.gpus.length - held) / gpus));
   }
 
   attach(stream: ServerWritableStream<WorkRequest, WorkItemMessage>): void {

@@ -15,7 +15,8 @@ export abstract class InProcessExecutor implements TrialExecutor {
     this.slots = new SlotCounter(capacity);
   }
 
-  get freeSlots(): number {
+  /** Its free slots; an executor with devices (TaskRouter) also counts those. */
+  freeSlots(_gpus = 0): number {
     return this.slots.free;
   }
 
@@ -23,7 +24,8 @@ export abstract class InProcessExecutor implements TrialExecutor {
     return this.slots.subscribe(listener);
   }
 
-  placement(): string {
+  /** This process, whatever the run holds. */
+  placement(_gpus = 0): string {
     return `${hostname()}:${process.pid}`;
   }
 

@@ -76,6 +76,16 @@ export class TaskRouter extends InProcessExecutor {
     }
   }
 
+  /**
+   * Runs holding `gpus` devices each that can start now: no more than the free devices allow.
+   * With fewer devices than a run asks for in all, the run is let through to fail with advice.
+   */
+  override freeSlots(gpus = 0): number {
+    const slots = super.freeSlots(gpus);
+    if (gpus === 0 || this.devices.devices.length < gpus) return slots;
+    return Math.min(slots, Math.floor(this.devices.free / gpus));
+  }
+
   /** Where a command run's output goes (or went) on this machine, once an ended run's is flushed. */
   logFileOf(key: RunKey): Promise<string> {
     return this.command.logFileOf(key);

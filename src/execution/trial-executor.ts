@@ -11,8 +11,12 @@ export interface RunListener {
  * through gRPC. The coordinator's sweep runners see only this; several may share one executor.
  */
 export interface TrialExecutor {
-  /** Runs it can start now. Runners hand out runs while this is positive. */
-  readonly freeSlots: number;
+  /**
+   * Runs it can start now, each holding `gpus` devices (`resources: { gpus }`, 0 for most
+   * tasks): where runs wait for devices is decided here, not on a worker. Runners hand out runs
+   * while this is positive.
+   */
+  freeSlots(gpus: number): number;
   /**
    * Calls `listener` whenever slots may have become free: a run ended, a worker joined.
    * Returns the function that unsubscribes.
@@ -24,10 +28,10 @@ export interface TrialExecutor {
    */
   run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal, placement?: string): Promise<RunEnd>;
   /**
-   * Where the next run would go, recorded on the trial as its worker. A local executor names
-   * this process; a remote one, the worker with the most free threads.
+   * Where the next run (holding `gpus` devices) would go, recorded on the trial as its worker. A
+   * local executor names this process; a remote one, the worker with the most room for it.
    */
-  placement(): string;
+  placement(gpus: number): string;
   /**
    * Takes back a run that was already running when this process started (the coordinator
    * restarted while workers went on). Resolves as 'lost' if no worker claims it in time.

@@ -87,10 +87,10 @@ function checkRuns(records: readonly RunRecord[], devices: readonly string[], gp
   }
 }
 
-async function trialStates(dir: string, study: string): Promise<{ state: string; reason: string | null }[]> {
+async function trialStates(dir: string, study: string): Promise<{ state: string; reason: string | null; worker: string | null }[]> {
   const listed = await runCli(['trials', study, '--db', 'runs.db', '--json'], { cwd: dir });
   assert.equal(listed.code, 0, listed.stderr);
-  return (JSON.parse(listed.stdout) as { trials: { state: string; reason: string | null }[] }).trials;
+  return (JSON.parse(listed.stdout) as { trials: { state: string; reason: string | null; worker: string | null }[] }).trials;
 }
 
 describe('command runs on GPUs (fake ids)', () => {
@@ -148,6 +148,60 @@ describe('command runs on GPUs (fake ids)', () => {
     assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, /--gpus must be device ids separated by commas .* but got an empty id in "0,,1"/);
   });
+
+  test(
+    'on a cluster, runs go where their GPUs are free: none to a worker without GPUs, and runs asking more than any worker has wait for one',
+    { timeout: 5 * 60_000 },
+    async (t) => {
+      const dir = tempDir('sweeper-gpus-placed-');
+      const coordinator = await startCoordinatorProcess(dir, join(dir, 'runs.db'));
+      // As many threads each: placing by free threads alone would send half the runs to the worker without GPUs, where they fail.
+      const gpuWorker = startWorkerProcess(dir, coordinator.address, ['--gpus', '0,1', '--threads', '4'], 'gpu-worker');
+      startWorkerProcess(dir, coordinator.address, ['--gpus', 'none', '--threads', '4'], 'cpu-worker');
+      writeSweep(dir, 'placed', { trials: 6, gpus: 1, barrier: 2 });
+      const submitted = await runCli(['submit', join(dir, 'placed.yaml'), '--coordinator', coordinator.address]);
+      assert.equal(submitted.code, 0, submitted.stderr);
+      const placed = await until(
+        async () => {
+          const trials = await trialStates(dir, 'placed');
+          return trials.length === 6 && trials.every((trial) => trial.state !== 'RUNNING') ? trials : undefined;
+        },
+        { what: 'the 6 trials to end', signal: t.signal, intervalMs: 500 },
+      );
+      assert.deepEqual(
+        placed.map((trial) => trial.state),
+        Array<string>(6).fill('COMPLETE'),
+        JSON.stringify(placed.map((trial) => trial.reason)),
+      );
+      for (const trial of placed)
+        assert.match(trial.worker ?? '', new RegExp(`:${gpuWorker.child.pid}$`), 'a run went to the worker without GPUs');
+      checkRuns(readRecords(join(dir, 'placed.runs')), ['0', '1'], 1);
+
+      // Three GPUs a run: no worker has them, so the run waits (the coordinator says why) until one joins.
+      writeSweep(dir, 'wide', { trials: 1, gpus: 3, barrier: 1 });
+      const wide = await runCli(['submit', join(dir, 'wide.yaml'), '--coordinator', coordinator.address]);
+      assert.equal(wide.code, 0, wide.stderr);
+      await until(() => (/no connected worker has that many \(the most is 2\)/.test(coordinator.logTail(50)) ? true : undefined), {
+        what: "the coordinator's warning that no worker has 3 GPUs",
+        signal: t.signal,
+        intervalMs: 200,
+      });
+      assert.deepEqual(await trialStates(dir, 'wide'), [], 'a trial started with no worker to run it');
+      const bigWorker = startWorkerProcess(dir, coordinator.address, ['--gpus', '0,1,2', '--threads', '1'], 'big-worker');
+      const [done] = await until(
+        async () => {
+          const trials = await trialStates(dir, 'wide');
+          return trials.length === 1 && trials[0]?.state !== 'RUNNING' ? trials : undefined;
+        },
+        { what: 'the 3-GPU trial to end', signal: t.signal, intervalMs: 500 },
+      );
+      assert.equal(done?.state, 'COMPLETE', done?.reason ?? '');
+      assert.match(done?.worker ?? '', new RegExp(`:${bigWorker.child.pid}$`));
+      checkRuns(readRecords(join(dir, 'wide.runs')), ['0', '1', '2'], 3);
+      coordinator.child.kill('SIGTERM');
+      await coordinator.done;
+    },
+  );
 
   test('sweeper status shows a worker’s devices and which run holds which', { timeout: 3 * 60_000 }, async (t) => {
     const dir = tempDir('sweeper-gpus-status-');

@@ -61,7 +61,7 @@ class ScriptedExecutor implements TrialExecutor {
     private readonly capacity = 2,
   ) {}
 
-  get freeSlots(): number {
+  freeSlots(): number {
     return this.capacity - this.busy;
   }
 

@@ -39,7 +39,7 @@ describe('SweepRunner', () => {
       [0, 1, 2, 3, 4],
     );
     for (const trial of trials) {
-      assert.equal(trial.worker, pool.placement());
+      assert.equal(trial.worker, pool.placement(0));
       assert.equal(trial.attempt, 1);
       const epochs = await store.getEpochs(trial.id);
       assert.deepEqual(
@@ -216,7 +216,7 @@ describe('SweepRunner', () => {
     const trial = await store.getTrial(study.id, orphan.number);
     assert.equal(trial.state, 'COMPLETE');
     assert.equal(trial.attempt, 2);
-    assert.equal(trial.worker, pool.placement());
+    assert.equal(trial.worker, pool.placement(0));
     assert.notEqual((await store.getEpochs(trial.id))[0]?.valAccuracy, 0.1, 'the dead attempt left no epoch behind');
     assert.equal((await reopened.trials()).length, 2);
     await store.close();

@@ -34,14 +34,14 @@ function poison(event: RunEvent): RunEvent {
 
 class HangingExecutor implements TrialExecutor {
   constructor(private readonly inner: TaskRouter) {}
-  get freeSlots(): number {
-    return this.inner.freeSlots;
+  freeSlots(gpus: number): number {
+    return this.inner.freeSlots(gpus);
   }
   onFreeSlots(listener: () => void): () => void {
     return this.inner.onFreeSlots(listener);
   }
-  placement(): string {
-    return this.inner.placement();
+  placement(gpus: number): string {
+    return this.inner.placement(gpus);
   }
   run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
     // Deaf to stop requests too, as a wedged training loop is.
