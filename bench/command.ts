@@ -19,6 +19,7 @@ import { runOnCluster } from './cluster-run.js';
 import { describeLoad, loadAverage } from './machine-load.js';
 import { findOptuna, runPython, type OptunaPeer } from './optuna-peer.js';
 import { exitUnlessSlotsShare, namesFrom, positiveSeconds, seed } from './option-parsers.js';
+import { programAloneSeconds } from './program-alone.js';
 import { printResultLine } from './result-line.js';
 import { BENCH_SPACE, benchSweep, syntheticStudy, type BenchSampler, type BenchStudy } from './synthetic-study.js';
 
@@ -302,6 +303,16 @@ async function slotsPart(
   );
   printCpu(oursSynthetic);
   printCpu(oursCommand);
+  // The program's own share of the overhead: its waves run alone, 64 at once from one process.
+  const waves = 5;
+  const waveSeconds = await programAloneSeconds(['/bin/sh', script, String(seconds), '0.5', '64', 'adam'], slots, waves);
+  const aloneIdeal = Math.ceil(trials / slots) * waveSeconds;
+  const overAlone = (oursCommand.seconds / aloneIdeal - 1) * 100;
+  console.log(
+    `the program alone (${slots} at once from one process, no sweeper, ${waves} waves): ${waveSeconds.toFixed(4)} s a wave, ` +
+      `${((waveSeconds - seconds) * 1000).toFixed(1)} ms over ${seconds} s; with it the ideal is ${aloneIdeal.toFixed(2)} s, ` +
+      `and ours ${overAlone.toFixed(2)} % over that`,
+  );
   const met = overhead(oursCommand) < TARGET_OVERHEAD_PERCENT;
   console.log(
     `target: our ${seconds}-second programs under ${TARGET_OVERHEAD_PERCENT} % over the ideal: ${met ? 'met' : 'NOT met'} ` +
@@ -315,6 +326,8 @@ async function slotsPart(
     ours_synthetic_overhead_pct: overhead(oursSynthetic),
     ours_command_s: oursCommand.seconds,
     ours_command_overhead_pct: overhead(oursCommand),
+    program_alone_wave_s: waveSeconds,
+    ours_command_over_alone_pct: overAlone,
   });
   if (oursCommand.cpuMsPerTrial) {
     Object.assign(result, {

@@ -123,7 +123,7 @@ export class CommandRun {
     this.input.reaper.unregister(pid);
     // A stray may hold the pipes open until it is killed; where it cannot be found, do not wait for it.
     if (!(await waitAtMost(STRAY_SUSPECT_MS, closed))) {
-      this.input.strays.sweep();
+      this.input.strays.sweepNow();
       if (!(await waitAtMost(PIPES_CLOSE_MS, closed))) for (const stream of child.stdio) stream?.destroy();
     }
     await this.reports;

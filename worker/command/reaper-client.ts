@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { SweepRequest } from './stray-processes.js';
 
 /**
  * The executor's side of the reaper (reaper.ts): started on first use, closed with the executor.
@@ -29,6 +30,11 @@ export class ReaperClient {
 
   unregister(pgid: number): void {
     if (!this.findable) this.send(`-${pgid}\n`);
+  }
+
+  /** Kill the strays of runs numbered up to `last` that are not `live` (stray-processes.ts). */
+  sweep(request: SweepRequest): void {
+    this.send(`sweep ${request.last} ${request.live.join(',')}\n`);
   }
 
   /** Ends the reaper once every run has ended (it then has nothing to reap and exits). */

@@ -7,11 +7,13 @@
  *
  * On Linux it finds them by their mark (run-marks.ts; argv[2] is the worker's token), which also
  * finds processes that left their group with setsid, and the worker only tells it the longest
- * grace: "grace <ms>". Elsewhere the worker tells it about every group, "+<pgid>" when a run
- * starts and "-<pgid>" when it ends.
+ * grace, "grace <ms>", and asks it, at most once a second, to kill the strays of ended runs:
+ * "sweep <last> <live,...>" (the scan of /proc is done here, off the worker's event loop).
+ * Elsewhere the worker tells it about every group, "+<pgid>" when a run starts and "-<pgid>"
+ * when it ends.
  */
 import { createInterface } from 'node:readline';
-import { canFindMarks, markedProcesses, signalMarked, type MarkedProcess } from './run-marks.js';
+import { canFindMarks, markedProcesses, signalMarked, strays, type MarkedProcess } from './run-marks.js';
 
 const token = process.argv[2];
 const findable = token !== undefined && canFindMarks();
@@ -35,6 +37,13 @@ lines.on('line', (line) => {
   const grace = /^grace (\d+)$/.exec(line.trim());
   if (grace !== null) {
     graceMs = Math.max(graceMs, Number(grace[1]));
+    return;
+  }
+  const sweep = /^sweep (\d+) ?([\d,]*)$/.exec(line.trim());
+  if (sweep !== null) {
+    if (!findable) return;
+    const live = new Set((sweep[2] ?? '').split(',').filter(Boolean).map(Number));
+    signalMarked(strays(markedProcesses(`${token}.`), token as string, Number(sweep[1]), live), 'SIGKILL');
     return;
   }
   const match = /^([+-])(\d+)$/.exec(line.trim());

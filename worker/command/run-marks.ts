@@ -78,6 +78,19 @@ function groupOf(pid: string): number | undefined {
 }
 
 /**
+ * The strays among a worker's marked processes (marks `<token>.<n>`): those of runs numbered at
+ * most `last` that are not `live`. A run numbered after `last` started after the question was
+ * asked, so its processes are not judged.
+ */
+export function strays(processes: readonly MarkedProcess[], token: string, last: number, live: ReadonlySet<number>): MarkedProcess[] {
+  return processes.filter(({ mark }) => {
+    if (!mark.startsWith(`${token}.`)) return false;
+    const run = Number(mark.slice(token.length + 1));
+    return Number.isInteger(run) && run <= last && !live.has(run);
+  });
+}
+
+/**
  * Sends `signal` to each process, and to its group when the group's leader is one of them too
  * (a group a marked process made, never one such as the worker's that a process joined).
  */
