@@ -43,7 +43,7 @@ lines.on('line', (line) => {
   if (sweep !== null) {
     if (!findable) return;
     const live = new Set((sweep[2] ?? '').split(',').filter(Boolean).map(Number));
-    signalMarked(strays(markedProcesses(`${token}.`), token as string, Number(sweep[1]), live), 'SIGKILL');
+    signalMarked(strays(markedProcesses(`${token}.`), token, Number(sweep[1]), live), 'SIGKILL');
     return;
   }
   const match = /^([+-])(\d+)$/.exec(line.trim());
