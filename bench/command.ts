@@ -4,8 +4,11 @@
  * - per run: N trials of a program that reports one epoch and exits at once, against N
  *   zero-length synthetic trials, both through a real coordinator and workers on loopback: the
  *   difference in milliseconds per run is the cost of a process per run;
- * - 1-second programs on SLOTS slots: wall time against the ideal (ceil(N / SLOTS) × 1 s), the
- *   target being under 2 % over it, as for the synthetic task (bench:overhead).
+ * - 1-second programs on SLOTS slots: wall time against the ideal, ceil(N / SLOTS) × the
+ *   program's own time per run (measured in the same run with SLOTS at once and no sweeper: its
+ *   shell and its `sleep` cost it milliseconds that no scheduler can save), the target being under
+ *   2 % over it, as for the synthetic task (bench:overhead); the overhead over ceil(N / SLOTS) ×
+ *   1 s is printed too.
  * Optuna's side: study.optimize(n_jobs=SLOTS) whose objective runs the same program with
  * subprocess.run (and, for the per-run part, its synthetic objective too).
  */
@@ -23,7 +26,7 @@ import { programAloneSeconds } from './program-alone.js';
 import { printResultLine } from './result-line.js';
 import { BENCH_SPACE, benchSweep, syntheticStudy, type BenchSampler, type BenchStudy } from './synthetic-study.js';
 
-/** The target of the 1-second part: our wall time at most 2 % over the ideal. */
+/** The target of the 1-second part: our wall time at most 2 % over the ideal with the program's own time. */
 const TARGET_OVERHEAD_PERCENT = 2;
 
 type Part = 'per-run' | 'slots';
@@ -303,20 +306,21 @@ async function slotsPart(
   );
   printCpu(oursSynthetic);
   printCpu(oursCommand);
-  // The program's own share of the overhead: its waves run alone, 64 at once from one process.
-  const waves = 5;
-  const waveSeconds = await programAloneSeconds(['/bin/sh', script, String(seconds), '0.5', '64', 'adam'], slots, waves);
-  const aloneIdeal = Math.ceil(trials / slots) * waveSeconds;
-  const overAlone = (oursCommand.seconds / aloneIdeal - 1) * 100;
+  // The program's own share of the overhead: run alone, as many at once, without sweeper.
+  const runs = 5;
+  const ownSeconds = await programAloneSeconds(['/bin/sh', script, String(seconds), '0.5', '64', 'adam'], slots, runs);
+  const ownIdeal = Math.ceil(trials / slots) * ownSeconds;
+  const overOwn = (oursCommand.seconds / ownIdeal - 1) * 100;
   console.log(
-    `the program alone (${slots} at once from one process, no sweeper, ${waves} waves): ${waveSeconds.toFixed(4)} s a wave, ` +
-      `${((waveSeconds - seconds) * 1000).toFixed(1)} ms over ${seconds} s; with it the ideal is ${aloneIdeal.toFixed(2)} s, ` +
-      `and ours ${overAlone.toFixed(2)} % over that`,
+    `the program alone (${slots} at once from one process, ${runs} runs each, no sweeper): ${ownSeconds.toFixed(4)} s a run, ` +
+      `${((ownSeconds - seconds) * 1000).toFixed(1)} ms of its own over ${seconds} s; with it the ideal is ${ownIdeal.toFixed(2)} s, ` +
+      `and ours ${overOwn.toFixed(2)} % over that`,
   );
-  const met = overhead(oursCommand) < TARGET_OVERHEAD_PERCENT;
+  const met = overOwn < TARGET_OVERHEAD_PERCENT;
   console.log(
-    `target: our ${seconds}-second programs under ${TARGET_OVERHEAD_PERCENT} % over the ideal: ${met ? 'met' : 'NOT met'} ` +
-      `(${overhead(oursCommand).toFixed(2)} %; the synthetic task ${overhead(oursSynthetic).toFixed(2)} %)`,
+    `target: our ${seconds}-second programs under ${TARGET_OVERHEAD_PERCENT} % over the ideal with the program's own time: ` +
+      `${met ? 'met' : 'NOT met'} (${overOwn.toFixed(2)} %; over ${ideal} s, ${overhead(oursCommand).toFixed(2)} %; ` +
+      `the synthetic task ${overhead(oursSynthetic).toFixed(2)} %)`,
   );
   Object.assign(result, {
     trials,
@@ -326,8 +330,8 @@ async function slotsPart(
     ours_synthetic_overhead_pct: overhead(oursSynthetic),
     ours_command_s: oursCommand.seconds,
     ours_command_overhead_pct: overhead(oursCommand),
-    program_alone_wave_s: waveSeconds,
-    ours_command_over_alone_pct: overAlone,
+    program_alone_s: ownSeconds,
+    ours_command_over_alone_pct: overOwn,
   });
   if (oursCommand.cpuMsPerTrial) {
     Object.assign(result, {

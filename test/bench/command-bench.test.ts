@@ -54,7 +54,7 @@ test('bench:command runs both parts with tiny settings and prints its result lin
     'ours_process_ms_per_run',
     'ideal_s',
     'ours_command_overhead_pct',
-    'program_alone_wave_s',
+    'program_alone_s',
     'ours_command_over_alone_pct',
   ])
     assert.ok(Number.isFinite(Number(values.get(key))), `${key} is a number in: ${last}`);
@@ -63,6 +63,6 @@ test('bench:command runs both parts with tiny settings and prints its result lin
   assert.equal(values.get('ideal_s'), '2', 'ceil(8 / 4) × 1 s');
   assert.equal(values.get('optuna'), 'skipped');
   assert.match(values.get('target') ?? '', /^(met|missed)$/);
-  assert.match(stdout, /the program alone \(4 at once from one process, no sweeper, 5 waves\): [\d.]+ s a wave/);
-  assert.match(stdout, /target: our 1-second programs under 2 % over the ideal: (met|NOT met)/);
+  assert.match(stdout, /the program alone \(4 at once from one process, 5 runs each, no sweeper\): [\d.]+ s a run/);
+  assert.match(stdout, /target: our 1-second programs under 2 % over the ideal with the program's own time: (met|NOT met)/);
 });
