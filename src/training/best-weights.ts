@@ -2,6 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../core/metrics.js';
 import { isBetter, type Direction } from '../core/direction.js';
 import { metricValue } from '../core/objective.js';
+import { loadTensor, saveTensor, type SavedTensor } from './checkpoint/saved-tensor.js';
+
+/** The best epoch so far, as a checkpoint holds it. */
+export interface SavedBest {
+  readonly epoch: number;
+  readonly value: number;
+  readonly weights: readonly SavedTensor[];
+}
 
 /**
  * Keeps a copy of the model's weights at its best epoch by the objective, chosen exactly as the
@@ -29,6 +37,20 @@ export class BestWeights {
 
   get epoch(): number {
     return this.bestEpoch;
+  }
+
+  /** The best epoch so far for a checkpoint; undefined before the first epoch. */
+  save(): SavedBest | undefined {
+    if (!this.weights) return undefined;
+    return { epoch: this.bestEpoch, value: this.bestValue, weights: this.weights.map(saveTensor) };
+  }
+
+  /** Takes the best epoch from a checkpoint, as if its epochs had been offered here. */
+  load(saved: SavedBest): void {
+    this.dispose();
+    this.weights = saved.weights.map(loadTensor);
+    this.bestValue = saved.value;
+    this.bestEpoch = saved.epoch;
   }
 
   /** Puts the best epoch's weights back into the model; false if no epoch was offered. */

@@ -23,3 +23,13 @@ export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): 
   if (typeof settable.setLearningRate === 'function') settable.setLearningRate(learningRate);
   else settable.learningRate = learningRate;
 }
+
+/**
+ * Disposes an optimizer and all it holds. TensorFlow.js's momentum optimizer leaves out the
+ * learning-rate scalar its SGD parent keeps (`c`): one tensor lost per momentum run otherwise.
+ */
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  const rate = (optimizer as unknown as { c?: tf.Tensor }).c;
+  optimizer.dispose();
+  if (rate !== undefined && !rate.isDisposed) rate.dispose();
+}

@@ -29,6 +29,16 @@ export class SeededDropout extends tf.layers.Layer {
     });
   }
 
+  /** Masks drawn so far: a checkpoint keeps it, so that a resumed run draws the masks it would have. */
+  get masksDrawn(): number {
+    return this.calls;
+  }
+
+  /** Goes on from a checkpoint's count of masks drawn. */
+  continueFrom(masksDrawn: number): void {
+    this.calls = masksDrawn;
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }

@@ -4,8 +4,9 @@ import { deriveSeed } from '../random/derive-seed.js';
 import { Rng } from '../random/rng.js';
 import type { Direction } from '../core/direction.js';
 import { BestWeights } from './best-weights.js';
+import { captureState, restoreState, type TrainingState } from './checkpoint/training-state.js';
 import { buildModel } from './build-model.js';
-import { createOptimizer, setLearningRate } from './create-optimizer.js';
+import { createOptimizer, disposeOptimizer, setLearningRate } from './create-optimizer.js';
 import { MutualInformationProbe } from './mutual-information-probe.js';
 import { createSchedule } from './schedules/create-schedule.js';
 import { batchSizeAt } from './settings.js';
@@ -24,6 +25,13 @@ export interface TrainRunOptions {
   readonly onEpoch: (report: EpochReport) => void;
   /** Checked after every batch, so that a pruned or interrupted run stops within one batch. */
   readonly shouldStop: () => boolean;
+  /** A checkpoint to go on from: the run starts with the epoch after it, as if it had never stopped. */
+  readonly resumeFrom?: TrainingState;
+  /**
+   * Called with the whole training state after every `every`-th epoch, and after the epoch at
+   * whose end the run is told to stop (a stop within an epoch goes back to the last checkpoint).
+   */
+  readonly checkpoint?: { readonly every: number; readonly save: (state: TrainingState) => void };
 }
 
 /**
@@ -31,7 +39,8 @@ export interface TrainRunOptions {
  * accuracy are averages over the epoch's batches (as Keras reports them); validation metrics are
  * measured after the epoch. A NaN or infinite training loss ends the run as diverged.
  */
-export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }: TrainRunOptions): RunOutcome {
+export function trainRun(options: TrainRunOptions): RunOutcome {
+  const { data, config, seed, objective, onEpoch, shouldStop, resumeFrom, checkpoint } = options;
   // Built before any tensor: a schedule whose settings cannot work fails the run without leaking
   // a model into the thread, which lives on for the next trials.
   const schedule = createSchedule(config.training);
@@ -42,15 +51,16 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
   const tested = (): { test?: TestEvaluation } =>
     data.test && best.restore(model) ? { test: evaluateTest(model, data.test, data.classes, best.epoch) } : {};
   const { epochs } = config.training;
-  const learningRates: number[] = [];
-  const ihyll: number[] = [];
+  const learningRates: number[] = [...(resumeFrom?.learningRates ?? [])];
+  const ihyll: number[] = [...(resumeFrom?.ihyll ?? [])];
   const train = data.train;
-  let trainSeconds = 0;
+  let trainSeconds = resumeFrom?.trainSeconds ?? 0;
   let probe: MutualInformationProbe | undefined;
   try {
+    if (resumeFrom) restoreState(resumeFrom, model, optimizer, best);
     if (schedule.measures.ihyll || schedule.measures.ixy) probe = miProbe(data, config, seed);
     const ixy = schedule.measures.ixy ? probe?.inputInformation() : undefined;
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = (resumeFrom?.epoch ?? 0) + 1; epoch <= epochs; epoch++) {
       const started = performance.now();
       const batchSize = batchSizeAt(config.training, epoch);
       const learningRate = schedule.learningRateFor(epoch, { learningRates, ihyll, ...(ixy !== undefined && { ixy }) });
@@ -84,13 +94,16 @@ export function trainRun({ data, config, seed, objective, onEpoch, shouldStop }:
       };
       onEpoch({ epoch, metrics });
       best.offer(model, epoch, metrics);
-      if (shouldStop()) return { status: 'stopped', epochs: epoch, trainSeconds, ...tested() };
+      const stop = shouldStop();
+      if (checkpoint && (stop || epoch % checkpoint.every === 0))
+        checkpoint.save(captureState(model, optimizer, best, { epoch, trainSeconds, learningRates, ihyll }));
+      if (stop) return { status: 'stopped', epochs: epoch, trainSeconds, ...tested() };
     }
     return { status: 'finished', epochs, trainSeconds, ...tested() };
   } finally {
     probe?.dispose();
     best.dispose();
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     model.dispose();
   }
 }
