@@ -14,7 +14,7 @@ import { Command, Option } from 'commander';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { DatasetCache } from '../src/datasets/dataset-cache.js';
 import { checkpointChecksum, encodeCheckpoint } from '../src/training/checkpoint/checkpoint-codec.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig } from '../src/training/settings.js';
+import type { ModelConfig } from '../src/training/settings.js';
 import { initBackend } from '../src/training/tf-backend.js';
 import { toTrainingData } from '../src/training/training-data.js';
 import { trainRun } from '../src/training/train-run.js';
@@ -24,13 +24,14 @@ import { findPythonPackage, runPython } from './optuna-peer.js';
 import { namesFrom, seed } from './option-parsers.js';
 import { median } from './quantiles.js';
 import { printResultLine } from './result-line.js';
+import { HIDDEN, SEED_MODELS, SEED_TRAINING, seedModelConfig, TORCH, type SeedModel } from './seed-models.js';
 
 /** The goal: a checkpoint every epoch costs under 2 % of the epoch. */
 const TARGET_PERCENT = 2;
-const MODELS = ['mlp', 'cnn'] as const;
-type ModelName = (typeof MODELS)[number];
-const HIDDEN = 100;
-const TRAINING = { ...DEFAULT_TRAINING, optimizer: 'adam' as const, learning_rate: 0.001, batch_size: 50 };
+const MODELS = SEED_MODELS;
+type ModelName = SeedModel;
+/** Adam, as bench:train (the default optimizer), said here because the checkpoint's size depends on it. */
+const TRAINING = { ...SEED_TRAINING, optimizer: 'adam' as const };
 
 interface Options {
   models: ModelName[];
@@ -55,21 +56,7 @@ const options = new Command()
   .parse()
   .opts<Options>();
 
-function modelConfig(name: ModelName): ModelConfig {
-  return name === 'mlp'
-    ? { ...DEFAULT_MODEL, architecture: 'mlp', depth: 2, width: HIDDEN }
-    : {
-        ...DEFAULT_MODEL,
-        architecture: 'cnn',
-        conv_layers: 1,
-        channels: options.filters,
-        kernel: 5,
-        padding: 'same',
-        pool: 2,
-        depth: 1,
-        width: HIDDEN,
-      };
-}
+const modelConfig = (name: ModelName): ModelConfig => seedModelConfig(name, options.filters);
 
 /** Written as a checkpoint directory would be: a temporary file, fsync'd, renamed over the last one. */
 function writeDurably(path: string, bytes: Uint8Array): void {
@@ -97,14 +84,7 @@ async function main(): Promise<void> {
   console.log(`checkpoint: a checkpoint every epoch, Adam, bundled MNIST; ${options.epochs} epochs a model, the first not counted`);
   console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version} (V8 ${process.versions.v8})`);
   console.log(`machine at start: ${describeLoad()}`);
-  const peer = options.torch
-    ? findPythonPackage({
-        module: 'torch',
-        debian: 'python3-torch',
-        missing: "PyTorch not available: install Debian's python3-torch",
-        columns: 'PyTorch',
-      })
-    : undefined;
+  const peer = options.torch ? findPythonPackage(TORCH) : undefined;
   if (peer && !peer.available) console.log(peer.reason);
   await initBackend('wasm');
   const split = await new DatasetCache().load({ name: 'bundled-mnist', validation: 1000, test: 0, seed: options.seed });

@@ -14,7 +14,7 @@ import { Command, Option } from 'commander';
 import { DatasetCache } from '../src/datasets/dataset-cache.js';
 import type { LabelledImages } from '../src/datasets/labelled-images.js';
 import { buildModel } from '../src/training/build-model.js';
-import { DEFAULT_MODEL, DEFAULT_TRAINING, type ModelConfig } from '../src/training/settings.js';
+import type { ModelConfig } from '../src/training/settings.js';
 import { initBackend } from '../src/training/tf-backend.js';
 import { trainRun } from '../src/training/train-run.js';
 import { disposeTrainingData, toTrainingData, type TrainingData } from '../src/training/training-data.js';
@@ -25,20 +25,12 @@ import { findPythonPackage, runPython, type PythonPeer } from './optuna-peer.js'
 import { namesFrom, seed } from './option-parsers.js';
 import { median } from './quantiles.js';
 import { printResultLine } from './result-line.js';
+import { HIDDEN, SEED_MODELS, SEED_TRAINING, seedModelConfig, TORCH, type SeedModel } from './seed-models.js';
 
 /** The issue's target: ours at least as fast as PyTorch per thread on the MLP. */
 const TARGET_RATIO = 1;
-const MODELS = ['mlp', 'cnn'] as const;
-type ModelName = (typeof MODELS)[number];
-/** Units of the MLP's hidden layers and of the CNN's dense layer. */
-const HIDDEN = 100;
-
-const TORCH = {
-  module: 'torch',
-  debian: 'python3-torch',
-  missing: "PyTorch not available: install Debian's python3-torch (apt-get install python3-torch)",
-  columns: 'PyTorch',
-};
+const MODELS = SEED_MODELS;
+type ModelName = SeedModel;
 
 interface Options {
   models: ModelName[];
@@ -71,7 +63,7 @@ const options = new Command()
   .parse()
   .opts<Options>();
 
-const TRAINING = { ...DEFAULT_TRAINING, learning_rate: 0.001, batch_size: 50 };
+const TRAINING = SEED_TRAINING;
 
 /**
  * Samples per second over the timed epochs of one run, by the wall clock and by the CPU time of
@@ -111,23 +103,7 @@ class EpochClock {
   }
 }
 
-/** The two models, as the product's settings: seed baseline MLP, and report 004's one-conv CNN. */
-function modelConfig(name: ModelName): ModelConfig {
-  return name === 'mlp'
-    ? { ...DEFAULT_MODEL, depth: 2, width: HIDDEN }
-    : // 5x5 convolution ('same' padding), ReLU, 2x2 max-pool, dense 100 ReLU, then the logits.
-      {
-        ...DEFAULT_MODEL,
-        architecture: 'cnn',
-        conv_layers: 1,
-        channels: options.filters,
-        kernel: 5,
-        padding: 'same',
-        pool: 2,
-        depth: 1,
-        width: HIDDEN,
-      };
-}
+const modelConfig = (name: ModelName): ModelConfig => seedModelConfig(name, options.filters);
 
 /** Ours: the product's path, trainRun, with its per-epoch validation on a single example. */
 function trainOurs(data: TrainingData, name: ModelName): Rates {

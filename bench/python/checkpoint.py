@@ -13,28 +13,19 @@ import sys
 import time
 
 import torch
-from torch import nn
 from torch.nn import functional as F
+
+import seed_models
 
 request = json.load(sys.stdin)
 torch.set_num_threads(1)
 torch.manual_seed(request["seed"])
-pixels, hidden = request["pixels"], request["hidden"]
+pixels = request["pixels"]
+model = seed_models.build(request["model"], pixels, request["hidden"], request["filters"])
 if request["model"] == "mlp":
-    model = nn.Sequential(nn.Linear(pixels, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 10))
     inputs = torch.rand(request["batch_size"], pixels)
 else:
-    side = int(round(pixels ** 0.5))
-    filters = request["filters"]
-    model = nn.Sequential(
-        nn.Conv2d(1, filters, 5, padding=2),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(filters * (side // 2) ** 2, hidden),
-        nn.ReLU(),
-        nn.Linear(hidden, 10),
-    )
+    side = seed_models.side_of(pixels)
     inputs = torch.rand(request["batch_size"], 1, side, side)
 optimizer = torch.optim.Adam(model.parameters(), lr=request["learning_rate"])
 F.cross_entropy(model(inputs), torch.randint(0, 10, (request["batch_size"],))).backward()

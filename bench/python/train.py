@@ -17,8 +17,9 @@ import time
 
 import numpy as np
 import torch
-from torch import nn
 from torch.nn import functional as F
+
+import seed_models
 
 request = json.load(sys.stdin)
 torch.set_num_threads(1)
@@ -28,22 +29,10 @@ count, pixels = request["count"], request["pixels"]
 images = torch.from_numpy(np.fromfile(request["images"], dtype=np.float32).reshape(count, pixels))
 labels = torch.from_numpy(np.fromfile(request["labels"], dtype=np.uint8).astype(np.int64))
 
-hidden = request["hidden"]
-if request["model"] == "mlp":
-    model = nn.Sequential(nn.Linear(pixels, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 10))
-else:
-    side = int(round(pixels ** 0.5))
-    filters = request["filters"]
+model = seed_models.build(request["model"], pixels, request["hidden"], request["filters"])
+if request["model"] == "cnn":
+    side = seed_models.side_of(pixels)
     images = images.reshape(count, 1, side, side)
-    model = nn.Sequential(
-        nn.Conv2d(1, filters, 5, padding=2),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(filters * (side // 2) ** 2, hidden),
-        nn.ReLU(),
-        nn.Linear(hidden, 10),
-    )
 optimizer = torch.optim.Adam(model.parameters(), lr=request["learning_rate"])
 batch_size = request["batch_size"]
 
