@@ -1,4 +1,5 @@
 import type { EpochMetrics } from '../src/core/metrics.js';
+import type { StoredCheckpoint } from '../src/execution/run-assignment.js';
 import type { RepeatResult, TrialRecord } from '../src/store/records.js';
 import type { RunDeadline } from './run-deadline.js';
 import { endingAfter, NO_ENDING, type TrialEnding } from './trial-ending.js';
@@ -13,6 +14,8 @@ export class ActiveTrial {
   readonly results: RepeatResult[];
   /** Per repeat, the epochs reported so far in this attempt. */
   readonly curves = new Map<number, EpochMetrics[]>();
+  /** Per repeat, the checkpoint of an earlier attempt its run goes on from (its epochs are in `curves`). */
+  readonly resume = new Map<number, StoredCheckpoint>();
   private endingSoFar: TrialEnding = NO_ENDING;
   /** Repeats ended by early stopping: their stop is a finish, not an interruption. */
   readonly earlyStopped = new Set<number>();

@@ -20,6 +20,8 @@ import { RunDeadline } from './run-deadline.js';
 import type { SweepEvent } from './sweep-events.js';
 import { carriesOn, phaseAfter, RUNNING, startsTrials, type SweepPhase, type SweepPhaseEvent } from './sweep-phase.js';
 import { resolution } from './trial-ending.js';
+import { checkpointSettings, type CheckpointSettings } from './checkpoint-settings.js';
+import { checkpointChecksum } from '../src/training/checkpoint/checkpoint-codec.js';
 
 export interface SweepRunnerOptions {
   readonly study: Study;
@@ -74,6 +76,8 @@ export class SweepRunner {
   /** Devices each of its runs holds: the executor places runs where they are free. */
   private gpus = 0;
   private monitor!: PruningMonitor;
+  /** Whether runs save checkpoints, how often, and how many trials keep their final ones. */
+  private checkpoints!: CheckpointSettings;
 
   constructor(private readonly options: SweepRunnerOptions) {}
 
@@ -85,6 +89,7 @@ export class SweepRunner {
     this.task = study.definition.task;
     this.gpus = gpusWanted(this.task);
     this.monitor = new PruningMonitor(study.definition);
+    this.checkpoints = checkpointSettings(study.definition);
     await this.loadCurves();
     this.queued = await study.trials(['QUEUED']);
     await this.recoverOrphans();
@@ -270,6 +275,7 @@ export class SweepRunner {
     const finished = fresh ? [] : await study.store.getRepeats(trial.id);
     const active = new ActiveTrial(trial, repeats, finished);
     this.monitor.restart(trial.number);
+    if (!fresh) await this.findResumePoints(active);
     this.active.set(trial.number, active);
     this.options.logger.info({ trial: trial.number, attempt: trial.attempt, params: trial.params }, 'trial started');
     this.emit({ type: 'trial-started', trial });
@@ -281,6 +287,46 @@ export class SweepRunner {
     return active;
   }
 
+  /**
+   * A re-queued trial's unfinished repeats go on from their checkpoints: the epochs up to each
+   * (which the store kept) are replayed, so the pruner, early stopping and the repeat's best
+   * epoch see the whole curve. A checkpoint that is damaged, or whose epochs are not all stored,
+   * is dropped with its epochs, with the reason logged: that repeat starts from its first epoch.
+   */
+  private async findResumePoints(active: ActiveTrial): Promise<void> {
+    const { study, logger } = this.options;
+    const { trial } = active;
+    if (this.checkpoints.every === 0) return;
+    const epochs = await study.store.getEpochs(trial.id);
+    const { metric } = study.definition.objective;
+    for (const repeat of active.pending) {
+      let checkpoint;
+      let problem: string | undefined;
+      try {
+        checkpoint = await study.store.loadCheckpoint(trial.id, repeat);
+      } catch (error) {
+        problem = (error as Error).message;
+      }
+      const curve = epochs.filter((record) => record.repeat === repeat).sort((a, b) => a.epoch - b.epoch);
+      if (checkpoint && (curve.length !== checkpoint.epoch || curve.some((record, index) => record.epoch !== index + 1)))
+        problem = `its checkpoint is of epoch ${checkpoint.epoch}, but ${curve.length} of its epochs are stored`;
+      if (problem !== undefined || !checkpoint) {
+        if (problem !== undefined || curve.length > 0) {
+          logger.warn({ trial: trial.number, repeat, reason: problem }, 'repeat starts again from its first epoch');
+          await study.store.forgetCheckpoint(trial.id, trial.attempt, repeat);
+        }
+        continue;
+      }
+      active.resume.set(repeat, checkpoint);
+      for (const record of curve) {
+        active.recordEpoch(repeat, record.epoch, record);
+        // Replayed so the pruner and early stopping know the curve so far; live epochs decide.
+        this.monitor.judge(trial.number, repeat, record.epoch, metricValue(record, metric));
+      }
+      logger.info({ trial: trial.number, repeat, epoch: checkpoint.epoch }, 'repeat goes on from its checkpoint');
+    }
+  }
+
   private dispatch(
     active: ActiveTrial,
     repeat: number,
@@ -290,7 +336,9 @@ export class SweepRunner {
     const { definition } = study;
     const controller = new AbortController();
     active.running.set(repeat, controller);
-    if (!start) active.curves.set(repeat, []);
+    const resume = active.resume.get(repeat);
+    if (!start && !resume) active.curves.set(repeat, []);
+    const { every, keep } = this.checkpoints;
     const assignment: RunAssignment = {
       study: study.name,
       trialNumber: active.trial.number,
@@ -300,8 +348,12 @@ export class SweepRunner {
       params: active.trial.params,
       task: this.task,
       objective: definition.objective,
+      ...(every > 0 && { checkpoint: { every, final: keep > 0, ...(resume && { resume }) } }),
     };
-    const listener: RunListener = { onEpoch: (report) => this.onEpoch(active, repeat, report) };
+    const listener: RunListener = {
+      onEpoch: (report) => this.onEpoch(active, repeat, report),
+      onCheckpoint: (epoch, data) => this.onCheckpoint(active, repeat, epoch, data),
+    };
     const timeout = definition.runTimeout;
     if (timeout !== undefined)
       active.deadlines.set(repeat, new RunDeadline(timeout, () => this.timedOut(active, repeat, controller, timeout)));
@@ -309,6 +361,7 @@ export class SweepRunner {
       .then((outcome) => this.onRunEnded(active, repeat, outcome))
       .catch((error: unknown) => this.fail(error))
       .finally(() => {
+        active.resume.delete(repeat);
         active.running.delete(repeat);
         active.deadlines.get(repeat)?.clear();
         active.deadlines.delete(repeat);
@@ -365,6 +418,22 @@ export class SweepRunner {
         logger.info({ trial: active.trial.number, epoch: report.epoch, reason: verdict.reason }, 'trial pruned');
         active.stopAll();
         return 'stop';
+    }
+  }
+
+  /**
+   * Keeps a run's checkpoint, once the epoch it follows is stored (a checkpoint ahead of the
+   * stored epochs could not be gone on from). A checkpoint that cannot be kept (a full disk, a
+   * stale attempt) costs the run nothing: it goes on, and a later one may be kept.
+   */
+  private async onCheckpoint(active: ActiveTrial, repeat: number, epoch: number, data: Uint8Array): Promise<void> {
+    const { study, logger } = this.options;
+    if (active.ended || (active.curves.get(repeat)?.length ?? 0) < epoch) return;
+    try {
+      await study.store.saveCheckpoint(active.trial.id, active.trial.attempt, repeat, { epoch, sha256: checkpointChecksum(data), data });
+    } catch (error) {
+      if (error instanceof StaleAttemptError) return;
+      logger.warn({ trial: active.trial.number, repeat, epoch, reason: (error as Error).message }, 'a checkpoint could not be kept');
     }
   }
 
@@ -479,6 +548,7 @@ export class SweepRunner {
       if (!trial) return;
       this.monitor.setState(trial.number, trial.state);
       logger.info({ trial: trial.number, state: trial.state, value: trial.result?.value, reason: trial.reason }, 'trial finished');
+      await this.retainCheckpoints();
       this.emit({ type: 'trial-finished', trial });
     } finally {
       this.settling--;
@@ -535,6 +605,16 @@ export class SweepRunner {
         trainSeconds: seconds.length > 0 ? seconds.reduce((a, b) => a + b, 0) / seconds.length : 0,
       },
     };
+  }
+
+  /** An ended trial's checkpoints are deleted, but for the final ones of the best `checkpoint.keep` trials. */
+  private async retainCheckpoints(): Promise<void> {
+    const { study, logger } = this.options;
+    try {
+      await study.store.retainCheckpoints(study.id, this.checkpoints.keep);
+    } catch (error) {
+      logger.warn({ reason: (error as Error).message }, 'checkpoints of ended trials could not be deleted');
+    }
   }
 
   private fail(error: unknown): void {

@@ -98,6 +98,15 @@ export class LocalPool extends InProcessExecutor {
       };
       port1.on('message', (message: ThreadMessage) => {
         if (message.type === 'done') return settle(message.outcome);
+        if (message.type === 'checkpoint') {
+          // After the epoch it follows has been handled (stored), before the outcome.
+          handled = handled.then(() =>
+            listener.onCheckpoint?.(message.epoch, message.data).catch((error: unknown) => {
+              this.logger.warn({ err: error, trial: assignment.trialNumber }, 'a checkpoint could not be kept');
+            }),
+          );
+          return;
+        }
         handled = handled.then(async () => {
           try {
             if ((await listener.onEpoch(message.report)) === 'stop') requestStop();

@@ -19,7 +19,10 @@ export interface ThreadTask {
  * so that it can never overtake the last epoch report.
  */
 export type ThreadMessage =
-  { readonly type: 'epoch'; readonly report: EpochReport } | { readonly type: 'done'; readonly outcome: RunOutcome };
+  | { readonly type: 'epoch'; readonly report: EpochReport }
+  /** A checkpoint's bytes (checkpoint-codec.ts), after the epoch report it follows. */
+  | { readonly type: 'checkpoint'; readonly epoch: number; readonly data: Uint8Array }
+  | { readonly type: 'done'; readonly outcome: RunOutcome };
 
 export interface ThreadOptions {
   readonly backend: BackendPreference;

@@ -3,6 +3,7 @@ import { initBackend } from '../src/training/tf-backend.js';
 import { disposeTrainingData, toTrainingData, type TrainingData } from '../src/training/training-data.js';
 import { resolveTrialConfig } from '../src/training/trial-config.js';
 import { trainRun } from '../src/training/train-run.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/training/checkpoint/checkpoint-codec.js';
 import type { ThreadMessage, ThreadOptions, ThreadTask } from './thread-messages.js';
 
 /** Splits kept as tensors per thread; a sweep uses one, so two leave room for a second study. */
@@ -22,6 +23,7 @@ export default async function runTask(task: ThreadTask): Promise<void> {
     backend ??= initBackend(options.backend);
     await backend;
     const data = trainingData(task);
+    const plan = task.assignment.checkpoint;
     const outcome = trainRun({
       data,
       config: resolveTrialConfig(task.assignment.task, task.assignment.params),
@@ -29,6 +31,19 @@ export default async function runTask(task: ThreadTask): Promise<void> {
       objective: task.assignment.objective,
       onEpoch: (report) => post({ type: 'epoch', report }),
       shouldStop: () => Atomics.load(task.stopFlag, 0) !== 0,
+      ...(plan?.resume && { resumeFrom: decodeCheckpoint(plan.resume.data) }),
+      ...(plan && {
+        checkpoint: {
+          every: plan.every,
+          final: plan.final,
+          save: (state) => {
+            // Encoded here, off the main thread; the bytes move to it without a copy.
+            const bytes = encodeCheckpoint(state);
+            const message: ThreadMessage = { type: 'checkpoint', epoch: state.epoch, data: bytes };
+            task.port.postMessage(message, [bytes.buffer as ArrayBuffer]);
+          },
+        },
+      }),
     });
     post({ type: 'done', outcome });
   } catch (error) {

@@ -255,6 +255,7 @@ function toStudyDefinition(
     repeats: file.repeats ?? 1,
     seed: checked.seed,
     ...(file.run_timeout !== undefined && { runTimeout: file.run_timeout }),
+    ...(file.checkpoint && { checkpoint: { every: file.checkpoint.every ?? 1, keep: file.checkpoint.keep ?? 0 } }),
     task: checked.task,
   };
 }

@@ -86,6 +86,12 @@ export const sweepFileSchema = z.strictObject({
     })
     .optional(),
   repeats: z.number().int().min(1).max(100).optional(),
+  checkpoint: z
+    .strictObject({
+      every: z.number().int().min(0).max(100_000).optional(),
+      keep: z.number().int().min(0).max(100_000).optional(),
+    })
+    .optional(),
   /** Seconds a run may go without reporting an epoch before its attempt is given up. */
   run_timeout: z
     .number()

@@ -18,6 +18,26 @@ export interface RunAssignment {
   readonly params: ParamValues;
   readonly task: SweepTask;
   readonly objective: { readonly metric: string; readonly direction: Direction };
+  /** Checkpoints of the run's whole state (built-in training); absent: the run saves none. */
+  readonly checkpoint?: CheckpointPlan;
+}
+
+/** When a run saves its state, and the state it goes on from. */
+export interface CheckpointPlan {
+  /** A checkpoint after every `every`-th epoch, and after the epoch at which the run is stopped. */
+  readonly every: number;
+  /** A checkpoint after the last epoch too: the final model is kept (`checkpoint.keep`). */
+  readonly final: boolean;
+  /** The latest checkpoint of this repeat (an earlier attempt's): the run goes on from it. */
+  readonly resume?: StoredCheckpoint;
+}
+
+/** A checkpoint's bytes (see checkpoint-codec.ts) with the epoch after which it was taken. */
+export interface StoredCheckpoint {
+  readonly epoch: number;
+  /** SHA-256 of `data`, hex: checked wherever the bytes arrive. */
+  readonly sha256: string;
+  readonly data: Uint8Array;
 }
 
 /**

@@ -4,6 +4,11 @@ import type { EpochReport } from '../core/run-report.js';
 export interface RunListener {
   /** Called for each epoch, in order; the run resolves only after every call has settled. */
   onEpoch(report: EpochReport): EpochDecision | Promise<EpochDecision>;
+  /**
+   * Keeps a checkpoint the run saved after `epoch` (called after that epoch's onEpoch has
+   * settled). Resolves once it is kept or refused: a refused checkpoint costs the run nothing.
+   */
+  onCheckpoint?(epoch: number, data: Uint8Array): Promise<void>;
 }
 
 /**

@@ -32,6 +32,12 @@ export interface StudyDefinition {
    * training hangs would otherwise hold the trial for ever. Absent: no limit.
    */
   readonly runTimeout?: number;
+  /**
+   * Checkpoints of built-in training: after every `every`-th epoch (default 1; 0: none), so a
+   * re-queued run goes on from its last one; the best `keep` trials (default 0) keep their final
+   * checkpoint (their model) once the sweep has moved on.
+   */
+  readonly checkpoint?: { readonly every: number; readonly keep: number };
   /** What each trial runs (training, or the synthetic task); absent when the user evaluates trials (ask/tell). */
   readonly task?: SweepTask;
 }

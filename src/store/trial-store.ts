@@ -17,6 +17,8 @@ import type {
   TrialRecord,
 } from './records.js';
 import type { TrialPage, TrialPageQuery } from './trial-page.js';
+import type { StoredCheckpoint } from '../execution/run-assignment.js';
+import type { CheckpointRecord } from './checkpoints/checkpoint-record.js';
 
 /** What a claim found: the owner recorded before, and whether it still ran (only with takeOver). */
 export interface StudyClaim {
@@ -75,6 +77,31 @@ export interface TrialStore {
    * that did not, so that the next attempt re-runs only what was lost.
    */
   requeueTrial(trialId: number, attempt: number, reason: string, options?: { lost?: boolean }): Promise<TrialRecord>;
+
+  /**
+   * Keeps a run's checkpoint (its bytes beside the store, never in its rows), replacing the
+   * repeat's earlier one once the new one is durable. Refused (StaleAttemptError) when the
+   * attempt is not current. A re-queued trial keeps the epochs of each unfinished repeat up to
+   * its checkpoint: the next attempt goes on from there.
+   */
+  saveCheckpoint(trialId: number, attempt: number, repeat: number, checkpoint: StoredCheckpoint): Promise<void>;
+  /**
+   * The repeat's latest checkpoint with its bytes, checked; undefined when it has none. Throws
+   * CheckpointDamagedError when its bytes are missing or not those stored.
+   */
+  loadCheckpoint(trialId: number, repeat: number): Promise<StoredCheckpoint | undefined>;
+  /** The checkpoints a trial keeps, by repeat. */
+  listCheckpoints(trialId: number): Promise<CheckpointRecord[]>;
+  /**
+   * Drops a repeat's checkpoint and its epochs, for a run that starts again from its first epoch
+   * (its checkpoint was damaged). Only while `attempt` runs; the repeat must have no result.
+   */
+  forgetCheckpoint(trialId: number, attempt: number, repeat: number): Promise<void>;
+  /**
+   * Deletes the checkpoints of the study's ended trials, but for those of its best `keep`
+   * COMPLETE trials (their final models). Returns how many it deleted.
+   */
+  retainCheckpoints(studyId: number, keep: number): Promise<number>;
 
   getTrial(studyId: number, number: number): Promise<TrialRecord>;
   listTrials(studyId: number, filter?: { states?: readonly TrialState[] }): Promise<TrialRecord[]>;

@@ -31,7 +31,12 @@ export interface TrainRunOptions {
    * Called with the whole training state after every `every`-th epoch, and after the epoch at
    * whose end the run is told to stop (a stop within an epoch goes back to the last checkpoint).
    */
-  readonly checkpoint?: { readonly every: number; readonly save: (state: TrainingState) => void };
+  readonly checkpoint?: {
+    readonly every: number;
+    /** After the last epoch too (the final model, kept by `checkpoint.keep`). */
+    readonly final?: boolean;
+    readonly save: (state: TrainingState) => void;
+  };
 }
 
 /**
@@ -95,7 +100,7 @@ export function trainRun(options: TrainRunOptions): RunOutcome {
       onEpoch({ epoch, metrics });
       best.offer(model, epoch, metrics);
       const stop = shouldStop();
-      if (checkpoint && (stop || epoch % checkpoint.every === 0))
+      if (checkpoint && (stop || epoch % checkpoint.every === 0 || (checkpoint.final === true && epoch === epochs)))
         checkpoint.save(captureState(model, optimizer, best, { epoch, trainSeconds, learningRates, ihyll }));
       if (stop) return { status: 'stopped', epochs: epoch, trainSeconds, ...tested() };
     }

@@ -27,6 +27,9 @@ import type { StudyClaim, TrialStore } from '../trial-store.js';
 import { matchesFilter } from './param-filter-match.js';
 import { currentEpoch, finite, sortedEpochs, throughJson, trialRecord, type StoredTrial } from './stored-trial.js';
 import { trialPageRows } from './trial-page-rows.js';
+import type { StoredCheckpoint } from '../../execution/run-assignment.js';
+import { checkpointName, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
+import { MemoryBlobs } from '../checkpoints/memory-blobs.js';
 
 interface StoredStudy {
   readonly record: StudyRecord;
@@ -49,6 +52,7 @@ const WHERE = 'the in-memory store';
 export class MemoryTrialStore implements TrialStore {
   private readonly studies = new Map<number, StoredStudy>();
   private readonly trials = new Map<number, StoredTrial>();
+  private readonly blobs = new MemoryBlobs();
   private nextStudyId = 1;
   private nextTrialId = 1;
   private closed = false;
@@ -152,6 +156,7 @@ export class MemoryTrialStore implements TrialStore {
         epochs: new Map(),
         repeats: new Map(),
         logs: new Map(),
+        checkpoints: new Map(),
       };
       study.trials.push(trial);
       this.trials.set(trial.id, trial);
@@ -224,7 +229,9 @@ export class MemoryTrialStore implements TrialStore {
   requeueTrial(trialId: number, attempt: number, reason: string, options: { lost?: boolean } = {}): Promise<TrialRecord> {
     return this.run(() => {
       const trial = this.running(trialId, attempt);
-      for (const [key, epoch] of trial.epochs) if (!trial.repeats.has(epoch.repeat)) trial.epochs.delete(key);
+      // An unfinished repeat keeps its epochs up to its checkpoint: the next attempt goes on from there.
+      for (const [key, epoch] of trial.epochs)
+        if (!trial.repeats.has(epoch.repeat) && epoch.epoch > (trial.checkpoints.get(epoch.repeat)?.epoch ?? 0)) trial.epochs.delete(key);
       trial.state = 'QUEUED';
       delete trial.worker;
       delete trial.startedAt;
@@ -232,6 +239,74 @@ export class MemoryTrialStore implements TrialStore {
       trial.lostAttempts += options.lost ? 1 : 0;
       return trialRecord(trial);
     });
+  }
+
+  async saveCheckpoint(trialId: number, attempt: number, repeat: number, checkpoint: StoredCheckpoint): Promise<void> {
+    const trial = await this.run(() => this.running(trialId, attempt));
+    const file = checkpointName(trial.studyId, trial.number, { repeat, attempt, epoch: checkpoint.epoch });
+    await this.blobs.write(file, checkpoint.data);
+    let previous: string | undefined;
+    try {
+      previous = await this.run(() => {
+        this.running(trialId, attempt);
+        const old = trial.checkpoints.get(repeat)?.file;
+        trial.checkpoints.set(repeat, {
+          repeat,
+          attempt,
+          epoch: checkpoint.epoch,
+          bytes: checkpoint.data.length,
+          sha256: checkpoint.sha256,
+          file,
+        });
+        return old;
+      });
+    } catch (error) {
+      await this.blobs.remove(file);
+      throw error;
+    }
+    if (previous !== undefined && previous !== file) await this.blobs.remove(previous);
+  }
+
+  async loadCheckpoint(trialId: number, repeat: number): Promise<StoredCheckpoint | undefined> {
+    const record = await this.run(() => this.trial(trialId).checkpoints.get(repeat));
+    if (!record) return undefined;
+    return { epoch: record.epoch, sha256: record.sha256, data: await this.blobs.read(record.file, record.bytes, record.sha256) };
+  }
+
+  listCheckpoints(trialId: number): Promise<CheckpointRecord[]> {
+    return this.run(() =>
+      [...this.trial(trialId).checkpoints.values()]
+        .sort((a, b) => a.repeat - b.repeat)
+        .map(({ repeat, attempt, epoch, bytes, sha256 }) => ({ repeat, attempt, epoch, bytes, sha256 })),
+    );
+  }
+
+  async forgetCheckpoint(trialId: number, attempt: number, repeat: number): Promise<void> {
+    const file = await this.run(() => {
+      const trial = this.running(trialId, attempt);
+      if (trial.repeats.has(repeat)) throw new InvalidStateError(`repeat ${repeat} of the trial has its result: its epochs stay`);
+      const old = trial.checkpoints.get(repeat)?.file;
+      trial.checkpoints.delete(repeat);
+      for (const [key, epoch] of trial.epochs) if (epoch.repeat === repeat) trial.epochs.delete(key);
+      return old;
+    });
+    if (file !== undefined) await this.blobs.remove(file);
+  }
+
+  async retainCheckpoints(studyId: number, keep: number): Promise<number> {
+    const files = await this.run(() => {
+      const study = this.study(studyId);
+      const kept = new Set(this.ranked(study, study.trials).slice(0, keep));
+      const removed: string[] = [];
+      for (const trial of study.trials) {
+        if (trial.state === 'QUEUED' || trial.state === 'RUNNING' || kept.has(trial)) continue;
+        for (const record of trial.checkpoints.values()) removed.push(record.file);
+        trial.checkpoints.clear();
+      }
+      return removed;
+    });
+    for (const file of files) await this.blobs.remove(file);
+    return files.length;
   }
 
   getTrial(studyId: number, number: number): Promise<TrialRecord> {

@@ -1,6 +1,7 @@
 import type { ParamValues } from '../../space/param-spec.js';
 import type { TrialState } from '../../core/trial-state.js';
 import type { EpochRecord, RepeatResult, TrialRecord, TrialResult } from '../records.js';
+import type { CheckpointRecord } from '../checkpoints/checkpoint-record.js';
 
 /**
  * A trial as the in-memory store holds it: what the SQLite store keeps in its rows, values as
@@ -25,6 +26,8 @@ export interface StoredTrial {
   readonly repeats: Map<number, RepeatResult>;
   /** RunOutcome.log by repeat. */
   readonly logs: Map<number, string>;
+  /** The latest checkpoint by repeat, with the name of its bytes. */
+  readonly checkpoints: Map<number, CheckpointRecord & { readonly file: string }>;
 }
 
 /** A fresh record of the trial: what a caller gets never aliases the store's own state. */

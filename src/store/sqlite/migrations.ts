@@ -205,4 +205,24 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'trial is COMPLETE and cannot change'); END;
     `,
   },
+  {
+    version: 7,
+    name: 'the latest checkpoint of each run',
+    sql: `
+      -- One row per repeat: its latest checkpoint, whose bytes are a file in the folder beside the
+      -- store (\`file\`, relative to it), never in a row. A re-queued trial keeps the epochs of each
+      -- unfinished repeat up to its checkpoint's epoch: the next attempt goes on from there.
+      CREATE TABLE trial_checkpoints (
+        trial_id INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,
+        repeat   INTEGER NOT NULL CHECK (repeat >= 0),
+        attempt  INTEGER NOT NULL CHECK (attempt >= 1),
+        epoch    INTEGER NOT NULL CHECK (epoch >= 1),
+        bytes    INTEGER NOT NULL CHECK (bytes > 0),
+        sha256   TEXT NOT NULL CHECK (length(sha256) = 64),
+        file     TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (trial_id, repeat)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

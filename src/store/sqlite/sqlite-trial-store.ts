@@ -32,6 +32,11 @@ import { openDatabaseForReading } from './open-database-for-reading.js';
 import { translateSqliteError } from './sqlite-failure.js';
 import { StudyLocks } from './study-locks.js';
 import { trialPageSql } from './trial-page-sql.js';
+import type { StoredCheckpoint } from '../../execution/run-assignment.js';
+import type { CheckpointBlobs } from '../checkpoints/checkpoint-blobs.js';
+import { checkpointName, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
+import { DirectoryBlobs } from '../checkpoints/directory-blobs.js';
+import { MemoryBlobs } from '../checkpoints/memory-blobs.js';
 
 interface StudyRow {
   id: number;
@@ -86,6 +91,10 @@ interface EpochRow {
   extra: string | null;
 }
 
+interface CheckpointRow extends CheckpointRecord {
+  file: string;
+}
+
 interface ParamRow {
   trial_id: number;
   name: string;
@@ -109,12 +118,16 @@ export class SqliteTrialStore implements TrialStore {
   /** The locks of the studies this store's owners run: a free lock is a dead owner. */
   private readonly locks: StudyLocks;
 
+  /** Checkpoints' bytes: files in `<store>.checkpoints/` (in memory for a `:memory:` store). */
+  private readonly blobs: CheckpointBlobs;
+
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
   ) {
     this.transaction = db.transaction((fn: () => unknown) => fn());
     this.locks = new StudyLocks(path);
+    this.blobs = path === ':memory:' ? new MemoryBlobs() : DirectoryBlobs.beside(path);
   }
 
   /** Opens (creating if needed) a store to write: refused if this process cannot write it or its file is damaged. */
@@ -339,14 +352,94 @@ export class SqliteTrialStore implements TrialStore {
   requeueTrial(trialId: number, attempt: number, reason: string, options: { lost?: boolean } = {}): Promise<TrialRecord> {
     return this.write(() => {
       this.requireRunning(trialId, attempt);
+      // An unfinished repeat keeps its epochs up to its checkpoint: the next attempt goes on from there.
       this.prepare(
-        'DELETE FROM trial_epochs WHERE trial_id = ? AND repeat NOT IN (SELECT repeat FROM trial_repeats WHERE trial_id = ?)',
+        `DELETE FROM trial_epochs WHERE trial_id = ? AND repeat NOT IN (SELECT repeat FROM trial_repeats WHERE trial_id = ?)
+           AND epoch > COALESCE((SELECT c.epoch FROM trial_checkpoints c WHERE c.trial_id = trial_epochs.trial_id AND c.repeat = trial_epochs.repeat), 0)`,
       ).run(trialId, trialId);
       this.prepare(
         `UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ?, lost_attempts = lost_attempts + ? WHERE id = ?`,
       ).run(reason, options.lost ? 1 : 0, trialId);
       return this.trialById(trialId);
     });
+  }
+
+  async saveCheckpoint(trialId: number, attempt: number, repeat: number, checkpoint: StoredCheckpoint): Promise<void> {
+    // Checked before the bytes are written, and again with the row: a stale attempt writes neither.
+    const trial = await this.read(() => this.requireRunning(trialId, attempt));
+    const file = checkpointName(trial.study_id, trial.number, { repeat, attempt, epoch: checkpoint.epoch });
+    await this.blobs.write(file, checkpoint.data);
+    let previous: string | undefined;
+    try {
+      previous = await this.write(() => {
+        this.requireRunning(trialId, attempt);
+        const old = this.prepare<[number, number], { file: string }>(
+          'SELECT file FROM trial_checkpoints WHERE trial_id = ? AND repeat = ?',
+        ).get(trialId, repeat);
+        this.prepare(
+          `INSERT OR REPLACE INTO trial_checkpoints (trial_id, repeat, attempt, epoch, bytes, sha256, file, saved_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(trialId, repeat, attempt, checkpoint.epoch, checkpoint.data.length, checkpoint.sha256, file, now());
+        return old?.file;
+      });
+    } catch (error) {
+      await this.blobs.remove(file);
+      throw error;
+    }
+    if (previous !== undefined && previous !== file) await this.blobs.remove(previous);
+  }
+
+  async loadCheckpoint(trialId: number, repeat: number): Promise<StoredCheckpoint | undefined> {
+    const row = await this.read(() =>
+      this.prepare<[number, number], CheckpointRow>('SELECT * FROM trial_checkpoints WHERE trial_id = ? AND repeat = ?').get(
+        trialId,
+        repeat,
+      ),
+    );
+    if (!row) return undefined;
+    return { epoch: row.epoch, sha256: row.sha256, data: await this.blobs.read(row.file, row.bytes, row.sha256) };
+  }
+
+  listCheckpoints(trialId: number): Promise<CheckpointRecord[]> {
+    return this.read(() =>
+      this.prepare<[number], CheckpointRow>('SELECT * FROM trial_checkpoints WHERE trial_id = ? ORDER BY repeat')
+        .all(trialId)
+        .map(({ repeat, attempt, epoch, bytes, sha256 }) => ({ repeat, attempt, epoch, bytes, sha256 })),
+    );
+  }
+
+  async forgetCheckpoint(trialId: number, attempt: number, repeat: number): Promise<void> {
+    const file = await this.write(() => {
+      this.requireRunning(trialId, attempt);
+      if (this.prepare('SELECT 1 FROM trial_repeats WHERE trial_id = ? AND repeat = ?').get(trialId, repeat))
+        throw new InvalidStateError(`repeat ${repeat} of the trial has its result: its epochs stay`);
+      const row = this.prepare<[number, number], { file: string }>(
+        'SELECT file FROM trial_checkpoints WHERE trial_id = ? AND repeat = ?',
+      ).get(trialId, repeat);
+      this.prepare('DELETE FROM trial_checkpoints WHERE trial_id = ? AND repeat = ?').run(trialId, repeat);
+      this.prepare('DELETE FROM trial_epochs WHERE trial_id = ? AND repeat = ?').run(trialId, repeat);
+      return row?.file;
+    });
+    if (file !== undefined) await this.blobs.remove(file);
+  }
+
+  async retainCheckpoints(studyId: number, keep: number): Promise<number> {
+    const files = await this.write(() => {
+      const study = this.studyRowById(studyId);
+      const rows = this.prepare<unknown[], { trial_id: number; repeat: number; file: string }>(
+        `SELECT c.trial_id, c.repeat, c.file FROM trial_checkpoints c JOIN trials t ON t.id = c.trial_id
+           WHERE t.study_id = ? AND t.state IN ('COMPLETE', 'PRUNED', 'FAILED')
+             AND t.id NOT IN (SELECT r.trial_id FROM trial_results r JOIN trials b ON b.id = r.trial_id
+                                WHERE r.study_id = ? AND b.state = 'COMPLETE' AND r.value IS NOT NULL
+                                ORDER BY r.value ${sqlOrder(study.direction)}, b.number ASC LIMIT ?)`,
+      ).all(studyId, studyId, keep);
+      const remove = this.prepare('DELETE FROM trial_checkpoints WHERE trial_id = ? AND repeat = ?');
+      for (const row of rows) remove.run(row.trial_id, row.repeat);
+      return rows.map((row) => row.file);
+    });
+    // After the rows: a file whose row is gone is never read, and a crash here leaves only litter.
+    for (const file of files) await this.blobs.remove(file);
+    return files.length;
   }
 
   getTrial(studyId: number, number: number): Promise<TrialRecord> {
