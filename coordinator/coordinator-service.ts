@@ -1,4 +1,11 @@
-import type { Metadata, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation, sendUnaryData } from '@grpc/grpc-js';
+import type {
+  Metadata,
+  ServerReadableStream,
+  ServerUnaryCall,
+  ServerWritableStream,
+  UntypedServiceImplementation,
+  sendUnaryData,
+} from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { UnauthenticatedError } from '../src/errors/unauthenticated-error.js';
 import { SweeperError } from '../src/errors/sweeper-error.js';
@@ -39,6 +46,21 @@ import type {
   WorkItem,
   WorkRequest,
 } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import type {
+  CheckpointPiece as CheckpointPieceMessage,
+  LoadCheckpointRequest as LoadCheckpointRequestMessage,
+  SaveCheckpointReply,
+} from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
+import { CheckpointAssembly } from '../src/wire/checkpoint-assembly.js';
+import {
+  checkpointPieceFromMessage,
+  checkpointPieces,
+  checkpointPieceToMessage,
+  loadCheckpointRequestFromMessage,
+  saveCheckpointReplyToMessage,
+} from '../src/wire/checkpoint-piece-codec.js';
+import { InvalidArgumentError } from '../src/errors/invalid-argument-error.js';
+import type { RunKey } from '../src/execution/run-assignment.js';
 import { callSignal } from './call-signal.js';
 import { coordinatorStatus } from './coordinator-status.js';
 import type { RemoteExecutor } from './remote-executor.js';
@@ -143,6 +165,74 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
       executor.logChunk(logChunkFromMessage(message));
       return logChunkReplyToMessage();
     }),
+
+    SaveCheckpoint: (
+      call: ServerReadableStream<CheckpointPieceMessage, SaveCheckpointReply>,
+      callback: sendUnaryData<SaveCheckpointReply>,
+    ): void => {
+      // The first piece names the run; the bytes are checked against its header as they come,
+      // and kept only once all of them came with the right SHA-256.
+      let first: { session: string; run: RunKey; assembly: CheckpointAssembly } | undefined;
+      let failed = false;
+      const refuse = (error: unknown): void => {
+        if (failed) return;
+        failed = true;
+        logRefusal(logger, 'SaveCheckpoint', call.getPeer(), error);
+        callback(toServiceError(error));
+      };
+      try {
+        authorize(call.metadata);
+        options.onAuthorized?.(call.getPeer());
+      } catch (error) {
+        refuse(error);
+        return;
+      }
+      call.on('data', (message: CheckpointPieceMessage) => {
+        if (failed) return;
+        try {
+          const piece = checkpointPieceFromMessage(message);
+          if (!first) {
+            if (piece.session === undefined || !piece.run || !piece.header)
+              throw new InvalidArgumentError('checkpoint: its first piece must name the session, the run and the header');
+            executor.checkHeld(piece.session, piece.run);
+            first = { session: piece.session, run: piece.run, assembly: new CheckpointAssembly(piece.header) };
+          }
+          first.assembly.add(piece.data);
+        } catch (error) {
+          refuse(error);
+        }
+      });
+      call.on('end', () => {
+        if (failed) return;
+        Promise.resolve()
+          .then(() => {
+            if (!first) throw new InvalidArgumentError('checkpoint: no piece came');
+            return executor.checkpoint(first.session, first.run, first.assembly.header.epoch, first.assembly.finish());
+          })
+          .then(() => callback(null, saveCheckpointReplyToMessage()), refuse);
+      });
+      call.on('error', () => (failed = true));
+    },
+
+    LoadCheckpoint: (call: ServerWritableStream<LoadCheckpointRequestMessage, CheckpointPieceMessage>): void => {
+      Promise.resolve()
+        .then(async () => {
+          authorize(call.metadata);
+          options.onAuthorized?.(call.getPeer());
+          const request = loadCheckpointRequestFromMessage(call.request);
+          const { header, data } = await executor.resumeData(request.session, request.run);
+          for (const piece of checkpointPieces({ run: request.run, header }, data)) {
+            if (call.cancelled) return;
+            // Waits while the peer's buffer is full: a slow worker does not make the coordinator hold copies.
+            if (!call.write(checkpointPieceToMessage(piece))) await new Promise((resolve) => call.once('drain', resolve));
+          }
+          call.end();
+        })
+        .catch((error: unknown) => {
+          logRefusal(logger, 'LoadCheckpoint', call.getPeer(), error);
+          call.emit('error', toServiceError(error));
+        });
+    },
 
     Logs: unary<LogsRequest, LogsReply>('Logs', async (message) => {
       const request = logsRequestFromMessage(message);

@@ -6,7 +6,7 @@ import { InvalidStateError } from '../src/errors/invalid-state-error.js';
 import { NotFoundError } from '../src/errors/not-found-error.js';
 import { abandonmentOf } from '../src/execution/abandonment.js';
 import { gpusWanted } from '../src/execution/gpus-wanted.js';
-import { describeRun, repeatId, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
+import { describeRun, repeatId, type ResumePoint, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
 import type { RunListener, TrialExecutor } from '../src/execution/trial-executor.js';
 import { refusalOf } from '../src/rpc/grpc-status.js';
 import { checkProtocolVersion } from '../src/rpc/protocol-version.js';
@@ -239,6 +239,35 @@ export class RemoteExecutor implements TrialExecutor {
       }
     });
     return Promise.all(results.map((result) => Promise.resolve(result)));
+  }
+
+  /** Keeps a checkpoint a worker sent of a run it holds (refused, unkept, for any other run). */
+  async checkpoint(sessionId: string, key: RunKey, epoch: number, data: Uint8Array): Promise<void> {
+    const run = this.heldRun(sessionId, key);
+    await run.onCheckpoint(epoch, data);
+  }
+
+  /** The checkpoint a run this worker holds goes on from. */
+  resumeData(sessionId: string, key: RunKey): Promise<{ header: ResumePoint; data: Uint8Array }> {
+    const run = this.heldRun(sessionId, key);
+    const header = run.assignment.checkpoint?.resume;
+    if (!header) return Promise.reject(new InvalidStateError(`${describeRun(key)} goes on from no checkpoint`));
+    return run.loadCheckpoint().then((data) => ({ header, data }));
+  }
+
+  /** Throws the refusal when the session's worker does not hold the current run `key` names. */
+  checkHeld(sessionId: string, key: RunKey): void {
+    this.heldRun(sessionId, key);
+  }
+
+  /** The current run `key` names, if the session's worker holds it; otherwise the refusal why not. */
+  private heldRun(sessionId: string, key: RunKey): RemoteRun {
+    const session = this.session(sessionId);
+    this.leases.touch(session.id);
+    const run = this.runs.get(repeatId(key));
+    const refusal = this.refusal(session, key, run);
+    if (refusal || !run) throw refusal ?? new InvalidStateError(`${describeRun(key)} is not running`);
+    return run;
   }
 
   /**

@@ -1,4 +1,5 @@
-import type { EpochDecision, RunAssignment, RunEnd, RunKey } from '../src/execution/run-assignment.js';
+import { InvalidStateError } from '../src/errors/invalid-state-error.js';
+import { describeRun, type EpochDecision, type RunAssignment, type RunEnd, type RunKey } from '../src/execution/run-assignment.js';
 import type { EpochReport } from '../src/core/run-report.js';
 import type { RunListener } from '../src/execution/trial-executor.js';
 
@@ -56,6 +57,20 @@ export class RemoteRun {
       });
     this.chain = decision;
     return decision;
+  }
+
+  /** Keeps a checkpoint the worker sent, after the epochs reported before it. */
+  onCheckpoint(epoch: number, data: Uint8Array): Promise<void> {
+    const kept = this.chain.then(() => this.listener.onCheckpoint?.(epoch, data));
+    this.chain = kept.catch(() => undefined);
+    return kept;
+  }
+
+  /** The bytes of the checkpoint the run goes on from. */
+  loadCheckpoint(): Promise<Uint8Array> {
+    if (!this.assignment.checkpoint?.resume || !this.listener.loadCheckpoint)
+      return Promise.reject(new InvalidStateError(`${describeRun(this.key)} goes on from no checkpoint`));
+    return this.listener.loadCheckpoint();
   }
 
   /** Resolves the run once its epoch handlers have settled; later calls do nothing. */

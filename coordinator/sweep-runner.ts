@@ -348,11 +348,19 @@ export class SweepRunner {
       params: active.trial.params,
       task: this.task,
       objective: definition.objective,
-      ...(every > 0 && { checkpoint: { every, final: keep > 0, ...(resume && { resume }) } }),
+      ...(every > 0 && {
+        checkpoint: {
+          every,
+          final: keep > 0,
+          ...(resume && { resume: { epoch: resume.epoch, bytes: resume.data.length, sha256: resume.sha256 } }),
+        },
+      }),
     };
     const listener: RunListener = {
       onEpoch: (report) => this.onEpoch(active, repeat, report),
       onCheckpoint: (epoch, data) => this.onCheckpoint(active, repeat, epoch, data),
+      loadCheckpoint: () =>
+        resume ? Promise.resolve(resume.data) : Promise.reject(new Error(`repeat ${repeat} has no checkpoint to go on from`)),
     };
     const timeout = definition.runTimeout;
     if (timeout !== undefined)

@@ -63,6 +63,20 @@ export class LocalPool extends InProcessExecutor {
     } catch (error) {
       return { status: 'error', message: (error as Error).message };
     }
+    // Without its checkpoint the run starts from its first epoch: the same epochs again (training
+    // is deterministic), later; never a failed trial.
+    let resume: Uint8Array | undefined;
+    if (assignment.checkpoint?.resume) {
+      try {
+        if (!listener.loadCheckpoint) throw new Error('nothing gives its bytes');
+        resume = await listener.loadCheckpoint();
+      } catch (error) {
+        this.logger.warn(
+          { trial: assignment.trialNumber, repeat: assignment.repeat, reason: (error as Error).message },
+          'the checkpoint to go on from could not be had: the run starts from its first epoch',
+        );
+      }
+    }
     const stopFlag = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     const terminate = new AbortController();
     let deadline: NodeJS.Timeout | undefined;
@@ -116,7 +130,7 @@ export class LocalPool extends InProcessExecutor {
           }
         });
       });
-      const threadTask: ThreadTask = { assignment: { ...assignment, task }, split, stopFlag, port: port2 };
+      const threadTask: ThreadTask = { assignment: { ...assignment, task }, split, stopFlag, port: port2, ...(resume && { resume }) };
       this.pool.run(threadTask, { transferList: [port2], signal: terminate.signal }).catch((error: unknown) => {
         settle({ status: 'error', message: `worker thread failed: ${(error as Error).message}` });
       });

@@ -11,6 +11,8 @@ export interface ThreadTask {
   readonly split: DatasetSplit;
   /** Set to 1 by the pool to stop the run after the current batch. */
   readonly stopFlag: Int32Array;
+  /** The bytes of the checkpoint the run goes on from (`assignment.checkpoint.resume`). */
+  readonly resume?: Uint8Array;
   readonly port: MessagePort;
 }
 

@@ -31,7 +31,7 @@ export default async function runTask(task: ThreadTask): Promise<void> {
       objective: task.assignment.objective,
       onEpoch: (report) => post({ type: 'epoch', report }),
       shouldStop: () => Atomics.load(task.stopFlag, 0) !== 0,
-      ...(plan?.resume && { resumeFrom: decodeCheckpoint(plan.resume.data) }),
+      ...(task.resume && { resumeFrom: decodeCheckpoint(task.resume) }),
       ...(plan && {
         checkpoint: {
           every: plan.every,

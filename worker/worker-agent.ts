@@ -16,6 +16,7 @@ import type { WorkItem as WorkItemMessage } from '../src/wire/gen/sweeper/v1/coo
 import { keyFromMessage } from '../src/wire/run-codec.js';
 import type { DeviceAllocator } from './devices/device-allocator.js';
 import { ReportOutbox } from './report-outbox.js';
+import { checkpointChecksum } from '../src/training/checkpoint/checkpoint-codec.js';
 
 export interface WorkerAgentOptions {
   readonly client: CoordinatorClient;
@@ -273,7 +274,15 @@ export class WorkerAgent {
     if (this.draining) held.controller.abort(); // arrived as we began draining: handed straight back
     this.options.logger.debug({ run: key }, 'run started');
     this.options.executor
-      .run(assignment, { onEpoch: (report) => this.onEpoch(held, report) }, held.controller.signal)
+      .run(
+        assignment,
+        {
+          onEpoch: (report) => this.onEpoch(held, report),
+          onCheckpoint: (epoch, data) => this.sendCheckpoint(held, epoch, data),
+          loadCheckpoint: () => this.fetchCheckpoint(held, assignment),
+        },
+        held.controller.signal,
+      )
       .then(async (end) => {
         if (held.abandoned) return;
         const outcome: RunOutcome =
@@ -296,6 +305,41 @@ export class WorkerAgent {
       return 'stop';
     }
     return delivery.decision;
+  }
+
+  /**
+   * Sends a run's checkpoint to the coordinator, which keeps it. One that does not get there (no
+   * connection, a full disk there) is only logged: the run goes on, and the next one may.
+   */
+  private async sendCheckpoint(held: HeldRun, epoch: number, data: Uint8Array): Promise<void> {
+    const session = this.session;
+    if (held.abandoned) return;
+    if (session === undefined) {
+      this.options.logger.info({ run: held.key, epoch }, 'not connected: a checkpoint was not sent');
+      return;
+    }
+    const started = performance.now();
+    try {
+      await this.options.client.saveCheckpoint(session, held.key, epoch, data, checkpointChecksum(data));
+      this.options.logger.debug(
+        { run: held.key, epoch, bytes: data.length, ms: Math.round(performance.now() - started) },
+        'checkpoint sent',
+      );
+    } catch (error) {
+      this.options.logger.warn(
+        { run: held.key, epoch, reason: (error as ServiceError).details ?? (error as Error).message },
+        'a checkpoint was not kept',
+      );
+    }
+  }
+
+  /** The checkpoint a re-queued run goes on from, from the coordinator, checked against its assignment. */
+  private fetchCheckpoint(held: HeldRun, assignment: RunAssignment): Promise<Uint8Array> {
+    const resume = assignment.checkpoint?.resume;
+    const session = this.session;
+    if (!resume) return Promise.reject(new Error('the assignment names no checkpoint'));
+    if (session === undefined) return Promise.reject(new Error('not connected to the coordinator'));
+    return this.options.client.loadCheckpoint(session, held.key, resume);
   }
 
   /** The run is no longer this worker's (fenced, or its attempt ended): stop it and report nothing more of it. */

@@ -28,14 +28,27 @@ export interface CheckpointPlan {
   readonly every: number;
   /** A checkpoint after the last epoch too: the final model is kept (`checkpoint.keep`). */
   readonly final: boolean;
-  /** The latest checkpoint of this repeat (an earlier attempt's): the run goes on from it. */
-  readonly resume?: StoredCheckpoint;
+  /**
+   * The latest checkpoint of this repeat (an earlier attempt's): the run goes on from it. Its
+   * bytes come from the run's listener (RunListener.loadCheckpoint), on demand: an assignment
+   * travels to a worker, a checkpoint's megabytes only to the one that runs it.
+   */
+  readonly resume?: ResumePoint;
+}
+
+/** What a checkpoint's bytes are, so that whoever receives them can check them. */
+export interface ResumePoint {
+  /** The epoch after which it was taken (1-based). */
+  readonly epoch: number;
+  readonly bytes: number;
+  /** SHA-256 of the bytes, hex. */
+  readonly sha256: string;
 }
 
 /** A checkpoint's bytes (see checkpoint-codec.ts) with the epoch after which it was taken. */
 export interface StoredCheckpoint {
   readonly epoch: number;
-  /** SHA-256 of `data`, hex: checked wherever the bytes arrive. */
+  /** SHA-256 of `data`, hex. */
   readonly sha256: string;
   readonly data: Uint8Array;
 }

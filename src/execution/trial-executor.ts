@@ -9,6 +9,8 @@ export interface RunListener {
    * settled). Resolves once it is kept or refused: a refused checkpoint costs the run nothing.
    */
   onCheckpoint?(epoch: number, data: Uint8Array): Promise<void>;
+  /** The bytes of the checkpoint the run goes on from (its assignment's `checkpoint.resume`), checked. */
+  loadCheckpoint?(): Promise<Uint8Array>;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type ChannelCredentials,
   type Client,
   type ClientReadableStream,
+  type ClientWritableStream,
   type ServiceError,
 } from '@grpc/grpc-js';
 import {
@@ -38,7 +39,16 @@ import {
   type StatusReply,
   type WorkItem as WorkItemMessage,
 } from '../wire/gen/sweeper/v1/coordinator_pb.js';
-import type { RunKey } from '../execution/run-assignment.js';
+import type { ResumePoint, RunKey } from '../execution/run-assignment.js';
+import { CheckpointAssembly } from '../wire/checkpoint-assembly.js';
+import {
+  checkpointPieceFromMessage,
+  checkpointPieces,
+  checkpointPieceToMessage,
+  loadCheckpointRequestToMessage,
+} from '../wire/checkpoint-piece-codec.js';
+import type { CheckpointPiece as CheckpointPieceMessage } from '../wire/gen/sweeper/v1/coordinator_pb.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { bearer, TOKEN_METADATA_KEY } from './auth-token.js';
 import { grpcServiceDefinition } from './grpc-service-definition.js';
 
@@ -123,6 +133,63 @@ export class CoordinatorClient {
       metadata: Metadata,
     ) => ClientReadableStream<WorkItemMessage>;
     return method.call(this.client, workRequestToMessage(session), this.metadata.clone());
+  }
+
+  /**
+   * Sends a run's checkpoint in pieces; resolves once the coordinator kept it. The deadline
+   * grows with the bytes (a second per 4 MiB on top of the unary deadline).
+   */
+  saveCheckpoint(session: string, run: RunKey, epoch: number, data: Uint8Array, sha256: string): Promise<void> {
+    const method = this.client[Coordinator.method.saveCheckpoint.name] as (
+      metadata: Metadata,
+      options: CallOptions,
+      callback: (error: ServiceError | null) => void,
+    ) => ClientWritableStream<CheckpointPieceMessage>;
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + this.timeoutMs + Math.ceil(data.length / (4 << 20)) * 1000;
+      const stream = method.call(this.client, this.metadata.clone(), { deadline }, (error) => (error ? reject(error) : resolve()));
+      for (const piece of checkpointPieces({ session, run, header: { epoch, bytes: data.length, sha256 } }, data))
+        stream.write(checkpointPieceToMessage(piece));
+      stream.end();
+    });
+  }
+
+  /** The checkpoint a run goes on from, checked against `expected` (its assignment's). */
+  loadCheckpoint(session: string, run: RunKey, expected: ResumePoint): Promise<Uint8Array> {
+    const method = this.client[Coordinator.method.loadCheckpoint.name] as (
+      request: unknown,
+      metadata: Metadata,
+      options: CallOptions,
+    ) => ClientReadableStream<CheckpointPieceMessage>;
+    const deadline = Date.now() + this.timeoutMs + Math.ceil(expected.bytes / (4 << 20)) * 1000;
+    const stream = method.call(this.client, loadCheckpointRequestToMessage({ session, run }), this.metadata.clone(), { deadline });
+    const assembly = new CheckpointAssembly(expected);
+    let first = true;
+    return new Promise((resolve, reject: (error: Error) => void) => {
+      stream.on('data', (message: CheckpointPieceMessage) => {
+        try {
+          const piece = checkpointPieceFromMessage(message);
+          if (first) {
+            const header = piece.header;
+            if (!header || header.epoch !== expected.epoch || header.bytes !== expected.bytes || header.sha256 !== expected.sha256)
+              throw new InvalidArgumentError('checkpoint: the coordinator sent another checkpoint than the assignment names');
+            first = false;
+          }
+          assembly.add(piece.data);
+        } catch (error) {
+          stream.cancel();
+          reject(error as Error);
+        }
+      });
+      stream.on('error', reject);
+      stream.on('end', () => {
+        try {
+          resolve(assembly.finish());
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    });
   }
 
   close(): void {

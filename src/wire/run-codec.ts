@@ -4,7 +4,7 @@ import { DIRECTIONS } from '../core/direction.js';
 import { checkWire } from './check-wire.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { LOG_TAIL_BYTES, type EpochReport, type RunOutcome, type TestEvaluation } from '../core/run-report.js';
-import type { RunAssignment, RunKey } from '../execution/run-assignment.js';
+import type { CheckpointPlan, ResumePoint, RunAssignment, RunKey } from '../execution/run-assignment.js';
 import { sweepTaskSchema } from '../execution/sweep-task-schema.js';
 import { paramValueSchema } from '../space/space-schema.js';
 import { studyNameSchema } from '../study/study-options.js';
@@ -12,6 +12,8 @@ import { METRIC_NAME, type EpochMetrics } from '../core/metrics.js';
 import type { RunKey as RunKeyMessage } from './gen/sweeper/v1/coordinator_pb.js';
 import { RunKeySchema } from './gen/sweeper/v1/coordinator_pb.js';
 import {
+  CheckpointHeaderSchema,
+  CheckpointPlanSchema,
   EpochMetricsSchema,
   EpochReportSchema,
   ObjectiveSchema,
@@ -22,6 +24,8 @@ import {
   RunOutcome_StoppedSchema,
   RunOutcomeSchema,
   TestEvaluationSchema,
+  type CheckpointHeader as CheckpointHeaderMessage,
+  type CheckpointPlan as CheckpointPlanMessage,
   type EpochReport as EpochReportMessage,
   type RunAssignment as RunAssignmentMessage,
   type RunOutcome as RunOutcomeMessage,
@@ -76,6 +80,33 @@ export function assignmentToMessage(assignment: RunAssignment): RunAssignmentMes
     paramsJson: JSON.stringify(assignment.params),
     taskJson: JSON.stringify(assignment.task),
     objective: create(ObjectiveSchema, { metric: assignment.objective.metric, direction: assignment.objective.direction }),
+    ...(assignment.checkpoint && { checkpoint: checkpointPlanToMessage(assignment.checkpoint) }),
+  });
+}
+
+/** The most bytes a checkpoint may have: a model of 250 million parameters with Adam's two slots. */
+export const MAX_CHECKPOINT_BYTES = 3 * 1024 ** 3;
+
+export const checkpointHeaderSchema = z.strictObject({
+  epoch: uint32.min(1),
+  bytes: z.number().int().min(1).max(MAX_CHECKPOINT_BYTES),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits (a SHA-256)'),
+});
+
+export function checkpointHeaderToMessage(header: ResumePoint): CheckpointHeaderMessage {
+  return create(CheckpointHeaderSchema, { epoch: header.epoch, bytes: BigInt(header.bytes), sha256: header.sha256 });
+}
+
+/** The message's header as numbers; checked by the schema of whoever decodes it. */
+export function checkpointHeaderFields(message: CheckpointHeaderMessage): ResumePoint {
+  return { epoch: message.epoch, bytes: Number(message.bytes), sha256: message.sha256 };
+}
+
+function checkpointPlanToMessage(plan: CheckpointPlan): CheckpointPlanMessage {
+  return create(CheckpointPlanSchema, {
+    every: plan.every,
+    final: plan.final,
+    ...(plan.resume && { resume: checkpointHeaderToMessage(plan.resume) }),
   });
 }
 
@@ -88,6 +119,7 @@ const assignmentSchema = z.strictObject({
   params: z.record(z.string(), paramValueSchema),
   task: sweepTaskSchema,
   objective: z.strictObject({ metric: z.string().regex(METRIC_NAME), direction: z.enum(DIRECTIONS) }),
+  checkpoint: z.strictObject({ every: uint32.min(1), final: z.boolean(), resume: checkpointHeaderSchema.optional() }).optional(),
 });
 
 export function assignmentFromMessage(message: RunAssignmentMessage): RunAssignment {
@@ -100,6 +132,13 @@ export function assignmentFromMessage(message: RunAssignmentMessage): RunAssignm
     params: parseJson(message.paramsJson, 'params_json'),
     task: parseJson(message.taskJson, 'task_json'),
     objective: message.objective && { metric: message.objective.metric, direction: message.objective.direction },
+    ...(message.checkpoint && {
+      checkpoint: {
+        every: message.checkpoint.every,
+        final: message.checkpoint.final,
+        ...(message.checkpoint.resume && { resume: checkpointHeaderFields(message.checkpoint.resume) }),
+      },
+    }),
   };
   return checkWire(assignmentSchema, candidate, 'run assignment');
 }
