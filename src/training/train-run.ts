@@ -100,7 +100,9 @@ export function trainRun(options: TrainRunOptions): RunOutcome {
       onEpoch({ epoch, metrics });
       best.offer(model, epoch, metrics);
       const stop = shouldStop();
-      if (checkpoint && (stop || epoch % checkpoint.every === 0 || (checkpoint.final === true && epoch === epochs)))
+      // After the last epoch there is nothing to go on to: only a kept final model needs one.
+      const last = epoch === epochs;
+      if (checkpoint && (last ? checkpoint.final === true : stop || epoch % checkpoint.every === 0))
         checkpoint.save(captureState(model, optimizer, best, { epoch, trainSeconds, learningRates, ihyll }));
       if (stop) return { status: 'stopped', epochs: epoch, trainSeconds, ...tested() };
     }

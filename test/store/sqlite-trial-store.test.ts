@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,8 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { CheckpointDamagedError } from '../../src/store/checkpoints/checkpoint-damaged-error.js';
+import { checkpointChecksum } from '../../src/training/checkpoint/checkpoint-codec.js';
 import { result, studyDefinition } from './study-fixture.js';
 
 const dir = tempDir();
@@ -178,5 +181,80 @@ describe('sqlite trial store', () => {
     const writers = [startWriter(path, 'shared', 60), startWriter(path, 'shared', 60)];
     assert.deepEqual(await Promise.all(writers.map((w) => w.exited)), [0, 0]);
     assert.equal(checkInvariants(path).trials, 120);
+  });
+});
+
+describe('sqlite trial store: checkpoint files', () => {
+  const checkpoint = (epoch: number, size = 4096): { epoch: number; sha256: string; data: Uint8Array } => {
+    const data = new Uint8Array(size).map((_, i) => (i * 7 + epoch) & 0xff);
+    return { epoch, sha256: checkpointChecksum(data), data };
+  };
+
+  async function withCheckpoint(): Promise<{ store: SqliteTrialStore; path: string; trialId: number; file: string }> {
+    const path = freshPath();
+    const store = SqliteTrialStore.open(path);
+    const study = await store.createStudy(studyDefinition('ck'));
+    const trial = await store.createTrial(study.id, { lr: 0.1, depth: 1 }, { worker: 'w' });
+    await store.saveCheckpoint(trial.id, 1, 0, checkpoint(1));
+    await store.saveCheckpoint(trial.id, 1, 0, checkpoint(2));
+    return {
+      store,
+      path,
+      trialId: trial.id,
+      file: join(`${path}.checkpoints`, `study-${study.id}`, 'trial-0.repeat-0.attempt-1.epoch-2.swck'),
+    };
+  }
+
+  test('bytes in a file beside the store, not in its rows; the one replaced is deleted; no temporary file stays', async () => {
+    const { store, path, file } = await withCheckpoint();
+    try {
+      assert.deepEqual(readFileSync(file), Buffer.from(checkpoint(2).data));
+      assert.deepEqual(readdirSync(join(`${path}.checkpoints`, 'study-1')), ['trial-0.repeat-0.attempt-1.epoch-2.swck']);
+      const db = new Database(path, { readonly: true });
+      const row = db.prepare('SELECT * FROM trial_checkpoints').get() as Record<string, unknown>;
+      db.close();
+      assert.equal(row.bytes, 4096);
+      assert.equal(row.file, 'study-1/trial-0.repeat-0.attempt-1.epoch-2.swck');
+    } finally {
+      await store.close();
+    }
+  });
+
+  for (const [damage, act] of [
+    ['a flipped byte', (file: string) => writeFileSync(file, Buffer.from(readFileSync(file)).fill(9, 100, 101))],
+    ['a truncated file', (file: string) => truncateSync(file, 100)],
+    ['a missing file', (file: string) => rmSync(file)],
+    ['a symbolic link in its place', (file: string) => (rmSync(file), symlinkSync('/etc/passwd', file))],
+  ] as const) {
+    test(`${damage}: the checkpoint is refused as damaged, naming the file`, async () => {
+      const { store, trialId, file } = await withCheckpoint();
+      try {
+        act(file);
+        await assert.rejects(store.loadCheckpoint(trialId, 0), (error: unknown) => {
+          assert.ok(error instanceof CheckpointDamagedError, String(error));
+          assert.ok(error.message.includes(file), error.message);
+          return true;
+        });
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
+  test('a checkpoint folder that is a symbolic link is refused; nothing is written through it', async () => {
+    const path = freshPath();
+    const elsewhere = join(dir, `elsewhere-${files++}`);
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, `${path}.checkpoints`);
+    const store = SqliteTrialStore.open(path);
+    try {
+      const study = await store.createStudy(studyDefinition('ck'));
+      const trial = await store.createTrial(study.id, { lr: 0.1, depth: 1 }, { worker: 'w' });
+      await assert.rejects(store.saveCheckpoint(trial.id, 1, 0, checkpoint(1)), /is a symbolic link/);
+      assert.deepEqual(readdirSync(elsewhere), []);
+      assert.deepEqual(await store.listCheckpoints(trial.id), []);
+    } finally {
+      await store.close();
+    }
   });
 });

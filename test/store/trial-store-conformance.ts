@@ -10,6 +10,13 @@ import type { TrialStore } from '../../src/store/trial-store.js';
 import { bestEpoch } from '../../src/core/objective.js';
 import { aggregateRepeats } from '../../src/study/aggregate-repeats.js';
 import { result, studyDefinition } from './study-fixture.js';
+import { checkpointChecksum } from '../../src/training/checkpoint/checkpoint-codec.js';
+
+/** A checkpoint of `epoch` whose bytes say which it is. */
+function checkpointOf(epoch: number, size = 1000): { epoch: number; sha256: string; data: Uint8Array } {
+  const data = new Uint8Array(size).fill(epoch);
+  return { epoch, sha256: checkpointChecksum(data), data };
+}
 
 /**
  * The behaviour every TrialStore backend must have. A new backend passes by calling this with
@@ -201,6 +208,78 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         await store.requeueTrial(trialId, 1, 'interrupted');
         assert.deepEqual(await store.getRepeats(trialId), [{ repeat: 0, seed: 11, value: 0.5, epochs: 1, bestEpoch: 1, trainSeconds: 2 }]);
         assert.deepEqual(await store.getEpochs(trialId), [{ repeat: 0, epoch: 1, valAccuracy: 0.5 }]);
+      }));
+
+    test('checkpoints: the latest per repeat, its bytes given back checked; a stale attempt keeps none', () =>
+      withStore(async (store) => {
+        const { studyId, trialId } = await runningTrial(store);
+        assert.equal(await store.loadCheckpoint(trialId, 0), undefined);
+        await store.saveCheckpoint(trialId, 1, 0, checkpointOf(1));
+        await store.saveCheckpoint(trialId, 1, 0, checkpointOf(2, 3000));
+        await store.saveCheckpoint(trialId, 1, 1, checkpointOf(1));
+        assert.deepEqual(await store.loadCheckpoint(trialId, 0), checkpointOf(2, 3000));
+        assert.deepEqual(
+          (await store.listCheckpoints(trialId)).map(({ repeat, attempt, epoch, bytes }) => [repeat, attempt, epoch, bytes]),
+          [
+            [0, 1, 2, 3000],
+            [1, 1, 1, 1000],
+          ],
+        );
+        await store.requeueTrial(trialId, 1, 'lost');
+        await assert.rejects(store.saveCheckpoint(trialId, 1, 0, checkpointOf(3)), InvalidStateError);
+        await store.startTrial(trialId, 'w2');
+        await assert.rejects(store.saveCheckpoint(trialId, 1, 0, checkpointOf(3)), StaleAttemptError);
+        assert.equal((await store.loadCheckpoint(trialId, 0))?.epoch, 2, 'the refused ones replaced nothing');
+        await store.saveCheckpoint(trialId, 2, 0, checkpointOf(3));
+        assert.deepEqual((await store.listCheckpoints(trialId))[0], {
+          repeat: 0,
+          attempt: 2,
+          epoch: 3,
+          bytes: 1000,
+          sha256: checkpointOf(3).sha256,
+        });
+        assert.equal((await store.getStudy('study')).id, studyId);
+      }));
+
+    test('requeue keeps the epochs of an unfinished repeat up to its checkpoint; forgetting it drops them all', () =>
+      withStore(async (store) => {
+        const { trialId } = await runningTrial(store);
+        for (const epoch of [1, 2, 3]) await store.recordEpoch(trialId, 1, 0, epoch, { valAccuracy: epoch / 10 });
+        for (const epoch of [1, 2]) await store.recordEpoch(trialId, 1, 1, epoch, { valAccuracy: epoch / 10 });
+        await store.saveCheckpoint(trialId, 1, 0, checkpointOf(2));
+        await store.requeueTrial(trialId, 1, 'worker lost', { lost: true });
+        assert.deepEqual(await store.getEpochs(trialId), [
+          { repeat: 0, epoch: 1, valAccuracy: 0.1 },
+          { repeat: 0, epoch: 2, valAccuracy: 0.2 },
+        ]);
+        await store.startTrial(trialId, 'w2');
+        await assert.rejects(store.forgetCheckpoint(trialId, 1, 0), StaleAttemptError);
+        await store.forgetCheckpoint(trialId, 2, 0);
+        assert.deepEqual(await store.getEpochs(trialId), []);
+        assert.equal(await store.loadCheckpoint(trialId, 0), undefined);
+        await store.recordRepeat(trialId, 2, { repeat: 1, seed: 1, value: 0.5, epochs: 1, bestEpoch: 1, trainSeconds: 1 });
+        await assert.rejects(store.forgetCheckpoint(trialId, 2, 1), InvalidStateError, 'a finished repeat keeps its epochs');
+      }));
+
+    test('checkpoints of ended trials are deleted, but for the best `keep` COMPLETE ones', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('study'));
+        const ids: number[] = [];
+        for (const value of [0.5, 0.9, 0.7, 0.8]) {
+          const trial = await store.createTrial(study.id, { lr: value, depth: 2 }, { worker: 'w1' });
+          ids.push(trial.id);
+          await store.saveCheckpoint(trial.id, 1, 0, checkpointOf(1));
+          if (value === 0.8) continue; // still running
+          await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: result(value) });
+        }
+        assert.equal(await store.retainCheckpoints(study.id, 1), 2);
+        const kept = await Promise.all(ids.map(async (id) => (await store.listCheckpoints(id)).length));
+        // The best (0.9) keeps its final model; the running trial keeps its checkpoint; 0.5 and 0.7 lose theirs.
+        assert.deepEqual(kept, [0, 1, 0, 1]);
+        assert.equal(await store.loadCheckpoint(ids[1] as number, 1), undefined);
+        assert.deepEqual(await store.loadCheckpoint(ids[1] as number, 0), checkpointOf(1));
+        assert.equal(await store.retainCheckpoints(study.id, 0), 1);
+        assert.deepEqual(await store.listCheckpoints(ids[1] as number), []);
       }));
 
     test('epochs: every metric kept, re-reporting an epoch replaces it, non-finite values become absent', () =>

@@ -29,7 +29,7 @@ interface Run {
   readonly checkpoints: TrainingState[];
 }
 
-function run(model: Partial<ModelConfig>, training: Partial<TrainingConfig>, resumeFrom?: TrainingState): Run {
+function run(model: Partial<ModelConfig>, training: Partial<TrainingConfig>, resumeFrom?: TrainingState, final = true): Run {
   const epochs: EpochReport[] = [];
   const checkpoints: TrainingState[] = [];
   const outcome = trainRun({
@@ -40,7 +40,7 @@ function run(model: Partial<ModelConfig>, training: Partial<TrainingConfig>, res
     onEpoch: (report) => epochs.push(report),
     shouldStop: () => false,
     ...(resumeFrom !== undefined && { resumeFrom }),
-    checkpoint: { every: 1, save: (state) => checkpoints.push(state) },
+    checkpoint: { every: 1, final, save: (state) => checkpoints.push(state) },
   });
   return { outcome, epochs, checkpoints };
 }
@@ -96,6 +96,14 @@ describe('resuming from a checkpoint', () => {
       assert.deepEqual(last(resumed.checkpoints.at(-1) as TrainingState), last(whole.checkpoints.at(-1) as TrainingState));
     });
   }
+
+  test('after the last epoch a checkpoint is taken only for a final model to keep (checkpoint.keep)', () => {
+    const notKept = run({ depth: 1, width: 16 }, { optimizer: 'sgd', epochs: 3 }, undefined, false);
+    assert.deepEqual(
+      notKept.checkpoints.map((state) => state.epoch),
+      [1, 2],
+    );
+  });
 
   test('a checkpoint of one configuration refuses a model of another', () => {
     const adam = run({ depth: 1, width: 16, dropout: 0.2 }, { optimizer: 'adam', epochs: 1 });

@@ -36,6 +36,13 @@ import {
 import * as coordinatorProto from '../../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { file_sweeper_v1_runs, RunOutcomeSchema, type RunOutcome as RunOutcomeMessage } from '../../src/wire/gen/sweeper/v1/runs_pb.js';
 import { outcomeFromMessage, outcomeToMessage } from '../../src/wire/run-codec.js';
+import {
+  checkpointPieceFromMessage,
+  checkpointPieceToMessage,
+  loadCheckpointRequestFromMessage,
+  loadCheckpointRequestToMessage,
+  saveCheckpointReplyToMessage,
+} from '../../src/wire/checkpoint-piece-codec.js';
 import { tinySweepYaml } from '../helpers/tiny-sweep.js';
 import { wireDifferences, wireExamples, type FieldValues } from '../helpers/wire-examples.js';
 
@@ -70,6 +77,10 @@ const ROUND_TRIPS: Record<string, RoundTrip> = {
   'sweeper.v1.LogChunkReply': () => logChunkReplyToMessage(),
   'sweeper.v1.LogsRequest': (m: coordinatorProto.LogsRequest) => logsRequestToMessage(logsRequestFromMessage(m)),
   'sweeper.v1.LogsReply': (m: coordinatorProto.LogsReply) => logsReplyToMessage(logsReplyFromMessage(m)),
+  'sweeper.v1.CheckpointPiece': (m: coordinatorProto.CheckpointPiece) => checkpointPieceToMessage(checkpointPieceFromMessage(m)),
+  'sweeper.v1.SaveCheckpointReply': () => saveCheckpointReplyToMessage(),
+  'sweeper.v1.LoadCheckpointRequest': (m: coordinatorProto.LoadCheckpointRequest) =>
+    loadCheckpointRequestToMessage(loadCheckpointRequestFromMessage(m)),
   // Status is read by the CLI and the dashboard as the generated message itself.
   'sweeper.v1.StatusRequest': (m: coordinatorProto.StatusRequest) => m,
   'sweeper.v1.StatusReply': (m: coordinatorProto.StatusReply) => m,
@@ -102,6 +113,9 @@ const VALUES: FieldValues = {
   'sweeper.v1.SubmitRequest.file_name': 'tiny.yaml',
   'sweeper.v1.SubmitRequest.study': 'tiny',
   'sweeper.v1.SubmitReply.study': 'tiny',
+  'sweeper.v1.CheckpointHeader.sha256': 'c0ffee'.padEnd(64, '0'),
+  'sweeper.v1.CheckpointPiece.session': session,
+  'sweeper.v1.LoadCheckpointRequest.session': session,
 };
 
 function allMessages(): DescMessage[] {

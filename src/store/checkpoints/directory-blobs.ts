@@ -66,7 +66,7 @@ export class DirectoryBlobs implements CheckpointBlobs {
     }
     if (data.length !== bytes || checkpointChecksum(data) !== sha256)
       throw new CheckpointDamagedError(`checkpoint ${path} is damaged: its SHA-256 is not the one stored`);
-    return data;
+    return new Uint8Array(data.buffer, data.byteOffset, data.length);
   }
 
   async remove(name: string): Promise<void> {

@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { runCli, startCli } from '../helpers/cli-process.js';
+import { startCoordinatorProcess, startWorkerProcess } from '../helpers/cluster.js';
+import { readTrials } from '../helpers/poll-store.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
+
+/**
+ * Issue 16, point 3: a run interrupted at epoch 3 of 6 (its worker SIGKILLed, or `sweeper run`
+ * SIGKILLed) goes on from its checkpoint in its next attempt, and everything stored of it, every
+ * metric of every epoch and the repeat's result with its test evaluation, is bit-identical to a
+ * run never interrupted. Three trials at once, between them: an MLP with SGD and momentum, an MLP
+ * with RMSprop under the mi_relative schedule (mutual information measured every epoch), a CNN with
+ * batch norm and Adam; dropout and a batch-size change (32, then 64 from epoch 4) in all three.
+ */
+const SWEEP = `study: resume
+seed: 11
+dataset: { name: bundled-mnist, limit: 2000, validation: 300, test: 300 }
+model: { depth: 1, width: 64, activation: relu, dropout: 0.2, kernel: 5, padding: same, pool: 2, channels_1: 4, conv_layers: 1 }
+training:
+  epochs: 6
+  batch_size: 32
+  batch_size_change_epoch: 4
+  batch_size_after: 64
+  optimizer: adam
+  learning_rate: 0.001
+  mi_samples: 500
+space:
+  architecture: { type: categorical, choices: [mlp, cnn] }
+  optimizer: { type: categorical, choices: [sgd, rmsprop], when: { architecture: mlp } }
+  momentum: { type: categorical, choices: [0.9], when: { optimizer: sgd } }
+  lr_schedule: { type: categorical, choices: [mi_relative], when: { optimizer: rmsprop } }
+  width: { type: categorical, choices: [768], when: { architecture: mlp } }
+  depth: { type: categorical, choices: [2], when: { architecture: mlp } }
+  batch_norm: { type: categorical, choices: [true], when: { architecture: cnn } }
+sampler: { type: grid }
+`;
+const TRIALS = 3;
+
+/** What a run leaves in the store, without the seconds (the one thing an interruption may change). */
+interface Stored {
+  readonly epochs: Record<number, unknown[]>;
+  readonly repeats: Record<number, unknown[]>;
+}
+
+/** Each epoch's seconds by `trial.repeat.epoch`: a row written again (an epoch trained again) has others. */
+function epochSeconds(db: string): Map<string, number> {
+  const store = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const rows = store
+      .prepare('SELECT t.number, e.repeat, e.epoch, e.epoch_seconds FROM trial_epochs e JOIN trials t ON t.id = e.trial_id')
+      .all() as { number: number; repeat: number; epoch: number; epoch_seconds: number }[];
+    return new Map(rows.map((row) => [`${row.number}.${row.repeat}.${row.epoch}`, row.epoch_seconds]));
+  } finally {
+    store.close();
+  }
+}
+
+function readStored(db: string): Stored {
+  const store = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const epochs: Record<number, unknown[]> = {};
+    for (const row of store
+      .prepare(
+        `SELECT t.number, e.repeat, e.epoch, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy, e.learning_rate,
+                e.mutual_information, e.extra
+           FROM trial_epochs e JOIN trials t ON t.id = e.trial_id ORDER BY t.number, e.repeat, e.epoch`,
+      )
+      .all() as { number: number }[])
+      (epochs[row.number] ??= []).push(row);
+    const repeats: Record<number, unknown[]> = {};
+    for (const row of store
+      .prepare(
+        `SELECT t.number, r.repeat, r.seed, r.value, r.epochs, r.best_epoch, r.test
+           FROM trial_repeats r JOIN trials t ON t.id = r.trial_id ORDER BY t.number, r.repeat`,
+      )
+      .all() as { number: number }[])
+      (repeats[row.number] ??= []).push(row);
+    return { epochs, repeats };
+  } finally {
+    store.close();
+  }
+}
+
+/** The epoch of each trial's latest checkpoint, by trial number. */
+function checkpointEpochs(db: string): Map<number, number> {
+  try {
+    const store = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      const rows = store.prepare('SELECT t.number, c.epoch FROM trial_checkpoints c JOIN trials t ON t.id = c.trial_id').all() as {
+        number: number;
+        epoch: number;
+      }[];
+      return new Map(rows.map((row) => [row.number, row.epoch]));
+    } finally {
+      store.close();
+    }
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * Every trial has a checkpoint of epoch 3, 4 or 5: the moment to kill. (A trial whose latest
+ * checkpoint is of epoch 5 is training its sixth and last; none is taken after it.) The MLPs are
+ * as wide as makes their epochs about as long as the CNN's, so that this moment comes.
+ */
+function allAtEpochThree(db: string): boolean {
+  const epochs = checkpointEpochs(db);
+  return epochs.size === TRIALS && [...epochs.values()].every((epoch) => epoch >= 3 && epoch <= 5);
+}
+
+/** Fails the wait at once if a trial finished before the kill: it would never come. */
+function noneFinished(db: string): void {
+  const finished = readTrials(db, 'resume').filter((trial) => trial.state !== 'RUNNING');
+  assert.deepEqual(finished, [], 'a trial ended before every trial had checkpointed epoch 3: the trials are too unequal in speed');
+}
+
+/**
+ * What an interruption leaves to go on from: each trial's checkpoint epoch, and the seconds of
+ * the epochs up to it, which the next attempt must not train again.
+ */
+function atInterruption(db: string): { checkpoints: Map<number, number>; seconds: Map<string, number> } {
+  const checkpoints = checkpointEpochs(db);
+  const seconds = new Map(
+    [...epochSeconds(db)].filter(([key]) => Number(key.split('.')[2]) <= (checkpoints.get(Number(key.split('.')[0])) ?? 0)),
+  );
+  for (const [trial, epoch] of checkpoints) assert.ok(epoch < 6, `trial ${trial} was not interrupted`);
+  return { checkpoints, seconds };
+}
+
+function checkResumed(db: string, clean: Stored, log: string, before: ReturnType<typeof atInterruption>): void {
+  const trials = readTrials(db, 'resume');
+  assert.deepEqual(
+    trials.map((t) => [t.number, t.state, t.attempt]),
+    Array.from({ length: TRIALS }, (_, n) => [n, 'COMPLETE', 2]),
+    'every trial was interrupted once and finished in its second attempt',
+  );
+  // Each went on from its checkpoint (not from epoch 1): the log says so for every trial.
+  for (let n = 0; n < TRIALS; n++)
+    assert.match(log, new RegExp(`"trial":${n},"repeat":0,"epoch":[3-5],"msg":"repeat goes on from its checkpoint"`));
+  assert.deepEqual(readStored(db), clean);
+  // The epochs up to each checkpoint were not trained again: their rows are those of the first attempt.
+  const after = epochSeconds(db);
+  assert.equal(
+    before.seconds.size,
+    [...before.checkpoints.values()].reduce((sum, epoch) => sum + epoch, 0),
+  );
+  for (const [key, seconds] of before.seconds) assert.equal(after.get(key), seconds, `epoch ${key} was trained again`);
+  // Ended trials keep no checkpoint (checkpoint.keep is 0): rows and files are gone.
+  assert.equal(checkpointEpochs(db).size, 0);
+  assert.deepEqual(readdirSync(join(`${db}.checkpoints`, 'study-1')), []);
+}
+
+describe('exact resume from checkpoints (real processes, real training)', () => {
+  const dir = tempDir('sweeper-resume-');
+  writeFileSync(join(dir, 'resume.yaml'), SWEEP);
+  let clean: Stored;
+
+  test('a clean run, never interrupted, as the reference', { timeout: 10 * 60_000 }, async () => {
+    const run = await runCli(['run', 'resume.yaml', '--db', 'clean.db', '--threads', '3', '--no-progress'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    clean = readStored(join(dir, 'clean.db'));
+    assert.equal(Object.keys(clean.repeats).length, TRIALS);
+    for (let n = 0; n < TRIALS; n++) assert.equal(clean.epochs[n]?.length, 6);
+  });
+
+  test(
+    'a worker SIGKILLed at epoch 3 of 6: another worker goes on from the checkpoints, bit-identical',
+    { timeout: 10 * 60_000 },
+    async (t) => {
+      const db = join(dir, 'cluster.db');
+      const coordinator = await startCoordinatorProcess(dir, db);
+      const first = startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'first-worker');
+      const submitted = await runCli(['submit', join(dir, 'resume.yaml'), '--coordinator', coordinator.address]);
+      assert.equal(submitted.code, 0, submitted.stderr);
+      await until(() => allAtEpochThree(db), { what: 'every trial to checkpoint epoch 3', signal: t.signal, intervalMs: 25 });
+      first.child.kill('SIGKILL');
+      await first.done;
+      const interrupted = atInterruption(db);
+      startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'second-worker');
+      await until(() => readTrials(db, 'resume').every((trial) => trial.state === 'COMPLETE') || undefined, {
+        what: 'the trials to complete',
+        signal: t.signal,
+        intervalMs: 250,
+        check: () => assert.doesNotMatch(coordinator.logTail(5), /"level":50/),
+      });
+      checkResumed(db, clean, readFileSync(coordinator.logFile, 'utf8'), interrupted);
+      coordinator.child.kill('SIGTERM');
+      await coordinator.done;
+    },
+  );
+
+  test('`sweeper run` SIGKILLed at epoch 3 of 6, then `sweeper resume`: bit-identical', { timeout: 10 * 60_000 }, async (t) => {
+    const db = join(dir, 'local.db');
+    const { child, done } = startCli(['run', 'resume.yaml', '--db', 'local.db', '--threads', '3', '--no-progress'], { cwd: dir });
+    await until(() => allAtEpochThree(db), {
+      what: 'every trial to checkpoint epoch 3',
+      signal: t.signal,
+      intervalMs: 25,
+      check: () => existsSync(db) && noneFinished(db),
+    });
+    child.kill('SIGKILL');
+    await done;
+    const interrupted = atInterruption(db);
+    const resumed = await runCli(['resume', 'resume', '--db', 'local.db', '--log-file', 'resume.log'], { cwd: dir });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    checkResumed(db, clean, readFileSync(join(dir, 'resume.log'), 'utf8'), interrupted);
+  });
+});
