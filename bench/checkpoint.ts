@@ -111,6 +111,8 @@ async function main(): Promise<void> {
         shouldStop: () => false,
         checkpoint: {
           every: 1,
+          // The last epoch too (as a sweep keeping its best models does): every epoch is measured.
+          final: true,
           save: (state) => {
             const captured = performance.now();
             const bytes = encodeCheckpoint(state);

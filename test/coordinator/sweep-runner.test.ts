@@ -169,7 +169,13 @@ describe('SweepRunner', () => {
     assert.ok(requeued.length > 0);
     for (const trial of requeued) {
       assert.equal(trial.reason, 'interrupted: the sweep was stopped');
-      assert.deepEqual(await store.getEpochs(trial.id), [], 'partial epochs of the interrupted attempt are dropped');
+      // Epochs after the last checkpoint are dropped; those up to it stay, for the next attempt to go on from.
+      const checkpoints = await store.listCheckpoints(trial.id);
+      const kept = await store.getEpochs(trial.id);
+      assert.deepEqual(
+        kept.map((e) => [e.repeat, e.epoch]),
+        checkpoints.flatMap((c) => Array.from({ length: c.epoch }, (_, i) => [c.repeat, i + 1])),
+      );
     }
     const completeBefore = afterStop.filter((t) => t.state === 'COMPLETE');
 

@@ -35,6 +35,7 @@ const INDEX: Record<string, Record<string, Entry>> = {
     'sweeper run sweeps/quickstart.yaml --db runs.db --threads 2': { test: 'e2e/readme-quick-start' },
     'sweeper run sweeps/quickstart.yaml --study quickstart-2': { test: 'e2e/readme-quick-start' },
     'sweeper resume quickstart --db runs.db': { test: 'cli/interrupt-resume' },
+    'sweeper export-model quickstart 7 -o best-model': { test: 'cli/export-model', as: 'on a sweep keeping its best trial, its number' },
     'sweeper best quickstart --top 3': { test: 'e2e/readme-quick-start' },
     'sweeper best quickstart --top 1 --json': { test: 'e2e/readme-quick-start' },
     'sweeper best report-004-learning-rules --group-by optimizer --top 1': {

@@ -29,7 +29,7 @@ before(async () => {
     objective: { metric: 'val_accuracy', direction: 'maximize' },
     onEpoch: () => undefined,
     shouldStop: () => false,
-    checkpoint: { every: 1, save: (s) => saved.push(s) },
+    checkpoint: { every: 1, final: true, save: (s) => saved.push(s) },
   });
   state = saved[0] as TrainingState;
 });
