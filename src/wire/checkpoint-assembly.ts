@@ -24,7 +24,8 @@ export class CheckpointAssembly {
   finish(): Uint8Array {
     if (this.received !== this.header.bytes)
       throw new InvalidArgumentError(`checkpoint: ${this.received} bytes came, but its header states ${this.header.bytes}`);
-    const data = this.parts.length === 1 ? (this.parts[0] as Uint8Array) : Buffer.concat(this.parts);
+    const joined = this.parts.length === 1 ? (this.parts[0] as Uint8Array) : Buffer.concat(this.parts);
+    const data = new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
     if (checkpointChecksum(data) !== this.header.sha256)
       throw new InvalidArgumentError('checkpoint: its bytes do not have the SHA-256 its header states (damaged on the way)');
     return data;
