@@ -7,8 +7,11 @@ export interface CheckpointSettings {
   readonly keep: number;
 }
 
-/** Task kinds whose runs save checkpoints: built-in training captures its whole state itself. */
-const CHECKPOINTED = new Set(['train']);
+/**
+ * Task kinds whose runs save checkpoints: built-in training captures its whole state itself; a
+ * user's program or module saves into SWEEPER_CHECKPOINT_DIR what it needs to go on.
+ */
+const CHECKPOINTED = new Set(['train', 'command', 'module']);
 
 /** The study's `checkpoint:` section with its defaults: every epoch, none kept once trials end. */
 export function checkpointSettings(definition: StudyDefinition): CheckpointSettings {

@@ -120,6 +120,24 @@ def attempt():
     return _int_env("SWEEPER_ATTEMPT")
 
 
+def checkpoint_dir():
+    """The folder to save the run's checkpoint in (``SWEEPER_CHECKPOINT_DIR``), or ``None``.
+
+    Save into it before reporting the epoch the checkpoint follows (write a temporary file and
+    rename it); sweeper keeps what it holds at each report, and restores it for the next attempt.
+    """
+    return os.environ.get("SWEEPER_CHECKPOINT_DIR")
+
+
+def resume_epoch():
+    """The epoch whose checkpoint ``checkpoint_dir()`` holds (``SWEEPER_RESUME_EPOCH``), or ``None``.
+
+    Set when the run goes on from an earlier attempt's checkpoint: load it and report from the
+    next epoch on.
+    """
+    return _int_env("SWEEPER_RESUME_EPOCH")
+
+
 def should_stop():
     """True when the last decision was ``stop`` (``report`` has raised ``Pruned``)."""
     return _last_decision == STOP

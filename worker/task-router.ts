@@ -32,7 +32,7 @@ export class TaskRouter extends InProcessExecutor {
   private pool: LocalPool | undefined;
   /** Started on the first module assignment, like `pool`; its threads never load TensorFlow.js. */
   private modules: ModulePool | undefined;
-  private readonly poolOptions: LocalPoolOptions & { readonly threads: number };
+  private readonly poolOptions: LocalPoolOptions & { readonly threads: number; readonly logDir?: string };
   private closed = false;
 
   constructor(options: TaskRouterOptions) {
@@ -64,7 +64,11 @@ export class TaskRouter extends InProcessExecutor {
         return this.pool.run(assignment, listener, signal);
       case 'module':
         if (this.closed) return Promise.resolve({ status: 'error', message: 'the worker is closed' });
-        this.modules ??= new ModulePool({ threads: this.poolOptions.threads, logger: this.poolOptions.logger });
+        this.modules ??= new ModulePool({
+          threads: this.poolOptions.threads,
+          logger: this.poolOptions.logger,
+          ...(this.poolOptions.logDir !== undefined && { logDir: this.poolOptions.logDir }),
+        });
         return this.modules.run(assignment, listener, signal);
       case 'command':
         return this.command.run(assignment, listener, signal);

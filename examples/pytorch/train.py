@@ -95,7 +95,20 @@ def main():
     loss_fn = nn.CrossEntropyLoss()
 
     best = (-1.0, 0, None)  # val_accuracy, epoch, weights
-    for epoch in range(1, epochs + 1):
+    # A run that goes on from an earlier attempt's checkpoint (its worker was lost) loads it and
+    # carries on with the next epoch, exactly as if it had never stopped: the model, the
+    # optimizer's state, the best epoch so far and the random generator that shuffles.
+    folder = sweeper_report.checkpoint_dir()
+    first = 1
+    if sweeper_report.resume_epoch() is not None:
+        state = torch.load(os.path.join(folder, "state.pt"))
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        torch.set_rng_state(state["rng"])
+        best = (state["best_accuracy"], state["best_epoch"], state["best_weights"])
+        first = state["epoch"] + 1
+        print("going on from the checkpoint of epoch %d" % state["epoch"], file=sys.stderr)
+    for epoch in range(first, epochs + 1):
         model.train()
         order = torch.randperm(len(y_train))
         total, batches = 0.0, 0
@@ -110,6 +123,19 @@ def main():
         val_accuracy, val_loss = evaluate(model, x_val, y_val, loss_fn)
         if val_accuracy.item() > best[0]:
             best = (val_accuracy.item(), epoch, copy.deepcopy(model.state_dict()))
+        if folder is not None:
+            # Saved before the epoch is reported, whole or not at all (a new file renamed over the old).
+            state = {
+                "epoch": epoch,
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "rng": torch.get_rng_state(),
+                "best_accuracy": best[0],
+                "best_epoch": best[1],
+                "best_weights": best[2],
+            }
+            torch.save(state, os.path.join(folder, "state.pt.tmp"))
+            os.replace(os.path.join(folder, "state.pt.tmp"), os.path.join(folder, "state.pt"))
         try:
             # Tensors are fine: the helper calls .item(). A NaN loss is reported as NaN, and the run fails with that reason.
             sweeper_report.report(epoch, val_accuracy=val_accuracy, val_loss=val_loss, train_loss=total / batches)

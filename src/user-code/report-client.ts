@@ -57,6 +57,20 @@ export function repeat(): number | undefined {
   return intEnv('SWEEPER_REPEAT');
 }
 
+/**
+ * The folder to save the run's checkpoint in (SWEEPER_CHECKPOINT_DIR), or undefined. Save into
+ * it before reporting the epoch the checkpoint follows; sweeper keeps what it holds at each
+ * report and restores it for the next attempt.
+ */
+export function checkpointDir(): string | undefined {
+  return process.env.SWEEPER_CHECKPOINT_DIR;
+}
+
+/** The epoch whose checkpoint checkpointDir() holds (SWEEPER_RESUME_EPOCH): load it, report from the next. */
+export function resumeEpoch(): number | undefined {
+  return intEnv('SWEEPER_RESUME_EPOCH');
+}
+
 /** A number for a JSON line: NaN and infinities are written as JSON.stringify cannot, so that sweeper sees and reports them. */
 function numberText(name: string, value: unknown): string {
   if (typeof value === 'bigint') return value.toString();

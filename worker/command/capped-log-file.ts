@@ -15,6 +15,11 @@ export function paramsPathOf(logPath: string): string {
   return logPath.replace(/\.log$/, '.params.json');
 }
 
+/** The run's checkpoint folder (`SWEEPER_CHECKPOINT_DIR`), beside its log: `<trial>.<repeat>@<attempt>.checkpoint/`. */
+export function checkpointPathOf(logPath: string): string {
+  return logPath.replace(/\.log$/, '.checkpoint');
+}
+
 /**
  * A run's stdout and stderr on disk, up to `maxBytes`; after that, writes are dropped and one
  * last line says so. `write` returns false when the caller should pause its source until `drain`

@@ -10,11 +10,12 @@ import type { CommandTask } from '../../src/user-code/command-task.js';
 import { DeviceAllocator } from '../devices/device-allocator.js';
 import { deviceEnvironment } from '../devices/device-environment.js';
 import { InProcessExecutor } from '../in-process-executor.js';
-import { CappedLogFile, LOG_FILE_MAX_BYTES, paramsPathOf, runLogPath } from './capped-log-file.js';
+import { CappedLogFile, checkpointPathOf, LOG_FILE_MAX_BYTES, paramsPathOf, runLogPath } from './capped-log-file.js';
 import { CommandRun } from './command-run.js';
 import { ReaperClient } from './reaper-client.js';
 import { StrayProcesses } from './stray-processes.js';
 import { runEnvironment } from './run-environment.js';
+import { CheckpointFolder } from '../checkpoint/checkpoint-folder.js';
 
 /** Where runs' output goes on a worker unless told otherwise. */
 export const DEFAULT_LOG_DIR = join(tmpdir(), 'sweeper-logs');
@@ -163,14 +164,26 @@ export class CommandExecutor extends InProcessExecutor {
       this.flushLater(log);
       return { status: 'error', message: `cannot write the params file ${paramsFile}: ${(error as Error).message}` };
     }
+    let checkpoints: CheckpointFolder | undefined;
     try {
+      checkpoints = await CheckpointFolder.prepare(checkpointPathOf(logPath), assignment, listener, this.logger).catch((error: unknown) => {
+        // A folder that cannot be made costs the run its checkpoints, not the run.
+        this.logger?.warn({ trial: assignment.trialNumber, reason: (error as Error).message }, 'no checkpoint folder for the run');
+        return undefined;
+      });
       const mark = this.strays.begin();
-      const env = { ...runEnvironment(assignment, task, paramsFile, mark), ...deviceEnvironment(task, gpus) };
+      const env = {
+        ...runEnvironment(assignment, task, paramsFile, mark),
+        ...deviceEnvironment(task, gpus),
+        ...checkpoints?.environment(),
+      };
       const { reaper, strays, logger } = this;
-      return await new CommandRun({ assignment, task, argv, env, mark, listener, signal, log, reaper, strays, logger }).run();
+      return await new CommandRun({ assignment, task, argv, env, mark, listener, signal, log, reaper, strays, logger, checkpoints }).run();
     } finally {
       // The outcome does not wait for the file: its tail travels with the outcome already.
       this.flushLater(log);
+      // Sent to be kept after each epoch: nothing here is needed once the run has ended.
+      await checkpoints?.remove().catch(() => undefined);
     }
   }
 

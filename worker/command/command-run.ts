@@ -16,6 +16,7 @@ import type { ReaperClient } from './reaper-client.js';
 import type { StrayProcesses } from './stray-processes.js';
 import { parseReportLine } from './report-line.js';
 import { DECISION_FD, REPORT_FD } from './run-environment.js';
+import type { CheckpointFolder } from '../checkpoint/checkpoint-folder.js';
 
 /** The longest report line (docs/own-code.md): longer is a program printing something else. */
 export const MAX_REPORT_LINE_BYTES = 64 * 1024;
@@ -44,6 +45,8 @@ export interface CommandRunInput {
   readonly reaper: ReaperClient;
   readonly strays: StrayProcesses;
   readonly logger?: Logger;
+  /** The run's checkpoint folder, when the run saves checkpoints. */
+  readonly checkpoints?: CheckpointFolder;
 }
 
 /**
@@ -66,7 +69,10 @@ export class CommandRun {
   private child!: ChildProcess;
   private exited!: Promise<void>;
 
-  constructor(private readonly input: CommandRunInput) {}
+  constructor(private readonly input: CommandRunInput) {
+    // A run going on from a checkpoint reports the epochs after it.
+    this.lastEpoch = input.checkpoints?.resumedEpoch ?? 0;
+  }
 
   async run(): Promise<RunOutcome> {
     const { argv, task, signal } = this.input;
@@ -207,7 +213,12 @@ export class CommandRun {
       return;
     }
     const checked = checkUserReport(parsed.epoch, parsed.metrics, this.lastEpoch, this.input.task.epochs);
-    if ('problem' in checked) return this.fail(checked.problem);
+    if ('problem' in checked) return this.fail(this.withResumeHint(checked.problem));
+    // Read while the program waits for the decision: what it saved before this report.
+    const snapshot = this.input.checkpoints?.snapshot(checked.report.epoch).catch((error: unknown) => {
+      this.input.logger?.warn({ trial: this.input.assignment.trialNumber, reason: (error as Error).message }, 'a checkpoint was not taken');
+      return undefined;
+    });
     const now = performance.now();
     const { report } = checked;
     const metrics =
@@ -221,9 +232,21 @@ export class CommandRun {
       this.input.logger?.error({ err: error, trial: this.input.assignment.trialNumber }, 'epoch report handler failed; stopping the run');
       decision = 'stop';
     }
-    if (this.stopping) return;
-    this.decide(decision);
-    if (decision === 'stop') this.stop(false);
+    const checkpoint = await snapshot;
+    if (!this.stopping) {
+      this.decide(decision);
+      if (decision === 'stop') this.stop(false);
+    }
+    // After the epoch is kept, and before the next report is handled.
+    if (checkpoint) await this.input.listener.onCheckpoint?.(report.epoch, checkpoint).catch(() => undefined);
+  }
+
+  /** A resumed run whose program started again from epoch 1 is told what it missed. */
+  private withResumeHint(problem: string): string {
+    const resumed = this.input.checkpoints?.resumedEpoch;
+    return resumed === undefined
+      ? problem
+      : `${problem} (the run went on from the checkpoint of epoch ${resumed}: the program should load it from SWEEPER_CHECKPOINT_DIR and report from epoch ${resumed + 1}, as SWEEPER_RESUME_EPOCH says)`;
   }
 
   private decide(decision: EpochDecision): void {

@@ -1,8 +1,9 @@
 import type { TestEvaluation } from '../../src/core/run-report.js';
 
 /**
- * The optional `{"final": {...}}` line as a TestEvaluation, or a problem. `confusion` is empty:
- * a program does not report one.
+ * The optional `{"final": {...}}` line as a TestEvaluation, or a problem. It has no `confusion`:
+ * a program does not report one (and the store keeps the same whether the run was local or
+ * came over the wire, which carries none).
  */
 export function finalEvaluation(
   final: Readonly<Record<string, unknown>>,
@@ -15,5 +16,5 @@ export function finalEvaluation(
     return { problem: `final.test_loss must be a number >= 0, but got ${String(loss)}` };
   if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 1 || epoch > lastEpoch)
     return { problem: `final.epoch must be a reported epoch (1 to ${lastEpoch}), but got ${String(epoch)}` };
-  return { test: { epoch, loss, accuracy, confusion: [] } };
+  return { test: { epoch, loss, accuracy } };
 }

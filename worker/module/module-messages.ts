@@ -21,6 +21,10 @@ export interface ModuleContextFields {
   readonly trial: number;
   readonly study: string;
   readonly epochs: number | undefined;
+  /** The run's checkpoint folder (SWEEPER_CHECKPOINT_DIR for a command), when the sweep saves checkpoints. */
+  readonly checkpointDir?: string;
+  /** The epoch whose checkpoint the folder holds: the module goes on from the next. */
+  readonly resumeEpoch?: number;
 }
 
 /**

@@ -8,6 +8,10 @@ import type { ModuleTask } from '../../src/user-code/module-task.js';
 import { InProcessExecutor } from '../in-process-executor.js';
 import type { ModuleThreadTask } from './module-messages.js';
 import { ModuleRun } from './module-run.js';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { CheckpointFolder } from '../checkpoint/checkpoint-folder.js';
+import { checkpointPathOf, runLogPath } from '../command/capped-log-file.js';
 
 /** How long a module gets to return after its signal aborts before its thread is terminated. */
 const STOP_GRACE_MS = 10_000;
@@ -16,6 +20,8 @@ export interface ModulePoolOptions {
   /** Worker threads, each running one module run at a time. */
   readonly threads: number;
   readonly logger: Logger;
+  /** Where runs' checkpoint folders go on this machine (as command runs' logs do; default: the temp dir's sweeper-logs). */
+  readonly logDir?: string;
   /** Where package names are resolved from; the worker's current directory unless given. */
   readonly resolveFrom?: string;
   /** Milliseconds between a stop and the termination of a thread whose module ignores it. */
@@ -32,6 +38,7 @@ export class ModulePool extends InProcessExecutor {
   private readonly logger: Logger;
   private readonly resolveFrom: string;
   private readonly stopGraceMs: number;
+  private readonly logDir: string;
 
   constructor(options: ModulePoolOptions) {
     const { threads } = options;
@@ -43,6 +50,7 @@ export class ModulePool extends InProcessExecutor {
     this.logger = options.logger;
     this.resolveFrom = options.resolveFrom ?? process.cwd();
     this.stopGraceMs = stopGraceMs;
+    this.logDir = options.logDir ?? join(tmpdir(), 'sweeper-logs');
     this.pool = new Piscina({
       filename: new URL('./module-thread.js', import.meta.url).href,
       minThreads: threads,
@@ -61,7 +69,16 @@ export class ModulePool extends InProcessExecutor {
   private async runModule(assignment: RunAssignment, task: ModuleTask, listener: RunListener, signal: AbortSignal): Promise<RunOutcome> {
     const { port1, port2 } = new MessageChannel();
     const terminate = new AbortController();
-    const run = new ModuleRun({ assignment, task, listener, port: port1, logger: this.logger, stopGraceMs: this.stopGraceMs, terminate });
+    const folder = checkpointPathOf(
+      runLogPath(this.logDir, assignment.study, assignment.trialNumber, assignment.repeat, assignment.attempt),
+    );
+    const checkpoints = await CheckpointFolder.prepare(folder, assignment, listener, this.logger).catch((error: unknown) => {
+      // A folder that cannot be made costs the run its checkpoints, not the run.
+      this.logger.warn({ trial: assignment.trialNumber, reason: (error as Error).message }, 'no checkpoint folder for the run');
+      return undefined;
+    });
+    const logger = this.logger;
+    const run = new ModuleRun({ assignment, task, listener, port: port1, logger, stopGraceMs: this.stopGraceMs, terminate, checkpoints });
     const onStop = (): void => run.stop('the run was stopped');
     if (signal.aborted) onStop();
     else signal.addEventListener('abort', onStop, { once: true });
@@ -76,6 +93,8 @@ export class ModulePool extends InProcessExecutor {
         trial: assignment.trialNumber,
         study: assignment.study,
         epochs: task.epochs,
+        ...(checkpoints && { checkpointDir: checkpoints.path }),
+        ...(checkpoints?.resumedEpoch !== undefined && { resumeEpoch: checkpoints.resumedEpoch }),
       },
       port: port2,
     };
@@ -88,6 +107,7 @@ export class ModulePool extends InProcessExecutor {
     } finally {
       signal.removeEventListener('abort', onStop);
       run.dispose();
+      await checkpoints?.remove().catch(() => undefined);
     }
   }
 

@@ -6,6 +6,7 @@ import type { RunListener } from '../../src/execution/trial-executor.js';
 import type { ModuleTask } from '../../src/user-code/module-task.js';
 import { checkUserReport } from '../../src/user-code/user-report.js';
 import type { ModulePoolMessage, ModuleThreadMessage } from './module-messages.js';
+import type { CheckpointFolder } from '../checkpoint/checkpoint-folder.js';
 
 /** The most of a thrown error's stack an outcome keeps: enough to find the line. */
 export const MAX_STACK_BYTES = 4 * 1024;
@@ -20,6 +21,8 @@ export interface ModuleRunOptions {
   readonly stopGraceMs: number;
   /** Aborted to terminate the thread (Piscina's `signal` on run) when the module ignores a stop. */
   readonly terminate: AbortController;
+  /** The run's checkpoint folder, when the run saves checkpoints. */
+  readonly checkpoints?: CheckpointFolder;
 }
 
 /**
@@ -42,6 +45,8 @@ export class ModuleRun {
   private grace: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ModuleRunOptions) {
+    // A run going on from a checkpoint reports the epochs after it.
+    this.lastEpoch = options.checkpoints?.resumedEpoch ?? 0;
     this.outcome = new Promise((resolve) => (this.resolveOutcome = resolve));
     options.port.on('message', (message: ModuleThreadMessage) => this.onMessage(message));
   }
@@ -98,6 +103,14 @@ export class ModuleRun {
       return this.fail(checked.problem);
     }
     this.lastEpoch = checked.report.epoch;
+    // Read while the module waits for the decision: what it saved before this report.
+    const snapshot = this.options.checkpoints?.snapshot(checked.report.epoch).catch((error: unknown) => {
+      this.options.logger.warn(
+        { trial: this.options.assignment.trialNumber, reason: (error as Error).message },
+        'a checkpoint was not taken',
+      );
+      return undefined;
+    });
     let decision: EpochDecision;
     try {
       decision = await this.options.listener.onEpoch(checked.report);
@@ -108,10 +121,13 @@ export class ModuleRun {
       );
       decision = 'stop';
     }
+    const checkpoint = await snapshot;
     if (decision === 'stop') this.ending ??= { kind: 'stopped' };
     this.answer({ type: 'decision', id, decision });
     // The thread aborts the signal itself on 'stop'; the grace starts here.
     if (decision === 'stop') this.startGrace();
+    // After the epoch is kept, and before the next report is handled.
+    if (checkpoint) await this.options.listener.onCheckpoint?.(checked.report.epoch, checkpoint).catch(() => undefined);
   }
 
   private fail(message: string): void {
