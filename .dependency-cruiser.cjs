@@ -12,7 +12,7 @@
  *   validation < space < random   checking input, search spaces, seeded randomness
  *   samplers pruners datasets     the algorithms and the data, knowing only the layers above
  *   importance training synthetic what a trial runs (training, its synthetic stand-in, the user's
- *   user-code                     own program or module), importance
+ *   user-code population          own program or module), importance, PBT's population
  *   execution                     the run contract between coordinator and workers: it knows the task kinds
  *   store                         keeps study definitions (task, sampler, pruner) and trials
  *   study                         the Study (ask/tell) over a store and a sampler
@@ -32,7 +32,7 @@ const SRC_LAYERS = [
     why: 'each works from the vocabulary, a space and seeds alone, and knows neither the task nor the store',
   },
   {
-    folders: ['importance', 'training', 'synthetic', 'user-code'],
+    folders: ['importance', 'training', 'synthetic', 'user-code', 'population'],
     why: "what a trial runs (and importance, a reading of finished trials) uses samplers' maths or datasets, not the contract that hands runs out",
   },
   { folders: ['execution'], why: 'a run assignment carries its task: execution knows the task kinds, which know nothing of execution' },
