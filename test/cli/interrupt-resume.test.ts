@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, test } from 'node:test';
 import { runCli, startCli } from '../helpers/cli-process.js';
-import { readTrials, waitForTrials, type TrialRow } from '../helpers/poll-store.js';
+import { checkpointEpochs, readTrials, waitForTrials, type TrialRow } from '../helpers/poll-store.js';
 import { shortenSweep, SWEEPS_DIR } from '../helpers/shortened-sweep.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { writeTinySweep } from '../helpers/tiny-sweep.js';
 
 const dir = tempDir();
-
-/** The epoch of each trial's checkpoint (one repeat), by trial number. */
-function checkpointEpochs(db: string): Map<number, number> {
-  const store = new Database(db, { readonly: true });
-  try {
-    const rows = store.prepare('SELECT t.number, c.epoch FROM trial_checkpoints c JOIN trials t ON t.id = c.trial_id').all() as {
-      number: number;
-      epoch: number;
-    }[];
-    return new Map(rows.map((row) => [row.number, row.epoch]));
-  } finally {
-    store.close();
-  }
-}
 
 const finished = (trials: TrialRow[]): TrialRow[] => trials.filter((t) => ['COMPLETE', 'FAILED', 'PRUNED'].includes(t.state));
 

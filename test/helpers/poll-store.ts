@@ -49,3 +49,27 @@ export async function waitForTrials(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * The epoch of each trial's latest checkpoint (its repeat 0's; these tests run one repeat), by
+ * trial number, read straight from the store; empty while the store is being created.
+ */
+export function checkpointEpochs(path: string): Map<number, number> {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const rows = db
+        .prepare('SELECT t.number, c.epoch FROM trial_checkpoints c JOIN trials t ON t.id = c.trial_id WHERE c.repeat = 0')
+        .all() as {
+        number: number;
+        epoch: number;
+      }[];
+      return new Map(rows.map((row) => [row.number, row.epoch]));
+    } finally {
+      db.close();
+    }
+  } catch {
+    // Not created yet, or its schema not yet made: no checkpoint so far.
+    return new Map();
+  }
+}

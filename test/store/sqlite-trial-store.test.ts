@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -240,6 +240,25 @@ describe('sqlite trial store: checkpoint files', () => {
       }
     });
   }
+
+  test('files no row names (a process killed between writing a checkpoint and recording it) go when their trial ends', async () => {
+    const { store, path, trialId, file } = await withCheckpoint();
+    try {
+      const folder = join(`${path}.checkpoints`, 'study-1');
+      writeFileSync(join(folder, 'trial-0.repeat-0.attempt-1.epoch-3.swck'), 'written, never recorded');
+      writeFileSync(join(folder, 'trial-0.repeat-0.attempt-1.epoch-4.swck.1a2b3c4d.tmp'), 'cut off while written');
+      assert.equal(await store.retainCheckpoints(1, 0), 0, 'a running trial keeps everything');
+      assert.equal(readdirSync(folder).length, 3);
+      await store.finishTrial(trialId, 1, { state: 'COMPLETE', result: result(0.5) });
+      assert.equal(await store.retainCheckpoints(1, 1), 0, 'the best trial, kept');
+      assert.equal(readdirSync(folder).length, 3);
+      assert.equal(await store.retainCheckpoints(1, 0), 1);
+      assert.deepEqual(readdirSync(folder), []);
+      assert.equal(existsSync(file), false);
+    } finally {
+      await store.close();
+    }
+  });
 
   test('a checkpoint folder that is a symbolic link is refused; nothing is written through it', async () => {
     const path = freshPath();

@@ -9,4 +9,9 @@ export interface CheckpointBlobs {
   read(name: string, bytes: number, sha256: string): Promise<Uint8Array>;
   /** Deletes them; a missing name is no error. */
   remove(name: string): Promise<void>;
+  /**
+   * Deletes the files of `folder` whose names `unwanted` picks: files no row names any more (a
+   * process killed between writing a checkpoint and recording it, or while writing it).
+   */
+  sweep(folder: string, unwanted: (name: string) => boolean): Promise<void>;
 }

@@ -10,7 +10,18 @@ export interface CheckpointRecord {
   readonly sha256: string;
 }
 
+/** The folder of a study's checkpoints, relative to where a store keeps them. */
+export function checkpointFolder(study: number): string {
+  return `study-${study}`;
+}
+
+/** The trial whose checkpoint (or temporary file of one) a name in checkpointFolder is, or undefined. */
+export function trialOfCheckpoint(name: string): number | undefined {
+  const match = /^trial-(\d+)\./.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** The name of a checkpoint's bytes: one per run and epoch, so a new one never overwrites the one it replaces. */
 export function checkpointName(study: number, trial: number, record: Omit<CheckpointRecord, 'bytes' | 'sha256'>): string {
-  return `study-${study}/trial-${trial}.repeat-${record.repeat}.attempt-${record.attempt}.epoch-${record.epoch}.swck`;
+  return `${checkpointFolder(study)}/trial-${trial}.repeat-${record.repeat}.attempt-${record.attempt}.epoch-${record.epoch}.swck`;
 }

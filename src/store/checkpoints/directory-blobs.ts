@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SweeperError } from '../../errors/sweeper-error.js';
@@ -71,6 +71,16 @@ export class DirectoryBlobs implements CheckpointBlobs {
 
   async remove(name: string): Promise<void> {
     await rm(this.pathOf(name), { force: true });
+  }
+
+  async sweep(folder: string, unwanted: (name: string) => boolean): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.pathOf(folder));
+    } catch {
+      return; // no checkpoint was ever written there
+    }
+    for (const name of names) if (unwanted(name)) await rm(join(this.pathOf(folder), name), { force: true });
   }
 
   private pathOf(name: string): string {

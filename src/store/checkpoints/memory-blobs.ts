@@ -23,4 +23,10 @@ export class MemoryBlobs implements CheckpointBlobs {
     this.blobs.delete(name);
     return Promise.resolve();
   }
+
+  sweep(folder: string, unwanted: (name: string) => boolean): Promise<void> {
+    for (const name of this.blobs.keys())
+      if (name.startsWith(`${folder}/`) && unwanted(name.slice(folder.length + 1))) this.blobs.delete(name);
+    return Promise.resolve();
+  }
 }

@@ -28,7 +28,7 @@ import { matchesFilter } from './param-filter-match.js';
 import { currentEpoch, finite, sortedEpochs, throughJson, trialRecord, type StoredTrial } from './stored-trial.js';
 import { trialPageRows } from './trial-page-rows.js';
 import type { StoredCheckpoint } from '../../execution/run-assignment.js';
-import { checkpointName, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
+import { checkpointFolder, checkpointName, trialOfCheckpoint, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
 import { MemoryBlobs } from '../checkpoints/memory-blobs.js';
 
 interface StoredStudy {
@@ -294,18 +294,26 @@ export class MemoryTrialStore implements TrialStore {
   }
 
   async retainCheckpoints(studyId: number, keep: number): Promise<number> {
-    const files = await this.run(() => {
+    const { files, keeping } = await this.run(() => {
       const study = this.study(studyId);
       const kept = new Set(this.ranked(study, study.trials).slice(0, keep));
       const removed: string[] = [];
+      const staying = new Set<number>();
       for (const trial of study.trials) {
-        if (trial.state === 'QUEUED' || trial.state === 'RUNNING' || kept.has(trial)) continue;
+        if (trial.state === 'QUEUED' || trial.state === 'RUNNING' || kept.has(trial)) {
+          staying.add(trial.number);
+          continue;
+        }
         for (const record of trial.checkpoints.values()) removed.push(record.file);
         trial.checkpoints.clear();
       }
-      return removed;
+      return { files: removed, keeping: staying };
     });
     for (const file of files) await this.blobs.remove(file);
+    await this.blobs.sweep(checkpointFolder(studyId), (name) => {
+      const trial = trialOfCheckpoint(name);
+      return trial !== undefined && !keeping.has(trial);
+    });
     return files.length;
   }
 

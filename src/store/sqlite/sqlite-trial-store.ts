@@ -34,7 +34,7 @@ import { StudyLocks } from './study-locks.js';
 import { trialPageSql } from './trial-page-sql.js';
 import type { StoredCheckpoint } from '../../execution/run-assignment.js';
 import type { CheckpointBlobs } from '../checkpoints/checkpoint-blobs.js';
-import { checkpointName, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
+import { checkpointFolder, checkpointName, trialOfCheckpoint, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
 import { DirectoryBlobs } from '../checkpoints/directory-blobs.js';
 import { MemoryBlobs } from '../checkpoints/memory-blobs.js';
 
@@ -424,21 +424,30 @@ export class SqliteTrialStore implements TrialStore {
   }
 
   async retainCheckpoints(studyId: number, keep: number): Promise<number> {
-    const files = await this.write(() => {
+    const { files, keeping } = await this.write(() => {
       const study = this.studyRowById(studyId);
+      const best = `SELECT r.trial_id FROM trial_results r JOIN trials b ON b.id = r.trial_id
+                      WHERE r.study_id = ? AND b.state = 'COMPLETE' AND r.value IS NOT NULL
+                      ORDER BY r.value ${sqlOrder(study.direction)}, b.number ASC LIMIT ?`;
       const rows = this.prepare<unknown[], { trial_id: number; repeat: number; file: string }>(
         `SELECT c.trial_id, c.repeat, c.file FROM trial_checkpoints c JOIN trials t ON t.id = c.trial_id
-           WHERE t.study_id = ? AND t.state IN ('COMPLETE', 'PRUNED', 'FAILED')
-             AND t.id NOT IN (SELECT r.trial_id FROM trial_results r JOIN trials b ON b.id = r.trial_id
-                                WHERE r.study_id = ? AND b.state = 'COMPLETE' AND r.value IS NOT NULL
-                                ORDER BY r.value ${sqlOrder(study.direction)}, b.number ASC LIMIT ?)`,
+           WHERE t.study_id = ? AND t.state IN ('COMPLETE', 'PRUNED', 'FAILED') AND t.id NOT IN (${best})`,
       ).all(studyId, studyId, keep);
       const remove = this.prepare('DELETE FROM trial_checkpoints WHERE trial_id = ? AND repeat = ?');
       for (const row of rows) remove.run(row.trial_id, row.repeat);
-      return rows.map((row) => row.file);
+      // Trials whose files stay: those still to run and the kept ones.
+      const keeping = this.prepare<unknown[], { number: number }>(
+        `SELECT number FROM trials WHERE study_id = ? AND (state IN ('QUEUED', 'RUNNING') OR id IN (${best}))`,
+      ).all(studyId, studyId, keep);
+      return { files: rows.map((row) => row.file), keeping: new Set(keeping.map((row) => row.number)) };
     });
-    // After the rows: a file whose row is gone is never read, and a crash here leaves only litter.
+    // After the rows: a file whose row is gone is never read, and a crash here leaves only litter,
+    // which the sweep below removes next time, with any file written but never recorded.
     for (const file of files) await this.blobs.remove(file);
+    await this.blobs.sweep(checkpointFolder(studyId), (name) => {
+      const trial = trialOfCheckpoint(name);
+      return trial !== undefined && !keeping.has(trial);
+    });
     return files.length;
   }
 
