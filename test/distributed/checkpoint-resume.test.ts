@@ -190,6 +190,40 @@ describe('exact resume from checkpoints (real processes, real training)', () => 
   );
 
   test(
+    'the coordinator and the worker both SIGKILLed at epoch 3 of 6: a new coordinator on the store and a new worker go on from the checkpoints',
+    { timeout: 10 * 60_000 },
+    async (t) => {
+      const db = join(dir, 'crash.db');
+      const coordinator = await startCoordinatorProcess(dir, db, [], 'crashed-coordinator');
+      const worker = startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'crashed-worker');
+      const submitted = await runCli(['submit', join(dir, 'resume.yaml'), '--coordinator', coordinator.address]);
+      assert.equal(submitted.code, 0, submitted.stderr);
+      await until(() => allAtEpochThree(db), {
+        what: 'every trial to checkpoint an epoch, one of them epoch 3',
+        signal: t.signal,
+        intervalMs: 25,
+        check: () => noneFinished(db),
+      });
+      coordinator.child.kill('SIGKILL');
+      worker.child.kill('SIGKILL');
+      await Promise.all([coordinator.done, worker.done]);
+      const interrupted = atInterruption(db);
+      // The store alone carries the sweep over: the study, its trials, epochs and checkpoints.
+      const restarted = await startCoordinatorProcess(dir, db, [], 'restarted-coordinator');
+      startWorkerProcess(dir, restarted.address, ['--threads', '3'], 'new-worker');
+      await until(() => readTrials(db, 'resume').every((trial) => trial.state === 'COMPLETE') || undefined, {
+        what: 'the trials to complete',
+        signal: t.signal,
+        intervalMs: 250,
+        check: () => assert.doesNotMatch(restarted.logTail(5), /"level":50/),
+      });
+      checkResumed(db, clean, readFileSync(restarted.logFile, 'utf8'), interrupted);
+      restarted.child.kill('SIGTERM');
+      await restarted.done;
+    },
+  );
+
+  test(
     '`sweeper run` SIGKILLed at epoch 3 of 6 (the furthest run), then `sweeper resume`: bit-identical',
     { timeout: 10 * 60_000 },
     async (t) => {
