@@ -16,6 +16,8 @@ export class ActiveTrial {
   readonly curves = new Map<number, EpochMetrics[]>();
   /** Per repeat, the checkpoint of an earlier attempt its run goes on from (its epochs are in `curves`). */
   readonly resume = new Map<number, StoredCheckpoint>();
+  /** It had or sent checkpoints: its end may leave some to delete (most sweeps' trials have none). */
+  checkpointed = false;
   private endingSoFar: TrialEnding = NO_ENDING;
   /** Repeats ended by early stopping: their stop is a finish, not an interruption. */
   readonly earlyStopped = new Set<number>();

@@ -299,6 +299,8 @@ export class SweepRunner {
     if (this.checkpoints.every === 0) return;
     const epochs = await study.store.getEpochs(trial.id);
     const { metric } = study.definition.objective;
+    // An earlier attempt may have left checkpoints (or files of them) whatever this one does.
+    active.checkpointed = true;
     for (const repeat of active.pending) {
       let checkpoint;
       let problem: string | undefined;
@@ -436,6 +438,7 @@ export class SweepRunner {
    */
   private async onCheckpoint(active: ActiveTrial, repeat: number, epoch: number, data: Uint8Array): Promise<void> {
     const { study, logger } = this.options;
+    active.checkpointed = true;
     if (active.ended || (active.curves.get(repeat)?.length ?? 0) < epoch) return;
     try {
       await study.store.saveCheckpoint(active.trial.id, active.trial.attempt, repeat, { epoch, sha256: checkpointChecksum(data), data });
@@ -556,7 +559,8 @@ export class SweepRunner {
       if (!trial) return;
       this.monitor.setState(trial.number, trial.state);
       logger.info({ trial: trial.number, state: trial.state, value: trial.result?.value, reason: trial.reason }, 'trial finished');
-      await this.retainCheckpoints();
+      // Only after a trial that had checkpoints: a store write per trial is a cost every other sweep would pay.
+      if (active.checkpointed) await this.retainCheckpoints();
       this.emit({ type: 'trial-finished', trial });
     } finally {
       this.settling--;
