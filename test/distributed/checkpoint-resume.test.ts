@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { runCli, startCli } from '../helpers/cli-process.js';
-import { startCoordinatorProcess, startWorkerProcess } from '../helpers/cluster.js';
+import { startCoordinatorProcess, startWorkerProcess, type CoordinatorProcess } from '../helpers/cluster.js';
 import { checkpointEpochs, readTrials } from '../helpers/poll-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
@@ -109,6 +109,26 @@ function noneFinished(db: string): void {
   assert.deepEqual(finished, [], 'a trial ended before every trial had checkpointed an epoch: the trials are too unequal in speed');
 }
 
+/** Waits for the moment to kill (allAtEpochThree), failing at once if a trial ends first. */
+function untilKillMoment(db: string, signal: AbortSignal): Promise<true> {
+  return until(() => allAtEpochThree(db), {
+    what: 'every trial to checkpoint an epoch, one of them epoch 3',
+    signal,
+    intervalMs: 25,
+    check: () => noneFinished(db),
+  });
+}
+
+/** Waits for every trial to complete, failing at once on an error in the coordinator's log. */
+function untilComplete(db: string, signal: AbortSignal, coordinator: CoordinatorProcess): Promise<true> {
+  return until(() => readTrials(db, 'resume').every((trial) => trial.state === 'COMPLETE') || undefined, {
+    what: 'the trials to complete',
+    signal,
+    intervalMs: 250,
+    check: () => assert.doesNotMatch(coordinator.logTail(5), /"level":50/),
+  });
+}
+
 /**
  * What an interruption leaves to go on from: each trial's checkpoint epoch, and the seconds of
  * the epochs up to it, which the next attempt must not train again.
@@ -167,22 +187,12 @@ describe('exact resume from checkpoints (real processes, real training)', () => 
       const first = startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'first-worker');
       const submitted = await runCli(['submit', join(dir, 'resume.yaml'), '--coordinator', coordinator.address]);
       assert.equal(submitted.code, 0, submitted.stderr);
-      await until(() => allAtEpochThree(db), {
-        what: 'every trial to checkpoint an epoch, one of them epoch 3',
-        signal: t.signal,
-        intervalMs: 25,
-        check: () => noneFinished(db),
-      });
+      await untilKillMoment(db, t.signal);
       first.child.kill('SIGKILL');
       await first.done;
       const interrupted = atInterruption(db);
       startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'second-worker');
-      await until(() => readTrials(db, 'resume').every((trial) => trial.state === 'COMPLETE') || undefined, {
-        what: 'the trials to complete',
-        signal: t.signal,
-        intervalMs: 250,
-        check: () => assert.doesNotMatch(coordinator.logTail(5), /"level":50/),
-      });
+      await untilComplete(db, t.signal, coordinator);
       checkResumed(db, clean, readFileSync(coordinator.logFile, 'utf8'), interrupted);
       coordinator.child.kill('SIGTERM');
       await coordinator.done;
@@ -198,12 +208,7 @@ describe('exact resume from checkpoints (real processes, real training)', () => 
       const worker = startWorkerProcess(dir, coordinator.address, ['--threads', '3'], 'crashed-worker');
       const submitted = await runCli(['submit', join(dir, 'resume.yaml'), '--coordinator', coordinator.address]);
       assert.equal(submitted.code, 0, submitted.stderr);
-      await until(() => allAtEpochThree(db), {
-        what: 'every trial to checkpoint an epoch, one of them epoch 3',
-        signal: t.signal,
-        intervalMs: 25,
-        check: () => noneFinished(db),
-      });
+      await untilKillMoment(db, t.signal);
       coordinator.child.kill('SIGKILL');
       worker.child.kill('SIGKILL');
       await Promise.all([coordinator.done, worker.done]);
@@ -211,12 +216,7 @@ describe('exact resume from checkpoints (real processes, real training)', () => 
       // The store alone carries the sweep over: the study, its trials, epochs and checkpoints.
       const restarted = await startCoordinatorProcess(dir, db, [], 'restarted-coordinator');
       startWorkerProcess(dir, restarted.address, ['--threads', '3'], 'new-worker');
-      await until(() => readTrials(db, 'resume').every((trial) => trial.state === 'COMPLETE') || undefined, {
-        what: 'the trials to complete',
-        signal: t.signal,
-        intervalMs: 250,
-        check: () => assert.doesNotMatch(restarted.logTail(5), /"level":50/),
-      });
+      await untilComplete(db, t.signal, restarted);
       checkResumed(db, clean, readFileSync(restarted.logFile, 'utf8'), interrupted);
       restarted.child.kill('SIGTERM');
       await restarted.done;
@@ -229,12 +229,7 @@ describe('exact resume from checkpoints (real processes, real training)', () => 
     async (t) => {
       const db = join(dir, 'local.db');
       const { child, done } = startCli(['run', 'resume.yaml', '--db', 'local.db', '--threads', '3', '--no-progress'], { cwd: dir });
-      await until(() => allAtEpochThree(db), {
-        what: 'every trial to checkpoint an epoch, one of them epoch 3',
-        signal: t.signal,
-        intervalMs: 25,
-        check: () => noneFinished(db),
-      });
+      await untilKillMoment(db, t.signal);
       child.kill('SIGKILL');
       await done;
       const interrupted = atInterruption(db);
