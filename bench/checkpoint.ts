@@ -7,13 +7,14 @@
  * own time. Goal: under 2 % of an epoch. PyTorch, in the same run, saving the same model and Adam
  * state the way its users do (torch.save of both state_dicts, fsync, os.replace).
  */
+import { sha256Hex } from '../src/files/sha256.js';
 import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { DatasetCache } from '../src/datasets/dataset-cache.js';
-import { checkpointChecksum, encodeCheckpoint } from '../src/training/checkpoint/checkpoint-codec.js';
+import { encodeCheckpoint } from '../src/training/checkpoint/checkpoint-codec.js';
 import type { ModelConfig } from '../src/training/settings.js';
 import { initBackend } from '../src/training/tf-backend.js';
 import { toTrainingData } from '../src/training/training-data.js';
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
           save: (state) => {
             const captured = performance.now();
             const bytes = encodeCheckpoint(state);
-            checkpointChecksum(bytes);
+            sha256Hex(bytes);
             writeDurably(path, bytes);
             measured.push({ epochMs, captureMs: captured - epochEnded, checkpointMs: performance.now() - epochEnded, bytes: bytes.length });
           },

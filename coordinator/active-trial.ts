@@ -1,6 +1,7 @@
 import type { EpochMetrics } from '../src/core/metrics.js';
 import type { StoredCheckpoint } from '../src/execution/run-assignment.js';
 import type { RepeatResult, TrialRecord } from '../src/store/records.js';
+import type { ParamValues } from '../src/space/param-spec.js';
 import type { RunDeadline } from './run-deadline.js';
 import { endingAfter, NO_ENDING, type TrialEnding } from './trial-ending.js';
 
@@ -18,6 +19,10 @@ export class ActiveTrial {
   readonly resume = new Map<number, StoredCheckpoint>();
   /** It had or sent checkpoints: its end may leave some to delete (most sweeps' trials have none). */
   checkpointed = false;
+  /** What its runs train with: the trial's parameters, or (PBT) those of its current segment. */
+  params: ParamValues;
+  /** PBT: the decision point (an epoch) at which it stopped, until the population decides how it goes on. */
+  waitingAt: number | undefined;
   private endingSoFar: TrialEnding = NO_ENDING;
   /** Repeats ended by early stopping: their stop is a finish, not an interruption. */
   readonly earlyStopped = new Set<number>();
@@ -27,13 +32,14 @@ export class ActiveTrial {
     repeats: number,
     finished: readonly RepeatResult[],
   ) {
+    this.params = trial.params;
     this.results = [...finished];
     const done = new Set(finished.map((r) => r.repeat));
     this.pending = Array.from({ length: repeats }, (_, r) => r).filter((r) => !done.has(r));
   }
 
   get isSettled(): boolean {
-    return this.running.size === 0 && (this.pending.length === 0 || this.ended);
+    return this.running.size === 0 && (this.ended || (this.pending.length === 0 && this.waitingAt === undefined));
   }
 
   /** Whether the trial ends without running its remaining repeats. */

@@ -207,7 +207,9 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
         Promise.resolve()
           .then(() => {
             if (!first) throw new InvalidArgumentError('checkpoint: no piece came');
-            return executor.checkpoint(first.session, first.run, first.assembly.header.epoch, first.assembly.finish());
+            // finish() checked the bytes against the header's SHA-256: the runner keeps that one.
+            const { epoch, sha256 } = first.assembly.header;
+            return executor.checkpoint(first.session, first.run, epoch, first.assembly.finish(), sha256);
           })
           .then(() => callback(null, saveCheckpointReplyToMessage()), refuse);
       });

@@ -242,9 +242,9 @@ export class RemoteExecutor implements TrialExecutor {
   }
 
   /** Keeps a checkpoint a worker sent of a run it holds (refused, unkept, for any other run). */
-  async checkpoint(sessionId: string, key: RunKey, epoch: number, data: Uint8Array): Promise<void> {
+  async checkpoint(sessionId: string, key: RunKey, epoch: number, data: Uint8Array, sha256: string): Promise<void> {
     const run = this.heldRun(sessionId, key);
-    await run.onCheckpoint(epoch, data);
+    await run.onCheckpoint(epoch, data, sha256);
   }
 
   /** The checkpoint a run this worker holds goes on from. */

@@ -60,8 +60,8 @@ export class RemoteRun {
   }
 
   /** Keeps a checkpoint the worker sent, after the epochs reported before it. */
-  onCheckpoint(epoch: number, data: Uint8Array): Promise<void> {
-    const kept = this.chain.then(() => this.listener.onCheckpoint?.(epoch, data));
+  onCheckpoint(epoch: number, data: Uint8Array, sha256: string): Promise<void> {
+    const kept = this.chain.then(() => this.listener.onCheckpoint?.(epoch, data, sha256));
     this.chain = kept.catch(() => undefined);
     return kept;
   }

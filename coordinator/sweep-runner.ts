@@ -21,7 +21,7 @@ import type { SweepEvent } from './sweep-events.js';
 import { carriesOn, phaseAfter, RUNNING, startsTrials, type SweepPhase, type SweepPhaseEvent } from './sweep-phase.js';
 import { resolution } from './trial-ending.js';
 import { checkpointSettings, type CheckpointSettings } from './checkpoint-settings.js';
-import { checkpointChecksum } from '../src/training/checkpoint/checkpoint-codec.js';
+import { PopulationSchedule } from './population-schedule.js';
 
 export interface SweepRunnerOptions {
   readonly study: Study;
@@ -78,6 +78,10 @@ export class SweepRunner {
   private monitor!: PruningMonitor;
   /** Whether runs save checkpoints, how often, and how many trials keep their final ones. */
   private checkpoints!: CheckpointSettings;
+  /** Population Based Training's decision points, when the study has `scheduler: pbt`. */
+  private pbt?: PopulationSchedule;
+  /** One decision point is decided at a time; a call meanwhile is noted and looked at after it. */
+  private deciding: 'idle' | 'deciding' | 'asked-again' = 'idle';
 
   constructor(private readonly options: SweepRunnerOptions) {}
 
@@ -90,6 +94,11 @@ export class SweepRunner {
     this.gpus = gpusWanted(this.task);
     this.monitor = new PruningMonitor(study.definition);
     this.checkpoints = checkpointSettings(study.definition);
+    const { scheduler } = study.definition;
+    if (scheduler && this.task.type === 'train') {
+      this.pbt = new PopulationSchedule(scheduler, study, this.task.training.epochs, logger);
+      await this.pbt.load();
+    }
     await this.loadCurves();
     this.queued = await study.trials(['QUEUED']);
     await this.recoverOrphans();
@@ -144,12 +153,15 @@ export class SweepRunner {
     this.active.set(trial.number, active);
     this.monitor.restart(trial.number);
     const { metric } = study.definition.objective;
+    let last = 0;
     for (const record of await study.store.getEpochs(trial.id)) {
       if (!active.pending.includes(record.repeat)) continue;
       active.recordEpoch(record.repeat, record.epoch, record);
+      last = Math.max(last, record.epoch);
       // Replayed so the pruner and early stopping know the curve so far; live epochs decide.
       this.monitor.judge(trial.number, record.repeat, record.epoch, metricValue(record, metric));
     }
+    if (this.pbt) active.params = this.pbt.paramsFrom(trial, last + 1);
     logger.info(
       { trial: trial.number, attempt: trial.attempt, repeats: active.pending },
       'waiting for workers to take back a running trial',
@@ -182,6 +194,8 @@ export class SweepRunner {
   /** Starts no new trial: the sweep ends once the running ones have finished (or `signal` stops them). */
   drain(): void {
     this.phase = phaseAfter(this.phase, { type: 'drain' });
+    // PBT: a member waiting at a decision point would wait for members that no longer start.
+    for (const active of this.active.values()) if (active.waitingAt !== undefined && active.running.size === 0) void this.afterRun(active);
     this.checkDone();
   }
 
@@ -232,6 +246,11 @@ export class SweepRunner {
     }
   }
 
+  /** As changedWhileFilling, for decidePoint(). */
+  private get askedAgain(): boolean {
+    return this.deciding === 'asked-again';
+  }
+
   /** A getter, so that the compiler does not take `fillPass` to be still what fill() set before awaiting. */
   private get changedWhileFilling(): boolean {
     return this.fillPass === 'changed-while-filling';
@@ -277,8 +296,14 @@ export class SweepRunner {
     this.monitor.restart(trial.number);
     if (!fresh) await this.findResumePoints(active);
     this.active.set(trial.number, active);
-    this.options.logger.info({ trial: trial.number, attempt: trial.attempt, params: trial.params }, 'trial started');
+    if (!fresh) this.pbt?.rejoin(active);
+    this.options.logger.info({ trial: trial.number, attempt: trial.attempt, params: active.params }, 'trial started');
     this.emit({ type: 'trial-started', trial });
+    if (active.waitingAt !== undefined) {
+      // Back at a decision point that was not decided: it waits there for the others.
+      void this.afterRun(active);
+      return this.startTrial();
+    }
     if (active.pending.length === 0) {
       // Every repeat finished in an earlier attempt: only the final result is missing.
       await this.settle(active);
@@ -347,7 +372,7 @@ export class SweepRunner {
       attempt: active.trial.attempt,
       repeat,
       seed: repeatSeed(definition.seed, repeat),
-      params: active.trial.params,
+      params: active.params,
       task: this.task,
       objective: definition.objective,
       ...(every > 0 && {
@@ -355,12 +380,13 @@ export class SweepRunner {
           every,
           final: keep > 0,
           ...(resume && { resume: { epoch: resume.epoch, bytes: resume.data.length, sha256: resume.sha256 } }),
+          ...this.pbt?.plan(active.trial.number, resume?.epoch ?? 0),
         },
       }),
     };
     const listener: RunListener = {
       onEpoch: (report) => this.onEpoch(active, repeat, report),
-      onCheckpoint: (epoch, data) => this.onCheckpoint(active, repeat, epoch, data),
+      onCheckpoint: (epoch, data, sha256) => this.onCheckpoint(active, repeat, epoch, data, sha256),
       loadCheckpoint: () =>
         resume ? Promise.resolve(resume.data) : Promise.reject(new Error(`repeat ${repeat} has no checkpoint to go on from`)),
     };
@@ -418,7 +444,10 @@ export class SweepRunner {
     const verdict = this.monitor.judge(active.trial.number, repeat, report.epoch, value);
     switch (verdict.action) {
       case 'continue':
-        return 'continue';
+        if (!this.pbt?.isPoint(report.epoch)) return 'continue';
+        // The run stops here with a checkpoint (its plan's stopAfter): the population decides how it goes on.
+        active.waitingAt = report.epoch;
+        return 'stop';
       case 'early-stop':
         active.earlyStopped.add(repeat);
         logger.info({ trial: active.trial.number, repeat, epoch: report.epoch, reason: verdict.reason }, 'early stopping');
@@ -436,12 +465,12 @@ export class SweepRunner {
    * stored epochs could not be gone on from). A checkpoint that cannot be kept (a full disk, a
    * stale attempt) costs the run nothing: it goes on, and a later one may be kept.
    */
-  private async onCheckpoint(active: ActiveTrial, repeat: number, epoch: number, data: Uint8Array): Promise<void> {
+  private async onCheckpoint(active: ActiveTrial, repeat: number, epoch: number, data: Uint8Array, sha256: string): Promise<void> {
     const { study, logger } = this.options;
     active.checkpointed = true;
     if (active.ended || (active.curves.get(repeat)?.length ?? 0) < epoch) return;
     try {
-      await study.store.saveCheckpoint(active.trial.id, active.trial.attempt, repeat, { epoch, sha256: checkpointChecksum(data), data });
+      await study.store.saveCheckpoint(active.trial.id, active.trial.attempt, repeat, { epoch, sha256, data });
     } catch (error) {
       if (error instanceof StaleAttemptError) return;
       logger.warn({ trial: active.trial.number, repeat, epoch, reason: (error as Error).message }, 'a checkpoint could not be kept');
@@ -507,7 +536,10 @@ export class SweepRunner {
     const { study } = this.options;
     const { objective, seed } = study.definition;
     const { epochs, trainSeconds, test } = outcome;
-    const best = bestEpoch(active.curves.get(repeat) ?? [], objective.metric, objective.direction);
+    // A PBT member's model descends from the state it last copied: its best epoch is looked for since then.
+    const since = this.pbt?.lastExploit(active.trial.number) ?? 0;
+    const found = bestEpoch((active.curves.get(repeat) ?? []).slice(since), objective.metric, objective.direction);
+    const best = { value: found.value, epoch: found.epoch + since };
     const result = {
       repeat,
       seed: repeatSeed(seed, repeat),
@@ -532,17 +564,68 @@ export class SweepRunner {
 
   private async afterRun(active: ActiveTrial): Promise<void> {
     try {
-      if (active.isSettled || (this.phase.kind === 'stopping' && active.running.size === 0)) await this.settle(active);
+      if (active.isSettled || (this.phase.kind === 'stopping' && active.running.size === 0) || this.drainedAtPoint(active))
+        await this.settle(active);
+      else if (this.pbt && active.waitingAt !== undefined && active.running.size === 0) {
+        this.pbt.wait(active);
+        await this.decidePoint();
+      }
     } catch (error) {
       this.fail(error);
     }
     await this.fill();
   }
 
+  /** PBT, draining: a member goes back to the queue at its decision point (`resume` goes on from there). */
+  private drainedAtPoint(active: ActiveTrial): boolean {
+    return this.pbt !== undefined && active.waitingAt !== undefined && active.running.size === 0 && !startsTrials(this.phase);
+  }
+
+  /**
+   * PBT: once every member still training waits at the decision point, decides it; each member
+   * then goes on from its own or a better member's checkpoint with its parameters.
+   */
+  private async decidePoint(): Promise<void> {
+    const pbt = this.pbt;
+    if (!pbt) return;
+    if (this.deciding !== 'idle') {
+      this.deciding = 'asked-again';
+      return;
+    }
+    try {
+      do {
+        this.deciding = 'deciding';
+        if (!carriesOn(this.phase)) return;
+        const { study } = this.options;
+        const { counts } = await study.store.summariseStudy(study.id);
+        const live = (study.definition.budget.trials ?? 0) - counts.COMPLETE - counts.PRUNED - counts.FAILED;
+        let next;
+        try {
+          next = await pbt.decideIfReady(live);
+        } catch (error) {
+          // Stopped meanwhile: the members went back to the queue, and the point is decided on `resume`.
+          if (!carriesOn(this.phase)) return;
+          throw error;
+        }
+        if (!next) continue;
+        for (const { active, params, checkpoint } of next) {
+          active.params = params;
+          active.waitingAt = undefined;
+          active.resume.set(0, checkpoint);
+          active.checkpointed = true;
+          active.pending.push(0);
+        }
+      } while (this.askedAgain);
+    } finally {
+      this.deciding = 'idle';
+    }
+  }
+
   /** Writes the trial's end: its result, its failure, or (when stopping) its return to the queue. */
   private async settle(active: ActiveTrial): Promise<void> {
     const { logger } = this.options;
     if (!this.active.delete(active.trial.number)) return;
+    this.pbt?.leave(active.trial.number);
     this.settling++;
     try {
       let trial: TrialRecord | undefined;
@@ -562,6 +645,8 @@ export class SweepRunner {
       // Only after a trial that had checkpoints: a store write per trial is a cost every other sweep would pay.
       if (active.checkpointed) await this.retainCheckpoints();
       this.emit({ type: 'trial-finished', trial });
+      // One member fewer to wait for at the decision point.
+      await this.decidePoint();
     } finally {
       this.settling--;
     }

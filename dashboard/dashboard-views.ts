@@ -2,6 +2,7 @@ import { studyClassNames } from '../src/datasets/class-names.js';
 import type { StudySummary } from '../src/store/records.js';
 import type { TrialStore } from '../src/store/trial-store.js';
 import { trialDetailJson } from '../src/views/trial-detail-json.js';
+import { memberSchedule } from '../src/store/segments.js';
 import { studyJson, trialJson } from '../src/views/trial-json.js';
 import type { StudiesView, StudyPageView, StudyView, TrialPageView } from './page-views.js';
 import { trialCurvesSpec } from './trial-curves-spec.js';
@@ -50,7 +51,8 @@ export async function trialPageView(store: TrialStore, name: string, number: num
   const record = await store.getStudy(name);
   const [summary, trial] = await Promise.all([store.summariseStudy(record.id), store.getTrial(record.id, number)]);
   const [epochs, repeats, logs] = await Promise.all([store.getEpochs(trial.id), store.getRepeats(trial.id), store.getLogs(trial.id)]);
-  const detail = trialDetailJson(summary, trial, repeats, epochs, studyClassNames(record.definition));
+  const schedule = record.definition.scheduler ? memberSchedule(trial, await store.listSegments(record.id)) : [];
+  const detail = trialDetailJson(summary, trial, repeats, epochs, studyClassNames(record.definition), schedule);
   return {
     ...detail,
     study: studyView(summary),

@@ -8,7 +8,7 @@
 import type { TrialDetailJson } from '../src/views/trial-detail-json.js';
 import type { StudyJson, TrialJson } from '../src/views/trial-json.js';
 
-export type { EpochColumn, EpochJson, RepeatJson, TestJson } from '../src/views/trial-detail-json.js';
+export type { EpochColumn, EpochJson, RepeatJson, ScheduleStepJson, TestJson } from '../src/views/trial-detail-json.js';
 export type { StudyJson, TrialJson } from '../src/views/trial-json.js';
 export type { TrialState } from '../src/core/trial-state.js';
 

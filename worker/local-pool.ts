@@ -115,7 +115,7 @@ export class LocalPool extends InProcessExecutor {
         if (message.type === 'checkpoint') {
           // After the epoch it follows has been handled (stored), before the outcome.
           handled = handled.then(() =>
-            listener.onCheckpoint?.(message.epoch, message.data).catch((error: unknown) => {
+            listener.onCheckpoint?.(message.epoch, message.data, message.sha256).catch((error: unknown) => {
               this.logger.warn({ err: error, trial: assignment.trialNumber }, 'a checkpoint could not be kept');
             }),
           );

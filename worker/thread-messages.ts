@@ -23,7 +23,7 @@ export interface ThreadTask {
 export type ThreadMessage =
   | { readonly type: 'epoch'; readonly report: EpochReport }
   /** A checkpoint's bytes (checkpoint-codec.ts), after the epoch report it follows. */
-  | { readonly type: 'checkpoint'; readonly epoch: number; readonly data: Uint8Array }
+  | { readonly type: 'checkpoint'; readonly epoch: number; readonly data: Uint8Array; readonly sha256: string }
   | { readonly type: 'done'; readonly outcome: RunOutcome };
 
 export interface ThreadOptions {

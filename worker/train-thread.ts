@@ -4,6 +4,7 @@ import { disposeTrainingData, toTrainingData, type TrainingData } from '../src/t
 import { resolveTrialConfig } from '../src/training/trial-config.js';
 import { trainRun } from '../src/training/train-run.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/training/checkpoint/checkpoint-codec.js';
+import { sha256Hex } from '../src/files/sha256.js';
 import type { ThreadMessage, ThreadOptions, ThreadTask } from './thread-messages.js';
 
 /** Splits kept as tensors per thread; a sweep uses one, so two leave room for a second study. */
@@ -36,10 +37,12 @@ export default async function runTask(task: ThreadTask): Promise<void> {
         checkpoint: {
           every: plan.every,
           final: plan.final,
+          ...(plan.stopAfter !== undefined && { stopAfter: plan.stopAfter }),
+          ...(plan.freshBest && { freshBest: true }),
           save: (state) => {
             // Encoded here, off the main thread; the bytes move to it without a copy.
             const bytes = encodeCheckpoint(state);
-            const message: ThreadMessage = { type: 'checkpoint', epoch: state.epoch, data: bytes };
+            const message: ThreadMessage = { type: 'checkpoint', epoch: state.epoch, data: bytes, sha256: sha256Hex(bytes) };
             task.port.postMessage(message, [bytes.buffer as ArrayBuffer]);
           },
         },

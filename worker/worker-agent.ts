@@ -16,7 +16,6 @@ import type { WorkItem as WorkItemMessage } from '../src/wire/gen/sweeper/v1/coo
 import { keyFromMessage } from '../src/wire/run-codec.js';
 import type { DeviceAllocator } from './devices/device-allocator.js';
 import { ReportOutbox } from './report-outbox.js';
-import { checkpointChecksum } from '../src/training/checkpoint/checkpoint-codec.js';
 
 export interface WorkerAgentOptions {
   readonly client: CoordinatorClient;
@@ -278,7 +277,7 @@ export class WorkerAgent {
         assignment,
         {
           onEpoch: (report) => this.onEpoch(held, report),
-          onCheckpoint: (epoch, data) => this.sendCheckpoint(held, epoch, data),
+          onCheckpoint: (epoch, data, sha256) => this.sendCheckpoint(held, epoch, data, sha256),
           loadCheckpoint: () => this.fetchCheckpoint(held, assignment),
         },
         held.controller.signal,
@@ -311,7 +310,7 @@ export class WorkerAgent {
    * Sends a run's checkpoint to the coordinator, which keeps it. One that does not get there (no
    * connection, a full disk there) is only logged: the run goes on, and the next one may.
    */
-  private async sendCheckpoint(held: HeldRun, epoch: number, data: Uint8Array): Promise<void> {
+  private async sendCheckpoint(held: HeldRun, epoch: number, data: Uint8Array, sha256: string): Promise<void> {
     const session = this.session;
     if (held.abandoned) return;
     if (session === undefined) {
@@ -320,7 +319,7 @@ export class WorkerAgent {
     }
     const started = performance.now();
     try {
-      await this.options.client.saveCheckpoint(session, held.key, epoch, data, checkpointChecksum(data));
+      await this.options.client.saveCheckpoint(session, held.key, epoch, data, sha256);
       this.options.logger.debug(
         { run: held.key, epoch, bytes: data.length, ms: Math.round(performance.now() - started) },
         'checkpoint sent',

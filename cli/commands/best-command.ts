@@ -8,6 +8,8 @@ import { outputWidth } from '../output/output-width.js';
 import { parseWhere, requireParam } from '../param-filter-option.js';
 import { formatParam } from '../output/format-values.js';
 import { printJson, printOut } from '../output/terminal.js';
+import { pbtNote } from '../output/pbt-note.js';
+import { withFinalParams } from '../../src/store/segments.js';
 
 export interface BestOptions {
   readonly top: number;
@@ -57,13 +59,17 @@ export async function bestOutput(store: TrialStore, name: string, options: BestO
   const filtered = condition === '' ? '' : ` where ${condition}`;
 
   if (options.groupBy === undefined) {
-    const best = await store.bestTrials(study.id, options.top, { where });
+    const found = await store.bestTrials(study.id, options.top, { where });
+    // A PBT member's model is that of the parameters it ended with.
+    const pbt = study.definition.scheduler !== undefined;
+    const best = pbt ? withFinalParams(found, await store.listSegments(study.id)) : found;
     if (options.json) {
       const summary = await store.summariseStudy(study.id);
       return `${JSON.stringify({ study: studyJson(summary), where, trials: best.map(trialJson) }, null, 2)}\n`;
     }
     if (best.length === 0) return `study ${name} has no complete trial${filtered || ' yet'}\n`;
-    return `best ${best.length} of study ${name} by ${metric} (${direction})${filtered}:\n${trialsTable(best, table)}\n`;
+    const note = pbt ? pbtNote(name) : '';
+    return `best ${best.length} of study ${name} by ${metric} (${direction})${filtered}:\n${trialsTable(best, table)}\n${note}`;
   }
 
   const groups = await store.bestTrialsByGroup(study.id, options.groupBy, options.top, { where });

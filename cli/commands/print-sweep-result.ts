@@ -4,12 +4,17 @@ import { studyJson, trialJson } from '../../src/views/trial-json.js';
 import { outputWidth } from '../output/output-width.js';
 import { trialsTable } from '../output/trials-table.js';
 import { printJson, printOut } from '../output/terminal.js';
+import { pbtNote } from '../output/pbt-note.js';
+import { withFinalParams } from '../../src/store/segments.js';
 
 const SHOWN = 5;
 
 /** What `run` and `resume` print at the end: the best configurations and how to go on. */
 export async function printSweepResult(study: Study, result: SweepResult, options: { json: boolean; db: string }): Promise<void> {
-  const best = await study.best(SHOWN);
+  const found = await study.best(SHOWN);
+  // A PBT member's model is that of the parameters it ended with.
+  const pbt = study.definition.scheduler !== undefined;
+  const best = pbt ? withFinalParams(found, await study.store.listSegments(study.id)) : found;
   if (options.json) {
     printJson(
       `${JSON.stringify({ study: studyJson(result.summary), interrupted: result.interrupted, best: best.map(trialJson) }, null, 2)}\n`,
@@ -24,6 +29,7 @@ export async function printSweepResult(study: Study, result: SweepResult, option
     printOut(
       `${trialsTable(best, { rank: true, metric: study.definition.objective.metric, paramOrder: study.space.order, ...widthOption() })}\n`,
     );
+    if (pbt) printOut(pbtNote(study.name));
   }
   if (result.interrupted) printOut(`continue with: sweeper resume ${study.name} --db ${options.db}\n`);
 }

@@ -5,6 +5,7 @@ import { outputWidth } from '../output/output-width.js';
 import { trialDetailText } from '../output/trial-detail-text.js';
 import { studyClassNames } from '../../src/datasets/class-names.js';
 import { printJson, printOut } from '../output/terminal.js';
+import { memberSchedule } from '../../src/store/segments.js';
 
 export interface ShowFlags {
   db: string;
@@ -33,8 +34,12 @@ export async function showOutput(
   const study = await store.getStudy(name);
   const trial = await store.getTrial(study.id, number);
   const [repeats, epochs] = await Promise.all([store.getRepeats(trial.id), store.getEpochs(trial.id)]);
-  if (options.json)
-    return `${JSON.stringify(trialDetailJson(await store.summariseStudy(study.id), trial, repeats, epochs, studyClassNames(study.definition)), null, 2)}\n`;
+  // Only a PBT study has segments: the others are spared the read.
+  const schedule = study.definition.scheduler ? memberSchedule(trial, await store.listSegments(study.id)) : [];
+  if (options.json) {
+    const summary = await store.summariseStudy(study.id);
+    return `${JSON.stringify(trialDetailJson(summary, trial, repeats, epochs, studyClassNames(study.definition), schedule), null, 2)}\n`;
+  }
   const logRepeats = (await store.getLogs(trial.id)).map((log) => log.repeat);
-  return trialDetailText(study, trial, repeats, epochs, { ...options, logRepeats });
+  return trialDetailText(study, trial, repeats, epochs, { ...options, logRepeats, schedule });
 }

@@ -8,6 +8,7 @@ import { formatObjective, formatParam, formatSeconds } from './format-values.js'
 import { EPOCH_COLUMNS, epochJson, extraNames, type EpochColumn } from '../../src/views/trial-detail-json.js';
 import asciichart from 'asciichart';
 import type { TextColumn } from './text-column.js';
+import type { ScheduleStep } from '../../src/store/segments.js';
 import { textTable } from './text-table.js';
 
 const TABLE_STYLE = { head: [], border: [], compact: true };
@@ -18,10 +19,11 @@ export function trialDetailText(
   trial: TrialRecord,
   repeats: readonly RepeatResult[],
   epochs: readonly EpochRecord[],
-  options: { width?: number; logRepeats?: readonly number[] } = {},
+  options: { width?: number; logRepeats?: readonly number[]; schedule?: readonly ScheduleStep[] } = {},
 ): string {
   const { metric } = study.definition.objective;
   const sections = [header(study, trial), parameters(study, trial), result(trial, metric)];
+  if (options.schedule && options.schedule.length > 0) sections.push(scheduleText(study, options.schedule));
   if (repeats.length > 0) sections.push(repeatsTable(repeats, metric, options.width));
   if (epochs.length > 0) sections.push(epochsTable(epochs, metric, options.width), curves(epochs, metric));
   const names = studyClassNames(study.definition);
@@ -55,6 +57,18 @@ function parameters(study: StudyRecord, trial: TrialRecord): string {
   if (order.length === 0) return 'parameters: none';
   const width = Math.max(...order.map((name) => name.length));
   return ['parameters:', ...order.map((name) => `  ${name.padEnd(width)}  ${formatParam(trial.params[name])}`)].join('\n');
+}
+
+/** A PBT member's schedule: which epochs trained with which parameters, and whose state each went on from. */
+function scheduleText(study: StudyRecord, schedule: readonly ScheduleStep[]): string {
+  const names = Object.keys(study.definition.space);
+  const lines = schedule.map((step) => {
+    const epochs = step.toEpoch === undefined ? `${step.fromEpoch}-` : `${step.fromEpoch}-${step.toEpoch}`;
+    const params = names.filter((name) => name in step.params).map((name) => `${name} ${formatParam(step.params[name])}`);
+    const from = step.parent === undefined ? '' : `  (from trial ${step.parent} after epoch ${step.fromEpoch - 1})`;
+    return `  epochs ${epochs.padEnd(7)} ${params.join(', ')}${from}`;
+  });
+  return ['schedule (Population Based Training):', ...lines].join('\n');
 }
 
 function result(trial: TrialRecord, metric: string): string {

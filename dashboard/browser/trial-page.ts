@@ -7,6 +7,7 @@ import { studyUrl } from './page-urls.js';
 import { renderEpochs } from './trial-epochs.js';
 import { renderLogs } from './trial-logs.js';
 import { renderRepeats } from './trial-repeats.js';
+import { renderSchedule } from './trial-schedule.js';
 import { renderTrialSummary } from './trial-summary.js';
 
 /** /studies/NAME/trials/N: the trial's summary, learning curves, repeats with their test evaluation, and epochs. */
@@ -15,10 +16,12 @@ export function trialPage(name: string, number: number): void {
   const curves = h('figure', { class: 'chart', id: 'curves' });
   const epochs = h('section', { id: 'epochs' });
   const repeats = h('section', { id: 'repeats' });
+  const schedule = h('section', { id: 'schedule' });
   const logs = h('section', { id: 'logs' });
   app.replaceChildren(
     h('h1', {}, 'Trial ', h('span', { class: 'name' }, number), ' of ', h('a', { href: studyUrl(name) }, name)),
     summary,
+    schedule,
     h('h2', {}, 'Learning curves'),
     curves,
     h('h2', {}, 'Repeats and test evaluation'),
@@ -30,6 +33,7 @@ export function trialPage(name: string, number: number): void {
   let curvesKey: number | null = null;
   poll<TrialPageView>(`/studies/${encodeURIComponent(name)}/trials/${number}`, (view) => {
     renderTrialSummary(summary, view);
+    renderSchedule(schedule, name, view);
     // The curves change with each epoch recorded: redrawn only then.
     const key = view.epochs.length;
     if (key !== curvesKey) {

@@ -29,6 +29,8 @@ import { inheritedNameProblems } from '../validation/inherited-names.js';
 import { describeValue, zodProblems } from '../validation/zod-problems.js';
 import { checkBatchSizeChange } from './check-batch-size-change.js';
 import { checkScheduleSettings } from './check-schedule-settings.js';
+import { pbtProblems } from './check-pbt.js';
+import { schedulerSpecFromSection } from '../population/scheduler-schema.js';
 import { DATASET_FACTS } from '../datasets/dataset-catalog.js';
 import { checkDatasetSection } from './dataset-section.js';
 import { sweepFileSchema, type SweepFile } from './sweep-schema.js';
@@ -147,6 +149,7 @@ function checkSweep(file: SweepFile, seed: number, baseDir: string | undefined):
     else task = made.task;
   }
   problems.push(...objectiveProblems(file, sections.type));
+  problems.push(...pbtProblems(file, sections, checked.space));
 
   const { epochs, field } = sectionEpochs(sections);
   const pruner = file.pruner;
@@ -182,6 +185,8 @@ function objectiveProblems(file: SweepFile, type: SweepTask['type']): PathProble
  */
 function checkBudget(file: SweepFile, space: SearchSpaceDefinition): { trials: number } | { problem: PathProblem } {
   const trials = file.budget?.trials;
+  // PBT's members are its trials (check-pbt.ts refuses any other count).
+  if (file.scheduler) return { trials: file.scheduler.population };
   if (file.sampler?.type !== 'grid') {
     if (trials === undefined)
       return {
@@ -248,9 +253,11 @@ function toStudyDefinition(
     ...(file.description !== undefined && { description: file.description }),
     space: checked.space,
     objective: file.objective ?? { metric: 'val_accuracy', direction: 'maximize' },
-    sampler: samplerSpecFromSection(file.sampler, samplerSeed(checked.seed)),
+    // PBT draws its first population at random (check-pbt.ts refuses any other sampler).
+    sampler: samplerSpecFromSection(file.sampler ?? (file.scheduler && { type: 'random' }), samplerSeed(checked.seed)),
     pruner: prunerSpecFromFile(file.pruner, checked.epochs),
     ...(file.early_stopping && { earlyStopping: earlyStoppingSpecFromFile(file.early_stopping) }),
+    ...(file.scheduler && { scheduler: schedulerSpecFromSection(file.scheduler) }),
     budget: { trials: checked.trials, ...(file.budget?.max_concurrent !== undefined && { maxConcurrent: file.budget.max_concurrent }) },
     repeats: file.repeats ?? 1,
     seed: checked.seed,

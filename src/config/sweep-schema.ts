@@ -3,6 +3,7 @@ import { DIRECTIONS } from '../core/direction.js';
 import { DATASET_NAMES } from '../datasets/dataset-spec.js';
 import { earlyStoppingSectionSchema, prunerSectionSchema } from '../pruners/pruner-schema.js';
 import { samplerSectionSchema } from '../samplers/sampler-schema.js';
+import { schedulerSectionSchema } from '../population/scheduler-schema.js';
 import { userSearchSpaceSchema } from '../space/space-schema.js';
 import { syntheticSectionSchema } from '../synthetic/synthetic-section.js';
 import { MAX_DEPTH, MODEL_SETTINGS, TRAINING_SETTINGS } from '../training/settings.js';
@@ -71,6 +72,7 @@ export const sweepFileSchema = z.strictObject({
   sampler: samplerSectionSchema.optional(),
   pruner: prunerSectionSchema.optional(),
   early_stopping: earlyStoppingSectionSchema.optional(),
+  scheduler: schedulerSectionSchema.optional(),
   budget: z
     .strictObject({
       trials: z.number().int().min(1).optional(),

@@ -34,6 +34,17 @@ export interface CheckpointPlan {
    * travels to a worker, a checkpoint's megabytes only to the one that runs it.
    */
   readonly resume?: ResumePoint;
+  /**
+   * The run stops after this epoch, with a checkpoint, as if told to stop at its end: a decision
+   * point of Population Based Training. Built-in training stops there without waiting for the
+   * epoch's decision (which would reach it within the next epoch).
+   */
+  readonly stopAfter?: number;
+  /**
+   * The checkpoint to go on from is another member's (PBT's exploit): the best epoch it carries is
+   * not this run's, which looks for its best epoch (whose weights the test set sees) from there on.
+   */
+  readonly freshBest?: boolean;
 }
 
 /** What a checkpoint's bytes are, so that whoever receives them can check them. */

@@ -6,9 +6,11 @@ export interface RunListener {
   onEpoch(report: EpochReport): EpochDecision | Promise<EpochDecision>;
   /**
    * Keeps a checkpoint the run saved after `epoch` (called after that epoch's onEpoch has
-   * settled). Resolves once it is kept or refused: a refused checkpoint costs the run nothing.
+   * settled), with the SHA-256 of its bytes as whoever made or checked them computed it (once: a
+   * checkpoint is megabytes). Resolves once it is kept or refused: a refused checkpoint costs the
+   * run nothing.
    */
-  onCheckpoint?(epoch: number, data: Uint8Array): Promise<void>;
+  onCheckpoint?(epoch: number, data: Uint8Array, sha256: string): Promise<void>;
   /** The bytes of the checkpoint the run goes on from (its assignment's `checkpoint.resume`), checked. */
   loadCheckpoint?(): Promise<Uint8Array>;
 }

@@ -15,6 +15,9 @@ export interface PbtSettings {
   readonly perturbationFactors: readonly [number, number];
 }
 
+/** The study's scheduler, as the store keeps it: PBT is the only one, and a study without one runs trials whole. */
+export type SchedulerSpec = { readonly type: 'pbt' } & PbtSettings;
+
 export const PBT_DEFAULTS: Omit<PbtSettings, 'population' | 'interval'> = {
   quantile: 0.25,
   resampleProbability: 0.25,

@@ -18,3 +18,10 @@ export function samplerSeed(studySeed: number): number {
 export function repeatSeed(studySeed: number, repeat: number): number {
   return deriveSeed(studySeed, REPEAT_STREAM, repeat);
 }
+
+const PBT_STREAM = 3;
+
+/** The draws of Population Based Training at the decision point after `epoch`: the same every time it is decided. */
+export function pbtSeed(studySeed: number, epoch: number): number {
+  return deriveSeed(studySeed, PBT_STREAM, epoch);
+}

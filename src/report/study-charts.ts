@@ -4,6 +4,7 @@ import { historyRows, historySpec } from './history-chart.js';
 import { importanceSpec } from './importance-chart.js';
 import { curveRows, learningCurvesSpec } from './learning-curves-chart.js';
 import { parallelCoordinatesSpec } from './parallel-coordinates-chart.js';
+import { pbtScheduleSpec } from './pbt-schedule-chart.js';
 import { sliceSpec } from './slice-charts.js';
 import type { StudyReportData } from './study-report-data.js';
 
@@ -28,6 +29,7 @@ export const STUDY_CHART_IDS = [
   'importance',
   'slices',
   'learning-curves',
+  'pbt-schedule',
   'confusion-matrix',
   'class-scores',
 ] as const;
@@ -39,6 +41,7 @@ const TITLES: Readonly<Record<StudyChartId, string>> = {
   importance: 'Parameter importance',
   slices: 'Slice plots',
   'learning-curves': 'Learning curves',
+  'pbt-schedule': 'Population Based Training',
   'confusion-matrix': 'Confusion matrix',
   'class-scores': 'Per-class scores',
 };
@@ -53,7 +56,10 @@ export function studyChartNotes(data: StudyReportData): StudyChartNote[] {
   return studySections(data).filter((s): s is StudyChartNote => 'note' in s);
 }
 
-/** Every chart id once, in report order: its chart when the data allows one, else a note saying why not. */
+/**
+ * Every chart id once, in report order: its chart when the data allows one, else a note saying
+ * why not; PBT's schedules only for a study with `scheduler: pbt`.
+ */
 export function studySections(data: StudyReportData): (StudyChart | StudyChartNote)[] {
   const { metric, direction } = data.objective;
   const scored = scoredTrials(data.trials);
@@ -85,6 +91,9 @@ export function studySections(data: StudyReportData): (StudyChart | StudyChartNo
   else if (curves.length === 0)
     sections.push(note('learning-curves', 'the best trials recorded no per-epoch metrics (an ask/tell study reports only final values)'));
   else sections.push(chart('learning-curves', learningCurvesSpec(curves, data.top.length)));
+
+  if (data.schedules && data.schedules.length === 0) sections.push(note('pbt-schedule', 'no member has reached a decision point yet'));
+  else if (data.schedules) sections.push(chart('pbt-schedule', pbtScheduleSpec(data.space, data.schedules)));
 
   const confusion = data.best ? bestConfusion(data.best.repeats) : undefined;
   if (!data.best) {

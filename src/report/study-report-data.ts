@@ -6,6 +6,8 @@ import { studyClassNames } from '../datasets/class-names.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { DEFAULT_IMPORTANCE_MIN_TRIALS, parameterImportance } from '../importance/parameter-importance.js';
 import { DEFAULT_TOP } from './default-top.js';
+import { memberSchedule } from '../store/segments.js';
+import type { MemberSchedule } from './pbt-schedule-chart.js';
 
 /** One of the best trials with every epoch of every repeat, as the store keeps them. */
 export interface TrialCurves {
@@ -44,6 +46,8 @@ export interface StudyReportData {
   readonly importanceNote?: string;
   /** The dataset's class names by label, where they are more than the label's number (Fashion-MNIST, EMNIST, CIFAR-10). */
   readonly classNames?: readonly string[];
+  /** Population Based Training: each member's schedule, by trial number; absent for a study without `scheduler: pbt`. */
+  readonly schedules?: readonly MemberSchedule[];
   /** When the data was read (ISO 8601). */
   readonly generatedAt: string;
 }
@@ -74,6 +78,8 @@ export async function loadStudyReportData(
   const { space, objective, description } = study.definition;
   const importance = studyImportance(space, objective.direction, trials);
   const classNames = studyClassNames(study.definition);
+  const segments = study.definition.scheduler ? await store.listSegments(study.id) : undefined;
+  const schedules = segments && trials.map((trial) => ({ trial: trial.number, steps: memberSchedule(trial, segments) }));
   return {
     study: summary,
     ...(description !== undefined ? { description } : {}),
@@ -84,6 +90,7 @@ export async function loadStudyReportData(
     ...(best ? { best } : {}),
     ...importance,
     ...(classNames && { classNames }),
+    ...(schedules && { schedules: schedules.filter((schedule) => schedule.steps.length > 0) }),
     generatedAt,
   };
 }

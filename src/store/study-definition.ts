@@ -3,6 +3,7 @@ import type { SearchSpaceDefinition } from '../space/param-spec.js';
 import type { EarlyStoppingSpec, PrunerSpec } from '../pruners/pruner-spec.js';
 import type { SamplerSpec } from '../samplers/sampler-spec.js';
 import type { Direction } from '../core/direction.js';
+import type { SchedulerSpec } from '../population/pbt-settings.js';
 
 /**
  * A study, normalised: what the store keeps, and what a sweep file or an API call becomes.
@@ -18,6 +19,12 @@ export interface StudyDefinition {
   readonly pruner?: PrunerSpec;
   /** Stops a trial whose objective has not improved for `patience` epochs. */
   readonly earlyStopping?: EarlyStoppingSpec;
+  /**
+   * Population Based Training: the trials are a population trained side by side, which every
+   * `interval` epochs copies its best members' checkpoints into its worst and perturbs their
+   * parameters. Absent: each trial trains with its parameters from start to end.
+   */
+  readonly scheduler?: SchedulerSpec;
   readonly budget: {
     /** Trials to finish; absent for an open-ended ask/tell study. */
     readonly trials?: number;

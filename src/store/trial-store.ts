@@ -19,6 +19,7 @@ import type {
 import type { TrialPage, TrialPageQuery } from './trial-page.js';
 import type { StoredCheckpoint } from '../execution/run-assignment.js';
 import type { CheckpointRecord } from './checkpoints/checkpoint-record.js';
+import type { NewSegment, SegmentRecord } from './segments.js';
 
 /** What a claim found: the owner recorded before, and whether it still ran (only with takeOver). */
 export interface StudyClaim {
@@ -102,6 +103,16 @@ export interface TrialStore {
    * COMPLETE trials (their final models). Returns how many it deleted.
    */
   retainCheckpoints(studyId: number, keep: number): Promise<number>;
+
+  /**
+   * Records one decision point of Population Based Training: each member's next segment, and for
+   * each that exploits, its checkpoint (repeat 0) replaced by a copy of its parent's latest, which
+   * must be of epoch `fromEpoch - 1`. All of it or none; every member must run its `attempt`.
+   * A re-queued trial drops the segments past the epochs it keeps.
+   */
+  startSegments(segments: readonly NewSegment[]): Promise<void>;
+  /** The segments PBT decided for the study's members, by trial number and first epoch. */
+  listSegments(studyId: number): Promise<SegmentRecord[]>;
 
   getTrial(studyId: number, number: number): Promise<TrialRecord>;
   listTrials(studyId: number, filter?: { states?: readonly TrialState[] }): Promise<TrialRecord[]>;

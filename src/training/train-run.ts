@@ -35,6 +35,10 @@ export interface TrainRunOptions {
     readonly every: number;
     /** After the last epoch too (the final model, kept by `checkpoint.keep`). */
     readonly final?: boolean;
+    /** The run stops after this epoch, with a checkpoint (a decision point of PBT). */
+    readonly stopAfter?: number;
+    /** The state to go on from is another run's (PBT's exploit): its best epoch is not this run's. */
+    readonly freshBest?: boolean;
     readonly save: (state: TrainingState) => void;
   };
 }
@@ -62,7 +66,7 @@ export function trainRun(options: TrainRunOptions): RunOutcome {
   let trainSeconds = resumeFrom?.trainSeconds ?? 0;
   let probe: MutualInformationProbe | undefined;
   try {
-    if (resumeFrom) restoreState(resumeFrom, model, optimizer, best);
+    if (resumeFrom) restoreState(checkpoint?.freshBest ? { ...resumeFrom, best: undefined } : resumeFrom, model, optimizer, best);
     if (schedule.measures.ihyll || schedule.measures.ixy) probe = miProbe(data, config, seed);
     const ixy = schedule.measures.ixy ? probe?.inputInformation() : undefined;
     for (let epoch = (resumeFrom?.epoch ?? 0) + 1; epoch <= epochs; epoch++) {
@@ -99,12 +103,13 @@ export function trainRun(options: TrainRunOptions): RunOutcome {
       };
       onEpoch({ epoch, metrics });
       best.offer(model, epoch, metrics);
-      const stop = shouldStop();
+      const stop = shouldStop() || epoch === checkpoint?.stopAfter;
       // After the last epoch there is nothing to go on to: only a kept final model needs one.
       const last = epoch === epochs;
       if (checkpoint && (last ? checkpoint.final === true : stop || epoch % checkpoint.every === 0))
         checkpoint.save(captureState(model, optimizer, best, { epoch, trainSeconds, learningRates, ihyll }));
-      if (stop) return { status: 'stopped', epochs: epoch, trainSeconds, ...tested() };
+      // A decision point is a pause, not an end: the test set waits for the member's last epoch.
+      if (stop) return { status: 'stopped', epochs: epoch, trainSeconds, ...(epoch !== checkpoint?.stopAfter && tested()) };
     }
     return { status: 'finished', epochs, trainSeconds, ...tested() };
   } finally {

@@ -1,5 +1,7 @@
 import type { StudySummary, EpochRecord, RepeatResult, TrialRecord } from '../store/records.js';
 import type { TestEvaluation } from '../core/run-report.js';
+import type { ParamValue } from '../space/param-spec.js';
+import type { ScheduleStep } from '../store/segments.js';
 import { classificationReport } from '../training/classification-report.js';
 import { studyJson, trialJson, type StudyJson, type TrialJson } from './trial-json.js';
 
@@ -9,6 +11,20 @@ export interface TrialDetailJson {
   trial: TrialJson;
   repeats: RepeatJson[];
   epochs: EpochJson[];
+  /**
+   * A Population Based Training member's hyperparameter schedule: its own parameters from epoch 1,
+   * then each change PBT made, with the member whose state it went on from (`parent`). Empty for a
+   * trial of a study without `scheduler: pbt`.
+   */
+  schedule: ScheduleStepJson[];
+}
+
+export interface ScheduleStepJson {
+  from_epoch: number;
+  /** Null for the last step of a member that has not ended. */
+  to_epoch: number | null;
+  params: Record<string, ParamValue>;
+  parent: number | null;
 }
 
 export interface RepeatJson {
@@ -92,6 +108,7 @@ export function trialDetailJson(
   repeats: readonly RepeatResult[],
   epochs: readonly EpochRecord[],
   classNames?: readonly string[],
+  schedule: readonly ScheduleStep[] = [],
 ): TrialDetailJson {
   return {
     study: studyJson(study),
@@ -106,5 +123,11 @@ export function trialDetailJson(
       test: repeat.test ? testJson(repeat.test, classNames) : null,
     })),
     epochs: epochs.map(epochJson),
+    schedule: schedule.map((step) => ({
+      from_epoch: step.fromEpoch,
+      to_epoch: step.toEpoch ?? null,
+      params: { ...step.params },
+      parent: step.parent ?? null,
+    })),
   };
 }

@@ -1,6 +1,6 @@
+import { sha256Hex } from '../files/sha256.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { ResumePoint } from '../execution/run-assignment.js';
-import { checkpointChecksum } from '../training/checkpoint/checkpoint-codec.js';
 
 /**
  * A checkpoint's bytes as its pieces arrive: no more than its header states are taken, and the
@@ -26,7 +26,7 @@ export class CheckpointAssembly {
       throw new InvalidArgumentError(`checkpoint: ${this.received} bytes came, but its header states ${this.header.bytes}`);
     const joined = this.parts.length === 1 ? (this.parts[0] as Uint8Array) : Buffer.concat(this.parts);
     const data = new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
-    if (checkpointChecksum(data) !== this.header.sha256)
+    if (sha256Hex(data) !== this.header.sha256)
       throw new InvalidArgumentError('checkpoint: its bytes do not have the SHA-256 its header states (damaged on the way)');
     return data;
   }

@@ -107,6 +107,8 @@ function checkpointPlanToMessage(plan: CheckpointPlan): CheckpointPlanMessage {
     every: plan.every,
     final: plan.final,
     ...(plan.resume && { resume: checkpointHeaderToMessage(plan.resume) }),
+    stopAfter: plan.stopAfter ?? 0,
+    freshBest: plan.freshBest ?? false,
   });
 }
 
@@ -119,7 +121,15 @@ const assignmentSchema = z.strictObject({
   params: z.record(z.string(), paramValueSchema),
   task: sweepTaskSchema,
   objective: z.strictObject({ metric: z.string().regex(METRIC_NAME), direction: z.enum(DIRECTIONS) }),
-  checkpoint: z.strictObject({ every: uint32.min(1), final: z.boolean(), resume: checkpointHeaderSchema.optional() }).optional(),
+  checkpoint: z
+    .strictObject({
+      every: uint32.min(1),
+      final: z.boolean(),
+      resume: checkpointHeaderSchema.optional(),
+      stopAfter: uint32.min(1).optional(),
+      freshBest: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export function assignmentFromMessage(message: RunAssignmentMessage): RunAssignment {
@@ -137,6 +147,8 @@ export function assignmentFromMessage(message: RunAssignmentMessage): RunAssignm
         every: message.checkpoint.every,
         final: message.checkpoint.final,
         ...(message.checkpoint.resume && { resume: checkpointHeaderFields(message.checkpoint.resume) }),
+        ...(message.checkpoint.stopAfter !== 0 && { stopAfter: message.checkpoint.stopAfter }),
+        ...(message.checkpoint.freshBest && { freshBest: true }),
       },
     }),
   };

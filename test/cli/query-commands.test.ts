@@ -244,6 +244,7 @@ describe('sweeper show (hand-made store)', () => {
   interface ShowJson {
     study: { name: string };
     trial: TrialJson;
+    schedule: unknown[];
     repeats: {
       repeat: number;
       seed: number;
@@ -264,7 +265,8 @@ describe('sweeper show (hand-made store)', () => {
 
   test('--json: the trial, every repeat with its test evaluation and per-class scores, every epoch', async () => {
     const output = await json<ShowJson>(['show', 'hand', '1', '--db', handDb, '--json']);
-    assert.deepEqual(Object.keys(output), ['study', 'trial', 'repeats', 'epochs']);
+    assert.deepEqual(Object.keys(output), ['study', 'trial', 'repeats', 'epochs', 'schedule']);
+    assert.deepEqual(output.schedule, [], 'a study without PBT has no schedule');
     assert.equal(output.study.name, 'hand');
     assert.deepEqual([output.trial.number, output.trial.value, output.trial.value_std, output.trial.repeats], [1, 0.95, 0.01, 3]);
     assert.deepEqual(

@@ -69,7 +69,7 @@ describe('sweep files', () => {
     );
     assert.match(
       errorFor({ extra: 'epochs: 3' }),
-      /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, synthetic, command, module, space, sampler, pruner, early_stopping, budget, objective, repeats, checkpoint, run_timeout\)$/,
+      /^bad\.yaml:\d+:\d+: epochs: unknown field \(expected one of: study, description, seed, dataset, model, training, synthetic, command, module, space, sampler, pruner, early_stopping, scheduler, budget, objective, repeats, checkpoint, run_timeout\)$/,
     );
   });
 

@@ -1,3 +1,4 @@
+import { sha256Hex } from '../../src/files/sha256.js';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -9,6 +10,7 @@ import { writeFashionStudy } from '../helpers/fashion-study.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { studyDefinition } from '../store/study-fixture.js';
+import type { TrialRecord } from '../../src/store/records.js';
 
 const CONFUSION = [
   [40, 2, 1],
@@ -38,6 +40,45 @@ async function writeOwnCodeStudy(store: SqliteTrialStore): Promise<void> {
     state: 'COMPLETE',
     result: { value: 0.5, repeats: 1, epochs: 2, bestEpoch: 2, trainSeconds: 1, testAccuracy: 0.75 },
   });
+}
+
+/** A PBT study of two members: after epoch 2, member 1 went on from member 0's checkpoint with a higher rate. */
+async function writePbtStudy(store: SqliteTrialStore): Promise<void> {
+  const scheduler = {
+    type: 'pbt' as const,
+    population: 2,
+    interval: 2,
+    quantile: 0.5,
+    resampleProbability: 0,
+    perturbationFactors: [1.2, 0.8] as const,
+  };
+  const study = await store.createStudy(
+    studyDefinition('pbt', { space: { lr: { type: 'float', low: 1e-4, high: 1, log: true } }, budget: { trials: 2 }, scheduler }),
+  );
+  const members = [];
+  for (const lr of [0.1, 0.001]) {
+    const trial = await store.createTrial(study.id, { lr }, { worker: 'host:1' });
+    for (const epoch of [1, 2]) await store.recordEpoch(trial.id, 1, 0, epoch, { valAccuracy: lr * 5 + epoch / 100, learningRate: lr });
+    const data = new Uint8Array(64).fill(members.length + 1);
+    await store.saveCheckpoint(trial.id, 1, 0, { epoch: 2, sha256: sha256Hex(data), data });
+    members.push(trial);
+  }
+  const [first, second] = members as [TrialRecord, TrialRecord];
+  await store.startSegments([
+    { trialId: first.id, attempt: 1, fromEpoch: 3, params: { lr: 0.1 } },
+    { trialId: second.id, attempt: 1, fromEpoch: 3, params: { lr: 0.12 }, parentId: first.id },
+  ]);
+  for (const [trial, lr] of [
+    [first, 0.1],
+    [second, 0.12],
+  ] as const) {
+    for (const epoch of [3, 4]) await store.recordEpoch(trial.id, 1, 0, epoch, { valAccuracy: 0.5 + epoch / 100, learningRate: lr });
+    await store.recordRepeat(trial.id, 1, { repeat: 0, seed: 1, value: 0.54, epochs: 4, bestEpoch: 4, trainSeconds: 1 });
+    await store.finishTrial(trial.id, 1, {
+      state: 'COMPLETE',
+      result: { value: 0.54, repeats: 1, epochs: 4, bestEpoch: 4, trainSeconds: 1 },
+    });
+  }
 }
 
 describe('a trial page with repeats and a test evaluation', { skip: browserSkipReason() }, () => {
@@ -76,6 +117,7 @@ describe('a trial page with repeats and a test evaluation', { skip: browserSkipR
     });
     await writeFashionStudy(store);
     await writeOwnCodeStudy(store);
+    await writePbtStudy(store);
     dashboard = await DashboardServer.start({ store, listen: { host: '127.0.0.1', port: 0 }, logger: silentLogger() });
     browser = await launchBrowser();
   });
@@ -154,6 +196,26 @@ describe('a trial page with repeats and a test evaluation', { skip: browserSkipR
     // train_loss, val_loss and the val_f1 panel: a line each for the one repeat.
     assert.equal(await page.locator('#curves svg path[aria-roledescription="line mark"]').count(), 3);
     await page.screenshot({ path: join(testOutputDir('dashboard'), '6-trial-of-own-code.png'), fullPage: true });
+    await page.close();
+  });
+
+  test("a PBT member's schedule: its stretches of epochs, their parameters and whose state each went on from; the study draws them all", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${dashboard.url}studies/pbt/trials/1`);
+    const rows = page.locator('#schedule-table tbody tr');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.nth(0).locator('td').allInnerTexts(), ['1-2', '0.0010', 'its own state']);
+    assert.deepEqual(await rows.nth(1).locator('td').allInnerTexts(), ['3-4', '0.1200', 'trial 0, epoch 2']);
+    assert.equal(await rows.nth(1).locator('a').getAttribute('href'), '/studies/pbt/trials/0');
+    await page.goto(`${dashboard.url}studies/tested/trials/0`);
+    await page.locator('#repeats-table').waitFor();
+    assert.equal(await page.locator('#schedule-table').count(), 0, 'a study without PBT has no schedule');
+    await page.goto(`${dashboard.url}studies/pbt`);
+    const chart = page.locator('figure[data-chart-id="pbt-schedule"]');
+    await chart.locator('svg').waitFor();
+    // One step line per member, and a dot where member 1 went on from member 0.
+    assert.equal(await chart.locator('svg path[aria-roledescription="line mark"]').count(), 2);
+    await page.screenshot({ path: join(testOutputDir('dashboard'), '6-pbt-study.png'), fullPage: true });
     await page.close();
   });
 

@@ -23,10 +23,16 @@ function problems(text: string): string[] {
 }
 
 describe('docs/sweep-files.md: its YAML', () => {
-  test('the page has the listing of every field and three fragments', () => {
+  test('the page has the listing of every field and four fragments', () => {
     assert.deepEqual(
       blocks.map((b) => b.text.split('\n')[0]),
-      ['study: quickstart            # name of the study in the store: letters, digits, _ . -', 'dataset:', 'command:', 'synthetic:'],
+      [
+        'study: quickstart            # name of the study in the store: letters, digits, _ . -',
+        'dataset:',
+        'command:',
+        'synthetic:',
+        'scheduler:',
+      ],
     );
   });
 
@@ -68,6 +74,13 @@ describe('docs/sweep-files.md: its YAML', () => {
     const fragment = blocks[3]?.text ?? assert.fail('no synthetic fragment');
     const file = `study: synthetic\nspace:\n  learning_rate: { type: float, low: 1.0e-4, high: 0.3, log: true }\n  optimizer: { type: categorical, choices: [sgd, adam] }\nbudget:\n  trials: 2\n${fragment}\n`;
     assert.deepEqual(problems(file), []);
+  });
+
+  test('the PBT fragment, in a file with a study, built-in training and a space of what PBT explores', () => {
+    const fragment = blocks[4]?.text ?? assert.fail('no scheduler fragment');
+    const file = `study: pbt\ndataset:\n  name: bundled-mnist\n  validation: 100\ntraining:\n  epochs: 4\n  optimizer: sgd\nspace:\n  learning_rate: { type: float, low: 1.0e-4, high: 0.3, log: true }\n${fragment}\n`;
+    assert.deepEqual(problems(file), []);
+    assert.notDeepEqual(problems(file.replace('epochs: 4', 'epochs: 2')), [], 'an interval as long as training is caught');
   });
 
   test('a mistake in a fragment is caught', () => {

@@ -230,8 +230,10 @@ describe("docs/cli.md on the quick start's store", () => {
         test: { confusion: number[][]; classes: Record<string, unknown>[]; macro: Record<string, unknown> } & Record<string, unknown>;
       }[];
       epochs: Record<string, unknown>[];
+      schedule: unknown[];
     };
-    assert.deepEqual(Object.keys(output), ['study', 'trial', 'repeats', 'epochs']);
+    assert.deepEqual(Object.keys(output), ['study', 'trial', 'repeats', 'epochs', 'schedule']);
+    assert.deepEqual(output.schedule, [], 'the quick start is no PBT study');
     assert.deepEqual(Object.keys(output.trial), Object.keys(TRIAL_EXAMPLE));
     // As docs/cli.md lists them under "JSON output", show --json.
     assert.equal(output.repeats.length, 1);

@@ -5,7 +5,7 @@ import { samplePrior } from '../../src/samplers/sample-prior.js';
 import type { ParamValues, SearchSpaceDefinition } from '../../src/space/param-spec.js';
 import { explore } from '../../src/population/explore.js';
 import { PBT_DEFAULTS } from '../../src/population/pbt-settings.js';
-import { Population } from '../../src/population/population.js';
+import { decideGeneration } from '../../src/population/population.js';
 
 /**
  * The toy problem of the PBT paper (Jaderberg et al. 2017, section 4.1, figure 2): maximise
@@ -31,21 +31,22 @@ function step(member: Member): void {
   member.theta = [member.theta[0] * (1 - 2 * STEP * (h[0] ?? 0)), member.theta[1] * (1 - 2 * STEP * (h[1] ?? 0))];
 }
 
-/** Trains each member `steps` steps; with PBT, every `interval` steps each member decides in turn. */
+/** Trains each member `steps` steps; with PBT, every `interval` steps the population decides. */
 function train(initial: readonly ParamValues[], steps: number, pbt: { interval: number; seed: number } | undefined): number {
   const members: Member[] = initial.map((params) => ({ theta: [0.9, 0.9], params }));
-  const population =
-    pbt && new Population({ ...PBT_DEFAULTS, population: members.length, interval: pbt.interval }, SPACE, 'maximize', new Rng(pbt.seed));
-  members.forEach((member, id) => population?.join(id, member.params));
+  const rng = new Rng(pbt?.seed ?? 0);
   for (let t = 1; t <= steps; t++) {
     for (const member of members) step(member);
-    if (!population || !pbt || t % pbt.interval !== 0) continue;
+    if (!pbt || t % pbt.interval !== 0) continue;
+    const scored = members.map((member, id) => ({ id, params: member.params, score: q(member.theta) }));
+    const decisions = decideGeneration(scored, PBT_DEFAULTS, SPACE, 'maximize', rng);
+    // Every copy is of the state at the decision point, as a checkpoint taken there would be.
+    const states = members.map((member) => [...member.theta] as [number, number]);
     members.forEach((member, id) => {
-      const decision = population.decide(id, q(member.theta));
-      if (decision.kind === 'continue') return;
+      const decision = decisions.get(id);
+      if (decision?.kind !== 'exploit') return;
       // Exploit: the better member's state (its checkpoint); explore: the parameters PBT chose.
-      const source = members[decision.from] as Member;
-      member.theta = [...source.theta];
+      member.theta = [...(states[decision.from] as [number, number])];
       member.params = decision.params;
     });
   }

@@ -1,3 +1,4 @@
+import { sha256Hex } from '../../src/files/sha256.js';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,6 @@ import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { CheckpointDamagedError } from '../../src/store/checkpoints/checkpoint-damaged-error.js';
-import { checkpointChecksum } from '../../src/training/checkpoint/checkpoint-codec.js';
 import { result, studyDefinition } from './study-fixture.js';
 
 const dir = tempDir();
@@ -187,7 +187,7 @@ describe('sqlite trial store', () => {
 describe('sqlite trial store: checkpoint files', () => {
   const checkpoint = (epoch: number, size = 4096): { epoch: number; sha256: string; data: Uint8Array } => {
     const data = new Uint8Array(size).map((_, i) => (i * 7 + epoch) & 0xff);
-    return { epoch, sha256: checkpointChecksum(data), data };
+    return { epoch, sha256: sha256Hex(data), data };
   };
 
   async function withCheckpoint(): Promise<{ store: SqliteTrialStore; path: string; trialId: number; file: string }> {

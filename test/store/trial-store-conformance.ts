@@ -1,3 +1,4 @@
+import { sha256Hex } from '../../src/files/sha256.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AlreadyExistsError } from '../../src/errors/already-exists-error.js';
@@ -10,12 +11,11 @@ import type { TrialStore } from '../../src/store/trial-store.js';
 import { bestEpoch } from '../../src/core/objective.js';
 import { aggregateRepeats } from '../../src/study/aggregate-repeats.js';
 import { result, studyDefinition } from './study-fixture.js';
-import { checkpointChecksum } from '../../src/training/checkpoint/checkpoint-codec.js';
 
 /** A checkpoint of `epoch` whose bytes say which it is. */
 function checkpointOf(epoch: number, size = 1000): { epoch: number; sha256: string; data: Uint8Array } {
   const data = new Uint8Array(size).fill(epoch);
-  return { epoch, sha256: checkpointChecksum(data), data };
+  return { epoch, sha256: sha256Hex(data), data };
 }
 
 /**
@@ -259,6 +259,68 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         assert.equal(await store.loadCheckpoint(trialId, 0), undefined);
         await store.recordRepeat(trialId, 2, { repeat: 1, seed: 1, value: 0.5, epochs: 1, bestEpoch: 1, trainSeconds: 1 });
         await assert.rejects(store.forgetCheckpoint(trialId, 2, 1), InvalidStateError, 'a finished repeat keeps its epochs');
+      }));
+
+    test("PBT segments: a decision point is recorded whole, an exploiting member's checkpoint becomes its parent's", () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('study'));
+        const members = [];
+        for (const lr of [0.1, 0.2, 0.3]) {
+          const trial = await store.createTrial(study.id, { lr, depth: 2 }, { worker: 'w1' });
+          for (const epoch of [1, 2]) await store.recordEpoch(trial.id, 1, 0, epoch, { valAccuracy: lr * epoch });
+          members.push(trial);
+        }
+        const [a, b, c] = members as [TrialRecord, TrialRecord, TrialRecord];
+        await store.saveCheckpoint(a.id, 1, 0, checkpointOf(2, 100));
+        await store.saveCheckpoint(b.id, 1, 0, checkpointOf(2, 200));
+        await store.saveCheckpoint(c.id, 1, 0, checkpointOf(1, 300));
+        // c's latest checkpoint is of epoch 1: nobody can go on from it after epoch 2, and nothing is written.
+        await assert.rejects(
+          store.startSegments([
+            { trialId: a.id, attempt: 1, fromEpoch: 3, params: { lr: 0.24, depth: 2 }, parentId: b.id },
+            { trialId: b.id, attempt: 1, fromEpoch: 3, params: { lr: 0.2, depth: 2 }, parentId: c.id },
+          ]),
+          InvalidStateError,
+        );
+        assert.deepEqual(await store.listSegments(study.id), []);
+        assert.deepEqual(await store.loadCheckpoint(a.id, 0), checkpointOf(2, 100));
+        await assert.rejects(
+          store.startSegments([{ trialId: a.id, attempt: 2, fromEpoch: 3, params: { lr: 0.24, depth: 2 } }]),
+          StaleAttemptError,
+        );
+        await store.startSegments([
+          { trialId: a.id, attempt: 1, fromEpoch: 3, params: { lr: 0.24, depth: 2 }, parentId: b.id },
+          { trialId: b.id, attempt: 1, fromEpoch: 3, params: { lr: 0.2, depth: 2 } },
+        ]);
+        assert.deepEqual(await store.listSegments(study.id), [
+          { trial: a.number, fromEpoch: 3, params: { lr: 0.24, depth: 2 }, parent: b.number },
+          { trial: b.number, fromEpoch: 3, params: { lr: 0.2, depth: 2 } },
+        ]);
+        assert.deepEqual(await store.loadCheckpoint(a.id, 0), checkpointOf(2, 200), "a goes on from b's bytes");
+        assert.deepEqual(await store.loadCheckpoint(b.id, 0), checkpointOf(2, 200), "b's stay");
+        assert.deepEqual(
+          await store.getEpochs(a.id),
+          [
+            { repeat: 0, epoch: 1, valAccuracy: 0.1 },
+            { repeat: 0, epoch: 2, valAccuracy: 0.2 },
+          ],
+          'a keeps the epochs it trained itself',
+        );
+        await assert.rejects(
+          store.startSegments([{ trialId: b.id, attempt: 1, fromEpoch: 3, params: { lr: 0.3, depth: 2 } }]),
+          /segment|constraint|UNIQUE/i,
+          'a decision point is recorded once',
+        );
+        // Re-queued with its checkpoint of epoch 2: the segment from epoch 3 is still its history.
+        await store.requeueTrial(a.id, 1, 'worker lost', { lost: true });
+        assert.equal((await store.listSegments(study.id)).filter((s) => s.trial === a.number).length, 1);
+        // Its checkpoint forgotten, a member starts again from epoch 1 with its own parameters.
+        await store.startTrial(a.id, 'w2');
+        await store.forgetCheckpoint(a.id, 2, 0);
+        assert.deepEqual(
+          (await store.listSegments(study.id)).map((s) => s.trial),
+          [b.number],
+        );
       }));
 
     test('checkpoints of ended trials are deleted, but for the best `keep` COMPLETE ones', () =>

@@ -1,12 +1,8 @@
+import { sha256Hex } from '../../src/files/sha256.js';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
-import {
-  checkpointChecksum,
-  CheckpointFormatError,
-  decodeCheckpoint,
-  encodeCheckpoint,
-} from '../../src/training/checkpoint/checkpoint-codec.js';
+import { CheckpointFormatError, decodeCheckpoint, encodeCheckpoint } from '../../src/training/checkpoint/checkpoint-codec.js';
 import type { TrainingState } from '../../src/training/checkpoint/training-state.js';
 import { DEFAULT_MODEL, DEFAULT_TRAINING } from '../../src/training/settings.js';
 import { initBackend } from '../../src/training/tf-backend.js';
@@ -54,11 +50,11 @@ describe('checkpoint bytes', () => {
 
   test('the checksum is the SHA-256 of the bytes: any change shows', () => {
     const bytes = encodeCheckpoint(state);
-    const sum = checkpointChecksum(bytes);
+    const sum = sha256Hex(bytes);
     assert.match(sum, /^[0-9a-f]{64}$/);
     const flipped = Buffer.from(bytes);
     flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
-    assert.notEqual(checkpointChecksum(flipped), sum);
+    assert.notEqual(sha256Hex(flipped), sum);
   });
 
   for (const [what, bytes, reason] of [

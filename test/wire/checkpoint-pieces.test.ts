@@ -1,3 +1,4 @@
+import { sha256Hex } from '../../src/files/sha256.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { create } from '@bufbuild/protobuf';
@@ -10,7 +11,6 @@ import {
 } from '../../src/wire/checkpoint-piece-codec.js';
 import { CheckpointPieceSchema } from '../../src/wire/gen/sweeper/v1/coordinator_pb.js';
 import { MAX_CHECKPOINT_BYTES } from '../../src/wire/run-codec.js';
-import { checkpointChecksum } from '../../src/training/checkpoint/checkpoint-codec.js';
 
 const run = { study: 'tiny', trialNumber: 3, attempt: 2, repeat: 0 };
 
@@ -21,7 +21,7 @@ function bytes(size: number): Uint8Array {
 describe('checkpoint pieces on the wire', () => {
   test('a checkpoint of 2.5 MiB goes as three pieces, the first naming run and header, and comes back whole', () => {
     const data = bytes(2.5 * CHECKPOINT_PIECE_BYTES);
-    const header = { epoch: 4, bytes: data.length, sha256: checkpointChecksum(data) };
+    const header = { epoch: 4, bytes: data.length, sha256: sha256Hex(data) };
     const pieces = [...checkpointPieces({ run, header }, data)].map((piece) => checkpointPieceFromMessage(checkpointPieceToMessage(piece)));
     assert.deepEqual(
       pieces.map((piece) => [piece.data.length, piece.run !== undefined, piece.header !== undefined]),
@@ -38,7 +38,7 @@ describe('checkpoint pieces on the wire', () => {
 
   test('bytes damaged on the way, too many or too few, are refused, never kept', () => {
     const data = bytes(1000);
-    const header = { epoch: 1, bytes: 1000, sha256: checkpointChecksum(data) };
+    const header = { epoch: 1, bytes: 1000, sha256: sha256Hex(data) };
     const flipped = new Uint8Array(data);
     flipped[500] = (flipped[500] ?? 0) ^ 1;
     const damaged = new CheckpointAssembly(header);

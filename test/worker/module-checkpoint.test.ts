@@ -1,10 +1,10 @@
+import { sha256Hex } from '../../src/files/sha256.js';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { EpochReport } from '../../src/core/run-report.js';
 import type { RunAssignment } from '../../src/execution/run-assignment.js';
-import { checkpointChecksum } from '../../src/training/checkpoint/checkpoint-codec.js';
 import { ModulePool } from '../../worker/module/module-pool.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -53,7 +53,7 @@ function assignment(attempt: number, resume?: { epoch: number; data: Uint8Array 
     checkpoint: {
       every: 1,
       final: false,
-      ...(resume && { resume: { epoch: resume.epoch, bytes: resume.data.length, sha256: checkpointChecksum(resume.data) } }),
+      ...(resume && { resume: { epoch: resume.epoch, bytes: resume.data.length, sha256: sha256Hex(resume.data) } }),
     },
   };
 }
@@ -66,7 +66,7 @@ describe('module checkpoints', () => {
       assignment(1),
       {
         onEpoch: (report) => (reports.push(report), report.epoch === 2 ? 'stop' : 'continue'),
-        onCheckpoint: (epoch, data) => (saved.set(epoch, data), Promise.resolve()),
+        onCheckpoint: (epoch, data, sha256) => (assert.equal(sha256, sha256Hex(data)), saved.set(epoch, data), Promise.resolve()),
       },
       new AbortController().signal,
     );

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../src/files/sha256.js';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
@@ -52,7 +52,7 @@ export class CheckpointFolder {
         const data = await listener.loadCheckpoint();
         await unpackFolder(data, path);
         folder.resumedEpoch = plan.resume.epoch;
-        folder.lastHash = createHash('sha256').update(data).digest('hex');
+        folder.lastHash = sha256Hex(data);
       } catch (error) {
         logger?.warn(
           { trial: assignment.trialNumber, repeat: assignment.repeat, reason: (error as Error).message },
@@ -73,17 +73,17 @@ export class CheckpointFolder {
     };
   }
 
-  /** What the folder holds after `epoch`'s report, when it is to be sent: an `every`-th epoch, and changed. */
-  async snapshot(epoch: number): Promise<Uint8Array | undefined> {
+  /** What the folder holds after `epoch`'s report, with its SHA-256, when it is to be sent: an `every`-th epoch, and changed. */
+  async snapshot(epoch: number): Promise<{ data: Uint8Array; sha256: string } | undefined> {
     if (epoch % this.plan.every !== 0) return undefined;
     // Most programs save nothing here: an empty folder costs one synchronous look, no archive.
     if (readdirSync(this.path).length === 0) return undefined;
     const data = await packFolder(this.path, MAX_CHECKPOINT_BYTES);
     if (!data) return undefined;
-    const hash = createHash('sha256').update(data).digest('hex');
-    if (hash === this.lastHash) return undefined;
-    this.lastHash = hash;
-    return data;
+    const sha256 = sha256Hex(data);
+    if (sha256 === this.lastHash) return undefined;
+    this.lastHash = sha256;
+    return { data, sha256 };
   }
 
   /** Synchronously, as the folder was made: usually empty, or a checkpoint already sent. */

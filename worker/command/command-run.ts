@@ -238,7 +238,7 @@ export class CommandRun {
       if (decision === 'stop') this.stop(false);
     }
     // After the epoch is kept, and before the next report is handled.
-    if (checkpoint) await this.input.listener.onCheckpoint?.(report.epoch, checkpoint).catch(() => undefined);
+    if (checkpoint) await this.input.listener.onCheckpoint?.(report.epoch, checkpoint.data, checkpoint.sha256).catch(() => undefined);
   }
 
   /** A resumed run whose program started again from epoch 1 is told what it missed. */

@@ -127,7 +127,8 @@ export class ModuleRun {
     // The thread aborts the signal itself on 'stop'; the grace starts here.
     if (decision === 'stop') this.startGrace();
     // After the epoch is kept, and before the next report is handled.
-    if (checkpoint) await this.options.listener.onCheckpoint?.(checked.report.epoch, checkpoint).catch(() => undefined);
+    if (checkpoint)
+      await this.options.listener.onCheckpoint?.(checked.report.epoch, checkpoint.data, checkpoint.sha256).catch(() => undefined);
   }
 
   private fail(message: string): void {

@@ -21,7 +21,16 @@ export function trialOfCheckpoint(name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** The name of a checkpoint's bytes: one per run and epoch, so a new one never overwrites the one it replaces. */
-export function checkpointName(study: number, trial: number, record: Omit<CheckpointRecord, 'bytes' | 'sha256'>): string {
-  return `${checkpointFolder(study)}/trial-${trial}.repeat-${record.repeat}.attempt-${record.attempt}.epoch-${record.epoch}.swck`;
+/**
+ * The name of a checkpoint's bytes: one per run and epoch, so a new one never overwrites the one
+ * it replaces; `copyOf`, a trial number, names a copy of that trial's checkpoint (PBT's exploit),
+ * which replaces the run's own of the same epoch.
+ */
+export function checkpointName(
+  study: number,
+  trial: number,
+  record: Omit<CheckpointRecord, 'bytes' | 'sha256'> & { readonly copyOf?: number },
+): string {
+  const copy = record.copyOf === undefined ? '' : `.from-${record.copyOf}`;
+  return `${checkpointFolder(study)}/trial-${trial}.repeat-${record.repeat}.attempt-${record.attempt}.epoch-${record.epoch}${copy}.swck`;
 }

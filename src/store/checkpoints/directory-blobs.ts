@@ -1,9 +1,9 @@
+import { sha256Hex } from '../../files/sha256.js';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SweeperError } from '../../errors/sweeper-error.js';
-import { checkpointChecksum } from '../../training/checkpoint/checkpoint-codec.js';
 import type { CheckpointBlobs } from './checkpoint-blobs.js';
 import { CheckpointDamagedError } from './checkpoint-damaged-error.js';
 
@@ -64,7 +64,7 @@ export class DirectoryBlobs implements CheckpointBlobs {
       if (error instanceof CheckpointDamagedError) throw error;
       throw new CheckpointDamagedError(`checkpoint ${path} cannot be read: ${(error as Error).message}`);
     }
-    if (data.length !== bytes || checkpointChecksum(data) !== sha256)
+    if (data.length !== bytes || sha256Hex(data) !== sha256)
       throw new CheckpointDamagedError(`checkpoint ${path} is damaged: its SHA-256 is not the one stored`);
     return new Uint8Array(data.buffer, data.byteOffset, data.length);
   }

@@ -1,4 +1,4 @@
-import { checkpointChecksum } from '../../training/checkpoint/checkpoint-codec.js';
+import { sha256Hex } from '../../files/sha256.js';
 import type { CheckpointBlobs } from './checkpoint-blobs.js';
 import { CheckpointDamagedError } from './checkpoint-damaged-error.js';
 
@@ -14,7 +14,7 @@ export class MemoryBlobs implements CheckpointBlobs {
   read(name: string, bytes: number, sha256: string): Promise<Uint8Array> {
     const data = this.blobs.get(name);
     if (!data) return Promise.reject(new CheckpointDamagedError(`checkpoint ${name} is missing`));
-    if (data.length !== bytes || checkpointChecksum(data) !== sha256)
+    if (data.length !== bytes || sha256Hex(data) !== sha256)
       return Promise.reject(new CheckpointDamagedError(`checkpoint ${name} is damaged: its bytes are not those stored`));
     return Promise.resolve(new Uint8Array(data));
   }

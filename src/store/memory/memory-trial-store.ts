@@ -28,6 +28,7 @@ import { matchesFilter } from './param-filter-match.js';
 import { currentEpoch, finite, sortedEpochs, throughJson, trialRecord, type StoredTrial } from './stored-trial.js';
 import { trialPageRows } from './trial-page-rows.js';
 import type { StoredCheckpoint } from '../../execution/run-assignment.js';
+import type { NewSegment, SegmentRecord } from '../segments.js';
 import { checkpointFolder, checkpointName, trialOfCheckpoint, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
 import { MemoryBlobs } from '../checkpoints/memory-blobs.js';
 
@@ -157,6 +158,7 @@ export class MemoryTrialStore implements TrialStore {
         repeats: new Map(),
         logs: new Map(),
         checkpoints: new Map(),
+        segments: new Map(),
       };
       study.trials.push(trial);
       this.trials.set(trial.id, trial);
@@ -232,6 +234,7 @@ export class MemoryTrialStore implements TrialStore {
       // An unfinished repeat keeps its epochs up to its checkpoint: the next attempt goes on from there.
       for (const [key, epoch] of trial.epochs)
         if (!trial.repeats.has(epoch.repeat) && epoch.epoch > (trial.checkpoints.get(epoch.repeat)?.epoch ?? 0)) trial.epochs.delete(key);
+      dropSegmentsBeyondEpochs(trial);
       trial.state = 'QUEUED';
       delete trial.worker;
       delete trial.startedAt;
@@ -288,9 +291,76 @@ export class MemoryTrialStore implements TrialStore {
       const old = trial.checkpoints.get(repeat)?.file;
       trial.checkpoints.delete(repeat);
       for (const [key, epoch] of trial.epochs) if (epoch.repeat === repeat) trial.epochs.delete(key);
+      dropSegmentsBeyondEpochs(trial);
       return old;
     });
     if (file !== undefined) await this.blobs.remove(file);
+  }
+
+  async startSegments(segments: readonly NewSegment[]): Promise<void> {
+    // The parents' bytes are read (and checked) before anything is written: all of it or none.
+    const copies = await this.run(() =>
+      segments.flatMap((segment) => {
+        const member = this.running(segment.trialId, segment.attempt);
+        if (segment.parentId === undefined) return [];
+        const parent = this.trial(segment.parentId);
+        if (parent.studyId !== member.studyId) throw new InvalidStateError('a segment goes on from a member of its own study');
+        const record = parent.checkpoints.get(0);
+        if (record?.epoch !== segment.fromEpoch - 1)
+          throw new InvalidStateError(
+            `trial ${parent.number} has no checkpoint of epoch ${segment.fromEpoch - 1} for trial ${member.number} to go on from`,
+          );
+        const file = checkpointName(member.studyId, member.number, {
+          repeat: 0,
+          attempt: segment.attempt,
+          epoch: record.epoch,
+          copyOf: parent.number,
+        });
+        return [{ segment, member, parent: parent.number, record, file }];
+      }),
+    );
+    const written: string[] = [];
+    let replaced: string[];
+    try {
+      for (const copy of copies) {
+        await this.blobs.write(copy.file, await this.blobs.read(copy.record.file, copy.record.bytes, copy.record.sha256));
+        written.push(copy.file);
+      }
+      replaced = await this.run(() => {
+        const members = segments.map((segment) => this.running(segment.trialId, segment.attempt));
+        members.forEach((member, index) => {
+          const segment = segments[index] as NewSegment;
+          if (member.segments.has(segment.fromEpoch))
+            throw new InvalidStateError(`trial ${member.number} has a segment from epoch ${segment.fromEpoch} already`);
+        });
+        members.forEach((member, index) => {
+          const { fromEpoch, params, parentId } = segments[index] as NewSegment;
+          const parent = parentId === undefined ? undefined : this.trial(parentId).number;
+          member.segments.set(fromEpoch, { fromEpoch, params: throughJson(params), ...(parent !== undefined && { parent }) });
+        });
+        const old: string[] = [];
+        for (const { segment, member, record, file } of copies) {
+          const own = member.checkpoints.get(0);
+          if (own) old.push(own.file);
+          member.checkpoints.set(0, { ...record, attempt: segment.attempt, file });
+        }
+        return old;
+      });
+    } catch (error) {
+      for (const file of written) await this.blobs.remove(file);
+      throw error;
+    }
+    for (const file of replaced) if (!written.includes(file)) await this.blobs.remove(file);
+  }
+
+  listSegments(studyId: number): Promise<SegmentRecord[]> {
+    return this.run(() =>
+      this.study(studyId).trials.flatMap((trial) =>
+        [...trial.segments.values()]
+          .sort((a, b) => a.fromEpoch - b.fromEpoch)
+          .map((segment) => ({ trial: trial.number, ...segment, params: { ...segment.params } })),
+      ),
+    );
   }
 
   async retainCheckpoints(studyId: number, keep: number): Promise<number> {
@@ -537,4 +607,11 @@ function compareValues(a: ParamValue, b: ParamValue): number {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/** PBT's segments past the epochs a trial keeps are not its history any more (the SQLite store's dropSegmentsBeyondEpochs). */
+function dropSegmentsBeyondEpochs(trial: StoredTrial): void {
+  let last = 0;
+  for (const { epoch } of trial.epochs.values()) last = Math.max(last, epoch);
+  for (const fromEpoch of trial.segments.keys()) if (fromEpoch > last + 1) trial.segments.delete(fromEpoch);
 }

@@ -2,6 +2,7 @@ import type { ParamValues } from '../../space/param-spec.js';
 import type { TrialState } from '../../core/trial-state.js';
 import type { EpochRecord, RepeatResult, TrialRecord, TrialResult } from '../records.js';
 import type { CheckpointRecord } from '../checkpoints/checkpoint-record.js';
+import type { SegmentRecord } from '../segments.js';
 
 /**
  * A trial as the in-memory store holds it: what the SQLite store keeps in its rows, values as
@@ -28,6 +29,8 @@ export interface StoredTrial {
   readonly logs: Map<number, string>;
   /** The latest checkpoint by repeat, with the name of its bytes. */
   readonly checkpoints: Map<number, CheckpointRecord & { readonly file: string }>;
+  /** PBT's segments of the member by first epoch, each with its parent's trial number. */
+  readonly segments: Map<number, Omit<SegmentRecord, 'trial'>>;
 }
 
 /** A fresh record of the trial: what a caller gets never aliases the store's own state. */

@@ -225,4 +225,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: "the segments of Population Based Training's members",
+    sql: `
+      -- A PBT member's epochs from from_epoch on were trained with params, going on from the
+      -- checkpoint of parent_id after epoch from_epoch - 1 (exploit), or from its own (parent_id
+      -- NULL). Its first segment is the trial's own parameters from epoch 1, not a row here.
+      CREATE TABLE trial_segments (
+        trial_id   INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,
+        from_epoch INTEGER NOT NULL CHECK (from_epoch >= 2),
+        params     TEXT NOT NULL CHECK (json_valid(params) AND json_type(params) = 'object'),
+        parent_id  INTEGER REFERENCES trials (id) ON DELETE SET NULL CHECK (parent_id IS NULL OR parent_id <> trial_id),
+        PRIMARY KEY (trial_id, from_epoch)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER segment_of_running_trial BEFORE INSERT ON trial_segments
+        WHEN (SELECT state FROM trials WHERE id = NEW.trial_id) <> 'RUNNING'
+        BEGIN SELECT RAISE(ABORT, 'a segment is recorded only while its trial runs'); END;
+      CREATE TRIGGER segment_parent_of_same_study BEFORE INSERT ON trial_segments
+        WHEN NEW.parent_id IS NOT NULL
+          AND (SELECT study_id FROM trials WHERE id = NEW.parent_id) IS NOT (SELECT study_id FROM trials WHERE id = NEW.trial_id)
+        BEGIN SELECT RAISE(ABORT, 'a segment goes on from a member of its own study'); END;
+      CREATE TRIGGER segments_stay BEFORE UPDATE ON trial_segments
+        BEGIN SELECT RAISE(ABORT, 'a segment does not change once recorded'); END;
+    `,
+  },
 ];

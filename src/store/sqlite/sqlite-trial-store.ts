@@ -33,6 +33,7 @@ import { translateSqliteError } from './sqlite-failure.js';
 import { StudyLocks } from './study-locks.js';
 import { trialPageSql } from './trial-page-sql.js';
 import type { StoredCheckpoint } from '../../execution/run-assignment.js';
+import type { NewSegment, SegmentRecord } from '../segments.js';
 import type { CheckpointBlobs } from '../checkpoints/checkpoint-blobs.js';
 import { checkpointFolder, checkpointName, trialOfCheckpoint, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
 import { DirectoryBlobs } from '../checkpoints/directory-blobs.js';
@@ -357,6 +358,7 @@ export class SqliteTrialStore implements TrialStore {
         `DELETE FROM trial_epochs WHERE trial_id = ? AND repeat NOT IN (SELECT repeat FROM trial_repeats WHERE trial_id = ?)
            AND epoch > COALESCE((SELECT c.epoch FROM trial_checkpoints c WHERE c.trial_id = trial_epochs.trial_id AND c.repeat = trial_epochs.repeat), 0)`,
       ).run(trialId, trialId);
+      this.dropSegmentsBeyondEpochs(trialId);
       this.prepare(
         `UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ?, lost_attempts = lost_attempts + ? WHERE id = ?`,
       ).run(reason, options.lost ? 1 : 0, trialId);
@@ -418,9 +420,83 @@ export class SqliteTrialStore implements TrialStore {
       ).get(trialId, repeat);
       this.prepare('DELETE FROM trial_checkpoints WHERE trial_id = ? AND repeat = ?').run(trialId, repeat);
       this.prepare('DELETE FROM trial_epochs WHERE trial_id = ? AND repeat = ?').run(trialId, repeat);
+      this.dropSegmentsBeyondEpochs(trialId);
       return row?.file;
     });
     if (file !== undefined) await this.blobs.remove(file);
+  }
+
+  async startSegments(segments: readonly NewSegment[]): Promise<void> {
+    // The parents' bytes are read (and checked) before anything is written: all of it or none.
+    const copies = await this.read(() =>
+      segments.flatMap((segment) => {
+        const member = this.requireRunning(segment.trialId, segment.attempt);
+        if (segment.parentId === undefined) return [];
+        const parent = this.trialRow(segment.parentId);
+        const row = this.prepare<[number], CheckpointRow>('SELECT * FROM trial_checkpoints WHERE trial_id = ? AND repeat = 0').get(
+          segment.parentId,
+        );
+        if (row?.epoch !== segment.fromEpoch - 1)
+          throw new InvalidStateError(
+            `trial ${parent.number} has no checkpoint of epoch ${segment.fromEpoch - 1} for trial ${member.number} to go on from`,
+          );
+        const file = checkpointName(member.study_id, member.number, {
+          repeat: 0,
+          attempt: segment.attempt,
+          epoch: row.epoch,
+          copyOf: parent.number,
+        });
+        return [{ segment, row, file }];
+      }),
+    );
+    const written: string[] = [];
+    let replaced: string[];
+    try {
+      for (const copy of copies) {
+        await this.blobs.write(copy.file, await this.blobs.read(copy.row.file, copy.row.bytes, copy.row.sha256));
+        written.push(copy.file);
+      }
+      replaced = await this.write(() => {
+        const insert = this.prepare('INSERT INTO trial_segments (trial_id, from_epoch, params, parent_id) VALUES (?, ?, ?, ?)');
+        for (const segment of segments) {
+          this.requireRunning(segment.trialId, segment.attempt);
+          insert.run(segment.trialId, segment.fromEpoch, JSON.stringify(segment.params), segment.parentId ?? null);
+        }
+        const old: string[] = [];
+        for (const { segment, row, file } of copies) {
+          const own = this.prepare<[number], { file: string }>('SELECT file FROM trial_checkpoints WHERE trial_id = ? AND repeat = 0').get(
+            segment.trialId,
+          );
+          if (own) old.push(own.file);
+          this.prepare(
+            `INSERT OR REPLACE INTO trial_checkpoints (trial_id, repeat, attempt, epoch, bytes, sha256, file, saved_at)
+               VALUES (?, 0, ?, ?, ?, ?, ?, ?)`,
+          ).run(segment.trialId, segment.attempt, row.epoch, row.bytes, row.sha256, file, now());
+        }
+        return old;
+      });
+    } catch (error) {
+      for (const file of written) await this.blobs.remove(file);
+      throw error;
+    }
+    for (const file of replaced) if (!written.includes(file)) await this.blobs.remove(file);
+  }
+
+  listSegments(studyId: number): Promise<SegmentRecord[]> {
+    return this.read(() =>
+      this.prepare<[number], { number: number; from_epoch: number; params: string; parent: number | null }>(
+        `SELECT t.number, s.from_epoch, s.params, p.number AS parent FROM trial_segments s
+           JOIN trials t ON t.id = s.trial_id LEFT JOIN trials p ON p.id = s.parent_id
+           WHERE t.study_id = ? ORDER BY t.number, s.from_epoch`,
+      )
+        .all(studyId)
+        .map((row) => ({
+          trial: row.number,
+          fromEpoch: row.from_epoch,
+          params: JSON.parse(row.params) as ParamValues,
+          ...(row.parent !== null && { parent: row.parent }),
+        })),
+    );
   }
 
   async retainCheckpoints(studyId: number, keep: number): Promise<number> {
@@ -664,6 +740,14 @@ export class SqliteTrialStore implements TrialStore {
     const row = this.prepare<[number], TrialRow>('SELECT * FROM trials WHERE id = ?').get(trialId);
     if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
     return row;
+  }
+
+  /** PBT's segments past the epochs a trial keeps are not its history any more: its next attempt trains them again. */
+  private dropSegmentsBeyondEpochs(trialId: number): void {
+    this.prepare(
+      `DELETE FROM trial_segments WHERE trial_id = ?
+         AND from_epoch > 1 + COALESCE((SELECT MAX(epoch) FROM trial_epochs WHERE trial_id = ?), 0)`,
+    ).run(trialId, trialId);
   }
 
   private requireRunning(trialId: number, attempt: number): TrialRow {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { SavedTensor } from './saved-tensor.js';
 import type { TrainingState } from './training-state.js';
 
@@ -88,11 +87,6 @@ export function decodeCheckpoint(bytes: Uint8Array): TrainingState {
   const state = revive(parsed, tensors);
   checkState(state);
   return state as TrainingState;
-}
-
-/** The checksum kept beside a checkpoint (hex SHA-256 of its bytes). */
-export function checkpointChecksum(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function revive(value: unknown, tensors: readonly SavedTensor[]): unknown {
