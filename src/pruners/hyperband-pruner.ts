@@ -14,6 +14,7 @@ export type HyperbandSettings = Omit<HyperbandPrunerSpec, 'type'>;
  * hard (bracket 0) and letting every trial train long (the last bracket).
  */
 export class HyperbandPruner implements Pruner {
+  readonly readsCurves = true;
   readonly name = 'hyperband';
   readonly settings: HyperbandSettings;
   readonly budgets: readonly number[];

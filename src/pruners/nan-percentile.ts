@@ -5,7 +5,14 @@
  * Returns NaN when no value is a number.
  */
 export function nanPercentile(values: readonly number[], percentile: number): number {
-  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  return sortedPercentile(
+    values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b),
+    percentile,
+  );
+}
+
+/** nanPercentile of values that are already numbers in ascending order: no pass over them. */
+export function sortedPercentile(sorted: readonly number[], percentile: number): number {
   if (sorted.length === 0) return Number.NaN;
   const lastIndex = sorted.length - 1;
   const index = lastIndex * (percentile / 100);

@@ -1,7 +1,8 @@
 import { isAtLeastAsGood, isBetter, percentileFromLowest, type Direction } from '../core/direction.js';
 import { checkInteger, checkRange } from './check-setting.js';
 import { formatMetric } from './format-metric.js';
-import { nanPercentile } from './nan-percentile.js';
+import { sortedPercentile } from './nan-percentile.js';
+import { CompletedSteps } from './completed-steps.js';
 import { KEEP, prune, type PruneContext, type PruneDecision, type Pruner } from './pruner.js';
 import { PERCENTILE_DEFAULTS, type PercentileSettings } from './pruner-spec.js';
 
@@ -16,6 +17,7 @@ export interface PercentilePrunerOptions extends Partial<PercentileSettings> {
  */
 export class PercentilePruner implements Pruner {
   readonly name: string = 'percentile';
+  readonly readsCurves = false;
   readonly percentile: number;
   readonly settings: PercentileSettings;
 
@@ -39,28 +41,26 @@ export class PercentilePruner implements Pruner {
     this.settings = settings;
   }
 
-  decide({ direction, trial, step, trials }: PruneContext): PruneDecision {
+  decide({ direction, trial, step, trials, completed: kept }: PruneContext): PruneDecision {
     const { nStartupTrials, nWarmupSteps, intervalSteps, nMinTrials } = this.settings;
-    const completed = trials.filter((other) => other.state === 'COMPLETE' && other.number !== trial.number);
-    if (completed.length === 0 || completed.length < nStartupTrials) return KEEP;
+    // The trial decided is RUNNING: never among the COMPLETE ones.
+    const completed = kept ?? CompletedSteps.of(trials);
+    if (completed.trials === 0 || completed.trials < nStartupTrials) return KEEP;
     if (step < nWarmupSteps) return KEEP;
     if (!isFirstReportInInterval(step, trial.values.keys(), nWarmupSteps, intervalSteps)) return KEEP;
 
     const best = bestSoFar([...trial.values.values()], direction);
     if (Number.isNaN(best)) return prune(`every ${this.metric} reported up to epoch ${step} is NaN`);
 
-    const atStep = completed.flatMap((other) => {
-      const value = other.values.get(step);
-      return value === undefined ? [] : [value];
-    });
-    if (atStep.length < nMinTrials) return KEEP;
+    if (completed.reportedAt(step) < nMinTrials) return KEEP;
     // For maximize the kept share lies above the cut, so the cut is the complementary percentile.
     const percentile = percentileFromLowest(this.percentile, direction);
-    const cutoff = nanPercentile(atStep, percentile);
+    const atStep = completed.sortedAt(step);
+    const cutoff = sortedPercentile(atStep, percentile);
     if (Number.isNaN(cutoff)) return KEEP;
     if (isAtLeastAsGood(best, cutoff, direction)) return KEEP;
 
-    const counted = atStep.filter((value) => !Number.isNaN(value)).length;
+    const counted = atStep.length;
     return prune(
       `best ${this.metric} up to epoch ${step} is ${formatMetric(best)}, worse than ` +
         `${this.describeCutoff(cutoff, percentile)} of ${counted} completed trial${counted === 1 ? '' : 's'} at epoch ${step}`,

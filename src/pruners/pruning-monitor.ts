@@ -2,6 +2,7 @@ import type { Direction } from '../core/direction.js';
 import type { TrialState } from '../core/trial-state.js';
 import { createPruner } from './create-pruner.js';
 import { EarlyStopping } from './early-stopping.js';
+import { CompletedSteps } from './completed-steps.js';
 import type { Pruner, TrialCurve } from './pruner.js';
 import type { EarlyStoppingSpec, PrunerSpec } from './pruner-spec.js';
 
@@ -41,6 +42,8 @@ export class PruningMonitor {
   private readonly pruner: Pruner;
   private readonly earlyStopping: EarlyStopping | undefined;
   private readonly trials = new Map<number, TrackedTrial>();
+  /** The COMPLETE trials' values by step, added as each completes (the percentile pruners read only these). */
+  private readonly completed = new CompletedSteps();
 
   constructor(private readonly definition: PruningSettings) {
     const { metric } = definition.objective;
@@ -55,16 +58,20 @@ export class PruningMonitor {
 
   /** Adds a trial's curve from the store (`values` per repeat, epoch 1 first). */
   remember(number: number, state: TrialState, curves: ReadonlyMap<number, readonly number[]>): void {
-    this.trials.set(number, { state, repeats: new Map([...curves].map(([repeat, values]) => [repeat, [...values]])) });
+    const trial: TrackedTrial = { state, repeats: new Map([...curves].map(([repeat, values]) => [repeat, [...values]])) };
+    this.trials.set(number, trial);
+    if (state === 'COMPLETE') this.completed.add(curveOf(number, trial).values);
   }
 
   setState(number: number, state: TrialState): void {
-    const trial = this.trials.get(number);
-    if (!trial) this.trials.set(number, { state, repeats: new Map() });
+    let trial = this.trials.get(number);
+    if (!trial) this.trials.set(number, (trial = { state, repeats: new Map() }));
     else {
+      if (trial.state === state) return;
       trial.state = state;
       trial.curve = undefined;
     }
+    if (state === 'COMPLETE') this.completed.add(curveOf(number, trial).values);
   }
 
   /** A running trial starts a new attempt: what earlier attempts reported no longer counts. */
@@ -87,9 +94,10 @@ export class PruningMonitor {
       step: epoch,
       trial: curveOf(number, trial),
       // Every other trial's curve costs a pass over the whole study per epoch: only for a pruner that reads them.
-      trials: this.needsHistory
+      trials: this.pruner.readsCurves
         ? [...this.trials].filter(([other]) => other !== number).map(([other, tracked]) => curveOf(other, tracked))
         : [],
+      completed: this.completed,
     });
     if (decision.prune) return { action: 'prune', reason: decision.reason };
     if (this.earlyStopping) {

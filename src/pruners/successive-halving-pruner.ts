@@ -18,6 +18,7 @@ export type AshaSettings = Omit<AshaPrunerSpec, 'type'>;
  * step (with a report every epoch, the value at that step).
  */
 export class SuccessiveHalvingPruner implements Pruner {
+  readonly readsCurves = true;
   readonly name = 'asha';
   readonly settings: AshaSettings;
 
