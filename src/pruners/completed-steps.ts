@@ -1,4 +1,4 @@
-import type { TrialCurve } from './pruner.js';
+import type { TrialState } from '../core/trial-state.js';
 
 interface StepValues {
   /** The values that are numbers, ascending. */
@@ -18,7 +18,7 @@ export class CompletedSteps {
   private readonly steps = new Map<number, StepValues>();
 
   /** The index of the COMPLETE trials among `trials`, for a caller that keeps none. */
-  static of(trials: readonly TrialCurve[]): CompletedSteps {
+  static of(trials: readonly { readonly state: TrialState; readonly values: ReadonlyMap<number, number> }[]): CompletedSteps {
     const index = new CompletedSteps();
     for (const trial of trials) if (trial.state === 'COMPLETE') index.add(trial.values);
     return index;
