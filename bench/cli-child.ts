@@ -35,8 +35,10 @@ export class CliChild {
     readonly name: string,
     args: readonly string[],
     nodeArgs: readonly string[] = [],
+    /** The script it runs: the CLI, or another compiled script (bench:scale's simulated workers). */
+    main = CLI_MAIN,
   ) {
-    const child = spawn(process.execPath, [...nodeArgs, CLI_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     living.add(child);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
@@ -71,6 +73,16 @@ export class CliChild {
    */
   childrenCpuSeconds(): number | undefined {
     return this.statTicks(13, 14);
+  }
+
+  /** Resident memory of the process (VmRSS in /proc/PID/status), in bytes; undefined where there is no /proc. */
+  rssBytes(): number | undefined {
+    try {
+      const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'));
+      return match ? Number(match[1]) * 1024 : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The sum of two clock-tick fields of /proc/PID/stat (counted from field 3, after the command name), in seconds. */

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { CoordinatorClient } from '../src/rpc/coordinator-client.js';
 import type { StatusReply } from '../src/wire/gen/sweeper/v1/coordinator_pb.js';
@@ -17,7 +18,15 @@ export interface LoopbackClusterOptions {
   readonly coordinatorNodeArgs?: readonly string[];
   /** Node flags for each worker process. */
   readonly workerNodeArgs?: readonly string[];
+  /**
+   * Simulated workers instead of `sweeper worker` processes (bench:scale): `workers` WorkerAgents
+   * with synthetic runs, each with a connection of its own, at most this many per process.
+   */
+  readonly simulatedPerProcess?: number;
 }
+
+/** bench/simulated-workers.ts, compiled beside this file. */
+const SIMULATED_MAIN = fileURLToPath(new URL('./simulated-workers.js', import.meta.url));
 
 /** How long a process gets to start, and to drain and exit when stopped. */
 const START_MS = 30_000;
@@ -48,7 +57,13 @@ export class LoopbackCluster {
     const workers: CliChild[] = [];
     try {
       const [, address] = (await coordinator.waitForLine(/coordinator listening on (\S+)/, START_MS)) as [string, string];
-      for (let i = 0; i < options.workers; i++) {
+      const perProcess = options.simulatedPerProcess;
+      for (let first = 0; perProcess !== undefined && first < options.workers; first += perProcess) {
+        const count = Math.min(perProcess, options.workers - first);
+        const args = ['--coordinator', address, '--workers', String(count), '--slots', String(options.threads)];
+        workers.push(new CliChild(`simulated workers ${first + 1}-${first + count}`, args, options.workerNodeArgs, SIMULATED_MAIN));
+      }
+      for (let i = 0; perProcess === undefined && i < options.workers; i++) {
         workers.push(
           new CliChild(
             `worker ${i + 1}`,
@@ -67,7 +82,7 @@ export class LoopbackCluster {
       }
       const client = new CoordinatorClient({ address, credentials: ChannelCredentials.createInsecure() });
       const cluster = new LoopbackCluster(address, storePath, client, coordinator, workers);
-      await cluster.waitForWorkers(options.workers * options.threads);
+      await cluster.waitForWorkers(options.workers * options.threads, START_MS + 100 * options.workers);
       return cluster;
     } catch (error) {
       await Promise.all([...workers, coordinator].map((child) => child.stop(STOP_MS)));
@@ -105,6 +120,11 @@ export class LoopbackCluster {
     return { coordinator, workers: sum(workers), workerChildren: sum(children) };
   }
 
+  /** The coordinator's resident memory in bytes (undefined without /proc). */
+  coordinatorRss(): number | undefined {
+    return this.coordinator.rssBytes();
+  }
+
   /** Workers first (nothing is running by then), then the coordinator: each drains and exits as on Ctrl-C. */
   async stop(): Promise<void> {
     this.client.close();
@@ -113,8 +133,8 @@ export class LoopbackCluster {
   }
 
   /** Until every worker has registered and opened its work stream: before that, submitted trials would wait for threads. */
-  private async waitForWorkers(threads: number): Promise<void> {
-    const deadline = Date.now() + START_MS;
+  private async waitForWorkers(threads: number, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
     let status: StatusReply | undefined;
     for (;;) {
       try {
@@ -126,7 +146,7 @@ export class LoopbackCluster {
       }
       if (Date.now() > deadline) {
         const failed = this.workers.find((worker) => worker.exitCode !== null);
-        throw (failed ?? this.coordinator).failure(`: only ${status?.workers.length ?? 0} workers connected within ${START_MS / 1000} s`);
+        throw (failed ?? this.coordinator).failure(`: only ${status?.workers.length ?? 0} workers connected within ${ms / 1000} s`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

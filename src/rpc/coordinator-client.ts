@@ -58,6 +58,11 @@ export interface CoordinatorClientOptions {
   readonly token?: string;
   /** Deadline of each unary call. */
   readonly timeoutMs?: number;
+  /**
+   * A connection of its own: grpc-js otherwise shares one per target between the clients of a
+   * process, and a process that hosts many simulated workers (bench:scale) would be one connection.
+   */
+  readonly ownConnection?: boolean;
 }
 
 type UnaryMethod = (
@@ -90,6 +95,7 @@ export class CoordinatorClient {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 2_000,
       'grpc.enable_retries': 0,
+      ...(options.ownConnection && { 'grpc.use_local_subchannel_pool': 1 }),
     });
     if (options.token !== undefined) this.metadata.set(TOKEN_METADATA_KEY, bearer(options.token));
     this.timeoutMs = options.timeoutMs ?? 10_000;

@@ -1,34 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runBench } from '../helpers/bench-run.js';
 
 /**
  * bench:checkpoint with tiny settings (the MLP, 2 epochs, no PyTorch): every epoch is
  * checkpointed to disk and the result line has its figures. No timing is checked: that is the
  * benchmark's job, on a machine nothing else loads.
  */
-const BENCH = fileURLToPath(new URL('../../bench/checkpoint.js', import.meta.url));
-
 test('bench:checkpoint measures a checkpoint of the MLP and prints its result line', { timeout: 180_000 }, async () => {
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BENCH, '--models', 'mlp', '--epochs', '2', '--no-torch'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('error', reject);
-    child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
-  });
-  assert.equal(code, 0, `the benchmark failed:\n${stderr}`);
-  const last = stdout.trimEnd().split('\n').at(-1) ?? '';
-  assert.match(last, /^result: /);
-  const values = new Map(
-    last
-      .slice('result: '.length)
-      .split(' ')
-      .map((pair) => pair.split('=') as [string, string]),
-  );
+  const { values, resultLine: last } = await runBench('checkpoint', ['--models', 'mlp', '--epochs', '2', '--no-torch']);
   // 784-100-100-10: 89,610 weights; with Adam's two moments and the best epoch's copy, four copies of 4 bytes.
   const bytes = Number(values.get('mlp_bytes'));
   assert.ok(bytes > 4 * 4 * 89_610 && bytes < 4 * 4 * 89_610 + 64 * 1024, `mlp_bytes=${bytes}`);

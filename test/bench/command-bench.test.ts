@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runBench } from '../helpers/bench-run.js';
 
 /**
  * bench:command with tiny settings (8 trials of each kind on 2 workers × 2 threads, no Optuna):
@@ -9,22 +8,12 @@ import { fileURLToPath } from 'node:url';
  * (the benchmark fails otherwise), and it ends with its result line. No timing is checked: that
  * is the benchmark's job, on a machine nothing else loads.
  */
-const BENCH = fileURLToPath(new URL('../../bench/command.js', import.meta.url));
-
-function runBench(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 test('bench:command runs both parts with tiny settings and prints its result line', { timeout: 120_000 }, async () => {
-  const { code, stdout, stderr } = await runBench([
+  const {
+    stdout,
+    values,
+    resultLine: last,
+  } = await runBench('command', [
     '--per-run-trials',
     '8',
     '--trials',
@@ -37,16 +26,6 @@ test('bench:command runs both parts with tiny settings and prints its result lin
     '--log-level',
     'warn',
   ]);
-  assert.equal(code, 0, `the benchmark failed:\n${stderr}`);
-  const lines = stdout.trimEnd().split('\n');
-  const last = lines.at(-1) ?? '';
-  assert.match(last, /^result: /, 'the last line is the result line');
-  const values = new Map(
-    last
-      .slice('result: '.length)
-      .split(' ')
-      .map((pair) => pair.split('=') as [string, string]),
-  );
   for (const key of [
     'per_run_trials',
     'ours_synthetic_ms_per_run',

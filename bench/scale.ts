@@ -1,0 +1,205 @@
+/**
+ * bench:scale: one coordinator and many workers, as issue 17 asks: N simulated workers (real
+ * WorkerAgents, each with a gRPC connection of its own, a few hundred per process, their runs
+ * synthetic timers) with 8 slots each, every slot busy at once with a synthetic trial of 10
+ * epochs of 1 s (one report and one decision each), TPE with constant liar and the median pruner,
+ * on a SQLite store. For 10, 100 and 1,000 workers: the wall time against the ideal (one wave of
+ * trials: 10 s), the coordinator's CPU per trial and per epoch report, and its memory per
+ * connected worker. No peer: Optuna has no coordinator, Ray's cannot be installed here.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { stringify, parse } from 'yaml';
+import { Command, Option } from 'commander';
+import { positiveInteger } from '../cli/option-parsers.js';
+import { printTable, significant } from './bench-table.js';
+import { LoopbackCluster } from './loopback-cluster.js';
+import { describeLoad, loadAverage } from './machine-load.js';
+import { positiveIntegers, positiveSeconds, seed } from './option-parsers.js';
+import { printResultLine } from './result-line.js';
+import { syntheticStudy } from './synthetic-study.js';
+import { readTimeline } from './trial-timeline.js';
+
+/** The issue's goal: under 2 % over the ideal at 1,000 workers. */
+const TARGET_OVERHEAD_PERCENT = 2;
+
+interface Options {
+  workers: number[];
+  slots: number;
+  epochs: number;
+  epochSeconds: number;
+  perProcess: number;
+  seed: number;
+  logLevel: string;
+  cpuProf?: string;
+}
+
+const options = new Command()
+  .name('scale')
+  .description('One coordinator, N simulated workers of 8 slots, every slot busy: overhead, CPU and memory')
+  .addOption(new Option('--workers <list>', 'numbers of workers').default([10, 100, 1000], '10,100,1000').argParser(positiveIntegers))
+  .addOption(new Option('--slots <n>', "each worker's slots").default(8).argParser(positiveInteger))
+  .addOption(new Option('--epochs <n>', "a trial's epochs (a report and a decision each)").default(10).argParser(positiveInteger))
+  .addOption(new Option('--epoch-seconds <s>', 'seconds an epoch sleeps').default(1).argParser(positiveSeconds))
+  .addOption(new Option('--per-process <n>', 'simulated workers per process').default(250).argParser(positiveInteger))
+  .addOption(new Option('--seed <n>', 'seed of the sampler').default(1).argParser(seed))
+  .addOption(new Option('--log-level <level>', "the coordinator's log level").default('warn'))
+  .option('--cpu-prof <dir>', "write the coordinator's V8 CPU profile (node --cpu-prof) into DIR")
+  .parse()
+  .opts<Options>();
+
+interface Measured {
+  readonly workers: number;
+  readonly trials: number;
+  readonly wallS: number;
+  readonly idealS: number;
+  readonly overheadPercent: number;
+  readonly cpuMsPerTrial: number;
+  readonly cpuMsPerReport: number;
+  readonly reports: number;
+  readonly pruned: number;
+  readonly kbPerWorker: number;
+}
+
+/** The sweep: the synthetic study of the distributed benchmarks, with the median pruner. */
+function sweepYaml(name: string, trials: number): string {
+  const { yaml } = syntheticStudy({
+    name,
+    trials,
+    epochs: options.epochs,
+    epochSeconds: options.epochSeconds,
+    sampler: 'tpe',
+    seed: options.seed,
+  });
+  return stringify({ ...(parse(yaml) as object), pruner: { type: 'median' } });
+}
+
+async function measure(workers: number): Promise<Measured> {
+  const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-scale-'));
+  const trials = workers * options.slots;
+  const idealS = options.epochs * options.epochSeconds;
+  try {
+    const cluster = await LoopbackCluster.start({
+      directory,
+      workers,
+      threads: options.slots,
+      logLevel: options.logLevel,
+      simulatedPerProcess: options.perProcess,
+      ...(options.cpuProf !== undefined && { coordinatorNodeArgs: ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] }),
+    });
+    let submittedAt: number;
+    let cpu: { before?: number; after?: number } = {};
+    let connectedRss: number | undefined;
+    try {
+      connectedRss = cluster.coordinatorRss();
+      cpu = { before: cluster.cpuSeconds()?.coordinator };
+      submittedAt = Date.now();
+      const name = `scale-${workers}`;
+      await cluster.client.submit({ sweepYaml: sweepYaml(name, trials), fileName: `${name}.yaml`, study: name });
+      await cluster.waitForStudy(name, trials, 500, 30 * 60_000);
+      cpu.after = cluster.cpuSeconds()?.coordinator;
+    } finally {
+      await cluster.stop();
+    }
+    const timeline = await readTimeline(cluster.storePath, `scale-${workers}`);
+    const store = new Database(cluster.storePath, { readonly: true });
+    const reports = (store.prepare('SELECT COUNT(*) AS n FROM trial_epochs').get() as { n: number }).n;
+    store.close();
+    const wallS = (timeline.lastFinishMs - submittedAt) / 1000;
+    const cpuMs = cpu.after !== undefined && cpu.before !== undefined ? (cpu.after - cpu.before) * 1000 : Number.NaN;
+    // What the coordinator holds per connected worker: its memory with the workers connected, over the one of a coordinator with none.
+    const idle = await idleCoordinatorRss();
+    return {
+      workers,
+      trials,
+      wallS,
+      idealS,
+      overheadPercent: ((wallS - idealS) / idealS) * 100,
+      cpuMsPerTrial: cpuMs / trials,
+      cpuMsPerReport: cpuMs / reports,
+      reports,
+      pruned: timeline.counts.PRUNED,
+      kbPerWorker: connectedRss !== undefined && idle !== undefined ? (connectedRss - idle) / 1024 / workers : Number.NaN,
+    };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** The resident memory of a coordinator with no worker connected, started as the measured one is. */
+async function idleCoordinatorRss(): Promise<number | undefined> {
+  const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-scale-idle-'));
+  const cluster = await LoopbackCluster.start({
+    directory,
+    workers: 0,
+    threads: options.slots,
+    logLevel: options.logLevel,
+    simulatedPerProcess: options.perProcess,
+  });
+  try {
+    return cluster.coordinatorRss();
+  } finally {
+    await cluster.stop();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+const cpu = cpus()[0];
+console.log(
+  `machine: ${cpu?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version} (V8 ${process.versions.v8}); ${describeLoad()}`,
+);
+console.log(
+  `each size: N workers x ${options.slots} slots, N x ${options.slots} trials at once of ${options.epochs} epochs x ${options.epochSeconds} s (TPE, constant liar, median pruner, SQLite); ideal ${options.epochs * options.epochSeconds} s`,
+);
+const loadStart = loadAverage();
+const results: Measured[] = [];
+for (const workers of options.workers) {
+  console.log(`running ${workers} workers ...`);
+  results.push(await measure(workers));
+}
+printTable(
+  [
+    'workers',
+    'trials at once',
+    'wall s',
+    'ideal s',
+    'overhead %',
+    'coord. CPU ms/trial',
+    'coord. CPU ms/report',
+    'pruned',
+    'KB per worker',
+  ],
+  results.map((r) => [
+    r.workers,
+    r.trials,
+    significant(r.wallS),
+    r.idealS,
+    significant(r.overheadPercent),
+    significant(r.cpuMsPerTrial),
+    significant(r.cpuMsPerReport),
+    r.pruned,
+    significant(r.kbPerWorker),
+  ]),
+);
+const largest = results.at(-1);
+if (largest)
+  console.log(
+    `target: under ${TARGET_OVERHEAD_PERCENT} % over the ideal at ${largest.workers} workers: ${largest.overheadPercent < TARGET_OVERHEAD_PERCENT ? 'met' : 'NOT met'} (${significant(largest.overheadPercent)} %)`,
+  );
+console.log(`machine at end: ${describeLoad()}`);
+printResultLine({
+  slots: options.slots,
+  epochs: options.epochs,
+  ...Object.fromEntries(
+    results.flatMap((r) => [
+      [`overhead_pct_${r.workers}`, Number(r.overheadPercent.toFixed(2))],
+      [`cpu_ms_per_trial_${r.workers}`, Number(r.cpuMsPerTrial.toFixed(3))],
+      [`cpu_ms_per_report_${r.workers}`, Number(r.cpuMsPerReport.toFixed(4))],
+      [`kb_per_worker_${r.workers}`, Number(r.kbPerWorker.toFixed(1))],
+    ]),
+  ),
+  load_start: Number(loadStart.toFixed(2)),
+  load_end: Number(loadAverage().toFixed(2)),
+});
