@@ -12,11 +12,29 @@ const LOG_LEVELS: readonly LevelWithSilent[] = ['trace', 'debug', 'info', 'warn'
  * Environment variables that stand for options a user would otherwise type on every command; an
  * option on the command line wins over its variable, and --help names it.
  */
-export const ENV = { db: 'SWEEPER_DB', coordinator: 'SWEEPER_COORDINATOR', tokenFile: 'SWEEPER_TOKEN_FILE' } as const;
+export const ENV = {
+  db: 'SWEEPER_DB',
+  checkpoints: 'SWEEPER_CHECKPOINTS',
+  coordinator: 'SWEEPER_COORDINATOR',
+  tokenFile: 'SWEEPER_TOKEN_FILE',
+} as const;
 
 /** `--db`, for every command that reads or writes a trial store. */
 export function dbOption(): Option {
-  return new Option('--db <path>', 'trial store (SQLite file)').env(ENV.db).argParser(nonEmpty).default(DEFAULT_DB);
+  return new Option('--db <path>', 'trial store: a SQLite file, or a PostgreSQL database (postgres://USER@HOST:PORT/DB)')
+    .env(ENV.db)
+    .argParser(nonEmpty)
+    .default(DEFAULT_DB);
+}
+
+/** `--checkpoints`, for the commands that write or read checkpoints' bytes. */
+export function checkpointsOption(): Option {
+  return new Option(
+    '--checkpoints <dir>',
+    "checkpoints' folder for a PostgreSQL store, shared by its coordinators (default: ./sweeper-checkpoints; a SQLite store keeps them beside its file)",
+  )
+    .env(ENV.checkpoints)
+    .argParser(nonEmpty);
 }
 
 /** `--token-file`, for every command that takes one: clients send the token, servers require it. */

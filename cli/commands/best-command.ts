@@ -26,7 +26,7 @@ export interface BestOptions {
 export type BestFlags = BestOptions & { db: string };
 
 export async function bestCommand(name: string, flags: BestFlags): Promise<void> {
-  const store = openExistingStore(flags.db, 'read');
+  const store = await openExistingStore(flags.db, 'read');
   try {
     const width = outputWidth();
     const output = await bestOutput(store, name, { ...flags, ...(width !== undefined && { width }) });

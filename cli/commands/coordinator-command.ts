@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js
 import { createLogger } from '../../src/logging/create-logger.js';
 import { readTokenFile } from '../../src/rpc/auth-token.js';
 import { isLoopback, parseHostPort } from '../../src/rpc/host-port.js';
-import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
+import { openStore, shownLocation } from '../../src/store/open-store.js';
 import { EXIT } from '../exit-codes.js';
 import { printErr, printOut } from '../output/terminal.js';
 import { thisProcess } from '../process-owner.js';
@@ -14,6 +14,7 @@ import { takeOverWarning } from '../take-over-warning.js';
 
 export interface CoordinatorFlags {
   db: string;
+  checkpoints?: string;
   listen: string;
   tokenFile?: string;
   tlsCert?: string;
@@ -57,7 +58,10 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
       : undefined;
   const logger = createLogger({ ...(flags.logFile !== undefined && { file: flags.logFile }), level: flags.logLevel });
 
-  const store = SqliteTrialStore.open(flags.db);
+  const store = await openStore(flags.db, 'write', {
+    ...(flags.checkpoints !== undefined && { checkpoints: flags.checkpoints }),
+    onWait: (reason) => logger.warn({ db: shownLocation(flags.db) }, reason),
+  });
   let coordinator: Coordinator;
   try {
     coordinator = await Coordinator.start({
@@ -93,7 +97,7 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
       throw error;
     }
   }
-  printOut(`coordinator listening on ${coordinator.address} (store ${flags.db})\n`);
+  printOut(`coordinator listening on ${coordinator.address} (store ${shownLocation(flags.db)})\n`);
   if (dashboard) printOut(`dashboard on ${dashboard.url}${token === undefined ? '' : ' (open it once with ?token=TOKEN)'}\n`);
   if (coordinator.resumed.length > 0) printOut(`resumed studies: ${coordinator.resumed.join(', ')}\n`);
 

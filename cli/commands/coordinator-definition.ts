@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { positiveInteger } from '../option-parsers.js';
 import {
   DEFAULT_DRAIN_SECONDS,
+  checkpointsOption,
   dbOption,
   logFileOption,
   logLevelOption,
@@ -27,6 +28,7 @@ export function defineCoordinatorCommand(program: Command): void {
     .command('coordinator')
     .description('serve studies to workers over gRPC: owns the search and the trial store')
     .addOption(dbOption())
+    .addOption(checkpointsOption())
     .option('--listen <host:port>', 'address to listen on; port 0 picks a free one', DEFAULT_COORDINATOR)
     .addOption(tokenFileOption("require this shared token (the file's first line) on every call"))
     .option('--tls-cert <path>', 'serve TLS with this certificate (PEM)')

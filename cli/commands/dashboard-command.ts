@@ -21,7 +21,7 @@ export async function dashboardCommand(flags: DashboardFlags): Promise<number> {
   const listen = parseHostPort(flags.listen, '--listen');
   const token = flags.tokenFile === undefined ? undefined : readTokenFile(flags.tokenFile, '--token-file');
   checkDashboardListen(listen, '--listen', flags.listen, token, flags.insecure === true);
-  const store = openExistingStore(flags.db, 'read');
+  const store = await openExistingStore(flags.db, 'read');
   const logger = createLogger({ ...(flags.logFile !== undefined && { file: flags.logFile }), level: flags.logLevel });
   let dashboard: DashboardServer;
   try {
@@ -30,7 +30,7 @@ export async function dashboardCommand(flags: DashboardFlags): Promise<number> {
     await store.close();
     throw error;
   }
-  printOut(`dashboard on ${dashboard.url} (store ${flags.db}${token === undefined ? '' : '; open it once with ?token=TOKEN'})\n`);
+  printOut(`dashboard on ${dashboard.url} (store ${store.path}${token === undefined ? '' : '; open it once with ?token=TOKEN'})\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -9,7 +9,7 @@ import { printOut } from '../output/terminal.js';
 export type ExportFlags = ExportOptions & { db: string; output?: string };
 
 export async function exportCommand(name: string, flags: ExportFlags): Promise<void> {
-  const store = openExistingStore(flags.db, 'read');
+  const store = await openExistingStore(flags.db, 'read');
   try {
     const output = flags.output === undefined ? process.stdout : openOutput(flags.output);
     const rows = await exportStudy(store, name, flags, output);

@@ -14,6 +14,7 @@ import { printOut } from '../output/terminal.js';
 
 export interface ExportModelFlags {
   readonly db: string;
+  readonly checkpoints?: string;
   readonly output: string;
   readonly repeat?: number;
 }
@@ -23,7 +24,7 @@ export interface ExportModelFlags {
  * objective (the model its test accuracy was measured with), as tf.loadLayersModel reads them.
  */
 export async function exportModelCommand(name: string, number: number, flags: ExportModelFlags): Promise<void> {
-  const store = openExistingStore(flags.db, 'read');
+  const store = await openExistingStore(flags.db, 'read', { ...(flags.checkpoints !== undefined && { checkpoints: flags.checkpoints }) });
   try {
     const study = await store.getStudy(name);
     const trial = await store.getTrial(study.id, number);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { nonEmpty, nonNegativeInteger } from '../option-parsers.js';
-import { dbOption } from '../shared-options.js';
+import { checkpointsOption, dbOption } from '../shared-options.js';
 import type { ExportModelFlags } from './export-model-command.js';
 
 export function defineExportModelCommand(program: Command): void {
@@ -12,6 +12,7 @@ export function defineExportModelCommand(program: Command): void {
     .argument('<study>', 'study name')
     .argument('<trial>', 'trial number', nonNegativeInteger)
     .addOption(dbOption())
+    .addOption(checkpointsOption())
     .requiredOption('-o, --output <dir>', 'the folder to write model.json, weights.bin and sweeper.json into (made if missing)', nonEmpty)
     .option('--repeat <n>', "which repeat's model (default: the repeat whose value is closest to the trial's)", nonNegativeInteger)
     .action(async (name: string, number: number, flags: ExportModelFlags) =>

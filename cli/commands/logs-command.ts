@@ -14,7 +14,7 @@ export interface LogsFlags {
  * A running trial's live output comes from its worker (`--follow`, logs-follow-command.ts).
  */
 export async function logsCommand(name: string, number: number, flags: LogsFlags): Promise<void> {
-  const store = openExistingStore(flags.db, 'read');
+  const store = await openExistingStore(flags.db, 'read');
   try {
     const { text, note } = await logsOutput(store, name, number, flags);
     printOut(text);

@@ -13,7 +13,7 @@ export interface ReportFlags {
 }
 
 export async function reportCommand(name: string, flags: ReportFlags): Promise<void> {
-  const store = openExistingStore(flags.db, 'read');
+  const store = await openExistingStore(flags.db, 'read');
   let html: string;
   try {
     html = renderStudyReport(await loadStudyReportData(store, name, { top: flags.top }));

@@ -6,7 +6,7 @@ import { runHere } from './run-here.js';
 import type { SessionFlags } from './session-options.js';
 
 export async function resumeCommand(name: string, flags: SessionFlags): Promise<number> {
-  const store = openExistingStore(flags.db, 'write');
+  const store = await openExistingStore(flags.db, 'write', { ...(flags.checkpoints !== undefined && { checkpoints: flags.checkpoints }) });
   try {
     const study = await Study.open(store, name);
     if (!study.definition.task) {

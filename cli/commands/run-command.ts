@@ -2,7 +2,7 @@ import { loadSweepFile } from '../../src/config/load-sweep-file.js';
 import { DatasetCache } from '../../src/datasets/dataset-cache.js';
 import { studyNameSchema } from '../../src/study/study-options.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
-import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import { Study } from '../../src/study/study.js';
 import { runHere } from './run-here.js';
 import type { SessionFlags } from './session-options.js';
@@ -18,7 +18,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const datasets = new DatasetCache();
   if (definition.task?.type === 'train') await datasets.load(definition.task.dataset);
 
-  const store = SqliteTrialStore.open(flags.db);
+  const store = await openStore(flags.db, 'write', { ...(flags.checkpoints !== undefined && { checkpoints: flags.checkpoints }) });
   try {
     const study = await Study.createFromDefinition(store, definition, source);
     return await runHere(study, datasets, flags, { file });

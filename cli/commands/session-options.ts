@@ -2,10 +2,11 @@ import { Option, type Command } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../src/training/backend-preference.js';
 import { gpuIds, positiveInteger } from '../option-parsers.js';
-import { dbOption, logFileOption, logLevelOption } from '../shared-options.js';
+import { checkpointsOption, dbOption, logFileOption, logLevelOption } from '../shared-options.js';
 
 export interface SessionFlags {
   db: string;
+  checkpoints?: string;
   threads?: number;
   /** `--gpus`: the devices command runs get; absent: nvidia-smi's, when the sweep asks for any. */
   gpus?: string[];
@@ -24,6 +25,7 @@ export interface SessionFlags {
 export function addSessionOptions(command: Command): Command {
   return command
     .addOption(dbOption())
+    .addOption(checkpointsOption())
     .option('--threads <n>', 'worker threads (default: the number of cores)', positiveInteger)
     .option(
       '--gpus <ids>',
@@ -36,7 +38,11 @@ export function addSessionOptions(command: Command): Command {
         .default('auto'),
     )
     .option('--logs <dir>', "where command trials' stdout and stderr go (default: the temp dir's sweeper-logs)")
-    .addOption(logFileOption('write JSON logs here (default: <db>.log with a progress bar, else standard error)'))
+    .addOption(
+      logFileOption(
+        'write JSON logs here (default: <db>.log, or sweeper.log for a database server, with a progress bar; else standard error)',
+      ),
+    )
     .addOption(logLevelOption('info'))
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--json', 'print the result as JSON (see docs/cli.md, "JSON output")');

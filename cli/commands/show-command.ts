@@ -13,7 +13,7 @@ export interface ShowFlags {
 }
 
 export async function showCommand(name: string, number: number, flags: ShowFlags): Promise<void> {
-  const store = openExistingStore(flags.db, 'read');
+  const store = await openExistingStore(flags.db, 'read');
   try {
     const width = outputWidth();
     const output = await showOutput(store, name, number, { ...flags, ...(width !== undefined && { width }) });

@@ -9,7 +9,7 @@ export interface StudiesFlags {
 }
 
 export async function studiesCommand(flags: StudiesFlags): Promise<void> {
-  const store = openExistingStore(flags.db, 'read');
+  const store = await openExistingStore(flags.db, 'read');
   try {
     const studies = await store.listStudies();
     if (flags.json) {
@@ -17,7 +17,7 @@ export async function studiesCommand(flags: StudiesFlags): Promise<void> {
       return;
     }
     if (studies.length === 0) {
-      printOut(`no studies in ${flags.db}\n`);
+      printOut(`no studies in ${store.path}\n`);
       return;
     }
     const table = new Table({

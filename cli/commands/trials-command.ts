@@ -15,7 +15,7 @@ export interface TrialsFlags {
 }
 
 export async function trialsCommand(name: string, flags: TrialsFlags): Promise<void> {
-  const store = openExistingStore(flags.db, 'read');
+  const store = await openExistingStore(flags.db, 'read');
   try {
     if (flags.csv) {
       // The columns and rows of `export --format csv`, from the same writer.

@@ -106,6 +106,17 @@ const INDEX: Record<string, Record<string, Entry>> = {
       as: '--listen 127.0.0.1:PORT',
     },
   },
+  'docs/store.md': {
+    'sweeper coordinator --db postgres://sweeper@db.example/sweeps --listen 0.0.0.0:7400 --token-file token --checkpoints /shared/checkpoints':
+      {
+        test: 'distributed/postgres-cluster',
+        as: 'a PostgreSQL server of its own on loopback, --listen 127.0.0.1:0, no token, a temp folder',
+      },
+    'sweeper best quickstart --db postgres://sweeper@db.example/sweeps': {
+      test: 'distributed/postgres-cluster',
+      as: 'the study of the test, on its server',
+    },
+  },
   // Read from the page and run as written, addresses made 127.0.0.1 and a free port.
   'docs/cluster.md': {
     'openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=sweeper-ca -keyout ca.key -out ca.pem': { test: 'e2e/readme-cluster' },

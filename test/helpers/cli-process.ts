@@ -27,7 +27,7 @@ export interface CliOptions {
  * Variables that change what sweeper prints or where it looks (the store, the coordinator, the
  * terminal width): a developer's shell may set them, so tests start without them.
  */
-const USER_SETTINGS = ['SWEEPER_DB', 'SWEEPER_COORDINATOR', 'SWEEPER_TOKEN_FILE', 'COLUMNS'];
+const USER_SETTINGS = ['SWEEPER_DB', 'SWEEPER_CHECKPOINTS', 'SWEEPER_COORDINATOR', 'SWEEPER_TOKEN_FILE', 'COLUMNS'];
 
 export function cliEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };

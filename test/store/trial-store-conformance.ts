@@ -22,8 +22,8 @@ function checkpointOf(epoch: number, size = 1000): { epoch: number; sha256: stri
  * The behaviour every TrialStore backend must have. A new backend passes by calling this with
  * a factory that gives a fresh, empty store.
  */
-export function describeTrialStoreConformance(backend: string, openStore: () => Promise<TrialStore>): void {
-  describe(`${backend} trial store: conformance`, () => {
+export function describeTrialStoreConformance(backend: string, openStore: () => Promise<TrialStore>, skip: string | false = false): void {
+  describe(`${backend} trial store: conformance`, { skip }, () => {
     async function withStore(fn: (store: TrialStore) => Promise<void>): Promise<void> {
       const store = await openStore();
       try {

@@ -2,10 +2,9 @@ import type Database from 'better-sqlite3';
 import { AlreadyExistsError } from '../../errors/already-exists-error.js';
 import { InvalidStateError } from '../../errors/invalid-state-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
-import { StaleAttemptError } from '../../errors/stale-attempt-error.js';
-import type { ParamValue, ParamValues } from '../../space/param-spec.js';
+import type { ParamValues } from '../../space/param-spec.js';
 import type { StudyDefinition } from '../study-definition.js';
-import { compareBestFirst, sqlBest, sqlOrder, type Direction } from '../../core/direction.js';
+import { sqlBest, sqlOrder } from '../../core/direction.js';
 import { TRIAL_STATES, type TrialState } from '../../core/trial-state.js';
 import type { EpochMetrics } from '../../core/metrics.js';
 import type {
@@ -21,86 +20,46 @@ import type {
   TrialGroup,
   TrialOutcome,
   TrialRecord,
-  TrialResult,
 } from '../records.js';
-import type { TestEvaluation } from '../../core/run-report.js';
-import { isValueList, PARAM_COMPARISONS } from '../records.js';
+import {
+  byTrial,
+  finiteOrNull,
+  now,
+  ownedError,
+  toEpoch,
+  toGroups,
+  toRepeat,
+  toStudy,
+  toSummary,
+  toTrial,
+  type CheckpointRow,
+  type EpochRow,
+  type ParamRow,
+  type RepeatRow,
+  type ResultRow,
+  type StudyRow,
+  type TrialRow,
+  epochValues,
+  toSegment,
+  checkRunning,
+  noSuchStudy,
+  type SegmentRow,
+} from '../sql/rows.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
 import type { TrialPage, TrialPageQuery } from '../trial-page.js';
 import { openDatabase } from './open-database.js';
 import { openDatabaseForReading } from './open-database-for-reading.js';
 import { translateSqliteError } from './sqlite-failure.js';
 import { StudyLocks } from './study-locks.js';
-import { trialPageSql } from './trial-page-sql.js';
+import { trialPageSql } from '../sql/trial-page-sql.js';
+import { paramFilterSql } from '../sql/param-filter-sql.js';
+import { SQLITE } from '../sql/sql-dialect.js';
 import type { StoredCheckpoint } from '../../execution/run-assignment.js';
 import type { NewSegment, SegmentRecord } from '../segments.js';
 import type { CheckpointBlobs } from '../checkpoints/checkpoint-blobs.js';
 import { checkpointFolder, checkpointName, trialOfCheckpoint, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
 import { DirectoryBlobs } from '../checkpoints/directory-blobs.js';
 import { MemoryBlobs } from '../checkpoints/memory-blobs.js';
-
-interface StudyRow {
-  id: number;
-  name: string;
-  created_at: string;
-  direction: Direction;
-  metric: string;
-  budget_trials: number | null;
-  definition: string;
-  source_text: string | null;
-  source_format: 'yaml' | 'json' | null;
-  source_path: string | null;
-  owner: string | null;
-  hosted: 0 | 1;
-}
-
-interface TrialRow {
-  id: number;
-  study_id: number;
-  number: number;
-  state: TrialState;
-  attempt: number;
-  lost_attempts: number;
-  worker: string | null;
-  queued_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  reason: string | null;
-}
-
-interface ResultRow {
-  trial_id: number;
-  value: number | null;
-  value_std: number | null;
-  repeats: number;
-  epochs: number;
-  best_epoch: number;
-  train_seconds: number;
-  test_accuracy: number | null;
-}
-
-interface EpochRow {
-  repeat: number;
-  epoch: number;
-  train_loss: number | null;
-  train_accuracy: number | null;
-  val_loss: number | null;
-  val_accuracy: number | null;
-  learning_rate: number | null;
-  epoch_seconds: number | null;
-  mutual_information: number | null;
-  extra: string | null;
-}
-
-interface CheckpointRow extends CheckpointRecord {
-  file: string;
-}
-
-interface ParamRow {
-  trial_id: number;
-  name: string;
-  value: string;
-}
 
 /** The trial store on one SQLite file (better-sqlite3: synchronous, so each method is one transaction). */
 export class SqliteTrialStore implements TrialStore {
@@ -266,19 +225,7 @@ export class SqliteTrialStore implements TrialStore {
         `INSERT OR REPLACE INTO trial_epochs
              (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        trialId,
-        repeat,
-        epoch,
-        finiteOrNull(metrics.trainLoss),
-        finiteOrNull(metrics.trainAccuracy),
-        finiteOrNull(metrics.valLoss),
-        finiteOrNull(metrics.valAccuracy),
-        finiteOrNull(metrics.learningRate),
-        finiteOrNull(metrics.epochSeconds),
-        finiteOrNull(metrics.mutualInformation),
-        extraJson(metrics.extra),
-      );
+      ).run(trialId, repeat, epoch, ...epochValues(metrics));
     });
   }
 
@@ -484,18 +431,13 @@ export class SqliteTrialStore implements TrialStore {
 
   listSegments(studyId: number): Promise<SegmentRecord[]> {
     return this.read(() =>
-      this.prepare<[number], { number: number; from_epoch: number; params: string; parent: number | null }>(
+      this.prepare<[number], SegmentRow>(
         `SELECT t.number, s.from_epoch, s.params, p.number AS parent FROM trial_segments s
            JOIN trials t ON t.id = s.trial_id LEFT JOIN trials p ON p.id = s.parent_id
            WHERE t.study_id = ? ORDER BY t.number, s.from_epoch`,
       )
         .all(studyId)
-        .map((row) => ({
-          trial: row.number,
-          fromEpoch: row.from_epoch,
-          params: JSON.parse(row.params) as ParamValues,
-          ...(row.parent !== null && { parent: row.parent }),
-        })),
+        .map(toSegment),
     );
   }
 
@@ -558,7 +500,7 @@ export class SqliteTrialStore implements TrialStore {
     return this.read(() => {
       const study = this.studyRowById(studyId);
       const order = sqlOrder(study.direction);
-      const filter = paramFilterSql(query.where);
+      const filter = paramFilterSql(query.where, SQLITE);
       // Walks trial_results_by_value best first and stops after `limit` matches: a filter costs
       // one primary-key probe of trial_params per trial looked at.
       const rows = this.prepare<unknown[], TrialRow>(
@@ -574,7 +516,7 @@ export class SqliteTrialStore implements TrialStore {
     return this.read(() => {
       const study = this.studyRowById(studyId);
       const order = sqlOrder(study.direction);
-      const filter = paramFilterSql(query.where);
+      const filter = paramFilterSql(query.where, SQLITE);
       // One pass over the study's COMPLETE trials: a window ranks each group's trials.
       const rows = this.prepare<unknown[], TrialRow & { group_value: string; group_size: number }>(
         `SELECT * FROM (
@@ -586,23 +528,14 @@ export class SqliteTrialStore implements TrialStore {
              WHERE r.study_id = ? AND t.state = 'COMPLETE' AND r.value IS NOT NULL${filter.sql}
            ) WHERE group_rank <= ? ORDER BY group_value, group_rank`,
       ).all(param, studyId, ...filter.args, limit);
-      const trials = this.assemble(rows);
-      const groups = new Map<string, { value: ParamValue; complete: number; trials: TrialRecord[] }>();
-      rows.forEach((row, index) => {
-        let group = groups.get(row.group_value);
-        if (!group)
-          groups.set(row.group_value, (group = { value: JSON.parse(row.group_value) as ParamValue, complete: row.group_size, trials: [] }));
-        group.trials.push(trials[index] as TrialRecord);
-      });
-      const top = (group: TrialGroup): number => group.trials[0]?.result?.value ?? 0;
-      return [...groups.values()].sort((a, b) => compareBestFirst(top(a), top(b), study.direction) || compareValues(a.value, b.value));
+      return toGroups(rows, this.assemble(rows), study.direction);
     });
   }
 
   pageTrials(studyId: number, query: TrialPageQuery): Promise<TrialPage> {
     return this.read(() => {
       this.studyRowById(studyId);
-      const { count, page } = trialPageSql(studyId, query);
+      const { count, page } = trialPageSql(studyId, query, SQLITE);
       // Prepared each time: the SQL varies with the filters, and a page is read once a second at most.
       const matching = (this.db.prepare<unknown[], { n: number }>(count.sql).get(...count.args) as { n: number }).n;
       const rows = this.db.prepare<unknown[], TrialRow & { current_epoch: number | null }>(page.sql).all(...page.args);
@@ -661,28 +594,7 @@ export class SqliteTrialStore implements TrialStore {
   getRepeats(trialId: number): Promise<RepeatResult[]> {
     return this.read(() => {
       this.trialRow(trialId);
-      return this.prepare<
-        [number],
-        {
-          repeat: number;
-          seed: number;
-          value: number | null;
-          epochs: number;
-          best_epoch: number;
-          train_seconds: number;
-          test: string | null;
-        }
-      >('SELECT * FROM trial_repeats WHERE trial_id = ? ORDER BY repeat')
-        .all(trialId)
-        .map((row) => ({
-          repeat: row.repeat,
-          seed: row.seed,
-          value: row.value ?? Number.NaN,
-          epochs: row.epochs,
-          bestEpoch: row.best_epoch,
-          trainSeconds: row.train_seconds,
-          ...(row.test !== null && { test: JSON.parse(row.test) as TestEvaluation }),
-        }));
+      return this.prepare<[number], RepeatRow>('SELECT * FROM trial_repeats WHERE trial_id = ? ORDER BY repeat').all(trialId).map(toRepeat);
     });
   }
 
@@ -721,12 +633,7 @@ export class SqliteTrialStore implements TrialStore {
 
   private requireStudyRow(name: string): StudyRow {
     const row = this.studyRow(name);
-    if (!row)
-      throw new NotFoundError(`no study named "${name}" in ${this.path}`, undefined, {
-        reason: 'NO_SUCH_STUDY',
-        study: name,
-        path: this.path,
-      });
+    if (!row) throw noSuchStudy(name, this.path);
     return row;
   }
 
@@ -752,10 +659,7 @@ export class SqliteTrialStore implements TrialStore {
 
   private requireRunning(trialId: number, attempt: number): TrialRow {
     const row = this.trialRow(trialId);
-    if (row.attempt !== attempt) throw new StaleAttemptError(row.number, attempt, row.attempt);
-    if (row.state !== 'RUNNING')
-      throw new InvalidStateError(`trial ${row.number} is ${row.state}; it can no longer be changed by attempt ${attempt}`);
-    return row;
+    return checkRunning(row, attempt);
   }
 
   private trialById(trialId: number): TrialRecord {
@@ -764,172 +668,29 @@ export class SqliteTrialStore implements TrialStore {
 
   /** Attaches parameters and results to trial rows, with one query each per 500 trials. */
   private assemble(rows: readonly TrialRow[]): TrialRecord[] {
-    const params = new Map<number, Record<string, ParamValue>>();
-    const results = new Map<number, ResultRow>();
+    const paramRows: ParamRow[] = [];
+    const resultRows: ResultRow[] = [];
     for (let start = 0; start < rows.length; start += 500) {
       const ids = rows.slice(start, start + 500).map((row) => row.id);
       const placeholders = ids.map(() => '?').join(', ');
       // One trial (what every write returns) is the hot path; longer lists vary in length and are prepared each time.
       const prepare = ids.length === 1 ? this.prepare.bind(this) : this.db.prepare.bind(this.db);
-      for (const param of prepare<number[], ParamRow>(`SELECT * FROM trial_params WHERE trial_id IN (${placeholders})`).all(...ids)) {
-        const values = params.get(param.trial_id) ?? {};
-        values[param.name] = JSON.parse(param.value) as ParamValue;
-        params.set(param.trial_id, values);
-      }
-      for (const result of prepare<number[], ResultRow>(`SELECT * FROM trial_results WHERE trial_id IN (${placeholders})`).all(...ids)) {
-        results.set(result.trial_id, result);
-      }
+      paramRows.push(...prepare<number[], ParamRow>(`SELECT * FROM trial_params WHERE trial_id IN (${placeholders})`).all(...ids));
+      resultRows.push(...prepare<number[], ResultRow>(`SELECT * FROM trial_results WHERE trial_id IN (${placeholders})`).all(...ids));
     }
+    const { params, results } = byTrial(paramRows, resultRows);
     return rows.map((row) => toTrial(row, params.get(row.id) ?? {}, results.get(row.id)));
   }
 
   private summary(row: StudyRow): StudySummary {
-    const counts = Object.fromEntries(TRIAL_STATES.map((state) => [state, 0])) as Record<TrialState, number>;
-    for (const { state, n } of this.prepare<[number], { state: TrialState; n: number }>(
+    const counts = this.prepare<[number], { state: TrialState; n: number }>(
       'SELECT state, COUNT(*) AS n FROM trials WHERE study_id = ? GROUP BY state',
-    ).all(row.id)) {
-      counts[state] = n;
-    }
+    ).all(row.id);
     const best = this.db
-      .prepare<[number], { value: number }>(
+      .prepare<[number], { value: number | null }>(
         `SELECT ${sqlBest(row.direction)}(r.value) AS value FROM trial_results r JOIN trials t ON t.id = r.trial_id WHERE r.study_id = ? AND t.state = 'COMPLETE'`,
       )
       .get(row.id);
-    return {
-      id: row.id,
-      name: row.name,
-      createdAt: row.created_at,
-      direction: row.direction,
-      metric: row.metric,
-      ...(row.budget_trials !== null && { budget: row.budget_trials }),
-      hosted: row.hosted === 1,
-      counts,
-      ...(best?.value != null && { bestValue: best.value }),
-    };
+    return toSummary(row, counts, best?.value);
   }
-}
-
-function toStudy(row: StudyRow): StudyRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    createdAt: row.created_at,
-    definition: JSON.parse(row.definition) as StudyDefinition,
-    ...(row.source_text !== null && {
-      source: { text: row.source_text, format: row.source_format ?? 'yaml', ...(row.source_path !== null && { path: row.source_path }) },
-    }),
-  };
-}
-
-function toTrial(row: TrialRow, params: ParamValues, result: ResultRow | undefined): TrialRecord {
-  return {
-    id: row.id,
-    studyId: row.study_id,
-    number: row.number,
-    state: row.state,
-    attempt: row.attempt,
-    lostAttempts: row.lost_attempts,
-    params,
-    queuedAt: row.queued_at,
-    ...(row.worker !== null && { worker: row.worker }),
-    ...(row.started_at !== null && { startedAt: row.started_at }),
-    ...(row.finished_at !== null && { finishedAt: row.finished_at }),
-    ...(row.reason !== null && { reason: row.reason }),
-    ...(result && { result: toResult(result) }),
-  };
-}
-
-function toResult(row: ResultRow): TrialResult {
-  return {
-    value: row.value ?? Number.NaN,
-    ...(row.value_std !== null && { valueStd: row.value_std }),
-    repeats: row.repeats,
-    epochs: row.epochs,
-    bestEpoch: row.best_epoch,
-    trainSeconds: row.train_seconds,
-    ...(row.test_accuracy !== null && { testAccuracy: row.test_accuracy }),
-  };
-}
-
-function toEpoch(row: EpochRow): EpochRecord {
-  return {
-    repeat: row.repeat,
-    epoch: row.epoch,
-    ...defined({
-      trainLoss: row.train_loss,
-      trainAccuracy: row.train_accuracy,
-      valLoss: row.val_loss,
-      valAccuracy: row.val_accuracy,
-      learningRate: row.learning_rate,
-      epochSeconds: row.epoch_seconds,
-      mutualInformation: row.mutual_information,
-    }),
-    ...(row.extra !== null && { extra: parseExtra(row.extra) }),
-  };
-}
-
-/** Extras as stored: finite numbers only, none at all as NULL. */
-function extraJson(extra: Readonly<Record<string, number>> | undefined): string | null {
-  if (extra === undefined) return null;
-  const kept = Object.entries(extra).filter(([, value]) => Number.isFinite(value));
-  return kept.length === 0 ? null : JSON.stringify(Object.fromEntries(kept));
-}
-
-function parseExtra(text: string): Readonly<Record<string, number>> {
-  const parsed: unknown = JSON.parse(text);
-  const out: Record<string, number> = {};
-  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
-    for (const [name, value] of Object.entries(parsed)) if (typeof value === 'number') out[name] = value;
-  return out;
-}
-
-/**
- * The SQL that keeps the trials (alias `t`) a filter keeps. Values are compared as the JSON text
- * they are stored as, so an index on trial_params (name, value) serves the comparison; bounds
- * compare the number json_extract reads from that text.
- */
-function paramFilterSql(where: ParamFilter | undefined): { sql: string; args: (string | number)[] } {
-  let sql = '';
-  const args: (string | number)[] = [];
-  for (const [name, condition] of Object.entries(where ?? {})) {
-    if (isValueList(condition)) {
-      if (condition.length === 0) return { sql: ' AND 0', args: [] };
-      sql += ` AND EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND p.name = ? AND p.value IN (${condition.map(() => '?').join(', ')}))`;
-      args.push(name, ...condition.map((value) => JSON.stringify(value)));
-      continue;
-    }
-    const bounds = PARAM_COMPARISONS.filter((op) => condition[op] !== undefined);
-    // typeof: a categorical parameter's strings never pass a numeric bound.
-    sql += ` AND EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND p.name = ? AND json_type(p.value) IN ('integer', 'real')${bounds.map((op) => ` AND json_extract(p.value, '$') ${op} ?`).join('')})`;
-    args.push(name, ...bounds.map((op) => condition[op] as number));
-  }
-  return { sql, args };
-}
-
-/** Parameter values in a stable order: numbers by value, then the rest by their text. */
-function compareValues(a: ParamValue, b: ParamValue): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b));
-}
-
-function defined<T extends Record<string, number | null | undefined>>(values: T): { [K in keyof T]?: number } {
-  const out: { [K in keyof T]?: number } = {};
-  for (const key of Object.keys(values) as (keyof T)[]) {
-    const value = values[key];
-    if (value !== null && value !== undefined) out[key] = value;
-  }
-  return out;
-}
-
-function finiteOrNull(value: number | undefined): number | null {
-  return value !== undefined && Number.isFinite(value) ? value : null;
-}
-
-function ownedError(study: string, owner: StudyOwner | undefined, path: string): InvalidStateError {
-  const who = owner === undefined ? 'another process' : `process ${owner.pid} on ${owner.host} since ${owner.since ?? 'an unknown time'}`;
-  return new InvalidStateError(`study "${study}" is being run by ${who}`, undefined, { reason: 'STUDY_OWNED', study, path });
-}
-
-function now(): string {
-  return new Date().toISOString();
 }

@@ -1,4 +1,5 @@
 import type { TrialPageQuery, TrialSortColumn } from '../trial-page.js';
+import type { SqlDialect } from './sql-dialect.js';
 
 export interface PageStatements {
   /** Counts the trials the filters keep. */
@@ -24,18 +25,18 @@ const COLUMN_SQL: Readonly<Record<TrialSortColumn, string>> = {
 };
 
 /**
- * The SQL of one page of a study's trials. Parameter values are stored as JSON text;
- * json_extract turns them back into numbers and strings, so that 10 sorts after 9 and numbers
- * before strings. Nulls sort last in both directions, ties by trial number.
+ * The SQL of one page of a study's trials. Parameter values are stored as JSON text; the
+ * dialect reads them back as numbers and strings, so that 10 sorts after 9 and numbers before
+ * strings. Nulls sort last in both directions, ties by trial number.
  */
-export function trialPageSql(studyId: number, query: TrialPageQuery): PageStatements {
+export function trialPageSql(studyId: number, query: TrialPageQuery, dialect: SqlDialect): PageStatements {
   const joins: string[] = ['LEFT JOIN trial_results r ON r.trial_id = t.id'];
   const joinArgs: unknown[] = [];
   const where: string[] = ['t.study_id = ?'];
   const whereArgs: unknown[] = [studyId];
 
   if (query.states !== undefined) {
-    if (query.states.length === 0) where.push('0');
+    if (query.states.length === 0) where.push('FALSE');
     else {
       where.push(`t.state IN (${query.states.map(() => '?').join(', ')})`);
       whereArgs.push(...query.states);
@@ -44,7 +45,7 @@ export function trialPageSql(studyId: number, query: TrialPageQuery): PageStatem
   const text = query.text?.trim();
   if (text) {
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const like = (column: string): string => `${column} LIKE ? ESCAPE '\\'`;
+    const like = (column: string): string => `${column} ${dialect.caselessLike} ? ESCAPE '\\'`;
     const columns = ['CAST(t.number AS TEXT)', 't.state', 'CAST(r.value AS TEXT)', 't.worker', 't.reason'];
     where.push(
       `(${[...columns.map(like), `EXISTS (SELECT 1 FROM trial_params p WHERE p.trial_id = t.id AND ${like('p.value')})`].join(' OR ')})`,
@@ -52,14 +53,17 @@ export function trialPageSql(studyId: number, query: TrialPageQuery): PageStatem
     whereArgs.push(...columns.map(() => pattern), pattern);
   }
 
-  let sortSql: string;
+  let nullSql: string;
+  let sortKeys: readonly string[];
   const sort = query.sort ?? 'number';
   if (sort.startsWith('param:')) {
     joins.push('LEFT JOIN trial_params s ON s.trial_id = t.id AND s.name = ?');
     joinArgs.push(sort.slice('param:'.length));
-    sortSql = "json_extract(s.value, '$')";
+    nullSql = 's.value';
+    sortKeys = dialect.jsonSortKeys('s.value');
   } else {
-    sortSql = COLUMN_SQL[sort as TrialSortColumn];
+    nullSql = COLUMN_SQL[sort as TrialSortColumn];
+    sortKeys = [nullSql];
   }
   const direction = query.descending ? 'DESC' : 'ASC';
   const from = `FROM trials t ${joins.join(' ')} WHERE ${where.join(' AND ')}`;
@@ -70,7 +74,7 @@ export function trialPageSql(studyId: number, query: TrialPageQuery): PageStatem
       args: whereArgs,
     },
     page: {
-      sql: `SELECT t.*, ${COLUMN_SQL.current_epoch} AS current_epoch ${from} ORDER BY (${sortSql}) IS NULL, ${sortSql} ${direction}, t.number ASC LIMIT ? OFFSET ?`,
+      sql: `SELECT t.*, ${COLUMN_SQL.current_epoch} AS current_epoch ${from} ORDER BY (${nullSql}) IS NULL, ${sortKeys.map((key) => `${key} ${direction}`).join(', ')}, t.number ASC LIMIT ? OFFSET ?`,
       args: [...joinArgs, ...whereArgs, query.limit, query.offset],
     },
   };

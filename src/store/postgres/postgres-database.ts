@@ -1,0 +1,215 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { StoreError } from '../../errors/store-error.js';
+import { SweeperError } from '../../errors/sweeper-error.js';
+import type { Migration } from '../sqlite/migrations.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { isConnectionLost, isRetryable, translatePostgresError } from './postgres-failure.js';
+import { redactedUrl } from './postgres-location.js';
+
+/** One transaction's queries, written with `?` placeholders as the SQLite store's are. */
+export interface Transaction {
+  all<R>(sql: string, args?: readonly unknown[]): Promise<R[]>;
+  get<R>(sql: string, args?: readonly unknown[]): Promise<R | undefined>;
+  /** Runs a statement; the rows it changed. */
+  run(sql: string, args?: readonly unknown[]): Promise<number>;
+}
+
+export interface PostgresOptions {
+  /** How long a transaction waits for a server out of reach (restarting, network cut) before it fails. */
+  readonly waitMs?: number;
+  /** Told each time a transaction waits for the server, with why. */
+  readonly onWait?: (reason: string) => void;
+}
+
+/** Advisory lock keys are (class, id) pairs; this class is sweeper's ('SW'), the id a study's or 0 for migrations. */
+export const LOCK_CLASS = 0x5357;
+
+/**
+ * bigint (int8) values as numbers: ids, counts and seeds stay far below 2^53, and every row
+ * reader expects numbers, as SQLite gives them.
+ */
+const INT8 = 20;
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === INT8 ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * A PostgreSQL database holding a trial store: a pool of connections, transactions that are
+ * run again when the server was out of reach before their COMMIT (nothing of them was
+ * written) or when they lost a deadlock, and the schema brought up to date on opening.
+ * Credentials come from the URL, PGPASSWORD or a password file (~/.pgpass, PGPASSFILE), as
+ * libpq reads them; `location` (the URL without its password) is all that is ever shown.
+ */
+export class PostgresDatabase {
+  readonly location: string;
+  private readonly pool: pg.Pool;
+  /** The SQL with `$n` placeholders, by its `?` text. */
+  private readonly numbered = new Map<string, string>();
+
+  private constructor(
+    readonly url: string,
+    private readonly options: PostgresOptions,
+  ) {
+    this.location = redactedUrl(url);
+    this.pool = new pg.Pool({ connectionString: url, types: TYPES, max: 8, idleTimeoutMillis: 30_000, application_name: 'sweeper' });
+    // A connection that dies while idle is dropped by the pool; one that dies in use fails the
+    // query it runs, which the transaction handles. Either also emits 'error', which must not
+    // end the process: a network cut is a wait, not a crash.
+    this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
+  }
+
+  /** Connects and, for writing, brings the schema up to date; refused at once if the server cannot be reached. */
+  static async open(url: string, use: 'read' | 'write', options: PostgresOptions = {}): Promise<PostgresDatabase> {
+    const database = new PostgresDatabase(url, options);
+    try {
+      const client = await database.pool.connect().catch((error: unknown) => {
+        throw new StoreError(
+          'CANNOT_OPEN',
+          database.location,
+          `cannot connect to the trial store ${database.location}: ${translatePostgresError(error, database.location).message}`,
+        );
+      });
+      client.release();
+      if (use === 'write') await database.migrate(POSTGRES_MIGRATIONS);
+      else await database.requireSchema(POSTGRES_MIGRATIONS);
+      return database;
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
+
+  /** A new connection outside the pool, for what lives as long as a session (advisory locks). */
+  client(): pg.Client {
+    return new pg.Client({ connectionString: this.url, types: TYPES, application_name: 'sweeper locks' });
+  }
+
+  write<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN', fn);
+  }
+
+  /** A snapshot: every query of `fn` sees the store as it was when the first one ran. */
+  read<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async transaction<T>(begin: string, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const waitMs = this.options.waitMs ?? 300_000;
+    const started = Date.now();
+    for (let round = 0; ; round += 1) {
+      let client: pg.PoolClient | undefined;
+      let committing = false;
+      try {
+        client = await this.pool.connect();
+        await client.query(begin);
+        const value = await fn(this.queries(client));
+        committing = true;
+        await client.query('COMMIT');
+        client.release();
+        return value;
+      } catch (error) {
+        const lost = isConnectionLost(error);
+        if (client) {
+          if (!lost && !committing) await client.query('ROLLBACK').catch(() => undefined);
+          client.release(lost);
+        }
+        if (committing && lost) {
+          // The COMMIT went out and no answer came back: it may have been applied. Running the
+          // transaction again could apply it twice, so it fails, and the caller's retry decides.
+          throw new StoreError(
+            'IO_ERROR',
+            this.location,
+            `the connection to ${this.location} was lost while a change was being committed: it may or may not be stored`,
+          );
+        }
+        const backoff = Math.min(2_000, 50 * 2 ** Math.min(round, 6));
+        if (isRetryable(error) && round < 20) {
+          await sleep(backoff * Math.random());
+          continue;
+        }
+        if (lost && Date.now() - started < waitMs) {
+          this.options.onWait?.(`${this.location} out of reach (${(error as Error).message}); trying again`);
+          await sleep(backoff);
+          continue;
+        }
+        throw translatePostgresError(error, this.location);
+      }
+    }
+  }
+
+  private queries(client: pg.PoolClient): Transaction {
+    const query = (sql: string, args: readonly unknown[] = []): Promise<pg.QueryResult> =>
+      client.query(this.withNumbers(sql), args as unknown[]);
+    return {
+      all: async <R>(sql: string, args?: readonly unknown[]) => (await query(sql, args)).rows as R[],
+      get: async <R>(sql: string, args?: readonly unknown[]) => (await query(sql, args)).rows[0] as R | undefined,
+      run: async (sql, args) => (await query(sql, args)).rowCount ?? 0,
+    };
+  }
+
+  /** `?` to `$1`, `$2`... outside quoted text, so that the SQL reads as the SQLite store's does. */
+  private withNumbers(sql: string): string {
+    let text = this.numbered.get(sql);
+    if (text === undefined) {
+      let n = 0;
+      text = sql.replace(/'(?:[^']|'')*'|\?/g, (match) => (match === '?' ? `$${++n}` : match));
+      if (this.numbered.size < 10_000) this.numbered.set(sql, text);
+    }
+    return text;
+  }
+
+  /** Applies the migrations not yet applied, each in its transaction, one process at a time. */
+  private async migrate(migrations: readonly Migration[]): Promise<void> {
+    const latest = migrations.at(-1)?.version ?? 0;
+    for (const migration of migrations) {
+      await this.write(async (tx) => {
+        // Held to the end of the transaction: two processes opening a new database migrate in turn.
+        await tx.get('SELECT pg_advisory_xact_lock(?, 0)', [LOCK_CLASS]);
+        const version = await schemaVersion(tx);
+        if (version > latest) throw newerSchema(this.location, version, latest);
+        if (version >= migration.version) return;
+        await tx.run(migration.sql);
+        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        ]);
+      });
+    }
+  }
+
+  /** A reader changes nothing: it needs the schema this code knows, neither older nor newer. */
+  private async requireSchema(migrations: readonly Migration[]): Promise<void> {
+    const latest = migrations.at(-1)?.version ?? 0;
+    const version = await this.read(schemaVersion);
+    if (version > latest) throw newerSchema(this.location, version, latest);
+    if (version < latest)
+      throw new StoreError(
+        'NEEDS_UPGRADE',
+        this.location,
+        `the trial store ${this.location} has schema version ${version}; this sweeper reads version ${latest}`,
+      );
+  }
+}
+
+async function schemaVersion(tx: Transaction): Promise<number> {
+  const table = await tx.get<{ name: string | null }>("SELECT to_regclass('schema_migrations')::text AS name");
+  if (table?.name == null) return 0;
+  return (await tx.get<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations'))?.version ?? 0;
+}
+
+function newerSchema(location: string, version: number, latest: number): SweeperError {
+  return new SweeperError(
+    'FAILED_PRECONDITION',
+    `${location} has schema version ${version}, newer than this sweeper knows (${latest})`,
+    undefined,
+    { reason: 'NEWER_SCHEMA', path: location },
+  );
+}

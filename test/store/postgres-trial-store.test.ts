@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { StoreError } from '../../src/errors/store-error.js';
+import { PostgresTrialStore } from '../../src/store/postgres/postgres-trial-store.js';
+import { runCli } from '../helpers/cli-process.js';
+import { PostgresServer, postgresSkip } from '../helpers/postgres-server.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { result, studyDefinition } from './study-fixture.js';
+
+/**
+ * What only a database server can do to a store: refuse a write that breaks an invariant
+ * whoever sends it, check credentials, go away mid-transaction and come back. The contract
+ * itself is trial-store-conformance's, run on PostgreSQL in trial-store-backends.
+ */
+describe('PostgreSQL trial store', { skip: postgresSkip() }, () => {
+  let server: PostgresServer;
+  let databases = 0;
+  const dir = tempDir();
+  before(async () => {
+    server = await PostgresServer.start();
+  });
+  after(async () => server?.close());
+
+  function fresh(): string {
+    return server.database(`db_${databases++}`);
+  }
+
+  async function open(url: string): Promise<PostgresTrialStore> {
+    return PostgresTrialStore.open(url, { checkpoints: join(dir, `checkpoints-${databases}`) });
+  }
+
+  test('the invariants hold against any SQL, not only the store code: a COMPLETE trial and a final result never change', async () => {
+    const url = fresh();
+    const store = await open(url);
+    const study = await store.createStudy(studyDefinition('guarded'));
+    const trial = await store.createTrial(study.id, { lr: 0.1 }, { worker: 'w' });
+    await store.recordEpoch(trial.id, 1, 0, 1, { valLoss: 0.5 });
+    await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: result(0.5) });
+    await store.close();
+
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const refused = async (sql: string, why: RegExp): Promise<void> =>
+        assert.rejects(client.query(sql), (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'SW001', `${sql}: ${error.message}`);
+          assert.match(error.message, why);
+          return true;
+        });
+      await refused(`UPDATE trials SET state = 'QUEUED' WHERE id = ${trial.id}`, /COMPLETE and cannot change/);
+      await refused(`UPDATE trial_params SET value = '0.2' WHERE trial_id = ${trial.id}`, /COMPLETE/);
+      await refused(`DELETE FROM trial_epochs WHERE trial_id = ${trial.id}`, /COMPLETE/);
+      await refused(`INSERT INTO trial_epochs (trial_id, repeat, epoch) VALUES (${trial.id}, 0, 2)`, /COMPLETE/);
+      await refused(`UPDATE trial_results SET value = 0.1 WHERE trial_id = ${trial.id}`, /cannot change/);
+      await refused(`DELETE FROM trial_results WHERE trial_id = ${trial.id}`, /COMPLETE/);
+      await refused(`INSERT INTO trial_segments (trial_id, from_epoch, params) VALUES (${trial.id}, 2, '{}')`, /only while its trial runs/);
+      const rows = await client.query<{ state: string }>(`SELECT state FROM trials WHERE id = ${trial.id}`);
+      assert.equal(rows.rows[0]?.state, 'COMPLETE');
+      await assert.rejects(
+        client.query(`UPDATE studies SET definition = 'not json' WHERE id = ${study.id}`),
+        /invalid input syntax for type json/,
+      );
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('credentials from the URL, PGPASSWORD or a password file; a wrong one is refused with exit 2, the password never shown', async () => {
+    const url = fresh();
+    const bare = url.replace(`:${PostgresServer.password}@`, '@');
+    const saved = { PGPASSWORD: process.env.PGPASSWORD, PGPASSFILE: process.env.PGPASSFILE };
+    try {
+      process.env.PGPASSWORD = PostgresServer.password;
+      await (await open(bare)).close();
+      delete process.env.PGPASSWORD;
+      const passfile = join(dir, 'pgpass');
+      writeFileSync(passfile, `127.0.0.1:${server.port}:*:${PostgresServer.user}:${PostgresServer.password}\n`, { mode: 0o600 });
+      process.env.PGPASSFILE = passfile;
+      await (await open(bare)).close();
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+
+    const wrong = url.replace(`:${PostgresServer.password}@`, ':not-the-secret@');
+    await assert.rejects(open(wrong), (error: unknown) => {
+      assert.ok(error instanceof StoreError && error.failure === 'CANNOT_OPEN', String(error));
+      assert.match(error.message, /password authentication failed/);
+      assert.ok(!error.message.includes('not-the-secret'));
+      return true;
+    });
+    const cli = await runCli(['studies', '--db', wrong], { env: { PGPASSWORD: '', PGPASSFILE: '/nonexistent' } });
+    assert.equal(cli.code, 2, cli.stderr);
+    assert.match(cli.stderr, /postgres:\/\/sweeper@127\.0\.0\.1:\d+\/db_\d+/);
+    assert.ok(!`${cli.stdout}${cli.stderr}`.includes('not-the-secret'), cli.stderr);
+  });
+
+  test('connections cut mid-transaction, again and again: every write is retried or fails whole, nothing half-written', async () => {
+    const url = fresh();
+    await (await open(url)).close(); // the schema, made without the cuts
+    const proxy = await CuttingProxy.start(server.port);
+    const store = await open(url.replace(`:${server.port}/`, `:${proxy.port}/`));
+    try {
+      const study = await store.createStudy(studyDefinition('cut'));
+      // Every 25th write done cuts every connection of the pool, whatever the others are doing then.
+      let done = 0;
+      const step = (): void => {
+        done += 1;
+        if (done % 25 === 0) proxy.cutAll();
+      };
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 120 }, async (_, i) => {
+          const trial = await store.createTrial(study.id, { lr: i / 1000, depth: i % 4, width: 16 * (i % 5) }, { worker: `w${i}` });
+          step();
+          for (let epoch = 1; epoch <= 3; epoch += 1) {
+            await store.recordEpoch(trial.id, 1, 0, epoch, { valLoss: 1 / epoch });
+            step();
+          }
+          await store.finishTrial(trial.id, 1, { state: 'COMPLETE', result: result(1 / 3) });
+          step();
+        }),
+      );
+      assert.ok(proxy.cuts >= 10, `the connections were cut mid-sweep (${proxy.cuts} times)`);
+      const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
+      for (const failure of failed) {
+        const error = failure.reason as Error;
+        // Only a COMMIT whose answer was lost may fail, and it says so.
+        assert.ok(error instanceof StoreError && error.failure === 'IO_ERROR', String(error));
+        assert.match(error.message, /may or may not be stored/);
+      }
+      assert.ok(failed.length < 30, `most writes went through the cuts (${failed.length} of 120 failed)`);
+
+      const trials = await store.listTrials(study.id);
+      assert.deepEqual(
+        trials.map((trial) => trial.number),
+        trials.map((_, i) => i),
+        'trial numbers without gaps or repeats',
+      );
+      for (const trial of trials) {
+        assert.equal(Object.keys(trial.params).length, 3, `trial ${trial.number} has all its parameters or none`);
+        const epochs = await store.getEpochs(trial.id);
+        if (trial.state === 'COMPLETE')
+          assert.deepEqual(
+            epochs.map((epoch) => epoch.epoch),
+            [1, 2, 3],
+          );
+        else assert.ok(trial.state === 'RUNNING' && epochs.length <= 3);
+      }
+      assert.ok(trials.filter((trial) => trial.state === 'COMPLETE').length >= 120 - failed.length);
+    } finally {
+      await store.close();
+      await proxy.close();
+    }
+  });
+
+  test('the server restarts between writes: a write waits for it and goes through', async () => {
+    const store = await open(fresh());
+    try {
+      const study = await store.createStudy(studyDefinition('restart'));
+      await server.stop();
+      const pending = store.createTrial(study.id, { lr: 0.1 });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await server.resume();
+      const trial = await pending;
+      assert.equal(trial.number, 0);
+      assert.equal((await store.listTrials(study.id)).length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+/** A TCP proxy to the server whose connections can all be cut at once, as a network does. */
+class CuttingProxy {
+  cuts = 0;
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(target: number): Promise<CuttingProxy> {
+    const server = createServer();
+    const proxy = new CuttingProxy(server);
+    server.on('connection', (client) => {
+      const upstream = connect(target, '127.0.0.1');
+      for (const [a, b] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
+        proxy.sockets.add(a);
+        a.on('error', () => b.destroy());
+        a.on('close', () => {
+          proxy.sockets.delete(a);
+          b.destroy();
+        });
+        a.pipe(b);
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  cutAll(): void {
+    if (this.sockets.size === 0) return;
+    this.cuts += 1;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.cutAll();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
