@@ -9,6 +9,7 @@ import { defineResumeCommand } from './commands/resume-definition.js';
 import { defineRunCommand } from './commands/run-definition.js';
 import { defineShowCommand } from './commands/show-definition.js';
 import { defineLogsCommand } from './commands/logs-definition.js';
+import { defineMigrateCommand } from './commands/migrate-definition.js';
 import { defineStatusCommand } from './commands/status-definition.js';
 import { defineStudiesCommand } from './commands/studies-definition.js';
 import { defineSubmitCommand } from './commands/submit-definition.js';
@@ -45,6 +46,7 @@ defineWorkerCommand(program);
 defineSubmitCommand(program);
 defineStatusCommand(program);
 defineDashboardCommand(program);
+defineMigrateCommand(program);
 
 for (const command of program.commands) command.exitOverride();
 

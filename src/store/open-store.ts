@@ -1,4 +1,5 @@
 import { isPostgresUrl, redactedUrl } from './postgres/postgres-location.js';
+import type { RawStore } from './sql/raw-store.js';
 import type { TrialStore } from './trial-store.js';
 
 export interface OpenStoreOptions {
@@ -8,8 +9,8 @@ export interface OpenStoreOptions {
   readonly onWait?: (reason: string) => void;
 }
 
-/** A trial store and where it is, as it may be shown (a database URL without its password). */
-export type LocatedStore = TrialStore & { readonly path: string };
+/** A trial store, where it is (as it may be shown: a database URL without its password), and its tables. */
+export type LocatedStore = TrialStore & RawStore;
 
 /**
  * The trial store at `location`: a `postgres://` URL names a PostgreSQL database, anything else

@@ -21,6 +21,7 @@ const COMMANDS = [
   'submit',
   'status',
   'dashboard',
+  'migrate',
 ] as const;
 
 /** Every command's options as its `--help` page, printed by the real binary, lists them. */

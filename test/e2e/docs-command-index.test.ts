@@ -36,6 +36,10 @@ const INDEX: Record<string, Record<string, Entry>> = {
     'sweeper run sweeps/quickstart.yaml --study quickstart-2': { test: 'e2e/readme-quick-start' },
     'sweeper resume quickstart --db runs.db': { test: 'cli/interrupt-resume' },
     'sweeper export-model quickstart 7 -o best-model': { test: 'cli/export-model', as: 'on a sweep keeping its best trial, its number' },
+    'sweeper migrate --from runs.db --to postgres://sweeper@db.example/sweeps --study quickstart': {
+      test: 'store/migrate-command',
+      as: 'one study of two chosen with --study, into a file and into a PostgreSQL server of its own',
+    },
     'sweeper best quickstart --top 3': { test: 'e2e/readme-quick-start' },
     'sweeper best quickstart --top 1 --json': { test: 'e2e/readme-quick-start' },
     'sweeper best report-004-learning-rules --group-by optimizer --top 1': {
@@ -116,6 +120,15 @@ const INDEX: Record<string, Record<string, Entry>> = {
       test: 'distributed/postgres-cluster',
       as: 'the study of the test, on its server',
     },
+    'sweeper migrate --from runs.db --to postgres://sweeper@db.example/sweeps --to-checkpoints /shared/checkpoints': {
+      test: 'store/migrate-command',
+      as: 'a study with a trial in every state, into a PostgreSQL server of its own and a temp folder',
+    },
+    'sweeper migrate --from postgres://sweeper@db.example/sweeps --from-checkpoints /shared/checkpoints --to quickstart.db --study quickstart':
+      {
+        test: 'store/migrate-command',
+        as: 'the same study back from that server into a new file',
+      },
   },
   // Read from the page and run as written, addresses made 127.0.0.1 and a free port.
   'docs/cluster.md': {

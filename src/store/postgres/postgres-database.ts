@@ -6,14 +6,7 @@ import type { Migration } from '../sqlite/migrations.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { isConnectionLost, isRetryable, translatePostgresError } from './postgres-failure.js';
 import { redactedUrl } from './postgres-location.js';
-
-/** One transaction's queries, written with `?` placeholders as the SQLite store's are. */
-export interface Transaction {
-  all<R>(sql: string, args?: readonly unknown[]): Promise<R[]>;
-  get<R>(sql: string, args?: readonly unknown[]): Promise<R | undefined>;
-  /** Runs a statement; the rows it changed. */
-  run(sql: string, args?: readonly unknown[]): Promise<number>;
-}
+import type { Transaction } from '../sql/sql-transaction.js';
 
 export interface PostgresOptions {
   /** How long a transaction waits for a server out of reach (restarting, network cut) before it fails. */

@@ -50,13 +50,15 @@ import type { TrialPage, TrialPageQuery } from '../trial-page.js';
 import { trialPageSql } from '../sql/trial-page-sql.js';
 import { paramFilterSql } from '../sql/param-filter-sql.js';
 import { POSTGRES } from '../sql/sql-dialect.js';
+import type { RawStore } from '../sql/raw-store.js';
 import type { StoredCheckpoint } from '../../execution/run-assignment.js';
 import type { NewSegment, SegmentRecord } from '../segments.js';
 import type { CheckpointBlobs } from '../checkpoints/checkpoint-blobs.js';
 import { checkpointFolder, checkpointName, trialOfCheckpoint, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
 import { DirectoryBlobs } from '../checkpoints/directory-blobs.js';
 import { AdvisoryLocks } from './advisory-locks.js';
-import { PostgresDatabase, type PostgresOptions, type Transaction } from './postgres-database.js';
+import { PostgresDatabase, type PostgresOptions } from './postgres-database.js';
+import type { Transaction } from '../sql/sql-transaction.js';
 
 export interface PostgresStoreOptions extends PostgresOptions {
   /**
@@ -79,9 +81,10 @@ const UPSERT_CHECKPOINT = `INSERT INTO trial_checkpoints (trial_id, repeat, atte
  * writing the same trial or study wait for each other instead of deciding on what changes
  * under them. Readers take a snapshot and never block the writers.
  */
-export class PostgresTrialStore implements TrialStore {
+export class PostgresTrialStore implements TrialStore, RawStore {
   private readonly locks: AdvisoryLocks;
-  private readonly blobs: CheckpointBlobs;
+  /** Checkpoints' bytes: files in the folder given (--checkpoints), shared by every process of the store. */
+  readonly blobs: CheckpointBlobs;
   readonly path: string;
 
   private constructor(
@@ -630,6 +633,11 @@ export class PostgresTrialStore implements TrialStore {
   async close(): Promise<void> {
     await this.locks.releaseAll();
     await this.db.close();
+  }
+
+  /** Runs `fn` in one transaction over the tables (RawStore), run again whole if the server was out of reach before its COMMIT. */
+  rawTransaction<T>(use: 'read' | 'write', fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return use === 'write' ? this.db.write(fn) : this.db.read(fn);
   }
 
   private async requireStudyRow(tx: Transaction, name: string): Promise<StudyRow> {

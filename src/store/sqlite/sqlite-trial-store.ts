@@ -54,6 +54,8 @@ import { StudyLocks } from './study-locks.js';
 import { trialPageSql } from '../sql/trial-page-sql.js';
 import { paramFilterSql } from '../sql/param-filter-sql.js';
 import { SQLITE } from '../sql/sql-dialect.js';
+import type { RawStore } from '../sql/raw-store.js';
+import type { Transaction } from '../sql/sql-transaction.js';
 import type { StoredCheckpoint } from '../../execution/run-assignment.js';
 import type { NewSegment, SegmentRecord } from '../segments.js';
 import type { CheckpointBlobs } from '../checkpoints/checkpoint-blobs.js';
@@ -62,7 +64,7 @@ import { DirectoryBlobs } from '../checkpoints/directory-blobs.js';
 import { MemoryBlobs } from '../checkpoints/memory-blobs.js';
 
 /** The trial store on one SQLite file (better-sqlite3: synchronous, so each method is one transaction). */
-export class SqliteTrialStore implements TrialStore {
+export class SqliteTrialStore implements TrialStore, RawStore {
   /**
    * Statements by SQL text, prepared once: preparing costs more than running the small
    * statements of a trial's writes (a third of a coordinator's time per trial went there).
@@ -79,7 +81,7 @@ export class SqliteTrialStore implements TrialStore {
   private readonly locks: StudyLocks;
 
   /** Checkpoints' bytes: files in `<store>.checkpoints/` (in memory for a `:memory:` store). */
-  private readonly blobs: CheckpointBlobs;
+  readonly blobs: CheckpointBlobs;
 
   private constructor(
     private readonly db: Database.Database,
@@ -605,6 +607,29 @@ export class SqliteTrialStore implements TrialStore {
   }
 
   /** Runs `fn` in one IMMEDIATE transaction: it takes the write lock up front, so it never deadlocks upgrading. */
+  /**
+   * Runs `fn` in one transaction over the tables (RawStore). `fn` may wait on files between its
+   * queries: nothing else may use this store until it settles.
+   */
+  async rawTransaction<T>(use: 'read' | 'write', fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    try {
+      this.db.exec(use === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+      const value = await fn(this.queries);
+      this.db.exec('COMMIT');
+      return value;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw translateSqliteError(error, this.path);
+    }
+  }
+
+  /** The Transaction of rawTransaction: its statements prepared once, like the store's own. */
+  private readonly queries: Transaction = {
+    all: <R>(sql: string, args: readonly unknown[] = []) => Promise.resolve(this.prepare<unknown[], R>(sql).all(...args)),
+    get: <R>(sql: string, args: readonly unknown[] = []) => Promise.resolve(this.prepare<unknown[], R>(sql).get(...args)),
+    run: (sql: string, args: readonly unknown[] = []) => Promise.resolve(this.prepare(sql).run(...args).changes),
+  };
+
   private write<T>(fn: () => T): Promise<T> {
     try {
       return Promise.resolve(this.transaction.immediate(fn) as T);
