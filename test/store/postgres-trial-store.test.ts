@@ -10,6 +10,8 @@ import { runCli } from '../helpers/cli-process.js';
 import { PostgresServer, postgresSkip } from '../helpers/postgres-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { result, studyDefinition } from './study-fixture.js';
+import { startClaimer, startWriter } from './store-processes.js';
+import { until } from '../helpers/until.js';
 
 /**
  * What only a database server can do to a store: refuse a write that breaks an invariant
@@ -156,6 +158,91 @@ describe('PostgreSQL trial store', { skip: postgresSkip() }, () => {
     } finally {
       await store.close();
       await proxy.close();
+    }
+  });
+
+  /** The stated invariants, read with plain SQL on a connection of the test's own. */
+  async function checkInvariants(url: string): Promise<{ trials: number }> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const count = async (sql: string): Promise<number> => Number((await client.query<{ n: string }>(sql)).rows[0]?.n);
+      assert.equal(
+        await count(
+          `SELECT COUNT(*) AS n FROM trials t WHERE state = 'COMPLETE' AND NOT EXISTS (SELECT 1 FROM trial_results r WHERE r.trial_id = t.id)`,
+        ),
+        0,
+        'every COMPLETE trial has its result',
+      );
+      assert.equal(
+        await count(`SELECT COUNT(*) AS n FROM trial_results r JOIN trials t ON t.id = r.trial_id WHERE t.state IN ('QUEUED', 'RUNNING')`),
+        0,
+        'no result without a finished trial',
+      );
+      assert.equal(
+        await count(
+          `SELECT COUNT(*) AS n FROM trials t WHERE state = 'COMPLETE' AND (SELECT COUNT(*) FROM trial_epochs e WHERE e.trial_id = t.id) <> 3`,
+        ),
+        0,
+        'a finished trial has all its epochs',
+      );
+      assert.equal(
+        await count(`SELECT COUNT(*) AS n FROM trials t WHERE (SELECT COUNT(*) FROM trial_params p WHERE p.trial_id = t.id) <> 2`),
+        0,
+      );
+      const rows = (
+        await client.query<{ study_id: string; number: number }>('SELECT study_id, number FROM trials ORDER BY study_id, number')
+      ).rows;
+      const byStudy = new Map<string, number[]>();
+      for (const row of rows) byStudy.set(row.study_id, [...(byStudy.get(row.study_id) ?? []), row.number]);
+      for (const list of byStudy.values())
+        assert.deepEqual(
+          list,
+          list.map((_, i) => i),
+          'trial numbers are 0..n-1 without gaps or repeats',
+        );
+      return { trials: rows.length };
+    } finally {
+      await client.end();
+    }
+  }
+
+  test('writers killed with SIGKILL at any point leave a consistent database; two writers of one study get unique numbers', async () => {
+    const url = fresh();
+    await (await open(url)).close(); // the schema first: a writer killed while migrating is another test's
+    for (const killAfter of [3, 17, 41]) {
+      const writer = startWriter(url, `crash-${killAfter}`, 10_000);
+      await writer.progress(killAfter);
+      writer.kill();
+      await writer.exited;
+      assert.ok((await checkInvariants(url)).trials >= killAfter);
+    }
+    const shared = fresh();
+    const store = await open(shared);
+    await store.createStudy(studyDefinition('shared'));
+    await store.close();
+    const writers = [startWriter(shared, 'shared', 60), startWriter(shared, 'shared', 60)];
+    assert.deepEqual(await Promise.all(writers.map((w) => w.exited)), [0, 0]);
+    assert.equal((await checkInvariants(shared)).trials, 120);
+  });
+
+  test('the claim of a process killed with SIGKILL is free at once: the server ends its session, and the lock with it', async (t) => {
+    const url = fresh();
+    const claimer = await startClaimer(url, 's');
+    const store = await open(url);
+    try {
+      const study = await store.getStudy('s');
+      const me = { id: 'me', host: 'here', pid: process.pid };
+      await assert.rejects(store.claimStudy(study.id, me), new RegExp(`being run by process ${claimer.pid} on claimer-host`));
+      await claimer.kill();
+      const claim = await until(() => store.claimStudy(study.id, me).catch(() => undefined), {
+        what: "the killed claimer's lock freed",
+        signal: t.signal,
+      });
+      assert.deepEqual({ alive: claim.previousAlive, pid: claim.previous?.pid }, { alive: false, pid: claimer.pid });
+    } finally {
+      await claimer.kill();
+      await store.close();
     }
   });
 

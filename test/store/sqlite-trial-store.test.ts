@@ -1,16 +1,15 @@
 import { sha256Hex } from '../../src/files/sha256.js';
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { CheckpointDamagedError } from '../../src/store/checkpoints/checkpoint-damaged-error.js';
 import { result, studyDefinition } from './study-fixture.js';
+import { startWriter } from './store-processes.js';
 
 const dir = tempDir();
 let files = 0;
@@ -18,27 +17,6 @@ const freshPath = (): string => join(dir, `store-${files++}.db`);
 
 // The contract every backend keeps runs in trial-store-backends (SQLite and in memory); here,
 // what only a file does: its schema and upgrades, and SIGKILL in the middle of writes.
-
-const WRITER = fileURLToPath(new URL('./fixtures/store-writer.js', import.meta.url));
-
-function startWriter(
-  path: string,
-  study: string,
-  trials: number,
-): { exited: Promise<number | null>; kill: () => void; progress: (n: number) => Promise<void> } {
-  const child = fork(WRITER, [path, study, String(trials)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  let written = 0;
-  const waiters: { n: number; resolve: () => void }[] = [];
-  child.on('message', (message: { written: number }) => {
-    written = message.written;
-    for (const waiter of waiters.filter((w) => w.n <= written)) waiter.resolve();
-  });
-  return {
-    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
-    kill: () => child.kill('SIGKILL'),
-    progress: (n) => (written >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
-  };
-}
 
 /** The stated invariants, read straight from the file. */
 function checkInvariants(path: string): { trials: number } {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { hintFor } from '../../cli/error-hints.js';
 import { InvalidStateError } from '../../src/errors/invalid-state-error.js';
@@ -12,29 +10,12 @@ import { SqliteTrialStore } from '../../src/store/sqlite/sqlite-trial-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 import { studyDefinition } from './study-fixture.js';
+import { startClaimer } from './store-processes.js';
 
 const dir = tempDir();
 let files = 0;
 const freshPath = (): string => join(dir, `locks-${files++}.db`);
-const CLAIMER = fileURLToPath(new URL('./fixtures/study-claimer.js', import.meta.url));
 const owner = (id: string, pid = 1): { id: string; host: string; pid: number } => ({ id, host: 'vm', pid });
-
-/** A process that claims the study and holds it until killed. */
-async function startClaimer(path: string, study: string): Promise<{ pid: number; kill: () => Promise<void> }> {
-  const child = fork(CLAIMER, [path, study], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', () => resolve());
-    void exited.then(() => reject(new Error('the claimer exited before claiming')));
-  });
-  return {
-    pid: child.pid ?? -1,
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
 
 /** Whether some connection holds the lock file, seen by reading it (which a held lock refuses). */
 function isLocked(lockFile: string): boolean {
