@@ -13,8 +13,8 @@ import { Command, Option } from 'commander';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { readIntoMemory } from '../src/store/sqlite/open-database-for-reading.js';
 import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
-import type { StudyDefinition } from '../src/store/study-definition.js';
 import { printTable } from './bench-table.js';
+import { buildLargeStore } from './large-store.js';
 import { describeLoad, loadAverage } from './machine-load.js';
 import { printResultLine } from './result-line.js';
 
@@ -32,57 +32,6 @@ const options = new Command()
   .addOption(new Option('--runs <n>', 'timed runs of each step (the median is shown)').default(5).argParser(positiveInteger))
   .parse()
   .opts<Options>();
-
-const definition: StudyDefinition = {
-  name: 'bench-store-check',
-  space: {
-    learning_rate: { type: 'float', low: 1e-4, high: 0.3, log: true },
-    depth: { type: 'int', low: 1, high: 4, log: false, step: 1 },
-  },
-  objective: { metric: 'val_accuracy', direction: 'maximize' },
-  sampler: { type: 'random', seed: 1 },
-  budget: { trials: options.trials },
-  repeats: 1,
-  seed: 1,
-};
-
-/** The study through the store (its schema and triggers), then its trials in one transaction of INSERTs. */
-async function build(path: string): Promise<void> {
-  const store = SqliteTrialStore.open(path);
-  const { id: studyId } = await store.createStudy(definition);
-  await store.close();
-  const db = new Database(path);
-  const time = new Date().toISOString();
-  const insertTrial = db.prepare(
-    `INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, 'RUNNING', 1, 'bench:1', ?, ?)`,
-  );
-  const insertParam = db.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
-  const insertEpoch = db.prepare(
-    'INSERT INTO trial_epochs (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertRepeat = db.prepare(
-    'INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at) VALUES (?, 0, 1, ?, ?, ?, 4, ?)',
-  );
-  const insertResult = db.prepare(
-    'INSERT INTO trial_results (trial_id, study_id, value, repeats, epochs, best_epoch, train_seconds) VALUES (?, ?, ?, 1, ?, ?, 4)',
-  );
-  const finish = db.prepare(`UPDATE trials SET state = 'COMPLETE', finished_at = ? WHERE id = ?`);
-  db.transaction(() => {
-    for (let number = 0; number < options.trials; number++) {
-      const learningRate = 1e-4 * 3000 ** ((number * 0.618) % 1);
-      const id = Number(insertTrial.run(studyId, number, time, time).lastInsertRowid);
-      insertParam.run(id, 'learning_rate', JSON.stringify(learningRate));
-      insertParam.run(id, 'depth', JSON.stringify((number % 4) + 1));
-      for (let epoch = 1; epoch <= options.epochs; epoch++)
-        insertEpoch.run(id, epoch, 1 / epoch, 0.9 - 0.5 / epoch, 1.2 / epoch, 0.88 - 0.5 / epoch, learningRate, 0.8);
-      const value = 0.88 - 0.5 / options.epochs;
-      insertRepeat.run(id, value, options.epochs, options.epochs, time);
-      insertResult.run(id, studyId, value, options.epochs, options.epochs);
-      finish.run(time, id);
-    }
-  })();
-  db.close();
-}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -107,7 +56,7 @@ async function main(): Promise<void> {
     const path = join(directory, 'large.db');
     console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, Node.js ${process.version}, ${describeLoad()}`);
     console.error(`building a store of ${options.trials} trials x ${options.epochs} epochs ...`);
-    await build(path);
+    await buildLargeStore(path, 'bench-store-check', options.trials, options.epochs);
     const megabytes = statSync(path).size / 2 ** 20;
     console.log(
       `store: ${options.trials} trials x ${options.epochs} epochs, ${megabytes.toFixed(1)} MiB; median of ${options.runs} runs, the file in the page cache`,
