@@ -1,5 +1,5 @@
 import { copyStudies, type CopiedStudy } from '../../src/store/copy/copy-studies.js';
-import { openStore, shownLocation, type LocatedStore } from '../../src/store/open-store.js';
+import { openStore, type LocatedStore } from '../../src/store/open-store.js';
 import { openExistingStore } from '../open-existing-store.js';
 import { counted } from '../output/counted.js';
 import { printJson, printOut } from '../output/terminal.js';
@@ -30,7 +30,7 @@ export async function migrateCommand(flags: MigrateFlags): Promise<void> {
     else
       printOut(
         copied.map((study) => line(study)).join('') +
-          `copied ${counted(copied.length, 'study', 'studies')} from ${from.path} to ${shownLocation(flags.to)}; every table's rows counted the same in both\n`,
+          `copied ${counted(copied.length, 'study', 'studies')} from ${from.path} to ${to.path}; every table's rows counted the same in both\n`,
       );
   } finally {
     await to?.close();
