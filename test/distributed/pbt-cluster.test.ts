@@ -66,8 +66,11 @@ describe('Population Based Training on a cluster (real processes, real training)
   test('a worker SIGKILLed mid-sweep: the population goes on without it, bit-identical', { timeout: 10 * 60_000 }, async (t) => {
     const db = join(dir, 'cluster.db');
     const { coordinator, workers } = await startPopulation(db, { coordinator: 'coordinator', workers: ['doomed', 'surviving'] }, t.signal);
-    const doomed = workers[0] as ClusterProcess;
-    // Killed while it trains members: what it held must be taken back.
+    const [doomed, surviving] = workers as [ClusterProcess, ClusterProcess];
+    // Killed while it trains members: what it held must be taken back. The other worker is paused
+    // meanwhile, so that the population cannot reach its last decision point before the kill on
+    // a slow machine (the status is polled through the CLI, half a second a call).
+    surviving.child.kill('SIGSTOP');
     await until(
       async () => {
         const status = await readStatus(['--coordinator', coordinator.address]);
@@ -77,6 +80,7 @@ describe('Population Based Training on a cluster (real processes, real training)
     );
     doomed.child.kill('SIGKILL');
     await doomed.done;
+    surviving.child.kill('SIGCONT');
     assert.ok(segmentCount(db) < 3 * POPULATION, 'killed before the last decision point');
     await untilComplete(db, coordinator, t.signal);
     const trials = readTrials(db, 'lr');
