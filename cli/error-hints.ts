@@ -26,6 +26,7 @@ const HINTS: Readonly<Record<ErrorReason, (facts: ErrorFacts) => string>> = {
     'wait for that run to finish, or stop it (Ctrl-C) before resuming here; if you are sure it is gone (a lock on a network disk can outlive a host that died), add --take-over',
   NOT_A_STORE_FILE: () => 'give --db the path of a SQLite file (a new one is created by `sweeper run`)',
   NEWER_SCHEMA: () => 'upgrade sweeper to open this store',
+  FENCED: () => 'nothing to do: the coordinator that leads now carries the studies on; started again, this one waits as a standby',
 };
 
 /** The hint printed under an error: its own (a coordinator's, a sweep file's), else the advice for its reason. */

@@ -87,6 +87,8 @@ export class WorkerAgent {
       } catch (error) {
         if (!isRetryable(error, 'register')) throw refusedWorker(error as ServiceError);
         failures++;
+        // The next coordinator of the list, if there are several: the standby that leads now, say.
+        this.options.client.failover();
         if (failures === 1 || failures % 20 === 0) {
           this.options.logger.warn(
             { reason: (error as ServiceError).details ?? (error as Error).message, attempts: failures },
@@ -148,7 +150,14 @@ export class WorkerAgent {
     this.session = reply.session;
     this.assignmentsReceived = 0;
     logger.info(
-      { workerId: this.workerId, threads, adopted: reply.adopted.length, abandoned: reply.abandon.length, leaseMs: reply.leaseMs },
+      {
+        workerId: this.workerId,
+        coordinator: client.address,
+        threads,
+        adopted: reply.adopted.length,
+        abandoned: reply.abandon.length,
+        leaseMs: reply.leaseMs,
+      },
       'registered with the coordinator',
     );
 

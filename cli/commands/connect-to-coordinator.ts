@@ -5,9 +5,13 @@ import { formatHostPort, parseHostPort } from '../../src/rpc/host-port.js';
 import { channelCredentials } from '../../src/rpc/tls-files.js';
 import type { ConnectionFlags } from './connection-options.js';
 
-/** A client of the coordinator the connection options name (see addConnectionOptions). */
+/** A client of the coordinator (or coordinators) the connection options name (see addConnectionOptions). */
 export function connect(flags: ConnectionFlags, timeoutMs?: number): { client: CoordinatorClient; address: string } {
-  const address = formatHostPort(parseHostPort(flags.coordinator, '--coordinator'));
+  // A list is a leader and its standbys: calls go to whichever listens (CoordinatorClient).
+  const address = flags.coordinator
+    .split(',')
+    .map((part) => formatHostPort(parseHostPort(part.trim(), '--coordinator')))
+    .join(',');
   const tls =
     flags.tlsCa === undefined
       ? undefined

@@ -16,7 +16,10 @@ export const DEFAULT_COORDINATOR = '127.0.0.1:7400';
 export function addConnectionOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--coordinator <host:port>', 'the coordinator to connect to')
+      new Option(
+        '--coordinator <host:port>',
+        'the coordinator to connect to; or a leader and its standbys, comma-separated (host:port,host:port): calls go to the one that leads',
+      )
         .env(ENV.coordinator)
         .argParser(nonEmpty)
         .default(DEFAULT_COORDINATOR),

@@ -1,5 +1,6 @@
-import type { LevelWithSilent } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
 import { Coordinator } from '../../coordinator/coordinator.js';
+import { Leadership } from '../../coordinator/leadership.js';
 import { checkDashboardListen } from '../../dashboard/dashboard-listen.js';
 import { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
@@ -7,6 +8,9 @@ import { createLogger } from '../../src/logging/create-logger.js';
 import { readTokenFile } from '../../src/rpc/auth-token.js';
 import { isLoopback, parseHostPort } from '../../src/rpc/host-port.js';
 import { openStore, shownLocation } from '../../src/store/open-store.js';
+import type { CoordinatorLease } from '../../src/store/postgres/coordinator-lease.js';
+import type { StudyOwner } from '../../src/store/records.js';
+import { visibleControls } from '../../src/logging/visible-controls.js';
 import { EXIT } from '../exit-codes.js';
 import { printErr, printOut } from '../output/terminal.js';
 import { thisProcess } from '../process-owner.js';
@@ -23,6 +27,7 @@ export interface CoordinatorFlags {
   insecure?: boolean;
   dashboard?: string;
   leaseTimeout: number;
+  leaderLease: number;
   maxAttempts: number;
   maxConnections: number;
   authTimeout: number;
@@ -62,13 +67,24 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
     ...(flags.checkpoints !== undefined && { checkpoints: flags.checkpoints }),
     onWait: (reason) => logger.warn({ db: shownLocation(flags.db) }, reason),
   });
+  const owner = thisProcess('coordinator');
+  let leadership: Leadership | undefined;
+  if (store.lease !== undefined) {
+    leadership = await lead(store.lease, owner, flags, logger);
+    if (leadership === undefined) {
+      await store.close();
+      printOut('standby stopped\n');
+      return EXIT.OK;
+    }
+    printOut(`leading ${shownLocation(flags.db)} (lease token ${leadership.token})\n`);
+  }
   let coordinator: Coordinator;
   try {
     coordinator = await Coordinator.start({
       store,
       listen,
       logger,
-      owner: thisProcess('coordinator'),
+      owner,
       takeOver: flags.takeOver === true,
       onTakeOver: (study, previous) => printErr(takeOverWarning(study, previous)),
       leaseMs: flags.leaseTimeout,
@@ -78,6 +94,7 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
       ...(tls !== undefined && { tls }),
     });
   } catch (error) {
+    await leadership?.release();
     await store.close();
     throw error;
   }
@@ -114,14 +131,55 @@ export async function coordinatorCommand(flags: CoordinatorFlags): Promise<numbe
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  const signal = await stopped;
-  logger.info({ signal }, 'draining');
+  const lost = leadership?.lost ?? new Promise<string>(() => undefined);
+  const ended = await Promise.race([stopped.then((signal) => ({ signal })), lost.then((reason) => ({ lost: reason }))]);
+  if ('lost' in ended) {
+    // Another coordinator leads: the store refuses this one's writes already. Stop at once,
+    // without draining (a drain would write); the workers go over to the leader.
+    printErr(`lost the lead of ${shownLocation(flags.db)}: ${ended.lost}; stopping (the leader carries the studies on)\n`);
+    coordinator.forceClose();
+    await dashboard?.close();
+    await store.close();
+    return EXIT.FAILURE;
+  }
+  logger.info({ signal: ended.signal }, 'draining');
   try {
     await dashboard?.close();
     await coordinator.drain(flags.drainTimeout);
+    await leadership?.release();
   } finally {
     await store.close();
   }
   printOut('coordinator stopped\n');
   return EXIT.OK;
+}
+
+/**
+ * Takes the lead of a PostgreSQL store, waiting as a standby while another coordinator holds it;
+ * undefined if stopped (SIGINT, SIGTERM) while waiting.
+ */
+async function lead(lease: CoordinatorLease, owner: StudyOwner, flags: CoordinatorFlags, logger: Logger): Promise<Leadership | undefined> {
+  const waiting = new AbortController();
+  const stop = (): void => waiting.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await Leadership.take(
+      {
+        lease,
+        owner,
+        address: flags.listen,
+        ttlMs: flags.leaderLease,
+        logger,
+        onStandby: (leader) =>
+          printOut(
+            `standby: ${visibleControls(leader.holder.id)} (listening on ${visibleControls(leader.address)}) leads ${shownLocation(flags.db)}; taking over if it stops\n`,
+          ),
+      },
+      waiting.signal,
+    );
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }

@@ -22,6 +22,7 @@ const MAX_ATTEMPTS = 3;
 /** DEFAULT_CONNECTION_LIMITS (coordinator/connection-guard.ts). */
 const MAX_CONNECTIONS = 4096;
 const AUTH_TIMEOUT_SECONDS = 10;
+const LEADER_LEASE_SECONDS = 10;
 
 export function defineCoordinatorCommand(program: Command): void {
   program
@@ -40,6 +41,13 @@ export function defineCoordinatorCommand(program: Command): void {
     )
     .option('--dashboard <host:port>', 'also serve the read-only live dashboard (HTTP) here, workers page included; the token applies')
     .addOption(secondsOption('--lease-timeout <seconds>', 'a worker silent this long loses its trials', LEASE_TIMEOUT_SECONDS))
+    .addOption(
+      secondsOption(
+        '--leader-lease <seconds>',
+        'on a PostgreSQL store, one coordinator leads and the others wait as standbys: a standby takes over this long after the leader stopped renewing',
+        LEADER_LEASE_SECONDS,
+      ),
+    )
     .option(
       '--max-attempts <n>',
       'lost attempts (worker dead or silent) before a trial is FAILED; stops and drains do not count',
@@ -65,6 +73,10 @@ export function defineCoordinatorCommand(program: Command): void {
     .addOption(logFileOption())
     .addOption(logLevelOption('info'))
     .action(async (flags: CoordinatorFlags) => {
-      process.exitCode = await (await import('./coordinator-command.js')).coordinatorCommand(flags);
+      const code = await (await import('./coordinator-command.js')).coordinatorCommand(flags);
+      // Stopped: the store is closed, the log written (synchronously). An exit left to Node would wait
+      // for peers to close the TLS connections gRPC half-closed, then, at times, spin at full CPU in
+      // Node's teardown of those sockets, never exiting (seen once in ten SIGTERMs with TLS workers).
+      process.exit(code);
     });
 }

@@ -14,7 +14,7 @@ export async function statusCommand(flags: ConnectionFlags & { json?: boolean })
   try {
     const status = await client.status();
     if (flags.json) printJson(`${JSON.stringify(statusJson(status), null, 2)}\n`);
-    else printOut(formatStatus(status, address));
+    else printOut(formatStatus(status, client.address));
     process.exitCode = EXIT.OK;
   } catch (error) {
     throw fromServiceError(error, address, 'status');

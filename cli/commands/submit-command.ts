@@ -24,9 +24,11 @@ export async function submitCommand(file: string, flags: SubmitFlags): Promise<n
       fileName: basename(file),
       ...(flags.study !== undefined && { study: flags.study }),
     });
-    if (flags.json) printJson(`${JSON.stringify({ study: reply.study, budget: reply.budget || null, coordinator: address })}\n`);
+    if (flags.json) printJson(`${JSON.stringify({ study: reply.study, budget: reply.budget || null, coordinator: client.address })}\n`);
     else
-      printOut(`submitted study ${reply.study} (${reply.budget > 0 ? counted(reply.budget, 'trial') : 'no trial budget'}) to ${address}\n`);
+      printOut(
+        `submitted study ${reply.study} (${reply.budget > 0 ? counted(reply.budget, 'trial') : 'no trial budget'}) to ${client.address}\n`,
+      );
     return EXIT.OK;
   } catch (error) {
     throw fromServiceError(error, address, 'submit');

@@ -14,7 +14,8 @@ export type StoreFailure = (typeof STORE_FAILURES)[number];
 /**
  * Why a library error was raised, beyond its code: a store's failures, and the refusals of its
  * contract that a user can act on (a study name taken, a study or trial not there, a study run
- * by another process, a path that is no store file, a store newer than this code).
+ * by another process, a path that is no store file, a store newer than this code, a coordinator
+ * whose lead another one took).
  */
 export const ERROR_REASONS = [
   ...STORE_FAILURES,
@@ -24,6 +25,7 @@ export const ERROR_REASONS = [
   'STUDY_OWNED',
   'NOT_A_STORE_FILE',
   'NEWER_SCHEMA',
+  'FENCED',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 

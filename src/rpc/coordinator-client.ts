@@ -2,6 +2,7 @@ import { create, type MessageShape } from '@bufbuild/protobuf';
 import {
   makeGenericClientConstructor,
   Metadata,
+  status as Status,
   type CallOptions,
   type ChannelCredentials,
   type Client,
@@ -53,6 +54,7 @@ import { bearer, TOKEN_METADATA_KEY } from './auth-token.js';
 import { grpcServiceDefinition } from './grpc-service-definition.js';
 
 export interface CoordinatorClientOptions {
+  /** The coordinator, or several (a leader and its standbys, on one PostgreSQL store) comma-separated. */
   readonly address: string;
   readonly credentials: ChannelCredentials;
   readonly token?: string;
@@ -82,23 +84,45 @@ let ClientConstructor: ReturnType<typeof makeGenericClientConstructor> | undefin
  * It adds the token to every call and a deadline to every unary one.
  */
 export class CoordinatorClient {
-  private readonly client: Client & Record<string, unknown>;
+  /** The coordinators it may talk to: one leads, the others (standbys) do not listen until they do. */
+  readonly addresses: readonly string[];
+  private readonly clients: (Client & Record<string, unknown>)[] = [];
+  private current = 0;
   private readonly metadata = new Metadata();
   private readonly timeoutMs: number;
 
-  constructor(options: CoordinatorClientOptions) {
+  constructor(private readonly options: CoordinatorClientOptions) {
     ClientConstructor ??= makeGenericClientConstructor(grpcServiceDefinition(Coordinator), 'Coordinator');
-    this.client = new ClientConstructor(options.address, options.credentials, {
+    this.addresses = options.address.split(',');
+    if (options.token !== undefined) this.metadata.set(TOKEN_METADATA_KEY, bearer(options.token));
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** The coordinator the calls go to now. */
+  get address(): string {
+    return this.addresses[this.current] as string;
+  }
+
+  /**
+   * Calls go to the next coordinator of the list from now on: a worker moves on when it cannot
+   * reach (or register with) the one it had, until it finds the one that leads.
+   */
+  failover(): void {
+    this.current = (this.current + 1) % this.addresses.length;
+  }
+
+  private get client(): Client & Record<string, unknown> {
+    const constructor = ClientConstructor as ReturnType<typeof makeGenericClientConstructor>;
+    this.clients[this.current] ??= new constructor(this.address, this.options.credentials, {
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 2_000,
       'grpc.enable_retries': 0,
-      ...(options.ownConnection && { 'grpc.use_local_subchannel_pool': 1 }),
-    });
-    if (options.token !== undefined) this.metadata.set(TOKEN_METADATA_KEY, bearer(options.token));
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+      ...(this.options.ownConnection && { 'grpc.use_local_subchannel_pool': 1 }),
+    }) as Client & Record<string, unknown>;
+    return this.clients[this.current] as Client & Record<string, unknown>;
   }
 
   async register(request: RegisterRequest): Promise<RegisterReply> {
@@ -115,11 +139,12 @@ export class CoordinatorClient {
   }
 
   async submit(request: SubmitRequest): Promise<SubmitReply> {
-    return submitReplyFromMessage(await this.unary('submit', submitToMessage(request)));
+    // Moves on only from a coordinator that could not be reached: a submit that timed out may have been taken.
+    return submitReplyFromMessage(await this.anywhere(() => this.unary('submit', submitToMessage(request)), [Status.UNAVAILABLE]));
   }
 
   status(): Promise<StatusReply> {
-    return this.unary('status', create(StatusRequestSchema));
+    return this.anywhere(() => this.unary('status', create(StatusRequestSchema)), [Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED]);
   }
 
   /** Answers a log request that came down the work stream. */
@@ -129,7 +154,9 @@ export class CoordinatorClient {
 
   /** A running trial's output from a byte on (`sweeper logs --follow`). */
   async logs(request: LogsRequest): Promise<LogsReply> {
-    return logsReplyFromMessage(await this.unary('logs', logsRequestToMessage(request)));
+    return logsReplyFromMessage(
+      await this.anywhere(() => this.unary('logs', logsRequestToMessage(request)), [Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED]),
+    );
   }
 
   /** The session's work stream; the caller decodes each item (one it cannot read is its to report). */
@@ -199,7 +226,23 @@ export class CoordinatorClient {
   }
 
   close(): void {
-    this.client.close();
+    for (const client of this.clients) client?.close();
+  }
+
+  /**
+   * A call made to each coordinator of the list in turn, from the current one, until one answers
+   * with anything but the `moveOn` codes (it is unreachable, a standby that does not listen); the
+   * one that answered stays the current one. The last failure if none did.
+   */
+  private async anywhere<T>(call: () => Promise<T>, moveOn: readonly Status[]): Promise<T> {
+    for (let tried = 1; ; tried++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (tried >= this.addresses.length || !moveOn.includes((error as ServiceError).code)) throw error;
+        this.failover();
+      }
+    }
   }
 
   private unary<K extends Unary>(

@@ -1,4 +1,5 @@
 import { isPostgresUrl, redactedUrl } from './postgres/postgres-location.js';
+import type { CoordinatorLease } from './postgres/coordinator-lease.js';
 import type { RawStore } from './sql/raw-store.js';
 import type { TrialStore } from './trial-store.js';
 
@@ -9,8 +10,11 @@ export interface OpenStoreOptions {
   readonly onWait?: (reason: string) => void;
 }
 
-/** A trial store, where it is (as it may be shown: a database URL without its password), and its tables. */
-export type LocatedStore = TrialStore & RawStore;
+/**
+ * A trial store, where it is (as it may be shown: a database URL without its password), its
+ * tables, and on a database server the lease that says which coordinator leads it.
+ */
+export type LocatedStore = TrialStore & RawStore & { readonly lease?: CoordinatorLease };
 
 /**
  * The trial store at `location`: a `postgres://` URL names a PostgreSQL database, anything else

@@ -5,27 +5,9 @@ import { after, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli-process.js';
 import { startCoordinatorProcess, startWorkerProcess, writeSyntheticSweep, type ClusterProcess } from '../helpers/cluster.js';
 import { PostgresServer, postgresSkip } from '../helpers/postgres-server.js';
+import { trialsJson, type EpochJson } from '../helpers/study-json.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
-
-interface TrialJson {
-  number: number;
-  state: string;
-  value: number | null;
-  epochs: number;
-}
-
-interface EpochJson {
-  number: number;
-  repeat: number;
-  epoch: number;
-}
-
-/** The study's trials as `sweeper trials --json` prints them: a reader on another connection, as any machine would be. */
-async function trials(db: string, study: string): Promise<TrialJson[] | undefined> {
-  const result = await runCli(['trials', study, '--db', db, '--json']);
-  return result.code === 0 ? (JSON.parse(result.stdout) as { trials: TrialJson[] }).trials : undefined;
-}
 
 let server: PostgresServer | undefined;
 after(async () => server?.close());
@@ -46,7 +28,7 @@ describe('a cluster on a PostgreSQL store', { skip: postgresSkip() }, () => {
     const submitted = await runCli(['submit', file, '--coordinator', coordinator.address]);
     assert.equal(submitted.code, 0, submitted.stderr);
 
-    await until(async () => ((await trials(db, 'outage')) ?? []).filter((trial) => trial.state === 'COMPLETE').length >= 4, {
+    await until(async () => ((await trialsJson(db, 'outage')) ?? []).filter((trial) => trial.state === 'COMPLETE').length >= 4, {
       what: 'four trials finished before the crash',
       signal: t.signal,
       check: () => assert.equal(coordinator.child.exitCode, null, diagnostics()),
@@ -58,7 +40,7 @@ describe('a cluster on a PostgreSQL store', { skip: postgresSkip() }, () => {
 
     const finished = await until(
       async () => {
-        const now = await trials(db, 'outage');
+        const now = await trialsJson(db, 'outage');
         return now !== undefined && now.length === 20 && now.every((trial) => trial.state === 'COMPLETE') && now;
       },
       {

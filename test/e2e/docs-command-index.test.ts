@@ -13,6 +13,12 @@ import { docPages, pageCommands } from '../helpers/markdown.js';
  */
 type Entry = { test: string; as?: string } | { ci: string } | { notRun: string };
 
+/** Docker and Kubernetes are not on the test machines: what these commands would use is checked instead. */
+const NO_DOCKER = "no Docker here: deploy/deploy-manifests checks the Dockerfile's stages, user, entrypoint and files";
+const NO_CLUSTER = "no cluster here: deploy/deploy-manifests checks what it applies, deploy/deploy-run runs its containers' command lines";
+const NO_CLUSTER_TO_SCALE = "no cluster here: deploy/deploy-run runs two replicas of the workers' pod";
+const SECRET_READ = 'read, not run (no cluster here): the Secret it would make is mounted and set where the manifests say';
+
 const INDEX: Record<string, Record<string, Entry>> = {
   'README.md': {
     'npm install && npx sweeper run sweeps/quickstart.yaml': {
@@ -26,6 +32,9 @@ const INDEX: Record<string, Record<string, Entry>> = {
     'sweeper submit sweeps/quickstart.yaml --coordinator 127.0.0.1:7400': { test: 'e2e/readme-cluster', as: 'a free port' },
     'sweeper status --coordinator 127.0.0.1:7400': { test: 'e2e/readme-cluster', as: 'a free port' },
     'sweeper best quickstart --db cluster.db': { test: 'e2e/readme-cluster' },
+    'docker build -t sweeper:0.1.0 .': { notRun: NO_DOCKER },
+    'kubectl apply -k deploy/kubernetes': { notRun: NO_CLUSTER },
+    'kubectl scale deployment/sweeper-worker --replicas=8': { notRun: NO_CLUSTER_TO_SCALE },
   },
   'docs/cli.md': {
     'sweeper logs mlp 7 --follow --coordinator 10.0.0.5:7400 --token-file token --tls-ca ca.pem': {
@@ -154,6 +163,58 @@ const INDEX: Record<string, Record<string, Entry>> = {
       as: '127.0.0.1:PORT',
     },
     'sweeper status --coordinator 10.0.0.5:7400 --token-file token --tls-ca ca.pem': { test: 'e2e/readme-cluster', as: '127.0.0.1:PORT' },
+    'sweeper coordinator --db postgres://sweeper@db.example/sweeps --listen 0.0.0.0:7400 --token-file token --checkpoints /shared/checkpoints':
+      {
+        test: 'distributed/standby-coordinator',
+        as: 'two, on a PostgreSQL server of its own, on 127.0.0.1 and free ports, with --leader-lease 2, without a token',
+      },
+    'sweeper worker --coordinator 10.0.0.5:7400,10.0.0.6:7400 --token-file token': {
+      test: 'distributed/standby-coordinator',
+      as: 'the two coordinators on 127.0.0.1 and free ports, without a token',
+    },
+    'sweeper status --coordinator 10.0.0.5:7400,10.0.0.6:7400 --token-file token': {
+      test: 'distributed/standby-coordinator',
+      as: 'the two coordinators on 127.0.0.1 and free ports, without a token',
+    },
+  },
+  // The certificate commands run as written; the Secret commands are read (no cluster) and their
+  // Secrets mounted where the manifests mount them; the sweeper commands run against the pods.
+  'docs/deploy.md': {
+    'docker build -t sweeper:0.1.0 .': { notRun: NO_DOCKER },
+    'openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=sweeper-ca -keyout ca.key -out ca.pem': { test: 'deploy/deploy-run' },
+    'openssl req -newkey rsa:2048 -nodes -subj /CN=sweeper-coordinator -keyout coordinator.key -out coordinator.csr': {
+      test: 'deploy/deploy-run',
+    },
+    "printf 'subjectAltName=DNS:sweeper-coordinator,DNS:localhost\\n' > san.ext": { test: 'deploy/deploy-run' },
+    'openssl x509 -req -in coordinator.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 365 -extfile san.ext -out coordinator.pem': {
+      test: 'deploy/deploy-run',
+    },
+    'openssl rand -hex 32 > token': { test: 'deploy/deploy-run' },
+    'kubectl create secret generic sweeper-postgres --from-literal=url=postgres://sweeper@db.example:5432/sweeps --from-literal=password="$PGPASSWORD"':
+      { test: 'deploy/deploy-run', as: SECRET_READ },
+    'kubectl create secret generic sweeper-token --from-file=token=token': { test: 'deploy/deploy-run', as: SECRET_READ },
+    'kubectl create secret tls sweeper-coordinator-tls --cert=coordinator.pem --key=coordinator.key': {
+      test: 'deploy/deploy-run',
+      as: SECRET_READ,
+    },
+    'kubectl create secret generic sweeper-ca --from-file=ca.crt=ca.pem': { test: 'deploy/deploy-run', as: SECRET_READ },
+    'kubectl apply -k deploy/kubernetes': { notRun: NO_CLUSTER },
+    'kubectl scale deployment/sweeper-worker --replicas=8': { notRun: NO_CLUSTER_TO_SCALE },
+    'kubectl port-forward service/sweeper-coordinator 7400:7400': {
+      notRun: "no cluster here: deploy/deploy-run connects to the coordinator's own port in its place",
+    },
+    'sweeper submit sweeps/quickstart.yaml --coordinator localhost:7400 --token-file token --tls-ca ca.pem': {
+      test: 'deploy/deploy-run',
+      as: "the quick start shortened to 2 trials of 2 epochs, the coordinator's port for the port-forward's",
+    },
+    'sweeper status --coordinator localhost:7400 --token-file token --tls-ca ca.pem': {
+      test: 'deploy/deploy-run',
+      as: "the coordinator's port for the port-forward's",
+    },
+    'kubectl exec deployment/sweeper-coordinator -- sweeper best quickstart': {
+      test: 'deploy/deploy-run',
+      as: "with the coordinator container's environment and user, through a `sweeper` link as the image has",
+    },
   },
   'docs/internals.md': {
     'npm run build': { ci: 'npm test runs it' },

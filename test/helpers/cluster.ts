@@ -66,6 +66,29 @@ export async function startCoordinatorProcess(
   return { ...proc, address, ...(dashboard !== undefined && { dashboard }) };
 }
 
+/**
+ * `sweeper coordinator` in a child process on a store another coordinator leads: resolves once it
+ * says it waits as a standby, with its output so far (and on) in `output()`.
+ */
+export async function startStandbyProcess(
+  dir: string,
+  db: string,
+  args: readonly string[],
+  name: string,
+): Promise<ClusterProcess & { output: () => string }> {
+  const proc = track(['coordinator', '--db', db, ...args], join(dir, `${name}.log`));
+  let out = '';
+  proc.child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => /^standby: /m.test(out) && (clearInterval(timer), resolve()), 50);
+    void proc.done.then((result) => {
+      clearInterval(timer);
+      reject(new Error(`the coordinator exited (${result.code}) before waiting as a standby: ${result.stderr}\n${proc.logTail()}`));
+    });
+  });
+  return { ...proc, output: () => out };
+}
+
 /** `sweeper worker` in a child process. */
 export function startWorkerProcess(dir: string, address: string, args: readonly string[] = [], name = 'worker'): ClusterProcess {
   return track(['worker', '--coordinator', address, ...args], join(dir, `${name}.log`));

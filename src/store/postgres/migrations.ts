@@ -236,4 +236,19 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION sweeper_guard_segment();
     `,
   },
+  {
+    version: 9,
+    name: "the coordinators' lease: which one leads the store, and its fencing token",
+    // PostgreSQL's alone: coordinators on other machines share a server, not a SQLite file.
+    sql: `
+      CREATE TABLE coordinator_lease (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        token      BIGINT NOT NULL CHECK (token >= 1),
+        holder     TEXT NOT NULL CHECK (jsonb_typeof(holder::jsonb) = 'object'),
+        session    TEXT NOT NULL,
+        address    TEXT NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
 ];

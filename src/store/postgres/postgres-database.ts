@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { StoreError } from '../../errors/store-error.js';
@@ -37,16 +38,29 @@ const TYPES: pg.CustomTypesConfig = {
  */
 export class PostgresDatabase {
   readonly location: string;
+  /**
+   * This process's connections, as the server lists them (application_name `sweeper SESSION`): a
+   * coordinator that takes the lead from this one ends them (coordinator-lease.ts).
+   */
+  readonly session = randomUUID();
   private readonly pool: pg.Pool;
   /** The SQL with `$n` placeholders, by its `?` text. */
   private readonly numbered = new Map<string, string>();
+  /** The lease's fencing token this process writes under, once it leads; absent: writes are not fenced. */
+  private fence: number | undefined;
 
   private constructor(
     readonly url: string,
     private readonly options: PostgresOptions,
   ) {
     this.location = redactedUrl(url);
-    this.pool = new pg.Pool({ connectionString: url, types: TYPES, max: 8, idleTimeoutMillis: 30_000, application_name: 'sweeper' });
+    this.pool = new pg.Pool({
+      connectionString: url,
+      types: TYPES,
+      max: 8,
+      idleTimeoutMillis: 30_000,
+      application_name: `sweeper ${this.session}`,
+    });
     // A connection that dies while idle is dropped by the pool; one that dies in use fails the
     // query it runs, which the transaction handles. Either also emits 'error', which must not
     // end the process: a network cut is a wait, not a crash.
@@ -77,11 +91,25 @@ export class PostgresDatabase {
 
   /** A new connection outside the pool, for what lives as long as a session (advisory locks). */
   client(): pg.Client {
-    return new pg.Client({ connectionString: this.url, types: TYPES, application_name: 'sweeper locks' });
+    return new pg.Client({ connectionString: this.url, types: TYPES, application_name: `sweeper ${this.session}` });
   }
 
-  write<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN', fn);
+  /** `fenced: false` for the lease's own writes, which name the token they change. */
+  write<T>(fn: (tx: Transaction) => Promise<T>, { fenced = true }: { fenced?: boolean } = {}): Promise<T> {
+    const token = this.fence;
+    if (token === undefined || !fenced) return this.transaction('BEGIN', fn);
+    return this.transaction('BEGIN', async (tx) => {
+      // FOR SHARE: a coordinator taking the lead waits for this transaction to end, and once it
+      // has taken it (a new token), no write of this process commits again.
+      const held = await tx.get('SELECT 1 AS held FROM coordinator_lease WHERE id = 1 AND token = ? FOR SHARE', [token]);
+      if (held === undefined) throw fencedError(this.location, token);
+      return fn(tx);
+    });
+  }
+
+  /** From now on every write checks that the lease's token is still `token`, or fails whole. */
+  fenceWrites(token: number): void {
+    this.fence = token;
   }
 
   /** A snapshot: every query of `fn` sees the store as it was when the first one ran. */
@@ -196,6 +224,15 @@ async function schemaVersion(tx: Transaction): Promise<number> {
   const table = await tx.get<{ name: string | null }>("SELECT to_regclass('schema_migrations')::text AS name");
   if (table?.name == null) return 0;
   return (await tx.get<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations'))?.version ?? 0;
+}
+
+function fencedError(location: string, token: number): SweeperError {
+  return new SweeperError(
+    'FAILED_PRECONDITION',
+    `another coordinator leads ${location} now: this one (lease token ${token}) may no longer write to it`,
+    undefined,
+    { reason: 'FENCED', path: location },
+  );
 }
 
 function newerSchema(location: string, version: number, latest: number): SweeperError {

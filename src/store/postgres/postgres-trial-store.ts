@@ -57,6 +57,7 @@ import type { CheckpointBlobs } from '../checkpoints/checkpoint-blobs.js';
 import { checkpointFolder, checkpointName, trialOfCheckpoint, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
 import { DirectoryBlobs } from '../checkpoints/directory-blobs.js';
 import { AdvisoryLocks } from './advisory-locks.js';
+import { CoordinatorLease } from './coordinator-lease.js';
 import { PostgresDatabase, type PostgresOptions } from './postgres-database.js';
 import type { Transaction } from '../sql/sql-transaction.js';
 
@@ -86,6 +87,8 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   /** Checkpoints' bytes: files in the folder given (--checkpoints), shared by every process of the store. */
   readonly blobs: CheckpointBlobs;
   readonly path: string;
+  /** Which coordinator leads this store (a standby waits for it). */
+  readonly lease: CoordinatorLease;
 
   private constructor(
     private readonly db: PostgresDatabase,
@@ -93,6 +96,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   ) {
     this.path = db.location;
     this.locks = new AdvisoryLocks(() => db.client());
+    this.lease = new CoordinatorLease(db);
     const root = resolve(checkpoints);
     this.blobs = new DirectoryBlobs(root, dirname(root));
   }
