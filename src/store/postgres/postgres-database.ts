@@ -96,15 +96,7 @@ export class PostgresDatabase {
 
   /** `fenced: false` for the lease's own writes, which name the token they change. */
   write<T>(fn: (tx: Transaction) => Promise<T>, { fenced = true }: { fenced?: boolean } = {}): Promise<T> {
-    const token = this.fence;
-    if (token === undefined || !fenced) return this.transaction('BEGIN', fn);
-    return this.transaction('BEGIN', async (tx) => {
-      // FOR SHARE: a coordinator taking the lead waits for this transaction to end, and once it
-      // has taken it (a new token), no write of this process commits again.
-      const held = await tx.get('SELECT 1 AS held FROM coordinator_lease WHERE id = 1 AND token = ? FOR SHARE', [token]);
-      if (held === undefined) throw fencedError(this.location, token);
-      return fn(tx);
-    });
+    return this.transaction('BEGIN', fn, fenced ? this.fence : undefined);
   }
 
   /** From now on every write checks that the lease's token is still `token`, or fails whole. */
@@ -121,7 +113,14 @@ export class PostgresDatabase {
     await this.pool.end();
   }
 
-  private async transaction<T>(begin: string, fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction begun by `begin`. With a `fence` token the transaction first checks
+   * that the lease still carries it, in the same round trip as the BEGIN (a simple query of two
+   * statements; the token is an integer of ours): `FOR SHARE`, so a coordinator taking the lead
+   * waits for this transaction to end, and once it has taken it (a new token), no write of this
+   * process commits again.
+   */
+  private async transaction<T>(begin: string, fn: (tx: Transaction) => Promise<T>, fence?: number): Promise<T> {
     const waitMs = this.options.waitMs ?? 300_000;
     const started = Date.now();
     for (let round = 0; ; round += 1) {
@@ -129,7 +128,14 @@ export class PostgresDatabase {
       let committing = false;
       try {
         client = await this.pool.connect();
-        await client.query(begin);
+        if (fence === undefined) await client.query(begin);
+        else if (!Number.isSafeInteger(fence)) throw new RangeError(`a lease token is an integer, not ${fence}`);
+        else {
+          const [, check] = (await client.query(
+            `${begin}; SELECT 1 FROM coordinator_lease WHERE id = 1 AND token = ${fence} FOR SHARE`,
+          )) as unknown as pg.QueryResult[];
+          if (check?.rowCount !== 1) throw fencedError(this.location, fence);
+        }
         const value = await fn(this.queries(client));
         committing = true;
         await client.query('COMMIT');
