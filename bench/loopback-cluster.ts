@@ -8,6 +8,8 @@ import { CliChild } from './cli-child.js';
 export interface LoopbackClusterOptions {
   /** Where the store and the processes' log files go. */
   readonly directory: string;
+  /** The coordinator's store: default a SQLite file in `directory`; a PostgreSQL URL keeps its checkpoints there. */
+  readonly db?: string;
   readonly workers: number;
   /** Each worker's `--threads`: runs it takes at once. */
   readonly threads: number;
@@ -47,11 +49,12 @@ export class LoopbackCluster {
   ) {}
 
   static async start(options: LoopbackClusterOptions): Promise<LoopbackCluster> {
-    const storePath = join(options.directory, 'sweeper.db');
+    const storePath = options.db ?? join(options.directory, 'sweeper.db');
     const log = (name: string): string[] => ['--log-file', join(options.directory, `${name}.log`), '--log-level', options.logLevel];
+    const checkpoints = options.db === undefined ? [] : ['--checkpoints', join(options.directory, 'checkpoints')];
     const coordinator = new CliChild(
       'coordinator',
-      ['coordinator', '--db', storePath, '--listen', '127.0.0.1:0', '--drain-timeout', '5', ...log('coordinator')],
+      ['coordinator', '--db', storePath, ...checkpoints, '--listen', '127.0.0.1:0', '--drain-timeout', '5', ...log('coordinator')],
       options.coordinatorNodeArgs,
     );
     const workers: CliChild[] = [];

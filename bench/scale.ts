@@ -3,18 +3,19 @@
  * WorkerAgents, each with a gRPC connection of its own, a few hundred per process, their runs
  * synthetic timers) with 8 slots each, every slot busy at once with a synthetic trial of 10
  * epochs of 1 s (one report and one decision each), TPE with constant liar and the median pruner,
- * on a SQLite store. For 10, 100 and 1,000 workers: the wall time against the ideal (one wave of
+ * on a SQLite store and on PostgreSQL (a server started here). For 10, 100 and 1,000 workers: the wall time against the ideal (one wave of
  * trials: 10 s), the coordinator's CPU per trial and per epoch report, and its memory per
  * connected worker. No peer: Optuna has no coordinator, Ray's cannot be installed here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { stringify, parse } from 'yaml';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { printTable, significant } from './bench-table.js';
+import { openStore } from '../src/store/open-store.js';
+import { PostgresServer } from '../test/helpers/postgres-server.js';
 import { LoopbackCluster } from './loopback-cluster.js';
 import { describeLoad, loadAverage } from './machine-load.js';
 import { positiveIntegers, positiveSeconds, seed } from './option-parsers.js';
@@ -25,7 +26,10 @@ import { readTimeline } from './trial-timeline.js';
 /** The issue's goal: under 2 % over the ideal at 1,000 workers. */
 const TARGET_OVERHEAD_PERCENT = 2;
 
+type StoreKind = 'sqlite' | 'postgres';
+
 interface Options {
+  stores: StoreKind[];
   workers: number[];
   slots: number;
   epochs: number;
@@ -39,6 +43,16 @@ interface Options {
 const options = new Command()
   .name('scale')
   .description('One coordinator, N simulated workers of 8 slots, every slot busy: overhead, CPU and memory')
+  .addOption(
+    new Option('--stores <list>', 'the stores to run on: sqlite, postgres or both')
+      .default(['sqlite', 'postgres'], 'sqlite,postgres')
+      .argParser((text) =>
+        text.split(',').map((kind) => {
+          if (kind !== 'sqlite' && kind !== 'postgres') throw new InvalidArgumentError(`--stores: ${kind} is neither sqlite nor postgres`);
+          return kind;
+        }),
+      ),
+  )
   .addOption(new Option('--workers <list>', 'numbers of workers').default([10, 100, 1000], '10,100,1000').argParser(positiveIntegers))
   .addOption(new Option('--slots <n>', "each worker's slots").default(8).argParser(positiveInteger))
   .addOption(new Option('--epochs <n>', "a trial's epochs (a report and a decision each)").default(10).argParser(positiveInteger))
@@ -51,6 +65,7 @@ const options = new Command()
   .opts<Options>();
 
 interface Measured {
+  readonly store: StoreKind;
   readonly workers: number;
   readonly trials: number;
   readonly wallS: number;
@@ -76,13 +91,15 @@ function sweepYaml(name: string, trials: number): string {
   return stringify({ ...(parse(yaml) as object), pruner: { type: 'median' } });
 }
 
-async function measure(workers: number): Promise<Measured> {
+async function measure(store: StoreKind, workers: number, server: PostgresServer | undefined): Promise<Measured> {
   const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-scale-'));
+  const db = server?.database(`scale_${workers}`);
   const trials = workers * options.slots;
   const idealS = options.epochs * options.epochSeconds;
   try {
     const cluster = await LoopbackCluster.start({
       directory,
+      ...(db !== undefined && { db }),
       workers,
       threads: options.slots,
       logLevel: options.logLevel,
@@ -104,14 +121,16 @@ async function measure(workers: number): Promise<Measured> {
       await cluster.stop();
     }
     const timeline = await readTimeline(cluster.storePath, `scale-${workers}`);
-    const store = new Database(cluster.storePath, { readonly: true });
-    const reports = (store.prepare('SELECT COUNT(*) AS n FROM trial_epochs').get() as { n: number }).n;
-    store.close();
+    const reader = await openStore(cluster.storePath, 'read');
+    const reports = await reader
+      .rawTransaction('read', async (tx) => (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM trial_epochs'))?.n ?? 0)
+      .finally(() => reader.close());
     const wallS = (timeline.lastFinishMs - submittedAt) / 1000;
     const cpuMs = cpu.after !== undefined && cpu.before !== undefined ? (cpu.after - cpu.before) * 1000 : Number.NaN;
     // What the coordinator holds per connected worker: its memory with the workers connected, over the one of a coordinator with none.
     const idle = await idleCoordinatorRss();
     return {
+      store,
       workers,
       trials,
       wallS,
@@ -151,16 +170,24 @@ console.log(
   `machine: ${cpu?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version} (V8 ${process.versions.v8}); ${describeLoad()}`,
 );
 console.log(
-  `each size: N workers x ${options.slots} slots, N x ${options.slots} trials at once of ${options.epochs} epochs x ${options.epochSeconds} s (TPE, constant liar, median pruner, SQLite); ideal ${options.epochs * options.epochSeconds} s`,
+  `each size: N workers x ${options.slots} slots, N x ${options.slots} trials at once of ${options.epochs} epochs x ${options.epochSeconds} s (TPE, constant liar, median pruner, on ${options.stores.join(' and ')}); ideal ${options.epochs * options.epochSeconds} s`,
 );
 const loadStart = loadAverage();
 const results: Measured[] = [];
-for (const workers of options.workers) {
-  console.log(`running ${workers} workers ...`);
-  results.push(await measure(workers));
+const server = options.stores.includes('postgres') ? await PostgresServer.start() : undefined;
+try {
+  for (const store of options.stores) {
+    for (const workers of options.workers) {
+      console.log(`running ${workers} workers on ${store} ...`);
+      results.push(await measure(store, workers, store === 'postgres' ? server : undefined));
+    }
+  }
+} finally {
+  await server?.close();
 }
 printTable(
   [
+    'store',
     'workers',
     'trials at once',
     'wall s',
@@ -172,6 +199,7 @@ printTable(
     'KB per worker',
   ],
   results.map((r) => [
+    r.store,
     r.workers,
     r.trials,
     significant(r.wallS),
@@ -183,21 +211,23 @@ printTable(
     significant(r.kbPerWorker),
   ]),
 );
-const largest = results.at(-1);
-if (largest)
-  console.log(
-    `target: under ${TARGET_OVERHEAD_PERCENT} % over the ideal at ${largest.workers} workers: ${largest.overheadPercent < TARGET_OVERHEAD_PERCENT ? 'met' : 'NOT met'} (${significant(largest.overheadPercent)} %)`,
-  );
+for (const store of options.stores) {
+  const largest = results.filter((r) => r.store === store).at(-1);
+  if (largest)
+    console.log(
+      `target on ${store}: under ${TARGET_OVERHEAD_PERCENT} % over the ideal at ${largest.workers} workers: ${largest.overheadPercent < TARGET_OVERHEAD_PERCENT ? 'met' : 'NOT met'} (${significant(largest.overheadPercent)} %)`,
+    );
+}
 console.log(`machine at end: ${describeLoad()}`);
 printResultLine({
   slots: options.slots,
   epochs: options.epochs,
   ...Object.fromEntries(
     results.flatMap((r) => [
-      [`overhead_pct_${r.workers}`, Number(r.overheadPercent.toFixed(2))],
-      [`cpu_ms_per_trial_${r.workers}`, Number(r.cpuMsPerTrial.toFixed(3))],
-      [`cpu_ms_per_report_${r.workers}`, Number(r.cpuMsPerReport.toFixed(4))],
-      [`kb_per_worker_${r.workers}`, Number(r.kbPerWorker.toFixed(1))],
+      [`${r.store}_overhead_pct_${r.workers}`, Number(r.overheadPercent.toFixed(2))],
+      [`${r.store}_cpu_ms_per_trial_${r.workers}`, Number(r.cpuMsPerTrial.toFixed(3))],
+      [`${r.store}_cpu_ms_per_report_${r.workers}`, Number(r.cpuMsPerReport.toFixed(4))],
+      [`${r.store}_kb_per_worker_${r.workers}`, Number(r.kbPerWorker.toFixed(1))],
     ]),
   ),
   load_start: Number(loadStart.toFixed(2)),

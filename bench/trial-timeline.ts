@@ -1,4 +1,4 @@
-import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
+import { openStore } from '../src/store/open-store.js';
 import type { TrialState } from '../src/core/trial-state.js';
 
 /** When a study's trials ran, as the coordinator recorded it in its store. */
@@ -20,7 +20,7 @@ export interface TrialTimeline {
  * the end of the last trial is when the budget was reached, without a polling interval's error.
  */
 export async function readTimeline(storePath: string, studyName: string): Promise<TrialTimeline> {
-  const store = SqliteTrialStore.open(storePath);
+  const store = await openStore(storePath, 'read');
   try {
     const study = await store.getStudy(studyName);
     const trials = await store.listTrials(study.id);

@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runBench } from '../helpers/bench-run.js';
+import { postgresSkip } from '../helpers/postgres-server.js';
 
 /**
  * bench:scale with tiny settings (3 simulated workers of 2 slots, 2 per process, epochs of
  * 0.2 s): a real coordinator, real WorkerAgents over gRPC, every trial finished and the result
- * line's figures numbers. No timing is checked: that is the benchmark's job.
+ * line's figures numbers, on SQLite and on PostgreSQL (where the machine has its server). No
+ * timing is checked: that is the benchmark's job.
  */
 test('bench:scale runs a study on simulated workers and prints its result line', { timeout: 180_000 }, async () => {
+  const stores = postgresSkip() === false ? ['sqlite', 'postgres'] : ['sqlite'];
   const { stdout, values, resultLine } = await runBench('scale', [
+    '--stores',
+    stores.join(','),
     '--workers',
     '3',
     '--slots',
@@ -21,7 +26,9 @@ test('bench:scale runs a study on simulated workers and prints its result line',
     '0.2',
   ]);
   assert.match(stdout, /^machine: .+, \d+ cores, Node v\d+/m);
-  assert.match(stdout, /│ 3 +│ 6 +│/, 'a row for 3 workers with 6 trials at once');
-  for (const key of ['overhead_pct_3', 'cpu_ms_per_trial_3', 'cpu_ms_per_report_3', 'kb_per_worker_3'])
-    assert.ok(Number.isFinite(Number(values.get(key))), `${key} is a number in: ${resultLine}`);
+  for (const store of stores) {
+    assert.match(stdout, new RegExp(`│ ${store} +│ 3 +│ 6 +│`), `a row for 3 workers with 6 trials at once on ${store}`);
+    for (const key of ['overhead_pct_3', 'cpu_ms_per_trial_3', 'cpu_ms_per_report_3', 'kb_per_worker_3'])
+      assert.ok(Number.isFinite(Number(values.get(`${store}_${key}`))), `${store}_${key} is a number in: ${resultLine}`);
+  }
 });
