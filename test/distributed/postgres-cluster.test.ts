@@ -3,11 +3,37 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli-process.js';
+import { freePort } from '../helpers/free-port.js';
+import { SweeperProcess } from '../helpers/sweeper-process.js';
 import { startCoordinatorProcess, startWorkerProcess, writeSyntheticSweep, type ClusterProcess } from '../helpers/cluster.js';
 import { PostgresServer, postgresSkip } from '../helpers/postgres-server.js';
 import { trialsJson, type EpochJson } from '../helpers/study-json.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
+
+/**
+ * Issue 17, point 2: every reading command works on the store while the sweep runs, each on
+ * connections of its own as from another machine: show, report, and the dashboard's JSON.
+ */
+async function readersWhileRunning(db: string, study: string, dir: string, signal: AbortSignal): Promise<void> {
+  const shown = await runCli(['show', study, '0', '--db', db]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, new RegExp(`trial 0 of study ${study}`));
+  const report = join(dir, 'report.html');
+  const reported = await runCli(['report', study, '-o', report, '--db', db]);
+  assert.equal(reported.code, 0, reported.stderr);
+  assert.match(readFileSync(report, 'utf8'), new RegExp(`<title>[^<]*${study}`));
+  const port = await freePort();
+  const dashboard = new SweeperProcess('dashboard', ['dashboard', '--db', db, '--listen', `127.0.0.1:${port}`]);
+  try {
+    await dashboard.waitForOutput(/dashboard on \S+/, signal);
+    const response = await fetch(`http://127.0.0.1:${port}/api/studies/${study}`);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /"COMPLETE"/);
+  } finally {
+    assert.equal((await dashboard.stop('SIGTERM')).code, 0);
+  }
+}
 
 let server: PostgresServer | undefined;
 after(async () => server?.close());
@@ -33,6 +59,7 @@ describe('a cluster on a PostgreSQL store', { skip: postgresSkip() }, () => {
       signal: t.signal,
       check: () => assert.equal(coordinator.child.exitCode, null, diagnostics()),
     });
+    await readersWhileRunning(db, 'outage', dir, t.signal);
     await server.kill();
     // Trials go on training on the workers while the database is down; their reports wait.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
