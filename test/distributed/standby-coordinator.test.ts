@@ -128,14 +128,19 @@ describe('a standby coordinator', { skip: postgresSkip() }, () => {
         `trial ${trial.number} has each of its epochs once`,
       );
     }
+    let adopted = 0;
     for (const worker of workers) {
       const registrations = readFileSync(worker.logFile, 'utf8')
         .split('\n')
         .filter((line) => line.includes('"registered with the coordinator"'))
-        .map((line) => (JSON.parse(line) as { coordinator: string }).coordinator);
-      assert.ok(registrations.includes(`127.0.0.1:${portB}`), `${worker.logFile}: registered with the second leader`);
-      assert.equal(registrations.at(-1), `127.0.0.1:${portA}`, `${worker.logFile}: registered with the third leader last`);
+        .map((line) => JSON.parse(line) as { coordinator: string; adopted: number });
+      const coordinators = registrations.map((registration) => registration.coordinator);
+      assert.ok(coordinators.includes(`127.0.0.1:${portB}`), `${worker.logFile}: registered with the second leader`);
+      assert.equal(coordinators.at(-1), `127.0.0.1:${portA}`, `${worker.logFile}: registered with the third leader last`);
+      adopted += registrations.slice(1).reduce((sum, registration) => sum + registration.adopted, 0);
     }
+    // Runs the workers held through a takeover went on there: the new leader took them back.
+    assert.ok(adopted > 0, 'the new leaders took back runs the workers still held');
 
     for (const worker of workers) worker.child.kill('SIGTERM');
     again.child.kill('SIGTERM');
