@@ -5,8 +5,14 @@ interface Cause {
   readonly test: RegExp;
   /** What happened, in words, after `cannot reach the coordinator at ADDRESS`. */
   readonly what: (details: string) => string;
-  /** What to check, for the address that was tried. */
+  /** What to check, for the address that was tried (or the list of them). */
   readonly hint: (address: string) => string;
+}
+
+/** `the coordinator at A`, or for a leader and its standbys `any of the coordinators at A, B`. */
+function reaching(address: string): string {
+  const list = address.split(',');
+  return list.length > 1 ? `any of the coordinators at ${list.join(', ')}` : `the coordinator at ${address}`;
 }
 
 const CHECK_ADDRESS = 'check --coordinator (or SWEEPER_COORDINATOR)';
@@ -16,7 +22,10 @@ const CAUSES: readonly Cause[] = [
   {
     test: /ECONNREFUSED/,
     what: () => 'connection refused',
-    hint: (address) => `is \`sweeper coordinator --listen ${address}\` running there? ${CHECK_ADDRESS} and the firewall`,
+    hint: (address) =>
+      address.includes(',')
+        ? `is one of them leading? (a standby listens only once it leads) ${CHECK_ADDRESS} and the firewall`
+        : `is \`sweeper coordinator --listen ${address}\` running there? ${CHECK_ADDRESS} and the firewall`,
   },
   {
     test: /Name resolution failed|ENOTFOUND|EAI_AGAIN|getaddrinfo/,
@@ -66,16 +75,16 @@ export function connectionFailure(address: string, details: string, timedOut: bo
     const seconds = /Deadline exceeded after ([\d.]+)s/.exec(details)?.[1];
     return new SweeperError(
       'UNAVAILABLE',
-      `cannot reach the coordinator at ${address} (no answer${seconds === undefined ? '' : ` within ${Number(Number(seconds).toFixed(1))} s`})`,
+      `cannot reach ${reaching(address)} (no answer${seconds === undefined ? '' : ` within ${Number(Number(seconds).toFixed(1))} s`})`,
       `${CHECK_ADDRESS}, that the coordinator's machine is up and that no firewall drops the packets; a coordinator too busy to answer looks the same`,
     );
   }
   const cause = CAUSES.find((c) => c.test.test(details));
   if (cause !== undefined)
-    return new SweeperError('UNAVAILABLE', `cannot reach the coordinator at ${address} (${cause.what(details)})`, cause.hint(address));
+    return new SweeperError('UNAVAILABLE', `cannot reach ${reaching(address)} (${cause.what(details)})`, cause.hint(address));
   return new SweeperError(
     'UNAVAILABLE',
-    `cannot reach the coordinator at ${address}${details === '' ? '' : ` (${lastError(details)})`}`,
+    `cannot reach ${reaching(address)}${details === '' ? '' : ` (${lastError(details)})`}`,
     `is \`sweeper coordinator\` running there? ${CHECK_ADDRESS}, the firewall, and the TLS options (--tls-ca)`,
   );
 }

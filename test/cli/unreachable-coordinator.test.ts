@@ -130,4 +130,19 @@ describe('a coordinator out of reach is said in words, with what to check', () =
       );
     }
   });
+
+  test('a leader and its standbys, none listening: each tried in turn, all named', { timeout: 30_000 }, async () => {
+    const [first, second] = [`127.0.0.1:${await unusedPort()}`, `127.0.0.1:${await unusedPort()}`];
+    for (const args of [['status'], ['submit', writeTinySweep(dir, {})]]) {
+      const result = await runCli([...args, '--coordinator', `${first}, ${second}`]);
+      assert.equal(result.code, 1, result.stderr);
+      assert.equal(
+        result.stderr,
+        `error: cannot reach any of the coordinators at ${first}, ${second} (connection refused)\nhint: is one of them leading? (a standby listens only once it leads) check --coordinator (or SWEEPER_COORDINATOR) and the firewall\n`,
+      );
+    }
+    const empty = await runCli(['status', '--coordinator', `${first},`]);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /^error: --coordinator must be HOST:PORT .*, but got ""$/m);
+  });
 });
