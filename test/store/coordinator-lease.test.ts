@@ -48,14 +48,24 @@ describe('the coordinators lease of a PostgreSQL store', { skip: postgresSkip() 
       assert.deepEqual([waiting.current.token, waiting.current.holder, waiting.current.address], [1, owner('a'), 'a:7400']);
       assert.ok(waiting.current.msLeft > 0 && waiting.current.msLeft <= 400, `${waiting.current.msLeft} ms left`);
       assert.equal(await old.lease.renew(1, 400), true);
-      await old.createStudy(studyDefinition('before'));
+      const study = await old.createStudy(studyDefinition('before'));
+      const trial = await old.createTrial(study.id, { lr: 0.1 }, { worker: 'w' });
+      await old.recordEpoch(trial.id, 1, 0, 1, { valLoss: 0.5 });
 
       await sleep(500); // the leader paused: no renewal
       assert.deepEqual(await next.lease.tryTake(owner('b'), 'b:7400', 10_000), { taken: true, token: 2 });
       await assert.rejects(old.createStudy(studyDefinition('after')), isFenced);
+      // The epoch's one-statement write is fenced as a transaction is.
+      await assert.rejects(old.recordEpoch(trial.id, 1, 0, 2, { valLoss: 0.4 }), isFenced);
+      const epochs = await next.rawTransaction('read', (tx) => tx.all<{ epoch: number }>('SELECT epoch FROM trial_epochs ORDER BY epoch'));
+      assert.deepEqual(
+        epochs.map((row) => row.epoch),
+        [1],
+        'the fenced epoch was not stored',
+      );
       assert.equal(await old.lease.renew(1, 400), false, 'the old token renews nothing');
       await next.createStudy(studyDefinition('by-the-new-leader'));
-      assert.deepEqual((await next.listStudies()).map((study) => study.name).sort(), ['before', 'by-the-new-leader']);
+      assert.deepEqual((await next.listStudies()).map((each) => each.name).sort(), ['before', 'by-the-new-leader']);
     } finally {
       await Promise.all([old.close(), next.close()]);
     }

@@ -240,7 +240,31 @@ export class PostgresTrialStore implements TrialStore, RawStore {
     });
   }
 
-  recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
+  /**
+   * The most frequent write (every epoch of every repeat): one statement that stores the epoch
+   * only if the attempt still runs the trial (and this process may write), in one round trip.
+   * Stored again, it leaves the same row. When it stores nothing, the checked transaction below
+   * says why (or stores it, if the trial changed in between).
+   */
+  async recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
+    const stored = await this.db.idempotentWrite(
+      `WITH ${this.db.fenceCte()},
+         running AS (SELECT id FROM trials WHERE id = ? AND attempt = ? AND state = 'RUNNING' FOR UPDATE)
+       INSERT INTO trial_epochs
+           (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
+         SELECT running.id, ?::integer, ?::integer, ?::double precision, ?::double precision, ?::double precision, ?::double precision,
+             ?::double precision, ?::double precision, ?::double precision, ?::text
+           FROM running, fence
+         ON CONFLICT (trial_id, repeat, epoch) DO UPDATE SET train_loss = EXCLUDED.train_loss, train_accuracy = EXCLUDED.train_accuracy,
+           val_loss = EXCLUDED.val_loss, val_accuracy = EXCLUDED.val_accuracy, learning_rate = EXCLUDED.learning_rate,
+           epoch_seconds = EXCLUDED.epoch_seconds, mutual_information = EXCLUDED.mutual_information, extra = EXCLUDED.extra`,
+      [trialId, attempt, repeat, epoch, ...epochValues(metrics)],
+    );
+    if (stored === 1) return;
+    await this.recordEpochChecked(trialId, attempt, repeat, epoch, metrics);
+  }
+
+  private recordEpochChecked(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
     return this.db.write(async (tx) => {
       await this.requireRunning(tx, trialId, attempt);
       await tx.run(
