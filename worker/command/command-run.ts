@@ -78,6 +78,9 @@ export class CommandRun {
     const { argv, task, signal } = this.input;
     const started = performance.now();
     this.lastReportAt = started;
+    // Before the spawn: a worker killed between the spawn and its 'spawn' event (a busy machine
+    // can hold it there for a while) must leave a reaper behind to find the run by its mark.
+    this.input.reaper.ensureStarted();
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: task.cwd,
       env: this.input.env,

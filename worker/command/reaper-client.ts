@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { SweepRequest } from './stray-processes.js';
 
 /**
- * The executor's side of the reaper (reaper.ts): started on first use, closed with the executor.
+ * The executor's side of the reaper (reaper.ts): started before the first run, closed with the executor.
  * It is unref'd so that it never keeps the worker alive. Where runs' processes can be found by
  * their mark (Linux), it is told only the longest grace, once per new longest: a message per run
  * woke the reaper and cost the worker half a millisecond of its event loop per run.
@@ -17,6 +17,11 @@ export class ReaperClient {
     private readonly token: string,
     private readonly findable: boolean,
   ) {}
+
+  /** Starts the reaper if it is not running yet: called before each run's spawn. */
+  ensureStarted(): void {
+    this.start();
+  }
 
   /** A run's group has started; its grace is the longest the reaper may have to wait. */
   register(pgid: number, graceMs: number): void {
