@@ -33,7 +33,10 @@ describe('a standby coordinator', { skip: postgresSkip() }, () => {
     const dir = tempDir();
     const [portA, portB] = [await freePort(), await freePort()];
     const list = `127.0.0.1:${portA},127.0.0.1:${portB}`;
-    const common = ['--leader-lease', String(LEADER_LEASE_SECONDS), '--lease-timeout', '3', '--checkpoints', join(dir, 'checkpoints')];
+    // --lease-timeout 10: a new leader waits that long for the workers to come back with their
+    // runs before it re-queues them (a worker's reconnection backoff reaches 5 s), so that the
+    // runs are taken back, not run again.
+    const common = ['--leader-lease', String(LEADER_LEASE_SECONDS), '--lease-timeout', '10', '--checkpoints', join(dir, 'checkpoints')];
     const a = await startCoordinatorProcess(dir, db, ['--listen', `127.0.0.1:${portA}`, ...common], 'a');
     const b = await startStandbyProcess(dir, db, ['--listen', `127.0.0.1:${portB}`, ...common], 'b');
     assert.match(b.output(), new RegExp(`^standby: coordinator@\\S+ \\(listening on 127\\.0\\.0\\.1:${portA}\\) leads postgres://`, 'm'));
