@@ -178,6 +178,9 @@ export class PostgresTrialStore implements TrialStore, RawStore {
         return { ...(previous !== undefined && { previous }), previousAlive };
       });
       if (!locked) this.locks.acquireWhenFree(studyId, owner.id);
+      // A checkpoint the process before was writing when it died stays a temporary file no row
+      // names: nobody else writes this study's checkpoints now.
+      if (claim.previous !== undefined) await this.blobs.sweep(checkpointFolder(studyId), (name) => name.endsWith('.tmp'));
       return claim;
     } catch (error) {
       if (locked) {
