@@ -106,32 +106,18 @@ export class PostgresDatabase {
    * again. A leader's statement must fence itself: `fenceCte()` is the CTE to put first in its WITH.
    * The number of rows it changed.
    */
-  async idempotentWrite(sql: string, args: readonly unknown[]): Promise<number> {
-    const waitMs = this.options.waitMs ?? 300_000;
-    const started = Date.now();
-    for (let round = 0; ; round += 1) {
-      let client: pg.PoolClient | undefined;
+  idempotentWrite(sql: string, args: readonly unknown[]): Promise<number> {
+    return this.retrying(async () => {
+      const client = await this.pool.connect();
       try {
-        client = await this.pool.connect();
         const result = await client.query(this.withNumbers(sql), args as unknown[]);
         client.release();
         return result.rowCount ?? 0;
       } catch (error) {
-        const lost = isConnectionLost(error);
-        client?.release(lost);
-        const backoff = Math.min(2_000, 50 * 2 ** Math.min(round, 6));
-        if (isRetryable(error) && round < 20) {
-          await sleep(backoff * Math.random());
-          continue;
-        }
-        if (lost && Date.now() - started < waitMs) {
-          this.options.onWait?.(`${this.location} out of reach (${(error as Error).message}); trying again`);
-          await sleep(backoff);
-          continue;
-        }
-        throw translatePostgresError(error, this.location);
+        client.release(isConnectionLost(error));
+        throw error;
       }
-    }
+    });
   }
 
   /**
@@ -140,10 +126,7 @@ export class PostgresDatabase {
    * none once another coordinator leads. Join it, and no row is written when fenced.
    */
   fenceCte(): string {
-    const token = this.fence;
-    if (token === undefined) return 'fence AS (SELECT 1 AS held)';
-    if (!Number.isSafeInteger(token)) throw new RangeError(`a lease token is an integer, not ${token}`);
-    return `fence AS (SELECT 1 AS held FROM coordinator_lease WHERE id = 1 AND token = ${token} FOR SHARE)`;
+    return `fence AS (${this.fence === undefined ? 'SELECT 1 AS held' : fenceCheck(this.fence)})`;
   }
 
   /** From now on every write checks that the lease's token is still `token`, or fails whole. */
@@ -167,20 +150,15 @@ export class PostgresDatabase {
    * waits for this transaction to end, and once it has taken it (a new token), no write of this
    * process commits again.
    */
-  private async transaction<T>(begin: string, fn: (tx: Transaction) => Promise<T>, fence?: number): Promise<T> {
-    const waitMs = this.options.waitMs ?? 300_000;
-    const started = Date.now();
-    for (let round = 0; ; round += 1) {
+  private transaction<T>(begin: string, fn: (tx: Transaction) => Promise<T>, fence?: number): Promise<T> {
+    return this.retrying(async () => {
       let client: pg.PoolClient | undefined;
       let committing = false;
       try {
         client = await this.pool.connect();
         if (fence === undefined) await client.query(begin);
-        else if (!Number.isSafeInteger(fence)) throw new RangeError(`a lease token is an integer, not ${fence}`);
         else {
-          const [, check] = (await client.query(
-            `${begin}; SELECT 1 FROM coordinator_lease WHERE id = 1 AND token = ${fence} FOR SHARE`,
-          )) as unknown as pg.QueryResult[];
+          const [, check] = (await client.query(`${begin}; ${fenceCheck(fence)}`)) as unknown as pg.QueryResult[];
           if (check?.rowCount !== 1) throw fencedError(this.location, fence);
         }
         const value = await fn(this.queries(client));
@@ -203,12 +181,29 @@ export class PostgresDatabase {
             `the connection to ${this.location} was lost while a change was being committed: it may or may not be stored`,
           );
         }
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs `attempt` again after a deadlock or a serialization failure (20 times at most, with a
+   * random backoff) and while the server is out of reach (up to `waitMs`, saying so through
+   * `onWait`); any other error, as the user should read it.
+   */
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    const waitMs = this.options.waitMs ?? 300_000;
+    const started = Date.now();
+    for (let round = 0; ; round += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
         const backoff = Math.min(2_000, 50 * 2 ** Math.min(round, 6));
         if (isRetryable(error) && round < 20) {
           await sleep(backoff * Math.random());
           continue;
         }
-        if (lost && Date.now() - started < waitMs) {
+        if (isConnectionLost(error) && Date.now() - started < waitMs) {
           this.options.onWait?.(`${this.location} out of reach (${(error as Error).message}); trying again`);
           await sleep(backoff);
           continue;
@@ -277,6 +272,16 @@ async function schemaVersion(tx: Transaction): Promise<number> {
   const table = await tx.get<{ name: string | null }>("SELECT to_regclass('schema_migrations')::text AS name");
   if (table?.name == null) return 0;
   return (await tx.get<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations'))?.version ?? 0;
+}
+
+/**
+ * The lease still carries `token`: one row, locked FOR SHARE so that a coordinator taking the lead
+ * waits for the transaction holding it. The token is an integer of ours, written into the text so
+ * that the check can share a simple query with the BEGIN.
+ */
+function fenceCheck(token: number): string {
+  if (!Number.isSafeInteger(token)) throw new RangeError(`a lease token is an integer, not ${token}`);
+  return `SELECT 1 AS held FROM coordinator_lease WHERE id = 1 AND token = ${token} FOR SHARE`;
 }
 
 function fencedError(location: string, token: number): SweeperError {
