@@ -30,15 +30,22 @@ describe('threadDatasetChecker', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sweeper-stuck-'));
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
-    const check = threadDatasetChecker({ maxInFlight: 2, timeoutMs: 100, threadUrl: STUCK });
+    // The threads must be blocked in open() before their time is up: a thread still starting
+    // (slow on a loaded machine) ends when terminated and is not stuck. 3 s is ample for that.
+    const check = threadDatasetChecker({ maxInFlight: 2, timeoutMs: 3_000, threadUrl: STUCK });
     const stuckSpec: DatasetSpec = { ...spec, dir: fifo };
     try {
       const results = await Promise.allSettled([check(stuckSpec), check(stuckSpec)]);
       for (const result of results) assert.equal(result.status, 'rejected');
       await assert.rejects(check(stuckSpec), { code: 'UNAVAILABLE', message: /dataset checks are all stuck past their time/ });
     } finally {
-      // A writer's open wakes both readers; their threads then end, as terminate() asked.
-      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      // A writer's open wakes both readers; their threads then end, as terminate() asked. With
+      // no reader waiting (a thread that never got to its open), there is nothing to wake: ENXIO.
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   });
