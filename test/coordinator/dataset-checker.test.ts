@@ -11,6 +11,19 @@ const HANGING = new URL('../helpers/hanging-thread.js', import.meta.url);
 const STUCK = new URL('../helpers/stuck-thread.js', import.meta.url);
 const spec: DatasetSpec = { name: 'mnist', dir: '/data/slow-nfs/mnist', validation: 10, seed: 1 };
 
+/**
+ * A writer's open of the FIFO wakes every thread blocked opening it for reading; they then end,
+ * as terminate() asked. With no reader waiting (a thread that never got to its open), there is
+ * nothing to wake, and the open fails with ENXIO.
+ */
+function wakeReaders(fifo: string): void {
+  try {
+    closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+  }
+}
+
 describe('threadDatasetChecker', () => {
   test('a check that never ends is refused after its time, naming the path', async () => {
     const check = threadDatasetChecker({ timeoutMs: 100, threadUrl: HANGING });
@@ -39,13 +52,7 @@ describe('threadDatasetChecker', () => {
       for (const result of results) assert.equal(result.status, 'rejected');
       await assert.rejects(check(stuckSpec), { code: 'UNAVAILABLE', message: /dataset checks are all stuck past their time/ });
     } finally {
-      // A writer's open wakes both readers; their threads then end, as terminate() asked. With
-      // no reader waiting (a thread that never got to its open), there is nothing to wake: ENXIO.
-      try {
-        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
-      }
+      wakeReaders(fifo);
       rmSync(dir, { recursive: true, force: true });
     }
   });

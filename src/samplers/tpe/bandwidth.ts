@@ -90,11 +90,20 @@ function sortedNeighbourBandwidths(mus: Float64Array, low: number, high: number,
   sorted[priorPlace + 1] = prior;
   sorted.set(mus.subarray(priorPlace, n), priorPlace + 2);
   sorted[count + 1] = high;
-  const sortedSigmas = gapBandwidths(sorted, considerEndpoints);
+  // Place p of the sorted order is component p below the prior's place, the prior at it, and
+  // component p - 1 above it: each bandwidth goes straight to its component.
   const sigmas = new Float64Array(count);
-  sigmas.set(sortedSigmas.subarray(0, priorPlace), 0);
-  sigmas.set(sortedSigmas.subarray(priorPlace + 1), priorPlace);
-  sigmas[n] = sortedSigmas[priorPlace] ?? NaN;
+  for (let p = 0; p < count; p++) {
+    const here = sorted[p + 1] ?? NaN;
+    const component = p < priorPlace ? p : p === priorPlace ? n : p - 1;
+    sigmas[component] = Math.max(here - (sorted[p] ?? NaN), (sorted[p + 2] ?? NaN) - here);
+  }
+  if (!considerEndpoints && count >= 2) {
+    const firstComponent = priorPlace === 0 ? n : 0;
+    const lastComponent = priorPlace === count - 1 ? n : count - 2;
+    sigmas[firstComponent] = (sorted[2] ?? NaN) - (sorted[1] ?? NaN);
+    sigmas[lastComponent] = (sorted[count] ?? NaN) - (sorted[count - 1] ?? NaN);
+  }
   return sigmas;
 }
 

@@ -30,7 +30,7 @@ export function categoricalKernel(
   const rowSum = k * smoothing + 1;
   const hit = (smoothing + 1) / rowSum;
   const miss = smoothing / rowSum;
-  return { dimension, column, observed: Int32Array.from(observations), hit, miss, logHit: Math.log(hit), logMiss: Math.log(miss) };
+  return { dimension, column, observed: new Int32Array(observations), hit, miss, logHit: Math.log(hit), logMiss: Math.log(miss) };
 }
 
 /** Draws a choice from component j's row: `u` uniform in [0, 1). */
@@ -51,25 +51,20 @@ export function sampleChoice(kernel: CategoricalKernel, component: number, u: nu
 /**
  * The log probability of each sample when this is the estimator's only dimension: the mixture
  * collapses to one probability per choice, Σ_j w_j P_j(c) (Optuna's shortcut for this case),
- * computed once for all samples.
+ * computed once for all samples. `weights` are the normalised component weights (the prior last).
  */
-export function loneCategoricalLogPdf(
-  kernel: CategoricalKernel,
-  logWeights: Float64Array,
-  values: Float64Array,
-  size: number,
-): Float64Array {
+export function loneCategoricalLogPdf(kernel: CategoricalKernel, weights: Float64Array, values: Float64Array, size: number): Float64Array {
   const k = kernel.dimension.choices.length;
   const n = kernel.observed.length;
   const weightOfChoice = new Float64Array(k);
   let observedWeight = 0;
   for (let j = 0; j < n; j++) {
-    const w = Math.exp(logWeights[j] ?? NaN);
+    const w = weights[j] ?? NaN;
     const choice = kernel.observed[j] ?? NaN;
     weightOfChoice[choice] = (weightOfChoice[choice] ?? NaN) + w;
     observedWeight += w;
   }
-  const priorShare = Math.exp(logWeights[n] ?? NaN) / k;
+  const priorShare = (weights[n] ?? NaN) / k;
   const logProbabilities = weightOfChoice.map((w) => Math.log(kernel.hit * w + kernel.miss * (observedWeight - w) + priorShare));
   const result = new Float64Array(size);
   for (let i = 0; i < size; i++) result[i] = logProbabilities[values[i] ?? NaN] ?? NaN;

@@ -44,20 +44,36 @@ export function reorderWeights(trialOrder: ComponentWeights, ranks: Int32Array):
 }
 
 /**
- * log of w_j * Π_d sigma_jd over the given dimensions' log bandwidths, normalised to sum to 1
- * (see ParzenOptions.weighByBandwidth). A new array: `plain` may be the cache's.
+ * The log component weights of a density weighed by bandwidth (see ParzenOptions.weighByBandwidth):
+ * w_j * Π_d sigma_jd over the given dimensions' bandwidths, normalised, less the Π_d sigma_jd
+ * itself. Each continuous dimension's normal density carries a factor 1 / sigma_jd that cancels
+ * that product, so the kernels leave it out (numericKernel) and a component's weight is only
+ * log w_j - log Σ_k w_k Π_d sigma_kd: the bandwidths enter through the normaliser alone, and
+ * no component needs a logarithm of its own. A new array: `plain` is the cache's.
  */
-export function bandwidthLogWeights(plain: Float64Array, logSigmasByDimension: readonly Float64Array[]): Float64Array {
-  const logWeights = plain.slice();
-  for (const logSigmas of logSigmasByDimension) {
-    for (let j = 0; j < logWeights.length; j++) logWeights[j] = (logWeights[j] ?? NaN) + (logSigmas[j] ?? NaN);
+export function bandwidthLogWeights(plain: ComponentWeights, sigmasByDimension: readonly Float64Array[]): Float64Array {
+  const { weights, logWeights } = plain;
+  const m = weights.length;
+  let logTotal: number;
+  if (sigmasByDimension.length === 1) {
+    // One dimension: a plain sum, the common case (a univariate estimator).
+    const sigmas = sigmasByDimension[0] as Float64Array;
+    let total = 0;
+    for (let j = 0; j < m; j++) total += (weights[j] ?? NaN) * (sigmas[j] ?? NaN);
+    logTotal = Math.log(total);
+  } else {
+    // Several: in log space, where a product of many small bandwidths would underflow.
+    const terms = logWeights.slice();
+    for (const sigmas of sigmasByDimension) for (let j = 0; j < m; j++) terms[j] = (terms[j] ?? NaN) + Math.log(sigmas[j] ?? NaN);
+    let max = -Infinity;
+    for (const value of terms) max = Math.max(max, value);
+    let total = 0;
+    for (const value of terms) total += Math.exp(value - max);
+    logTotal = max + Math.log(total);
   }
-  let max = -Infinity;
-  for (const value of logWeights) max = Math.max(max, value);
-  let total = 0;
-  for (const value of logWeights) total += Math.exp(value - max);
-  const logTotal = max + Math.log(total);
-  return logWeights.map((value) => value - logTotal);
+  const result = new Float64Array(m);
+  for (let j = 0; j < m; j++) result[j] = (logWeights[j] ?? NaN) - logTotal;
+  return result;
 }
 
 /** componentWeights' cache; entries are never mutated (ParzenEstimator copies before changing). */

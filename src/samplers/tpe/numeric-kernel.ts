@@ -1,6 +1,6 @@
 import { bandwidths, type BandwidthRules } from './bandwidth.js';
 import type { NumericDimension } from './tpe-dimension.js';
-import { logGaussMass, normLogPdf, truncatedNormalPpf } from './truncated-normal.js';
+import { logGaussMass, logNdtr, normLogPdf, truncatedNormalPpf } from './truncated-normal.js';
 
 /** Per-component truncated normals on [low, high] for one numeric dimension. */
 export interface NumericKernel {
@@ -11,10 +11,10 @@ export interface NumericKernel {
   readonly sigmas: Float64Array;
   /** Continuous dimensions only (empty for discrete ones). */
   readonly inverseSigmas: Float64Array;
-  readonly logSigmas: Float64Array;
   /**
    * -log of each component's mass on [low, high]; for continuous densities also the normal's
-   * constant and -log(sigma), so a density term is this minus z²/2.
+   * constant and, unless the weights carry the bandwidths (KernelRules.weighByBandwidth),
+   * -log(sigma), so a density term is the log weight plus this minus z²/2.
    */
   readonly logNormalisers: Float64Array;
   /**
@@ -29,6 +29,11 @@ export interface NumericKernel {
   readonly sorted: boolean;
 }
 
+export interface KernelRules extends BandwidthRules {
+  /** The weights carry each component's bandwidth (bandwidthLogWeights), so the densities leave out -log(sigma). */
+  readonly weighByBandwidth: boolean;
+}
+
 /**
  * One component per observation plus the prior at the centre of [low, high]. `scottScale`
  * is the multivariate bandwidth (in units of the range), undefined for the neighbour rule.
@@ -38,7 +43,7 @@ export function numericKernel(
   column: number,
   observations: Float64Array,
   scottScale: number | undefined,
-  rules: BandwidthRules,
+  rules: KernelRules,
   sorted: boolean,
 ): NumericKernel {
   const { low, high } = dimension;
@@ -49,36 +54,30 @@ export function numericKernel(
   const sigmas = bandwidths(mus, low, high, scottScale, rules, sorted);
   const logNormalisers = new Float64Array(n + 1);
   if (!dimension.discrete) {
-    const logSigmas = sigmas.map(Math.log);
-    const inverseSigmas = sigmas.map((sigma) => 1 / sigma);
+    const inverseSigmas = new Float64Array(n + 1);
+    const constant = normLogPdf(0);
     for (let j = 0; j <= n; j++) {
       const mu = mus[j] ?? NaN;
-      const inverse = inverseSigmas[j] ?? NaN;
-      logNormalisers[j] = -logTruncationMass((low - mu) * inverse, (high - mu) * inverse) - (logSigmas[j] ?? NaN) + normLogPdf(0);
+      const sigma = sigmas[j] ?? NaN;
+      const inverse = 1 / sigma;
+      inverseSigmas[j] = inverse;
+      const a = (low - mu) * inverse;
+      const b = (high - mu) * inverse;
+      const logMass = logTruncationMass(a, b);
+      logNormalisers[j] = rules.weighByBandwidth ? constant - logMass : -logMass - Math.log(sigma) + constant;
     }
     const none = new Int32Array(0);
-    return { dimension, column, mus, sigmas, inverseSigmas, logSigmas, logNormalisers, pairOf: none, pairs: none, sorted };
+    return { dimension, column, mus, sigmas, inverseSigmas, logNormalisers, pairOf: none, pairs: none, sorted };
   }
-  const { pairOf, pairs } = distinctPairs(mus, sigmas);
+  const { pairOf, pairs } = sorted ? sortedDistinctPairs(mus, sigmas) : distinctPairs(mus, sigmas);
   for (const j of pairs) {
     const mu = mus[j] ?? NaN;
     const sigma = sigmas[j] ?? NaN;
     logNormalisers[j] = -logTruncationMass((low - mu) / sigma, (high - mu) / sigma);
   }
   for (let j = 0; j <= n; j++) logNormalisers[j] = logNormalisers[pairs[pairOf[j] ?? NaN] ?? NaN] ?? NaN;
-  // Discrete densities are cell masses: they use the pairs, not the inverse or log bandwidths.
-  return {
-    dimension,
-    column,
-    mus,
-    sigmas,
-    inverseSigmas: new Float64Array(0),
-    logSigmas: new Float64Array(0),
-    logNormalisers,
-    pairOf,
-    pairs,
-    sorted,
-  };
+  // Discrete densities are cell masses: they use the pairs, not the inverse bandwidths.
+  return { dimension, column, mus, sigmas, inverseSigmas: new Float64Array(0), logNormalisers, pairOf, pairs, sorted };
 }
 
 /** A draw from `component`'s truncated normal: `u` uniform in [0, 1). */
@@ -91,12 +90,16 @@ export function sampleNumeric(kernel: NumericKernel, component: number, u: numbe
 }
 
 /**
- * log of the mass a component keeps on [a, b] (in its standard units). A component more than
- * 8.5 sigma inside both ends keeps all but 1e-17 of its mass, so its log mass is 0 to double
- * precision; narrow components (most of them, once there are many trials) skip the erfc.
+ * log of the mass a component keeps on [a, b] (in its standard units; a <= 0 <= b, as every
+ * mean lies in the domain). Beyond 8.5 sigma the normal's tail is below 1e-17, which the log
+ * of a mass of at least 1/2 cannot see: a component that far inside both ends keeps log mass
+ * 0, and one that far from one end loses only the other end's tail (one erfc instead of two).
+ * With many trials most components are narrow and far from both ends.
  */
 function logTruncationMass(a: number, b: number): number {
-  return a < -8.5 && b > 8.5 ? 0 : logGaussMass(a, b);
+  if (a < -8.5) return b > 8.5 ? 0 : logNdtr(b);
+  if (b > 8.5) return logNdtr(-a);
+  return logGaussMass(a, b);
 }
 
 function distinctPairs(mus: Float64Array, sigmas: Float64Array): { pairOf: Int32Array; pairs: Int32Array } {
@@ -116,5 +119,48 @@ function distinctPairs(mus: Float64Array, sigmas: Float64Array): { pairOf: Int32
     }
     pairOf[j] = pair;
   }
+  return { pairOf, pairs: Int32Array.from(pairs) };
+}
+
+/**
+ * distinctPairs when the means but the last (the prior's) are ascending: equal means are
+ * neighbours, so a pair is looked for only among those of the current run of equal means (at
+ * most three bandwidths: the run's two ends and its inside) instead of in a map of all of them.
+ */
+function sortedDistinctPairs(mus: Float64Array, sigmas: Float64Array): { pairOf: Int32Array; pairs: Int32Array } {
+  const n = mus.length - 1;
+  const pairOf = new Int32Array(mus.length);
+  const pairs: number[] = [];
+  let runStart = 0; // index in `pairs` of the first pair of the current run of equal means
+  for (let j = 0; j < n; j++) {
+    const mu = mus[j] ?? NaN;
+    if (j > 0 && mu !== mus[j - 1]) runStart = pairs.length;
+    let pair = -1;
+    for (let p = runStart; p < pairs.length; p++) {
+      if (sigmas[pairs[p] ?? NaN] === sigmas[j]) {
+        pair = p;
+        break;
+      }
+    }
+    if (pair < 0) {
+      pair = pairs.length;
+      pairs.push(j);
+    }
+    pairOf[j] = pair;
+  }
+  // The prior's pair: shared with an observation of the same mean and bandwidth, if any.
+  let priorPair = -1;
+  for (let p = 0; p < pairs.length; p++) {
+    const k = pairs[p] ?? NaN;
+    if (mus[k] === mus[n] && sigmas[k] === sigmas[n]) {
+      priorPair = p;
+      break;
+    }
+  }
+  if (priorPair < 0) {
+    priorPair = pairs.length;
+    pairs.push(n);
+  }
+  pairOf[n] = priorPair;
   return { pairOf, pairs: Int32Array.from(pairs) };
 }

@@ -30,7 +30,8 @@ export class ObservationRanking {
   private readonly sign: number;
   /** Finished trials, best first. */
   private readonly ranked: Rank[] = [];
-  private readonly known = new Map<number, { snapshot: TrialSnapshot; rank: Rank | undefined }>();
+  /** By trial number (numbers are dense from 0: an array indexes them faster than a map). */
+  private readonly known: ({ snapshot: TrialSnapshot; rank: Rank | undefined } | undefined)[] = [];
 
   constructor(
     direction: Direction,
@@ -53,18 +54,18 @@ export class ObservationRanking {
     const above: number[] = [];
     for (const trial of trials) {
       if (isBelow.has(trial.number)) below.push(trial.number);
-      else if (this.known.get(trial.number)?.rank || (this.constantLiar && isPending(trial))) above.push(trial.number);
+      else if (this.known[trial.number]?.rank || (this.constantLiar && isPending(trial))) above.push(trial.number);
     }
     return { below, above, finished };
   }
 
   private update(trial: TrialSnapshot): void {
-    const known = this.known.get(trial.number);
+    const known = this.known[trial.number];
     if (known && sameOutcome(known.snapshot, trial)) return;
     if (known?.rank) this.ranked.splice(this.position(known.rank), 1);
     const rank = this.rankOf(trial);
     if (rank) this.ranked.splice(this.position(rank), 0, rank);
-    this.known.set(trial.number, { snapshot: trial, rank });
+    this.known[trial.number] = { snapshot: trial, rank };
   }
 
   /** The index of `rank` in the sorted list, or where it would go. */

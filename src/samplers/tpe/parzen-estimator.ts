@@ -42,7 +42,8 @@ export class ParzenEstimator {
   private readonly sampleWeights: Float64Array;
   /** log of the weights the density uses (see ParzenOptions.weighByBandwidth). */
   private readonly logWeights: Float64Array;
-  private readonly cumulativeWeights: Float64Array;
+  /** For sampling; made on the first draw, since the estimator of g(x) is never drawn from. */
+  private cumulativeWeights: Float64Array | undefined;
   private readonly numeric: NumericKernel[] = [];
   private readonly categorical: CategoricalKernel[] = [];
   private readonly kernels: MixtureKernels;
@@ -63,9 +64,6 @@ export class ParzenEstimator {
       ? reorderWeights(componentWeights(n, options.priorWeight), sortedRanks)
       : componentWeights(n, options.priorWeight);
     this.sampleWeights = shared.weights;
-    this.cumulativeWeights = new Float64Array(this.sampleWeights.length);
-    let sum = 0;
-    this.sampleWeights.forEach((weight, j) => (this.cumulativeWeights[j] = sum += weight));
     const scottScale = options.multivariate ? scottBandwidth(n, dimensions.length) : undefined;
     // A dimension listed twice reads the samples at its last place, as a lookup by dimension would.
     const columns = new Map(dimensions.map((dimension, d) => [dimension, d]));
@@ -80,8 +78,8 @@ export class ParzenEstimator {
     this.logWeights =
       options.weighByBandwidth && continuous.length > 0
         ? bandwidthLogWeights(
-            shared.logWeights,
-            continuous.map((kernel) => kernel.logSigmas),
+            shared,
+            continuous.map((kernel) => kernel.sigmas),
           )
         : shared.logWeights;
   }
@@ -125,22 +123,31 @@ export class ParzenEstimator {
     if (this.dimensions.length === 1) {
       const [numeric] = this.numeric;
       const [categorical] = this.categorical;
-      if (categorical) return loneCategoricalLogPdf(categorical, this.logWeights, sampleColumn(samples, categorical.column), size);
-      if (numeric?.dimension.discrete) return loneDiscreteLogPdf(numeric, this.logWeights, sampleColumn(samples, numeric.column), size);
+      // Without a continuous dimension the density's weights are the plain ones (no bandwidths to weigh by).
+      if (categorical) return loneCategoricalLogPdf(categorical, this.sampleWeights, sampleColumn(samples, categorical.column), size);
+      if (numeric?.dimension.discrete) return loneDiscreteLogPdf(numeric, this.sampleWeights, sampleColumn(samples, numeric.column), size);
       if (numeric) return loneContinuousLogPdf(numeric, this.logWeights, sampleColumn(samples, numeric.column), size);
     }
     return mixtureLogPdf(this.kernels, this.logWeights, samples, size);
   }
 
   private pickComponent(u: number): number {
+    const cumulative = (this.cumulativeWeights ??= cumulativeSums(this.sampleWeights));
     // Binary search in the cumulative weights: the first component whose cumulative weight exceeds u.
     let low = 0;
-    let high = this.cumulativeWeights.length - 1;
+    let high = cumulative.length - 1;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if ((this.cumulativeWeights[mid] ?? NaN) > u) high = mid;
+      if ((cumulative[mid] ?? NaN) > u) high = mid;
       else low = mid + 1;
     }
     return low;
   }
+}
+
+function cumulativeSums(weights: Float64Array): Float64Array {
+  const sums = new Float64Array(weights.length);
+  let sum = 0;
+  for (let j = 0; j < weights.length; j++) sums[j] = sum += weights[j] ?? NaN;
+  return sums;
 }

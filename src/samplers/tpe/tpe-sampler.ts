@@ -9,6 +9,7 @@ import { ObservationRanking } from './observation-split.js';
 import { paramGroups } from './param-groups.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
 import { SortedColumns } from './sorted-columns.js';
+import { ABOVE, BELOW, SplitSides, type SortedSides } from './split-sides.js';
 import { defaultGamma } from './parzen-weights.js';
 import { tpeDimension, type TpeDimension } from './tpe-dimension.js';
 
@@ -45,7 +46,8 @@ export class TpeSampler implements Sampler {
   private readonly random: RandomSampler;
   private readonly parzen: ParzenOptions;
   private layout: SpaceLayout | undefined;
-  private readonly encoded = new Map<number, EncodedTrial>();
+  /** By trial number (dense from 0). */
+  private readonly encoded: (EncodedTrial | undefined)[] = [];
   private columns = new SortedColumns(0);
   private ranking: { direction: string; ranking: ObservationRanking } | undefined;
 
@@ -70,8 +72,11 @@ export class TpeSampler implements Sampler {
     const layout = this.layoutFor(context.space);
     const byNumber = this.encodeAll(layout, trials);
     // The encoded rows of each side, looked up once for all groups.
-    const vectorsOf = (numbers: readonly number[]): Float64Array[] =>
-      numbers.map((number) => (byNumber.get(number) as EncodedTrial).vector);
+    const vectorsOf = (numbers: readonly number[]): Float64Array[] => {
+      const vectors = new Array<Float64Array>(numbers.length);
+      for (let k = 0; k < numbers.length; k++) vectors[k] = (byNumber[numbers[k] ?? NaN] as EncodedTrial).vector;
+      return vectors;
+    };
     const sides = new SplitSides(split.below, split.above);
     const below = vectorsOf(split.below);
     const above = vectorsOf(split.above);
@@ -86,15 +91,13 @@ export class TpeSampler implements Sampler {
   }
 
   /**
-   * One numeric parameter's observations on each side, in ascending order with their places in
-   * trial order; undefined when some trial of a side lacks the parameter (a conditional one),
-   * where the plain path is as quick.
+   * One numeric parameter's observations on each side (the trials that have it), in ascending
+   * order with their places in trial order.
    */
   private sortedObservations(layout: SpaceLayout, name: string, sides: SplitSides): SortedSides | undefined {
     if (layout.dimensions.get(name)?.kind !== 'numeric') return undefined;
     const { values, numbers } = this.columns.column(columnOf(layout, name));
-    const result = { below: sides.collect(values, numbers, BELOW), above: sides.collect(values, numbers, ABOVE) };
-    return result.below && result.above ? (result as SortedSides) : undefined;
+    return { below: sides.collect(values, numbers, BELOW), above: sides.collect(values, numbers, ABOVE) };
   }
 
   private sampleGroup(
@@ -138,7 +141,7 @@ export class TpeSampler implements Sampler {
 
   private layoutFor(space: SearchSpace): SpaceLayout {
     if (this.layout?.space !== space) {
-      this.encoded.clear();
+      this.encoded.length = 0;
       this.columns = new SortedColumns(space.names.length);
       this.layout = {
         space,
@@ -151,69 +154,15 @@ export class TpeSampler implements Sampler {
   }
 
   /** The encoded form of every trial, encoding only those new or changed since the last call. */
-  private encodeAll(layout: SpaceLayout, trials: readonly TrialSnapshot[]): ReadonlyMap<number, EncodedTrial> {
+  private encodeAll(layout: SpaceLayout, trials: readonly TrialSnapshot[]): readonly (EncodedTrial | undefined)[] {
     for (const trial of trials) {
-      const known = this.encoded.get(trial.number);
+      const known = this.encoded[trial.number];
       if (known?.params === trial.params) continue;
       const vector = encode(layout, trial.params);
       this.columns.update(trial.number, vector, known?.vector);
-      this.encoded.set(trial.number, { params: trial.params, vector });
+      this.encoded[trial.number] = { params: trial.params, vector };
     }
     return this.encoded;
-  }
-}
-
-const BELOW = 1;
-const ABOVE = 2;
-
-/** One side's sorted observations of a parameter and each one's place in trial order. */
-interface SortedObservations {
-  readonly values: Float64Array;
-  readonly ranks: Int32Array;
-}
-
-interface SortedSides {
-  readonly below: SortedObservations;
-  readonly above: SortedObservations;
-}
-
-/** Which side of the split each trial is on, and its place on that side in trial order. */
-class SplitSides {
-  /** Indexed by trial number: 0 (neither), BELOW or ABOVE. */
-  private readonly side: Int8Array;
-  private readonly rank: Int32Array;
-  private readonly sizes: Record<number, number>;
-
-  constructor(below: readonly number[], above: readonly number[]) {
-    const last = Math.max(below.at(-1) ?? 0, above.at(-1) ?? 0);
-    this.side = new Int8Array(last + 1);
-    this.rank = new Int32Array(last + 1);
-    below.forEach((number, rank) => {
-      this.side[number] = BELOW;
-      this.rank[number] = rank;
-    });
-    above.forEach((number, rank) => {
-      this.side[number] = ABOVE;
-      this.rank[number] = rank;
-    });
-    this.sizes = { [BELOW]: below.length, [ABOVE]: above.length };
-  }
-
-  /** The column's entries on `side`, in the column's (sorted) order; undefined unless every trial of the side has one. */
-  collect(values: readonly number[], numbers: readonly number[], side: number): SortedObservations | undefined {
-    const size = this.sizes[side] ?? 0;
-    const collected = new Float64Array(size);
-    const ranks = new Int32Array(size);
-    let count = 0;
-    for (let k = 0; k < numbers.length; k++) {
-      const number = numbers[k] ?? NaN;
-      if (this.side[number] !== side) continue;
-      if (count === size) return undefined;
-      collected[count] = values[k] ?? NaN;
-      ranks[count] = this.rank[number] ?? NaN;
-      count++;
-    }
-    return count === size ? { values: collected, ranks } : undefined;
   }
 }
 
@@ -242,15 +191,31 @@ function encode(layout: SpaceLayout, params: ParamValues): Float64Array {
 
 /** One array per column: the values of the trials (in order) that have every column of the group. */
 function observations(vectors: readonly Float64Array[], columns: readonly number[]): Float64Array[] {
-  const rows = vectors.filter((vector) => hasColumns(vector, columns));
+  if (columns.length === 1) return [presentValues(vectors, columns[0] as number)];
+  const keep = new Uint8Array(vectors.length);
+  let count = 0;
+  for (let r = 0; r < vectors.length; r++) {
+    const vector = vectors[r] as Float64Array;
+    let complete = 1;
+    for (const column of columns) if (Number.isNaN(vector[column])) complete = 0;
+    keep[r] = complete;
+    count += complete;
+  }
   return columns.map((column) => {
-    const values = new Float64Array(rows.length);
-    for (let r = 0; r < rows.length; r++) values[r] = rows[r]?.[column] ?? NaN;
+    const values = new Float64Array(count);
+    let k = 0;
+    for (let r = 0; r < vectors.length; r++) if (keep[r] === 1) values[k++] = (vectors[r] as Float64Array)[column] ?? NaN;
     return values;
   });
 }
 
-function hasColumns(vector: Float64Array, columns: readonly number[]): boolean {
-  for (const column of columns) if (Number.isNaN(vector[column])) return false;
-  return true;
+/** One column's values, in order, of the trials that have it (a lone parameter's observations). */
+function presentValues(vectors: readonly Float64Array[], column: number): Float64Array {
+  const values = new Float64Array(vectors.length);
+  let count = 0;
+  for (let r = 0; r < vectors.length; r++) {
+    const value = (vectors[r] as Float64Array)[column] ?? NaN;
+    if (!Number.isNaN(value)) values[count++] = value;
+  }
+  return count === values.length ? values : values.slice(0, count);
 }

@@ -25,12 +25,18 @@ export interface ContributionWindow {
 export function contributionWindow(kernel: NumericKernel, logWeights: Float64Array): ContributionWindow {
   const n = kernel.mus.length - 1;
   const blocks = Math.ceil(n / BLOCK);
-  const peaks = new Float64Array(blocks).fill(-Infinity);
+  const peaks = new Float64Array(blocks);
   const widest = new Float64Array(blocks);
-  for (let j = 0; j < n; j++) {
-    const b = Math.floor(j / BLOCK);
-    peaks[b] = Math.max(peaks[b] ?? NaN, (logWeights[j] ?? NaN) + (kernel.logNormalisers[j] ?? NaN));
-    widest[b] = Math.max(widest[b] ?? NaN, kernel.sigmas[j] ?? NaN);
+  const { logNormalisers, sigmas } = kernel;
+  for (let b = 0; b < blocks; b++) {
+    let peak = -Infinity;
+    let wide = 0;
+    for (let j = b * BLOCK; j < Math.min(n, (b + 1) * BLOCK); j++) {
+      peak = Math.max(peak, (logWeights[j] ?? NaN) + (logNormalisers[j] ?? NaN));
+      wide = Math.max(wide, sigmas[j] ?? NaN);
+    }
+    peaks[b] = peak;
+    widest[b] = wide;
   }
   return { peaks, widest };
 }

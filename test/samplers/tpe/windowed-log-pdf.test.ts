@@ -99,8 +99,8 @@ function randomCase(rng: Rng, index: number): Case {
 function sortedKernel({ dimension, options, sorted, ranks }: Case): { kernel: NumericKernel; logWeights: Float64Array } {
   const n = sorted.length;
   const kernel = numericKernel(dimension, 0, sorted, options.multivariate ? scottBandwidth(n, 1) : undefined, options, true);
-  const { logWeights } = reorderWeights(componentWeights(n, options.priorWeight), ranks);
-  return { kernel, logWeights: options.weighByBandwidth ? bandwidthLogWeights(logWeights, [kernel.logSigmas]) : logWeights };
+  const weights = reorderWeights(componentWeights(n, options.priorWeight), ranks);
+  return { kernel, logWeights: options.weighByBandwidth ? bandwidthLogWeights(weights, [kernel.sigmas]) : weights.logWeights };
 }
 
 /** The same IEEE-754 bits (Object.is alone would let two NaNs of different payloads pass). */

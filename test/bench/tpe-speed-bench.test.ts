@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runBench } from '../helpers/bench-run.js';
+
+/**
+ * bench:tpe-speed with small histories and ours only: it names the machine, times a fixed
+ * history and a growing one (as a study asks) at each size, and puts both in the result line.
+ * No timing is checked: that is the benchmark's job, on a quiet machine.
+ */
+test('bench:tpe-speed names the machine and times fixed and growing histories', { timeout: 120_000 }, async () => {
+  const { stdout, values, resultLine } = await runBench('tpe-speed', ['--no-optuna', '--trials', '50,300']);
+  assert.match(stdout, /^machine: .+ \(.+\), Node v\d+.* \(V8 .+\); load average/m, 'the machine line');
+  for (const trials of [50, 300]) {
+    assert.match(stdout, new RegExp(`│ ${trials} +│ \\d+ +│ [\\d.]+ +│ [\\d.]+ +│ [\\d.]+ +│`), `a row for ${trials} trials`);
+    for (const key of [`ours_ms_${trials}`, `ours_growing_ms_${trials}`])
+      assert.ok(Number(values.get(key)) > 0, `${key} is a positive number in: ${resultLine}`);
+  }
+  assert.equal(values.get('optuna'), 'skipped');
+});
