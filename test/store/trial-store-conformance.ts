@@ -365,6 +365,43 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         ]);
       }));
 
+    test('epochs written at once (stored together): each settles on its own, stale ones refused alone, a repeated epoch keeps its last', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('together'));
+        const trials = await Promise.all(
+          Array.from({ length: 6 }, () => store.createTrial(study.id, { lr: 0.01, depth: 2 }, { worker: 'w1' })),
+        );
+        // Trial 0 moves to its second attempt: its first attempt's epochs must be refused.
+        const moved = trials[0] as TrialRecord;
+        await store.requeueTrial(moved.id, 1, 'lease expired');
+        await store.startTrial(moved.id, 'w2');
+        // Not awaited one by one: every write is pending at once, as reports from many workers are.
+        const writes = trials.flatMap((trial) =>
+          [1, 2, 3].map((epoch) => store.recordEpoch(trial.id, 1, 0, epoch, { valAccuracy: trial.number / 10 + epoch / 100 })),
+        );
+        writes.push(store.recordEpoch(moved.id, 2, 0, 1, { valAccuracy: 0.5 }));
+        const last = trials[1] as TrialRecord;
+        writes.push(store.recordEpoch(last.id, 1, 0, 3, { valAccuracy: 0.99 }));
+        const settled = await Promise.allSettled(writes);
+        settled.forEach((outcome, i) => {
+          const staleWrite = i < 3; // trial 0's first attempt
+          assert.equal(outcome.status, staleWrite ? 'rejected' : 'fulfilled', `write ${i}`);
+          if (outcome.status === 'rejected')
+            assert.ok(outcome.reason instanceof StaleAttemptError, `write ${i}: ${String(outcome.reason)}`);
+        });
+        assert.deepEqual(await store.getEpochs(moved.id), [{ repeat: 0, epoch: 1, valAccuracy: 0.5 }]);
+        assert.deepEqual(
+          (await store.getEpochs(last.id)).map((epoch) => epoch.valAccuracy),
+          [last.number / 10 + 0.01, last.number / 10 + 0.02, 0.99],
+          'the later of two writes of an epoch is the one kept',
+        );
+        for (const trial of trials.slice(2))
+          assert.deepEqual(
+            (await store.getEpochs(trial.id)).map((epoch) => [epoch.epoch, epoch.valAccuracy]),
+            [1, 2, 3].map((epoch) => [epoch, trial.number / 10 + epoch / 100]),
+          );
+      }));
+
     test("a repeat's test evaluation and the trial's mean test accuracy are kept as given", () =>
       withStore(async (store) => {
         const { trialId } = await runningTrial(store);

@@ -104,15 +104,15 @@ export class PostgresDatabase {
    * statement, COMMIT). Only for statements that leave the same rows however many times they run
    * (an upsert of given values): one whose connection was lost, even while it committed, runs
    * again. A leader's statement must fence itself: `fenceCte()` is the CTE to put first in its WITH.
-   * The number of rows it changed.
+   * The rows it returns (RETURNING): which rows it wrote.
    */
-  idempotentWrite(sql: string, args: readonly unknown[]): Promise<number> {
+  idempotentWrite<R>(sql: string, args: readonly unknown[]): Promise<R[]> {
     return this.retrying(async () => {
       const client = await this.pool.connect();
       try {
         const result = await client.query(this.withNumbers(sql), args as unknown[]);
         client.release();
-        return result.rowCount ?? 0;
+        return result.rows as R[];
       } catch (error) {
         client.release(isConnectionLost(error));
         throw error;

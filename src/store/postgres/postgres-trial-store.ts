@@ -46,6 +46,8 @@ import {
   type SegmentRow,
 } from '../sql/rows.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
+import { MAX_EPOCH_BATCH, type EpochWrite } from '../epoch-write.js';
+import { GroupCommit } from '../group-commit.js';
 import type { TrialPage, TrialPageQuery } from '../trial-page.js';
 import { trialPageSql } from '../sql/trial-page-sql.js';
 import { paramFilterSql } from '../sql/param-filter-sql.js';
@@ -89,6 +91,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   readonly path: string;
   /** Which coordinator leads this store (a standby waits for it). */
   readonly lease: CoordinatorLease;
+  private readonly epochs = new GroupCommit<EpochWrite>((epochs) => this.storeEpochs(epochs), MAX_EPOCH_BATCH);
 
   private constructor(
     private readonly db: PostgresDatabase,
@@ -244,27 +247,63 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   /**
-   * The most frequent write (every epoch of every repeat): one statement that stores the epoch
-   * only if the attempt still runs the trial (and this process may write), in one round trip.
-   * Stored again, it leaves the same row. When it stores nothing, the checked transaction below
-   * says why (or stores it, if the trial changed in between).
+   * The most frequent write (every epoch of every repeat). Epochs arriving together (GroupCommit)
+   * go in one statement that commits by itself: each epoch is stored only if its attempt still
+   * runs the trial (and this process may write), all in one round trip. Stored again, an epoch
+   * leaves the same row. An epoch it did not store goes through the checked transaction below,
+   * which says why (or stores it, if the trial changed in between).
    */
-  async recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
-    const stored = await this.db.idempotentWrite(
+  recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
+    return this.epochs.add({ trialId, attempt, repeat, epoch, metrics });
+  }
+
+  private async storeEpochs(epochs: readonly EpochWrite[]): Promise<(Error | undefined)[]> {
+    const key = (trialId: number | string, attempt: number, repeat: number, epoch: number): string =>
+      `${trialId}:${attempt}:${repeat}:${epoch}`;
+    // One statement may change a row once: of two writes of the same epoch by one attempt, the
+    // later one goes in, as it would have won one after the other. (Of two attempts, only the
+    // running one can write.)
+    const latest = new Map<string, EpochWrite>();
+    for (const write of epochs) latest.set(key(write.trialId, write.attempt, write.repeat, write.epoch), write);
+    const unique = [...latest.values()];
+    const row = `(?::bigint, ?::integer, ?::integer, ?::integer, ${Array.from({ length: 7 }, () => '?::double precision').join(', ')}, ?::text)`;
+    const stored = await this.db.idempotentWrite<{ trial_id: string; attempt: number; repeat: number; epoch: number }>(
       `WITH ${this.db.fenceCte()},
-         running AS (SELECT id FROM trials WHERE id = ? AND attempt = ? AND state = 'RUNNING' FOR UPDATE)
-       INSERT INTO trial_epochs
-           (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
-         SELECT running.id, ?::integer, ?::integer, ?::double precision, ?::double precision, ?::double precision, ?::double precision,
-             ?::double precision, ?::double precision, ?::double precision, ?::text
-           FROM running, fence
-         ON CONFLICT (trial_id, repeat, epoch) DO UPDATE SET train_loss = EXCLUDED.train_loss, train_accuracy = EXCLUDED.train_accuracy,
-           val_loss = EXCLUDED.val_loss, val_accuracy = EXCLUDED.val_accuracy, learning_rate = EXCLUDED.learning_rate,
-           epoch_seconds = EXCLUDED.epoch_seconds, mutual_information = EXCLUDED.mutual_information, extra = EXCLUDED.extra`,
-      [trialId, attempt, repeat, epoch, ...epochValues(metrics)],
+         incoming (trial_id, attempt, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds,
+                   mutual_information, extra) AS (VALUES ${unique.map(() => row).join(', ')}),
+         running AS (SELECT trials.id, trials.attempt FROM trials
+                       WHERE trials.id IN (SELECT trial_id FROM incoming) AND trials.state = 'RUNNING'
+                       ORDER BY trials.id FOR UPDATE),
+         written AS (
+           INSERT INTO trial_epochs
+               (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
+             SELECT incoming.trial_id, incoming.repeat, incoming.epoch, incoming.train_loss, incoming.train_accuracy, incoming.val_loss,
+                 incoming.val_accuracy, incoming.learning_rate, incoming.epoch_seconds, incoming.mutual_information, incoming.extra
+               FROM incoming JOIN running ON running.id = incoming.trial_id AND running.attempt = incoming.attempt, fence
+             ON CONFLICT (trial_id, repeat, epoch) DO UPDATE SET train_loss = EXCLUDED.train_loss, train_accuracy = EXCLUDED.train_accuracy,
+               val_loss = EXCLUDED.val_loss, val_accuracy = EXCLUDED.val_accuracy, learning_rate = EXCLUDED.learning_rate,
+               epoch_seconds = EXCLUDED.epoch_seconds, mutual_information = EXCLUDED.mutual_information, extra = EXCLUDED.extra
+             RETURNING trial_id, repeat, epoch)
+       SELECT written.trial_id, running.attempt, written.repeat, written.epoch FROM written JOIN running ON running.id = written.trial_id`,
+      unique.flatMap((write) => [write.trialId, write.attempt, write.repeat, write.epoch, ...epochValues(write.metrics)]),
     );
-    if (stored === 1) return;
-    await this.recordEpochChecked(trialId, attempt, repeat, epoch, metrics);
+    const done = new Set(stored.map((written) => key(written.trial_id, written.attempt, written.repeat, written.epoch)));
+    const results: (Error | undefined)[] = [];
+    for (const write of epochs) {
+      if (done.has(key(write.trialId, write.attempt, write.repeat, write.epoch))) {
+        results.push(undefined);
+        continue;
+      }
+      // Not stored: the checked transaction says why (a stale attempt, a fenced leader), or stores
+      // it if the trial changed in between.
+      try {
+        await this.recordEpochChecked(write.trialId, write.attempt, write.repeat, write.epoch, write.metrics);
+        results.push(undefined);
+      } catch (error) {
+        results.push(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return results;
   }
 
   private recordEpochChecked(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
@@ -662,6 +701,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   async close(): Promise<void> {
+    await this.epochs.flushed();
     await this.locks.releaseAll();
     await this.db.close();
   }

@@ -62,6 +62,9 @@ import type { CheckpointBlobs } from '../checkpoints/checkpoint-blobs.js';
 import { checkpointFolder, checkpointName, trialOfCheckpoint, type CheckpointRecord } from '../checkpoints/checkpoint-record.js';
 import { DirectoryBlobs } from '../checkpoints/directory-blobs.js';
 import { MemoryBlobs } from '../checkpoints/memory-blobs.js';
+import { MAX_EPOCH_BATCH, type EpochWrite } from '../epoch-write.js';
+import { GroupCommit } from '../group-commit.js';
+import { SweeperError } from '../../errors/sweeper-error.js';
 
 /** The trial store on one SQLite file (better-sqlite3: synchronous, so each method is one transaction). */
 export class SqliteTrialStore implements TrialStore, RawStore {
@@ -82,6 +85,8 @@ export class SqliteTrialStore implements TrialStore, RawStore {
 
   /** Checkpoints' bytes: files in `<store>.checkpoints/` (in memory for a `:memory:` store). */
   readonly blobs: CheckpointBlobs;
+
+  private readonly epochs = new GroupCommit<EpochWrite>((epochs) => this.storeEpochs(epochs), MAX_EPOCH_BATCH);
 
   private constructor(
     private readonly db: Database.Database,
@@ -223,15 +228,29 @@ export class SqliteTrialStore implements TrialStore, RawStore {
     });
   }
 
+  /** Epochs arriving together are stored in one transaction (GroupCommit); each is checked on its own. */
   recordEpoch(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
-    return this.write(() => {
-      this.requireRunning(trialId, attempt);
-      this.prepare(
-        `INSERT OR REPLACE INTO trial_epochs
-             (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(trialId, repeat, epoch, ...epochValues(metrics));
-    });
+    return this.epochs.add({ trialId, attempt, repeat, epoch, metrics });
+  }
+
+  private storeEpochs(epochs: readonly EpochWrite[]): Promise<(Error | undefined)[]> {
+    return this.write(() =>
+      epochs.map(({ trialId, attempt, repeat, epoch, metrics }) => {
+        try {
+          this.requireRunning(trialId, attempt);
+        } catch (error) {
+          // This epoch's attempt no longer runs: refused alone, nothing of it written.
+          if (error instanceof SweeperError) return error;
+          throw error;
+        }
+        this.prepare(
+          `INSERT OR REPLACE INTO trial_epochs
+               (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(trialId, repeat, epoch, ...epochValues(metrics));
+        return undefined;
+      }),
+    );
   }
 
   recordLog(trialId: number, attempt: number, repeat: number, log: string): Promise<void> {
@@ -603,10 +622,10 @@ export class SqliteTrialStore implements TrialStore, RawStore {
     });
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.epochs.flushed();
     this.locks.releaseAll();
     if (this.db.open) this.db.close();
-    return Promise.resolve();
   }
 
   /** Runs `fn` in one IMMEDIATE transaction: it takes the write lock up front, so it never deadlocks upgrading. */
