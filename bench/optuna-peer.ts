@@ -55,12 +55,20 @@ export function findPythonPackage(pkg: PythonPackage): PythonPeer {
   const first = probe(pkg);
   if (first.available || !mayInstall()) return first;
   console.error(`${pkg.module} cannot be imported; installing ${pkg.debian} with apt-get ...`);
-  // A fresh container often has no package lists yet, so a failed install is retried after an update.
-  if (!aptGet(['install', '-y', pkg.debian])) {
-    aptGet(['update']);
-    aptGet(['install', '-y', pkg.debian]);
-  }
+  installDebianPackage(pkg.debian);
   return probe(pkg);
+}
+
+/**
+ * Installs a Debian package where a benchmark may (as root, DEBIAN_FRONTEND=noninteractive: a CI
+ * container); false where it may not or the install failed.
+ */
+export function installDebianPackage(name: string): boolean {
+  if (!mayInstall()) return false;
+  // A fresh container often has no package lists yet, so a failed install is retried after an update.
+  if (aptGet(['install', '-y', name])) return true;
+  aptGet(['update']);
+  return aptGet(['install', '-y', name]);
 }
 
 function probe(pkg: PythonPackage): PythonPeer {
@@ -84,18 +92,34 @@ function aptGet(args: readonly string[]): boolean {
 }
 
 /**
+ * A Python peer on one thread, as our side runs: set before the interpreter starts, since the
+ * thread pools of OpenMP, MKL and OpenBLAS read these once (torch.set_num_threads alone leaves
+ * PyTorch's inter-op pool and numpy's BLAS as they are).
+ */
+export const ONE_THREAD: Readonly<Record<string, string>> = {
+  OMP_NUM_THREADS: '1',
+  MKL_NUM_THREADS: '1',
+  OPENBLAS_NUM_THREADS: '1',
+};
+
+/**
  * Runs bench/python/SCRIPT with `input` as JSON on stdin. The script answers with one JSON
- * value per line, so long runs can report each finished piece (`onRecord`) as it comes.
+ * value per line, so long runs can report each finished piece (`onRecord`) as it comes. `env`
+ * adds to this process's environment (ONE_THREAD for a peer that must use one core).
  */
 export function runPython(
   peer: PythonPeer & { available: true },
   script: string,
   input: unknown,
   onRecord?: (record: unknown) => void,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     // -B: no __pycache__ written into the source tree.
-    const child = spawn(peer.python, ['-B', `${PYTHON_DIR}${script}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(peer.python, ['-B', `${PYTHON_DIR}${script}`], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     const records: unknown[] = [];
     let pending = '';
     let stderr = '';

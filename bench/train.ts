@@ -20,11 +20,13 @@ import { trainRun } from '../src/training/train-run.js';
 import { disposeTrainingData, toTrainingData, type TrainingData } from '../src/training/training-data.js';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { printTable, significant } from './bench-table.js';
-import { describeLoad, loadAverage } from './machine-load.js';
-import { findPythonPackage, runPython, type PythonPeer } from './optuna-peer.js';
-import { namesFrom, seed } from './option-parsers.js';
+import { GEMM_SHAPES, ourGemmRates, wasmVariant } from './gemm.js';
+import { describeLoad, describeMachine, loadAverage } from './machine-load.js';
+import { findPythonPackage, ONE_THREAD, runPython, type PythonPeer } from './optuna-peer.js';
+import { namesFrom, positiveSeconds, seed } from './option-parsers.js';
 import { median } from './quantiles.js';
 import { printResultLine } from './result-line.js';
+import { describeTorchBlas, fastTorchBlas } from './torch-blas.js';
 import { HIDDEN, SEED_MODELS, SEED_TRAINING, seedModelConfig, TORCH, type SeedModel } from './seed-models.js';
 
 /** The issue's target: ours at least as fast as PyTorch per thread on the MLP. */
@@ -42,6 +44,8 @@ interface Options {
   seed: number;
   torch: boolean;
   fit: boolean;
+  gemm: boolean;
+  gemmSeconds: number;
 }
 
 const options = new Command()
@@ -60,6 +64,8 @@ const options = new Command()
   .addOption(new Option('--seed <n>', 'seed of the models and shuffles').default(1).argParser(seed))
   .option('--no-torch', 'time ours only')
   .option('--no-fit', 'skip the plain model.fit rows')
+  .option('--no-gemm', 'skip the GEMM table (matrix products alone)')
+  .addOption(new Option('--gemm-seconds <s>', 'seconds of timing per GEMM shape and side').default(1).argParser(positiveSeconds))
   .parse()
   .opts<Options>();
 
@@ -155,19 +161,25 @@ async function torch(
   images: LabelledImages,
   name: ModelName,
 ): Promise<Rates> {
-  const [answer] = (await runPython(peer, 'train.py', {
-    ...files,
-    count: images.count,
-    pixels: images.images.length / images.count,
-    model: name,
-    filters: options.filters,
-    hidden: HIDDEN,
-    epochs: timedEpochs(name),
-    warmup: options.warmup,
-    batch_size: TRAINING.batch_size,
-    learning_rate: TRAINING.learning_rate,
-    seed: options.seed,
-  })) as [{ epoch_seconds: number[]; cpu_seconds: number[] }];
+  const [answer] = (await runPython(
+    peer,
+    'train.py',
+    {
+      ...files,
+      count: images.count,
+      pixels: images.images.length / images.count,
+      model: name,
+      filters: options.filters,
+      hidden: HIDDEN,
+      epochs: timedEpochs(name),
+      warmup: options.warmup,
+      batch_size: TRAINING.batch_size,
+      learning_rate: TRAINING.learning_rate,
+      seed: options.seed,
+    },
+    undefined,
+    ONE_THREAD,
+  )) as [{ epoch_seconds: number[]; cpu_seconds: number[] }];
   const samples = images.count * answer.epoch_seconds.length;
   const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
   return { wall: samples / sum(answer.epoch_seconds), cpu: samples / sum(answer.cpu_seconds) };
@@ -205,6 +217,10 @@ async function main(): Promise<void> {
   const peer = options.torch ? findPythonPackage(TORCH) : undefined;
   if (peer && !peer.available) console.log(peer.reason);
   const backend = await initBackend('wasm');
+  console.log(describeMachine());
+  console.log(await wasmVariant());
+  const blas = peer?.available ? fastTorchBlas(peer) : undefined;
+  if (blas) console.log(describeTorchBlas(blas));
   // The validation part must hold an example; one keeps trainRun's per-epoch evaluation negligible.
   const split = await new DatasetCache().load({ name: 'bundled-mnist', validation: 1, test: 0, seed: options.seed });
   const data = toTrainingData(split);
@@ -290,6 +306,8 @@ async function main(): Promise<void> {
       `target: ours at least ${TARGET_RATIO}x PyTorch per thread (CPU time) on the MLP: ${mlpRatio >= TARGET_RATIO ? 'met' : 'NOT met'} (${significant(mlpRatio)}x)`,
     );
 
+  const gemm = options.gemm ? await gemmTable(peer?.available ? peer : undefined) : undefined;
+
   const result: Record<string, number | string> = {
     samples: split.train.count,
     batch: TRAINING.batch_size,
@@ -307,9 +325,49 @@ async function main(): Promise<void> {
       result[`ratio_${name}_wall`] = median(ratios(ours, pytorch, name, 'wall'));
     }
   }
+  if (gemm) {
+    GEMM_SHAPES.forEach((shape, i) => {
+      result[`gemm_ours_${shape.key}`] = gemm.ours[i] ?? Number.NaN;
+      if (gemm.torch) result[`gemm_torch_${shape.key}`] = gemm.torch[i] ?? Number.NaN;
+    });
+  }
+  if (blas) result.torch_blas = blas.kind.replace(/ /g, '_');
   if (!pytorch) result.torch = 'skipped';
   if (mlpRatio !== undefined) result.target = mlpRatio >= TARGET_RATIO ? 'met' : 'missed';
   printResultLine(result);
+}
+
+/**
+ * The matrix products of a training step alone, GFLOP/s on one thread: our path (tf.matMul on the
+ * wasm backend) and torch.mm, timed the same way, one side after the other. A training rate far
+ * below the other side's is explained here when the products are, and by the rest of the step
+ * when they are not.
+ */
+async function gemmTable(peer: (PythonPeer & { available: true }) | undefined): Promise<{ ours: number[]; torch?: number[] }> {
+  console.error('GEMM: ours ...');
+  const ours = ourGemmRates(GEMM_SHAPES, options.gemmSeconds);
+  let torch: number[] | undefined;
+  let threads = '';
+  if (peer) {
+    console.error('GEMM: PyTorch ...');
+    const shapes = GEMM_SHAPES.map(({ m, k, n, transposeA, transposeB }) => [m, k, n, transposeA, transposeB]);
+    const [answer] = (await runPython(peer, 'gemm.py', { shapes, seconds: options.gemmSeconds }, undefined, ONE_THREAD)) as [
+      { gflops: number[]; threads: number; interop_threads: number },
+    ];
+    torch = answer.gflops;
+    threads = ` (threads ${answer.threads}, inter-op ${answer.interop_threads})`;
+  }
+  const head = ['product (m x k . k x n)', 'ours GFLOP/s', ...(torch ? [`torch.mm GFLOP/s${threads}`, 'ours/torch'] : [])];
+  printTable(
+    head,
+    GEMM_SHAPES.map((shape, i) => {
+      const mine = ours[i] ?? Number.NaN;
+      const theirs = torch?.[i] ?? Number.NaN;
+      return [shape.label, significant(mine), ...(torch ? [significant(theirs), significant(mine / theirs)] : [])];
+    }),
+  );
+  console.log('GEMM: each product alone on one thread, the best of five rounds of repeated calls; ours is tf.matMul on the wasm backend');
+  return torch ? { ours, torch } : { ours };
 }
 
 await main();

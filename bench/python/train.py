@@ -22,7 +22,10 @@ from torch.nn import functional as F
 import seed_models
 
 request = json.load(sys.stdin)
+# One thread, as our side trains: the intra-op pool here, the inter-op pool too, and OpenMP's
+# by OMP_NUM_THREADS=1 in the environment (bench/optuna-peer.ts ONE_THREAD).
 torch.set_num_threads(1)
+torch.set_num_interop_threads(1)
 torch.manual_seed(request["seed"])
 
 count, pixels = request["count"], request["pixels"]
