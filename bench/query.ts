@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { Command, Option } from 'commander';
 import { bestOutput } from '../cli/commands/best-command.js';
 import { exportStudy } from '../cli/output/export-study.js';
@@ -24,6 +23,7 @@ import type { ParamValue, SearchSpaceDefinition } from '../src/space/param-spec.
 import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
 import type { StudyDefinition } from '../src/store/study-definition.js';
 import { printTable } from './bench-table.js';
+import { writeStudy, type BulkTrial } from './large-store.js';
 import { describeLoad } from './machine-load.js';
 import { findOptuna, findPythonPackage, runPython } from './optuna-peer.js';
 import { seed } from './option-parsers.js';
@@ -105,9 +105,7 @@ function makeTrials(count: number): MadeTrial[] {
 
 /**
  * Our side of the setup: the study through the store (so the schema and definition are the
- * product's), then every trial, parameter, epoch, repeat and result in one transaction of
- * prepared INSERTs straight into the same tables. Each finished trial is inserted RUNNING and
- * then moved to its state, so the store's invariant triggers check it as they check a sweep.
+ * product's), then every trial in bulk (writeStudy). Returns the seconds the INSERTs took.
  */
 async function buildOurs(path: string, trials: readonly MadeTrial[]): Promise<number> {
   const definition: StudyDefinition = {
@@ -119,64 +117,41 @@ async function buildOurs(path: string, trials: readonly MadeTrial[]): Promise<nu
     repeats: 1,
     seed: 1,
   };
-  const store = SqliteTrialStore.open(path);
-  const { id: studyId } = await store.createStudy(definition);
-  await store.close();
-  const start = performance.now();
-  const db = new Database(path);
-  const time = new Date().toISOString();
-  const insertTrial = db.prepare(
-    'INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertParam = db.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
-  const insertEpoch = db.prepare(
-    'INSERT INTO trial_epochs (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertRepeat = db.prepare(
-    'INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at, test) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertResult = db.prepare(
-    'INSERT INTO trial_results (trial_id, study_id, value, value_std, repeats, epochs, best_epoch, train_seconds, test_accuracy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const finish = db.prepare('UPDATE trials SET state = ?, finished_at = ?, reason = ? WHERE id = ?');
-  db.transaction(() => {
-    trials.forEach((trial, number) => {
-      const queued = trial.state === 'QUEUED';
-      const id = Number(
-        insertTrial.run(
-          studyId,
-          number,
-          queued ? 'QUEUED' : 'RUNNING',
-          queued ? 0 : 1,
-          queued ? null : 'bench:1',
-          time,
-          queued ? null : time,
-        ).lastInsertRowid,
-      );
-      for (const [name, value] of Object.entries(trial.params)) insertParam.run(id, name, JSON.stringify(value));
-      if (queued) return;
+  return writeStudy(
+    path,
+    definition,
+    trials.map((trial, number): BulkTrial => {
       const tested = trial.curves.length > 0;
-      trial.curves.forEach((curve, repeat) =>
-        curve.forEach((valAccuracy, e) =>
-          insertEpoch.run(id, repeat, e + 1, 1 / (e + 1), valAccuracy - 0.01, 0.5 / (e + 1), valAccuracy, trial.params.learning_rate, 0.8),
+      const learningRate = trial.params.learning_rate as number;
+      const value = trial.value ?? Number.NaN;
+      const finished = trial.state === 'COMPLETE' || trial.state === 'PRUNED';
+      return {
+        state: trial.state,
+        params: trial.params,
+        curves: trial.curves.map((curve) =>
+          curve.map((valAccuracy, e) => ({
+            trainLoss: 1 / (e + 1),
+            trainAccuracy: valAccuracy - 0.01,
+            valLoss: 0.5 / (e + 1),
+            valAccuracy,
+            learningRate,
+          })),
         ),
-      );
-      if (trial.state === 'FAILED') {
-        finish.run('FAILED', time, 'diverged at epoch 1: training loss is NaN', id);
-        return;
-      }
-      for (let repeat = 0; repeat < trial.repeats; repeat++) {
-        const test = tested
-          ? JSON.stringify({ epoch: EPOCHS, loss: 0.3, accuracy: 0.9, confusion: confusionMatrix(number + repeat) })
-          : null;
-        insertRepeat.run(id, repeat, 1000 + repeat, trial.value, EPOCHS, EPOCHS, 4, time, test);
-      }
-      insertResult.run(id, studyId, trial.value, trial.repeats > 1 ? 0.004 : null, trial.repeats, EPOCHS, EPOCHS, 4, tested ? 0.9 : null);
-      finish.run(trial.state, time, trial.state === 'PRUNED' ? 'pruned at epoch 3 by the median rule' : null, id);
-    });
-  })();
-  db.close();
-  return (performance.now() - start) / 1000;
+        repeats: finished
+          ? Array.from({ length: trial.repeats }, (_, repeat) => ({
+              value,
+              ...(tested && {
+                test: JSON.stringify({ epoch: EPOCHS, loss: 0.3, accuracy: 0.9, confusion: confusionMatrix(number + repeat) }),
+              }),
+            }))
+          : [],
+        ...(finished && { result: { value, ...(trial.repeats > 1 && { std: 0.004 }), ...(tested && { testAccuracy: 0.9 }) } }),
+        epochs: EPOCHS,
+        ...(trial.state === 'PRUNED' && { reason: 'pruned at epoch 3 by the median rule' }),
+        ...(trial.state === 'FAILED' && { reason: 'diverged at epoch 1: training loss is NaN' }),
+      };
+    }),
+  );
 }
 
 /** A 10-class confusion matrix of 1,000 test examples, 90 % on the diagonal. */
