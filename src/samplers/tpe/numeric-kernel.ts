@@ -133,34 +133,20 @@ function sortedDistinctPairs(mus: Float64Array, sigmas: Float64Array): { pairOf:
   const pairs: number[] = [];
   let runStart = 0; // index in `pairs` of the first pair of the current run of equal means
   for (let j = 0; j < n; j++) {
-    const mu = mus[j] ?? NaN;
-    if (j > 0 && mu !== mus[j - 1]) runStart = pairs.length;
-    let pair = -1;
-    for (let p = runStart; p < pairs.length; p++) {
-      if (sigmas[pairs[p] ?? NaN] === sigmas[j]) {
-        pair = p;
-        break;
-      }
-    }
-    if (pair < 0) {
-      pair = pairs.length;
-      pairs.push(j);
-    }
-    pairOf[j] = pair;
+    if (j > 0 && mus[j] !== mus[j - 1]) runStart = pairs.length;
+    pairOf[j] = pairWith(pairs, runStart, j, mus, sigmas);
   }
   // The prior's pair: shared with an observation of the same mean and bandwidth, if any.
-  let priorPair = -1;
-  for (let p = 0; p < pairs.length; p++) {
-    const k = pairs[p] ?? NaN;
-    if (mus[k] === mus[n] && sigmas[k] === sigmas[n]) {
-      priorPair = p;
-      break;
-    }
-  }
-  if (priorPair < 0) {
-    priorPair = pairs.length;
-    pairs.push(n);
-  }
-  pairOf[n] = priorPair;
+  pairOf[n] = pairWith(pairs, 0, n, mus, sigmas);
   return { pairOf, pairs: Int32Array.from(pairs) };
+}
+
+/** The pair among pairs[from..] with component j's mean and bandwidth; j's own, added, if none has them. */
+function pairWith(pairs: number[], from: number, j: number, mus: Float64Array, sigmas: Float64Array): number {
+  for (let p = from; p < pairs.length; p++) {
+    const k = pairs[p] ?? NaN;
+    if (mus[k] === mus[j] && sigmas[k] === sigmas[j]) return p;
+  }
+  pairs.push(j);
+  return pairs.length - 1;
 }
