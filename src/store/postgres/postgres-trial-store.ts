@@ -77,6 +77,15 @@ const UPSERT_CHECKPOINT = `INSERT INTO trial_checkpoints (trial_id, repeat, atte
   ON CONFLICT (trial_id, repeat) DO UPDATE SET attempt = EXCLUDED.attempt, epoch = EXCLUDED.epoch, bytes = EXCLUDED.bytes,
     sha256 = EXCLUDED.sha256, file = EXCLUDED.file, saved_at = EXCLUDED.saved_at`;
 
+/** An epoch's row, written by the batched statement and by the checked transaction alike. */
+const INSERT_EPOCH = `INSERT INTO trial_epochs
+  (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)`;
+/** An epoch reported again replaces its row. */
+const REPLACE_EPOCH = `ON CONFLICT (trial_id, repeat, epoch) DO UPDATE SET train_loss = EXCLUDED.train_loss,
+  train_accuracy = EXCLUDED.train_accuracy, val_loss = EXCLUDED.val_loss, val_accuracy = EXCLUDED.val_accuracy,
+  learning_rate = EXCLUDED.learning_rate, epoch_seconds = EXCLUDED.epoch_seconds,
+  mutual_information = EXCLUDED.mutual_information, extra = EXCLUDED.extra`;
+
 /**
  * The trial store on a PostgreSQL database: the SQLite store's schema, invariants and queries
  * (src/store/sqlite/sqlite-trial-store.ts) over a pool of connections. Each method is one
@@ -275,14 +284,11 @@ export class PostgresTrialStore implements TrialStore, RawStore {
                        WHERE trials.id IN (SELECT trial_id FROM incoming) AND trials.state = 'RUNNING'
                        ORDER BY trials.id FOR UPDATE),
          written AS (
-           INSERT INTO trial_epochs
-               (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
+           ${INSERT_EPOCH}
              SELECT incoming.trial_id, incoming.repeat, incoming.epoch, incoming.train_loss, incoming.train_accuracy, incoming.val_loss,
                  incoming.val_accuracy, incoming.learning_rate, incoming.epoch_seconds, incoming.mutual_information, incoming.extra
                FROM incoming JOIN running ON running.id = incoming.trial_id AND running.attempt = incoming.attempt, fence
-             ON CONFLICT (trial_id, repeat, epoch) DO UPDATE SET train_loss = EXCLUDED.train_loss, train_accuracy = EXCLUDED.train_accuracy,
-               val_loss = EXCLUDED.val_loss, val_accuracy = EXCLUDED.val_accuracy, learning_rate = EXCLUDED.learning_rate,
-               epoch_seconds = EXCLUDED.epoch_seconds, mutual_information = EXCLUDED.mutual_information, extra = EXCLUDED.extra
+             ${REPLACE_EPOCH}
              RETURNING trial_id, repeat, epoch)
        SELECT written.trial_id, running.attempt, written.repeat, written.epoch FROM written JOIN running ON running.id = written.trial_id`,
       unique.flatMap((write) => [write.trialId, write.attempt, write.repeat, write.epoch, ...epochValues(write.metrics)]),
@@ -309,15 +315,12 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   private recordEpochChecked(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
     return this.db.write(async (tx) => {
       await this.requireRunning(tx, trialId, attempt);
-      await tx.run(
-        `INSERT INTO trial_epochs
-             (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (trial_id, repeat, epoch) DO UPDATE SET train_loss = EXCLUDED.train_loss, train_accuracy = EXCLUDED.train_accuracy,
-             val_loss = EXCLUDED.val_loss, val_accuracy = EXCLUDED.val_accuracy, learning_rate = EXCLUDED.learning_rate,
-             epoch_seconds = EXCLUDED.epoch_seconds, mutual_information = EXCLUDED.mutual_information, extra = EXCLUDED.extra`,
-        [trialId, repeat, epoch, ...epochValues(metrics)],
-      );
+      await tx.run(`${INSERT_EPOCH} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${REPLACE_EPOCH}`, [
+        trialId,
+        repeat,
+        epoch,
+        ...epochValues(metrics),
+      ]);
     });
   }
 
