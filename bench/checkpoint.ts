@@ -9,7 +9,7 @@
  */
 import { sha256Hex } from '../src/files/sha256.js';
 import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { positiveInteger } from '../cli/option-parsers.js';
@@ -20,7 +20,7 @@ import { initBackend } from '../src/training/tf-backend.js';
 import { toTrainingData } from '../src/training/training-data.js';
 import { trainRun } from '../src/training/train-run.js';
 import { printTable } from './bench-table.js';
-import { describeLoad, loadAverage } from './machine-load.js';
+import { describeLoad, loadAverage, describeMachine } from './machine-load.js';
 import { findPythonPackage, runPython } from './optuna-peer.js';
 import { namesFrom, seed } from './option-parsers.js';
 import { median } from './quantiles.js';
@@ -83,8 +83,7 @@ interface Measured {
 async function main(): Promise<void> {
   const load = loadAverage();
   console.log(`checkpoint: a checkpoint every epoch, Adam, bundled MNIST; ${options.epochs} epochs a model, the first not counted`);
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version} (V8 ${process.versions.v8})`);
-  console.log(`machine at start: ${describeLoad()}`);
+  console.log(describeMachine());
   const peer = options.torch ? findPythonPackage(TORCH) : undefined;
   if (peer && !peer.available) console.log(peer.reason);
   await initBackend('wasm');

@@ -19,7 +19,7 @@ import { Command, Option } from 'commander';
 import { positiveInteger } from '../cli/option-parsers.js';
 import { printTable } from './bench-table.js';
 import { runOnCluster } from './cluster-run.js';
-import { describeLoad, loadAverage } from './machine-load.js';
+import { describeLoad, loadAverage, describeMachine } from './machine-load.js';
 import { findOptuna, runPython, type OptunaPeer } from './optuna-peer.js';
 import { exitUnlessSlotsShare, namesFrom, positiveSeconds, seed } from './option-parsers.js';
 import { programAloneSeconds } from './program-alone.js';
@@ -352,14 +352,11 @@ async function slotsPart(
 async function main(): Promise<void> {
   const peer = options.optuna ? findOptuna() : undefined;
   if (peer && !peer.available) console.log(peer.reason);
-  const cpu = cpus()[0];
   console.log(
     `command: ${options.workers} workers × ${options.slots / options.workers} threads on loopback, ${options.sampler} sampler; ` +
       `Optuna${peer?.available ? ` ${peer.version} (${options.optunaStorage} storage)` : ''} with n_jobs=${options.slots}`,
   );
-  console.log(
-    `machine: ${cpu?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version} (V8 ${process.versions.v8}); flags: ${process.execArgv.join(' ') || 'none'}`,
-  );
+  console.log(`${describeMachine()}; Node flags: ${process.execArgv.join(' ') || 'none'}`);
   const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-command-'));
   const script = join(directory, 'report-once.sh');
   writeFileSync(script, PROGRAM);

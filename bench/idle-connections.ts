@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type ClientHttp2Session } from 'node:http2';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeLoad } from './machine-load.js';
+import { describeMachine } from './machine-load.js';
 
 // Idle HTTP/2 sessions that never call: how many the coordinator keeps, and its memory (RSS)
 // with them open and after its auth timeout. Loopback only; the coordinator is a child process.
@@ -14,7 +14,7 @@ const bin = process.argv[3] ?? fileURLToPath(new URL('../../bin/sweeper.js', imp
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, Node.js ${process.version}, ${describeLoad()}`);
+console.log(describeMachine());
 const dir = mkdtempSync(join(tmpdir(), 'sweeper-idle-'));
 const child = spawn(
   process.execPath,

@@ -19,8 +19,8 @@ export function loadAverage(): number {
 const FEATURES = ['sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512_vnni', 'neon', 'asimd'];
 
 /**
- * One line naming the machine a figure was measured on: CPU model and its vector features,
- * cores, Node and V8, and the load. The same code ran 2x slower on another machine of the same
+ * One line naming the machine a figure was measured on, for every benchmark: CPU model and its
+ * vector features, cores, Node and V8, and the load. The same code ran 2x slower on another machine of the same
  * kind: a figure without its machine cannot be compared.
  */
 export function describeMachine(): string {
@@ -34,5 +34,5 @@ export function describeMachine(): string {
     // Not Linux: the model alone.
   }
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `machine: ${model} (${flags.join(' ') || 'flags unknown'}), Node ${process.version} (V8 ${process.versions.v8}); ${describeLoad()}`;
+  return `machine: ${model} (${flags.join(' ') || 'flags unknown'}), ${cpus().length} cores, Node ${process.version} (V8 ${process.versions.v8}); ${describeLoad()}`;
 }

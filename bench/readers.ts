@@ -13,7 +13,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import { openStore, type LocatedStore } from '../src/store/open-store.js';
 import { PostgresServer } from '../test/helpers/postgres-server.js';
 import { printTable } from './bench-table.js';
 import { buildLargeStore } from './large-store.js';
-import { describeLoad, loadAverage } from './machine-load.js';
+import { describeLoad, loadAverage, describeMachine } from './machine-load.js';
 import { positiveSeconds } from './option-parsers.js';
 import { median, quantile } from './quantiles.js';
 import { printResultLine } from './result-line.js';
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-readers-'));
   let server: PostgresServer | undefined;
   try {
-    console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, Node.js ${process.version}, ${describeLoad()}`);
+    console.log(describeMachine());
     const file = join(directory, 'readers.db');
     console.error(`building a study of ${options.trials} trials x ${options.epochs} epochs ...`);
     await buildLargeStore(file, STUDY, options.trials, options.epochs);

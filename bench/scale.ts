@@ -8,7 +8,7 @@
  * connected worker. No peer: Optuna has no coordinator, Ray's cannot be installed here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -17,7 +17,7 @@ import { printTable, significant } from './bench-table.js';
 import { openStore } from '../src/store/open-store.js';
 import { PostgresServer } from '../test/helpers/postgres-server.js';
 import { LoopbackCluster } from './loopback-cluster.js';
-import { describeLoad, loadAverage } from './machine-load.js';
+import { describeLoad, loadAverage, describeMachine } from './machine-load.js';
 import { positiveIntegers, positiveSeconds, seed } from './option-parsers.js';
 import { printResultLine } from './result-line.js';
 import { syntheticStudy } from './synthetic-study.js';
@@ -165,10 +165,7 @@ async function idleCoordinatorRss(): Promise<number | undefined> {
   }
 }
 
-const cpu = cpus()[0];
-console.log(
-  `machine: ${cpu?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version} (V8 ${process.versions.v8}); ${describeLoad()}`,
-);
+console.log(describeMachine());
 console.log(
   `each size: N workers x ${options.slots} slots, N x ${options.slots} trials at once of ${options.epochs} epochs x ${options.epochSeconds} s (TPE, constant liar, median pruner, on ${options.stores.join(' and ')}); ideal ${options.epochs * options.epochSeconds} s`,
 );

@@ -5,7 +5,7 @@
  * reader's open, and the reader's open of a store it may not write (the file read into memory).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -15,7 +15,7 @@ import { readIntoMemory } from '../src/store/sqlite/open-database-for-reading.js
 import { SqliteTrialStore } from '../src/store/sqlite/sqlite-trial-store.js';
 import { printTable } from './bench-table.js';
 import { buildLargeStore } from './large-store.js';
-import { describeLoad, loadAverage } from './machine-load.js';
+import { describeLoad, loadAverage, describeMachine } from './machine-load.js';
 import { printResultLine } from './result-line.js';
 
 interface Options {
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-store-check-'));
   try {
     const path = join(directory, 'large.db');
-    console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, Node.js ${process.version}, ${describeLoad()}`);
+    console.log(describeMachine());
     console.error(`building a store of ${options.trials} trials x ${options.epochs} epochs ...`);
     await buildLargeStore(path, 'bench-store-check', options.trials, options.epochs);
     const megabytes = statSync(path).size / 2 ** 20;

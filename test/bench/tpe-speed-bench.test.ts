@@ -9,7 +9,7 @@ import { runBench } from '../helpers/bench-run.js';
  */
 test('bench:tpe-speed names the machine and times fixed and growing histories', { timeout: 120_000 }, async () => {
   const { stdout, values, resultLine } = await runBench('tpe-speed', ['--no-optuna', '--trials', '50,300']);
-  assert.match(stdout, /^machine: .+ \(.+\), Node v\d+.* \(V8 .+\); load average/m, 'the machine line');
+  assert.match(stdout, /^machine: .+ \(.+\), \d+ cores, Node v\d+.* \(V8 .+\); load average/m, 'the machine line');
   for (const trials of [50, 300]) {
     assert.match(stdout, new RegExp(`│ ${trials} +│ \\d+ +│ [\\d.]+ +│ [\\d.]+ +│ [\\d.]+ +│`), `a row for ${trials} trials`);
     for (const key of [`ours_ms_${trials}`, `ours_growing_ms_${trials}`])

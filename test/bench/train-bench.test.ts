@@ -21,7 +21,7 @@ test('bench:train explains the machine: CPU, wasm variant, PyTorch BLAS and a GE
     '--gemm-seconds',
     '0.1',
   ]);
-  assert.match(stdout, /^machine: .+ \(.+\), Node v\d+.* \(V8 .+\); load average/m, 'the machine line');
+  assert.match(stdout, /^machine: .+ \(.+\), \d+ cores, Node v\d+.* \(V8 .+\); load average/m, 'the machine line');
   assert.match(stdout, /^TensorFlow\.js [\d.]+ wasm: SIMD (yes|no), threads (yes|no)$/m, 'the wasm variant');
   const torch = values.get('torch') !== 'skipped';
   if (torch) assert.match(stdout, /^PyTorch's BLAS: (OpenBLAS|MKL|BLIS|reference BLAS|unknown)/m, "PyTorch's BLAS");
