@@ -1,6 +1,6 @@
 import { bandwidths, type BandwidthRules } from './bandwidth.js';
 import type { NumericDimension } from './tpe-dimension.js';
-import { logGaussMass, logNdtr, normLogPdf, truncatedNormalPpf } from './truncated-normal.js';
+import { logTruncationMass, normLogPdf, truncatedNormalPpf } from './truncated-normal.js';
 
 /** Per-component truncated normals on [low, high] for one numeric dimension. */
 export interface NumericKernel {
@@ -87,19 +87,6 @@ export function sampleNumeric(kernel: NumericKernel, component: number, u: numbe
   const { low, high } = kernel.dimension;
   const standard = truncatedNormalPpf(u, (low - mu) / sigma, (high - mu) / sigma);
   return Math.min(high, Math.max(low, mu + sigma * standard));
-}
-
-/**
- * log of the mass a component keeps on [a, b] (in its standard units; a <= 0 <= b, as every
- * mean lies in the domain). Beyond 8.5 sigma the normal's tail is below 1e-17, which the log
- * of a mass of at least 1/2 cannot see: a component that far inside both ends keeps log mass
- * 0, and one that far from one end loses only the other end's tail (one erfc instead of two).
- * With many trials most components are narrow and far from both ends.
- */
-function logTruncationMass(a: number, b: number): number {
-  if (a < -8.5) return b > 8.5 ? 0 : logNdtr(b);
-  if (b > 8.5) return logNdtr(-a);
-  return logGaussMass(a, b);
 }
 
 function distinctPairs(mus: Float64Array, sigmas: Float64Array): { pairOf: Int32Array; pairs: Int32Array } {

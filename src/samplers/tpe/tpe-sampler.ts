@@ -5,6 +5,7 @@ import type { SearchSpace } from '../../space/search-space.js';
 import { RandomSampler } from '../random-sampler.js';
 import type { Sampler, SamplerContext, TrialSnapshot } from '../sampler.js';
 import type { TpeSamplerSpec } from '../sampler-spec.js';
+import { BoxedDensity } from './boxed-density.js';
 import { ObservationRanking } from './observation-split.js';
 import { paramGroups } from './param-groups.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
@@ -39,7 +40,9 @@ interface EncodedTrial {
  * a suggestion depends only on the seed, the trial number and the history.
  * Incremental: trials are encoded once, re-ranked only when their outcome changes, and each
  * numeric parameter's values are kept sorted as trials arrive; a suggestion costs two
- * estimators per group, with no sort of the history.
+ * estimators per group, with no sort of the history. With many trials, g(x) of a continuous
+ * parameter comes from moments kept between suggestions (BoxedDensity) instead of an
+ * estimator over every trial.
  */
 export class TpeSampler implements Sampler {
   readonly name = 'tpe';
@@ -48,6 +51,8 @@ export class TpeSampler implements Sampler {
   private layout: SpaceLayout | undefined;
   /** By trial number (dense from 0). */
   private readonly encoded: (EncodedTrial | undefined)[] = [];
+  /** g(x) of each continuous parameter, kept between suggestions (BoxedDensity), by column. */
+  private boxed: (BoxedDensity | undefined)[] = [];
   private columns = new SortedColumns(0);
   private ranking: { direction: string; ranking: ObservationRanking } | undefined;
 
@@ -113,9 +118,10 @@ export class TpeSampler implements Sampler {
     const good = sorted
       ? new ParzenEstimator(dimensions, [sorted.below.values], this.parzen, sorted.below.ranks)
       : new ParzenEstimator(dimensions, observations(below, columns), this.parzen);
-    const bad = sorted
-      ? new ParzenEstimator(dimensions, [sorted.above.values], this.parzen, sorted.above.ranks)
-      : new ParzenEstimator(dimensions, observations(above, columns), this.parzen);
+    const bad = (): ParzenEstimator =>
+      sorted
+        ? new ParzenEstimator(dimensions, [sorted.above.values], this.parzen, sorted.above.ranks)
+        : new ParzenEstimator(dimensions, observations(above, columns), this.parzen);
 
     const size = this.spec.nEiCandidates;
     const candidates = good.sample(rng, size);
@@ -126,7 +132,11 @@ export class TpeSampler implements Sampler {
       for (let i = 0; i < size; i++) values[i] = dimension.toInternal(dimension.toExternal(values[i] ?? NaN));
     });
     const logGood = good.logPdf(candidates, size);
-    const logBad = bad.logPdf(candidates, size);
+    // g(x) of a lone continuous parameter from the kept boxes when they apply (many trials).
+    const boxed = sorted
+      ? this.boxedDensity(layout, group[0] as string)?.logPdf(sorted.above, candidates[0] as Float64Array, size)
+      : undefined;
+    const logBad = boxed ?? bad().logPdf(candidates, size);
     let best = 0;
     for (let i = 1; i < size; i++) {
       if ((logGood[i] ?? NaN) - (logBad[i] ?? NaN) > (logGood[best] ?? NaN) - (logBad[best] ?? NaN)) best = i;
@@ -139,9 +149,18 @@ export class TpeSampler implements Sampler {
     return params;
   }
 
+  /** The kept density of g(x) for a lone continuous parameter; undefined for other kinds. */
+  private boxedDensity(layout: SpaceLayout, name: string): BoxedDensity | undefined {
+    const dimension = layout.dimensions.get(name);
+    if (dimension?.kind !== 'numeric' || dimension.discrete) return undefined;
+    const column = columnOf(layout, name);
+    return (this.boxed[column] ??= new BoxedDensity(dimension, this.parzen));
+  }
+
   private layoutFor(space: SearchSpace): SpaceLayout {
     if (this.layout?.space !== space) {
       this.encoded.length = 0;
+      this.boxed = [];
       this.columns = new SortedColumns(space.names.length);
       this.layout = {
         space,

@@ -139,3 +139,16 @@ export function truncatedNormalLogPdf(x: number, mu: number, sigma: number, low:
   if (x < low || x > high) return -Infinity;
   return normLogPdf((x - mu) / sigma) - Math.log(sigma) - logGaussMass((low - mu) / sigma, (high - mu) / sigma);
 }
+
+/**
+ * log of the mass a component keeps on [a, b] (in its standard units; a <= 0 <= b, as every
+ * mean lies in the domain). Beyond 8.5 sigma the normal's tail is below 1e-17, which the log
+ * of a mass of at least 1/2 cannot see: a component that far inside both ends keeps log mass
+ * 0, and one that far from one end loses only the other end's tail (one erfc instead of two).
+ * With many trials most components are narrow and far from both ends.
+ */
+export function logTruncationMass(a: number, b: number): number {
+  if (a < -8.5) return b > 8.5 ? 0 : logNdtr(b);
+  if (b > 8.5) return logNdtr(-a);
+  return logGaussMass(a, b);
+}

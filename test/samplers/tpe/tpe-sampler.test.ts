@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { RandomSampler } from '../../../src/samplers/random-sampler.js';
 import type { TrialSnapshot } from '../../../src/samplers/sampler.js';
 import { TPE_DEFAULTS, type TpeSamplerSpec } from '../../../src/samplers/sampler-spec.js';
 import { ObservationRanking } from '../../../src/samplers/tpe/observation-split.js';
@@ -105,6 +106,24 @@ describe('TPE sampler', () => {
     const withLiar = spread(true);
     const without = spread(false);
     assert.ok(withLiar > without * 1.5, `mean pairwise distance with the liar ${withLiar}, without ${without}`);
+  });
+
+  test('with hundreds of trials (g(x) from kept moments), a sampler that followed the study suggests what a fresh one does', () => {
+    const random = new RandomSampler(5);
+    const history: TrialSnapshot[] = [];
+    for (let number = 0; number < 700; number++) {
+      const params = random.suggest({ space: MIXED, direction: 'minimize', trialNumber: number, trials: [] });
+      history.push({ number, state: 'COMPLETE', params, value: mixedObjective(params) });
+    }
+    const followed = tpe();
+    for (let number = 700; number < 730; number++) {
+      const context = { space: MIXED, direction: 'minimize' as const, trialNumber: number, trials: [...history] };
+      const params = followed.suggest(context);
+      assert.deepEqual(params, tpe().suggest(context), `trial ${number}`);
+      // A third finish at once (a new best moves a trial between the sides and shifts ranks); the rest keep running.
+      const value = mixedObjective(params);
+      history.push(number % 3 === 0 ? { number, state: 'COMPLETE', params, value } : { number, state: 'RUNNING', params });
+    }
   });
 
   test('univariate and multivariate modes group parameters as documented', () => {
