@@ -15,7 +15,10 @@ const BOXES = 100;
 /** Moments kept per box: the ramp's (P, and Q weighted by rank) and the flat newest ones' (F). */
 const SETS = 3;
 
-/** What a suggestion's components were, to tell which boxes the next one changes. */
+/**
+ * What a suggestion's components were, to tell which boxes the next one changes. The arrays
+ * are kept between calls and may be longer than the n components: `starts` says where each box's are.
+ */
 interface Layout {
   readonly values: Float64Array;
   readonly ranks: Int32Array;
@@ -57,7 +60,8 @@ export class BoxedDensity {
   /** SETS * ORDER per box. */
   private readonly moments = new Float64Array(BOXES * SETS * ORDER);
   /** Scratch kept between calls (allocating arrays of n numbers on every suggestion costs more than the sums). */
-  private spareKinds: Uint8Array = new Uint8Array(0);
+  private spare = emptyLayout();
+  private readonly combined = new Float64Array(BOXES * ORDER);
   private direct = new Int32Array(0);
   private directSigmas = new Float64Array(0);
 
@@ -88,8 +92,12 @@ export class BoxedDensity {
 
     // One pass: each component's bandwidth as bandwidth.ts gives it (the neighbour rule, with
     // the prior's mean among the neighbours), its kind, the box it falls in, and the totals.
-    const kinds = this.spareKinds.length >= n ? this.spareKinds : new Uint8Array(n + (n >> 2));
-    const starts = new Int32Array(BOXES + 1);
+    // The layout is written into the spare one's arrays (the last suggestion's stay to compare with).
+    if (this.spare.values.length < n) {
+      const room = n + (n >> 3);
+      this.spare = { values: new Float64Array(room), ranks: new Int32Array(room), kinds: new Uint8Array(room), starts: this.spare.starts };
+    }
+    const { kinds, starts } = this.spare;
     // Under 2 * BOXES + 2 in fact: a bandwidth above the clip needs a neighbour gap wider than
     // range / BOXES, and fewer than BOXES gaps can be that wide.
     if (this.direct.length < n) {
@@ -130,9 +138,12 @@ export class BoxedDensity {
     }
     while (box < BOXES) starts[++box] = n;
 
-    const layout: Layout = { values, ranks, kinds, starts };
+    // The caller's arrays are its own to reuse: the layout keeps copies.
+    this.spare.values.set(values);
+    this.spare.ranks.set(ranks);
+    const layout = this.spare;
     this.refreshMoments(layout, clip);
-    this.spareKinds = this.layout?.kinds ?? new Uint8Array(0);
+    this.spare = this.layout ?? emptyLayout();
     this.layout = layout;
 
     // Each component's term is u_j / U · exp(-logMass_j) · exp(-z²/2) · scale_j: with the
@@ -212,7 +223,7 @@ export class BoxedDensity {
 
   /** One set of moments per box: a·P + b·Q + f·F, times `scale`. */
   private combine(a: number, b: number, f: number, scale: number): Float64Array {
-    const combined = new Float64Array(BOXES * ORDER);
+    const { combined } = this;
     const m = this.moments;
     for (let box = 0; box < BOXES; box++) {
       const at = box * SETS * ORDER;
@@ -222,6 +233,10 @@ export class BoxedDensity {
     }
     return combined;
   }
+}
+
+function emptyLayout(): Layout {
+  return { values: new Float64Array(0), ranks: new Int32Array(0), kinds: new Uint8Array(0), starts: new Int32Array(BOXES + 1) };
 }
 
 /** Whether box b holds the same components (value, rank, kind) in both layouts. */

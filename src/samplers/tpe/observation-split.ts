@@ -1,5 +1,6 @@
 import { lossSign, type Direction } from '../../core/direction.js';
 import type { TrialSnapshot } from '../sampler.js';
+import { ABOVE, BELOW, SplitSides } from './split-sides.js';
 
 /** Trials divided into the good ones, which shape l(x), and the rest, which shape g(x). */
 export interface ObservationSplit {
@@ -8,7 +9,16 @@ export interface ObservationSplit {
   readonly above: readonly number[];
   /** Trials with a result: COMPLETE and PRUNED (what n_startup_trials and gamma count). */
   readonly finished: number;
+  /** The same split by trial number, with places in trial order. */
+  readonly sides: SplitSides;
 }
+
+/** A trial's status in the ranking: FAILED, or with no value to rank by. */
+const UNRANKED = 0;
+/** Finished (COMPLETE or PRUNED) and ranked. */
+const RANKED = 1;
+/** Still queued or running: the constant liar's worst. */
+const PENDING = 2;
 
 /** Where a trial ranks; smaller is better. */
 interface Rank {
@@ -32,6 +42,9 @@ export class ObservationRanking {
   private readonly ranked: Rank[] = [];
   /** By trial number (numbers are dense from 0: an array indexes them faster than a map). */
   private readonly known: ({ snapshot: TrialSnapshot; rank: Rank | undefined } | undefined)[] = [];
+  /** By trial number: UNRANKED (or never seen), RANKED or PENDING. */
+  private status = new Uint8Array(0);
+  private sides: SplitSides | undefined;
 
   constructor(
     direction: Direction,
@@ -41,31 +54,56 @@ export class ObservationRanking {
   }
 
   /**
-   * Splits `trials` (every trial of the study, in trial order) into the nBelow(finished) best
-   * and the rest.
+   * Splits `trials` (every trial of the study; trial order is trial-number order) into the
+   * nBelow(finished) best and the rest. The split's `sides` is reused by the next call.
    */
   split(trials: readonly TrialSnapshot[], nBelow: (finished: number) => number): ObservationSplit {
-    for (const trial of trials) this.update(trial);
+    let last = -1;
+    for (const trial of trials) {
+      this.update(trial);
+      if (trial.number > last) last = trial.number;
+    }
     const finished = this.ranked.length;
     const count = Math.min(nBelow(finished), finished);
-    const isBelow = new Set<number>();
-    for (let r = 0; r < count; r++) isBelow.add((this.ranked[r] as Rank).number);
-    const below: number[] = [];
+    const size = last + 1;
+    if (!this.sides || this.sides.capacity < size) this.sides = new SplitSides(size + (size >> 3) + 16);
+    else this.sides.clear();
+    const { sides, status } = this;
+    const below = this.ranked.slice(0, count).map((rank) => rank.number);
+    below.sort((a, b) => a - b);
+    // The rest in trial order, by number over typed arrays: faster than visiting every snapshot again.
     const above: number[] = [];
-    for (const trial of trials) {
-      if (isBelow.has(trial.number)) below.push(trial.number);
-      else if (this.known[trial.number]?.rank || (this.constantLiar && isPending(trial))) above.push(trial.number);
+    const pending = this.constantLiar ? PENDING : RANKED;
+    let next = 0; // the next of `below`
+    for (let number = 0; number < size; number++) {
+      if (below[next] === number) {
+        sides.add(number, BELOW);
+        next++;
+        continue;
+      }
+      const state = status[number];
+      if (state === RANKED || state === pending) {
+        above.push(number);
+        sides.add(number, ABOVE);
+      }
     }
-    return { below, above, finished };
+    return { below, above, finished, sides };
   }
 
   private update(trial: TrialSnapshot): void {
     const known = this.known[trial.number];
-    if (known && sameOutcome(known.snapshot, trial)) return;
+    // The study hands over the same snapshot object until the trial changes: most calls end at `===`.
+    if (known && (known.snapshot === trial || sameOutcome(known.snapshot, trial))) return;
     if (known?.rank) this.ranked.splice(this.position(known.rank), 1);
     const rank = this.rankOf(trial);
     if (rank) this.ranked.splice(this.position(rank), 0, rank);
     this.known[trial.number] = { snapshot: trial, rank };
+    if (trial.number >= this.status.length) {
+      const grown = new Uint8Array(2 * trial.number + 16);
+      grown.set(this.status);
+      this.status = grown;
+    }
+    this.status[trial.number] = rank ? RANKED : isPending(trial) ? PENDING : UNRANKED;
   }
 
   /** The index of `rank` in the sorted list, or where it would go. */

@@ -10,7 +10,7 @@ import { ObservationRanking } from './observation-split.js';
 import { paramGroups } from './param-groups.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
 import { SortedColumns } from './sorted-columns.js';
-import { ABOVE, BELOW, SplitSides, type SortedSides } from './split-sides.js';
+import { SideBuffers, type SortedSides, type SplitSides } from './split-sides.js';
 import { defaultGamma } from './parzen-weights.js';
 import { tpeDimension, type TpeDimension } from './tpe-dimension.js';
 
@@ -53,6 +53,8 @@ export class TpeSampler implements Sampler {
   private readonly encoded: (EncodedTrial | undefined)[] = [];
   /** g(x) of each continuous parameter, kept between suggestions (BoxedDensity), by column. */
   private boxed: (BoxedDensity | undefined)[] = [];
+  /** By column: the arrays each suggestion gathers the sides' sorted values into. */
+  private sideBuffers: (SideBuffers | undefined)[] = [];
   private columns = new SortedColumns(0);
   private ranking: { direction: string; ranking: ObservationRanking } | undefined;
 
@@ -82,14 +84,14 @@ export class TpeSampler implements Sampler {
       for (let k = 0; k < numbers.length; k++) vectors[k] = (byNumber[numbers[k] ?? NaN] as EncodedTrial).vector;
       return vectors;
     };
-    const sides = new SplitSides(split.below, split.above);
     const below = vectorsOf(split.below);
     const above = vectorsOf(split.above);
     const rng = new Rng(deriveSeed(this.spec.seed, trialNumber));
     const params: Record<string, ParamValue> = {};
     for (const group of layout.groups) {
       if (!layout.space.isActive(group[0] as string, params)) continue;
-      const sorted = group.length === 1 && !this.spec.multivariate ? this.sortedObservations(layout, group[0] as string, sides) : undefined;
+      const sorted =
+        group.length === 1 && !this.spec.multivariate ? this.sortedObservations(layout, group[0] as string, split.sides) : undefined;
       Object.assign(params, this.sampleGroup(layout, group, below, above, rng, sorted));
     }
     return params;
@@ -101,8 +103,9 @@ export class TpeSampler implements Sampler {
    */
   private sortedObservations(layout: SpaceLayout, name: string, sides: SplitSides): SortedSides | undefined {
     if (layout.dimensions.get(name)?.kind !== 'numeric') return undefined;
-    const { values, numbers } = this.columns.column(columnOf(layout, name));
-    return { below: sides.collect(values, numbers, BELOW), above: sides.collect(values, numbers, ABOVE) };
+    const column = columnOf(layout, name);
+    const { values, numbers } = this.columns.column(column);
+    return sides.sort(values, numbers, (this.sideBuffers[column] ??= new SideBuffers()));
   }
 
   private sampleGroup(
@@ -161,6 +164,7 @@ export class TpeSampler implements Sampler {
     if (this.layout?.space !== space) {
       this.encoded.length = 0;
       this.boxed = [];
+      this.sideBuffers = [];
       this.columns = new SortedColumns(space.names.length);
       this.layout = {
         space,

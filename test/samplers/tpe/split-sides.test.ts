@@ -59,12 +59,13 @@ describe('SplitSides: a side of a split, sorted, with places in trial order', ()
         const columns = new SortedColumns(1);
         values.forEach((value, number) => columns.update(number, Float64Array.of(value)));
         const column = columns.column(0);
-        const sides = new SplitSides(below, above);
+        const sides = SplitSides.of(below, above);
+        const both = sides.sort(column.values, column.numbers);
         for (const [side, numbers] of [
           [BELOW, below],
           [ABOVE, above],
         ] as const) {
-          const sorted = sides.collect(column.values, column.numbers, side);
+          const sorted = side === BELOW ? both.below : both.above;
           const inTrialOrder = Float64Array.from(numbers.map((number) => values[number] as number).filter((value) => !Number.isNaN(value)));
           assert.deepEqual(
             [...sorted.values],
