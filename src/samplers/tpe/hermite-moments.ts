@@ -37,3 +37,27 @@ export function hermiteSum(moments: Float64Array, at: number, t: number): number
   }
   return sum;
 }
+
+/**
+ * Σ_k moments[at + k] ∫_ta^tb h_k(t) dt, the sources' sum integrated over [ta, tb] (from their
+ * centre, in units of δ). Since h_k = -h'_{k-1}, ∫ h_k = h_{k-1}(ta) - h_{k-1}(tb) for k >= 1,
+ * and ∫ h_0 = (√π / 2) (erf(tb) - erf(ta)), which `gaussMass` gives as √π (Φ(tb√2) - Φ(ta√2)).
+ */
+export function hermiteIntegral(moments: Float64Array, at: number, ta: number, tb: number, gaussMass: number): number {
+  let sum = (moments[at] ?? NaN) * Math.sqrt(Math.PI) * gaussMass;
+  let previousA = Math.exp(-ta * ta);
+  let previousB = Math.exp(-tb * tb);
+  sum += (moments[at + 1] ?? NaN) * (previousA - previousB);
+  let currentA = 2 * ta * previousA;
+  let currentB = 2 * tb * previousB;
+  for (let k = 1; k < ORDER - 1; k++) {
+    sum += (moments[at + k + 1] ?? NaN) * (currentA - currentB);
+    const nextA = 2 * ta * currentA - 2 * k * previousA;
+    const nextB = 2 * tb * currentB - 2 * k * previousB;
+    previousA = currentA;
+    previousB = currentB;
+    currentA = nextA;
+    currentB = nextB;
+  }
+  return sum;
+}

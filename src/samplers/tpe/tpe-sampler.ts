@@ -40,7 +40,7 @@ interface EncodedTrial {
  * a suggestion depends only on the seed, the trial number and the history.
  * Incremental: trials are encoded once, re-ranked only when their outcome changes, and each
  * numeric parameter's values are kept sorted as trials arrive; a suggestion costs two
- * estimators per group, with no sort of the history. With many trials, g(x) of a continuous
+ * estimators per group, with no sort of the history. With many trials, g(x) of a numeric
  * parameter comes from moments kept between suggestions (BoxedDensity) instead of an
  * estimator over every trial.
  */
@@ -51,7 +51,7 @@ export class TpeSampler implements Sampler {
   private layout: SpaceLayout | undefined;
   /** By trial number (dense from 0). */
   private readonly encoded: (EncodedTrial | undefined)[] = [];
-  /** g(x) of each continuous parameter, kept between suggestions (BoxedDensity), by column. */
+  /** g(x) of each numeric parameter, kept between suggestions (BoxedDensity), by column. */
   private boxed: (BoxedDensity | undefined)[] = [];
   /** By column: the arrays each suggestion gathers the sides' sorted values into. */
   private sideBuffers: (SideBuffers | undefined)[] = [];
@@ -135,7 +135,7 @@ export class TpeSampler implements Sampler {
       for (let i = 0; i < size; i++) values[i] = dimension.toInternal(dimension.toExternal(values[i] ?? NaN));
     });
     const logGood = good.logPdf(candidates, size);
-    // g(x) of a lone continuous parameter from the kept boxes when they apply (many trials).
+    // g(x) of a lone numeric parameter from the kept boxes when they apply (many trials).
     const boxed = sorted
       ? this.boxedDensity(layout, group[0] as string)?.logPdf(sorted.above, candidates[0] as Float64Array, size)
       : undefined;
@@ -152,10 +152,10 @@ export class TpeSampler implements Sampler {
     return params;
   }
 
-  /** The kept density of g(x) for a lone continuous parameter; undefined for other kinds. */
+  /** The kept density of g(x) for a lone numeric parameter; undefined for a categorical one. */
   private boxedDensity(layout: SpaceLayout, name: string): BoxedDensity | undefined {
     const dimension = layout.dimensions.get(name);
-    if (dimension?.kind !== 'numeric' || dimension.discrete) return undefined;
+    if (dimension?.kind !== 'numeric') return undefined;
     const column = columnOf(layout, name);
     return (this.boxed[column] ??= new BoxedDensity(dimension, this.parzen));
   }
