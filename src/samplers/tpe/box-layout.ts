@@ -90,6 +90,7 @@ export function classify(
   let widthTotal = 0;
   let directCount = 0;
   let box = 0;
+  let boundary = low + clip;
   for (let j = 0; j < n; j++) {
     const value = values[j] ?? NaN;
     // Inside, both neighbours are observations; the first, the last and the two beside the
@@ -111,8 +112,11 @@ export function classify(
       direct[directCount] = j;
       directSigmas[directCount++] = sigma;
     }
-    const at = Math.min(BOXES - 1, Math.floor((value - low) / clip));
-    while (box < at) starts[++box] = j;
+    // The next box starts at its lower edge (the last box also takes `high`).
+    while (value >= boundary && box < BOXES - 1) {
+      starts[++box] = j;
+      boundary = low + (box + 1) * clip;
+    }
   }
   while (box < BOXES) starts[++box] = n;
   return { alpha, beta, ramp, total, widthTotal, direct, directSigmas, directCount };

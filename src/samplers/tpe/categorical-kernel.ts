@@ -1,3 +1,4 @@
+import type { SortedObservations } from './split-sides.js';
 import type { CategoricalDimension } from './tpe-dimension.js';
 
 /**
@@ -23,14 +24,15 @@ export function categoricalKernel(
   observations: Float64Array,
   priorWeight: number,
 ): CategoricalKernel {
-  const n = observations.length;
-  const k = dimension.choices.length;
-  // Optuna's kernel: prior_weight / (n + 1) on every choice, plus 1 on the observed one, normalised.
-  const smoothing = priorWeight / (n + 1);
-  const rowSum = k * smoothing + 1;
-  const hit = (smoothing + 1) / rowSum;
-  const miss = smoothing / rowSum;
+  const { hit, miss } = categoricalRow(dimension.choices.length, observations.length, priorWeight);
   return { dimension, column, observed: new Int32Array(observations), hit, miss, logHit: Math.log(hit), logMiss: Math.log(miss) };
+}
+
+/** Optuna's kernel row for n observations: prior_weight / (n + 1) on every choice, plus 1 on the observed one, normalised. */
+function categoricalRow(choices: number, n: number, priorWeight: number): { hit: number; miss: number } {
+  const smoothing = priorWeight / (n + 1);
+  const rowSum = choices * smoothing + 1;
+  return { hit: (smoothing + 1) / rowSum, miss: smoothing / rowSum };
 }
 
 /** Draws a choice from component j's row: `u` uniform in [0, 1). */
@@ -54,9 +56,8 @@ export function sampleChoice(kernel: CategoricalKernel, component: number, u: nu
  * computed once for all samples. `weights` are the normalised component weights (the prior last).
  */
 export function loneCategoricalLogPdf(kernel: CategoricalKernel, weights: Float64Array, values: Float64Array, size: number): Float64Array {
-  const k = kernel.dimension.choices.length;
   const n = kernel.observed.length;
-  const weightOfChoice = new Float64Array(k);
+  const weightOfChoice = new Float64Array(kernel.dimension.choices.length);
   let observedWeight = 0;
   for (let j = 0; j < n; j++) {
     const w = weights[j] ?? NaN;
@@ -64,7 +65,47 @@ export function loneCategoricalLogPdf(kernel: CategoricalKernel, weights: Float6
     weightOfChoice[choice] = (weightOfChoice[choice] ?? NaN) + w;
     observedWeight += w;
   }
-  const priorShare = (weights[n] ?? NaN) / k;
+  return choiceLogPdf(kernel, weightOfChoice, observedWeight, weights[n] ?? NaN, values, size);
+}
+
+/**
+ * loneCategoricalLogPdf for observations given sorted by choice with their places in trial
+ * order (SplitSides.sort), weighted by `trialOrderWeights` (componentWeights: the prior last):
+ * g(x) of a lone categorical without building its estimator or gathering its observations
+ * from every trial's row.
+ */
+export function sortedCategoricalLogPdf(
+  dimension: CategoricalDimension,
+  observations: SortedObservations,
+  trialOrderWeights: Float64Array,
+  priorWeight: number,
+  values: Float64Array,
+  size: number,
+): Float64Array {
+  const { values: choices, ranks } = observations;
+  const n = choices.length;
+  const weightOfChoice = new Float64Array(dimension.choices.length);
+  let observedWeight = 0;
+  for (let j = 0; j < n; j++) {
+    const w = trialOrderWeights[ranks[j] ?? NaN] ?? NaN;
+    const choice = choices[j] ?? NaN;
+    weightOfChoice[choice] = (weightOfChoice[choice] ?? NaN) + w;
+    observedWeight += w;
+  }
+  const row = categoricalRow(dimension.choices.length, n, priorWeight);
+  return choiceLogPdf({ dimension, ...row }, weightOfChoice, observedWeight, trialOrderWeights[n] ?? NaN, values, size);
+}
+
+/** The lone mixture's log probability of each sample, from each choice's total weight, all the observations' and the prior's. */
+function choiceLogPdf(
+  kernel: { dimension: CategoricalDimension; hit: number; miss: number },
+  weightOfChoice: Float64Array,
+  observedWeight: number,
+  priorWeight: number,
+  values: Float64Array,
+  size: number,
+): Float64Array {
+  const priorShare = priorWeight / kernel.dimension.choices.length;
   const logProbabilities = weightOfChoice.map((w) => Math.log(kernel.hit * w + kernel.miss * (observedWeight - w) + priorShare));
   const result = new Float64Array(size);
   for (let i = 0; i < size; i++) result[i] = logProbabilities[values[i] ?? NaN] ?? NaN;

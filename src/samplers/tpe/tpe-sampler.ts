@@ -6,6 +6,8 @@ import { RandomSampler } from '../random-sampler.js';
 import type { Sampler, SamplerContext, TrialSnapshot } from '../sampler.js';
 import type { TpeSamplerSpec } from '../sampler-spec.js';
 import { BoxedDensity } from './boxed-density.js';
+import { sortedCategoricalLogPdf } from './categorical-kernel.js';
+import { componentWeights } from './component-weights.js';
 import { ObservationRanking } from './observation-split.js';
 import { paramGroups } from './param-groups.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
@@ -22,6 +24,9 @@ interface SpaceLayout {
   readonly columns: ReadonlyMap<string, number>;
   readonly groups: readonly (readonly string[])[];
 }
+
+/** A side of the split, as ObservationSplit names its trial numbers. */
+type Side = 'below' | 'above';
 
 /** A trial's parameters in internal coordinates, one column per parameter, NaN where absent. */
 interface EncodedTrial {
@@ -78,31 +83,30 @@ export class TpeSampler implements Sampler {
 
     const layout = this.layoutFor(context.space);
     const byNumber = this.encodeAll(layout, trials);
-    // The encoded rows of each side, looked up once for all groups.
+    // The encoded rows of each side, looked up once for all groups that need them (those not sorted).
     const vectorsOf = (numbers: readonly number[]): Float64Array[] => {
       const vectors = new Array<Float64Array>(numbers.length);
       for (let k = 0; k < numbers.length; k++) vectors[k] = (byNumber[numbers[k] ?? NaN] as EncodedTrial).vector;
       return vectors;
     };
-    const below = vectorsOf(split.below);
-    const above = vectorsOf(split.above);
+    const gathered: Partial<Record<Side, Float64Array[]>> = {};
+    const rows = (side: Side): Float64Array[] => (gathered[side] ??= vectorsOf(split[side]));
     const rng = new Rng(deriveSeed(this.spec.seed, trialNumber));
     const params: Record<string, ParamValue> = {};
     for (const group of layout.groups) {
       if (!layout.space.isActive(group[0] as string, params)) continue;
       const sorted =
         group.length === 1 && !this.spec.multivariate ? this.sortedObservations(layout, group[0] as string, split.sides) : undefined;
-      Object.assign(params, this.sampleGroup(layout, group, below, above, rng, sorted));
+      Object.assign(params, this.sampleGroup(layout, group, rows, rng, sorted));
     }
     return params;
   }
 
   /**
-   * One numeric parameter's observations on each side (the trials that have it), in ascending
-   * order with their places in trial order.
+   * One parameter's observations on each side (the trials that have it), in ascending order
+   * (a categorical's by choice) with their places in trial order.
    */
-  private sortedObservations(layout: SpaceLayout, name: string, sides: SplitSides): SortedSides | undefined {
-    if (layout.dimensions.get(name)?.kind !== 'numeric') return undefined;
+  private sortedObservations(layout: SpaceLayout, name: string, sides: SplitSides): SortedSides {
     const column = columnOf(layout, name);
     const { values, numbers } = this.columns.column(column);
     return sides.sort(values, numbers, (this.sideBuffers[column] ??= new SideBuffers()));
@@ -111,21 +115,18 @@ export class TpeSampler implements Sampler {
   private sampleGroup(
     layout: SpaceLayout,
     group: readonly string[],
-    below: readonly Float64Array[],
-    above: readonly Float64Array[],
+    rows: (side: Side) => Float64Array[],
     rng: Rng,
     sorted?: SortedSides,
   ): Record<string, ParamValue> {
     const dimensions = group.map((name) => layout.dimensions.get(name) as TpeDimension);
     const columns = group.map((name) => columnOf(layout, name));
-    const good = sorted
-      ? new ParzenEstimator(dimensions, [sorted.below.values], this.parzen, sorted.below.ranks)
-      : new ParzenEstimator(dimensions, observations(below, columns), this.parzen);
-    const bad = (): ParzenEstimator =>
-      sorted
-        ? new ParzenEstimator(dimensions, [sorted.above.values], this.parzen, sorted.above.ranks)
-        : new ParzenEstimator(dimensions, observations(above, columns), this.parzen);
-
+    const [first] = dimensions;
+    // A lone categorical draws from its rows in trial order (the sorted ones would draw another stream).
+    const good =
+      sorted && first?.kind === 'numeric'
+        ? new ParzenEstimator(dimensions, [sorted.below.values], this.parzen, sorted.below.ranks)
+        : new ParzenEstimator(dimensions, observations(rows('below'), columns), this.parzen);
     const size = this.spec.nEiCandidates;
     const candidates = good.sample(rng, size);
     // Score each candidate at the value it would really take (rounded to its grid or integer).
@@ -135,11 +136,7 @@ export class TpeSampler implements Sampler {
       for (let i = 0; i < size; i++) values[i] = dimension.toInternal(dimension.toExternal(values[i] ?? NaN));
     });
     const logGood = good.logPdf(candidates, size);
-    // g(x) of a lone numeric parameter from the kept boxes when they apply (many trials).
-    const boxed = sorted
-      ? this.boxedDensity(layout, group[0] as string)?.logPdf(sorted.above, candidates[0] as Float64Array, size)
-      : undefined;
-    const logBad = boxed ?? bad().logPdf(candidates, size);
+    const logBad = this.logBad(layout, group, dimensions, columns, rows, candidates, size, sorted);
     let best = 0;
     for (let i = 1; i < size; i++) {
       if ((logGood[i] ?? NaN) - (logBad[i] ?? NaN) > (logGood[best] ?? NaN) - (logBad[best] ?? NaN)) best = i;
@@ -150,6 +147,37 @@ export class TpeSampler implements Sampler {
       params[dimension.name] = dimension.kind === 'categorical' ? (dimension.choices[value] as ParamValue) : dimension.toExternal(value);
     });
     return params;
+  }
+
+  /**
+   * log g(x) at the candidates. A lone parameter's comes from its sorted observations: a
+   * categorical's sums the weights of each choice; a numeric one's from the kept boxes when
+   * they apply (many trials), else from an estimator over them. A group's, from an estimator
+   * over the rows of the trials above.
+   */
+  private logBad(
+    layout: SpaceLayout,
+    group: readonly string[],
+    dimensions: readonly TpeDimension[],
+    columns: readonly number[],
+    rows: (side: Side) => Float64Array[],
+    candidates: Float64Array[],
+    size: number,
+    sorted?: SortedSides,
+  ): Float64Array {
+    const [first] = dimensions;
+    if (!sorted || !first)
+      return new ParzenEstimator(dimensions, observations(rows('above'), columns), this.parzen).logPdf(candidates, size);
+    const values = candidates[0] as Float64Array;
+    const { above } = sorted;
+    if (first.kind === 'categorical') {
+      const { weights } = componentWeights(above.values.length, this.parzen.priorWeight);
+      return sortedCategoricalLogPdf(first, above, weights, this.parzen.priorWeight, values, size);
+    }
+    return (
+      this.boxedDensity(layout, group[0] as string)?.logPdf(above, values, size) ??
+      new ParzenEstimator(dimensions, [above.values], this.parzen, above.ranks).logPdf(candidates, size)
+    );
   }
 
   /** The kept density of g(x) for a lone numeric parameter; undefined for a categorical one. */

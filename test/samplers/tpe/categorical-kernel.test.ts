@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Rng } from '../../../src/random/rng.js';
+import { sortedCategoricalLogPdf } from '../../../src/samplers/tpe/categorical-kernel.js';
+import { componentWeights } from '../../../src/samplers/tpe/component-weights.js';
+import { ParzenEstimator } from '../../../src/samplers/tpe/parzen-estimator.js';
+import { tpeDimension } from '../../../src/samplers/tpe/tpe-dimension.js';
+import { TPE_DEFAULTS } from '../../../src/samplers/sampler-spec.js';
+
+test('a lone categorical from observations sorted by choice gives the estimator over them in trial order', () => {
+  const rng = new Rng(41);
+  for (const [choices, n, priorWeight] of [
+    [2, 30, 1],
+    [4, 1000, 1],
+    [7, 257, 0.5],
+    [3, 5000, 2],
+  ] as const) {
+    const dimension = tpeDimension('c', { type: 'categorical', choices: Array.from({ length: choices }, (_, c) => `choice${c}`) });
+    assert.ok(dimension.kind === 'categorical');
+    // Skewed towards the first choices, and the last one never observed: its probability is the smoothing alone.
+    const inTrialOrder = Float64Array.from({ length: n }, () => Math.floor(rng.float() ** 2 * (choices - 1)));
+    const order = [...inTrialOrder.keys()].sort((a, b) => (inTrialOrder[a] ?? 0) - (inTrialOrder[b] ?? 0) || a - b);
+    const sorted = { values: Float64Array.from(order, (j) => inTrialOrder[j] ?? NaN), ranks: Int32Array.from(order) };
+    const points = Float64Array.from({ length: 2 * choices }, (_, i) => i % choices);
+    const options = { ...TPE_DEFAULTS, priorWeight };
+    const expected = new ParzenEstimator([dimension], [inTrialOrder], options).logPdf([points], points.length);
+    const { weights } = componentWeights(n, priorWeight);
+    const actual = sortedCategoricalLogPdf(dimension, sorted, weights, priorWeight, points, points.length);
+    actual.forEach((value, i) =>
+      assert.ok(
+        Math.abs(value - (expected[i] ?? NaN)) <= 1e-12,
+        `${choices} choices, n=${n}, point ${points[i]}: ${value} vs ${expected[i]}`,
+      ),
+    );
+  }
+});
