@@ -1,3 +1,5 @@
+import { lowerBound } from './lower-bound.js';
+
 /** Boxes across the domain, each one clip bandwidth (range / 100, bandwidth.ts's magic clip) wide. */
 export const BOXES = 100;
 /** The newest observations weigh 1; the older ones ramp (Optuna's default_weights, parzen-weights.ts). */
@@ -11,32 +13,51 @@ export const RAMP = 1;
 export const NEWEST = 2;
 
 /**
- * Where one suggestion's components of g(x) fall: sorted observations with their places in
- * trial order, each one's kind, and the boxes. The arrays are kept between calls and may be
- * longer than the n components: `starts` says where each box's are.
+ * Per box, the sums that make the weights' totals: u_j = α + β·rank on the ramp and 1 for the
+ * newest, so Σ u_j = α·RAMPED + β·RANKS + NEWEST_COUNT and Σ u_j σ_j likewise from the widths.
+ */
+const RAMPED = 0;
+const RANKS = 1;
+const NEWEST_COUNT = 2;
+const RAMPED_WIDTH = 3;
+const RANKS_WIDTH = 4;
+const NEWEST_WIDTH = 5;
+const SUMS = 6;
+
+/**
+ * Where one suggestion's components of g(x) fall: the n sorted observations with their places
+ * in trial order, each one's kind, the boxes, each box's sums and the components off the clip.
+ * The arrays are kept between calls and are longer than n: `starts` and `directStarts` say
+ * where each box's entries are.
  */
 export interface Layout {
+  n: number;
+  ramp: number;
   readonly values: Float64Array;
   readonly ranks: Int32Array;
   /** Per component: DIRECT, RAMP or NEWEST. */
   readonly kinds: Uint8Array;
   /** starts[b] is the first component of box b; starts[BOXES] = n. */
   readonly starts: Int32Array;
+  /** SUMS per box. */
+  readonly sums: Float64Array;
+  /** The DIRECT components, box by box: directStarts[b] is box b's first. */
+  readonly directStarts: Int32Array;
+  readonly directValues: Float64Array;
+  readonly directSigmas: Float64Array;
+  readonly directRanks: Int32Array;
+  /** 1 for each box whose components differ from the layout it was built against (its moments must be recomputed). */
+  readonly changed: Uint8Array;
 }
 
-/** The weights and bandwidth sums of a layout, and its components off the clip. */
+/** The weights of a layout: u_j = alpha + beta · rank below `ramp`, 1 from there (Optuna's ramp from 1/n to 1). */
 export interface Weights {
-  /** u_j = alpha + beta · rank for ranks below `ramp`, 1 from there (Optuna's ramp from 1/n to 1). */
   readonly alpha: number;
   readonly beta: number;
   readonly ramp: number;
   /** Σ u_j over the observations and Σ u_j σ_j (without the prior). */
   readonly total: number;
   readonly widthTotal: number;
-  /** The DIRECT components and their bandwidths, in the first `directCount` entries. */
-  readonly direct: Int32Array;
-  readonly directSigmas: Float64Array;
-  readonly directCount: number;
 }
 
 /** The domain as the neighbour rule sees it (bandwidth.ts). */
@@ -47,108 +68,173 @@ export interface Domain {
 }
 
 export function emptyLayout(): Layout {
-  return { values: new Float64Array(0), ranks: new Int32Array(0), kinds: new Uint8Array(0), starts: new Int32Array(BOXES + 1) };
+  return withRoom(0, new Int32Array(BOXES + 1));
 }
 
-/** `layout` if its arrays hold n components, else new ones with room to grow (its starts kept). */
+/** `layout` if its arrays hold n components, else new ones with room to grow. */
 export function fitLayout(layout: Layout, n: number): Layout {
-  if (layout.values.length >= n) return layout;
-  const room = n + (n >> 3);
-  return { values: new Float64Array(room), ranks: new Int32Array(room), kinds: new Uint8Array(room), starts: layout.starts };
+  return layout.values.length >= n ? layout : withRoom(n + (n >> 3), layout.starts);
+}
+
+function withRoom(room: number, starts: Int32Array): Layout {
+  return {
+    n: 0,
+    ramp: 0,
+    values: new Float64Array(room),
+    ranks: new Int32Array(room),
+    kinds: new Uint8Array(room),
+    starts,
+    sums: new Float64Array(BOXES * SUMS),
+    directStarts: new Int32Array(BOXES + 1),
+    directValues: new Float64Array(room),
+    directSigmas: new Float64Array(room),
+    directRanks: new Int32Array(room),
+    changed: new Uint8Array(BOXES),
+  };
 }
 
 /**
- * Fills `into` with n sorted observations (at least 98, so that the clip is range / 100):
- * copies of the values and ranks, each one's kind, and the boxes' starts; and returns the
- * weights. Each bandwidth is the one bandwidth.ts gives (the larger gap to a neighbour, the
- * prior's mean at the centre among the neighbours, clipped to [range / 100, range]), computed
- * here in one pass, since allocating its arrays for every suggestion cost more than the sums.
- * `direct` must hold n entries.
+ * Fills `into` with n sorted observations (n of at least 98, so that the clip is range / 100)
+ * and returns the weights. Each bandwidth is the one bandwidth.ts gives (the larger gap to a
+ * neighbour, the prior's mean at the centre among the neighbours, clipped to [range / 100,
+ * range]). A box whose components, neighbours and side of the ramp's end are those of the same
+ * box in `previous` takes its kinds, sums and direct components from there (and is not marked
+ * changed): with many trials a suggestion changes a few boxes, and classifying every component
+ * again cost more than the rest of the density.
  */
-export function classify(
-  values: Float64Array,
-  ranks: Int32Array,
-  domain: Domain,
-  into: Layout,
-  direct: Weights['direct'],
-  directSigmas: Float64Array,
-): Weights {
+export function classify(values: Float64Array, ranks: Int32Array, domain: Domain, into: Layout, previous?: Layout): Weights {
   const n = values.length;
   const { low, high } = domain;
   const range = high - low;
   const clip = range / BOXES;
-  const prior = 0.5 * (low + high);
   const ramp = n - FLAT;
   const alpha = 1 / n;
   const beta = (1 - 1 / n) / (ramp - 1);
-  let priorPlace = 0; // the first observation above the prior's mean
-  while (priorPlace < n && (values[priorPlace] ?? NaN) <= prior) priorPlace++;
-  const { kinds, starts } = into;
+  into.n = n;
+  into.ramp = ramp;
   into.values.set(values);
   into.ranks.set(ranks);
+  const { starts, directStarts } = into;
+  // Box b holds the values in [low + b·clip, low + (b + 1)·clip); the last one also holds `high`.
+  starts[0] = 0;
+  for (let b = 1; b < BOXES; b++) starts[b] = lowerBound(values, low + b * clip, starts[b - 1] ?? 0, n);
+  starts[BOXES] = n;
+  const prior = 0.5 * (low + high);
+  let priorPlace = lowerBound(values, prior, 0, n); // the first observation above the prior's mean
+  while (priorPlace < n && (values[priorPlace] ?? NaN) <= prior) priorPlace++;
+  const rules = { domain, prior, priorPlace, clip, range };
+  let directCount = 0;
+  for (let b = 0; b < BOXES; b++) {
+    directStarts[b] = directCount;
+    const reused = previous !== undefined && sameNeighbourhood(previous, into, b);
+    into.changed[b] = reused ? 0 : 1;
+    directCount = reused ? copyBox(previous, into, b, directCount) : classifyBox(into, b, rules, directCount);
+  }
+  directStarts[BOXES] = directCount;
   let total = 0;
   let widthTotal = 0;
-  let directCount = 0;
-  let box = 0;
-  let boundary = low + clip;
-  for (let j = 0; j < n; j++) {
-    const value = values[j] ?? NaN;
-    // Inside, both neighbours are observations; the first, the last and the two beside the
-    // prior take the general rule.
-    const gap =
-      j === 0 || j === n - 1 || j === priorPlace - 1 || j === priorPlace
-        ? edgeGap(values, j, domain, prior, priorPlace)
-        : Math.max(value - (values[j - 1] ?? NaN), (values[j + 1] ?? NaN) - value);
-    const sigma = gap < clip ? clip : gap > range ? range : gap;
-    const rank = ranks[j] ?? NaN;
-    const ramped = rank < ramp;
-    const u = ramped ? alpha + beta * rank : 1;
-    total += u;
-    widthTotal += u * sigma;
-    if (sigma === clip) {
-      kinds[j] = ramped ? RAMP : NEWEST;
-    } else {
-      kinds[j] = DIRECT;
-      direct[directCount] = j;
-      directSigmas[directCount++] = sigma;
-    }
-    // The next box starts at its lower edge (the last box also takes `high`).
-    while (value >= boundary && box < BOXES - 1) {
-      starts[++box] = j;
-      boundary = low + (box + 1) * clip;
-    }
+  const { sums } = into;
+  for (let b = 0; b < BOXES; b++) {
+    const at = b * SUMS;
+    total += alpha * (sums[at + RAMPED] ?? NaN) + beta * (sums[at + RANKS] ?? NaN) + (sums[at + NEWEST_COUNT] ?? NaN);
+    widthTotal += alpha * (sums[at + RAMPED_WIDTH] ?? NaN) + beta * (sums[at + RANKS_WIDTH] ?? NaN) + (sums[at + NEWEST_WIDTH] ?? NaN);
   }
-  while (box < BOXES) starts[++box] = n;
-  return { alpha, beta, ramp, total, widthTotal, direct, directSigmas, directCount };
+  return { alpha, beta, ramp, total, widthTotal };
 }
 
-/** Observation j's larger gap to a neighbour by the general rule (sortedNeighbourBandwidths in bandwidth.ts). */
-function edgeGap(values: Float64Array, j: number, domain: Domain, prior: number, priorPlace: number): number {
-  const n = values.length;
+interface Rules {
+  readonly domain: Domain;
+  readonly prior: number;
+  readonly priorPlace: number;
+  readonly clip: number;
+  readonly range: number;
+}
+
+/** Classifies box b's components of `into` (kinds, sums, direct ones from `directCount` on); returns the new direct count. */
+function classifyBox(into: Layout, b: number, rules: Rules, directCount: number): number {
+  const { values, ranks, kinds, sums, ramp } = into;
+  const { clip, range } = rules;
+  const at = b * SUMS;
+  sums.fill(0, at, at + SUMS);
+  let count = directCount;
+  for (let j = into.starts[b] ?? 0; j < (into.starts[b + 1] ?? 0); j++) {
+    const gap = neighbourGap(values, into.n, j, rules);
+    const sigma = gap < clip ? clip : gap > range ? range : gap;
+    const rank = ranks[j] ?? NaN;
+    if (rank < ramp) {
+      sums[at + RAMPED] = (sums[at + RAMPED] ?? NaN) + 1;
+      sums[at + RANKS] = (sums[at + RANKS] ?? NaN) + rank;
+      sums[at + RAMPED_WIDTH] = (sums[at + RAMPED_WIDTH] ?? NaN) + sigma;
+      sums[at + RANKS_WIDTH] = (sums[at + RANKS_WIDTH] ?? NaN) + rank * sigma;
+    } else {
+      sums[at + NEWEST_COUNT] = (sums[at + NEWEST_COUNT] ?? NaN) + 1;
+      sums[at + NEWEST_WIDTH] = (sums[at + NEWEST_WIDTH] ?? NaN) + sigma;
+    }
+    if (sigma === clip) {
+      kinds[j] = rank < ramp ? RAMP : NEWEST;
+    } else {
+      kinds[j] = DIRECT;
+      into.directValues[count] = values[j] ?? NaN;
+      into.directSigmas[count] = sigma;
+      into.directRanks[count++] = rank;
+    }
+  }
+  return count;
+}
+
+/** Box b of `from` into `into` (same components): kinds, sums and direct components; returns the new direct count. */
+function copyBox(from: Layout, into: Layout, b: number, directCount: number): number {
+  // Plain loops: a box holds a hundred or so entries, too few for subarray views to pay.
+  const was = from.starts[b] ?? 0;
+  const start = into.starts[b] ?? 0;
+  const count = (into.starts[b + 1] ?? 0) - start;
+  for (let k = 0; k < count; k++) into.kinds[start + k] = from.kinds[was + k] ?? 0;
+  for (let k = b * SUMS; k < (b + 1) * SUMS; k++) into.sums[k] = from.sums[k] ?? NaN;
+  let count2 = directCount;
+  for (let k = from.directStarts[b] ?? 0; k < (from.directStarts[b + 1] ?? 0); k++) {
+    into.directValues[count2] = from.directValues[k] ?? NaN;
+    into.directSigmas[count2] = from.directSigmas[k] ?? NaN;
+    into.directRanks[count2++] = from.directRanks[k] ?? 0;
+  }
+  return count2;
+}
+
+/**
+ * Whether box b has the same components (values and ranks) in both layouts, the same
+ * neighbours just outside it (which set its end components' bandwidths; none at the ends of
+ * the domain), and each component on the same side of the ramp's end: then its kinds and
+ * sums are the same too. (The prior's place among them follows from the values.)
+ */
+function sameNeighbourhood(before: Layout, after: Layout, b: number): boolean {
+  const from = after.starts[b] ?? 0;
+  const to = after.starts[b + 1] ?? 0;
+  const was = before.starts[b] ?? 0;
+  const wasTo = before.starts[b + 1] ?? 0;
+  if (wasTo - was !== to - from) return false;
+  if ((from === 0) !== (was === 0) || (from > 0 && after.values[from - 1] !== before.values[was - 1])) return false;
+  if ((to === after.n) !== (wasTo === before.n) || (to < after.n && after.values[to] !== before.values[wasTo])) return false;
+  const { ramp } = after;
+  const rampBefore = before.ramp;
+  for (let k = 0; k < to - from; k++) {
+    const rank = after.ranks[from + k] ?? NaN;
+    if (after.values[from + k] !== before.values[was + k] || rank !== before.ranks[was + k] || rank < ramp !== rank < rampBefore)
+      return false;
+  }
+  return true;
+}
+
+/**
+ * Observation j's larger gap to a neighbour (sortedNeighbourBandwidths in bandwidth.ts): the
+ * neighbours are the observations beside it, the prior's mean where it falls between them, and
+ * the domain's ends; without consider_endpoints the outermost of the n + 1 take their inner gap only.
+ */
+function neighbourGap(values: Float64Array, n: number, j: number, rules: Rules): number {
+  const { domain, prior, priorPlace } = rules;
   const value = values[j] ?? NaN;
   const left = j === priorPlace ? prior : j > 0 ? (values[j - 1] ?? NaN) : domain.low;
   const right = j === priorPlace - 1 ? prior : j < n - 1 ? (values[j + 1] ?? NaN) : domain.high;
-  // Its place among the n + 1 components sorted with the prior; without consider_endpoints
-  // the outermost take their inner gap only.
   const place = j < priorPlace ? j : j + 1;
   if (!domain.considerEndpoints && place === 0) return right - value;
   if (!domain.considerEndpoints && place === n) return value - left;
   return Math.max(value - left, right - value);
-}
-
-/** Whether box b holds the same components (value, rank, kind) in both layouts. */
-export function sameBox(before: Layout, after: Layout, b: number): boolean {
-  const from = after.starts[b] ?? NaN;
-  const count = (after.starts[b + 1] ?? NaN) - from;
-  const was = before.starts[b] ?? NaN;
-  if ((before.starts[b + 1] ?? NaN) - was !== count) return false;
-  for (let k = 0; k < count; k++) {
-    if (
-      after.values[from + k] !== before.values[was + k] ||
-      after.ranks[from + k] !== before.ranks[was + k] ||
-      after.kinds[from + k] !== before.kinds[was + k]
-    )
-      return false;
-  }
-  return true;
 }

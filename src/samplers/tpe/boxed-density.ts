@@ -1,4 +1,4 @@
-import { BOXES, classify, DIRECT, emptyLayout, fitLayout, NEWEST, sameBox, type Layout } from './box-layout.js';
+import { BOXES, classify, DIRECT, emptyLayout, fitLayout, NEWEST, type Layout } from './box-layout.js';
 import { addSource, hermiteIntegral, hermiteSum, ORDER } from './hermite-moments.js';
 import type { ParzenOptions } from './parzen-estimator.js';
 import type { SortedObservations } from './split-sides.js';
@@ -50,8 +50,7 @@ export class BoxedDensity {
   /** SETS * ORDER per box. */
   private readonly moments = new Float64Array(BOXES * SETS * ORDER);
   private readonly combined = new Float64Array(BOXES * ORDER);
-  private direct = new Int32Array(0);
-  private directSigmas = new Float64Array(0);
+  private scratch = new Float64Array(0);
 
   constructor(
     private readonly dimension: NumericDimension,
@@ -73,19 +72,9 @@ export class BoxedDensity {
     const { priorWeight, weighByBandwidth } = this.options;
     const prior = 0.5 * (low + high);
 
-    if (this.direct.length < n) {
-      this.direct = new Int32Array(n);
-      this.directSigmas = new Float64Array(n);
-    }
     const layout = fitLayout(this.spare, n);
-    const weights = classify(
-      values,
-      ranks,
-      { ...this.dimension, considerEndpoints: this.options.considerEndpoints },
-      layout,
-      this.direct,
-      this.directSigmas,
-    );
+    const domain = { low, high, considerEndpoints: this.options.considerEndpoints };
+    const weights = classify(values, ranks, domain, layout, this.layout);
     this.refreshMoments(layout, clip);
     this.spare = this.layout ?? emptyLayout();
     this.layout = layout;
@@ -94,23 +83,22 @@ export class BoxedDensity {
     // exp(-z²/2) · scale_j: with the weights by bandwidth (ParzenOptions) scale_j is
     // φ(0) / Σ_k w_k σ_k, otherwise φ(0) / σ_j. A discrete term is u_j / U · exp(-logMass_j) ·
     // the cell's mass (plain weights, as loneDiscreteLogPdf).
-    const { alpha, beta, total: observed, widthTotal, direct, directSigmas, directCount } = weights;
+    const { alpha, beta, ramp, total: observed, widthTotal } = weights;
     const total = observed + priorWeight;
     const meanWidth = (widthTotal + priorWeight * range) / total;
     const logScale = (sigma: number): number => (discrete ? 0 : normLogPdf(0) - Math.log(weighByBandwidth ? meanWidth : sigma));
     this.combine(alpha / total, beta / total, 1 / total, Math.exp(logScale(clip)));
 
     // The prior and the components off the clip, exactly (log terms).
-    const lone = directCount + 1;
+    const lone = (layout.directStarts[BOXES] ?? 0) + 1;
     const loneMus = new Float64Array(lone);
     const loneSigmas = new Float64Array(lone);
     const loneLogCoefficients = new Float64Array(lone);
     for (let k = 0; k < lone; k++) {
-      const j = k === 0 ? -1 : (direct[k - 1] ?? NaN);
-      const mu = j < 0 ? prior : (values[j] ?? NaN);
-      const sigma = j < 0 ? range : (directSigmas[k - 1] ?? NaN);
-      const rank = j < 0 ? NaN : (ranks[j] ?? NaN);
-      const u = j < 0 ? priorWeight : rank < weights.ramp ? alpha + beta * rank : 1;
+      const mu = k === 0 ? prior : (layout.directValues[k - 1] ?? NaN);
+      const sigma = k === 0 ? range : (layout.directSigmas[k - 1] ?? NaN);
+      const rank = k === 0 ? NaN : (layout.directRanks[k - 1] ?? NaN);
+      const u = k === 0 ? priorWeight : rank < ramp ? alpha + beta * rank : 1;
       loneMus[k] = mu;
       loneSigmas[k] = sigma;
       loneLogCoefficients[k] = Math.log(u / total) - logTruncationMass((low - mu) / sigma, (high - mu) / sigma) + logScale(sigma);
@@ -136,10 +124,11 @@ export class BoxedDensity {
     const { low, high } = this.dimension;
     const clip = (high - low) / BOXES;
     const width = clip * Math.SQRT2; // δ: exp(-((x - μ) / δ)²) = exp(-z² / 2)
-    const terms = lones.logCoefficients.map((c, k) => {
+    const terms = this.terms(lones.logCoefficients.length);
+    for (let k = 0; k < terms.length; k++) {
       const z = (x - (lones.mus[k] ?? NaN)) / (lones.sigmas[k] ?? NaN);
-      return c - 0.5 * z * z;
-    });
+      terms[k] = (lones.logCoefficients[k] ?? NaN) - 0.5 * z * z;
+    }
     let boxed = 0;
     const first = Math.max(0, Math.floor((x - low) / clip - REACH));
     const last = Math.min(BOXES - 1, Math.floor((x - low) / clip + REACH));
@@ -158,11 +147,12 @@ export class BoxedDensity {
     const [cellLow, cellHigh] = this.dimension.cell(x);
     const lower = Math.max(cellLow, low);
     const upper = Math.min(cellHigh, high);
-    const terms = lones.logCoefficients.map((c, k) => {
+    const terms = this.terms(lones.logCoefficients.length);
+    for (let k = 0; k < terms.length; k++) {
       const mu = lones.mus[k] ?? NaN;
       const sigma = lones.sigmas[k] ?? NaN;
-      return c + logCellMass((lower - mu) / sigma, (upper - mu) / sigma);
-    });
+      terms[k] = (lones.logCoefficients[k] ?? NaN) + logCellMass((lower - mu) / sigma, (upper - mu) / sigma);
+    }
     let boxed = 0;
     const first = Math.max(0, Math.floor((lower - low) / clip - REACH));
     const last = Math.min(BOXES - 1, Math.floor((upper - low) / clip + REACH));
@@ -178,13 +168,18 @@ export class BoxedDensity {
     return addLogTerms(terms, boxed);
   }
 
+  /** Scratch for the lone terms at one point: `count` entries. */
+  private terms(count: number): Float64Array {
+    if (this.scratch.length < count) this.scratch = new Float64Array(2 * count);
+    return this.scratch.subarray(0, count);
+  }
+
   /** Recomputes the moments of the boxes whose components differ from the last suggestion's. */
   private refreshMoments(layout: Layout, clip: number): void {
-    const previous = this.layout;
     const { low, high } = this.dimension;
     const width = clip * Math.SQRT2;
     for (let b = 0; b < BOXES; b++) {
-      if (previous && sameBox(previous, layout, b)) continue;
+      if (layout.changed[b] === 0) continue;
       const at = b * SETS * ORDER;
       this.moments.fill(0, at, at + SETS * ORDER);
       const centre = low + (b + 0.5) * clip;

@@ -1,3 +1,4 @@
+import { defaultWeight } from './parzen-weights.js';
 import type { SortedObservations } from './split-sides.js';
 import type { CategoricalDimension } from './tpe-dimension.js';
 
@@ -70,31 +71,52 @@ export function loneCategoricalLogPdf(kernel: CategoricalKernel, weights: Float6
 
 /**
  * loneCategoricalLogPdf for observations given sorted by choice with their places in trial
- * order (SplitSides.sort), weighted by `trialOrderWeights` (componentWeights: the prior last):
- * g(x) of a lone categorical without building its estimator or gathering its observations
- * from every trial's row.
+ * order (SplitSides.sort), weighted as componentWeights would (Optuna's default weights, the
+ * prior's `priorWeight`, normalised): g(x) of a lone categorical without building its
+ * estimator, gathering its choices from every trial's row, or the weights' array of n numbers.
  */
 export function sortedCategoricalLogPdf(
   dimension: CategoricalDimension,
   observations: SortedObservations,
-  trialOrderWeights: Float64Array,
   priorWeight: number,
   values: Float64Array,
   size: number,
 ): Float64Array {
   const { values: choices, ranks } = observations;
   const n = choices.length;
+  // The same sums, in the same order, as componentWeights and loneCategoricalLogPdf: a choice
+  // that ties with another in exact arithmetic (common early on) wins or loses by the same bits.
+  const { total, observedWeight } = weightTotals(n, priorWeight);
   const weightOfChoice = new Float64Array(dimension.choices.length);
-  let observedWeight = 0;
   for (let j = 0; j < n; j++) {
-    const w = trialOrderWeights[ranks[j] ?? NaN] ?? NaN;
     const choice = choices[j] ?? NaN;
-    weightOfChoice[choice] = (weightOfChoice[choice] ?? NaN) + w;
-    observedWeight += w;
+    weightOfChoice[choice] = (weightOfChoice[choice] ?? NaN) + defaultWeight(n, ranks[j] ?? NaN) / total;
   }
   const row = categoricalRow(dimension.choices.length, n, priorWeight);
-  return choiceLogPdf({ dimension, ...row }, weightOfChoice, observedWeight, trialOrderWeights[n] ?? NaN, values, size);
+  return choiceLogPdf({ dimension, ...row }, weightOfChoice, observedWeight, priorWeight / total, values, size);
 }
+
+/**
+ * Σ of n default weights and the prior's (in trial order, the prior last), and Σ of the
+ * normalised weights of the observations, as componentWeights and loneCategoricalLogPdf sum
+ * them. The last few are kept: a suggestion's lone categoricals share one n.
+ */
+function weightTotals(n: number, priorWeight: number): { total: number; observedWeight: number } {
+  const key = `${n}:${priorWeight}`;
+  const known = recentTotals.get(key);
+  if (known) return known;
+  let total = 0;
+  for (let rank = 0; rank < n; rank++) total += defaultWeight(n, rank);
+  total += priorWeight;
+  let observedWeight = 0;
+  for (let rank = 0; rank < n; rank++) observedWeight += defaultWeight(n, rank) / total;
+  const totals = { total, observedWeight };
+  if (recentTotals.size >= 4) recentTotals.clear();
+  recentTotals.set(key, totals);
+  return totals;
+}
+
+const recentTotals = new Map<string, { total: number; observedWeight: number }>();
 
 /** The lone mixture's log probability of each sample, from each choice's total weight, all the observations' and the prior's. */
 function choiceLogPdf(

@@ -12,12 +12,13 @@ export function defaultGamma(n: number): number {
  * density follows where the search has moved.
  */
 export function defaultWeights(n: number): Float64Array {
-  const weights = new Float64Array(n).fill(1);
-  if (n < 25) return weights;
+  return Float64Array.from({ length: n }, (_, rank) => defaultWeight(n, rank));
+}
+
+/** defaultWeights(n)[rank], without the array (for densities kept between suggestions, where n moves each time). */
+export function defaultWeight(n: number, rank: number): number {
   const ramp = n - 25;
-  for (let i = 0; i < ramp; i++) {
-    // numpy.linspace(1 / n, 1, ramp): both ends included; a single point is the start.
-    weights[i] = ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1);
-  }
-  return weights;
+  if (rank >= ramp) return 1;
+  // numpy.linspace(1 / n, 1, ramp): both ends included; a single point is the start.
+  return ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * rank) / (ramp - 1);
 }

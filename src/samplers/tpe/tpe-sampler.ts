@@ -7,7 +7,6 @@ import type { Sampler, SamplerContext, TrialSnapshot } from '../sampler.js';
 import type { TpeSamplerSpec } from '../sampler-spec.js';
 import { BoxedDensity } from './boxed-density.js';
 import { sortedCategoricalLogPdf } from './categorical-kernel.js';
-import { componentWeights } from './component-weights.js';
 import { ObservationRanking } from './observation-split.js';
 import { paramGroups } from './param-groups.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
@@ -170,10 +169,7 @@ export class TpeSampler implements Sampler {
       return new ParzenEstimator(dimensions, observations(rows('above'), columns), this.parzen).logPdf(candidates, size);
     const values = candidates[0] as Float64Array;
     const { above } = sorted;
-    if (first.kind === 'categorical') {
-      const { weights } = componentWeights(above.values.length, this.parzen.priorWeight);
-      return sortedCategoricalLogPdf(first, above, weights, this.parzen.priorWeight, values, size);
-    }
+    if (first.kind === 'categorical') return sortedCategoricalLogPdf(first, above, this.parzen.priorWeight, values, size);
     return (
       this.boxedDensity(layout, group[0] as string)?.logPdf(above, values, size) ??
       new ParzenEstimator(dimensions, [above.values], this.parzen, above.ranks).logPdf(candidates, size)
