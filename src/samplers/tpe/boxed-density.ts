@@ -1,7 +1,7 @@
 import { BOXES, classify, DIRECT, emptyLayout, fitLayout, NEWEST, type Layout } from './box-layout.js';
 import { addSource, hermiteIntegral, hermiteSum, ORDER } from './hermite-moments.js';
 import type { ParzenOptions } from './parzen-estimator.js';
-import type { SortedObservations } from './split-sides.js';
+import type { SortedObservations } from './above-column.js';
 import type { NumericDimension } from './tpe-dimension.js';
 import { logCellMass, logGaussMass, logTruncationMass, normLogPdf } from './truncated-normal.js';
 

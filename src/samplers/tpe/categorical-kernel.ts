@@ -1,5 +1,5 @@
 import { defaultWeight } from './parzen-weights.js';
-import type { SortedObservations } from './split-sides.js';
+import type { SortedObservations } from './above-column.js';
 import type { CategoricalDimension } from './tpe-dimension.js';
 
 /**
@@ -71,7 +71,7 @@ export function loneCategoricalLogPdf(kernel: CategoricalKernel, weights: Float6
 
 /**
  * loneCategoricalLogPdf for observations given sorted by choice with their places in trial
- * order (SplitSides.sort), weighted as componentWeights would (Optuna's default weights, the
+ * order (AboveColumn), weighted as componentWeights would (Optuna's default weights, the
  * prior's `priorWeight`, normalised): g(x) of a lone categorical without building its
  * estimator, gathering its choices from every trial's row, or the weights' array of n numbers.
  */

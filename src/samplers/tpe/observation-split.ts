@@ -1,6 +1,5 @@
 import { lossSign, type Direction } from '../../core/direction.js';
 import type { TrialSnapshot } from '../sampler.js';
-import { ABOVE, BELOW, SplitSides } from './split-sides.js';
 
 /** Trials divided into the good ones, which shape l(x), and the rest, which shape g(x). */
 export interface ObservationSplit {
@@ -9,9 +8,16 @@ export interface ObservationSplit {
   readonly above: readonly number[];
   /** Trials with a result: COMPLETE and PRUNED (what n_startup_trials and gamma count). */
   readonly finished: number;
-  /** The same split by trial number, with places in trial order. */
-  readonly sides: SplitSides;
+  /** The trials whose side changed since the previous split of this ranking. */
+  readonly changed: readonly number[];
+  /** A trial's side by number: BELOW, ABOVE or NEITHER. */
+  sideOf(number: number): number;
 }
+
+/** The sides of a split, by trial number. */
+export const NEITHER = 0;
+export const BELOW = 1;
+export const ABOVE = 2;
 
 /** A trial's status in the ranking: FAILED, or with no value to rank by. */
 const UNRANKED = 0;
@@ -44,7 +50,8 @@ export class ObservationRanking {
   private readonly known: ({ snapshot: TrialSnapshot; rank: Rank | undefined } | undefined)[] = [];
   /** By trial number: UNRANKED (or never seen), RANKED or PENDING. */
   private status = new Uint8Array(0);
-  private sides: SplitSides | undefined;
+  /** By trial number: its side in the last split. */
+  private sides = new Uint8Array(0);
 
   constructor(
     direction: Direction,
@@ -55,7 +62,7 @@ export class ObservationRanking {
 
   /**
    * Splits `trials` (every trial of the study; trial order is trial-number order) into the
-   * nBelow(finished) best and the rest. The split's `sides` is reused by the next call.
+   * nBelow(finished) best and the rest.
    */
   split(trials: readonly TrialSnapshot[], nBelow: (finished: number) => number): ObservationSplit {
     let last = -1;
@@ -66,28 +73,37 @@ export class ObservationRanking {
     const finished = this.ranked.length;
     const count = Math.min(nBelow(finished), finished);
     const size = last + 1;
-    if (!this.sides || this.sides.capacity < size) this.sides = new SplitSides(size + (size >> 3) + 16);
-    else this.sides.clear();
+    if (this.sides.length < size) {
+      const grown = new Uint8Array(size + (size >> 3) + 16);
+      grown.set(this.sides);
+      this.sides = grown;
+    }
     const { sides, status } = this;
     const below = this.ranked.slice(0, count).map((rank) => rank.number);
     below.sort((a, b) => a - b);
     // The rest in trial order, by number over typed arrays: faster than visiting every snapshot again.
     const above: number[] = [];
+    const changed: number[] = [];
     const pending = this.constantLiar ? PENDING : RANKED;
     let next = 0; // the next of `below`
     for (let number = 0; number < size; number++) {
+      let side = NEITHER;
       if (below[next] === number) {
-        sides.add(number, BELOW);
+        side = BELOW;
         next++;
-        continue;
+      } else {
+        const state = status[number];
+        if (state === RANKED || state === pending) {
+          side = ABOVE;
+          above.push(number);
+        }
       }
-      const state = status[number];
-      if (state === RANKED || state === pending) {
-        above.push(number);
-        sides.add(number, ABOVE);
+      if (sides[number] !== side) {
+        sides[number] = side;
+        changed.push(number);
       }
     }
-    return { below, above, finished, sides };
+    return { below, above, finished, changed, sideOf: (number) => sides[number] ?? NEITHER };
   }
 
   private update(trial: TrialSnapshot): void {

@@ -7,11 +7,10 @@ import type { Sampler, SamplerContext, TrialSnapshot } from '../sampler.js';
 import type { TpeSamplerSpec } from '../sampler-spec.js';
 import { BoxedDensity } from './boxed-density.js';
 import { sortedCategoricalLogPdf } from './categorical-kernel.js';
-import { ObservationRanking } from './observation-split.js';
+import { AboveColumn, type SortedObservations, type SortedSides } from './above-column.js';
+import { ABOVE, ObservationRanking, type ObservationSplit } from './observation-split.js';
 import { paramGroups } from './param-groups.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
-import { SortedColumns } from './sorted-columns.js';
-import { SideBuffers, type SortedSides, type SplitSides } from './split-sides.js';
 import { defaultGamma } from './parzen-weights.js';
 import { tpeDimension, type TpeDimension } from './tpe-dimension.js';
 
@@ -57,9 +56,10 @@ export class TpeSampler implements Sampler {
   private readonly encoded: (EncodedTrial | undefined)[] = [];
   /** g(x) of each numeric parameter, kept between suggestions (BoxedDensity), by column. */
   private boxed: (BoxedDensity | undefined)[] = [];
-  /** By column: the arrays each suggestion gathers the sides' sorted values into. */
-  private sideBuffers: (SideBuffers | undefined)[] = [];
-  private columns = new SortedColumns(0);
+  /** By column: the observations above the split, kept sorted (univariate mode). */
+  private above: AboveColumn[] = [];
+  /** The layout was made since the last suggestion: every trial goes into the columns. */
+  private fresh = true;
   private ranking: { direction: string; ranking: ObservationRanking } | undefined;
 
   constructor(private readonly spec: TpeSamplerSpec) {
@@ -81,7 +81,10 @@ export class TpeSampler implements Sampler {
     if (split.finished < this.spec.nStartupTrials) return this.random.suggest(context);
 
     const layout = this.layoutFor(context.space);
-    const byNumber = this.encodeAll(layout, trials);
+    const reencoded = this.encodeAll(layout, trials);
+    const byNumber = this.encoded;
+    this.updateColumns(split, this.fresh ? trials.map((trial) => trial.number) : [...split.changed, ...reencoded]);
+    this.fresh = false;
     // The encoded rows of each side, looked up once for all groups that need them (those not sorted).
     const vectorsOf = (numbers: readonly number[]): Float64Array[] => {
       const vectors = new Array<Float64Array>(numbers.length);
@@ -95,7 +98,7 @@ export class TpeSampler implements Sampler {
     for (const group of layout.groups) {
       if (!layout.space.isActive(group[0] as string, params)) continue;
       const sorted =
-        group.length === 1 && !this.spec.multivariate ? this.sortedObservations(layout, group[0] as string, split.sides) : undefined;
+        group.length === 1 && !this.spec.multivariate ? this.sortedObservations(layout, group[0] as string, split.below) : undefined;
       Object.assign(params, this.sampleGroup(layout, group, rows, rng, sorted));
     }
     return params;
@@ -103,12 +106,32 @@ export class TpeSampler implements Sampler {
 
   /**
    * One parameter's observations on each side (the trials that have it), in ascending order
-   * (a categorical's by choice) with their places in trial order.
+   * (a categorical's by choice) with their places in trial order: the few below gathered now,
+   * the many above from their kept column.
    */
-  private sortedObservations(layout: SpaceLayout, name: string, sides: SplitSides): SortedSides {
+  private sortedObservations(layout: SpaceLayout, name: string, below: readonly number[]): SortedSides {
     const column = columnOf(layout, name);
-    const { values, numbers } = this.columns.column(column);
-    return sides.sort(values, numbers, (this.sideBuffers[column] ??= new SideBuffers()));
+    const members: number[] = [];
+    for (const number of below) if (!Number.isNaN(this.valueAt(number, column))) members.push(number);
+    const byValue = members
+      .map((_, rank) => rank)
+      .sort((a, b) => this.valueAt(members[a] ?? 0, column) - this.valueAt(members[b] ?? 0, column) || a - b);
+    const sortedBelow: SortedObservations = {
+      values: Float64Array.from(byValue, (rank) => this.valueAt(members[rank] ?? 0, column)),
+      ranks: Int32Array.from(byValue),
+    };
+    return { below: sortedBelow, above: (this.above[column] as AboveColumn).sorted() };
+  }
+
+  /** Trial `number`'s encoded value in `column` (NaN where it lacks the parameter). */
+  private valueAt(number: number, column: number): number {
+    return this.encoded[number]?.vector[column] ?? NaN;
+  }
+
+  /** Brings every column's observations above the split up to date with the trials in `changed` (side or row). */
+  private updateColumns(split: ObservationSplit, changed: readonly number[]): void {
+    if (this.spec.multivariate) return;
+    this.above.forEach((column, c) => column.update(changed, (number) => (split.sideOf(number) === ABOVE ? this.valueAt(number, c) : NaN)));
   }
 
   private sampleGroup(
@@ -188,8 +211,8 @@ export class TpeSampler implements Sampler {
     if (this.layout?.space !== space) {
       this.encoded.length = 0;
       this.boxed = [];
-      this.sideBuffers = [];
-      this.columns = new SortedColumns(space.names.length);
+      this.above = space.names.map(() => new AboveColumn());
+      this.fresh = true;
       this.layout = {
         space,
         dimensions: new Map(space.names.map((name) => [name, tpeDimension(name, space.param(name))])),
@@ -200,16 +223,16 @@ export class TpeSampler implements Sampler {
     return this.layout;
   }
 
-  /** The encoded form of every trial, encoding only those new or changed since the last call. */
-  private encodeAll(layout: SpaceLayout, trials: readonly TrialSnapshot[]): readonly (EncodedTrial | undefined)[] {
+  /** Encodes the trials new or changed since the last call; returns their numbers. */
+  private encodeAll(layout: SpaceLayout, trials: readonly TrialSnapshot[]): number[] {
+    const changed: number[] = [];
     for (const trial of trials) {
       const known = this.encoded[trial.number];
       if (known?.params === trial.params) continue;
-      const vector = encode(layout, trial.params);
-      this.columns.update(trial.number, vector, known?.vector);
-      this.encoded[trial.number] = { params: trial.params, vector };
+      this.encoded[trial.number] = { params: trial.params, vector: encode(layout, trial.params) };
+      changed.push(trial.number);
     }
-    return this.encoded;
+    return changed;
   }
 }
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { Rng } from '../../../src/random/rng.js';
 import { BoxedDensity, MIN_BOXED_OBSERVATIONS } from '../../../src/samplers/tpe/boxed-density.js';
 import { ParzenEstimator, type ParzenOptions } from '../../../src/samplers/tpe/parzen-estimator.js';
-import type { SortedObservations } from '../../../src/samplers/tpe/split-sides.js';
+import type { SortedObservations } from '../../../src/samplers/tpe/above-column.js';
 import { tpeDimension, type NumericDimension } from '../../../src/samplers/tpe/tpe-dimension.js';
 
 /**
