@@ -1,15 +1,14 @@
 import { lowerBound } from './lower-bound.js';
+import { FLAT_WEIGHTS } from './parzen-weights.js';
 
 /** Boxes across the domain, each one clip bandwidth (range / 100, bandwidth.ts's magic clip) wide. */
 export const BOXES = 100;
-/** The newest observations weigh 1; the older ones ramp (Optuna's default_weights, parzen-weights.ts). */
-const FLAT = 25;
 
 /** A component off the clip's bandwidth, summed on its own. */
 export const DIRECT = 0;
 /** A component on the clip's bandwidth, in its box's moments, whose weight ramps with its rank. */
 export const RAMP = 1;
-/** One of the FLAT newest, weight 1, in its box's moments. */
+/** One of the FLAT_WEIGHTS newest, weight 1, in its box's moments. */
 export const NEWEST = 2;
 
 /**
@@ -107,7 +106,7 @@ export function classify(values: Float64Array, ranks: Int32Array, domain: Domain
   const { low, high } = domain;
   const range = high - low;
   const clip = range / BOXES;
-  const ramp = n - FLAT;
+  const ramp = n - FLAT_WEIGHTS;
   const alpha = 1 / n;
   const beta = (1 - 1 / n) / (ramp - 1);
   into.n = n;

@@ -1,4 +1,4 @@
-import { defaultWeight } from './parzen-weights.js';
+import { defaultWeight, FLAT_WEIGHTS } from './parzen-weights.js';
 import type { SortedObservations } from './above-column.js';
 import type { CategoricalDimension } from './tpe-dimension.js';
 
@@ -84,6 +84,8 @@ export function sortedCategoricalLogPdf(
 ): Float64Array {
   const { values: choices, ranks } = observations;
   const n = choices.length;
+  const row = categoricalRow(dimension.choices.length, n, priorWeight);
+  if (n >= EXACT_SUMS_BELOW) return rampedChoiceLogPdf(dimension, observations, row, priorWeight, values, size);
   // The same sums, in the same order, as componentWeights and loneCategoricalLogPdf: a choice
   // that ties with another in exact arithmetic (common early on) wins or loses by the same bits.
   const { total, observedWeight } = weightTotals(n, priorWeight);
@@ -92,8 +94,53 @@ export function sortedCategoricalLogPdf(
     const choice = choices[j] ?? NaN;
     weightOfChoice[choice] = (weightOfChoice[choice] ?? NaN) + defaultWeight(n, ranks[j] ?? NaN) / total;
   }
-  const row = categoricalRow(dimension.choices.length, n, priorWeight);
   return choiceLogPdf({ dimension, ...row }, weightOfChoice, observedWeight, priorWeight / total, values, size);
+}
+
+/**
+ * From this many observations on, sortedCategoricalLogPdf sums each choice's weights in closed
+ * form: the weights ramp as α + β·rank, so a choice's is α·(its ramped count) + β·(their ranks'
+ * sum) + (its newest count), one integer pass instead of a weight and a division per
+ * observation, and no totals over n to recompute when n moves. The bits then differ from
+ * componentWeights', but ties in exact arithmetic need equal sums of distinct ramp weights,
+ * which does not happen by chance; below it, they are common and the bits must match.
+ */
+const EXACT_SUMS_BELOW = 512;
+
+function rampedChoiceLogPdf(
+  dimension: CategoricalDimension,
+  observations: SortedObservations,
+  row: { hit: number; miss: number },
+  priorWeight: number,
+  values: Float64Array,
+  size: number,
+): Float64Array {
+  const { values: choices, ranks } = observations;
+  const n = choices.length;
+  const ramp = n - FLAT_WEIGHTS;
+  const k = dimension.choices.length;
+  const ramped = new Float64Array(k);
+  const rankSums = new Float64Array(k);
+  const newest = new Float64Array(k);
+  for (let j = 0; j < n; j++) {
+    const choice = choices[j] ?? NaN;
+    const rank = ranks[j] ?? NaN;
+    if (rank < ramp) {
+      ramped[choice] = (ramped[choice] ?? NaN) + 1;
+      rankSums[choice] = (rankSums[choice] ?? NaN) + rank;
+    } else {
+      newest[choice] = (newest[choice] ?? NaN) + 1;
+    }
+  }
+  // defaultWeight(n, rank) below the ramp's end: 1/n + (1 - 1/n) · rank / (ramp - 1).
+  const alpha = 1 / n;
+  const beta = (1 - 1 / n) / (ramp - 1);
+  const weightOfChoice = ramped.map((count, c) => alpha * count + beta * (rankSums[c] ?? NaN) + (newest[c] ?? NaN));
+  let observedWeight = 0;
+  for (const w of weightOfChoice) observedWeight += w;
+  const total = observedWeight + priorWeight;
+  for (let c = 0; c < k; c++) weightOfChoice[c] = (weightOfChoice[c] ?? NaN) / total;
+  return choiceLogPdf({ dimension, ...row }, weightOfChoice, observedWeight / total, priorWeight / total, values, size);
 }
 
 /**

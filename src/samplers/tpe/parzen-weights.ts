@@ -15,9 +15,12 @@ export function defaultWeights(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, rank) => defaultWeight(n, rank));
 }
 
+/** The newest observations that all weigh 1 (the older ones ramp up from 1/n). */
+export const FLAT_WEIGHTS = 25;
+
 /** defaultWeights(n)[rank], without the array (for densities kept between suggestions, where n moves each time). */
 export function defaultWeight(n: number, rank: number): number {
-  const ramp = n - 25;
+  const ramp = n - FLAT_WEIGHTS;
   if (rank >= ramp) return 1;
   // numpy.linspace(1 / n, 1, ramp): both ends included; a single point is the start.
   return ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * rank) / (ramp - 1);
