@@ -11,6 +11,14 @@ export interface SortedSides {
 
 /** Above this many changes at once (and an eighth of the members), the column is rebuilt instead of edited. */
 const REBUILD = 256;
+/** Values logged for readers (changesSince) before the log gives up and says "everything". */
+const LOG_LIMIT = 4096;
+
+/** What changed in a column since a version: every member (renumbered or rebuilt), or the values added or removed. */
+export interface ColumnChanges {
+  readonly all: boolean;
+  readonly values: readonly number[];
+}
 
 /**
  * One parameter's observations among the trials above the split (those that shape g(x)), kept
@@ -34,6 +42,11 @@ export class AboveColumn {
   private count = 0;
   /** By trial number: the value it is kept at, NaN if it is not a member. */
   private kept = new Float64Array(0);
+  /** Counts the updates that changed something. */
+  private updates = 0;
+  /** The update since which the log holds every value added or removed (the last renumbering). */
+  private logStart = 0;
+  private log: { value: number; update: number }[] = [];
 
   /**
    * Brings the column up to date with the trials in `changed` (any others are as they were):
@@ -53,13 +66,50 @@ export class AboveColumn {
       this.keep(number, now);
     }
     if (leaving.length + entering.length === 0) return;
+    this.updates++;
     if (leaving.length + entering.length > Math.max(REBUILD, this.count >> 3)) return this.rebuild();
     for (const { number, value } of leaving) this.remove(number, value);
     const newest = this.count > 0 ? (this.order[this.count - 1] ?? NaN) : -1;
     const shifted = leaving.some(({ number }) => number < newest) || entering.some((number) => number < newest);
     entering.sort((a, b) => a - b);
     for (const number of entering) this.insert(number);
-    if (shifted) this.renumber();
+    if (shifted) return this.renumber();
+    if (this.log.length + leaving.length + entering.length > LOG_LIMIT) return this.forget();
+    for (const { value } of leaving) this.log.push({ value, update: this.updates });
+    for (const number of entering) this.log.push({ value: this.kept[number] ?? NaN, update: this.updates });
+  }
+
+  /** Where the column is: pass it to changesSince later. */
+  get version(): number {
+    return this.updates;
+  }
+
+  /** The values added or removed since `version` (members may have moved past them), or all if the log cannot say. */
+  changesSince(version: number): ColumnChanges {
+    if (version < this.logStart) return { all: true, values: [] };
+    const values: number[] = [];
+    for (let k = this.log.length - 1; k >= 0; k--) {
+      const entry = this.log[k] as { value: number; update: number };
+      if (entry.update <= version) break;
+      values.push(entry.value);
+    }
+    return { all: false, values };
+  }
+
+  /** The value of the member at `rank` in trial order. */
+  valueAtRank(rank: number): number {
+    return this.kept[this.order[rank] ?? 0] ?? NaN;
+  }
+
+  /** How many members there are. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Every member moved (renumbered or rebuilt): readers start over. */
+  private forget(): void {
+    this.log = [];
+    this.logStart = this.updates;
   }
 
   /** The members, as views of the column's own arrays: good until the next update. */
@@ -98,6 +148,7 @@ export class AboveColumn {
 
   /** Each member's rank from its place in `order`. */
   private renumber(): void {
+    this.forget();
     const rankOf = new Int32Array(this.kept.length);
     for (let r = 0; r < this.count; r++) rankOf[this.order[r] ?? 0] = r;
     for (let k = 0; k < this.count; k++) this.ranks[k] = rankOf[this.numbers[k] ?? 0] ?? NaN;

@@ -25,16 +25,17 @@ const SUMS = 6;
 
 /**
  * Where one suggestion's components of g(x) fall: the n sorted observations with their places
- * in trial order, each one's kind, the boxes, each box's sums and the components off the clip.
- * The arrays are kept between calls and are longer than n: `starts` and `directStarts` say
- * where each box's entries are.
+ * in trial order (the caller's arrays, for this suggestion only), the kinds of the changed
+ * boxes' components, the boxes, each box's sums and the components off the clip. The other
+ * arrays are kept between calls and are longer than n: `starts` and `directStarts` say where
+ * each box's entries are.
  */
 export interface Layout {
   n: number;
   ramp: number;
-  readonly values: Float64Array;
-  readonly ranks: Int32Array;
-  /** Per component: DIRECT, RAMP or NEWEST. */
+  values: Float64Array;
+  ranks: Int32Array;
+  /** Per component of a changed box (the others' are not kept): DIRECT, RAMP or NEWEST. */
   readonly kinds: Uint8Array;
   /** starts[b] is the first component of box b; starts[BOXES] = n. */
   readonly starts: Int32Array;
@@ -72,15 +73,15 @@ export function emptyLayout(): Layout {
 
 /** `layout` if its arrays hold n components, else new ones with room to grow. */
 export function fitLayout(layout: Layout, n: number): Layout {
-  return layout.values.length >= n ? layout : withRoom(n + (n >> 3), layout.starts);
+  return layout.kinds.length >= n ? layout : withRoom(n + (n >> 3), layout.starts);
 }
 
 function withRoom(room: number, starts: Int32Array): Layout {
   return {
     n: 0,
     ramp: 0,
-    values: new Float64Array(room),
-    ranks: new Int32Array(room),
+    values: new Float64Array(0),
+    ranks: new Int32Array(0),
     kinds: new Uint8Array(room),
     starts,
     sums: new Float64Array(BOXES * SUMS),
@@ -96,12 +97,19 @@ function withRoom(room: number, starts: Int32Array): Layout {
  * Fills `into` with n sorted observations (n of at least 98, so that the clip is range / 100)
  * and returns the weights. Each bandwidth is the one bandwidth.ts gives (the larger gap to a
  * neighbour, the prior's mean at the centre among the neighbours, clipped to [range / 100,
- * range]). A box whose components, neighbours and side of the ramp's end are those of the same
- * box in `previous` takes its kinds, sums and direct components from there (and is not marked
- * changed): with many trials a suggestion changes a few boxes, and classifying every component
- * again cost more than the rest of the density.
+ * range]). A box that `reuse` does not mark changed takes its kinds, sums and direct
+ * components from the previous layout (and is not marked changed in `into` either): with many
+ * trials a suggestion changes a few boxes, and classifying every component again cost more
+ * than the rest of the density. The caller must mark every box whose components, their
+ * neighbours just outside it, or their side of the ramp's end changed.
  */
-export function classify(values: Float64Array, ranks: Int32Array, domain: Domain, into: Layout, previous?: Layout): Weights {
+export function classify(
+  values: Float64Array,
+  ranks: Int32Array,
+  domain: Domain,
+  into: Layout,
+  reuse?: { previous: Layout; changed: Uint8Array },
+): Weights {
   const n = values.length;
   const { low, high } = domain;
   const range = high - low;
@@ -111,8 +119,8 @@ export function classify(values: Float64Array, ranks: Int32Array, domain: Domain
   const beta = (1 - 1 / n) / (ramp - 1);
   into.n = n;
   into.ramp = ramp;
-  into.values.set(values);
-  into.ranks.set(ranks);
+  into.values = values;
+  into.ranks = ranks;
   const { starts, directStarts } = into;
   // Box b holds the values in [low + b·clip, low + (b + 1)·clip); the last one also holds `high`.
   starts[0] = 0;
@@ -125,9 +133,9 @@ export function classify(values: Float64Array, ranks: Int32Array, domain: Domain
   let directCount = 0;
   for (let b = 0; b < BOXES; b++) {
     directStarts[b] = directCount;
-    const reused = previous !== undefined && sameNeighbourhood(previous, into, b);
+    const reused = reuse !== undefined && reuse.changed[b] === 0 && sameCount(reuse.previous, into, b);
     into.changed[b] = reused ? 0 : 1;
-    directCount = reused ? copyBox(previous, into, b, directCount) : classifyBox(into, b, rules, directCount);
+    directCount = reused ? copyBox(reuse.previous, into, b, directCount) : classifyBox(into, b, rules, directCount);
   }
   directStarts[BOXES] = directCount;
   let total = 0;
@@ -181,45 +189,21 @@ function classifyBox(into: Layout, b: number, rules: Rules, directCount: number)
   return count;
 }
 
-/** Box b of `from` into `into` (same components): kinds, sums and direct components; returns the new direct count. */
+/** Box b of `from` into `into` (same components): sums and direct components; returns the new direct count. */
 function copyBox(from: Layout, into: Layout, b: number, directCount: number): number {
-  // Plain loops: a box holds a hundred or so entries, too few for subarray views to pay.
-  const was = from.starts[b] ?? 0;
-  const start = into.starts[b] ?? 0;
-  const count = (into.starts[b + 1] ?? 0) - start;
-  for (let k = 0; k < count; k++) into.kinds[start + k] = from.kinds[was + k] ?? 0;
   for (let k = b * SUMS; k < (b + 1) * SUMS; k++) into.sums[k] = from.sums[k] ?? NaN;
-  let count2 = directCount;
+  let count = directCount;
   for (let k = from.directStarts[b] ?? 0; k < (from.directStarts[b + 1] ?? 0); k++) {
-    into.directValues[count2] = from.directValues[k] ?? NaN;
-    into.directSigmas[count2] = from.directSigmas[k] ?? NaN;
-    into.directRanks[count2++] = from.directRanks[k] ?? 0;
+    into.directValues[count] = from.directValues[k] ?? NaN;
+    into.directSigmas[count] = from.directSigmas[k] ?? NaN;
+    into.directRanks[count++] = from.directRanks[k] ?? 0;
   }
-  return count2;
+  return count;
 }
 
-/**
- * Whether box b has the same components (values and ranks) in both layouts, the same
- * neighbours just outside it (which set its end components' bandwidths; none at the ends of
- * the domain), and each component on the same side of the ramp's end: then its kinds and
- * sums are the same too. (The prior's place among them follows from the values.)
- */
-function sameNeighbourhood(before: Layout, after: Layout, b: number): boolean {
-  const from = after.starts[b] ?? 0;
-  const to = after.starts[b + 1] ?? 0;
-  const was = before.starts[b] ?? 0;
-  const wasTo = before.starts[b + 1] ?? 0;
-  if (wasTo - was !== to - from) return false;
-  if ((from === 0) !== (was === 0) || (from > 0 && after.values[from - 1] !== before.values[was - 1])) return false;
-  if ((to === after.n) !== (wasTo === before.n) || (to < after.n && after.values[to] !== before.values[wasTo])) return false;
-  const { ramp } = after;
-  const rampBefore = before.ramp;
-  for (let k = 0; k < to - from; k++) {
-    const rank = after.ranks[from + k] ?? NaN;
-    if (after.values[from + k] !== before.values[was + k] || rank !== before.ranks[was + k] || rank < ramp !== rank < rampBefore)
-      return false;
-  }
-  return true;
+/** Whether box b holds as many components in both layouts (a box marked unchanged must). */
+function sameCount(before: Layout, after: Layout, b: number): boolean {
+  return (before.starts[b + 1] ?? 0) - (before.starts[b] ?? 0) === (after.starts[b + 1] ?? 0) - (after.starts[b] ?? 0);
 }
 
 /**

@@ -1,7 +1,9 @@
 import { BOXES, classify, DIRECT, emptyLayout, fitLayout, NEWEST, type Layout } from './box-layout.js';
+import { lowerBound } from './lower-bound.js';
+import { FLAT_WEIGHTS } from './parzen-weights.js';
 import { addSource, hermiteIntegral, hermiteSum, ORDER } from './hermite-moments.js';
 import type { ParzenOptions } from './parzen-estimator.js';
-import type { SortedObservations } from './above-column.js';
+import type { AboveColumn } from './above-column.js';
 import type { NumericDimension } from './tpe-dimension.js';
 import { logCellMass, logGaussMass, logTruncationMass, normLogPdf } from './truncated-normal.js';
 
@@ -44,7 +46,8 @@ interface LoneTerms {
  * parameter, to the 1e-7 of the exact path's own narrow-cell series (logCellMass).
  */
 export class BoxedDensity {
-  private layout: Layout | undefined;
+  /** The last suggestion's layout and the column's version it was made from. */
+  private layout: { layout: Layout; version: number } | undefined;
   /** The arrays the next layout is written into (the last one's stay, to compare with). */
   private spare = emptyLayout();
   /** SETS * ORDER per box. */
@@ -58,12 +61,12 @@ export class BoxedDensity {
   ) {}
 
   /**
-   * log g(x) at each of the first `size` candidates (internal coordinates), for observations
-   * sorted ascending with their places in trial order; undefined when the boxes do not apply
-   * (too few observations, or no magic clip to give the components one bandwidth).
+   * log g(x) at each of the first `size` candidates (internal coordinates), for the
+   * observations of `column`; undefined when the boxes do not apply (too few observations, or
+   * no magic clip to give the components one bandwidth).
    */
-  logPdf(observations: SortedObservations, candidates: Float64Array, size: number): Float64Array | undefined {
-    const { values, ranks } = observations;
+  logPdf(column: AboveColumn, candidates: Float64Array, size: number): Float64Array | undefined {
+    const { values, ranks } = column.sorted();
     const n = values.length;
     if (n < MIN_BOXED_OBSERVATIONS || !this.options.considerMagicClip) return undefined;
     const { low, high, discrete } = this.dimension;
@@ -74,10 +77,10 @@ export class BoxedDensity {
 
     const layout = fitLayout(this.spare, n);
     const domain = { low, high, considerEndpoints: this.options.considerEndpoints };
-    const weights = classify(values, ranks, domain, layout, this.layout);
+    const weights = classify(values, ranks, domain, layout, this.layout && this.changedBoxes(column, this.layout, clip));
     this.refreshMoments(layout, clip);
-    this.spare = this.layout ?? emptyLayout();
-    this.layout = layout;
+    this.spare = this.layout?.layout ?? emptyLayout();
+    this.layout = { layout, version: column.version };
 
     // Weights over U = Σ u_j + the prior's. A continuous term is u_j / U · exp(-logMass_j) ·
     // exp(-z²/2) · scale_j: with the weights by bandwidth (ParzenOptions) scale_j is
@@ -168,6 +171,44 @@ export class BoxedDensity {
     return addLogTerms(terms, boxed);
   }
 
+  /**
+   * The boxes the column's changes since `last` was made can have changed, with `last` to take
+   * the others from; undefined when they all may have (the members were renumbered). A value
+   * added or removed changes its box and, through their bandwidths, its neighbours' boxes; a
+   * member that crossed the ramp's end (n moved) changes its kind and its box's sums.
+   */
+  private changedBoxes(
+    column: AboveColumn,
+    last: { layout: Layout; version: number },
+    clip: number,
+  ): { previous: Layout; changed: Uint8Array } | undefined {
+    const changes = column.changesSince(last.version);
+    if (changes.all) return undefined;
+    const { values } = column.sorted();
+    const n = values.length;
+    const { low } = this.dimension;
+    const changed = new Uint8Array(BOXES);
+    // The box classify puts the value in: the number of box edges low + b·clip (b >= 1) at or below it.
+    const mark = (value: number): void => {
+      let box = Math.max(0, Math.min(BOXES - 1, Math.floor((value - low) / clip)));
+      while (box < BOXES - 1 && low + (box + 1) * clip <= value) box++;
+      while (box > 0 && low + box * clip > value) box--;
+      changed[box] = 1;
+    };
+    for (const value of changes.values) {
+      mark(value);
+      const first = lowerBound(values, value, 0, n);
+      let after = first;
+      while (after < n && values[after] === value) after++;
+      if (first > 0) mark(values[first - 1] ?? NaN);
+      if (after < n) mark(values[after] ?? NaN);
+    }
+    const ramp = n - FLAT_WEIGHTS;
+    const before = last.layout.ramp;
+    for (let rank = Math.max(0, Math.min(ramp, before)); rank < Math.min(n, Math.max(ramp, before)); rank++) mark(column.valueAtRank(rank));
+    return { previous: last.layout, changed };
+  }
+
   /** Scratch for the lone terms at one point: `count` entries. */
   private terms(count: number): Float64Array {
     if (this.scratch.length < count) this.scratch = new Float64Array(2 * count);
@@ -183,18 +224,31 @@ export class BoxedDensity {
       const at = b * SETS * ORDER;
       this.moments.fill(0, at, at + SETS * ORDER);
       const centre = low + (b + 0.5) * clip;
-      for (let j = layout.starts[b] ?? NaN; j < (layout.starts[b + 1] ?? NaN); j++) {
-        const kind = layout.kinds[j];
-        if (kind === DIRECT) continue;
+      const end = layout.starts[b + 1] ?? 0;
+      // Components of one value share their term but for the weight: a run of equal values
+      // (a grid's, or repeated trials) adds its summed weights once. Sums in component order,
+      // so that the moments depend on the box's contents alone.
+      for (let j = layout.starts[b] ?? 0; j < end;) {
         const mu = layout.values[j] ?? NaN;
-        const rank = layout.ranks[j] ?? NaN;
+        let ramped = 0;
+        let ranks = 0;
+        let newest = 0;
+        for (; j < end && layout.values[j] === mu; j++) {
+          const kind = layout.kinds[j];
+          if (kind === NEWEST) {
+            newest++;
+          } else if (kind !== DIRECT) {
+            ramped++;
+            ranks += layout.ranks[j] ?? NaN;
+          }
+        }
+        if (ramped + newest === 0) continue;
         const mass = Math.exp(-logTruncationMass((low - mu) / clip, (high - mu) / clip));
         const offset = (mu - centre) / width;
-        if (kind === NEWEST) {
-          addSource(this.moments, at + 2 * ORDER, offset, mass);
-        } else {
-          addSource(this.moments, at, offset, mass);
-          addSource(this.moments, at + ORDER, offset, mass * rank);
+        if (newest > 0) addSource(this.moments, at + 2 * ORDER, offset, mass * newest);
+        if (ramped > 0) {
+          addSource(this.moments, at, offset, mass * ramped);
+          addSource(this.moments, at + ORDER, offset, mass * ranks);
         }
       }
     }

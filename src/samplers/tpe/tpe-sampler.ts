@@ -194,7 +194,7 @@ export class TpeSampler implements Sampler {
     const { above } = sorted;
     if (first.kind === 'categorical') return sortedCategoricalLogPdf(first, above, this.parzen.priorWeight, values, size);
     return (
-      this.boxedDensity(layout, group[0] as string)?.logPdf(above, values, size) ??
+      this.boxedDensity(layout, group[0] as string)?.logPdf(this.above[columns[0] ?? 0] as AboveColumn, values, size) ??
       new ParzenEstimator(dimensions, [above.values], this.parzen, above.ranks).logPdf(candidates, size)
     );
   }

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { Rng } from '../../../src/random/rng.js';
 import { BoxedDensity, MIN_BOXED_OBSERVATIONS } from '../../../src/samplers/tpe/boxed-density.js';
 import { ParzenEstimator, type ParzenOptions } from '../../../src/samplers/tpe/parzen-estimator.js';
-import type { SortedObservations } from '../../../src/samplers/tpe/above-column.js';
+import { AboveColumn, type SortedObservations } from '../../../src/samplers/tpe/above-column.js';
 import { tpeDimension, type NumericDimension } from '../../../src/samplers/tpe/tpe-dimension.js';
 
 /**
@@ -50,10 +50,11 @@ function draw(rng: Rng, dimension: NumericDimension, shape: string, centres: rea
   }
 }
 
-/** Observations in trial order, as the sampler's sorted column gives them: ascending (ties in trial order) with their ranks. */
-function sortedObservations(inTrialOrder: readonly number[]): SortedObservations {
-  const order = inTrialOrder.map((_, j) => j).sort((a, b) => (inTrialOrder[a] ?? 0) - (inTrialOrder[b] ?? 0) || a - b);
-  return { values: Float64Array.from(order, (j) => inTrialOrder[j] ?? NaN), ranks: Int32Array.from(order) };
+/** A column of observations in trial order (NaN: not a member), as the sampler keeps it: sorted, with ranks. */
+function columnOf(inTrialOrder: readonly number[]): AboveColumn {
+  const column = new AboveColumn();
+  column.update([...inTrialOrder.keys()], (number) => inTrialOrder[number] ?? NaN);
+  return column;
 }
 
 /** Candidates as the sampler scores them: inside the domain, at its ends, on observations and near them. */
@@ -107,9 +108,10 @@ describe('BoxedDensity: g(x) from moments kept between suggestions', () => {
         weighByBandwidth: index % 2 === 0,
       };
       const centres = [0.1, 0.45, 0.9].map((f) => dimension.low + f * (dimension.high - dimension.low));
-      const observations = sortedObservations(Array.from({ length: n }, () => draw(rng, dimension, shape, centres)));
+      const column = columnOf(Array.from({ length: n }, () => draw(rng, dimension, shape, centres)));
+      const observations = column.sorted();
       const points = candidates(rng, dimension, observations.values);
-      const boxed = new BoxedDensity(dimension, options).logPdf(observations, points, points.length);
+      const boxed = new BoxedDensity(dimension, options).logPdf(column, points, points.length);
       assert.ok(boxed, `case ${index} applies`);
       const what = `case ${index}: n=${n} ${shape} ${dimension.low}..${dimension.high} ${JSON.stringify(options)}`;
       assertClose(boxed, exact(dimension, options, observations, points), what);
@@ -123,29 +125,54 @@ describe('BoxedDensity: g(x) from moments kept between suggestions', () => {
   test('kept between calls: after trials arrive, leave and move in trial order, it equals a fresh one to the bit', () => {
     const rng = new Rng(7);
     const dimension = DIMENSIONS[0] as NumericDimension;
-    const centres = [dimension.low + 0.3 * (dimension.high - dimension.low)];
-    // Values in trial order; a change edits this list, as the sampler's split and columns would.
+    const { low, high } = dimension;
+    const centres = [low + 0.3 * (high - low)];
+    // Values by trial number (NaN: not above the split, or without the parameter); a change
+    // edits them and tells the kept column which trials changed, as the sampler does.
     const history = Array.from({ length: 900 }, () => draw(rng, dimension, 'clustered', centres));
+    const column = columnOf(history);
     const kept = new BoxedDensity(dimension, OPTIONS);
+    const set = (number: number, value: number): void => {
+      history[number] = value;
+      column.update([number], (k) => history[k] ?? NaN);
+    };
+    const arrive = (value: number): void => set(history.length, value);
+    const member = (): number => {
+      for (;;) {
+        const number = Math.floor(rng.float() * history.length);
+        if (!Number.isNaN(history[number])) return number;
+      }
+    };
     const changes: [string, () => void][] = [
-      ['a trial arrives (the newest)', () => history.push(draw(rng, dimension, 'spread', centres))],
-      ['an old trial leaves (ranks after it move down)', () => history.splice(Math.floor(rng.float() * 100), 1)],
-      ['a trial returns mid-history (ranks after it move up)', () => history.splice(400, 0, draw(rng, dimension, 'clustered', centres))],
-      ['a running trial arrives next to others', () => history.push(history[history.length - 1] ?? 0)],
-      ['a value at the low end (truncated mass)', () => history.push(dimension.low)],
-      ['the newest leaves (one flat becomes ramp again)', () => history.pop()],
+      ['a trial arrives (the newest)', () => arrive(draw(rng, dimension, 'spread', centres))],
+      ['three arrive before the density is asked again', () => [1, 2, 3].forEach(() => arrive(draw(rng, dimension, 'clustered', centres)))],
+      ["a running trial arrives on another one's value", () => arrive(history[member()] ?? 0)],
+      ['a value at the low end (truncated mass, a new first)', () => arrive(low)],
+      ["a value beside the prior's mean", () => arrive(0.5 * (low + high) + 1e-9)],
+      ['a value alone in an empty stretch (wide neighbour gaps)', () => arrive(low + 0.97 * (high - low))],
+      ['two lone values far apart', () => [0.8, 0.9].forEach((f) => arrive(low + f * (high - low)))],
+      ['a value between them (both neighbours in other boxes)', () => arrive(low + 0.85 * (high - low))],
+      ['the newest leaves (one member crosses back to the newest)', () => set(history.length - 1, NaN)],
+      ['an old trial leaves (ranks after it move down)', () => set(member(), NaN)],
+      [
+        'an old trial comes back (ranks after it move up)',
+        () =>
+          set(
+            history.findIndex((value) => Number.isNaN(value)),
+            0.5 * (low + high),
+          ),
+      ],
       ['nothing changed', () => undefined],
     ];
     for (let round = 0; round < 4; round++) {
       for (const [what, change] of changes) {
         change();
-        const observations = sortedObservations(history);
-        const points = candidates(rng, dimension, observations.values);
-        const fromKept = kept.logPdf(observations, points, points.length);
-        const fresh = new BoxedDensity(dimension, OPTIONS).logPdf(observations, points, points.length);
+        const points = candidates(rng, dimension, column.sorted().values);
+        const fromKept = kept.logPdf(column, points, points.length);
+        const fresh = new BoxedDensity(dimension, OPTIONS).logPdf(columnOf(history), points, points.length);
         assert.ok(fromKept && fresh);
         assertSameBits(fromKept, fresh, `round ${round}, after ${what}`);
-        assertClose(fromKept, exact(dimension, OPTIONS, observations, points), `round ${round}, after ${what}`);
+        assertClose(fromKept, exact(dimension, OPTIONS, column.sorted(), points), `round ${round}, after ${what}`);
       }
     }
   });
@@ -167,10 +194,11 @@ describe('BoxedDensity: g(x) from moments kept between suggestions', () => {
       ] as const) {
         const onGrid = (internal: number): number => dimension.toInternal(dimension.toExternal(internal));
         const centres = [0.2, 0.7].map((f) => dimension.low + f * (dimension.high - dimension.low));
-        const observations = sortedObservations(Array.from({ length: n }, () => onGrid(draw(rng, dimension, shape, centres))));
+        const column = columnOf(Array.from({ length: n }, () => onGrid(draw(rng, dimension, shape, centres))));
+        const observations = column.sorted();
         const points = candidates(rng, dimension, observations.values).map(onGrid);
         for (const options of [OPTIONS, { ...OPTIONS, considerEndpoints: true, priorWeight: 2 }]) {
-          const boxed = new BoxedDensity(dimension, options).logPdf(observations, points, points.length);
+          const boxed = new BoxedDensity(dimension, options).logPdf(column, points, points.length);
           assert.ok(boxed, `${dimension.name} applies`);
           const what = `${dimension.name} (${index}): n=${n} ${shape} ${JSON.stringify(options)}`;
           // The exact path integrates a narrow cell by a series good to 1e-7 (logCellMass).
@@ -183,7 +211,7 @@ describe('BoxedDensity: g(x) from moments kept between suggestions', () => {
   test('declines where the boxes do not apply: few observations, or no magic clip', () => {
     const rng = new Rng(3);
     const dimension = DIMENSIONS[1] as NumericDimension;
-    const observations = (n: number): SortedObservations => sortedObservations(Array.from({ length: n }, () => rng.float()));
+    const observations = (n: number): AboveColumn => columnOf(Array.from({ length: n }, () => rng.float()));
     const points = Float64Array.of(0.25, 0.5);
     assert.equal(new BoxedDensity(dimension, OPTIONS).logPdf(observations(MIN_BOXED_OBSERVATIONS - 1), points, 2), undefined);
     assert.ok(new BoxedDensity(dimension, OPTIONS).logPdf(observations(MIN_BOXED_OBSERVATIONS), points, 2));
