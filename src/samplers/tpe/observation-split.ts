@@ -5,6 +5,7 @@ import type { TrialSnapshot } from '../sampler.js';
 export interface ObservationSplit {
   /** Trial numbers, ascending (trial order: the weights down-weight the oldest). */
   readonly below: readonly number[];
+  /** Computed when first read: read it before the next split. */
   readonly above: readonly number[];
   /** Trials with a result: COMPLETE and PRUNED (what n_startup_trials and gamma count). */
   readonly finished: number;
@@ -50,6 +51,8 @@ export class ObservationRanking {
   private readonly known: ({ snapshot: TrialSnapshot; rank: Rank | undefined } | undefined)[] = [];
   /** By trial number: UNRANKED (or never seen), RANKED or PENDING. */
   private status = new Uint8Array(0);
+  /** Trial numbers seen are below this. */
+  private size = 0;
   /** By trial number: its side in the last split. */
   private sides = new Uint8Array(0);
 
@@ -61,18 +64,18 @@ export class ObservationRanking {
   }
 
   /**
-   * Splits `trials` (every trial of the study; trial order is trial-number order) into the
-   * nBelow(finished) best and the rest.
+   * Splits the study's trials (trial order is trial-number order) into the nBelow(finished)
+   * best and the rest. `trials` are those new or changed since the last split: passing every
+   * trial is right too (the unchanged ones are skipped), and the ranking keeps the others.
    */
   split(trials: readonly TrialSnapshot[], nBelow: (finished: number) => number): ObservationSplit {
-    let last = -1;
     for (const trial of trials) {
       this.update(trial);
-      if (trial.number > last) last = trial.number;
+      if (trial.number >= this.size) this.size = trial.number + 1;
     }
     const finished = this.ranked.length;
     const count = Math.min(nBelow(finished), finished);
-    const size = last + 1;
+    const { size } = this;
     if (this.sides.length < size) {
       const grown = new Uint8Array(size + (size >> 3) + 16);
       grown.set(this.sides);
@@ -82,7 +85,6 @@ export class ObservationRanking {
     const below = this.ranked.slice(0, count).map((rank) => rank.number);
     below.sort((a, b) => a - b);
     // The rest in trial order, by number over typed arrays: faster than visiting every snapshot again.
-    const above: number[] = [];
     const changed: number[] = [];
     const pending = this.constantLiar ? PENDING : RANKED;
     let next = 0; // the next of `below`
@@ -93,17 +95,24 @@ export class ObservationRanking {
         next++;
       } else {
         const state = status[number];
-        if (state === RANKED || state === pending) {
-          side = ABOVE;
-          above.push(number);
-        }
+        if (state === RANKED || state === pending) side = ABOVE;
       }
       if (sides[number] !== side) {
         sides[number] = side;
         changed.push(number);
       }
     }
-    return { below, above, finished, changed, sideOf: (number) => sides[number] ?? NEITHER };
+    // Most suggestions never list the trials above (the sampler keeps them by parameter).
+    let above: number[] | undefined;
+    return {
+      below,
+      get above() {
+        return (above ??= numbersOn(sides, size, ABOVE));
+      },
+      finished,
+      changed,
+      sideOf: (number) => sides[number] ?? NEITHER,
+    };
   }
 
   private update(trial: TrialSnapshot): void {
@@ -159,4 +168,11 @@ function compareRanks(a: Rank, b: Rank): number {
 /** Ascending, with infinities in place. */
 function compare(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The trial numbers below `size` on `side`, ascending. */
+function numbersOn(sides: Uint8Array, size: number, side: number): number[] {
+  const numbers: number[] = [];
+  for (let number = 0; number < size; number++) if (sides[number] === side) numbers.push(number);
+  return numbers;
 }

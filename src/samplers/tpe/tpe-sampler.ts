@@ -58,8 +58,10 @@ export class TpeSampler implements Sampler {
   private boxed: (BoxedDensity | undefined)[] = [];
   /** By column: the observations above the split, kept sorted (univariate mode). */
   private above: AboveColumn[] = [];
-  /** The layout was made since the last suggestion: every trial goes into the columns. */
+  /** The layout or the ranking was made since the last suggestion: every trial goes in again. */
   private fresh = true;
+  /** By trial number: the snapshot of the last suggestion. */
+  private readonly seen: (TrialSnapshot | undefined)[] = [];
   private ranking: { direction: string; ranking: ObservationRanking } | undefined;
 
   constructor(private readonly spec: TpeSamplerSpec) {
@@ -75,16 +77,22 @@ export class TpeSampler implements Sampler {
 
   suggest(context: SamplerContext): ParamValues {
     const { trials, direction, trialNumber } = context;
-    if (this.ranking?.direction !== direction)
-      this.ranking = { direction, ranking: new ObservationRanking(direction, this.spec.constantLiar) };
-    const split = this.ranking.ranking.split(trials, defaultGamma);
-    if (split.finished < this.spec.nStartupTrials) return this.random.suggest(context);
-
     const layout = this.layoutFor(context.space);
-    const reencoded = this.encodeAll(layout, trials);
-    const byNumber = this.encoded;
+    if (this.ranking?.direction !== direction) {
+      this.ranking = { direction, ranking: new ObservationRanking(direction, this.spec.constantLiar) };
+      this.fresh = true;
+    }
+    // One pass over the history: the trials new or changed since the last suggestion (the
+    // study hands over the same snapshot until a trial changes), or all of them afresh.
+    const changed = this.changedTrials(trials);
+    const seen = this.fresh ? trials : changed;
+    const split = this.ranking.ranking.split(seen, defaultGamma);
+    const reencoded = this.encodeAll(layout, seen);
     this.updateColumns(split, this.fresh ? trials.map((trial) => trial.number) : [...split.changed, ...reencoded]);
     this.fresh = false;
+    if (split.finished < this.spec.nStartupTrials) return this.random.suggest(context);
+
+    const byNumber = this.encoded;
     // The encoded rows of each side, looked up once for all groups that need them (those not sorted).
     const vectorsOf = (numbers: readonly number[]): Float64Array[] => {
       const vectors = new Array<Float64Array>(numbers.length);
@@ -223,7 +231,18 @@ export class TpeSampler implements Sampler {
     return this.layout;
   }
 
-  /** Encodes the trials new or changed since the last call; returns their numbers. */
+  /** The trials whose snapshot is not the one seen last time (new, or changed). */
+  private changedTrials(trials: readonly TrialSnapshot[]): TrialSnapshot[] {
+    const changed: TrialSnapshot[] = [];
+    for (const trial of trials) {
+      if (this.seen[trial.number] === trial) continue;
+      this.seen[trial.number] = trial;
+      changed.push(trial);
+    }
+    return changed;
+  }
+
+  /** Encodes those of `trials` new or changed since they were last encoded; returns their numbers. */
   private encodeAll(layout: SpaceLayout, trials: readonly TrialSnapshot[]): number[] {
     const changed: number[] = [];
     for (const trial of trials) {
