@@ -5,12 +5,17 @@
  * not grow while timing, so every timed suggestion costs the same on a given side.
  */
 import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
 import { Command, Option } from 'commander';
 import type { TrialSnapshot } from '../src/samplers/sampler.js';
+import { TPE_DEFAULTS } from '../src/samplers/sampler-spec.js';
+import { TpeSampler } from '../src/samplers/tpe/tpe-sampler.js';
+import type { ParamValues } from '../src/space/param-spec.js';
 import { SearchSpace } from '../src/space/search-space.js';
 import { printTable, significant } from './bench-table.js';
-import { MIXED_SPACE, randomHistory } from './mixed-space.js';
+import { MIXED_SPACE, mixedObjective, randomHistory } from './mixed-space.js';
 import { findOptuna, runPython, type OptunaPeer } from './optuna-peer.js';
+import { nonNegativeInteger } from '../cli/option-parsers.js';
 import { positiveIntegers, seed } from './option-parsers.js';
 import { median } from './quantiles.js';
 import { describeLoad, describeMachine } from './machine-load.js';
@@ -30,6 +35,7 @@ interface Options {
   seed: number;
   optuna: boolean;
   multivariate: boolean;
+  study: number;
 }
 
 const options = new Command()
@@ -42,6 +48,11 @@ const options = new Command()
   .addOption(new Option('--seed <n>', 'seed of the history and of both samplers').default(1).argParser(seed))
   .option('--no-optuna', 'time ours only')
   .option('--no-multivariate', "skip Optuna's multivariate TPE column")
+  .addOption(
+    new Option('--study <n>', 'trials of a study run with kept densities and with the exact path, to compare their suggestions (0: skip)')
+      .default(2000)
+      .argParser(nonNegativeInteger),
+  )
   .parse()
   .opts<Options>();
 
@@ -94,6 +105,47 @@ function timeGrowing(history: readonly TrialSnapshot[]): number {
     trials.push({ number: trials.length, state: 'RUNNING', params });
   }
   return median(times);
+}
+
+/** In flight at once in the study check: a trial reports this many suggestions after its own. */
+const IN_FLIGHT = 4;
+
+/**
+ * A study of `trials` suggestions on the mixed space by our TPE, each trial reporting
+ * IN_FLIGHT suggestions after its own (the constant liar sees the rest running): its
+ * suggestions and the milliseconds they took in all.
+ */
+function study(trials: number, keptDensities: boolean): { params: ParamValues[]; ms: number; best: number } {
+  const space = SearchSpace.fromDefinition(MIXED_SPACE);
+  const sampler = new TpeSampler({ type: 'tpe', seed: options.seed, ...TPE_DEFAULTS }, { keptDensities });
+  const history: TrialSnapshot[] = [];
+  let ms = 0;
+  for (let number = 0; number < trials; number++) {
+    const start = performance.now();
+    const params = sampler.suggest({ space, direction: 'minimize', trialNumber: number, trials: history });
+    ms += performance.now() - start;
+    history.push({ number, state: 'RUNNING', params });
+    const done = history[number - IN_FLIGHT];
+    if (done) history[done.number] = { ...done, state: 'COMPLETE', value: mixedObjective(done.params) };
+  }
+  const values = history.flatMap((trial) => (trial.value === undefined ? [] : [trial.value]));
+  return { params: history.map((trial) => trial.params), ms, best: Math.min(...values) };
+}
+
+/**
+ * The kept densities (BoxedDensity and the closed-form categorical sums, from 512 trials
+ * above the split on) against the exact path in one study: how many suggestions differ.
+ */
+function compareStudies(trials: number, result: Record<string, number | string>): void {
+  console.error(`study of ${trials} trials: kept densities, then the exact path ...`);
+  const kept = study(trials, true);
+  const exact = study(trials, false);
+  const differing = kept.params.filter((params, k) => !isDeepStrictEqual(params, exact.params[k])).length;
+  console.log(
+    `study of ${trials} trials (${IN_FLIGHT} in flight): ${differing} suggestions differ between the kept densities and the exact path; ` +
+      `${significant(kept.ms / 1000)} s against ${significant(exact.ms / 1000)} s of suggesting; best ${significant(kept.best)} and ${significant(exact.best)}`,
+  );
+  Object.assign(result, { study_trials: trials, study_differing: differing, study_kept_s: kept.ms / 1000, study_exact_s: exact.ms / 1000 });
 }
 
 async function timeOptuna(
@@ -169,6 +221,7 @@ async function main(): Promise<void> {
     );
   }
   console.log('ours growing = each suggestion joins the history as a running trial before the next, as in a study');
+  if (options.study > 0 && options.sampler === 'tpe') compareStudies(options.study, result);
   console.log(`machine at end: ${describeLoad()}`);
   if (!peer?.available) result.optuna = 'skipped';
   printResultLine(result);

@@ -64,7 +64,15 @@ export class TpeSampler implements Sampler {
   private readonly seen: (TrialSnapshot | undefined)[] = [];
   private ranking: { direction: string; ranking: ObservationRanking } | undefined;
 
-  constructor(private readonly spec: TpeSamplerSpec) {
+  /**
+   * `keptDensities: false` computes every g(x) from an estimator over the observations, as
+   * before the kept densities (BoxedDensity, sortedCategoricalLogPdf): for benchmarks that
+   * check both ways suggest the same points (bench:tpe-speed --study).
+   */
+  constructor(
+    private readonly spec: TpeSamplerSpec,
+    private readonly tuning: { readonly keptDensities: boolean } = { keptDensities: true },
+  ) {
     this.random = new RandomSampler(spec.seed);
     this.parzen = {
       priorWeight: spec.priorWeight,
@@ -196,7 +204,7 @@ export class TpeSampler implements Sampler {
     sorted?: SortedSides,
   ): Float64Array {
     const [first] = dimensions;
-    if (!sorted || !first)
+    if (!sorted || !first || (!this.tuning.keptDensities && first.kind === 'categorical'))
       return new ParzenEstimator(dimensions, observations(rows('above'), columns), this.parzen).logPdf(candidates, size);
     const values = candidates[0] as Float64Array;
     const { above } = sorted;
@@ -210,7 +218,7 @@ export class TpeSampler implements Sampler {
   /** The kept density of g(x) for a lone numeric parameter; undefined for a categorical one. */
   private boxedDensity(layout: SpaceLayout, name: string): BoxedDensity | undefined {
     const dimension = layout.dimensions.get(name);
-    if (dimension?.kind !== 'numeric') return undefined;
+    if (dimension?.kind !== 'numeric' || !this.tuning.keptDensities) return undefined;
     const column = columnOf(layout, name);
     return (this.boxed[column] ??= new BoxedDensity(dimension, this.parzen));
   }
