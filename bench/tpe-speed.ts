@@ -107,6 +107,36 @@ function timeGrowing(history: readonly TrialSnapshot[]): number {
   return median(times);
 }
 
+/**
+ * The suggestion right after a change mid-history, against those around it: ten times, an old
+ * trial (a tenth of the way in and on) gets a new best value, so it joins the good trials and
+ * pushes one out, and every later trial's place in trial order moves (the kept columns and
+ * densities are computed again). Growing history, as timeGrowing.
+ */
+function timeMidHistory(history: readonly TrialSnapshot[]): { aroundMs: number; afterMs: number } {
+  const space = SearchSpace.fromDefinition(MIXED_SPACE);
+  const sampler = benchSampler(options.sampler, options.seed);
+  const trials = [...history];
+  const ask = (): number => {
+    const start = performance.now();
+    const params = sampler.suggest({ space, direction: 'minimize', trialNumber: trials.length, trials });
+    const elapsed = performance.now() - start;
+    if (!params) throw new Error(`our ${options.sampler} sampler returned no suggestion`);
+    trials.push({ number: trials.length, state: 'RUNNING', params });
+    return elapsed;
+  };
+  for (let k = 0; k < WARMUP; k++) ask();
+  const around: number[] = [];
+  const after: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    for (let k = 0; k < 5; k++) around.push(ask());
+    const old = trials[Math.floor(((round + 1) * history.length) / 12)] as TrialSnapshot;
+    trials[old.number] = { ...old, value: -1 - round };
+    after.push(ask());
+  }
+  return { aroundMs: median(around), afterMs: median(after) };
+}
+
 /** In flight at once in the study check: a trial reports this many suggestions after its own. */
 const IN_FLIGHT = 4;
 
@@ -221,6 +251,12 @@ async function main(): Promise<void> {
     );
   }
   console.log('ours growing = each suggestion joins the history as a running trial before the next, as in a study');
+  const largest = Math.max(...options.trials);
+  const mid = timeMidHistory(history.slice(0, largest));
+  console.log(
+    `after a change mid-history at ${largest} trials (an old trial becomes the best): ${significant(mid.afterMs)} ms, against ${significant(mid.aroundMs)} ms for the suggestions around it (medians of 10 and 50)`,
+  );
+  Object.assign(result, { [`mid_history_ms_${largest}`]: mid.afterMs, [`around_ms_${largest}`]: mid.aroundMs });
   if (options.study > 0 && options.sampler === 'tpe') compareStudies(options.study, result);
   console.log(`machine at end: ${describeLoad()}`);
   if (!peer?.available) result.optuna = 'skipped';

@@ -20,6 +20,8 @@ test(
         assert.ok(Number(values.get(key)) > 0, `${key} is a positive number in: ${resultLine}`);
     }
     assert.equal(values.get('optuna'), 'skipped');
+    assert.match(stdout, /^after a change mid-history at 300 trials \(an old trial becomes the best\): [\d.]+ ms, against [\d.]+ ms/m);
+    for (const key of ['mid_history_ms_300', 'around_ms_300']) assert.ok(Number(values.get(key)) > 0, `${key} in: ${resultLine}`);
     assert.match(stdout, /^study of 600 trials \(4 in flight\): \d+ suggestions differ between the kept densities and the exact path; /m);
     // The kept densities agree with the exact ones to 1e-10: a differing suggestion would need a near-tie.
     assert.equal(values.get('study_differing'), '0', resultLine);
