@@ -1,3 +1,5 @@
+import { lowerBound } from './lower-bound.js';
+
 /** One side's observations of a parameter, ascending (ties in trial order), and each one's place in trial order. */
 export interface SortedObservations {
   readonly values: Float64Array;
@@ -84,16 +86,16 @@ export class AboveColumn {
     return this.updates;
   }
 
-  /** The values added or removed since `version` (members may have moved past them), or all if the log cannot say. */
+  /**
+   * The values added or removed since `version` (members may have moved past them), or all if
+   * the log cannot say. A column has one reader: what it has read is dropped from the log.
+   */
   changesSince(version: number): ColumnChanges {
     if (version < this.logStart) return { all: true, values: [] };
-    const values: number[] = [];
-    for (let k = this.log.length - 1; k >= 0; k--) {
-      const entry = this.log[k] as { value: number; update: number };
-      if (entry.update <= version) break;
-      values.push(entry.value);
-    }
-    return { all: false, values };
+    const kept = this.log.filter((entry) => entry.update > version);
+    this.log = kept;
+    this.logStart = version;
+    return { all: false, values: kept.map((entry) => entry.value) };
   }
 
   /** The value of the member at `rank` in trial order. */
@@ -163,7 +165,7 @@ export class AboveColumn {
     this.ranks.copyWithin(at + 1, at, this.count);
     this.values[at] = value;
     this.numbers[at] = number;
-    const place = lowerBoundInt(this.order, number, this.count);
+    const place = lowerBound(this.order, number, 0, this.count);
     this.order.copyWithin(place + 1, place, this.count);
     this.order[place] = number;
     // Right when it comes after every member (the common case); renumber() fixes it otherwise.
@@ -178,7 +180,7 @@ export class AboveColumn {
     this.values.copyWithin(at, at + 1, this.count);
     this.numbers.copyWithin(at, at + 1, this.count);
     this.ranks.copyWithin(at, at + 1, this.count);
-    const place = lowerBoundInt(this.order, number, this.count);
+    const place = lowerBound(this.order, number, 0, this.count);
     this.order.copyWithin(place, place + 1, this.count);
     this.count--;
   }
@@ -208,16 +210,4 @@ export class AboveColumn {
     this.ranks = grow(this.ranks, new Int32Array(room));
     this.order = grow(this.order, new Int32Array(room));
   }
-}
-
-/** The first index below `count` of ascending `values` that is >= `value`. */
-function lowerBoundInt(values: Int32Array, value: number, count: number): number {
-  let low = 0;
-  let high = count;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if ((values[mid] ?? NaN) < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

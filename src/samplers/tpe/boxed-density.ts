@@ -22,9 +22,9 @@ interface LoneTerms {
 }
 
 /**
- * The density g(x) of the "bad" trials for one numeric parameter with many observations,
- * as the univariate ParzenEstimator computes it (windowed-log-pdf.ts, discrete-log-pdf.ts) but in a time that does
- * not grow with the history: kept between suggestions by the sampler.
+ * The density g(x) of the "bad" trials for one numeric parameter with many observations, as
+ * the univariate ParzenEstimator computes it (windowed-log-pdf.ts, discrete-log-pdf.ts), but
+ * kept between suggestions by the sampler, in a time that hardly grows with the history.
  *
  * With the magic clip and many trials nearly every component has the clip's bandwidth
  * (range / 100), so the domain is cut into 100 boxes of one bandwidth each and each box's
@@ -33,7 +33,8 @@ interface LoneTerms {
  * every suggestion (Optuna's ramp from 1/n to 1 moves with n), but only as α + β·rank, so a
  * box keeps two sets of moments (Σ q and Σ q·rank) and combines them with the suggestion's α
  * and β. A box's moments are computed again only when its components changed (a trial
- * arrived in it, left it, or moved in trial order): a new running trial changes one box or two.
+ * arrived in it or beside it, left, or moved in trial order; the column says which, see
+ * changedBoxes): a new running trial changes one box or two.
  * Moments depend only on a box's contents, never on the order of updates, so a suggestion
  * stays a function of the seed, the trial number and the history.
  *
@@ -48,7 +49,7 @@ interface LoneTerms {
 export class BoxedDensity {
   /** The last suggestion's layout and the column's version it was made from. */
   private layout: { layout: Layout; version: number } | undefined;
-  /** The arrays the next layout is written into (the last one's stay, to compare with). */
+  /** The arrays the next layout is written into (the boxes that did not change are read from the last one's). */
   private spare = emptyLayout();
   /** SETS * ORDER per box. */
   private readonly moments = new Float64Array(BOXES * SETS * ORDER);

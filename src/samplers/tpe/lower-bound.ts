@@ -1,5 +1,5 @@
 /** The first index in [from, to) of sorted `values` whose value is >= `value`. */
-export function lowerBound(values: Float64Array, value: number, from: number, to: number): number {
+export function lowerBound(values: Float64Array | Int32Array, value: number, from: number, to: number): number {
   let low = from;
   let high = to;
   while (low < high) {

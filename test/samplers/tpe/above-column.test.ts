@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Rng } from '../../../src/random/rng.js';
+import { TPE_DEFAULTS } from '../../../src/samplers/sampler-spec.js';
 import { ParzenEstimator, type ParzenOptions } from '../../../src/samplers/tpe/parzen-estimator.js';
 import { AboveColumn, type SortedObservations } from '../../../src/samplers/tpe/above-column.js';
 import { tpeDimension } from '../../../src/samplers/tpe/tpe-dimension.js';
@@ -43,16 +44,12 @@ function assertSortedSide(sorted: SortedObservations, trialOrder: Float64Array, 
   );
 }
 
-const OPTIONS: ParzenOptions = {
-  priorWeight: 1,
-  considerMagicClip: true,
-  considerEndpoints: false,
-  multivariate: false,
-  weighByBandwidth: true,
-};
+/** The options a study's TPE gives its estimators. */
+const OPTIONS: ParzenOptions = TPE_DEFAULTS;
 
 /**
- * A random side for each of `trials` trial numbers (BELOW, ABOVE or neither), and a value for each (NaN where a trial lacks the
+ * A random side for each of `trials` trial numbers (BELOW, ABOVE or neither), and a value for
+ * each (NaN where a trial lacks the
  * parameter): on a grid of eighths (ties, and values equal to the prior's mean 0.5), anywhere,
  * or all on one side of the prior's mean (which then sorts first or last).
  */

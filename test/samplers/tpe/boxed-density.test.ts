@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Rng } from '../../../src/random/rng.js';
+import { TPE_DEFAULTS } from '../../../src/samplers/sampler-spec.js';
 import { BoxedDensity, MIN_BOXED_OBSERVATIONS } from '../../../src/samplers/tpe/boxed-density.js';
 import { ParzenEstimator, type ParzenOptions } from '../../../src/samplers/tpe/parzen-estimator.js';
 import { AboveColumn, type SortedObservations } from '../../../src/samplers/tpe/above-column.js';
@@ -17,13 +18,8 @@ import { tpeDimension, type NumericDimension } from '../../../src/samplers/tpe/t
 /** Within this of the exact log density (absolute, in nats): the series is cut at 1e-13. */
 const TOLERANCE = 1e-10;
 
-const OPTIONS: ParzenOptions = {
-  priorWeight: 1,
-  considerMagicClip: true,
-  considerEndpoints: false,
-  multivariate: false,
-  weighByBandwidth: true,
-};
+/** The options a study's TPE gives its estimators. */
+const OPTIONS: ParzenOptions = TPE_DEFAULTS;
 
 function continuous(low: number, high: number, log: boolean): NumericDimension {
   const dimension = tpeDimension('x', { type: 'float', low, high, log });
