@@ -97,7 +97,7 @@ function withRoom(room: number, starts: Int32Array): Layout {
  * Fills `into` with n sorted observations (n of at least 98, so that the clip is range / 100)
  * and returns the weights. Each bandwidth is the one bandwidth.ts gives (the larger gap to a
  * neighbour, the prior's mean at the centre among the neighbours, clipped to [range / 100,
- * range]). A box that `reuse` does not mark changed takes its kinds, sums and direct
+ * range]). A box that `reuse` does not mark changed takes its sums and direct
  * components from the previous layout (and is not marked changed in `into` either): with many
  * trials a suggestion changes a few boxes, and classifying every component again cost more
  * than the rest of the density. The caller must mark every box whose components, their
