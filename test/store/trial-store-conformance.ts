@@ -186,6 +186,33 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         }
       }));
 
+    test('what a write returns is the trial as it reads back: parameters of every type, results, states', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('s'));
+        const params = { lr: 0.1, depth: 3, activation: 'relu', nesterov: true, batch: 64 };
+        const readBack = (record: { number: number }) => store.getTrial(study.id, record.number);
+        const queued = await store.createTrial(study.id, params);
+        assert.deepEqual(queued, await readBack(queued));
+        const started = await store.startTrial(queued.id, 'w1');
+        assert.deepEqual(started, await readBack(started));
+        const requeued = await store.requeueTrial(queued.id, 1, 'worker lost', { lost: true });
+        assert.deepEqual(requeued, await readBack(requeued));
+        const again = await store.startTrial(queued.id, 'w2');
+        const complete = await store.finishTrial(again.id, 2, {
+          state: 'COMPLETE',
+          result: { ...result(0.8), valueStd: 0.02, testAccuracy: 0.75 },
+        });
+        assert.deepEqual(complete, await readBack(complete));
+        const numbered = await store.createTrial(study.id, (number) => ({ ...params, number }), { worker: 'w3' });
+        assert.deepEqual(numbered.params, { ...params, number: 1 });
+        assert.deepEqual(numbered, await readBack(numbered));
+        const pruned = await store.finishTrial(numbered.id, 1, { state: 'PRUNED', reason: 'below median', result: result(0.3) });
+        assert.deepEqual(pruned, await readBack(pruned));
+        const bare = await store.createTrial(study.id, {}, { worker: 'w4' });
+        const failed = await store.finishTrial(bare.id, 1, { state: 'FAILED', reason: 'diverged' });
+        assert.deepEqual(failed, await readBack(failed));
+      }));
+
     test('a COMPLETE trial without its result is refused, and the trial stays as it was', () =>
       withStore(async (store) => {
         const { studyId, trialId } = await runningTrial(store);

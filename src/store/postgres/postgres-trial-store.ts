@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { AlreadyExistsError } from '../../errors/already-exists-error.js';
 import { InvalidStateError } from '../../errors/invalid-state-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
-import type { ParamValues } from '../../space/param-spec.js';
+import type { ParamValue, ParamValues } from '../../space/param-spec.js';
 import type { StudyDefinition } from '../study-definition.js';
 import { sqlBest, sqlOrder } from '../../core/direction.js';
 import { TRIAL_STATES, type TrialState } from '../../core/trial-state.js';
@@ -223,15 +223,14 @@ export class PostgresTrialStore implements TrialStore, RawStore {
     return this.db.write(async (tx) => {
       // The study's row is locked: trials of one study are numbered one after the other.
       await this.studyRowById(tx, studyId, 'FOR UPDATE');
-      const { next } = (await tx.get<{ next: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS next FROM trials WHERE study_id = ?', [
-        studyId,
-      ])) as { next: number };
       const time = now();
-      const inserted = (await tx.get<{ id: number }>(
-        'INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
-        [studyId, next, start ? 'RUNNING' : 'QUEUED', start ? 1 : 0, start?.worker ?? null, time, start ? time : null],
-      )) as { id: number };
-      const values = Object.entries(typeof params === 'function' ? params(next) : params);
+      // Numbered and inserted in one statement (one round trip less per trial).
+      const inserted = (await tx.get<{ id: number; number: number }>(
+        `INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at)
+           SELECT ?, COALESCE(MAX(number) + 1, 0), ?, ?, ?, ?, ? FROM trials WHERE study_id = ? RETURNING id, number`,
+        [studyId, start ? 'RUNNING' : 'QUEUED', start ? 1 : 0, start?.worker ?? null, time, start ? time : null, studyId],
+      )) as { id: number; number: number };
+      const values = Object.entries(typeof params === 'function' ? params(inserted.number) : params);
       if (values.length > 0) {
         await tx.run(
           `INSERT INTO trial_params (trial_id, name, value) VALUES ${values.map(() => '(?, ?, ?)').join(', ')}`,
@@ -244,13 +243,16 @@ export class PostgresTrialStore implements TrialStore, RawStore {
 
   startTrial(trialId: number, worker: string): Promise<TrialRecord> {
     return this.db.write(async (tx) => {
-      const row = await this.trialRow(tx, trialId, 'FOR UPDATE');
-      if (row.state !== 'QUEUED') throw new InvalidStateError(`trial ${row.number} is ${row.state}; only a QUEUED trial can start`);
-      await tx.run(`UPDATE trials SET state = 'RUNNING', attempt = attempt + 1, worker = ?, started_at = ?, reason = NULL WHERE id = ?`, [
-        worker,
-        now(),
-        trialId,
-      ]);
+      // The state is checked by the UPDATE itself; the row is read only to say why it did not start.
+      const started = await tx.get<{ id: number }>(
+        `UPDATE trials SET state = 'RUNNING', attempt = attempt + 1, worker = ?, started_at = ?, reason = NULL
+           WHERE id = ? AND state = 'QUEUED' RETURNING id`,
+        [worker, now(), trialId],
+      );
+      if (!started) {
+        const row = await this.trialRow(tx, trialId);
+        throw new InvalidStateError(`trial ${row.number} is ${row.state}; only a QUEUED trial can start`);
+      }
       return this.trialById(tx, trialId);
     });
   }
@@ -345,11 +347,10 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   recordRepeat(trialId: number, attempt: number, result: RepeatResult): Promise<void> {
     return this.db.write(async (tx) => {
       const row = await this.requireRunning(tx, trialId, attempt);
-      if (await tx.get('SELECT 1 FROM trial_repeats WHERE trial_id = ? AND repeat = ?', [trialId, result.repeat]))
-        throw new InvalidStateError(`trial ${row.number}: repeat ${result.repeat} already has its result`);
-      await tx.run(
+      // A repeat already stored is not replaced: the insert says so by returning no row.
+      const stored = await tx.get(
         `INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at, test)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trial_id, repeat) DO NOTHING RETURNING trial_id`,
         [
           trialId,
           result.repeat,
@@ -362,6 +363,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
           result.test ? JSON.stringify(result.test) : null,
         ],
       );
+      if (!stored) throw new InvalidStateError(`trial ${row.number}: repeat ${result.repeat} already has its result`);
     });
   }
 
@@ -743,8 +745,23 @@ export class PostgresTrialStore implements TrialStore, RawStore {
     return checkRunning(row, attempt);
   }
 
+  /**
+   * A trial with its parameters and result, in one query: the last read of most writes, where
+   * a row, its parameters and its result asked for one by one cost three round trips.
+   */
   private async trialById(tx: Transaction, trialId: number): Promise<TrialRecord> {
-    return (await assemble(tx, [await this.trialRow(tx, trialId)]))[0] as TrialRecord;
+    const row = await tx.get<TrialRow & { params_json: Record<string, string> | null; result_json: ResultRow | null }>(
+      `SELECT t.*,
+              (SELECT json_object_agg(p.name, p.value) FROM trial_params p WHERE p.trial_id = t.id) AS params_json,
+              (SELECT row_to_json(r) FROM trial_results r WHERE r.trial_id = t.id) AS result_json
+         FROM trials t WHERE t.id = ?`,
+      [trialId],
+    );
+    if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
+    const { params_json: paramsJson, result_json: resultJson, ...trial } = row;
+    // Each value is stored as JSON text, as assemble() reads it.
+    const params = Object.fromEntries(Object.entries(paramsJson ?? {}).map(([name, value]) => [name, JSON.parse(value) as ParamValue]));
+    return toTrial(trial, params, resultJson ?? undefined);
   }
 }
 
