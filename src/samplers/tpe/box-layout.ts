@@ -1,5 +1,5 @@
 import { lowerBound } from './lower-bound.js';
-import { FLAT_WEIGHTS } from './parzen-weights.js';
+import { linearRamp, type LinearRamp } from './parzen-weights.js';
 
 /** Boxes across the domain, each one clip bandwidth (range / 100, bandwidth.ts's magic clip) wide. */
 export const BOXES = 100;
@@ -50,11 +50,8 @@ export interface Layout {
   readonly changed: Uint8Array;
 }
 
-/** The weights of a layout: u_j = alpha + beta · rank below `ramp`, 1 from there (Optuna's ramp from 1/n to 1). */
-export interface Weights {
-  readonly alpha: number;
-  readonly beta: number;
-  readonly ramp: number;
+/** The weights of a layout (Optuna's ramp from 1/n to 1, in linear form) and their totals. */
+export interface Weights extends LinearRamp {
   /** Σ u_j over the observations and Σ u_j σ_j (without the prior). */
   readonly total: number;
   readonly widthTotal: number;
@@ -114,9 +111,7 @@ export function classify(
   const { low, high } = domain;
   const range = high - low;
   const clip = range / BOXES;
-  const ramp = n - FLAT_WEIGHTS;
-  const alpha = 1 / n;
-  const beta = (1 - 1 / n) / (ramp - 1);
+  const { ramp, alpha, beta } = linearRamp(n);
   into.n = n;
   into.ramp = ramp;
   into.values = values;

@@ -1,6 +1,6 @@
 import { BOXES, classify, DIRECT, emptyLayout, fitLayout, NEWEST, type Layout } from './box-layout.js';
 import { lowerBound } from './lower-bound.js';
-import { FLAT_WEIGHTS } from './parzen-weights.js';
+import { linearRamp, rampWeight } from './parzen-weights.js';
 import { addSource, hermiteIntegral, hermiteSum, ORDER } from './hermite-moments.js';
 import type { ParzenOptions } from './parzen-estimator.js';
 import type { AboveColumn } from './above-column.js';
@@ -87,7 +87,7 @@ export class BoxedDensity {
     // exp(-z²/2) · scale_j: with the weights by bandwidth (ParzenOptions) scale_j is
     // φ(0) / Σ_k w_k σ_k, otherwise φ(0) / σ_j. A discrete term is u_j / U · exp(-logMass_j) ·
     // the cell's mass (plain weights, as loneDiscreteLogPdf).
-    const { alpha, beta, ramp, total: observed, widthTotal } = weights;
+    const { alpha, beta, total: observed, widthTotal } = weights;
     const total = observed + priorWeight;
     const meanWidth = (widthTotal + priorWeight * range) / total;
     const logScale = (sigma: number): number => (discrete ? 0 : normLogPdf(0) - Math.log(weighByBandwidth ? meanWidth : sigma));
@@ -102,7 +102,7 @@ export class BoxedDensity {
       const mu = k === 0 ? prior : (layout.directValues[k - 1] ?? NaN);
       const sigma = k === 0 ? range : (layout.directSigmas[k - 1] ?? NaN);
       const rank = k === 0 ? NaN : (layout.directRanks[k - 1] ?? NaN);
-      const u = k === 0 ? priorWeight : rank < ramp ? alpha + beta * rank : 1;
+      const u = k === 0 ? priorWeight : rampWeight(weights, rank);
       loneMus[k] = mu;
       loneSigmas[k] = sigma;
       loneLogCoefficients[k] = Math.log(u / total) - logTruncationMass((low - mu) / sigma, (high - mu) / sigma) + logScale(sigma);
@@ -204,7 +204,7 @@ export class BoxedDensity {
       if (first > 0) mark(values[first - 1] ?? NaN);
       if (after < n) mark(values[after] ?? NaN);
     }
-    const ramp = n - FLAT_WEIGHTS;
+    const { ramp } = linearRamp(n);
     const before = last.layout.ramp;
     for (let rank = Math.max(0, Math.min(ramp, before)); rank < Math.min(n, Math.max(ramp, before)); rank++) mark(column.valueAtRank(rank));
     return { previous: last.layout, changed };

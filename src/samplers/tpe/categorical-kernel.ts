@@ -1,4 +1,4 @@
-import { defaultWeight, FLAT_WEIGHTS } from './parzen-weights.js';
+import { defaultWeight, linearRamp } from './parzen-weights.js';
 import type { SortedObservations } from './above-column.js';
 import type { CategoricalDimension } from './tpe-dimension.js';
 
@@ -82,19 +82,37 @@ export function sortedCategoricalLogPdf(
   values: Float64Array,
   size: number,
 ): Float64Array {
-  const { values: choices, ranks } = observations;
-  const n = choices.length;
-  const row = categoricalRow(dimension.choices.length, n, priorWeight);
-  if (n >= EXACT_SUMS_BELOW) return rampedChoiceLogPdf(dimension, observations, row, priorWeight, values, size);
-  // The same sums, in the same order, as componentWeights and loneCategoricalLogPdf: a choice
-  // that ties with another in exact arithmetic (common early on) wins or loses by the same bits.
+  const n = observations.values.length;
+  const choices = dimension.choices.length;
+  const weights =
+    n >= EXACT_SUMS_BELOW
+      ? rampedChoiceWeights(observations, choices, priorWeight)
+      : exactChoiceWeights(observations, choices, priorWeight);
+  const row = categoricalRow(choices, n, priorWeight);
+  return choiceLogPdf({ dimension, ...row }, weights.ofChoice, weights.observed, weights.prior, values, size);
+}
+
+/** Each choice's normalised weight, all the observations' and the prior's. */
+interface ChoiceWeights {
+  readonly ofChoice: Float64Array;
+  readonly observed: number;
+  readonly prior: number;
+}
+
+/**
+ * The same sums, in the same order, as componentWeights and loneCategoricalLogPdf: a choice
+ * that ties with another in exact arithmetic (common early on) wins or loses by the same bits.
+ */
+function exactChoiceWeights(observations: SortedObservations, choices: number, priorWeight: number): ChoiceWeights {
+  const { values, ranks } = observations;
+  const n = values.length;
   const { total, observedWeight } = weightTotals(n, priorWeight);
-  const weightOfChoice = new Float64Array(dimension.choices.length);
+  const ofChoice = new Float64Array(choices);
   for (let j = 0; j < n; j++) {
-    const choice = choices[j] ?? NaN;
-    weightOfChoice[choice] = (weightOfChoice[choice] ?? NaN) + defaultWeight(n, ranks[j] ?? NaN) / total;
+    const choice = values[j] ?? NaN;
+    ofChoice[choice] = (ofChoice[choice] ?? NaN) + defaultWeight(n, ranks[j] ?? NaN) / total;
   }
-  return choiceLogPdf({ dimension, ...row }, weightOfChoice, observedWeight, priorWeight / total, values, size);
+  return { ofChoice, observed: observedWeight, prior: priorWeight / total };
 }
 
 /**
@@ -107,23 +125,15 @@ export function sortedCategoricalLogPdf(
  */
 const EXACT_SUMS_BELOW = 512;
 
-function rampedChoiceLogPdf(
-  dimension: CategoricalDimension,
-  observations: SortedObservations,
-  row: { hit: number; miss: number },
-  priorWeight: number,
-  values: Float64Array,
-  size: number,
-): Float64Array {
-  const { values: choices, ranks } = observations;
-  const n = choices.length;
-  const ramp = n - FLAT_WEIGHTS;
-  const k = dimension.choices.length;
-  const ramped = new Float64Array(k);
-  const rankSums = new Float64Array(k);
-  const newest = new Float64Array(k);
+function rampedChoiceWeights(observations: SortedObservations, choices: number, priorWeight: number): ChoiceWeights {
+  const { values, ranks } = observations;
+  const n = values.length;
+  const { ramp, alpha, beta } = linearRamp(n);
+  const ramped = new Float64Array(choices);
+  const rankSums = new Float64Array(choices);
+  const newest = new Float64Array(choices);
   for (let j = 0; j < n; j++) {
-    const choice = choices[j] ?? NaN;
+    const choice = values[j] ?? NaN;
     const rank = ranks[j] ?? NaN;
     if (rank < ramp) {
       ramped[choice] = (ramped[choice] ?? NaN) + 1;
@@ -132,15 +142,12 @@ function rampedChoiceLogPdf(
       newest[choice] = (newest[choice] ?? NaN) + 1;
     }
   }
-  // defaultWeight(n, rank) below the ramp's end: 1/n + (1 - 1/n) · rank / (ramp - 1).
-  const alpha = 1 / n;
-  const beta = (1 - 1 / n) / (ramp - 1);
-  const weightOfChoice = ramped.map((count, c) => alpha * count + beta * (rankSums[c] ?? NaN) + (newest[c] ?? NaN));
-  let observedWeight = 0;
-  for (const w of weightOfChoice) observedWeight += w;
-  const total = observedWeight + priorWeight;
-  for (let c = 0; c < k; c++) weightOfChoice[c] = (weightOfChoice[c] ?? NaN) / total;
-  return choiceLogPdf({ dimension, ...row }, weightOfChoice, observedWeight / total, priorWeight / total, values, size);
+  const ofChoice = ramped.map((count, c) => alpha * count + beta * (rankSums[c] ?? NaN) + (newest[c] ?? NaN));
+  let observed = 0;
+  for (const w of ofChoice) observed += w;
+  const total = observed + priorWeight;
+  for (let c = 0; c < choices; c++) ofChoice[c] = (ofChoice[c] ?? NaN) / total;
+  return { ofChoice, observed: observed / total, prior: priorWeight / total };
 }
 
 /**

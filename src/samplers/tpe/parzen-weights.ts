@@ -16,7 +16,7 @@ export function defaultWeights(n: number): Float64Array {
 }
 
 /** The newest observations that all weigh 1 (the older ones ramp up from 1/n). */
-export const FLAT_WEIGHTS = 25;
+const FLAT_WEIGHTS = 25;
 
 /** defaultWeights(n)[rank], without the array (for densities kept between suggestions, where n moves each time). */
 export function defaultWeight(n: number, rank: number): number {
@@ -24,4 +24,25 @@ export function defaultWeight(n: number, rank: number): number {
   if (rank >= ramp) return 1;
   // numpy.linspace(1 / n, 1, ramp): both ends included; a single point is the start.
   return ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * rank) / (ramp - 1);
+}
+
+/**
+ * defaultWeight(n, ·) in linear form, u(rank) = alpha + beta · rank below `ramp` and 1 from
+ * there: what the kept densities sum by count and by rank sum (equal to defaultWeight up to
+ * rounding).
+ */
+export interface LinearRamp {
+  readonly ramp: number;
+  readonly alpha: number;
+  readonly beta: number;
+}
+
+export function linearRamp(n: number): LinearRamp {
+  const ramp = n - FLAT_WEIGHTS;
+  return { ramp, alpha: 1 / n, beta: ramp > 1 ? (1 - 1 / n) / (ramp - 1) : 0 };
+}
+
+/** A rank's weight by the linear form. */
+export function rampWeight({ ramp, alpha, beta }: LinearRamp, rank: number): number {
+  return rank < ramp ? alpha + beta * rank : 1;
 }
