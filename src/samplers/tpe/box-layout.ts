@@ -64,6 +64,28 @@ export interface Domain {
   readonly considerEndpoints: boolean;
 }
 
+/** Box b's lower edge. */
+function boxEdge(low: number, clip: number, b: number): number {
+  return low + b * clip;
+}
+
+/** Box b's centre, which its moments are taken about. */
+export function boxCentre(low: number, clip: number, b: number): number {
+  return low + (b + 0.5) * clip;
+}
+
+/**
+ * The box `value` falls in, as classify places it: the number of edges boxEdge(b), b >= 1, at
+ * or below it (the last box also holds `high`). Estimated by division, then settled on the
+ * same edges, whose rounding the division does not share.
+ */
+export function boxOf(value: number, low: number, clip: number): number {
+  let box = Math.max(0, Math.min(BOXES - 1, Math.floor((value - low) / clip)));
+  while (box < BOXES - 1 && boxEdge(low, clip, box + 1) <= value) box++;
+  while (box > 0 && boxEdge(low, clip, box) > value) box--;
+  return box;
+}
+
 export function emptyLayout(): Layout {
   return withRoom(0, new Int32Array(BOXES + 1));
 }
@@ -117,9 +139,9 @@ export function classify(
   into.values = values;
   into.ranks = ranks;
   const { starts, directStarts } = into;
-  // Box b holds the values in [low + b·clip, low + (b + 1)·clip); the last one also holds `high`.
+  // Box b holds the values in [boxEdge(b), boxEdge(b + 1)) (see boxOf).
   starts[0] = 0;
-  for (let b = 1; b < BOXES; b++) starts[b] = lowerBound(values, low + b * clip, starts[b - 1] ?? 0, n);
+  for (let b = 1; b < BOXES; b++) starts[b] = lowerBound(values, boxEdge(low, clip, b), starts[b - 1] ?? 0, n);
   starts[BOXES] = n;
   const prior = 0.5 * (low + high);
   let priorPlace = lowerBound(values, prior, 0, n); // the first observation above the prior's mean

@@ -1,4 +1,4 @@
-import { BOXES, classify, DIRECT, emptyLayout, fitLayout, NEWEST, type Layout } from './box-layout.js';
+import { BOXES, boxCentre, boxOf, classify, DIRECT, emptyLayout, fitLayout, NEWEST, type Layout } from './box-layout.js';
 import { lowerBound } from './lower-bound.js';
 import { linearRamp, rampWeight } from './parzen-weights.js';
 import { addSource, hermiteIntegral, hermiteSum, ORDER } from './hermite-moments.js';
@@ -138,7 +138,7 @@ export class BoxedDensity {
     const last = Math.min(BOXES - 1, Math.floor((x - low) / clip + REACH));
     for (let b = first; b <= last; b++) {
       if (starts[b] === starts[b + 1]) continue;
-      boxed += hermiteSum(this.combined, b * ORDER, (x - (low + (b + 0.5) * clip)) / width);
+      boxed += hermiteSum(this.combined, b * ORDER, (x - boxCentre(low, clip, b)) / width);
     }
     return addLogTerms(terms, boxed);
   }
@@ -162,7 +162,7 @@ export class BoxedDensity {
     const last = Math.min(BOXES - 1, Math.floor((upper - low) / clip + REACH));
     for (let b = first; b <= last; b++) {
       if (starts[b] === starts[b + 1]) continue;
-      const centre = low + (b + 0.5) * clip;
+      const centre = boxCentre(low, clip, b);
       const ta = (lower - centre) / width;
       const tb = (upper - centre) / width;
       const mass = Math.exp(logGaussMass(ta * Math.SQRT2, tb * Math.SQRT2));
@@ -189,12 +189,8 @@ export class BoxedDensity {
     const n = values.length;
     const { low } = this.dimension;
     const changed = new Uint8Array(BOXES);
-    // The box classify puts the value in: the number of box edges low + b·clip (b >= 1) at or below it.
     const mark = (value: number): void => {
-      let box = Math.max(0, Math.min(BOXES - 1, Math.floor((value - low) / clip)));
-      while (box < BOXES - 1 && low + (box + 1) * clip <= value) box++;
-      while (box > 0 && low + box * clip > value) box--;
-      changed[box] = 1;
+      changed[boxOf(value, low, clip)] = 1;
     };
     for (const value of changes.values) {
       mark(value);
@@ -224,7 +220,7 @@ export class BoxedDensity {
       if (layout.changed[b] === 0) continue;
       const at = b * SETS * ORDER;
       this.moments.fill(0, at, at + SETS * ORDER);
-      const centre = low + (b + 0.5) * clip;
+      const centre = boxCentre(low, clip, b);
       const end = layout.starts[b + 1] ?? 0;
       // Components of one value share their term but for the weight: a run of equal values
       // (a grid's, or repeated trials) adds its summed weights once. Sums in component order,
