@@ -50,11 +50,11 @@ export class ObservationRanking {
   /** By trial number (numbers are dense from 0: an array indexes them faster than a map). */
   private readonly known: ({ snapshot: TrialSnapshot; rank: Rank | undefined } | undefined)[] = [];
   /** By trial number: UNRANKED (or never seen), RANKED or PENDING. */
-  private status = new Uint8Array(0);
+  private status: Uint8Array = new Uint8Array(0);
   /** Trial numbers seen are below this. */
   private size = 0;
   /** By trial number: its side in the last split. */
-  private sides = new Uint8Array(0);
+  private sides: Uint8Array = new Uint8Array(0);
 
   constructor(
     direction: Direction,
@@ -76,11 +76,7 @@ export class ObservationRanking {
     const finished = this.ranked.length;
     const count = Math.min(nBelow(finished), finished);
     const { size } = this;
-    if (this.sides.length < size) {
-      const grown = new Uint8Array(size + (size >> 3) + 16);
-      grown.set(this.sides);
-      this.sides = grown;
-    }
+    this.sides = holding(this.sides, size);
     const { sides, status } = this;
     const below = this.ranked.slice(0, count).map((rank) => rank.number);
     below.sort((a, b) => a - b);
@@ -123,11 +119,7 @@ export class ObservationRanking {
     const rank = this.rankOf(trial);
     if (rank) this.ranked.splice(this.position(rank), 0, rank);
     this.known[trial.number] = { snapshot: trial, rank };
-    if (trial.number >= this.status.length) {
-      const grown = new Uint8Array(2 * trial.number + 16);
-      grown.set(this.status);
-      this.status = grown;
-    }
+    this.status = holding(this.status, trial.number + 1);
     this.status[trial.number] = rank ? RANKED : isPending(trial) ? PENDING : UNRANKED;
   }
 
@@ -175,4 +167,12 @@ function numbersOn(sides: Uint8Array, size: number, side: number): number[] {
   const numbers: number[] = [];
   for (let number = 0; number < size; number++) if (sides[number] === side) numbers.push(number);
   return numbers;
+}
+
+/** `array` if it holds `size` entries, else a copy with room to grow (trial numbers only grow). */
+function holding(array: Uint8Array, size: number): Uint8Array {
+  if (array.length >= size) return array;
+  const grown = new Uint8Array(2 * size + 16);
+  grown.set(array);
+  return grown;
 }
