@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { AlreadyExistsError } from '../../errors/already-exists-error.js';
 import { InvalidStateError } from '../../errors/invalid-state-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
-import type { ParamValue, ParamValues } from '../../space/param-spec.js';
+import type { ParamValues } from '../../space/param-spec.js';
 import type { StudyDefinition } from '../study-definition.js';
 import { sqlBest, sqlOrder } from '../../core/direction.js';
 import { TRIAL_STATES, type TrialState } from '../../core/trial-state.js';
@@ -759,9 +759,10 @@ export class PostgresTrialStore implements TrialStore, RawStore {
     );
     if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
     const { params_json: paramsJson, result_json: resultJson, ...trial } = row;
-    // Each value is stored as JSON text, as assemble() reads it.
-    const params = Object.fromEntries(Object.entries(paramsJson ?? {}).map(([name, value]) => [name, JSON.parse(value) as ParamValue]));
-    return toTrial(trial, params, resultJson ?? undefined);
+    // The rows assemble() reads, parsed by the same byTrial.
+    const paramRows = Object.entries(paramsJson ?? {}).map(([name, value]) => ({ trial_id: trialId, name, value }));
+    const { params, results } = byTrial(paramRows, resultJson ? [resultJson] : []);
+    return toTrial(trial, params.get(trialId) ?? {}, results.get(trialId));
   }
 }
 
