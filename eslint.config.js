@@ -3,7 +3,19 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'src/wire/gen/', '.out-*/', 'node_modules/', 'scratch/', 'bin/', '.dependency-cruiser.cjs', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/',
+      'src/wire/gen/',
+      'kernels/',
+      '.out-*/',
+      'node_modules/',
+      'scratch/',
+      'bin/',
+      '.dependency-cruiser.cjs',
+      'eslint.config.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

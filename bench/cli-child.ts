@@ -58,6 +58,16 @@ export class CliChild {
     return this.child.exitCode;
   }
 
+  /** Everything the process has written to standard output so far. */
+  get output(): string {
+    return this.stdout;
+  }
+
+  /** Resolves with the exit code once the process has ended and its output is read. */
+  ended(): Promise<number | null> {
+    return this.exited;
+  }
+
   /**
    * CPU time (user + system) the process has used so far, in seconds, from /proc/PID/stat;
    * undefined where there is no /proc. Unlike wall time it does not grow while the process waits

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
+import { instantiateKernels } from '../src/training/fused/training-kernels.js';
 
 /** One matrix product C = op(A) op(B), m x k times k x n, as training computes it. */
 export interface GemmShape {
@@ -37,36 +38,65 @@ export const GEMM_SHAPES: readonly GemmShape[] = [
   shape('square512', 'square 512x512 . 512x512', 512, 512, 512),
 ];
 
+/** GFLOP/s of one product by `product`, by the method of bench/python/gemm.py: repeated calls for about `seconds`, the best of five rounds. */
+function rateOf(product: () => void, flops: number, seconds: number): number {
+  for (let i = 0; i < 3; i++) product();
+  let calls = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) product();
+    if ((performance.now() - start) / 1000 > seconds / 5) break;
+    calls *= 2;
+  }
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) product();
+    best = Math.min(best, (performance.now() - start) / 1000 / calls);
+  }
+  return flops / best / 1e9;
+}
+
 /**
- * GFLOP/s of tf.matMul on the current backend (the path training takes: on wasm, XNNPACK's GEMM
- * and our transposed-product kernel), by the same method as bench/python/gemm.py: repeated
- * calls for about `seconds`, the best of five rounds.
+ * GFLOP/s of tf.matMul on the current backend (on wasm, XNNPACK's GEMM and our transposed-product
+ * kernel): the products of every model the fused step does not cover (CNNs, batch norm, dropout).
  */
-export function ourGemmRates(shapes: readonly GemmShape[], seconds: number): number[] {
+export function tfGemmRates(shapes: readonly GemmShape[], seconds: number): number[] {
   return shapes.map(({ m, k, n, transposeA, transposeB }) => {
     const a = tf.randomNormal(transposeA ? [k, m] : [m, k], 0, 1, 'float32', 1);
     const b = tf.randomNormal(transposeB ? [n, k] : [k, n], 0, 1, 'float32', 2);
-    const product = (): void => tf.matMul(a, b, transposeA, transposeB).dispose();
     try {
-      for (let i = 0; i < 3; i++) product();
-      let calls = 1;
-      for (;;) {
-        const start = performance.now();
-        for (let i = 0; i < calls; i++) product();
-        if ((performance.now() - start) / 1000 > seconds / 5) break;
-        calls *= 2;
-      }
-      let best = Infinity;
-      for (let round = 0; round < 5; round++) {
-        const start = performance.now();
-        for (let i = 0; i < calls; i++) product();
-        best = Math.min(best, (performance.now() - start) / 1000 / calls);
-      }
-      return (2 * m * k * n) / best / 1e9;
+      return rateOf(() => tf.matMul(a, b, transposeA, transposeB).dispose(), 2 * m * k * n, seconds);
     } finally {
       a.dispose();
       b.dispose();
     }
+  });
+}
+
+/**
+ * GFLOP/s of the fused MLP step's products (kernels/training.ts), as the step calls them: A read
+ * through strides when transposed, B transposed into a buffer first when it is (that copy counts).
+ */
+export function fusedGemmRates(shapes: readonly GemmShape[], seconds: number): number[] {
+  return shapes.map(({ m, k, n, transposeA, transposeB }) => {
+    const instance = instantiateKernels();
+    if ('unavailable' in instance) return Number.NaN;
+    const { kernels } = instance;
+    const at = Math.ceil(kernels.heapBase() / 16) * 16;
+    const [a, b, bt, c] = [at, at + 4 * m * k, at + 4 * (m * k + k * n), at + 4 * (m * k + 2 * k * n)];
+    const bytes = c + 4 * m * n - kernels.memory.buffer.byteLength;
+    if (bytes > 0) kernels.memory.grow(Math.ceil(bytes / 65_536));
+    const heap = new Float32Array(kernels.memory.buffer);
+    for (let i = a / 4; i < c / 4; i++) heap[i] = Math.sin(i);
+    const [aRow, aCol] = transposeA ? [4, 4 * m] : [4 * k, 4];
+    const product = transposeB
+      ? () => {
+          kernels.transpose(b, n, k, bt);
+          kernels.gemm(a, aRow, aCol, bt, c, m, k, n);
+        }
+      : () => kernels.gemm(a, aRow, aCol, b, c, m, k, n);
+    return rateOf(product, 2 * m * k * n, seconds);
   });
 }
 

@@ -14,6 +14,7 @@ import type { TrialConfig } from './trial-config.js';
 import { meanLossInChunks } from './inference-chunks.js';
 import { evaluateTest } from './test-evaluation.js';
 import { trainEpoch } from './train-epoch.js';
+import { fusedTrainer } from './fused/fused-trainer.js';
 import type { TensorPart, TrainingData } from './training-data.js';
 
 export interface TrainRunOptions {
@@ -41,6 +42,11 @@ export interface TrainRunOptions {
     readonly freshBest?: boolean;
     readonly save: (state: TrainingState) => void;
   };
+  /**
+   * Train an MLP with the fused WebAssembly step where it can (fused/fused-mlp.ts); false keeps
+   * TensorFlow.js's kernels throughout (benchmarks and tests compare the two). Default true.
+   */
+  readonly fused?: boolean;
 }
 
 /**
@@ -56,6 +62,7 @@ export function trainRun(options: TrainRunOptions): RunOutcome {
   const model = buildModel(config.model, data.imageShape, data.classes, seed);
   const optimizer = createOptimizer(config.training);
   const best = new BestWeights(objective);
+  const fused = options.fused === false ? undefined : fusedTrainer(model, optimizer, config.training);
   // The test set is seen once, at the end, by the best epoch's weights: never during training.
   const tested = (): { test?: TestEvaluation } =>
     data.test && best.restore(model) ? { test: evaluateTest(model, data.test, data.classes, best.epoch) } : {};
@@ -76,7 +83,9 @@ export function trainRun(options: TrainRunOptions): RunOutcome {
       setLearningRate(optimizer, learningRate);
       learningRates.push(learningRate);
       const order = new Rng(deriveSeed(seed, epoch)).permutation(train.count);
-      const totals = trainEpoch({ model, optimizer, part: train, order, batchSize, shouldStop });
+      const totals = fused
+        ? fused.trainEpoch({ optimizer, part: train, order, batchSize, shouldStop })
+        : trainEpoch({ model, optimizer, part: train, order, batchSize, shouldStop });
       if (totals === 'stopped') {
         trainSeconds += (performance.now() - started) / 1000;
         return { status: 'stopped', epochs: epoch - 1, trainSeconds, ...tested() };
@@ -86,7 +95,7 @@ export function trainRun(options: TrainRunOptions): RunOutcome {
         trainSeconds += (performance.now() - started) / 1000;
         return { status: 'diverged', epoch, reason: `diverged at epoch ${epoch}: training loss is ${trainLoss}`, trainSeconds };
       }
-      const validation = evaluate(model, data.validation);
+      const validation = fused ? fused.evaluate(data.validation) : evaluate(model, data.validation);
       // Measured as part of the epoch: the schedule's cost is the trial's cost.
       const information = schedule.measures.ihyll ? probe?.outputInformation(model) : undefined;
       if (information !== undefined) ihyll.push(information);
