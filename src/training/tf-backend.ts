@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmConvFilterGradient } from './wasm-conv-filter-gradient.js';
 import type { BackendPreference } from './backend-preference.js';
 import { registerWasmTransposedMatMul } from './wasm-transposed-matmul.js';
+import { registerWasmMaxPoolGradient } from './wasm-max-pool-gradient.js';
 
 export type { BackendPreference } from './backend-preference.js';
 
@@ -30,6 +31,7 @@ export async function initBackend(preference: BackendPreference): Promise<string
   if (name === 'wasm') {
     registerWasmConvFilterGradient();
     registerWasmTransposedMatMul();
+    registerWasmMaxPoolGradient();
   }
   return tf.getBackend();
 }

@@ -17,6 +17,7 @@ export interface DenseLayerPlan {
 export type OptimizerPlan =
   | { readonly kind: 'sgd' }
   | { readonly kind: 'momentum'; readonly momentum: number }
+  | { readonly kind: 'rmsprop'; readonly decay: number; readonly momentum: number; readonly epsilon: number }
   | { readonly kind: 'adam'; readonly beta1: number; readonly beta2: number; readonly epsilon: number };
 
 /**
@@ -75,7 +76,7 @@ interface Building {
 /**
  * Reads a built model and its optimizer as a plan for the fused step, or says why they are not
  * one: the plan covers the MLPs and CNNs buildModel makes without dropout or batch norm, trained
- * by SGD, momentum (not Nesterov) or Adam. Read from the model itself rather than from its
+ * by SGD, momentum (not Nesterov), RMSprop (not centered) or Adam. Read from the model itself rather than from its
  * settings, so that a layer the kernels do not know sends training down TensorFlow.js's path
  * instead of being trained as something else.
  */
@@ -220,6 +221,10 @@ function planOptimizer(optimizer: tf.Optimizer): OptimizerPlan | { unsupported: 
       return { kind: 'sgd' };
     case 'Momentum':
       return config.useNesterov ? { unsupported: 'Nesterov momentum' } : { kind: 'momentum', momentum: config.momentum as number };
+    case 'RMSProp':
+      return config.centered
+        ? { unsupported: 'centered RMSprop' }
+        : { kind: 'rmsprop', decay: config.decay as number, momentum: config.momentum as number, epsilon: config.epsilon as number };
     case 'Adam':
       return { kind: 'adam', beta1: config.beta1 as number, beta2: config.beta2 as number, epsilon: config.epsilon as number };
     default:

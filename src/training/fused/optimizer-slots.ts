@@ -10,6 +10,8 @@ interface OptimizerInsides {
   accumulations?: Slot[];
   accumulatedFirstMoment?: Slot[];
   accumulatedSecondMoment?: Slot[];
+  accumulatedMeanSquares?: Slot[];
+  accumulatedMoments?: Slot[];
   accBeta1?: tf.Variable;
   accBeta2?: tf.Variable;
 }
@@ -18,6 +20,10 @@ interface OptimizerInsides {
 const SLOTS = {
   sgd: [],
   momentum: [{ field: 'accumulations', suffix: 'momentum' }],
+  rmsprop: [
+    { field: 'accumulatedMeanSquares', suffix: 'rms' },
+    { field: 'accumulatedMoments', suffix: 'momentum' },
+  ],
   adam: [
     { field: 'accumulatedFirstMoment', suffix: 'm' },
     { field: 'accumulatedSecondMoment', suffix: 'v' },
@@ -44,7 +50,7 @@ export class OptimizerSlots {
     this.insides = optimizer as unknown as OptimizerInsides;
   }
 
-  /** Slot buffers each weight needs: 0 (SGD), 1 (momentum), 2 (Adam). */
+  /** Slot buffers each weight needs: 0 (SGD), 1 (momentum), 2 (RMSprop, Adam). */
   get perWeight(): number {
     return SLOTS[this.plan.kind].length;
   }
@@ -100,6 +106,21 @@ export class OptimizerSlots {
         return;
       case 'momentum':
         k.momentum(weight, gradient, slots[0] as number, count, plan.momentum, this.c);
+        return;
+      case 'rmsprop':
+        // RMSprop multiplies by the rate itself (not by its negative, as SGD's c).
+        k.rmsprop(
+          weight,
+          gradient,
+          slots[0] as number,
+          slots[1] as number,
+          count,
+          plan.decay,
+          1 - plan.decay,
+          plan.momentum,
+          -this.c,
+          plan.epsilon,
+        );
         return;
       case 'adam':
         k.adam(

@@ -24,6 +24,18 @@ export interface TrainingKernels {
   col2im: PatchCopy;
   maxPool(src: number, batch: number, height: number, width: number, channels: number, pool: number, dst: number, argmax: number): void;
   maxPoolGradient(dOut: number, argmax: number, outCount: number, dIn: number, inCount: number): void;
+  rmsprop(
+    w: number,
+    g: number,
+    meanSquare: number,
+    moment: number,
+    count: number,
+    decay: number,
+    oneMinusDecay: number,
+    momentum: number,
+    learningRate: number,
+    epsilon: number,
+  ): void;
   adam(
     w: number,
     g: number,

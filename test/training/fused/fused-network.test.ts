@@ -86,6 +86,12 @@ const CASES: { name: string; model: Partial<ModelConfig>; training: Partial<Trai
     model: { activation: 'relu', width: 37 },
     training: { optimizer: 'adam', batch_size: 32 },
   },
+  { name: 'ReLU, RMSprop', model: { activation: 'relu' }, training: { optimizer: 'rmsprop', learning_rate: 0.001 } },
+  {
+    name: 'ELU, RMSprop with momentum',
+    model: { activation: 'elu' },
+    training: { optimizer: 'rmsprop', learning_rate: 0.0005, momentum: 0.9 },
+  },
   {
     name: "CNN: conv 5x5 'same', 8 channels, ReLU, max-pool 2, Adam",
     model: { architecture: 'cnn', conv_layers: 1, channels: 8, kernel: 5, padding: 'same', pool: 2, depth: 1, width: 32 },
@@ -234,15 +240,19 @@ test('a fused epoch told to stop writes back the steps it took, and leaks no ten
 });
 
 test('models and optimizers the fused step does not cover are named, and train on TensorFlow.js', () => {
-  const cases: [Partial<ModelConfig>, Partial<TrainingConfig>, RegExp][] = [
+  const centered = (): tf.Optimizer => tf.train.rmsprop(0.01, 0.9, 0, 1e-7, true);
+  const cases: [Partial<ModelConfig>, Partial<TrainingConfig> | (() => tf.Optimizer), RegExp][] = [
     [{ dropout: 0.25 }, {}, /SeededDropout/],
     [{ batch_norm: true }, {}, /BatchNormalization/],
     [{ architecture: 'cnn', channels: 4, depth: 1, batch_norm: true }, {}, /BatchNormalization/],
-    [{}, { optimizer: 'rmsprop' }, /RMSProp/],
+    [{}, centered, /centered RMSprop/],
   ];
   for (const [modelSettings, trainingSettings, reason] of cases) {
     const model = buildModel({ ...DEFAULT_MODEL, width: 16, ...modelSettings }, data.imageShape, data.classes, 1);
-    const optimizer = createOptimizer({ ...DEFAULT_TRAINING, epochs: 1, ...trainingSettings });
+    const optimizer =
+      typeof trainingSettings === 'function'
+        ? trainingSettings()
+        : createOptimizer({ ...DEFAULT_TRAINING, epochs: 1, ...trainingSettings });
     try {
       const plan = networkPlan(model, optimizer);
       assert.ok('unsupported' in plan, JSON.stringify(modelSettings));
