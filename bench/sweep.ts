@@ -35,6 +35,7 @@ interface Options {
   trials?: number;
   epochs?: number;
   peer: boolean;
+  peerSearch: 'replay' | 'own';
 }
 
 const options = new Command()
@@ -50,6 +51,14 @@ const options = new Command()
   .addOption(new Option('--trials <n>', "replace each file's budget (shorter runs)").argParser(positiveInteger))
   .addOption(new Option('--epochs <n>', "replace each file's epochs (shorter runs)").argParser(positiveInteger))
   .option('--no-peer', 'run ours only')
+  .addOption(
+    new Option(
+      '--peer-search <how>',
+      "the peer's trials in a search: replay (the configurations our run trained) or own (Optuna's sampler)",
+    )
+      .choices(['replay', 'own'])
+      .default('replay'),
+  )
   .parse()
   .opts<Options>();
 
@@ -62,10 +71,15 @@ interface Run {
   readonly testAccuracy: number | null;
 }
 
+/** Ours, with the configurations it trained, in trial order (what the peer replays). */
+interface OurRun extends Run {
+  readonly configurations: Record<string, unknown>[];
+}
+
 const perHour = (run: Run): number => (run.finished / run.seconds) * 3600;
 
 /** Ours: the CLI as the README runs it, from process start to exit. */
-async function runOurs(file: string, db: string): Promise<Run> {
+async function runOurs(file: string, db: string, study: string): Promise<OurRun> {
   const start = performance.now();
   const child = new CliChild('sweeper run', ['run', file, '--db', db, '--threads', String(options.threads), '--json']);
   // /proc holds the CPU time only while the process lives: sample it until the end.
@@ -80,12 +94,17 @@ async function runOurs(file: string, db: string): Promise<Run> {
     best: { value: number | null; test_accuracy: number | null }[];
   };
   const { COMPLETE = 0, FAILED = 0, PRUNED = 0 } = answer.study.counts;
+  // Not timed: which configurations the run trained, for the peer to train the same.
+  const listing = new CliChild('sweeper trials', ['trials', study, '--db', db, '--json']);
+  if ((await listing.ended()) !== 0) throw listing.failure('failed');
+  const { trials } = JSON.parse(listing.output) as { trials: { params: Record<string, unknown> }[] };
   return {
     seconds,
     cpuSeconds,
     finished: COMPLETE + FAILED + PRUNED,
     best: answer.best[0]?.value ?? null,
     testAccuracy: answer.best[0]?.test_accuracy ?? null,
+    configurations: trials.map((trial) => trial.params),
   };
 }
 
@@ -98,6 +117,7 @@ interface PeerAnswer {
   failed: number;
   best_value: number | null;
   best_test_accuracy: number | null;
+  configurations: Record<string, unknown>[];
 }
 
 /** The arrays of our split, as raw files the peer reads with numpy. */
@@ -113,7 +133,7 @@ function exportSplit(split: DatasetSplit, directory: string): Record<string, { i
   );
 }
 
-function peerRequest(definition: StudyDefinition, split: DatasetSplit, data: unknown): unknown {
+function peerRequest(definition: StudyDefinition, split: DatasetSplit, data: unknown): object {
   if (definition.task?.type !== 'train') throw new Error('not a training sweep');
   const { model, training } = definition.task;
   const space = SearchSpace.fromDefinition(definition.space);
@@ -141,9 +161,15 @@ function peerRequest(definition: StudyDefinition, split: DatasetSplit, data: unk
   };
 }
 
-async function runPeer(peer: PythonPeer & { available: true }, request: unknown): Promise<Run & { answer: PeerAnswer }> {
+async function runPeer(
+  peer: PythonPeer & { available: true },
+  request: object,
+  replay: readonly Record<string, unknown>[] | undefined,
+): Promise<Run & { answer: PeerAnswer }> {
   const start = performance.now();
-  const [answer] = (await runPython(peer, 'sweep.py', request, undefined, ONE_THREAD)) as [PeerAnswer];
+  const [answer] = (await runPython(peer, 'sweep.py', { ...request, ...(replay ? { enqueue: replay } : {}) }, undefined, ONE_THREAD)) as [
+    PeerAnswer,
+  ];
   const seconds = (performance.now() - start) / 1000;
   return {
     seconds,
@@ -158,20 +184,27 @@ async function runPeer(peer: PythonPeer & { available: true }, request: unknown)
 interface SweepRuns {
   readonly name: string;
   readonly trials: number;
-  readonly ours: Run[];
+  readonly ours: OurRun[];
   readonly peer: Run[];
   readonly skipped?: string;
+  /** With a replay: whether every peer run trained exactly the configurations it was given. */
+  sameConfigurations?: boolean;
+}
+
+/** Configurations with their parameters in name order, to compare two lists as JSON. */
+function sortedKeys(configurations: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  return configurations.map((params) => Object.fromEntries(Object.entries(params).sort(([a], [b]) => a.localeCompare(b))));
 }
 
 function findPeer(): (PythonPeer & { available: true }) | undefined {
   if (!options.peer) return undefined;
-  for (const found of [findOptuna(), findPythonPackage(TORCH)]) {
-    if (!found.available) {
-      console.log(found.reason);
-      return undefined;
-    }
+  const [peer, torch] = [findOptuna(), findPythonPackage(TORCH)];
+  const missing = [peer, torch].find((found) => !found.available);
+  if (missing && !missing.available) {
+    console.log(missing.reason);
+    return undefined;
   }
-  const peer = findOptuna() as PythonPeer & { available: true };
+  if (!peer.available) return undefined;
   // Against the reference BLAS the peer would train several times slower than a PyTorch user's.
   console.log(describeTorchBlas(fastTorchBlas(peer)));
   return peer;
@@ -195,7 +228,7 @@ async function main(): Promise<void> {
       const { definition } = await loadSweepFile(file);
       const problem = peer ? peerProblem(definition) : undefined;
       if (problem) console.log(`${definition.name}: no peer run (${problem})`);
-      let request: unknown;
+      let request: object | undefined;
       if (peer && !problem && definition.task?.type === 'train') {
         const split = await new DatasetCache().load(definition.task.dataset);
         request = peerRequest(definition, split, exportSplit(split, place));
@@ -207,18 +240,29 @@ async function main(): Promise<void> {
         peer: [],
         ...(problem ? { skipped: problem } : {}),
       };
+      // A grid is the same work on both sides; a search samples differently on each (and with two
+      // trials in flight, differently from run to run), so by default the peer trains the
+      // configurations our last run trained, in its order (enqueue_trial), and both sides do the
+      // same work. --peer-search own lets Optuna's sampler choose.
+      const replay = definition.sampler.type !== 'grid' && options.peerSearch === 'replay';
       for (let repeat = 1; repeat <= options.repeats; repeat++) {
-        // Alternate which side goes first, so a drift in the machine's speed does not favour one.
+        // Alternate which side goes first (after a first run of ours, whose configurations a replay
+        // needs), so that a drift in the machine's speed does not favour one.
         const sides = [
           async () => {
             console.error(`${definition.name} ${repeat}/${options.repeats}: sweeper run ...`);
-            runs.ours.push(await runOurs(file, join(place, `ours-${repeat}.db`)));
+            runs.ours.push(await runOurs(file, join(place, `ours-${repeat}.db`), definition.name));
           },
           ...(request && peer
             ? [
                 async () => {
                   console.error(`${definition.name} ${repeat}/${options.repeats}: Optuna + PyTorch ...`);
-                  const run = await runPeer(peer, request);
+                  const configurations = replay ? (runs.ours.at(-1) as OurRun).configurations : undefined;
+                  const run = await runPeer(peer, request, configurations);
+                  if (configurations)
+                    runs.sameConfigurations =
+                      (runs.sameConfigurations ?? true) &&
+                      JSON.stringify(sortedKeys(run.answer.configurations)) === JSON.stringify(sortedKeys(configurations));
                   if (runs.peer.length === 0)
                     console.log(
                       `${definition.name}: Optuna ${run.answer.optuna}, PyTorch ${run.answer.torch}; importing them took ${significant(run.answer.import_seconds)} s of the peer's time`,
@@ -276,6 +320,11 @@ function report(results: readonly SweepRuns[], peer: PythonPeer | undefined, loa
   console.log(
     `s: wall seconds from process start to exit (median of ${options.repeats}); ours: sweeper run --threads ${options.threads}; theirs: study.optimize(n_jobs=${options.threads}), torch on 1 thread per job`,
   );
+  console.log(
+    options.peerSearch === 'replay'
+      ? "theirs trained our run's configurations in a search (enqueue_trial), and its own grid in a grid: the same work on both sides"
+      : "theirs chose its configurations with Optuna's sampler: in a search, not the same work as ours",
+  );
   const result: Record<string, number | string> = {
     threads: options.threads,
     repeats: options.repeats,
@@ -293,6 +342,7 @@ function report(results: readonly SweepRuns[], peer: PythonPeer | undefined, loa
       result[`${key}_theirs_per_hour`] = mid(runs.peer, perHour);
       result[`${key}_theirs_finished`] = mid(runs.peer, (r) => r.finished);
       result[`${key}_ratio`] = mid(runs.ours, perHour) / mid(runs.peer, perHour);
+      if (runs.sameConfigurations !== undefined) result[`${key}_same_configurations`] = runs.sameConfigurations ? 'yes' : 'no';
     }
   }
   if (!peer?.available) result.peer = 'skipped';

@@ -3,9 +3,10 @@
 stdin: {"data": {"train" | "validation" | "test": {"images": path, "labels": path, "count"}},
         "pixels", "classes", "definition", "order", "sampler": {"type": "tpe" | "random" | "grid",
         "seed", "grid"?: {name: [values]}}, "trials", "n_jobs", "seed",
-        "model": our model settings, "training": our training settings}
+        "model": our model settings, "training": our training settings,
+        "enqueue"?: [params of each trial to run first, in order (study.enqueue_trial)]}
 stdout: one line {"optuna", "torch", "import_seconds", "optimize_seconds", "cpu_seconds",
-        "complete", "failed", "best_value", "best_test_accuracy"}
+        "complete", "failed", "best_value", "best_test_accuracy", "configurations": [params by trial number]}
 
 What a user of Optuna and PyTorch writes for the same sweep: study.optimize(objective,
 n_trials, n_jobs) whose objective suggests the parameters (define-by-run, as our space says:
@@ -167,6 +168,9 @@ else:
     sampler = optuna.samplers.GridSampler(sampler_request["grid"], seed=sampler_request["seed"])
 
 study = optuna.create_study(direction="maximize", sampler=sampler)
+# The configurations our run trained, in its order: both sides then train the same networks.
+for params in request.get("enqueue", []):
+    study.enqueue_trial(params)
 study.optimize(objective, n_trials=request["trials"], n_jobs=request["n_jobs"])
 END = time.perf_counter()
 
@@ -185,6 +189,7 @@ print(
             "failed": len(study.trials) - len(complete),
             "best_value": best.value if best else None,
             "best_test_accuracy": best.user_attrs.get("test_accuracy") if best else None,
+            "configurations": [t.params for t in sorted(study.trials, key=lambda t: t.number)],
         }
     )
 )

@@ -7,7 +7,8 @@ import { runBench } from '../helpers/bench-run.js';
 /**
  * bench:sweep on its two default sweeps, cut to 2 trials of 1 epoch: ours runs `sweeper run` to
  * the end and, where Optuna and PyTorch are installed, the peer runs the same number of trials
- * of the same sweep (TPE and grid). No rate is checked: that is the benchmark's job.
+ * of the same sweep (TPE and grid), the TPE one on exactly the configurations ours trained. No
+ * rate is checked: that is the benchmark's job.
  */
 test('bench:sweep runs the quick start and report 000 grid on both sides', { timeout: 300_000 }, async () => {
   const { stdout, values, resultLine } = await runBench('sweep', ['--trials', '2', '--epochs', '1']);
@@ -20,7 +21,10 @@ test('bench:sweep runs the quick start and report 000 grid on both sides', { tim
     assert.equal(values.get(`${key}_theirs_finished`), '2', `${key}: the peer finished its 2 trials: ${resultLine}`);
     assert.ok(Number(values.get(`${key}_ratio`)) > 0, `${key}_ratio in: ${resultLine}`);
   }
-  if (peer) assert.match(stdout, /^quickstart: Optuna [\d.]+, PyTorch [\d.]+/m, "the peer's versions");
+  if (peer) {
+    assert.match(stdout, /^quickstart: Optuna [\d.]+, PyTorch [\d.]+/m, "the peer's versions");
+    assert.equal(values.get('quickstart_same_configurations'), 'yes', `the peer replayed our configurations: ${resultLine}`);
+  }
 });
 
 test("bench:sweep's peer runs the sweeps it trains as ours does, and names why it cannot run the others", async () => {

@@ -101,7 +101,8 @@ describe('interrupting and resuming', () => {
 
   test('a study being run cannot be resumed by a second process', async () => {
     const db = join(dir, 'busy.db');
-    // Long enough (12 trials on one thread) to be still running when the second process asks.
+    // The first process is paused (SIGSTOP) while the second asks, so it is still running then
+    // however fast training is, and its owner's process alive.
     const file = writeTinySweep(
       dir,
       { study: 'study: busy', budget: 'budget:\n  trials: 12', training: 'training:\n  epochs: 5' },
@@ -109,8 +110,14 @@ describe('interrupting and resuming', () => {
     );
     const { child, done } = startCli(['run', file, '--db', db, '--threads', '1']);
     await waitForTrials(db, 'busy', (trials) => trials.some((t) => t.state === 'RUNNING'));
-    const second = await runCli(['resume', 'busy', '--db', db]);
-    assert.equal(second.code, 2);
+    child.kill('SIGSTOP');
+    let second: Awaited<ReturnType<typeof runCli>>;
+    try {
+      second = await runCli(['resume', 'busy', '--db', db]);
+    } finally {
+      child.kill('SIGCONT');
+    }
+    assert.equal(second.code, 2, second.stderr);
     assert.match(second.stderr, new RegExp(`error: study "busy" is being run by process ${child.pid} on `));
     child.kill('SIGINT');
     assert.equal((await done).code, 130);
