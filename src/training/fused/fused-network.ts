@@ -54,8 +54,9 @@ interface ConvBuffers extends Weights {
  * weights held in the kernels' own memory.
  *
  * The model and optimizer stay the truth between epochs: an epoch starts by copying their
- * weights and slots in and ends (or stops) by writing them back, so validation, best weights,
- * checkpoints and resuming see TensorFlow.js's objects as before. The copies are a few hundred
+ * weights and slots in and ends (or stops) by writing them back, so best weights, checkpoints,
+ * resuming, PBT and the test evaluation see TensorFlow.js's objects as before; the validation
+ * pass (evaluate) runs here, on the weights the epoch ended with. The copies are a few hundred
  * kilobytes to a few megabytes an epoch.
  */
 export class FusedNetwork {
