@@ -7,6 +7,8 @@ import { OptimizerSlots } from './optimizer-slots.js';
 
 const FLOAT = 4;
 const PAGE = 65_536;
+/** What a 32-bit wasm memory can address (V8 allows up to 4 GiB). */
+const MAX_MEMORY = 2 ** 32 - PAGE;
 
 /** A trainable layer's buffers in the kernels' memory (byte offsets). */
 interface Weights {
@@ -73,7 +75,13 @@ export class FusedNetwork {
     if ('unsupported' in plan) return plan;
     const instance = instantiateKernels();
     if ('unavailable' in instance) return { unsupported: `no training kernels (${instance.unavailable})` };
-    return new FusedNetwork(plan, optimizer, maxBatch, instance.kernels, instance.codes);
+    try {
+      return new FusedNetwork(plan, optimizer, maxBatch, instance.kernels, instance.codes);
+    } catch (error) {
+      // A network whose buffers a 32-bit wasm memory cannot hold trains on TensorFlow.js instead.
+      if (error instanceof RangeError) return { unsupported: `its buffers do not fit a wasm memory (${error.message})` };
+      throw error;
+    }
   }
 
   private constructor(
@@ -133,6 +141,7 @@ export class FusedNetwork {
         outputGradient: reserve(maxBatch * layer.units),
       });
     }
+    if (next > MAX_MEMORY) throw new RangeError(`${Math.ceil(next / 2 ** 20)} MiB needed, ${Math.floor(MAX_MEMORY / 2 ** 20)} MiB at most`);
     const missing = next - kernels.memory.buffer.byteLength;
     if (missing > 0) kernels.memory.grow(Math.ceil(missing / PAGE));
   }

@@ -264,6 +264,20 @@ test('models and optimizers the fused step does not cover are named, and train o
   }
 });
 
+test('a network whose buffers a wasm memory cannot hold is named, and trains on TensorFlow.js', () => {
+  const model = buildModel({ ...DEFAULT_MODEL, width: 16 }, data.imageShape, data.classes, 1);
+  const optimizer = createOptimizer({ ...DEFAULT_TRAINING, epochs: 1 });
+  try {
+    // Batches of 2 million rows of 784 inputs: 6 GB of input buffer alone.
+    const fused = FusedNetwork.create(model, optimizer, 2_000_000);
+    assert.ok(!(fused instanceof FusedNetwork));
+    assert.match(fused.unsupported, /do not fit a wasm memory \(\d+ MiB needed, 4095 MiB at most\)/);
+  } finally {
+    disposeOptimizer(optimizer);
+    model.dispose();
+  }
+});
+
 test('trainRun reports the same epochs with the fused step as without it', () => {
   const config = { model: { ...DEFAULT_MODEL, width: 48 }, training: { ...DEFAULT_TRAINING, epochs: 3, optimizer: 'adam' as const } };
   const run = (fused: boolean): number[][] => {
