@@ -78,10 +78,18 @@ export class LocalPool extends InProcessExecutor {
       }
     }
     const stopFlag = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const answered = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    // After the stop flag, so that a thread woken by the answer sees the decision.
+    const answer = (epoch: number): void => {
+      Atomics.store(answered, 0, epoch);
+      Atomics.notify(answered, 0);
+    };
     const terminate = new AbortController();
     let deadline: NodeJS.Timeout | undefined;
     const requestStop = (): void => {
       Atomics.store(stopFlag, 0, 1);
+      // A thread waiting for an epoch's answer sees the stop at once.
+      Atomics.notify(answered, 0);
       if (abandonmentOf(signal) && deadline === undefined) {
         deadline = setTimeout(() => {
           this.logger.warn(
@@ -127,10 +135,19 @@ export class LocalPool extends InProcessExecutor {
           } catch (error) {
             this.logger.error({ err: error, trial: assignment.trialNumber }, 'epoch report handler failed; stopping the run');
             requestStop();
+          } finally {
+            answer(message.report.epoch);
           }
         });
       });
-      const threadTask: ThreadTask = { assignment: { ...assignment, task }, split, stopFlag, port: port2, ...(resume && { resume }) };
+      const threadTask: ThreadTask = {
+        assignment: { ...assignment, task },
+        split,
+        stopFlag,
+        answered,
+        port: port2,
+        ...(resume && { resume }),
+      };
       this.pool.run(threadTask, { transferList: [port2], signal: terminate.signal }).catch((error: unknown) => {
         settle({ status: 'error', message: `worker thread failed: ${(error as Error).message}` });
       });

@@ -11,6 +11,12 @@ export interface ThreadTask {
   readonly split: DatasetSplit;
   /** Set to 1 by the pool to stop the run after the current batch. */
   readonly stopFlag: Int32Array;
+  /**
+   * The last epoch whose report the pool has answered (stored, and decided on by the pruner and
+   * early-stopping rule), set before it notifies. The thread waits for it after each epoch (see
+   * train-thread.ts, ANSWER_WAIT_MS), so a decision to stop takes effect at the epoch it was made for.
+   */
+  readonly answered: Int32Array;
   /** The bytes of the checkpoint the run goes on from (`assignment.checkpoint.resume`). */
   readonly resume?: Uint8Array;
   readonly port: MessagePort;

@@ -30,7 +30,10 @@ export default async function runTask(task: ThreadTask): Promise<void> {
       config: resolveTrialConfig(task.assignment.task, task.assignment.params),
       seed: task.assignment.seed,
       objective: task.assignment.objective,
-      onEpoch: (report) => post({ type: 'epoch', report }),
+      onEpoch: (report) => {
+        post({ type: 'epoch', report });
+        awaitAnswer(task, report.epoch);
+      },
       shouldStop: () => Atomics.load(task.stopFlag, 0) !== 0,
       ...(task.resume && { resumeFrom: decodeCheckpoint(task.resume) }),
       ...(plan && {
@@ -53,6 +56,25 @@ export default async function runTask(task: ThreadTask): Promise<void> {
     post({ type: 'done', outcome: { status: 'error', message: (error as Error).message } });
   } finally {
     task.port.close();
+  }
+}
+
+/**
+ * How long a thread waits, after an epoch, for the pool's answer to its report before it goes
+ * on without it. Waiting makes a stop (pruning, early stopping) take effect at the epoch it was
+ * decided for, whatever the speed of training: without it a fast run trains on while the report
+ * travels, and how many epochs a stopped run has depends on the machine. The bound keeps a slow
+ * or unreachable coordinator from holding training up for more than this per epoch.
+ */
+const ANSWER_WAIT_MS = 2_000;
+
+function awaitAnswer(task: ThreadTask, epoch: number): void {
+  const deadline = Date.now() + ANSWER_WAIT_MS;
+  for (;;) {
+    const seen = Atomics.load(task.answered, 0);
+    if (seen >= epoch || Atomics.load(task.stopFlag, 0) !== 0) return;
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(task.answered, 0, seen, left) === 'timed-out') return;
   }
 }
 
