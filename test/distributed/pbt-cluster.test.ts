@@ -4,7 +4,6 @@ import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli-process.js';
 import { startCoordinatorProcess, startWorkerProcess, type ClusterProcess, type CoordinatorProcess } from '../helpers/cluster.js';
-import { readStatus } from '../helpers/coordinator-status.js';
 import { PBT_SWEEP, POPULATION, readPbtStored, segmentCount, type PbtStored } from '../helpers/pbt-study.js';
 import { readTrials } from '../helpers/poll-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -68,16 +67,16 @@ describe('Population Based Training on a cluster (real processes, real training)
     const { coordinator, workers } = await startPopulation(db, { coordinator: 'coordinator', workers: ['doomed', 'surviving'] }, t.signal);
     const [doomed, surviving] = workers as [ClusterProcess, ClusterProcess];
     // Killed while it trains members: what it held must be taken back. The other worker is paused
-    // meanwhile, so that the population cannot reach its last decision point before the kill on
-    // a slow machine (the status is polled through the CLI, half a second a call).
+    // meanwhile, so that the population cannot reach its last decision point before the kill; the
+    // store is polled (10 ms) rather than the status (half a second a call through the CLI), since
+    // a member's segment takes a tenth of a second on a fast machine.
     surviving.child.kill('SIGSTOP');
-    await until(
-      async () => {
-        const status = await readStatus(['--coordinator', coordinator.address]);
-        return status.workers.some((worker) => worker.pid === doomed.child.pid && worker.busy > 0) || undefined;
-      },
-      { what: 'the doomed worker to train a member', signal: t.signal, intervalMs: 50 },
-    );
+    const doomedName = new RegExp(`:${doomed.child.pid}$`);
+    await until(() => readTrials(db, 'lr').some((trial) => trial.state === 'RUNNING' && doomedName.test(trial.worker ?? '')) || undefined, {
+      what: 'the doomed worker to train a member',
+      signal: t.signal,
+      intervalMs: 10,
+    });
     doomed.child.kill('SIGKILL');
     await doomed.done;
     surviving.child.kill('SIGCONT');
