@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { StoreError } from '../../src/errors/store-error.js';
+import { inlineInteger, PostgresDatabase } from '../../src/store/postgres/postgres-database.js';
 import { PostgresTrialStore } from '../../src/store/postgres/postgres-trial-store.js';
 import { runCli } from '../helpers/cli-process.js';
 import { PostgresServer, postgresSkip } from '../helpers/postgres-server.js';
@@ -68,6 +69,30 @@ describe('PostgreSQL trial store', { skip: postgresSkip() }, () => {
       );
     } finally {
       await client.end();
+    }
+  });
+
+  test("a write's first reads share the BEGIN's round trip, and only integers of ours may be written into them", async () => {
+    const db = await PostgresDatabase.open(fresh(), 'write');
+    try {
+      const rows = await db.write((_tx, first) => Promise.resolve(first), {
+        first: [`SELECT ${inlineInteger(41)} + 1 AS n`, 'SELECT n FROM generate_series(1, 3) AS n'],
+      });
+      assert.deepEqual(rows, [[{ n: 42 }], [{ n: 1 }, { n: 2 }, { n: 3 }]]);
+      assert.throws(() => inlineInteger(1.5), RangeError);
+      assert.throws(() => inlineInteger(Number.NaN), RangeError);
+      // Text, a parameter, a second statement or a comment would be sent as SQL without parameters: refused before anything runs.
+      for (const statement of ["SELECT 'x'", 'SELECT ?', 'SELECT $1', 'SELECT 1; DROP TABLE trials', 'SELECT 1 -- x', 'SELECT 1 /* x */']) {
+        let ran = false;
+        await assert.rejects(
+          db.write(() => Promise.resolve((ran = true)), { first: [statement] }),
+          RangeError,
+          statement,
+        );
+        assert.equal(ran, false, statement);
+      }
+    } finally {
+      await db.close();
     }
   });
 

@@ -60,7 +60,7 @@ import { checkpointFolder, checkpointName, trialOfCheckpoint, type CheckpointRec
 import { DirectoryBlobs } from '../checkpoints/directory-blobs.js';
 import { AdvisoryLocks } from './advisory-locks.js';
 import { CoordinatorLease } from './coordinator-lease.js';
-import { PostgresDatabase, type PostgresOptions } from './postgres-database.js';
+import { inlineInteger, PostgresDatabase, type PostgresOptions } from './postgres-database.js';
 import type { Transaction } from '../sql/sql-transaction.js';
 
 export interface PostgresStoreOptions extends PostgresOptions {
@@ -220,40 +220,63 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord> {
-    return this.db.write(async (tx) => {
-      // The study's row is locked: trials of one study are numbered one after the other.
-      await this.studyRowById(tx, studyId, 'FOR UPDATE');
-      const time = now();
-      // Numbered and inserted in one statement (one round trip less per trial).
-      const inserted = (await tx.get<{ id: number; number: number }>(
-        `INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at)
-           SELECT ?, COALESCE(MAX(number) + 1, 0), ?, ?, ?, ?, ? FROM trials WHERE study_id = ? RETURNING id, number`,
-        [studyId, start ? 'RUNNING' : 'QUEUED', start ? 1 : 0, start?.worker ?? null, time, start ? time : null, studyId],
-      )) as { id: number; number: number };
-      const values = Object.entries(typeof params === 'function' ? params(inserted.number) : params);
-      if (values.length > 0) {
-        await tx.run(
-          `INSERT INTO trial_params (trial_id, name, value) VALUES ${values.map(() => '(?, ?, ?)').join(', ')}`,
-          values.flatMap(([name, value]) => [inserted.id, name, JSON.stringify(value)]),
+    const id = inlineInteger(studyId);
+    return this.db.write(
+      async (tx, [study, next]) => {
+        if (study?.length !== 1) throw new NotFoundError(`no study with id ${studyId} in ${this.path}`);
+        const number = (next?.[0] as { number: number }).number;
+        const time = now();
+        const values = Object.entries(typeof params === 'function' ? params(number) : params);
+        // The trial, its parameters and the record read back: one statement.
+        const row = await tx.get<TrialJsonRow>(
+          `WITH trial AS (
+             INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *),
+           params AS (${
+             values.length === 0
+               ? 'SELECT NULL::text AS name, NULL::text AS value WHERE false'
+               : `INSERT INTO trial_params (trial_id, name, value)
+                    SELECT trial.id, p.name, p.value FROM trial, (VALUES ${values.map(() => '(?::text, ?::text)').join(', ')}) AS p (name, value)
+                    RETURNING name, value`
+           })
+           SELECT trial.*, (SELECT json_object_agg(params.name, params.value) FROM params) AS params_json, NULL AS result_json FROM trial`,
+          [
+            studyId,
+            number,
+            start ? 'RUNNING' : 'QUEUED',
+            start ? 1 : 0,
+            start?.worker ?? null,
+            time,
+            start ? time : null,
+            ...values.flatMap(([name, value]) => [name, JSON.stringify(value)]),
+          ],
         );
-      }
-      return this.trialById(tx, inserted.id);
-    });
+        return fromTrialJson(row as TrialJsonRow);
+      },
+      {
+        // The study's row locked (trials of one study are numbered one after the other), then
+        // the next number read in a statement of its own, which sees the trials committed before
+        // the lock was granted: both in the BEGIN's round trip.
+        first: [
+          `SELECT id FROM studies WHERE id = ${id} FOR UPDATE`,
+          `SELECT COALESCE(MAX(number) + 1, 0) AS number FROM trials WHERE study_id = ${id}`,
+        ],
+      },
+    );
   }
 
   startTrial(trialId: number, worker: string): Promise<TrialRecord> {
     return this.db.write(async (tx) => {
       // The state is checked by the UPDATE itself; the row is read only to say why it did not start.
-      const started = await tx.get<{ id: number }>(
+      const started = await tx.get<TrialJsonRow>(
         `UPDATE trials SET state = 'RUNNING', attempt = attempt + 1, worker = ?, started_at = ?, reason = NULL
-           WHERE id = ? AND state = 'QUEUED' RETURNING id`,
+           WHERE id = ? AND state = 'QUEUED' RETURNING ${trialJson('trials')}`,
         [worker, now(), trialId],
       );
       if (!started) {
         const row = await this.trialRow(tx, trialId);
         throw new InvalidStateError(`trial ${row.number} is ${row.state}; only a QUEUED trial can start`);
       }
-      return this.trialById(tx, trialId);
+      return fromTrialJson(started);
     });
   }
 
@@ -315,8 +338,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   private recordEpochChecked(trialId: number, attempt: number, repeat: number, epoch: number, metrics: EpochMetrics): Promise<void> {
-    return this.db.write(async (tx) => {
-      await this.requireRunning(tx, trialId, attempt);
+    return this.runningWrite(trialId, attempt, async (tx) => {
       await tx.run(`${INSERT_EPOCH} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${REPLACE_EPOCH}`, [
         trialId,
         repeat,
@@ -327,8 +349,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   recordLog(trialId: number, attempt: number, repeat: number, log: string): Promise<void> {
-    return this.db.write(async (tx) => {
-      await this.requireRunning(tx, trialId, attempt);
+    return this.runningWrite(trialId, attempt, async (tx) => {
       await tx.run(
         'INSERT INTO trial_logs (trial_id, repeat, log) VALUES (?, ?, ?) ON CONFLICT (trial_id, repeat) DO UPDATE SET log = EXCLUDED.log',
         [trialId, repeat, log],
@@ -345,8 +366,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   recordRepeat(trialId: number, attempt: number, result: RepeatResult): Promise<void> {
-    return this.db.write(async (tx) => {
-      const row = await this.requireRunning(tx, trialId, attempt);
+    return this.runningWrite(trialId, attempt, async (tx, row) => {
       // A repeat already stored is not replaced: the insert says so by returning no row.
       const stored = await tx.get(
         `INSERT INTO trial_repeats (trial_id, repeat, seed, value, epochs, best_epoch, train_seconds, finished_at, test)
@@ -368,8 +388,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   finishTrial(trialId: number, attempt: number, outcome: TrialOutcome): Promise<TrialRecord> {
-    return this.db.write(async (tx) => {
-      const row = await this.requireRunning(tx, trialId, attempt);
+    return this.runningWrite(trialId, attempt, async (tx, row) => {
       const result = outcome.state === 'FAILED' ? undefined : outcome.result;
       if (result) {
         await tx.run(
@@ -388,19 +407,16 @@ export class PostgresTrialStore implements TrialStore, RawStore {
           ],
         );
       }
-      await tx.run('UPDATE trials SET state = ?, finished_at = ?, reason = ? WHERE id = ?', [
-        outcome.state,
-        now(),
-        outcome.state === 'COMPLETE' ? null : outcome.reason,
-        trialId,
-      ]);
-      return this.trialById(tx, trialId);
+      const finished = await tx.get<TrialJsonRow>(
+        `UPDATE trials SET state = ?, finished_at = ?, reason = ? WHERE id = ? RETURNING ${trialJson('trials')}`,
+        [outcome.state, now(), outcome.state === 'COMPLETE' ? null : outcome.reason, trialId],
+      );
+      return fromTrialJson(finished as TrialJsonRow);
     });
   }
 
   requeueTrial(trialId: number, attempt: number, reason: string, options: { lost?: boolean } = {}): Promise<TrialRecord> {
-    return this.db.write(async (tx) => {
-      await this.requireRunning(tx, trialId, attempt);
+    return this.runningWrite(trialId, attempt, async (tx) => {
       // An unfinished repeat keeps its epochs up to its checkpoint: the next attempt goes on from there.
       await tx.run(
         `DELETE FROM trial_epochs WHERE trial_id = ? AND repeat NOT IN (SELECT repeat FROM trial_repeats WHERE trial_id = ?)
@@ -408,11 +424,12 @@ export class PostgresTrialStore implements TrialStore, RawStore {
         [trialId, trialId],
       );
       await dropSegmentsBeyondEpochs(tx, trialId);
-      await tx.run(
-        `UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ?, lost_attempts = lost_attempts + ? WHERE id = ?`,
+      const requeued = await tx.get<TrialJsonRow>(
+        `UPDATE trials SET state = 'QUEUED', worker = NULL, started_at = NULL, reason = ?, lost_attempts = lost_attempts + ? WHERE id = ?
+           RETURNING ${trialJson('trials')}`,
         [reason, options.lost ? 1 : 0, trialId],
       );
-      return this.trialById(tx, trialId);
+      return fromTrialJson(requeued as TrialJsonRow);
     });
   }
 
@@ -423,8 +440,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
     await this.blobs.write(file, checkpoint.data);
     let previous: string | undefined;
     try {
-      previous = await this.db.write(async (tx) => {
-        await this.requireRunning(tx, trialId, attempt);
+      previous = await this.runningWrite(trialId, attempt, async (tx) => {
         const old = await tx.get<{ file: string }>('SELECT file FROM trial_checkpoints WHERE trial_id = ? AND repeat = ?', [
           trialId,
           repeat,
@@ -465,8 +481,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   async forgetCheckpoint(trialId: number, attempt: number, repeat: number): Promise<void> {
-    const file = await this.db.write(async (tx) => {
-      await this.requireRunning(tx, trialId, attempt);
+    const file = await this.runningWrite(trialId, attempt, async (tx) => {
       if (await tx.get('SELECT 1 FROM trial_repeats WHERE trial_id = ? AND repeat = ?', [trialId, repeat]))
         throw new InvalidStateError(`repeat ${repeat} of the trial has its result: its epochs stay`);
       const row = await tx.get<{ file: string }>('DELETE FROM trial_checkpoints WHERE trial_id = ? AND repeat = ? RETURNING file', [
@@ -745,25 +760,39 @@ export class PostgresTrialStore implements TrialStore, RawStore {
     return checkRunning(row, attempt);
   }
 
-  /**
-   * A trial with its parameters and result, in one query: the last read of most writes, where
-   * a row, its parameters and its result asked for one by one cost three round trips.
-   */
-  private async trialById(tx: Transaction, trialId: number): Promise<TrialRecord> {
-    const row = await tx.get<TrialRow & { params_json: Record<string, string> | null; result_json: ResultRow | null }>(
-      `SELECT t.*,
-              (SELECT json_object_agg(p.name, p.value) FROM trial_params p WHERE p.trial_id = t.id) AS params_json,
-              (SELECT row_to_json(r) FROM trial_results r WHERE r.trial_id = t.id) AS result_json
-         FROM trials t WHERE t.id = ?`,
-      [trialId],
+  /** A write of a trial that `attempt` runs: its row locked and checked in the BEGIN's round trip, then `fn`. */
+  private runningWrite<T>(trialId: number, attempt: number, fn: (tx: Transaction, row: TrialRow) => Promise<T>): Promise<T> {
+    return this.db.write(
+      (tx, [rows]) => {
+        const row = rows?.[0] as TrialRow | undefined;
+        if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
+        return fn(tx, checkRunning(row, attempt));
+      },
+      { first: [`SELECT * FROM trials WHERE id = ${inlineInteger(trialId)} FOR UPDATE`] },
     );
-    if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
-    const { params_json: paramsJson, result_json: resultJson, ...trial } = row;
-    // The rows assemble() reads, parsed by the same byTrial.
-    const paramRows = Object.entries(paramsJson ?? {}).map(([name, value]) => ({ trial_id: trialId, name, value }));
-    const { params, results } = byTrial(paramRows, resultJson ? [resultJson] : []);
-    return toTrial(trial, params.get(trialId) ?? {}, results.get(trialId));
   }
+}
+
+/** A trial's row with its parameters and result as JSON (`trialJson`). */
+type TrialJsonRow = TrialRow & { params_json: Record<string, string> | null; result_json: ResultRow | null };
+
+/**
+ * The columns of a trial's record in one row: its own, and its parameters and result as JSON.
+ * In a write's RETURNING they cost no round trip of their own (asked for one by one, a row, its
+ * parameters and its result cost three).
+ */
+function trialJson(alias: string): string {
+  return `${alias}.*,
+    (SELECT json_object_agg(p.name, p.value) FROM trial_params p WHERE p.trial_id = ${alias}.id) AS params_json,
+    (SELECT row_to_json(r) FROM trial_results r WHERE r.trial_id = ${alias}.id) AS result_json`;
+}
+
+function fromTrialJson(row: TrialJsonRow): TrialRecord {
+  const { params_json: paramsJson, result_json: resultJson, ...trial } = row;
+  // The rows assemble() reads, parsed by the same byTrial.
+  const paramRows = Object.entries(paramsJson ?? {}).map(([name, value]) => ({ trial_id: trial.id, name, value }));
+  const { params, results } = byTrial(paramRows, resultJson ? [resultJson] : []);
+  return toTrial(trial, params.get(trial.id) ?? {}, results.get(trial.id));
 }
 
 /** PBT's segments past the epochs a trial keeps are not its history any more: its next attempt trains them again. */
