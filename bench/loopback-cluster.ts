@@ -93,12 +93,16 @@ export class LoopbackCluster {
     }
   }
 
-  /** Resolves once the study has finished `budget` trials (or ended otherwise), polling every `pollMs`. */
-  async waitForStudy(study: string, budget: number, pollMs: number, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves once the study has finished `budget` trials (or ended otherwise), polling every
+   * `pollMs`; `onPoll` is told how many trials have finished at each poll.
+   */
+  async waitForStudy(study: string, budget: number, pollMs: number, timeoutMs: number, onPoll?: (finished: number) => void): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const summary = (await this.client.status()).studies.find((s) => s.name === study);
       if (!summary) throw new Error(`the coordinator does not list study ${study}`);
+      onPoll?.(summary.complete + summary.pruned + summary.failed);
       if (summary.complete + summary.pruned + summary.failed >= budget && summary.running === 0) return;
       if (!summary.active)
         throw this.coordinator.failure(

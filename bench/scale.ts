@@ -5,7 +5,9 @@
  * epochs of 1 s (one report and one decision each), TPE with constant liar and the median pruner,
  * on a SQLite store and on PostgreSQL (a server started here). For 10, 100 and 1,000 workers: the wall time against the ideal (one wave of
  * trials: 10 s), the coordinator's CPU per trial and per epoch report, and its memory per
- * connected worker. No peer: Optuna has no coordinator, Ray's cannot be installed here.
+ * connected worker. With `--waves K`, K waves of trials in one study, and the coordinator's CPU
+ * per trial in each: whether a trial costs more as the study grows. No peer: Optuna has no
+ * coordinator, Ray's cannot be installed here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +37,7 @@ interface Options {
   epochs: number;
   epochSeconds: number;
   perProcess: number;
+  waves: number;
   seed: number;
   logLevel: string;
   cpuProf?: string;
@@ -58,6 +61,11 @@ const options = new Command()
   .addOption(new Option('--epochs <n>', "a trial's epochs (a report and a decision each)").default(10).argParser(positiveInteger))
   .addOption(new Option('--epoch-seconds <s>', 'seconds an epoch sleeps').default(1).argParser(positiveSeconds))
   .addOption(new Option('--per-process <n>', 'simulated workers per process').default(250).argParser(positiveInteger))
+  .addOption(
+    new Option('--waves <k>', "trials per slot in one study: the CPU per trial of each wave of slots' worth shows whether it grows")
+      .default(1)
+      .argParser(positiveInteger),
+  )
   .addOption(new Option('--seed <n>', 'seed of the sampler').default(1).argParser(seed))
   .addOption(new Option('--log-level <level>', "the coordinator's log level").default('warn'))
   .option('--cpu-prof <dir>', "write the coordinator's V8 CPU profile (node --cpu-prof) into DIR")
@@ -76,6 +84,28 @@ interface Measured {
   readonly reports: number;
   readonly pruned: number;
   readonly kbPerWorker: number;
+  /** The coordinator's CPU ms per trial over each wave (the trials that finished k-th, a slots' worth each). */
+  readonly waveCpuMsPerTrial: readonly number[];
+}
+
+/** A poll of the study: how many trials had finished, and the coordinator's CPU seconds by then. */
+interface Sample {
+  readonly finished: number;
+  readonly cpuSeconds: number;
+}
+
+/**
+ * The coordinator's CPU per trial over each wave of `size` trials: from the first poll that saw
+ * the wave's first trial finish... to the first that saw its last, interpolated between polls.
+ */
+function cpuPerWave(samples: readonly Sample[], size: number, waves: number): number[] {
+  const at = (finished: number): number => {
+    const after = samples.findIndex((sample) => sample.finished >= finished);
+    if (after <= 0) return (samples[Math.max(after, 0)] ?? { cpuSeconds: Number.NaN }).cpuSeconds;
+    const [a, b] = [samples[after - 1] as Sample, samples[after] as Sample];
+    return a.cpuSeconds + ((b.cpuSeconds - a.cpuSeconds) * (finished - a.finished)) / (b.finished - a.finished);
+  };
+  return Array.from({ length: waves }, (_, k) => ((at((k + 1) * size) - at(k * size)) * 1000) / size);
 }
 
 /** The sweep: the synthetic study of the distributed benchmarks, with the median pruner. */
@@ -94,8 +124,10 @@ function sweepYaml(name: string, trials: number): string {
 async function measure(store: StoreKind, workers: number, server: PostgresServer | undefined): Promise<Measured> {
   const directory = mkdtempSync(join(tmpdir(), 'sweeper-bench-scale-'));
   const db = server?.database(`scale_${workers}`);
-  const trials = workers * options.slots;
-  const idealS = options.epochs * options.epochSeconds;
+  const trials = workers * options.slots * options.waves;
+  // Waves after the first start as slots free up; pruned trials free theirs early, so with
+  // waves this is an upper bound of the ideal.
+  const idealS = options.epochs * options.epochSeconds * options.waves;
   try {
     const cluster = await LoopbackCluster.start({
       directory,
@@ -109,13 +141,17 @@ async function measure(store: StoreKind, workers: number, server: PostgresServer
     let submittedAt: number;
     let cpu: { before?: number; after?: number } = {};
     let connectedRss: number | undefined;
+    const samples: Sample[] = [];
     try {
       connectedRss = cluster.coordinatorRss();
       cpu = { before: cluster.cpuSeconds()?.coordinator };
       submittedAt = Date.now();
       const name = `scale-${workers}`;
       await cluster.client.submit({ sweepYaml: sweepYaml(name, trials), fileName: `${name}.yaml`, study: name });
-      await cluster.waitForStudy(name, trials, 500, 30 * 60_000);
+      samples.push({ finished: 0, cpuSeconds: cpu.before ?? Number.NaN });
+      await cluster.waitForStudy(name, trials, 500, 30 * 60_000, (finished) =>
+        samples.push({ finished, cpuSeconds: cluster.cpuSeconds()?.coordinator ?? Number.NaN }),
+      );
       cpu.after = cluster.cpuSeconds()?.coordinator;
     } finally {
       await cluster.stop();
@@ -141,6 +177,11 @@ async function measure(store: StoreKind, workers: number, server: PostgresServer
       reports,
       pruned: timeline.counts.PRUNED,
       kbPerWorker: connectedRss !== undefined && idle !== undefined ? (connectedRss - idle) / 1024 / workers : Number.NaN,
+      waveCpuMsPerTrial: cpuPerWave(
+        [...samples, { finished: trials, cpuSeconds: cpu.after ?? Number.NaN }],
+        trials / options.waves,
+        options.waves,
+      ),
     };
   } finally {
     rmSync(directory, { recursive: true, force: true });
@@ -167,7 +208,7 @@ async function idleCoordinatorRss(): Promise<number | undefined> {
 
 console.log(describeMachine());
 console.log(
-  `each size: N workers x ${options.slots} slots, N x ${options.slots} trials at once of ${options.epochs} epochs x ${options.epochSeconds} s (TPE, constant liar, median pruner, on ${options.stores.join(' and ')}); ideal ${options.epochs * options.epochSeconds} s`,
+  `each size: N workers x ${options.slots} slots, N x ${options.slots} trials at once of ${options.epochs} epochs x ${options.epochSeconds} s (TPE, constant liar, median pruner, on ${options.stores.join(' and ')}), ${options.waves} wave${options.waves === 1 ? '' : 's'} of them in one study; ideal ${options.epochs * options.epochSeconds * options.waves} s${options.waves === 1 ? '' : ' at most (a pruned trial frees its slot early)'}`,
 );
 const loadStart = loadAverage();
 const results: Measured[] = [];
@@ -198,10 +239,11 @@ printTable(
   results.map((r) => [
     r.store,
     r.workers,
-    r.trials,
+    r.workers * options.slots,
     significant(r.wallS),
-    r.idealS,
-    significant(r.overheadPercent),
+    options.waves === 1 ? r.idealS : `≤ ${r.idealS}`,
+    // Against an upper bound of the ideal, the overhead says nothing.
+    options.waves === 1 ? significant(r.overheadPercent) : 'n/a',
     significant(r.cpuMsPerTrial),
     significant(r.cpuMsPerReport),
     r.pruned,
@@ -210,21 +252,41 @@ printTable(
 );
 for (const store of options.stores) {
   const largest = results.filter((r) => r.store === store).at(-1);
-  if (largest)
+  // The goal is one wave's: with more, the ideal is an upper bound.
+  if (largest && options.waves === 1)
     console.log(
       `target on ${store}: under ${TARGET_OVERHEAD_PERCENT} % over the ideal at ${largest.workers} workers: ${largest.overheadPercent < TARGET_OVERHEAD_PERCENT ? 'met' : 'NOT met'} (${significant(largest.overheadPercent)} %)`,
     );
+}
+if (options.waves > 1) {
+  console.log("the coordinator's CPU per trial in each wave of the study (the trials that finished k-th, N x slots of them):");
+  printTable(
+    ['store', 'workers', ...Array.from({ length: options.waves }, (_, k) => `wave ${k + 1} ms/trial`), 'last / first'],
+    results.map((r) => [
+      r.store,
+      r.workers,
+      ...r.waveCpuMsPerTrial.map((ms) => significant(ms)),
+      significant((r.waveCpuMsPerTrial.at(-1) as number) / (r.waveCpuMsPerTrial[0] as number)),
+    ]),
+  );
 }
 console.log(`machine at end: ${describeLoad()}`);
 printResultLine({
   slots: options.slots,
   epochs: options.epochs,
+  waves: options.waves,
   ...Object.fromEntries(
-    results.flatMap((r) => [
+    results.flatMap((r): [string, number][] => [
       [`${r.store}_overhead_pct_${r.workers}`, Number(r.overheadPercent.toFixed(2))],
       [`${r.store}_cpu_ms_per_trial_${r.workers}`, Number(r.cpuMsPerTrial.toFixed(3))],
       [`${r.store}_cpu_ms_per_report_${r.workers}`, Number(r.cpuMsPerReport.toFixed(4))],
       [`${r.store}_kb_per_worker_${r.workers}`, Number(r.kbPerWorker.toFixed(1))],
+      ...(options.waves > 1
+        ? r.waveCpuMsPerTrial.map((ms, k): [string, number] => [
+            `${r.store}_cpu_ms_per_trial_${r.workers}_wave_${k + 1}`,
+            Number(ms.toFixed(3)),
+          ])
+        : []),
     ]),
   ),
   load_start: Number(loadStart.toFixed(2)),
