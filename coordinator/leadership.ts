@@ -55,9 +55,9 @@ export class Leadership {
               else if (renewed === false) this.lose(`another coordinator took the lead (the lease's token is no longer ${token})`);
               else this.lose(`the lease could not be renewed for ${(Date.now() - renewedAt) / 1000} s (the database out of reach)`);
             },
-            (error: unknown) => {
+            async (error: unknown) => {
               options.logger.warn({ err: error }, 'renewing the lead failed; trying again');
-              if (Date.now() - renewedAt >= options.ttlMs) this.lose(`the lease could not be renewed: ${(error as Error).message}`);
+              if (Date.now() - renewedAt >= options.ttlMs) this.lose(await this.whyRenewalFailed(error));
             },
           )
           .finally(() => (renewing = false));
@@ -103,6 +103,19 @@ export class Leadership {
     await this.options.lease.release(this.token).catch((error: unknown) => {
       this.options.logger.warn({ err: error }, 'could not give the lead back: a standby takes it when the lease expires');
     });
+  }
+
+  /**
+   * Why the lead is lost after a renewal failed past the lease: a look at the lease says whether
+   * another coordinator took it (a process paused past its lease often wakes to connections the
+   * new leader ended, so the renewal fails rather than finding the token changed).
+   */
+  private async whyRenewalFailed(error: unknown): Promise<string> {
+    const outOfTime = sleep(this.options.ttlMs, undefined, { ref: false });
+    const lease = await Promise.race([this.options.lease.current().catch(() => undefined), outOfTime]);
+    if (lease !== undefined && lease.token !== this.token)
+      return `another coordinator took the lead (the lease's token is ${lease.token}, no longer ${this.token})`;
+    return `the lease could not be renewed: ${(error as Error).message}`;
   }
 
   private lose(reason: string): void {
