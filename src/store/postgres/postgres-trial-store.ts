@@ -43,6 +43,7 @@ import {
   toSegment,
   checkRunning,
   noSuchStudy,
+  noSuchTrial,
   type SegmentRow,
 } from '../sql/rows.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
@@ -745,7 +746,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
 
   private async trialRow(tx: Transaction, trialId: number, lock: '' | 'FOR UPDATE' = ''): Promise<TrialRow> {
     const row = await tx.get<TrialRow>(`SELECT * FROM trials WHERE id = ? ${lock}`, [trialId]);
-    if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
+    if (!row) throw noSuchTrial(trialId, this.path);
     return row;
   }
 
@@ -765,7 +766,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
     return this.db.write(
       (tx, [rows]) => {
         const row = rows?.[0] as TrialRow | undefined;
-        if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
+        if (!row) throw noSuchTrial(trialId, this.path);
         return fn(tx, checkRunning(row, attempt));
       },
       { first: [`SELECT * FROM trials WHERE id = ${inlineInteger(trialId)} FOR UPDATE`] },

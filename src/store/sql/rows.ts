@@ -303,6 +303,11 @@ export function checkRunning(row: TrialRow, attempt: number): TrialRow {
   return row;
 }
 
+/** A trial id the store does not hold (ids come from the store itself: a stale or foreign one). */
+export function noSuchTrial(trialId: number, path: string): NotFoundError {
+  return new NotFoundError(`no trial with id ${trialId} in ${path}`);
+}
+
 export function noSuchStudy(name: string, path: string): NotFoundError {
   return new NotFoundError(`no study named "${name}" in ${path}`, undefined, { reason: 'NO_SUCH_STUDY', study: name, path });
 }

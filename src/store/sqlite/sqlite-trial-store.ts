@@ -43,6 +43,7 @@ import {
   toSegment,
   checkRunning,
   noSuchStudy,
+  noSuchTrial,
   type SegmentRow,
 } from '../sql/rows.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
@@ -692,7 +693,7 @@ export class SqliteTrialStore implements TrialStore, RawStore {
 
   private trialRow(trialId: number): TrialRow {
     const row = this.prepare<[number], TrialRow>('SELECT * FROM trials WHERE id = ?').get(trialId);
-    if (!row) throw new NotFoundError(`no trial with id ${trialId} in ${this.path}`);
+    if (!row) throw noSuchTrial(trialId, this.path);
     return row;
   }
 
