@@ -79,6 +79,10 @@ interface Measured {
   readonly wallS: number;
   readonly idealS: number;
   readonly overheadPercent: number;
+  /** When the last trial started, after the submit: the ramp of the first wave. */
+  readonly lastStartS: number;
+  /** How long a trial that ran every epoch held its slot: the ideal is epochs x epoch seconds. */
+  readonly completeTrialS: number;
   readonly cpuMsPerTrial: number;
   readonly cpuMsPerReport: number;
   readonly reports: number;
@@ -172,6 +176,8 @@ async function measure(store: StoreKind, workers: number, server: PostgresServer
       wallS,
       idealS,
       overheadPercent: ((wallS - idealS) / idealS) * 100,
+      lastStartS: (timeline.lastStartMs - submittedAt) / 1000,
+      completeTrialS: timeline.meanCompleteMs / 1000,
       cpuMsPerTrial: cpuMs / trials,
       cpuMsPerReport: cpuMs / reports,
       reports,
@@ -231,6 +237,8 @@ printTable(
     'wall s',
     'ideal s',
     'overhead %',
+    'last start s',
+    'complete trial s',
     'coord. CPU ms/trial',
     'coord. CPU ms/report',
     'pruned',
@@ -244,6 +252,8 @@ printTable(
     options.waves === 1 ? r.idealS : `≤ ${r.idealS}`,
     // Against an upper bound of the ideal, the overhead says nothing.
     options.waves === 1 ? significant(r.overheadPercent) : 'n/a',
+    significant(r.lastStartS),
+    significant(r.completeTrialS),
     significant(r.cpuMsPerTrial),
     significant(r.cpuMsPerReport),
     r.pruned,

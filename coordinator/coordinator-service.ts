@@ -1,5 +1,6 @@
 import type {
   Metadata,
+  ServerDuplexStream,
   ServerReadableStream,
   ServerUnaryCall,
   ServerWritableStream,
@@ -64,6 +65,7 @@ import type { RunKey } from '../src/execution/run-assignment.js';
 import { callSignal } from './call-signal.js';
 import { coordinatorStatus } from './coordinator-status.js';
 import type { RemoteExecutor } from './remote-executor.js';
+import type { ReportStreams } from './report-streams.js';
 import type { StudyHost } from './study-host.js';
 
 export interface CoordinatorServiceOptions {
@@ -77,6 +79,8 @@ export interface CoordinatorServiceOptions {
   readonly onAuthorized?: (peer: string) => void;
   readonly leaseMs: number;
   readonly heartbeatMs: number;
+  /** The open Reports streams, which the coordinator ends when it closes. */
+  readonly reportStreams: ReportStreams;
 }
 
 /**
@@ -119,6 +123,12 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     };
   }
 
+  /** A Report call's request or a Reports stream's: the same checks, the same answers. */
+  const report = async (message: ReportRequest): Promise<ReportReply> => {
+    const request = reportFromMessage(message);
+    return reportReplyToMessage(await executor.report(request.session, request.events));
+  };
+
   return {
     Register: unary<RegisterRequest, RegisterReply>('Register', (message) => {
       const registration = executor.register(registerFromMessage(message));
@@ -145,10 +155,22 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
       heartbeatReplyToMessage(executor.heartbeat(heartbeatFromMessage(message))),
     ),
 
-    Report: unary<ReportRequest, ReportReply>('Report', async (message) => {
-      const report = reportFromMessage(message);
-      return reportReplyToMessage(await executor.report(report.session, report.events));
-    }),
+    Report: unary<ReportRequest, ReportReply>('Report', report),
+
+    Reports: (call: ServerDuplexStream<ReportRequest, ReportReply>): void => {
+      const refuse = (error: unknown): void => {
+        logRefusal(logger, 'Reports', call.getPeer(), error);
+        call.emit('error', toServiceError(error));
+      };
+      try {
+        authorize(call.metadata);
+        options.onAuthorized?.(call.getPeer());
+      } catch (error) {
+        refuse(error);
+        return;
+      }
+      options.reportStreams.serve(call, report, refuse);
+    },
 
     Submit: unary<SubmitRequest, SubmitReply>('Submit', async (message, call) => {
       const request = submitFromMessage(message);

@@ -13,6 +13,7 @@ import { coordinatorService } from './coordinator-service.js';
 import { coordinatorStatus } from './coordinator-status.js';
 import type { DatasetChecker } from './dataset-checker.js';
 import { RemoteExecutor } from './remote-executor.js';
+import { ReportStreams } from './report-streams.js';
 import { StudyHost } from './study-host.js';
 
 export interface CoordinatorOptions {
@@ -57,6 +58,7 @@ export class Coordinator {
     readonly studyHost: StudyHost,
     private readonly store: TrialStore,
     private readonly guard: ConnectionGuard,
+    private readonly reportStreams: ReportStreams,
   ) {}
 
   static async start(options: CoordinatorOptions): Promise<Coordinator> {
@@ -94,6 +96,7 @@ export class Coordinator {
     try {
       const resumed = await studyHost.resumeHosted();
       const onAuthorized = (peer: string): void => guard.authorized(peer);
+      const reportStreams = new ReportStreams();
       server.addService(
         grpcServiceDefinition(CoordinatorService),
         coordinatorService({
@@ -104,6 +107,7 @@ export class Coordinator {
           leaseMs,
           heartbeatMs,
           onAuthorized,
+          reportStreams,
           ...(options.token !== undefined && { token: options.token }),
         }),
       );
@@ -113,7 +117,7 @@ export class Coordinator {
         { address, tls: options.tls !== undefined, mutualTls: options.tls?.ca !== undefined, token: options.token !== undefined, resumed },
         'coordinator listening',
       );
-      return new Coordinator(address, resumed, server, executor, studyHost, options.store, guard);
+      return new Coordinator(address, resumed, server, executor, studyHost, options.store, guard, reportStreams);
     } catch (error) {
       guard.close();
       server.forceShutdown();
@@ -136,6 +140,8 @@ export class Coordinator {
 
   async close(): Promise<void> {
     await this.executor.close();
+    // The server's shutdown waits for every open call, and a worker's Reports stream stays open.
+    this.reportStreams.close();
     this.guard.close();
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
   }

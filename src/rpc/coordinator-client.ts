@@ -6,6 +6,7 @@ import {
   type CallOptions,
   type ChannelCredentials,
   type Client,
+  type ClientDuplexStream,
   type ClientReadableStream,
   type ClientWritableStream,
   type ServiceError,
@@ -37,6 +38,8 @@ import {
 import {
   Coordinator,
   StatusRequestSchema,
+  type ReportReply as ReportReplyMessage,
+  type ReportRequest as ReportRequestMessage,
   type StatusReply,
   type WorkItem as WorkItemMessage,
 } from '../wire/gen/sweeper/v1/coordinator_pb.js';
@@ -52,6 +55,7 @@ import type { CheckpointPiece as CheckpointPieceMessage } from '../wire/gen/swee
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { bearer, TOKEN_METADATA_KEY } from './auth-token.js';
 import { grpcServiceDefinition } from './grpc-service-definition.js';
+import { ReportStream } from './report-stream.js';
 
 export interface CoordinatorClientOptions {
   /** The coordinator, or several (a leader and its standbys, on one PostgreSQL store) comma-separated. */
@@ -90,6 +94,10 @@ export class CoordinatorClient {
   private current = 0;
   private readonly metadata = new Metadata();
   private readonly timeoutMs: number;
+  /** Reports to the current coordinator, on one stream; undefined until the first. */
+  private reportStream: ReportStream | undefined;
+  /** The current coordinator has no Reports (an older one): reports go as unary Report calls. */
+  private unaryReports = false;
 
   constructor(private readonly options: CoordinatorClientOptions) {
     ClientConstructor ??= makeGenericClientConstructor(grpcServiceDefinition(Coordinator), 'Coordinator');
@@ -109,6 +117,9 @@ export class CoordinatorClient {
    */
   failover(): void {
     this.current = (this.current + 1) % this.addresses.length;
+    this.reportStream?.close();
+    this.reportStream = undefined;
+    this.unaryReports = false;
   }
 
   private get client(): Client & Record<string, unknown> {
@@ -133,9 +144,31 @@ export class CoordinatorClient {
     return heartbeatReplyFromMessage(await this.unary('heartbeat', heartbeatToMessage(request), timeoutMs));
   }
 
-  /** One answer per event, in order. */
+  /**
+   * One answer per event, in order. On the Reports stream (the caller sends one request at a time),
+   * or as a unary Report call to a coordinator that has no Reports.
+   */
   async report(request: ReportRequest): Promise<EventResult[]> {
-    return reportReplyFromMessage(await this.unary('report', reportToMessage(request)));
+    const message = reportToMessage(request);
+    if (!this.unaryReports) {
+      try {
+        return reportReplyFromMessage(await this.reports().send(message));
+      } catch (error) {
+        if ((error as ServiceError).code !== Status.UNIMPLEMENTED) throw error;
+        this.unaryReports = true;
+      }
+    }
+    return reportReplyFromMessage(await this.unary('report', message));
+  }
+
+  private reports(): ReportStream {
+    this.reportStream ??= new ReportStream(() => {
+      const method = this.client[Coordinator.method.reports.name] as (
+        metadata: Metadata,
+      ) => ClientDuplexStream<ReportRequestMessage, ReportReplyMessage>;
+      return method.call(this.client, this.metadata.clone());
+    }, this.timeoutMs);
+    return this.reportStream;
   }
 
   async submit(request: SubmitRequest): Promise<SubmitReply> {
@@ -226,6 +259,7 @@ export class CoordinatorClient {
   }
 
   close(): void {
+    this.reportStream?.close();
     for (const client of this.clients) client?.close();
   }
 

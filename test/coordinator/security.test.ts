@@ -52,6 +52,8 @@ describe('the shared token', () => {
     await assert.rejects(client(fixture, { token: 'not-the-shared-secret!!' }).register(1), rejectsWith(status.UNAUTHENTICATED));
     await assert.rejects(client(fixture).client.status(), rejectsWith(status.UNAUTHENTICATED));
     await assert.rejects(client(fixture).client.submit({ sweepYaml: 'x', fileName: 'x' }), rejectsWith(status.UNAUTHENTICATED));
+    // Reports go on a stream: its token is checked when it opens.
+    await assert.rejects(client(fixture).client.report({ session: 'x', events: [] }), rejectsWith(status.UNAUTHENTICATED));
     const good = client(fixture, { token: TOKEN });
     assert.ok((await good.register(2)).session);
     assert.equal((await good.client.status()).workers.length, 1);

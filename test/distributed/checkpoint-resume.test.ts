@@ -160,8 +160,15 @@ function checkResumed(db: string, clean: Stored, log: string, before: ReturnType
     [...before.checkpoints.values()].reduce((sum, epoch) => sum + epoch, 0),
   );
   for (const [key, seconds] of before.seconds) assert.equal(after.get(key), seconds, `epoch ${key} was trained again`);
-  // Ended trials keep no checkpoint (checkpoint.keep is 0): rows and files are gone.
+  // Ended trials keep no checkpoint (checkpoint.keep is 0): their rows are gone.
   assert.equal(checkpointEpochs(db).size, 0);
+}
+
+/**
+ * And their files, once the process that wrote the store has exited: a file goes after its row,
+ * and a checkpoint still on the wire when its trial ended is written, refused, then removed.
+ */
+function checkNoCheckpointFiles(db: string): void {
   assert.deepEqual(readdirSync(join(`${db}.checkpoints`, 'study-1')), []);
 }
 
@@ -196,6 +203,7 @@ describe('exact resume from checkpoints (real processes, real training)', () => 
       checkResumed(db, clean, readFileSync(coordinator.logFile, 'utf8'), interrupted);
       coordinator.child.kill('SIGTERM');
       await coordinator.done;
+      checkNoCheckpointFiles(db);
     },
   );
 
@@ -220,6 +228,7 @@ describe('exact resume from checkpoints (real processes, real training)', () => 
       checkResumed(db, clean, readFileSync(restarted.logFile, 'utf8'), interrupted);
       restarted.child.kill('SIGTERM');
       await restarted.done;
+      checkNoCheckpointFiles(db);
     },
   );
 
@@ -236,6 +245,7 @@ describe('exact resume from checkpoints (real processes, real training)', () => 
       const resumed = await runCli(['resume', 'resume', '--db', 'local.db', '--log-file', 'resume.log'], { cwd: dir });
       assert.equal(resumed.code, 0, resumed.stderr);
       checkResumed(db, clean, readFileSync(join(dir, 'resume.log'), 'utf8'), interrupted);
+      checkNoCheckpointFiles(db);
     },
   );
 });
