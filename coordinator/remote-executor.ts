@@ -100,8 +100,21 @@ export class RemoteExecutor implements TrialExecutor {
     };
   }
 
-  placement(gpus: number): string {
-    return this.pick(gpus)?.name ?? 'unplaced';
+  placements(gpus: number, count: number): string[] {
+    // As pick() chooses each, counting the runs placed before it.
+    const rooms = new Map<WorkerSession, number>();
+    for (const session of this.sessions.values()) {
+      const room = session.room(gpus);
+      if (room > 0) rooms.set(session, room);
+    }
+    return Array.from({ length: count }, () => {
+      let best: WorkerSession | undefined;
+      let bestRoom = 0;
+      for (const [session, room] of rooms) if (room > bestRoom) [best, bestRoom] = [session, room];
+      if (!best) return 'unplaced';
+      rooms.set(best, bestRoom - 1);
+      return best.name;
+    });
   }
 
   run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal, placement?: string): Promise<RunEnd> {

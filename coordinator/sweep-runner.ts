@@ -40,6 +40,13 @@ export interface SweepRunnerOptions {
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
 /**
+ * New trials asked for and written together at most. A study starting on many free slots asks
+ * in batches of this many; each suggestion of a batch (TPE: about a millisecond with a long
+ * history) runs before the batch is written, so a larger batch holds the coordinator longer.
+ */
+const MAX_ASKED_AT_ONCE = 64;
+
+/**
  * fill() awaits the store while slots free up and trials are re-queued: one pass runs at a time,
  * and a call during it is noted so that the pass looks again before it ends.
  */
@@ -270,36 +277,61 @@ export class SweepRunner {
     return undefined;
   }
 
-  /** Starts the next queued trial, or asks the sampler for a new one while the budget allows. */
+  /**
+   * Starts the next queued trial, or asks the sampler for new ones while the budget allows: as
+   * many as the free slots take, written together (a wave of free slots, as when a study starts
+   * on a thousand workers, costs a transaction per batch instead of one per trial). The first is
+   * returned; the others wait for their slots with the trials whose repeats do.
+   */
   private async startTrial(): Promise<ActiveTrial | undefined> {
     const { study, executor } = this.options;
-    const { budget, repeats } = study.definition;
-    const workerName = executor.placement(this.gpus);
+    const { budget } = study.definition;
     if (!startsTrials(this.phase)) return undefined;
     if (budget.maxConcurrent !== undefined && this.active.size >= budget.maxConcurrent) return undefined;
-    let trial: TrialRecord;
-    let fresh = false;
     const queued = this.queued.shift();
-    if (queued) {
-      trial = await study.start(queued, workerName);
-    } else if (!this.searchExhausted && (budget.trials === undefined || this.trialCount < budget.trials)) {
-      try {
-        trial = await study.ask({ worker: workerName });
-      } catch (error) {
-        if (!(error instanceof SearchExhaustedError)) throw error;
-        // Every grid point is taken (e.g. by trials enqueued by hand): the sweep is complete.
-        this.options.logger.info({ study: study.name }, error.message);
-        this.searchExhausted = true;
-        return undefined;
-      }
-      this.trialCount++;
-      fresh = true;
-    } else {
+    if (queued) return this.begin(await study.start(queued, executor.placements(this.gpus, 1)[0] as string), false);
+    const count = this.askCount();
+    if (count === 0) return undefined;
+    let trials: TrialRecord[];
+    try {
+      trials = await study.askMany(executor.placements(this.gpus, count));
+    } catch (error) {
+      if (!(error instanceof SearchExhaustedError)) throw error;
+      // Every grid point is taken (e.g. by trials enqueued by hand): the sweep is complete.
+      this.options.logger.info({ study: study.name }, error.message);
+      this.searchExhausted = true;
       return undefined;
     }
+    this.trialCount += trials.length;
+    const started: ActiveTrial[] = [];
+    for (const trial of trials) started.push((await this.begin(trial, true)) as ActiveTrial);
+    if (!carriesOn(this.phase)) {
+      // Stopped while they were being written: back to the queue (the first, by the caller).
+      for (const active of started.slice(1)) await this.settle(active);
+    }
+    return started[0];
+  }
+
+  /** How many new trials to ask for at once: a free slot's worth of repeats each, within the budget. */
+  private askCount(): number {
+    const { budget, repeats } = this.options.study.definition;
+    if (this.searchExhausted) return 0;
+    let count = Math.max(1, Math.floor(this.options.executor.freeSlots(this.gpus) / Math.max(1, repeats)));
+    if (budget.trials !== undefined) count = Math.min(count, budget.trials - this.trialCount);
+    if (budget.maxConcurrent !== undefined) count = Math.min(count, budget.maxConcurrent - this.active.size);
+    return Math.max(0, Math.min(count, MAX_ASKED_AT_ONCE));
+  }
+
+  /**
+   * A trial the store has just started (`fresh`: new, else re-queued) becomes active. Undefined, or
+   * the next trial started, when it needs no slot: it waits at a decision point, or every repeat
+   * finished in an earlier attempt.
+   */
+  private async begin(trial: TrialRecord, fresh: boolean): Promise<ActiveTrial | undefined> {
+    const { study } = this.options;
     // Only a re-queued trial can have repeats finished by an earlier attempt; a new one has none to read.
     const finished = fresh ? [] : await study.store.getRepeats(trial.id);
-    const active = new ActiveTrial(trial, repeats, finished);
+    const active = new ActiveTrial(trial, study.definition.repeats, finished);
     this.monitor.restart(trial.number);
     if (!fresh) await this.findResumePoints(active);
     this.active.set(trial.number, active);

@@ -25,8 +25,8 @@ export abstract class InProcessExecutor implements TrialExecutor {
   }
 
   /** This process, whatever the run holds. */
-  placement(_gpus = 0): string {
-    return `${hostname()}:${process.pid}`;
+  placements(_gpus: number, count: number): string[] {
+    return Array.from({ length: count }, () => `${hostname()}:${process.pid}`);
   }
 
   /** An abandoned run ends at once; its slot stays taken until it has really stopped. */

@@ -37,10 +37,11 @@ export interface TrialExecutor {
    */
   run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal, placement?: string): Promise<RunEnd>;
   /**
-   * Where the next run (holding `gpus` devices) would go, recorded on the trial as its worker. A
-   * local executor names this process; a remote one, the worker with the most room for it.
+   * Where the next `count` runs (holding `gpus` devices each) would go, in the order they are
+   * handed out, recorded on their trials as their workers. A local executor names this process;
+   * a remote one, for each, the worker with the most room left by the runs placed before it.
    */
-  placement(gpus: number): string;
+  placements(gpus: number, count: number): string[];
   /**
    * Takes back a run that was already running when this process started (the coordinator
    * restarted while workers went on). Resolves as 'lost' if no worker claims it in time.

@@ -62,6 +62,12 @@ export interface TrialStore {
    * trial number sees the number the trial really gets.
    */
   createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord>;
+  /**
+   * Adds RUNNING trials (attempt 1) in one transaction, numbered one after the other: the i-th is
+   * started on `workers[i]`, with `params` of its number. The batch ends early, before the first
+   * number `params` has nothing for (a search with no point left); it may be empty.
+   */
+  createTrials(studyId: number, params: (number: number) => ParamValues | undefined, workers: readonly string[]): Promise<TrialRecord[]>;
   /** QUEUED -> RUNNING, with the next attempt number. */
   startTrial(trialId: number, worker: string): Promise<TrialRecord>;
   /** Records (or, for the same attempt, replaces) one epoch's metrics. */

@@ -73,24 +73,39 @@ export class Study {
    * written nothing, when the sampler has no point left (every point of a grid is taken).
    */
   async ask(options: { worker?: string } = {}): Promise<TrialRecord> {
-    const trial = await this.store.createTrial(
+    const [trial] = await this.askMany([options.worker ?? API_WORKER]);
+    return trial as TrialRecord;
+  }
+
+  /**
+   * New RUNNING trials, the i-th on `workers[i]`, written together: fewer when the sampler runs
+   * out of points part-way. Each suggestion sees the ones before it in the batch as running
+   * trials, as if they had been asked for one by one. Throws SearchExhaustedError, having
+   * written nothing, when the sampler has no point left at all.
+   */
+  async askMany(workers: readonly string[]): Promise<TrialRecord[]> {
+    let asked: TrialSnapshot[] = [];
+    const trials = await this.store.createTrials(
       this.id,
       (number) => {
+        // A PostgreSQL write run again after a lost connection asks again from its first number.
+        asked = asked.filter((trial) => trial.number < number);
         const params = this.sampler.suggest({
           space: this.space,
           direction: this.definition.objective.direction,
           trialNumber: number,
-          trials: [...this.history.values()],
+          trials: [...this.history.values(), ...asked],
         });
-        if (!params)
-          throw new SearchExhaustedError(
-            `study "${this.name}" has tried every point of its ${this.sampler.name} search: there is nothing new to ask for`,
-          );
+        if (params) asked.push({ number, state: 'RUNNING', params });
         return params;
       },
-      { worker: options.worker ?? API_WORKER },
+      workers,
     );
-    return this.remember(trial);
+    if (trials.length === 0 && workers.length > 0)
+      throw new SearchExhaustedError(
+        `study "${this.name}" has tried every point of its ${this.sampler.name} search: there is nothing new to ask for`,
+      );
+    return trials.map((trial) => this.remember(trial));
   }
 
   /** Queues a trial with parameters the caller chose (checked against the space). */

@@ -70,8 +70,8 @@ class ScriptedExecutor implements TrialExecutor {
     return () => this.listeners.delete(listener);
   }
 
-  placement(): string {
-    return 'scripted';
+  placements(_gpus: number, count: number): string[] {
+    return Array.from({ length: count }, () => 'scripted');
   }
 
   async run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {

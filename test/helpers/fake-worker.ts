@@ -43,14 +43,17 @@ export class FakeWorker {
   private readonly raw: Client & Record<string, unknown>;
   /** Registers as a worker that answers log requests (the test answers them by hand). */
   private readonly servesLogs: boolean;
+  /** The host it registers as: the coordinator names it `host:1`. */
+  private readonly host: string;
 
   constructor(
     address: string,
-    options: { token?: string; credentials?: ChannelCredentials; servesLogs?: boolean } = {},
+    options: { token?: string; credentials?: ChannelCredentials; servesLogs?: boolean; host?: string } = {},
     readonly workerId = `fake-${Math.random().toString(36).slice(2, 10)}`,
   ) {
     const credentials = options.credentials ?? ChannelCredentials.createInsecure();
     this.servesLogs = options.servesLogs ?? false;
+    this.host = options.host ?? 'fakehost';
     this.client = new CoordinatorClient({
       address,
       credentials,
@@ -65,7 +68,7 @@ export class FakeWorker {
     const reply = await this.client.register({
       protocolVersion,
       workerId: this.workerId,
-      host: 'fakehost',
+      host: this.host,
       pid: 1,
       threads,
       running,

@@ -40,8 +40,8 @@ class HangingExecutor implements TrialExecutor {
   onFreeSlots(listener: () => void): () => void {
     return this.inner.onFreeSlots(listener);
   }
-  placement(gpus: number): string {
-    return this.inner.placement(gpus);
+  placements(gpus: number, count: number): string[] {
+    return this.inner.placements(gpus, count);
   }
   run(assignment: RunAssignment, listener: RunListener, signal: AbortSignal): Promise<RunEnd> {
     // Deaf to stop requests too, as a wedged training loop is.

@@ -94,6 +94,57 @@ export function describeTrialStoreConformance(backend: string, openStore: () => 
         assert.deepEqual(trial.params, { lr: 0.1, depth: 2 });
       }));
 
+    test('trials created together: numbered in order, each RUNNING on its worker, ending where the parameters run out', () =>
+      withStore(async (store) => {
+        const study = await store.createStudy(studyDefinition('s'));
+        await store.createTrial(study.id, { lr: 0.1, depth: 1 });
+        const batch = await store.createTrials(study.id, (number) => ({ lr: 0.5, depth: number }), ['w1', 'w2', 'w1']);
+        assert.deepEqual(
+          batch.map((t) => [t.number, t.state, t.attempt, t.worker, t.params.depth]),
+          [
+            [1, 'RUNNING', 1, 'w1', 1],
+            [2, 'RUNNING', 1, 'w2', 2],
+            [3, 'RUNNING', 1, 'w1', 3],
+          ],
+        );
+        assert.deepEqual(await store.getTrial(study.id, 2), batch[1], 'what it returns is what reads back');
+        // A search with two points left: the batch stops there; with none, it is empty.
+        const short = await store.createTrials(study.id, (number) => (number < 6 ? { lr: 0.5, depth: number } : undefined), [
+          'a',
+          'b',
+          'c',
+          'd',
+        ]);
+        assert.deepEqual(
+          short.map((t) => t.number),
+          [4, 5],
+        );
+        assert.deepEqual(await store.createTrials(study.id, () => undefined, ['a']), []);
+        // Batches and single trials asked for at once still get every number once.
+        await Promise.all([
+          store.createTrials(study.id, () => ({ lr: 0.1, depth: 1 }), ['x', 'y', 'z']),
+          store.createTrial(study.id, { lr: 0.1, depth: 1 }),
+          store.createTrials(study.id, () => ({ lr: 0.1, depth: 1 }), ['x', 'y']),
+        ]);
+        assert.deepEqual(
+          (await store.listTrials(study.id)).map((t) => t.number),
+          Array.from({ length: 12 }, (_, i) => i),
+        );
+        // A parameter function that fails part-way: none of the batch is written.
+        await assert.rejects(
+          store.createTrials(
+            study.id,
+            (number) => {
+              if (number === 13) throw new Error('no sample');
+              return { lr: 0.1, depth: 1 };
+            },
+            ['a', 'b', 'c'],
+          ),
+          /no sample/,
+        );
+        assert.equal((await store.listTrials(study.id)).length, 12);
+      }));
+
     test('lifecycle: QUEUED -> RUNNING (attempt 1) -> QUEUED -> RUNNING (attempt 2)', () =>
       withStore(async (store) => {
         const study = await store.createStudy(studyDefinition('s'));

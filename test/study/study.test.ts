@@ -56,6 +56,39 @@ describe('ask/tell API', () => {
     await store.close();
   });
 
+  test('askMany: the trials one ask at a time would give (TPE with constant liar), written together; a grid batch ends where its points do', async () => {
+    const store = openStore();
+    // Past TPE's startup trials, so that each suggestion depends on the running ones before it.
+    const withHistory = async (name: string): Promise<Study> => {
+      const study = await Study.create(store, { name, space, direction: 'minimize', seed: 7 });
+      for (let i = 0; i < 15; i++) {
+        const trial = await study.ask();
+        await study.tell(trial, ((trial.params.x as number) - 1) ** 2);
+      }
+      return study;
+    };
+    const one = await withHistory('one-by-one');
+    const single = [];
+    for (const worker of ['w1', 'w2', 'w1', 'w3', 'w2']) single.push(await one.ask({ worker }));
+    const batched = await (await withHistory('together')).askMany(['w1', 'w2', 'w1', 'w3', 'w2']);
+    assert.deepEqual(
+      batched.map((t) => [t.number, t.state, t.worker, t.params]),
+      single.map((t) => [t.number, t.state, t.worker, t.params]),
+    );
+    assert.equal(new Set(batched.map((t) => JSON.stringify(t.params))).size, 5, 'five different points');
+
+    const grid = await Study.create(store, {
+      name: 'grid-batch',
+      space: { kind: { type: 'categorical', choices: ['a', 'b', 'c'] } },
+      direction: 'maximize',
+      sampler: { type: 'grid' },
+    });
+    assert.deepEqual((await grid.askMany(['w', 'w', 'w', 'w', 'w'])).map((t) => t.params.kind).sort(), ['a', 'b', 'c']);
+    await assert.rejects(grid.askMany(['w', 'w']), { name: 'SearchExhaustedError' });
+    assert.equal((await grid.trials()).length, 3);
+    await store.close();
+  });
+
   test('drives a search from user code and finds a good point of a known function', async () => {
     const store = openStore();
     const study = await Study.create(store, { name: 'quadratic', space, direction: 'minimize', seed: 3 });

@@ -141,29 +141,46 @@ export class MemoryTrialStore implements TrialStore {
   createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord> {
     return this.run(() => {
       const study = this.study(studyId);
-      const number = study.trials.length;
-      const values = throughJson(typeof params === 'function' ? params(number) : params);
-      const time = now();
-      const trial: StoredTrial = {
-        id: this.nextTrialId++,
-        studyId,
-        number,
-        state: start ? 'RUNNING' : 'QUEUED',
-        attempt: start ? 1 : 0,
-        lostAttempts: 0,
-        queuedAt: time,
-        ...(start && { worker: start.worker, startedAt: time }),
-        params: values,
-        epochs: new Map(),
-        repeats: new Map(),
-        logs: new Map(),
-        checkpoints: new Map(),
-        segments: new Map(),
-      };
-      study.trials.push(trial);
-      this.trials.set(trial.id, trial);
-      return trialRecord(trial);
+      return trialRecord(this.addTrial(study, typeof params === 'function' ? params(study.trials.length) : params, start?.worker));
     });
+  }
+
+  createTrials(studyId: number, params: (number: number) => ParamValues | undefined, workers: readonly string[]): Promise<TrialRecord[]> {
+    return this.run(() => {
+      const study = this.study(studyId);
+      // Every parameter set first: a study is changed whole or not at all, as in one transaction.
+      const values: ParamValues[] = [];
+      while (values.length < workers.length) {
+        const next = params(study.trials.length + values.length);
+        if (next === undefined) break;
+        values.push(next);
+      }
+      return values.map((value, i) => trialRecord(this.addTrial(study, value, workers[i])));
+    });
+  }
+
+  /** A trial with the study's next number, QUEUED, or RUNNING as attempt 1 on `worker`. */
+  private addTrial(study: StoredStudy, params: ParamValues, worker: string | undefined): StoredTrial {
+    const time = now();
+    const trial: StoredTrial = {
+      id: this.nextTrialId++,
+      studyId: study.record.id,
+      number: study.trials.length,
+      state: worker !== undefined ? 'RUNNING' : 'QUEUED',
+      attempt: worker !== undefined ? 1 : 0,
+      lostAttempts: 0,
+      queuedAt: time,
+      ...(worker !== undefined && { worker, startedAt: time }),
+      params: throughJson(params),
+      epochs: new Map(),
+      repeats: new Map(),
+      logs: new Map(),
+      checkpoints: new Map(),
+      segments: new Map(),
+    };
+    study.trials.push(trial);
+    this.trials.set(trial.id, trial);
+    return trial;
   }
 
   startTrial(trialId: number, worker: string): Promise<TrialRecord> {

@@ -45,6 +45,8 @@ import {
   noSuchStudy,
   noSuchTrial,
   type SegmentRow,
+  NEW_TRIAL_COLUMNS,
+  newTrialValues,
 } from '../sql/rows.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
 import { MAX_EPOCH_BATCH, type EpochWrite } from '../epoch-write.js';
@@ -221,37 +223,57 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord> {
+    return this.insertTrials(studyId, (number, i) => (i > 0 ? undefined : typeof params === 'function' ? params(number) : params), [
+      start?.worker,
+    ]).then((trials) => trials[0] as TrialRecord);
+  }
+
+  createTrials(studyId: number, params: (number: number) => ParamValues | undefined, workers: readonly string[]): Promise<TrialRecord[]> {
+    return this.insertTrials(studyId, (number) => params(number), workers);
+  }
+
+  /**
+   * Trials numbered from the study's next, the i-th QUEUED (no worker) or RUNNING on `workers[i]`,
+   * with `params(number, i)`, until it gives undefined: three round trips however many.
+   */
+  private insertTrials(
+    studyId: number,
+    params: (number: number, i: number) => ParamValues | undefined,
+    workers: readonly (string | undefined)[],
+  ): Promise<TrialRecord[]> {
     const id = inlineInteger(studyId);
     return this.db.write(
       async (tx, [study, next]) => {
         if (study?.length !== 1) throw new NotFoundError(`no study with id ${studyId} in ${this.path}`);
-        const number = (next?.[0] as { number: number }).number;
+        const first = (next?.[0] as { number: number }).number;
+        const trials: { number: number; worker: string | undefined; values: [string, unknown][] }[] = [];
+        for (const [i, worker] of workers.entries()) {
+          const values = params(first + i, i);
+          if (values === undefined) break;
+          trials.push({ number: first + i, worker, values: Object.entries(values) });
+        }
+        if (trials.length === 0) return [];
         const time = now();
-        const values = Object.entries(typeof params === 'function' ? params(number) : params);
-        // The trial, its parameters and the record read back: one statement.
-        const row = await tx.get<TrialJsonRow>(
+        const values = trials.flatMap((trial) => trial.values.map(([name, value]) => [trial.number, name, JSON.stringify(value)]));
+        // The trials, their parameters and the records read back: one statement.
+        const rows = await tx.all<TrialJsonRow>(
           `WITH trial AS (
-             INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *),
+             INSERT INTO trials ${NEW_TRIAL_COLUMNS}
+               VALUES ${trials.map(() => '(?::bigint, ?::integer, ?, ?::integer, ?, ?, ?)').join(', ')} RETURNING *),
            params AS (${
              values.length === 0
-               ? 'SELECT NULL::text AS name, NULL::text AS value WHERE false'
+               ? 'SELECT NULL::bigint AS trial_id, NULL::text AS name, NULL::text AS value WHERE false'
                : `INSERT INTO trial_params (trial_id, name, value)
-                    SELECT trial.id, p.name, p.value FROM trial, (VALUES ${values.map(() => '(?::text, ?::text)').join(', ')}) AS p (name, value)
-                    RETURNING name, value`
+                    SELECT trial.id, p.name, p.value FROM trial
+                      JOIN (VALUES ${values.map(() => '(?::integer, ?::text, ?::text)').join(', ')}) AS p (number, name, value) ON p.number = trial.number
+                    RETURNING trial_id, name, value`
            })
-           SELECT trial.*, (SELECT json_object_agg(params.name, params.value) FROM params) AS params_json, NULL AS result_json FROM trial`,
-          [
-            studyId,
-            number,
-            start ? 'RUNNING' : 'QUEUED',
-            start ? 1 : 0,
-            start?.worker ?? null,
-            time,
-            start ? time : null,
-            ...values.flatMap(([name, value]) => [name, JSON.stringify(value)]),
-          ],
+           SELECT trial.*, (SELECT json_object_agg(params.name, params.value) FROM params WHERE params.trial_id = trial.id) AS params_json,
+                  NULL AS result_json
+             FROM trial ORDER BY trial.number`,
+          [...trials.flatMap(({ number, worker }) => newTrialValues(studyId, number, worker, time)), ...values.flat()],
         );
-        return fromTrialJson(row as TrialJsonRow);
+        return rows.map(fromTrialJson);
       },
       {
         // The study's row locked (trials of one study are numbered one after the other), then

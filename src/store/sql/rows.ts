@@ -163,6 +163,15 @@ export function byTrial(
   return { params: paramsOf, results: new Map(results.map((result) => [result.trial_id, result])) };
 }
 
+/** The columns of a new trial row, as `newTrialValues` gives them. */
+export const NEW_TRIAL_COLUMNS = '(study_id, number, state, attempt, worker, queued_at, started_at)';
+
+/** A new trial's values for NEW_TRIAL_COLUMNS: QUEUED, or RUNNING as attempt 1 on `worker`. */
+export function newTrialValues(studyId: number, number: number, worker: string | undefined, time: string): unknown[] {
+  const running = worker !== undefined;
+  return [studyId, number, running ? 'RUNNING' : 'QUEUED', running ? 1 : 0, worker ?? null, time, running ? time : null];
+}
+
 export function toStudy(row: StudyRow): StudyRecord {
   return {
     id: row.id,

@@ -45,6 +45,8 @@ import {
   noSuchStudy,
   noSuchTrial,
   type SegmentRow,
+  NEW_TRIAL_COLUMNS,
+  newTrialValues,
 } from '../sql/rows.js';
 import type { StudyClaim, TrialStore } from '../trial-store.js';
 import type { TrialPage, TrialPageQuery } from '../trial-page.js';
@@ -203,19 +205,43 @@ export class SqliteTrialStore implements TrialStore, RawStore {
   createTrial(studyId: number, params: ParamValues | ((number: number) => ParamValues), start?: { worker: string }): Promise<TrialRecord> {
     return this.write(() => {
       this.studyRowById(studyId);
-      const { next } = this.prepare<[number], { next: number }>(
-        'SELECT COALESCE(MAX(number) + 1, 0) AS next FROM trials WHERE study_id = ?',
-      ).get(studyId) as { next: number };
-      const time = now();
-      const info = this.prepare(
-        'INSERT INTO trials (study_id, number, state, attempt, worker, queued_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(studyId, next, start ? 'RUNNING' : 'QUEUED', start ? 1 : 0, start?.worker ?? null, time, start ? time : null);
-      const trialId = Number(info.lastInsertRowid);
-      const insertParam = this.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
-      const values = typeof params === 'function' ? params(next) : params;
-      for (const [name, value] of Object.entries(values)) insertParam.run(trialId, name, JSON.stringify(value));
+      const next = this.nextNumber(studyId);
+      const trialId = this.insertTrial(studyId, next, typeof params === 'function' ? params(next) : params, start?.worker);
       return this.trialById(trialId);
     });
+  }
+
+  createTrials(studyId: number, params: (number: number) => ParamValues | undefined, workers: readonly string[]): Promise<TrialRecord[]> {
+    return this.write(() => {
+      this.studyRowById(studyId);
+      const first = this.nextNumber(studyId);
+      const ids: number[] = [];
+      for (const [i, worker] of workers.entries()) {
+        const values = params(first + i);
+        if (values === undefined) break;
+        ids.push(this.insertTrial(studyId, first + i, values, worker));
+      }
+      return ids.map((id) => this.trialById(id));
+    });
+  }
+
+  private nextNumber(studyId: number): number {
+    return (
+      this.prepare<[number], { next: number }>('SELECT COALESCE(MAX(number) + 1, 0) AS next FROM trials WHERE study_id = ?').get(
+        studyId,
+      ) as { next: number }
+    ).next;
+  }
+
+  /** A trial and its parameters, QUEUED, or RUNNING as attempt 1 on `worker`; its id. */
+  private insertTrial(studyId: number, number: number, values: ParamValues, worker: string | undefined): number {
+    const info = this.prepare(`INSERT INTO trials ${NEW_TRIAL_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+      ...newTrialValues(studyId, number, worker, now()),
+    );
+    const trialId = Number(info.lastInsertRowid);
+    const insertParam = this.prepare('INSERT INTO trial_params (trial_id, name, value) VALUES (?, ?, ?)');
+    for (const [name, value] of Object.entries(values)) insertParam.run(trialId, name, JSON.stringify(value));
+    return trialId;
   }
 
   startTrial(trialId: number, worker: string): Promise<TrialRecord> {
