@@ -86,6 +86,8 @@ export class Coordinator {
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.http2.min_ping_interval_without_data_ms': 1_000,
+      // Channelz (gRPC's introspection service, which sweeper does not serve) counts every call and message.
+      'grpc.enable_channelz': 0,
     });
     const injector = server.createConnectionInjector(serverCredentials(options.tls));
     const guard = new ConnectionGuard(

@@ -263,6 +263,14 @@ export class SqliteTrialStore implements TrialStore, RawStore {
   private storeEpochs(epochs: readonly EpochWrite[]): Promise<(Error | undefined)[]> {
     return this.write(() =>
       epochs.map(({ trialId, attempt, repeat, epoch, metrics }) => {
+        // Checked by the INSERT itself (an epoch is most of a sweep's writes); the trial is read
+        // only to say why an epoch was refused.
+        const stored = this.prepare(
+          `INSERT OR REPLACE INTO trial_epochs
+               (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM trials WHERE id = ? AND state = 'RUNNING' AND attempt = ?)`,
+        ).run(trialId, repeat, epoch, ...epochValues(metrics), trialId, attempt).changes;
+        if (stored === 1) return undefined;
         try {
           this.requireRunning(trialId, attempt);
         } catch (error) {
@@ -270,12 +278,7 @@ export class SqliteTrialStore implements TrialStore, RawStore {
           if (error instanceof SweeperError) return error;
           throw error;
         }
-        this.prepare(
-          `INSERT OR REPLACE INTO trial_epochs
-               (trial_id, repeat, epoch, train_loss, train_accuracy, val_loss, val_accuracy, learning_rate, epoch_seconds, mutual_information, extra)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(trialId, repeat, epoch, ...epochValues(metrics));
-        return undefined;
+        throw new Error(`epoch ${epoch} of trial ${trialId} was not stored, though its attempt ${attempt} runs`);
       }),
     );
   }
