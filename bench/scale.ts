@@ -85,6 +85,10 @@ interface Measured {
   readonly completeTrialS: number;
   readonly cpuMsPerTrial: number;
   readonly cpuMsPerReport: number;
+  /** The simulated workers' CPU (every process) per epoch report: the client side of the same load. */
+  readonly workersCpuMsPerReport: number;
+  /** Cores the coordinator and the simulated workers kept busy together, on average over the run. */
+  readonly coresBusy: number;
   readonly reports: number;
   readonly pruned: number;
   readonly kbPerWorker: number;
@@ -144,11 +148,13 @@ async function measure(store: StoreKind, workers: number, server: PostgresServer
     });
     let submittedAt: number;
     let cpu: { before?: number; after?: number } = {};
+    let workersCpu: { before?: number; after?: number } = {};
     let connectedRss: number | undefined;
     const samples: Sample[] = [];
     try {
       connectedRss = cluster.coordinatorRss();
       cpu = { before: cluster.cpuSeconds()?.coordinator };
+      workersCpu = { before: cluster.cpuSeconds()?.workers };
       submittedAt = Date.now();
       const name = `scale-${workers}`;
       await cluster.client.submit({ sweepYaml: sweepYaml(name, trials), fileName: `${name}.yaml`, study: name });
@@ -157,6 +163,7 @@ async function measure(store: StoreKind, workers: number, server: PostgresServer
         samples.push({ finished, cpuSeconds: cluster.cpuSeconds()?.coordinator ?? Number.NaN }),
       );
       cpu.after = cluster.cpuSeconds()?.coordinator;
+      workersCpu.after = cluster.cpuSeconds()?.workers;
     } finally {
       await cluster.stop();
     }
@@ -167,6 +174,8 @@ async function measure(store: StoreKind, workers: number, server: PostgresServer
       .finally(() => reader.close());
     const wallS = (timeline.lastFinishMs - submittedAt) / 1000;
     const cpuMs = cpu.after !== undefined && cpu.before !== undefined ? (cpu.after - cpu.before) * 1000 : Number.NaN;
+    const workersCpuMs =
+      workersCpu.after !== undefined && workersCpu.before !== undefined ? (workersCpu.after - workersCpu.before) * 1000 : Number.NaN;
     // What the coordinator holds per connected worker: its memory with the workers connected, over the one of a coordinator with none.
     const idle = await idleCoordinatorRss();
     return {
@@ -180,6 +189,8 @@ async function measure(store: StoreKind, workers: number, server: PostgresServer
       completeTrialS: timeline.meanCompleteMs / 1000,
       cpuMsPerTrial: cpuMs / trials,
       cpuMsPerReport: cpuMs / reports,
+      workersCpuMsPerReport: workersCpuMs / reports,
+      coresBusy: (cpuMs + workersCpuMs) / 1000 / wallS,
       reports,
       pruned: timeline.counts.PRUNED,
       kbPerWorker: connectedRss !== undefined && idle !== undefined ? (connectedRss - idle) / 1024 / workers : Number.NaN,
@@ -241,6 +252,8 @@ printTable(
     'complete trial s',
     'coord. CPU ms/trial',
     'coord. CPU ms/report',
+    'workers CPU ms/report',
+    'cores busy',
     'pruned',
     'KB per worker',
   ],
@@ -256,6 +269,8 @@ printTable(
     significant(r.completeTrialS),
     significant(r.cpuMsPerTrial),
     significant(r.cpuMsPerReport),
+    significant(r.workersCpuMsPerReport),
+    significant(r.coresBusy),
     r.pruned,
     significant(r.kbPerWorker),
   ]),
@@ -290,6 +305,8 @@ printResultLine({
       [`${r.store}_overhead_pct_${r.workers}`, Number(r.overheadPercent.toFixed(2))],
       [`${r.store}_cpu_ms_per_trial_${r.workers}`, Number(r.cpuMsPerTrial.toFixed(3))],
       [`${r.store}_cpu_ms_per_report_${r.workers}`, Number(r.cpuMsPerReport.toFixed(4))],
+      [`${r.store}_workers_cpu_ms_per_report_${r.workers}`, Number(r.workersCpuMsPerReport.toFixed(4))],
+      [`${r.store}_cores_busy_${r.workers}`, Number(r.coresBusy.toFixed(2))],
       [`${r.store}_kb_per_worker_${r.workers}`, Number(r.kbPerWorker.toFixed(1))],
       ...(options.waves > 1
         ? r.waveCpuMsPerTrial.map((ms, k): [string, number] => [
