@@ -102,6 +102,12 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     }
   };
 
+  /** Checks a call's token, and tells the connection guard that its peer passed. */
+  const admit = (call: { readonly metadata: Metadata; getPeer(): string }): void => {
+    authorize(call.metadata);
+    options.onAuthorized?.(call.getPeer());
+  };
+
   function unary<Request, Reply>(
     name: string,
     handle: (request: Request, call: ServerUnaryCall<Request, Reply>) => Reply | Promise<Reply>,
@@ -109,8 +115,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     return (call: ServerUnaryCall<Request, Reply>, callback: sendUnaryData<Reply>): void => {
       Promise.resolve()
         .then(() => {
-          authorize(call.metadata);
-          options.onAuthorized?.(call.getPeer());
+          admit(call);
           return handle(call.request, call);
         })
         .then(
@@ -142,8 +147,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
 
     Work: (call: ServerWritableStream<WorkRequest, WorkItem>): void => {
       try {
-        authorize(call.metadata);
-        options.onAuthorized?.(call.getPeer());
+        admit(call);
         executor.attach(sessionFromMessage(call.request), call);
       } catch (error) {
         logRefusal(logger, 'Work', call.getPeer(), error);
@@ -163,8 +167,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
         call.emit('error', toServiceError(error));
       };
       try {
-        authorize(call.metadata);
-        options.onAuthorized?.(call.getPeer());
+        admit(call);
       } catch (error) {
         refuse(error);
         return;
@@ -203,8 +206,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
         callback(toServiceError(error));
       };
       try {
-        authorize(call.metadata);
-        options.onAuthorized?.(call.getPeer());
+        admit(call);
       } catch (error) {
         refuse(error);
         return;
@@ -241,8 +243,7 @@ export function coordinatorService(options: CoordinatorServiceOptions): UntypedS
     LoadCheckpoint: (call: ServerWritableStream<LoadCheckpointRequestMessage, CheckpointPieceMessage>): void => {
       Promise.resolve()
         .then(async () => {
-          authorize(call.metadata);
-          options.onAuthorized?.(call.getPeer());
+          admit(call);
           const request = loadCheckpointRequestFromMessage(call.request);
           const { header, data } = await executor.resumeData(request.session, request.run);
           for (const piece of checkpointPieces({ run: request.run, header }, data)) {

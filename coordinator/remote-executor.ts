@@ -101,18 +101,12 @@ export class RemoteExecutor implements TrialExecutor {
   }
 
   placements(gpus: number, count: number): string[] {
-    // As pick() chooses each, counting the runs placed before it.
-    const rooms = new Map<WorkerSession, number>();
-    for (const session of this.sessions.values()) {
-      const room = session.room(gpus);
-      if (room > 0) rooms.set(session, room);
-    }
+    // As run() will choose each, with the room the runs placed before it take.
+    const placed = new Map<WorkerSession, number>();
     return Array.from({ length: count }, () => {
-      let best: WorkerSession | undefined;
-      let bestRoom = 0;
-      for (const [session, room] of rooms) if (room > bestRoom) [best, bestRoom] = [session, room];
+      const best = this.pick(gpus, undefined, (session) => session.room(gpus) - (placed.get(session) ?? 0));
       if (!best) return 'unplaced';
-      rooms.set(best, bestRoom - 1);
+      placed.set(best, (placed.get(best) ?? 0) + 1);
       return best.name;
     });
   }
@@ -488,12 +482,12 @@ export class RemoteExecutor implements TrialExecutor {
   }
 
   /** The worker with the most room for a run holding `gpus` devices, or the preferred one while it has any. */
-  private pick(gpus: number, preferred?: string): WorkerSession | undefined {
+  private pick(gpus: number, preferred?: string, roomOf = (session: WorkerSession) => session.room(gpus)): WorkerSession | undefined {
     let best: WorkerSession | undefined;
     let bestRoom = 0;
     for (const session of this.sessions.values()) {
-      const room = session.room(gpus);
-      if (room === 0) continue;
+      const room = roomOf(session);
+      if (room <= 0) continue;
       if (session.name === preferred) return session;
       if (room > bestRoom) [best, bestRoom] = [session, room];
     }

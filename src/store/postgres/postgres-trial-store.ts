@@ -229,7 +229,7 @@ export class PostgresTrialStore implements TrialStore, RawStore {
   }
 
   createTrials(studyId: number, params: (number: number) => ParamValues | undefined, workers: readonly string[]): Promise<TrialRecord[]> {
-    return this.insertTrials(studyId, (number) => params(number), workers);
+    return this.insertTrials(studyId, params, workers);
   }
 
   /**
